@@ -1,0 +1,102 @@
+//! The registry of diagnostic codes.
+//!
+//! Each code is stable: once published it keeps its meaning. The one-line
+//! title feeds `vpcc explain --list`, SARIF rule metadata and the docs; the
+//! longer explanation with an example lives in `explain/CODE.md` and is what
+//! `vpcc explain CODE` prints. A test fails when a code has no fixture under
+//! `tests/ui/`.
+
+use super::Severity;
+
+macro_rules! codes {
+    ($($code:ident, $sev:ident, $title:literal;)*) => {
+        /// A stable diagnostic code such as `E0106`.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum Code {
+            $($code,)*
+        }
+
+        impl Code {
+            /// Every code, in order.
+            pub const ALL: &'static [Code] = &[$(Code::$code,)*];
+
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(Code::$code => stringify!($code),)*
+                }
+            }
+
+            pub fn severity(self) -> Severity {
+                match self {
+                    $(Code::$code => Severity::$sev,)*
+                }
+            }
+
+            /// A one-line summary of the rule.
+            pub fn title(self) -> &'static str {
+                match self {
+                    $(Code::$code => $title,)*
+                }
+            }
+
+            /// The long explanation with an example (Markdown).
+            pub fn explanation(self) -> &'static str {
+                match self {
+                    $(Code::$code => include_str!(concat!("explain/", stringify!($code), ".md")),)*
+                }
+            }
+        }
+    };
+}
+
+codes! {
+    E0001, Error, "syntax error";
+    E0101, Error, "malformed address or CIDR literal";
+    E0102, Error, "CIDR has host bits set";
+    E0103, Error, "VPC CIDR prefix length outside /16–/28";
+    E0104, Error, "subnet CIDR prefix length outside /16–/28";
+    E0105, Error, "subnet CIDR not inside any CIDR of its VPC";
+    E0106, Error, "two subnets of a VPC overlap";
+    E0107, Error, "secondary VPC CIDR not allowed";
+    E0108, Error, "peered VPCs have overlapping CIDRs";
+    E0201, Error, "instance address outside its subnet";
+    E0202, Error, "address is one of the subnet's five reserved addresses";
+    E0203, Error, "two interfaces share an address";
+    E0204, Error, "subnet has no free usable address left";
+    E0301, Error, "unknown name";
+    E0302, Error, "duplicate name";
+    E0303, Error, "name of the wrong kind";
+    E0304, Error, "reference to something in another VPC";
+    E0401, Error, "route to an internet gateway the VPC cannot use";
+    E0402, Error, "two routes with the same destination in one route table";
+    E0403, Error, "more than one main route table in a VPC";
+    E0404, Error, "gateway endpoint for a service other than s3 or dynamodb";
+    E0405, Error, "interface endpoint with two subnets in the same AZ";
+    E0406, Error, "private DNS needs dns_support and dns_hostnames on";
+    E0407, Error, "more than one internet gateway in a VPC";
+    E0408, Error, "route destination inside the VPC's own CIDRs";
+    E0409, Error, "network ACL rule number invalid or repeated";
+    E0410, Error, "setting given more than once";
+    E0411, Error, "invalid port or port range";
+    E0412, Error, "peer not allowed in this kind of rule";
+    E0501, Error, "expectation does not hold";
+    W0601, Warning, "public NAT gateway in a subnet without a route to an internet gateway";
+    W0602, Warning, "SSH or RDP open to the whole internet";
+    W0603, Warning, "route table not used by any subnet or endpoint";
+    W0604, Warning, "instance used as a route target with source_dest_check on";
+    W0605, Warning, "subnet routes through a NAT gateway in another AZ";
+    W0606, Warning, "private DNS cannot resolve: DHCP name servers exclude AmazonProvidedDNS";
+}
+
+impl Code {
+    /// Looks a code up by its text, case-insensitively (`e0106` works).
+    pub fn parse(text: &str) -> Option<Code> {
+        Code::ALL.iter().copied().find(|c| c.as_str().eq_ignore_ascii_case(text.trim()))
+    }
+}
+
+impl std::fmt::Display for Code {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}

@@ -1,0 +1,488 @@
+//! The untyped AST: what the file says, in source order, with a span on
+//! every node.
+//!
+//! Literals are already validated (an [`Cidr`] holds a real `Ipv4Net`, with
+//! the host bits as written, so that `check` can report E0102), but names are
+//! not resolved: a [`Name`] is text and a span. Statement lists keep source
+//! order, which address allocation and the formatter rely on.
+
+use std::net::Ipv4Addr;
+
+use ipnet::Ipv4Net;
+
+use crate::source::Span;
+
+/// A name as written, e.g. `public-a`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Name {
+    pub text: String,
+    pub span: Span,
+}
+
+/// A CIDR literal. `net.addr()` is the address as written, host bits
+/// included; `net.trunc()` is the aligned network.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Cidr {
+    pub net: Ipv4Net,
+    pub span: Span,
+}
+
+/// An address literal, e.g. `10.0.1.10`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Address {
+    pub addr: Ipv4Addr,
+    pub span: Span,
+}
+
+/// `on` / `off`, or a bare flag (then `value` is true and `span` covers the
+/// keyword of the property).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Flag {
+    pub value: bool,
+    pub span: Span,
+}
+
+/// A list of names in brackets; `span` covers the brackets.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NameList {
+    pub items: Vec<Name>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct File {
+    pub items: Vec<Item>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Item {
+    Region(Region),
+    External(External),
+    Vpc(Vpc),
+    Peering(Peering),
+    Expect(Expect),
+}
+
+impl Item {
+    pub fn span(&self) -> Span {
+        match self {
+            Item::Region(x) => x.span,
+            Item::External(x) => x.span,
+            Item::Vpc(x) => x.span,
+            Item::Peering(x) => x.span,
+            Item::Expect(x) => x.span,
+        }
+    }
+}
+
+/// `region eu-west-1`
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Region {
+    pub name: Name,
+    pub span: Span,
+}
+
+/// `external office 203.0.113.0/24, 198.51.100.0/24`
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct External {
+    pub name: Name,
+    pub cidrs: Vec<Cidr>,
+    pub span: Span,
+}
+
+/// `peering NAME VPC VPC`
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Peering {
+    pub name: Name,
+    pub a: Name,
+    pub b: Name,
+    pub span: Span,
+}
+
+/// `vpc NAME CIDR { ... }`
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Vpc {
+    pub name: Name,
+    pub cidr: Cidr,
+    pub items: Vec<VpcItem>,
+    /// Whether the file wrote braces (`vpc x 10.0.0.0/16` has none).
+    pub has_body: bool,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum VpcItem {
+    /// `cidr CIDR`: a secondary block.
+    SecondaryCidr(Cidr, Span),
+    DnsSupport(Flag, Span),
+    DnsHostnames(Flag, Span),
+    DhcpOptions(DhcpOptions),
+    InternetGateway(InternetGateway),
+    Subnet(Subnet),
+    RouteTable(RouteTable),
+    Endpoint(Endpoint),
+    SecurityGroup(SecurityGroup),
+    NetworkAcl(NetworkAcl),
+}
+
+impl VpcItem {
+    pub fn span(&self) -> Span {
+        match self {
+            VpcItem::SecondaryCidr(_, s) | VpcItem::DnsSupport(_, s) | VpcItem::DnsHostnames(_, s) => *s,
+            VpcItem::DhcpOptions(x) => x.span,
+            VpcItem::InternetGateway(x) => x.span,
+            VpcItem::Subnet(x) => x.span,
+            VpcItem::RouteTable(x) => x.span,
+            VpcItem::Endpoint(x) => x.span,
+            VpcItem::SecurityGroup(x) => x.span,
+            VpcItem::NetworkAcl(x) => x.span,
+        }
+    }
+}
+
+/// `dhcp_options { ... }`
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DhcpOptions {
+    pub items: Vec<DhcpItem>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DhcpItem {
+    /// `domain_name "corp.example"`; the string without quotes.
+    DomainName(String, Span),
+    NameServers(Vec<NameServer>, Span),
+    NtpServers(Vec<Address>, Span),
+}
+
+impl DhcpItem {
+    pub fn span(&self) -> Span {
+        match self {
+            DhcpItem::DomainName(_, s) | DhcpItem::NameServers(_, s) | DhcpItem::NtpServers(_, s) => *s,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NameServer {
+    AmazonProvidedDns(Span),
+    Address(Address),
+}
+
+impl NameServer {
+    pub fn span(&self) -> Span {
+        match self {
+            NameServer::AmazonProvidedDns(s) => *s,
+            NameServer::Address(a) => a.span,
+        }
+    }
+}
+
+/// `internet_gateway igw`
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InternetGateway {
+    pub name: Name,
+    pub span: Span,
+}
+
+/// An availability zone as written: a letter (`a`) or a full name
+/// (`eu-west-1a`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Az {
+    pub text: String,
+    pub span: Span,
+}
+
+/// `subnet NAME CIDR [az AZ] [{ ... }]`
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Subnet {
+    pub name: Name,
+    pub cidr: Cidr,
+    pub az: Option<Az>,
+    pub items: Vec<SubnetItem>,
+    pub has_body: bool,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SubnetItem {
+    /// `route_table NAME`: explicit association.
+    RouteTable(Name, Span),
+    /// `network_acl NAME`: association.
+    NetworkAcl(Name, Span),
+    PublicIpOnLaunch(Flag, Span),
+    NatGateway(NatGateway),
+    Instance(Instance),
+}
+
+impl SubnetItem {
+    pub fn span(&self) -> Span {
+        match self {
+            SubnetItem::RouteTable(_, s) | SubnetItem::NetworkAcl(_, s) | SubnetItem::PublicIpOnLaunch(_, s) => *s,
+            SubnetItem::NatGateway(x) => x.span,
+            SubnetItem::Instance(x) => x.span,
+        }
+    }
+}
+
+/// `nat_gateway NAME [private]`
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NatGateway {
+    pub name: Name,
+    /// The span of the `private` keyword when written.
+    pub private: Option<Span>,
+    pub span: Span,
+}
+
+/// `instance NAME [ADDRESS] [{ ... }]`
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Instance {
+    pub name: Name,
+    pub address: Option<Address>,
+    pub items: Vec<InstanceItem>,
+    pub has_body: bool,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum InstanceItem {
+    PublicIp(Flag, Span),
+    SecurityGroups(NameList, Span),
+    SourceDestCheck(Flag, Span),
+}
+
+impl InstanceItem {
+    pub fn span(&self) -> Span {
+        match self {
+            InstanceItem::PublicIp(_, s) | InstanceItem::SecurityGroups(_, s) | InstanceItem::SourceDestCheck(_, s) => *s,
+        }
+    }
+}
+
+/// `route_table NAME [main] { route ... }`
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RouteTable {
+    pub name: Name,
+    /// The span of `main` when written.
+    pub main: Option<Span>,
+    pub routes: Vec<Route>,
+    pub has_body: bool,
+    pub span: Span,
+}
+
+/// `route CIDR -> TARGET`
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Route {
+    pub destination: Cidr,
+    pub target: RouteTarget,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RouteTarget {
+    Name(Name),
+    Blackhole(Span),
+}
+
+impl RouteTarget {
+    pub fn span(&self) -> Span {
+        match self {
+            RouteTarget::Name(n) => n.span,
+            RouteTarget::Blackhole(s) => *s,
+        }
+    }
+}
+
+/// A service name as written after `gateway`, `interface` or `service`,
+/// e.g. `s3`, `ec2`, `ecr.api`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ServiceName {
+    pub text: String,
+    pub span: Span,
+}
+
+/// `endpoint NAME gateway|interface SERVICE { ... }`
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Endpoint {
+    pub name: Name,
+    pub service: ServiceName,
+    pub kind: EndpointKind,
+    pub has_body: bool,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum EndpointKind {
+    /// `gateway` with its `route_tables` statements (normally one).
+    Gateway { keyword: Span, items: Vec<GatewayItem> },
+    /// `interface` with its properties.
+    Interface { keyword: Span, items: Vec<InterfaceItem> },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum GatewayItem {
+    RouteTables(NameList, Span),
+}
+
+impl GatewayItem {
+    pub fn span(&self) -> Span {
+        match self {
+            GatewayItem::RouteTables(_, s) => *s,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum InterfaceItem {
+    Subnets(NameList, Span),
+    SecurityGroups(NameList, Span),
+    PrivateDns(Flag, Span),
+}
+
+impl InterfaceItem {
+    pub fn span(&self) -> Span {
+        match self {
+            InterfaceItem::Subnets(_, s) | InterfaceItem::SecurityGroups(_, s) | InterfaceItem::PrivateDns(_, s) => *s,
+        }
+    }
+}
+
+/// `security_group NAME { ingress ... egress ... }`
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SecurityGroup {
+    pub name: Name,
+    pub rules: Vec<SgRule>,
+    pub has_body: bool,
+    pub span: Span,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Direction {
+    /// `ingress` in a security group, `inbound` in an ACL.
+    In,
+    /// `egress` in a security group, `outbound` in an ACL.
+    Out,
+}
+
+/// `ingress PROTO [PORTS] from PEER` / `egress PROTO [PORTS] to PEER`
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SgRule {
+    pub direction: Direction,
+    pub protocol: Protocol,
+    pub ports: Option<Ports>,
+    pub peer: Peer,
+    pub span: Span,
+}
+
+/// `network_acl NAME { inbound ... outbound ... }`
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NetworkAcl {
+    pub name: Name,
+    pub rules: Vec<AclRule>,
+    pub has_body: bool,
+    pub span: Span,
+}
+
+/// `inbound NUM allow|deny PROTO [PORTS] from PEER` (or `outbound ... to`)
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AclRule {
+    pub direction: Direction,
+    /// The rule number as written; range (1–32766) is checked later.
+    pub number: u32,
+    pub number_span: Span,
+    pub allow: bool,
+    pub protocol: Protocol,
+    pub ports: Option<Ports>,
+    pub peer: Peer,
+    pub span: Span,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ProtocolKind {
+    Tcp,
+    Udp,
+    Icmp,
+    All,
+}
+
+impl ProtocolKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ProtocolKind::Tcp => "tcp",
+            ProtocolKind::Udp => "udp",
+            ProtocolKind::Icmp => "icmp",
+            ProtocolKind::All => "all",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Protocol {
+    pub kind: ProtocolKind,
+    pub span: Span,
+}
+
+/// A port or an inclusive range, as written (`22`, `1024-65535`).
+/// `first <= last` and both ≤ 65535 are checked later (E0411).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Ports {
+    pub first: u32,
+    pub last: u32,
+    pub span: Span,
+}
+
+/// The other side of a security group or ACL rule.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Peer {
+    /// `internet`: in rules, shorthand for 0.0.0.0/0.
+    Internet(Span),
+    /// `service s3`: the service's prefix list (security groups only).
+    Service(ServiceName, Span),
+    Cidr(Cidr),
+    /// An external or a security group.
+    Name(Name),
+}
+
+impl Peer {
+    pub fn span(&self) -> Span {
+        match self {
+            Peer::Internet(s) | Peer::Service(_, s) => *s,
+            Peer::Cidr(c) => c.span,
+            Peer::Name(n) => n.span,
+        }
+    }
+}
+
+/// `expect SOURCE can|cannot reach DEST [PROTO [PORTS]] [via ...] [privately]`
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Expect {
+    pub source: FlowEnd,
+    /// `true` for `can reach`, `false` for `cannot reach`.
+    pub can: bool,
+    pub destination: FlowEnd,
+    pub protocol: Option<Protocol>,
+    pub ports: Option<Ports>,
+    pub via: Vec<Name>,
+    /// The span of `privately` when written.
+    pub privately: Option<Span>,
+    pub span: Span,
+}
+
+/// One end of an expected flow.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FlowEnd {
+    Internet(Span),
+    /// `service SVC` (destination only).
+    Service(ServiceName, Span),
+    /// An instance, subnet, external or interface endpoint.
+    Name(Name),
+}
+
+impl FlowEnd {
+    pub fn span(&self) -> Span {
+        match self {
+            FlowEnd::Internet(s) | FlowEnd::Service(_, s) => *s,
+            FlowEnd::Name(n) => n.span,
+        }
+    }
+}

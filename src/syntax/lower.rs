@@ -1,0 +1,610 @@
+//! Lowering: pest pairs → AST, one function per grammar rule.
+//!
+//! The grammar guarantees the shape of every pair, so a mismatch is a bug in
+//! this file and says which rule it was lowering. Literal values (octets,
+//! prefix lengths, IPv6) are validated here and reported as E0101; all of
+//! them are collected before giving up.
+
+use std::net::Ipv4Addr;
+
+use ipnet::Ipv4Net;
+use pest::iterators::{Pair, Pairs};
+
+use super::ast::*;
+use super::grammar::Rule;
+use crate::diag::{Code, Diagnostic};
+use crate::source::Span;
+
+pub(super) struct Lower {
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+fn span(pair: &Pair<'_, Rule>) -> Span {
+    let s = pair.as_span();
+    Span::new(s.start(), s.end())
+}
+
+/// Takes the next pair, which the grammar guarantees to exist.
+fn next<'a>(pairs: &mut Pairs<'a, Rule>, rule: &str) -> Pair<'a, Rule> {
+    match pairs.next() {
+        Some(p) => p,
+        None => unreachable!("grammar guarantees more children in `{rule}`"),
+    }
+}
+
+fn unexpected(pair: &Pair<'_, Rule>, rule: &str) -> ! {
+    unreachable!("unexpected {:?} in `{rule}`", pair.as_rule())
+}
+
+fn name(pair: Pair<'_, Rule>) -> Name {
+    Name { text: pair.as_str().to_string(), span: span(&pair) }
+}
+
+/// Parses a decimal that the grammar guarantees to be digits; values too
+/// large for `u32` saturate so that range checks report them.
+fn int(text: &str) -> u32 {
+    text.parse::<u64>().map_or(u32::MAX, |n| u32::try_from(n).unwrap_or(u32::MAX))
+}
+
+impl Lower {
+    pub fn file(&mut self, pair: Pair<'_, Rule>) -> File {
+        let mut items = Vec::new();
+        for p in pair.into_inner() {
+            let item = match p.as_rule() {
+                Rule::region_stmt => Item::Region(self.region(p)),
+                Rule::external_stmt => Item::External(self.external(p)),
+                Rule::vpc_stmt => Item::Vpc(self.vpc(p)),
+                Rule::peering_stmt => Item::Peering(self.peering(p)),
+                Rule::expect_stmt => Item::Expect(self.expect(p)),
+                Rule::EOI => continue,
+                _ => unexpected(&p, "file"),
+            };
+            items.push(item);
+        }
+        File { items }
+    }
+
+    fn region(&mut self, pair: Pair<'_, Rule>) -> Region {
+        let sp = span(&pair);
+        let mut it = pair.into_inner();
+        let _kw = next(&mut it, "region_stmt");
+        Region { name: name(next(&mut it, "region_stmt")), span: sp }
+    }
+
+    fn external(&mut self, pair: Pair<'_, Rule>) -> External {
+        let sp = span(&pair);
+        let mut it = pair.into_inner();
+        let _kw = next(&mut it, "external_stmt");
+        let n = name(next(&mut it, "external_stmt"));
+        let cidrs = it.filter_map(|p| self.cidr(p)).collect();
+        External { name: n, cidrs, span: sp }
+    }
+
+    fn peering(&mut self, pair: Pair<'_, Rule>) -> Peering {
+        let sp = span(&pair);
+        let mut it = pair.into_inner();
+        let _kw = next(&mut it, "peering_stmt");
+        let n = name(next(&mut it, "peering_stmt"));
+        let a = name(next(&mut it, "peering_stmt"));
+        let b = name(next(&mut it, "peering_stmt"));
+        Peering { name: n, a, b, span: sp }
+    }
+
+    fn vpc(&mut self, pair: Pair<'_, Rule>) -> Vpc {
+        let sp = span(&pair);
+        let mut it = pair.into_inner();
+        let _kw = next(&mut it, "vpc_stmt");
+        let n = name(next(&mut it, "vpc_stmt"));
+        let cidr = self.cidr_or_default(next(&mut it, "vpc_stmt"));
+        let mut items = Vec::new();
+        let mut has_body = false;
+        if let Some(body) = it.next() {
+            has_body = true;
+            for p in body.into_inner() {
+                items.push(self.vpc_item(p));
+            }
+        }
+        Vpc { name: n, cidr, items, has_body, span: sp }
+    }
+
+    fn vpc_item(&mut self, pair: Pair<'_, Rule>) -> VpcItem {
+        let sp = span(&pair);
+        match pair.as_rule() {
+            Rule::secondary_cidr => {
+                let mut it = pair.into_inner();
+                let _kw = next(&mut it, "secondary_cidr");
+                VpcItem::SecondaryCidr(self.cidr_or_default(next(&mut it, "secondary_cidr")), sp)
+            }
+            Rule::dns_support => VpcItem::DnsSupport(flag(pair), sp),
+            Rule::dns_hostnames => VpcItem::DnsHostnames(flag(pair), sp),
+            Rule::dhcp_options => VpcItem::DhcpOptions(self.dhcp_options(pair)),
+            Rule::internet_gateway => {
+                let mut it = pair.into_inner();
+                let _kw = next(&mut it, "internet_gateway");
+                VpcItem::InternetGateway(InternetGateway { name: name(next(&mut it, "internet_gateway")), span: sp })
+            }
+            Rule::subnet => VpcItem::Subnet(self.subnet(pair)),
+            Rule::route_table => VpcItem::RouteTable(self.route_table(pair)),
+            Rule::endpoint => VpcItem::Endpoint(self.endpoint(pair)),
+            Rule::security_group => VpcItem::SecurityGroup(self.security_group(pair)),
+            Rule::network_acl => VpcItem::NetworkAcl(self.network_acl(pair)),
+            _ => unexpected(&pair, "vpc_item"),
+        }
+    }
+
+    fn dhcp_options(&mut self, pair: Pair<'_, Rule>) -> DhcpOptions {
+        let sp = span(&pair);
+        let mut items = Vec::new();
+        for p in pair.into_inner().skip(1) {
+            let isp = span(&p);
+            let item = match p.as_rule() {
+                Rule::domain_name => {
+                    let mut it = p.into_inner();
+                    let _kw = next(&mut it, "domain_name");
+                    let s = next(&mut it, "domain_name").as_str();
+                    DhcpItem::DomainName(s.trim_matches('"').to_string(), isp)
+                }
+                Rule::name_servers => {
+                    let mut servers = Vec::new();
+                    for ns in p.into_inner().skip(1) {
+                        let inner = next(&mut ns.into_inner(), "name_server");
+                        match inner.as_rule() {
+                            Rule::kw_amazon_dns => servers.push(NameServer::AmazonProvidedDns(span(&inner))),
+                            _ => {
+                                if let Some(a) = self.address(inner) {
+                                    servers.push(NameServer::Address(a));
+                                }
+                            }
+                        }
+                    }
+                    DhcpItem::NameServers(servers, isp)
+                }
+                Rule::ntp_servers => {
+                    let mut it = p.into_inner();
+                    let _kw = next(&mut it, "ntp_servers");
+                    let list = next(&mut it, "ntp_servers");
+                    let addrs = list.into_inner().filter_map(|a| self.address(a)).collect();
+                    DhcpItem::NtpServers(addrs, isp)
+                }
+                _ => unexpected(&p, "dhcp_options"),
+            };
+            items.push(item);
+        }
+        DhcpOptions { items, span: sp }
+    }
+
+    fn subnet(&mut self, pair: Pair<'_, Rule>) -> Subnet {
+        let sp = span(&pair);
+        let mut it = pair.into_inner();
+        let _kw = next(&mut it, "subnet");
+        let n = name(next(&mut it, "subnet"));
+        let cidr = self.cidr_or_default(next(&mut it, "subnet"));
+        let mut az = None;
+        let mut items = Vec::new();
+        let mut has_body = false;
+        for p in it {
+            match p.as_rule() {
+                Rule::az_clause => {
+                    let mut inner = p.into_inner();
+                    let _kw = next(&mut inner, "az_clause");
+                    let z = next(&mut inner, "az_clause");
+                    az = Some(Az { text: z.as_str().to_string(), span: span(&z) });
+                }
+                Rule::subnet_body => {
+                    has_body = true;
+                    for s in p.into_inner() {
+                        items.push(self.subnet_item(s));
+                    }
+                }
+                _ => unexpected(&p, "subnet"),
+            }
+        }
+        Subnet { name: n, cidr, az, items, has_body, span: sp }
+    }
+
+    fn subnet_item(&mut self, pair: Pair<'_, Rule>) -> SubnetItem {
+        let sp = span(&pair);
+        match pair.as_rule() {
+            Rule::route_table_assoc => SubnetItem::RouteTable(second_name(pair, "route_table_assoc"), sp),
+            Rule::network_acl_assoc => SubnetItem::NetworkAcl(second_name(pair, "network_acl_assoc"), sp),
+            Rule::public_ip_on_launch => SubnetItem::PublicIpOnLaunch(flag(pair), sp),
+            Rule::nat_gateway => {
+                let mut it = pair.into_inner();
+                let _kw = next(&mut it, "nat_gateway");
+                let n = name(next(&mut it, "nat_gateway"));
+                let private = it.next().map(|p| span(&p));
+                SubnetItem::NatGateway(NatGateway { name: n, private, span: sp })
+            }
+            Rule::instance => SubnetItem::Instance(self.instance(pair)),
+            _ => unexpected(&pair, "subnet_item"),
+        }
+    }
+
+    fn instance(&mut self, pair: Pair<'_, Rule>) -> Instance {
+        let sp = span(&pair);
+        let mut it = pair.into_inner();
+        let _kw = next(&mut it, "instance");
+        let n = name(next(&mut it, "instance"));
+        let mut address = None;
+        let mut items = Vec::new();
+        let mut has_body = false;
+        for p in it {
+            match p.as_rule() {
+                Rule::address => address = self.address(p),
+                Rule::instance_body => {
+                    has_body = true;
+                    for i in p.into_inner() {
+                        let isp = span(&i);
+                        items.push(match i.as_rule() {
+                            Rule::public_ip => InstanceItem::PublicIp(flag(i), isp),
+                            Rule::security_groups => InstanceItem::SecurityGroups(name_list_of(i, "security_groups"), isp),
+                            Rule::source_dest_check => InstanceItem::SourceDestCheck(flag(i), isp),
+                            _ => unexpected(&i, "instance_body"),
+                        });
+                    }
+                }
+                _ => unexpected(&p, "instance"),
+            }
+        }
+        Instance { name: n, address, items, has_body, span: sp }
+    }
+
+    fn route_table(&mut self, pair: Pair<'_, Rule>) -> RouteTable {
+        let sp = span(&pair);
+        let mut it = pair.into_inner();
+        let _kw = next(&mut it, "route_table");
+        let n = name(next(&mut it, "route_table"));
+        let mut main = None;
+        let mut routes = Vec::new();
+        let mut has_body = false;
+        for p in it {
+            match p.as_rule() {
+                Rule::kw_main => main = Some(span(&p)),
+                Rule::route_table_body => {
+                    has_body = true;
+                    for r in p.into_inner() {
+                        if let Some(route) = self.route(r) {
+                            routes.push(route);
+                        }
+                    }
+                }
+                _ => unexpected(&p, "route_table"),
+            }
+        }
+        RouteTable { name: n, main, routes, has_body, span: sp }
+    }
+
+    fn route(&mut self, pair: Pair<'_, Rule>) -> Option<Route> {
+        let sp = span(&pair);
+        let mut it = pair.into_inner();
+        let _kw = next(&mut it, "route");
+        let destination = self.cidr(next(&mut it, "route"));
+        let target_pair = next(&mut next(&mut it, "route").into_inner(), "route_target");
+        let target = match target_pair.as_rule() {
+            Rule::kw_blackhole => RouteTarget::Blackhole(span(&target_pair)),
+            Rule::name => RouteTarget::Name(name(target_pair)),
+            _ => unexpected(&target_pair, "route_target"),
+        };
+        Some(Route { destination: destination?, target, span: sp })
+    }
+
+    fn endpoint(&mut self, pair: Pair<'_, Rule>) -> Endpoint {
+        let sp = span(&pair);
+        let mut it = pair.into_inner();
+        let _kw = next(&mut it, "endpoint");
+        let n = name(next(&mut it, "endpoint"));
+        let kind_pair = next(&mut it, "endpoint");
+        let is_gateway = kind_pair.as_rule() == Rule::gateway_kind;
+        let mut inner = kind_pair.into_inner();
+        let keyword = span(&next(&mut inner, "endpoint kind"));
+        let svc = next(&mut inner, "endpoint kind");
+        let service = ServiceName { text: svc.as_str().to_string(), span: span(&svc) };
+        let rest: Vec<Pair<'_, Rule>> = inner.collect();
+        let has_body = body_braces(&sp, &service.span);
+        let kind = if is_gateway {
+            let items = rest
+                .into_iter()
+                .map(|p| {
+                    let isp = span(&p);
+                    match p.as_rule() {
+                        Rule::route_tables => GatewayItem::RouteTables(name_list_of(p, "route_tables"), isp),
+                        _ => unexpected(&p, "gateway_kind"),
+                    }
+                })
+                .collect();
+            EndpointKind::Gateway { keyword, items }
+        } else {
+            let items = rest
+                .into_iter()
+                .map(|p| {
+                    let isp = span(&p);
+                    match p.as_rule() {
+                        Rule::subnets => InterfaceItem::Subnets(name_list_of(p, "subnets"), isp),
+                        Rule::security_groups => InterfaceItem::SecurityGroups(name_list_of(p, "security_groups"), isp),
+                        Rule::private_dns => InterfaceItem::PrivateDns(flag(p), isp),
+                        _ => unexpected(&p, "interface_kind"),
+                    }
+                })
+                .collect();
+            EndpointKind::Interface { keyword, items }
+        };
+        Endpoint { name: n, service, kind, has_body, span: sp }
+    }
+
+    fn security_group(&mut self, pair: Pair<'_, Rule>) -> SecurityGroup {
+        let sp = span(&pair);
+        let mut it = pair.into_inner();
+        let _kw = next(&mut it, "security_group");
+        let n = name(next(&mut it, "security_group"));
+        let mut rules = Vec::new();
+        for r in it {
+            if let Some(rule) = self.sg_rule(r) {
+                rules.push(rule);
+            }
+        }
+        let has_body = body_braces(&sp, &n.span);
+        SecurityGroup { name: n, rules, has_body, span: sp }
+    }
+
+    fn sg_rule(&mut self, pair: Pair<'_, Rule>) -> Option<SgRule> {
+        let sp = span(&pair);
+        let mut it = pair.into_inner();
+        let dir = next(&mut it, "sg_rule");
+        let direction = if dir.as_rule() == Rule::kw_ingress { Direction::In } else { Direction::Out };
+        let protocol = protocol(next(&mut it, "sg_rule"));
+        let (ports, peer) = self.ports_and_peer(it, "sg_rule");
+        Some(SgRule { direction, protocol, ports, peer: peer?, span: sp })
+    }
+
+    fn network_acl(&mut self, pair: Pair<'_, Rule>) -> NetworkAcl {
+        let sp = span(&pair);
+        let mut it = pair.into_inner();
+        let _kw = next(&mut it, "network_acl");
+        let n = name(next(&mut it, "network_acl"));
+        let mut rules = Vec::new();
+        for r in it {
+            if let Some(rule) = self.acl_rule(r) {
+                rules.push(rule);
+            }
+        }
+        let has_body = body_braces(&sp, &n.span);
+        NetworkAcl { name: n, rules, has_body, span: sp }
+    }
+
+    fn acl_rule(&mut self, pair: Pair<'_, Rule>) -> Option<AclRule> {
+        let sp = span(&pair);
+        let mut it = pair.into_inner();
+        let dir = next(&mut it, "acl_rule");
+        let direction = if dir.as_rule() == Rule::kw_inbound { Direction::In } else { Direction::Out };
+        let num = next(&mut it, "acl_rule");
+        let number = int(num.as_str());
+        let number_span = span(&num);
+        let action = next(&mut it, "acl_rule");
+        let allow = next(&mut action.into_inner(), "acl_action").as_rule() == Rule::kw_allow;
+        let protocol = protocol(next(&mut it, "acl_rule"));
+        let (ports, peer) = self.ports_and_peer(it, "acl_rule");
+        Some(AclRule { direction, number, number_span, allow, protocol, ports, peer: peer?, span: sp })
+    }
+
+    /// The tail `[PORTS] from|to PEER` shared by security group and ACL rules.
+    fn ports_and_peer(&mut self, it: Pairs<'_, Rule>, rule: &str) -> (Option<Ports>, Option<Peer>) {
+        let mut ports_out = None;
+        let mut peer_out = None;
+        for p in it {
+            match p.as_rule() {
+                Rule::ports => ports_out = Some(ports(p)),
+                Rule::kw_from | Rule::kw_to => {}
+                Rule::peer => peer_out = self.peer(p),
+                _ => unexpected(&p, rule),
+            }
+        }
+        (ports_out, peer_out)
+    }
+
+    fn peer(&mut self, pair: Pair<'_, Rule>) -> Option<Peer> {
+        let inner = next(&mut pair.into_inner(), "peer");
+        Some(match inner.as_rule() {
+            Rule::kw_internet => Peer::Internet(span(&inner)),
+            Rule::service_ref => {
+                let sp = span(&inner);
+                Peer::Service(service_ref(inner), sp)
+            }
+            Rule::cidr => Peer::Cidr(self.cidr(inner)?),
+            Rule::name => Peer::Name(name(inner)),
+            _ => unexpected(&inner, "peer"),
+        })
+    }
+
+    fn expect(&mut self, pair: Pair<'_, Rule>) -> Expect {
+        let sp = span(&pair);
+        let mut it = pair.into_inner();
+        let _kw = next(&mut it, "expect_stmt");
+        let source = flow_end(next(&mut it, "expect_stmt"));
+        let can = next(&mut it, "expect_stmt").as_rule() == Rule::kw_can;
+        let _reach = next(&mut it, "expect_stmt");
+        let destination = flow_end(next(&mut it, "expect_stmt"));
+        let mut e = Expect { source, can, destination, protocol: None, ports: None, via: Vec::new(), privately: None, span: sp };
+        for p in it {
+            match p.as_rule() {
+                Rule::protocol => e.protocol = Some(protocol(p)),
+                Rule::ports => e.ports = Some(ports(p)),
+                Rule::via_clause => e.via = p.into_inner().skip(1).map(name).collect(),
+                Rule::kw_privately => e.privately = Some(span(&p)),
+                _ => unexpected(&p, "expect_stmt"),
+            }
+        }
+        e
+    }
+
+    // --- literals -----------------------------------------------------------
+
+    /// A `cidr` pair; `None` (with an E0101) when malformed.
+    fn cidr(&mut self, pair: Pair<'_, Rule>) -> Option<Cidr> {
+        let inner = next(&mut pair.into_inner(), "cidr");
+        let sp = span(&inner);
+        if inner.as_rule() == Rule::ipv6 {
+            self.ipv6(sp, inner.as_str());
+            return None;
+        }
+        let text = inner.as_str();
+        let (addr_text, prefix_text) = match text.split_once('/') {
+            Some((a, p)) => (a, Some(p)),
+            None => (text, None),
+        };
+        let addr = self.octets(sp, addr_text)?;
+        let Some(prefix_text) = prefix_text else {
+            self.diagnostics.push(
+                Diagnostic::new(Code::E0101, format!("`{text}` is an address, but a CIDR is needed here"), sp, "missing prefix length")
+                    .with_help(format!("write a prefix length, e.g. `{text}/32` for this one address")),
+            );
+            return None;
+        };
+        let prefix = int(prefix_text);
+        let prefix_start = sp.start as usize + addr_text.len() + 1;
+        let prefix_span = Span::new(prefix_start, sp.end as usize);
+        match u8::try_from(prefix).ok().and_then(|p| Ipv4Net::new(addr, p).ok()) {
+            Some(net) => Some(Cidr { net, span: sp }),
+            None => {
+                self.diagnostics.push(
+                    Diagnostic::new(Code::E0101, format!("prefix length /{prefix_text} is out of range"), prefix_span, "not in 0–32")
+                        .with_note("an IPv4 prefix length is between /0 and /32"),
+                );
+                None
+            }
+        }
+    }
+
+    /// A CIDR where the statement cannot be dropped: a bad literal is
+    /// reported and replaced by its address as a /32 so that lowering can
+    /// go on and report every bad literal. The file is not checked further
+    /// once any E0101 exists, so the placeholder is never seen.
+    fn cidr_or_default(&mut self, pair: Pair<'_, Rule>) -> Cidr {
+        let sp = span(&pair);
+        self.cidr(pair).unwrap_or(Cidr { net: Ipv4Net::default(), span: sp })
+    }
+
+    /// An `address` pair; `None` (with an E0101) when malformed.
+    fn address(&mut self, pair: Pair<'_, Rule>) -> Option<Address> {
+        let inner = next(&mut pair.into_inner(), "address");
+        let sp = span(&inner);
+        if inner.as_rule() == Rule::ipv6 {
+            self.ipv6(sp, inner.as_str());
+            return None;
+        }
+        let text = inner.as_str();
+        if let Some((a, _)) = text.split_once('/') {
+            self.diagnostics.push(
+                Diagnostic::new(Code::E0101, format!("`{text}` is a CIDR, but a single address is needed here"), sp, "expected an address")
+                    .with_help(format!("write the address alone: `{a}`")),
+            );
+            return None;
+        }
+        Some(Address { addr: self.octets(sp, text)?, span: sp })
+    }
+
+    fn octets(&mut self, sp: Span, text: &str) -> Option<Ipv4Addr> {
+        let mut octets = [0u8; 4];
+        let mut offset = sp.start as usize;
+        let mut ok = true;
+        for (i, part) in text.split('.').enumerate() {
+            let value = int(part);
+            let part_span = Span::new(offset, offset + part.len());
+            match u8::try_from(value) {
+                Ok(v) if i < 4 => octets[i] = v,
+                _ => {
+                    ok = false;
+                    self.diagnostics.push(
+                        Diagnostic::new(Code::E0101, format!("octet `{part}` is out of range in `{text}`"), part_span, "not in 0–255")
+                            .with_note("each of the four octets of an IPv4 address is between 0 and 255"),
+                    );
+                }
+            }
+            offset += part.len() + 1;
+        }
+        ok.then(|| Ipv4Addr::from(octets))
+    }
+
+    fn ipv6(&mut self, sp: Span, text: &str) {
+        self.diagnostics.push(
+            Diagnostic::new(Code::E0101, "IPv6 is not supported yet", sp, format!("`{text}` is an IPv6 literal"))
+                .with_note("vpcc models IPv4 addressing only; IPv6 blocks are planned for a later version")
+                .with_help("remove the IPv6 range, or describe the IPv4 side of the design"),
+        );
+    }
+}
+
+/// Whether a declaration's text has braces after its head (`x { }`).
+fn body_braces(decl: &Span, head: &Span) -> bool {
+    decl.end > head.end
+}
+
+fn second_name(pair: Pair<'_, Rule>, rule: &str) -> Name {
+    let mut it = pair.into_inner();
+    let _kw = next(&mut it, rule);
+    name(next(&mut it, rule))
+}
+
+/// A boolean property: `kw` alone (on), or `kw on|off`.
+fn flag(pair: Pair<'_, Rule>) -> Flag {
+    let mut it = pair.into_inner();
+    let kw = next(&mut it, "boolean property");
+    match it.next() {
+        None => Flag { value: true, span: span(&kw) },
+        Some(b) => {
+            let sp = span(&b);
+            let value = next(&mut b.into_inner(), "boolean").as_rule() == Rule::kw_on;
+            Flag { value, span: sp }
+        }
+    }
+}
+
+fn name_list_of(pair: Pair<'_, Rule>, rule: &str) -> NameList {
+    let mut it = pair.into_inner();
+    let _kw = next(&mut it, rule);
+    let list = next(&mut it, rule);
+    let sp = span(&list);
+    NameList { items: list.into_inner().map(name).collect(), span: sp }
+}
+
+fn protocol(pair: Pair<'_, Rule>) -> Protocol {
+    let sp = span(&pair);
+    let kw = next(&mut pair.into_inner(), "protocol");
+    let kind = match kw.as_rule() {
+        Rule::kw_tcp => ProtocolKind::Tcp,
+        Rule::kw_udp => ProtocolKind::Udp,
+        Rule::kw_icmp => ProtocolKind::Icmp,
+        Rule::kw_all => ProtocolKind::All,
+        _ => unexpected(&kw, "protocol"),
+    };
+    Protocol { kind, span: sp }
+}
+
+fn ports(pair: Pair<'_, Rule>) -> Ports {
+    let sp = span(&pair);
+    let text = pair.as_str();
+    let (first, last) = match text.split_once('-') {
+        Some((a, b)) => (int(a), int(b)),
+        None => (int(text), int(text)),
+    };
+    Ports { first, last, span: sp }
+}
+
+fn service_ref(pair: Pair<'_, Rule>) -> ServiceName {
+    let mut it = pair.into_inner();
+    let _kw = next(&mut it, "service_ref");
+    let s = next(&mut it, "service_ref");
+    ServiceName { text: s.as_str().to_string(), span: span(&s) }
+}
+
+fn flow_end(pair: Pair<'_, Rule>) -> FlowEnd {
+    let inner = next(&mut pair.into_inner(), "flow_end");
+    match inner.as_rule() {
+        Rule::kw_internet => FlowEnd::Internet(span(&inner)),
+        Rule::service_ref => {
+            let sp = span(&inner);
+            FlowEnd::Service(service_ref(inner), sp)
+        }
+        Rule::name => FlowEnd::Name(name(inner)),
+        _ => unexpected(&inner, "flow_end"),
+    }
+}
