@@ -1,9 +1,24 @@
+//! The `vpcc` command line: arguments, file I/O, rendering and exit codes.
+//!
+//! Exit codes are a contract: 0 ok (warnings allowed), 1 errors in a file
+//! (or a failed `expect`, or warnings with `--deny-warnings`), 2 usage or
+//! I/O errors.
+
+mod cli;
+
 use std::process::ExitCode;
 
+use clap::Parser;
+
 fn main() -> ExitCode {
-    let path = std::env::args().nth(1).unwrap_or_default();
-    let src = std::fs::read_to_string(&path).unwrap_or_default();
-    let c = vpc::compile(&src);
-    print!("{}", vpc::diag::render::render(vpc::diag::render::Format::Human, &path, &src, &c.diagnostics, false));
-    ExitCode::from(u8::from(c.has_errors()))
+    let args = match cli::Cli::try_parse() {
+        Ok(args) => args,
+        Err(e) => {
+            // clap prints help and version to stdout with exit 0, errors to
+            // stderr with exit 2, which is our usage contract too.
+            let _ = e.print();
+            return if e.use_stderr() { ExitCode::from(2) } else { ExitCode::SUCCESS };
+        }
+    };
+    cli::run(args)
 }

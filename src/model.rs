@@ -1,0 +1,565 @@
+//! The resolved route model: what `check` builds from an AST without errors.
+//!
+//! **Invariant:** a `Model` is fully resolved and valid by AWS's rules.
+//! References are typed ids into the model's vectors (never names), every
+//! CIDR is an aligned `Ipv4Net`, every interface has its allocated address,
+//! every subnet has its effective route table (explicit or main) and ACL
+//! (explicit or the VPC's default), every instance its security groups (the
+//! VPC's default group when none is written), and every route table its
+//! effective routes in match order (`local` per VPC CIDR, written routes,
+//! gateway-endpoint prefix-list routes). Back ends (`routes`, `reach`,
+//! `graph`, `report`) take `&Model` and cannot fail on user input.
+//!
+//! Implicit AWS objects are materialised: each VPC's main route table (when
+//! none is marked `main`), default security group and default network ACL
+//! exist here with `span: None`.
+//!
+//! Every element keeps the span it came from, so that diagnostics of later
+//! stages (E0501, warnings) can point into the file.
+
+use std::net::Ipv4Addr;
+
+use ipnet::Ipv4Net;
+
+use crate::source::Span;
+use crate::syntax::ast::{Direction, ProtocolKind};
+
+macro_rules! ids {
+    ($($id:ident),*) => {$(
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub struct $id(pub u32);
+        impl $id {
+            pub fn index(self) -> usize { self.0 as usize }
+        }
+    )*};
+}
+
+ids!(VpcId, SubnetId, RouteTableId, InstanceId, NatGatewayId, InternetGatewayId, EndpointId, SecurityGroupId, NetworkAclId, PeeringId, ExternalId);
+
+#[derive(Clone, Debug, Default)]
+pub struct Model {
+    /// `region NAME`, when written.
+    pub region: Option<String>,
+    pub externals: Vec<External>,
+    pub vpcs: Vec<Vpc>,
+    pub subnets: Vec<Subnet>,
+    pub route_tables: Vec<RouteTable>,
+    /// Every instance, NAT instances and appliances included.
+    pub instances: Vec<Instance>,
+    pub nat_gateways: Vec<NatGateway>,
+    pub internet_gateways: Vec<InternetGateway>,
+    pub endpoints: Vec<Endpoint>,
+    /// Written groups and each VPC's default group.
+    pub security_groups: Vec<SecurityGroup>,
+    /// Written ACLs and each VPC's default ACL.
+    pub network_acls: Vec<NetworkAcl>,
+    pub peerings: Vec<Peering>,
+    /// The file's `expect` statements, names resolved, in source order.
+    pub expects: Vec<Expect>,
+}
+
+/// `external NAME CIDR, ...`: a named network on the internet.
+#[derive(Clone, Debug)]
+pub struct External {
+    pub name: String,
+    pub cidrs: Vec<Ipv4Net>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct Vpc {
+    pub name: String,
+    /// Primary first, then secondary blocks in source order.
+    pub cidrs: Vec<Ipv4Net>,
+    pub dns_support: bool,
+    pub dns_hostnames: bool,
+    pub dhcp: DhcpOptions,
+    pub internet_gateway: Option<InternetGatewayId>,
+    /// The table marked `main`, or the implicit one.
+    pub main_route_table: RouteTableId,
+    pub default_security_group: SecurityGroupId,
+    pub default_network_acl: NetworkAclId,
+    /// In source order.
+    pub subnets: Vec<SubnetId>,
+    pub span: Span,
+}
+
+impl Vpc {
+    /// The Amazon DNS server: primary CIDR base + 2.
+    pub fn dns_server(&self) -> Ipv4Addr {
+        self.cidrs.first().map_or(Ipv4Addr::UNSPECIFIED, |c| Ipv4Addr::from(u32::from(c.network()).wrapping_add(2)))
+    }
+
+    pub fn contains(&self, addr: Ipv4Addr) -> bool {
+        self.cidrs.iter().any(|c| c.contains(&addr))
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct DhcpOptions {
+    pub domain_name: Option<String>,
+    /// `AmazonProvidedDNS` is in the list (it is the default).
+    pub amazon_provided_dns: bool,
+    /// Custom name servers.
+    pub name_servers: Vec<Ipv4Addr>,
+    pub ntp_servers: Vec<Ipv4Addr>,
+    /// The `dhcp_options` block, when written.
+    pub span: Option<Span>,
+}
+
+impl DhcpOptions {
+    /// Private DNS of interface endpoints resolves only when the VPC's
+    /// resolver is used: both DNS attributes on and AmazonProvidedDNS.
+    pub fn uses_amazon_dns(&self) -> bool {
+        self.amazon_provided_dns
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct InternetGateway {
+    pub name: String,
+    pub vpc: VpcId,
+    pub span: Span,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum SubnetKind {
+    /// Its route for internet destinations goes to an internet gateway.
+    Public,
+    /// Internet egress goes through a NAT gateway or NAT instance.
+    Private,
+    /// Neither.
+    Isolated,
+}
+
+impl SubnetKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SubnetKind::Public => "public",
+            SubnetKind::Private => "private",
+            SubnetKind::Isolated => "isolated",
+        }
+    }
+}
+
+/// The five addresses AWS reserves in every subnet, by role.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Reserved {
+    /// Base address.
+    pub network: Ipv4Addr,
+    /// Base + 1.
+    pub router: Ipv4Addr,
+    /// Base + 2 (the Amazon DNS address in the VPC's primary block; reserved
+    /// in every subnet).
+    pub dns: Ipv4Addr,
+    /// Base + 3.
+    pub future: Ipv4Addr,
+    /// The last address.
+    pub broadcast: Ipv4Addr,
+}
+
+impl Reserved {
+    pub fn of(cidr: Ipv4Net) -> Reserved {
+        let base = u32::from(cidr.network());
+        Reserved {
+            network: cidr.network(),
+            router: Ipv4Addr::from(base.wrapping_add(1)),
+            dns: Ipv4Addr::from(base.wrapping_add(2)),
+            future: Ipv4Addr::from(base.wrapping_add(3)),
+            broadcast: cidr.broadcast(),
+        }
+    }
+
+    /// The role of `addr` when it is reserved, e.g. `"VPC router"`.
+    pub fn role(&self, addr: Ipv4Addr) -> Option<&'static str> {
+        if addr == self.network {
+            Some("network address")
+        } else if addr == self.router {
+            Some("VPC router")
+        } else if addr == self.dns {
+            Some("DNS server")
+        } else if addr == self.future {
+            Some("reserved for future use")
+        } else if addr == self.broadcast {
+            Some("broadcast address")
+        } else {
+            None
+        }
+    }
+}
+
+/// The usable range of a subnet: base + 4 to the last address − 1.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Usable {
+    pub first: Ipv4Addr,
+    pub last: Ipv4Addr,
+    /// 2^(32 − prefix) − 5.
+    pub count: u32,
+}
+
+impl Usable {
+    pub fn of(cidr: Ipv4Net) -> Usable {
+        let base = u32::from(cidr.network());
+        let size = 1u64 << (32 - u32::from(cidr.prefix_len()));
+        Usable {
+            first: Ipv4Addr::from(base.wrapping_add(4)),
+            last: Ipv4Addr::from(u32::from(cidr.broadcast()).wrapping_sub(1)),
+            count: u32::try_from(size.saturating_sub(5)).unwrap_or(u32::MAX),
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Subnet {
+    pub name: String,
+    pub vpc: VpcId,
+    pub cidr: Ipv4Net,
+    /// The zone: region + letter (`eu-west-1a`), a full zone name as
+    /// written, or a bare letter when the file has no `region`.
+    pub az: Option<String>,
+    /// The effective route table: the explicit association or the main one.
+    pub route_table: RouteTableId,
+    /// Whether `route_table` was written in the subnet.
+    pub explicit_route_table: bool,
+    /// The explicit association or the VPC's default ACL.
+    pub network_acl: NetworkAclId,
+    pub public_ip_on_launch: bool,
+    pub reserved: Reserved,
+    pub usable: Usable,
+    pub kind: SubnetKind,
+    /// Why `kind`, in words: "0.0.0.0/0 → internet gateway `igw`".
+    pub kind_reason: String,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct Instance {
+    pub name: String,
+    pub subnet: SubnetId,
+    pub address: Ipv4Addr,
+    /// Whether the file wrote the address (otherwise it was allocated).
+    pub address_written: bool,
+    /// A public IPv4 address: `public_ip`, or the subnet's
+    /// `public_ip_on_launch`.
+    pub public_ip: bool,
+    /// At least one: the VPC's default group when none is written.
+    pub security_groups: Vec<SecurityGroupId>,
+    pub source_dest_check: bool,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct NatGateway {
+    pub name: String,
+    pub subnet: SubnetId,
+    /// Its private address in the subnet.
+    pub address: Ipv4Addr,
+    /// `nat_gateway NAME private`: no Elastic IP; traffic it sends to an
+    /// internet gateway is dropped.
+    pub private: bool,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct Endpoint {
+    pub name: String,
+    pub vpc: VpcId,
+    /// The short service name as written: `s3`, `ec2`, `ecr.api`.
+    pub service: String,
+    /// The full name: `com.amazonaws.REGION.SERVICE` (`REGION` literally
+    /// when the file has no `region`).
+    pub service_name: String,
+    pub kind: EndpointKind,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub enum EndpointKind {
+    /// S3 or DynamoDB: a `pl:SERVICE` route in each of these tables.
+    Gateway { route_tables: Vec<RouteTableId> },
+    Interface {
+        /// One interface per subnet, with its allocated address.
+        interfaces: Vec<EndpointInterface>,
+        /// The VPC's default group when none is written.
+        security_groups: Vec<SecurityGroupId>,
+        private_dns: bool,
+    },
+}
+
+#[derive(Clone, Copy, Debug)]
+pub struct EndpointInterface {
+    pub subnet: SubnetId,
+    pub address: Ipv4Addr,
+}
+
+#[derive(Clone, Debug)]
+pub struct Peering {
+    pub name: String,
+    pub a: VpcId,
+    pub b: VpcId,
+    pub span: Span,
+}
+
+impl Peering {
+    /// The VPC on the other side from `vpc`, if `vpc` is one of the two.
+    pub fn other(&self, vpc: VpcId) -> Option<VpcId> {
+        if self.a == vpc {
+            Some(self.b)
+        } else if self.b == vpc {
+            Some(self.a)
+        } else {
+            None
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct RouteTable {
+    pub name: String,
+    pub vpc: VpcId,
+    pub main: bool,
+    /// `None` for the implicit main table of a VPC that marks none.
+    pub span: Option<Span>,
+    /// Effective routes in match order (see `routes::sort_key`).
+    pub routes: Vec<Route>,
+    /// Subnets using this table, explicitly or as the main table.
+    pub subnets: Vec<SubnetId>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Destination {
+    Cidr(Ipv4Net),
+    /// The prefix list of an AWS service reached through a gateway endpoint
+    /// (`pl:s3`, `pl:dynamodb`). Its addresses are public and unknown
+    /// offline; see `routes` for how it competes with CIDR routes.
+    PrefixList(GatewayService),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum GatewayService {
+    S3,
+    DynamoDb,
+}
+
+impl GatewayService {
+    pub fn parse(name: &str) -> Option<GatewayService> {
+        match name {
+            "s3" => Some(GatewayService::S3),
+            "dynamodb" => Some(GatewayService::DynamoDb),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            GatewayService::S3 => "s3",
+            GatewayService::DynamoDb => "dynamodb",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Target {
+    /// Delivered inside the VPC.
+    Local(VpcId),
+    InternetGateway(InternetGatewayId),
+    NatGateway(NatGatewayId),
+    /// A NAT instance or appliance.
+    Instance(InstanceId),
+    Peering(PeeringId),
+    GatewayEndpoint(EndpointId),
+    Blackhole,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum RouteOrigin {
+    /// One per VPC CIDR, in every table.
+    Local,
+    /// Written in the file.
+    Written,
+    /// Added by a gateway endpoint's `route_tables`.
+    GatewayEndpoint,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Route {
+    pub destination: Destination,
+    pub target: Target,
+    pub origin: RouteOrigin,
+    /// The `route` statement, or the endpoint's declaration for prefix-list
+    /// routes; `None` for local routes.
+    pub span: Option<Span>,
+}
+
+#[derive(Clone, Debug)]
+pub struct SecurityGroup {
+    pub name: String,
+    pub vpc: VpcId,
+    /// The VPC's default group (`span: None`).
+    pub default: bool,
+    pub rules: Vec<SgRule>,
+    /// No `egress` statement was written: all egress is allowed, as for a
+    /// new AWS group. Any `egress` statement replaces that default.
+    pub default_egress: bool,
+    pub span: Option<Span>,
+}
+
+#[derive(Clone, Debug)]
+pub struct SgRule {
+    pub direction: Direction,
+    pub protocol: ProtocolKind,
+    /// Inclusive; `None` for every port (and always for icmp and all).
+    pub ports: Option<(u16, u16)>,
+    pub peer: SgPeer,
+    /// `None` for the default group's implicit rule.
+    pub span: Option<Span>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SgPeer {
+    Cidr(Ipv4Net),
+    /// `internet`: 0.0.0.0/0.
+    Internet,
+    External(ExternalId),
+    /// Members of a group, matched by their private addresses.
+    Group(SecurityGroupId),
+    /// A gateway or interface service's prefix list (`service s3`).
+    Service(String),
+}
+
+#[derive(Clone, Debug)]
+pub struct NetworkAcl {
+    pub name: String,
+    pub vpc: VpcId,
+    /// The VPC's default ACL: allows everything both ways.
+    pub default: bool,
+    /// Sorted by rule number.
+    pub inbound: Vec<AclRule>,
+    /// Sorted by rule number.
+    pub outbound: Vec<AclRule>,
+    pub span: Option<Span>,
+}
+
+#[derive(Clone, Debug)]
+pub struct AclRule {
+    pub number: u16,
+    pub allow: bool,
+    pub protocol: ProtocolKind,
+    pub ports: Option<(u16, u16)>,
+    /// The peer's range: `internet` is 0.0.0.0/0, an external its CIDRs.
+    pub cidrs: Vec<Ipv4Net>,
+    /// The peer as written, for messages (`internet`, `office`, a CIDR).
+    pub peer_text: String,
+    pub span: Option<Span>,
+}
+
+/// One end of an `expect`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FlowEnd {
+    Instance(InstanceId),
+    /// A host in the subnet with an allow-all security group (public IP when
+    /// the subnet's `public_ip_on_launch` is on).
+    Subnet(SubnetId),
+    External(ExternalId),
+    Internet,
+    /// An interface endpoint (its interfaces).
+    InterfaceEndpoint(EndpointId),
+    /// `service SVC` (destination only): `s3`, `dynamodb`, or an interface
+    /// service such as `ec2`.
+    Service(String),
+}
+
+/// A component named in `via`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ViaComponent {
+    Instance(InstanceId),
+    NatGateway(NatGatewayId),
+    InternetGateway(InternetGatewayId),
+    Endpoint(EndpointId),
+    Peering(PeeringId),
+    Subnet(SubnetId),
+    RouteTable(RouteTableId),
+}
+
+#[derive(Clone, Debug)]
+pub struct Expect {
+    pub source: FlowEnd,
+    /// `can reach` (true) or `cannot reach` (false).
+    pub can: bool,
+    pub destination: FlowEnd,
+    /// `None`: any protocol.
+    pub protocol: Option<ProtocolKind>,
+    /// `None`: any port.
+    pub ports: Option<(u16, u16)>,
+    pub via: Vec<(ViaComponent, Span)>,
+    pub privately: bool,
+    pub span: Span,
+}
+
+impl Model {
+    pub fn vpc(&self, id: VpcId) -> &Vpc {
+        &self.vpcs[id.index()]
+    }
+    pub fn subnet(&self, id: SubnetId) -> &Subnet {
+        &self.subnets[id.index()]
+    }
+    pub fn route_table(&self, id: RouteTableId) -> &RouteTable {
+        &self.route_tables[id.index()]
+    }
+    pub fn instance(&self, id: InstanceId) -> &Instance {
+        &self.instances[id.index()]
+    }
+    pub fn nat_gateway(&self, id: NatGatewayId) -> &NatGateway {
+        &self.nat_gateways[id.index()]
+    }
+    pub fn internet_gateway(&self, id: InternetGatewayId) -> &InternetGateway {
+        &self.internet_gateways[id.index()]
+    }
+    pub fn endpoint(&self, id: EndpointId) -> &Endpoint {
+        &self.endpoints[id.index()]
+    }
+    pub fn security_group(&self, id: SecurityGroupId) -> &SecurityGroup {
+        &self.security_groups[id.index()]
+    }
+    pub fn network_acl(&self, id: NetworkAclId) -> &NetworkAcl {
+        &self.network_acls[id.index()]
+    }
+    pub fn peering(&self, id: PeeringId) -> &Peering {
+        &self.peerings[id.index()]
+    }
+    pub fn external(&self, id: ExternalId) -> &External {
+        &self.externals[id.index()]
+    }
+
+    /// The name of a route target as a user would say it:
+    /// `internet gateway \`igw\``.
+    pub fn target_label(&self, target: Target) -> String {
+        match target {
+            Target::Local(_) => "local".to_string(),
+            Target::InternetGateway(id) => format!("internet gateway `{}`", self.internet_gateway(id).name),
+            Target::NatGateway(id) => format!("NAT gateway `{}`", self.nat_gateway(id).name),
+            Target::Instance(id) => format!("instance `{}`", self.instance(id).name),
+            Target::Peering(id) => format!("peering `{}`", self.peering(id).name),
+            Target::GatewayEndpoint(id) => format!("gateway endpoint `{}`", self.endpoint(id).name),
+            Target::Blackhole => "blackhole".to_string(),
+        }
+    }
+
+    /// The name of the target alone (`igw`, `local`, `blackhole`).
+    pub fn target_name(&self, target: Target) -> &str {
+        match target {
+            Target::Local(_) => "local",
+            Target::InternetGateway(id) => &self.internet_gateway(id).name,
+            Target::NatGateway(id) => &self.nat_gateway(id).name,
+            Target::Instance(id) => &self.instance(id).name,
+            Target::Peering(id) => &self.peering(id).name,
+            Target::GatewayEndpoint(id) => &self.endpoint(id).name,
+            Target::Blackhole => "blackhole",
+        }
+    }
+
+    /// The VPC an instance is in.
+    pub fn instance_vpc(&self, id: InstanceId) -> VpcId {
+        self.subnet(self.instance(id).subnet).vpc
+    }
+}
