@@ -8,8 +8,10 @@
 //! The library is pure: it reads no files, prints nothing and never exits
 //! the process. `main.rs` owns I/O and exit codes.
 
+pub mod check;
 pub mod diag;
 pub mod model;
+pub mod routes;
 pub mod source;
 pub mod syntax;
 
@@ -19,6 +21,8 @@ use diag::Diagnostic;
 #[derive(Debug)]
 pub struct Compilation {
     pub ast: Option<syntax::ast::File>,
+    /// Present when the file has no errors (it may have warnings).
+    pub model: Option<model::Model>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -31,7 +35,10 @@ impl Compilation {
 /// Compiles one file's text.
 pub fn compile(src: &str) -> Compilation {
     match syntax::parse(src) {
-        Ok(ast) => Compilation { ast: Some(ast), diagnostics: Vec::new() },
-        Err(diagnostics) => Compilation { ast: None, diagnostics },
+        Ok(ast) => {
+            let checked = check::check(&ast);
+            Compilation { ast: Some(ast), model: checked.model, diagnostics: checked.diagnostics }
+        }
+        Err(diagnostics) => Compilation { ast: None, model: None, diagnostics },
     }
 }

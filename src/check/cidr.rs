@@ -1,0 +1,149 @@
+//! CIDR rules: host bits (E0102), sizes (E0103, E0104), secondary-block
+//! restrictions (E0107), and helpers to describe ranges in messages.
+
+use std::net::Ipv4Addr;
+
+use ipnet::Ipv4Net;
+
+use crate::diag::{Code, Diagnostic};
+use crate::syntax::ast::Cidr;
+
+/// `10.0.1.0/24 spans 10.0.1.0–10.0.1.255 (256 addresses)`
+pub fn spans(net: Ipv4Net) -> String {
+    format!("{net} spans {}–{} ({} addresses)", net.network(), net.broadcast(), size(net))
+}
+
+pub fn size(net: Ipv4Net) -> u64 {
+    1u64 << (32 - u32::from(net.prefix_len()))
+}
+
+/// E0102 when the literal has host bits set; the aligned network is the
+/// help. Returns the aligned network either way.
+pub fn aligned(cidr: &Cidr, what: &str, diags: &mut Vec<Diagnostic>) -> Ipv4Net {
+    let net = cidr.net.trunc();
+    if net.addr() != cidr.net.addr() {
+        diags.push(
+            Diagnostic::new(Code::E0102, format!("{what} `{}` has host bits set", cidr.net), cidr.span, format!("the network of this block is {net}"))
+                .with_note(format!("AWS silently canonicalises it to {net}, which {}", spans_short(net)))
+                .with_help(format!("write `{net}`")),
+        );
+    }
+    net
+}
+
+fn spans_short(net: Ipv4Net) -> String {
+    format!("spans {}–{}", net.network(), net.broadcast())
+}
+
+/// E0103 / E0104: AWS accepts /16 to /28 for VPC blocks and subnets.
+pub fn check_size(cidr: &Cidr, net: Ipv4Net, code: Code, what: &str, diags: &mut Vec<Diagnostic>) -> bool {
+    let len = net.prefix_len();
+    if (16..=28).contains(&len) {
+        return true;
+    }
+    let (label, help) = if len < 16 {
+        ("larger than /16".to_string(), format!("split it, e.g. `{}/16`", net.network()))
+    } else {
+        let usable = size(net).saturating_sub(5);
+        (format!("smaller than /28: {} addresses, {usable} usable after AWS reserves 5", size(net)), format!("use at least a /28, e.g. `{}/28`", net.network()))
+    };
+    diags.push(
+        Diagnostic::new(code, format!("{what} `{net}` is /{len}, outside the /16–/28 AWS allows"), cidr.span, label)
+            .with_note("AWS VPC blocks and subnets must be between /16 (65,536 addresses) and /28 (16 addresses)")
+            .with_help(help),
+    );
+    false
+}
+
+const RFC1918: [(u32, u8); 3] = [(0x0A00_0000, 8), (0xAC10_0000, 12), (0xC0A8_0000, 16)];
+
+fn net(addr: u32, len: u8) -> Ipv4Net {
+    Ipv4Net::new(Ipv4Addr::from(addr), len).unwrap_or_default()
+}
+
+pub fn overlaps(a: Ipv4Net, b: Ipv4Net) -> bool {
+    a.contains(&b.network()) || b.contains(&a.network())
+}
+
+/// Which class of range a primary block is in, for the secondary-block table
+/// of aws-facts.md §1 (vpc-cidr-blocks.html).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Class {
+    Ten,
+    OneSevenTwo,
+    OneNineTwo,
+    OneNineEight,
+    Other,
+}
+
+fn class(n: Ipv4Net) -> Class {
+    if net(0x0A00_0000, 8).contains(&n) {
+        Class::Ten
+    } else if net(0xAC10_0000, 12).contains(&n) {
+        Class::OneSevenTwo
+    } else if net(0xC0A8_0000, 16).contains(&n) {
+        Class::OneNineTwo
+    } else if net(0xC613_0000, 16).contains(&n) {
+        Class::OneNineEight
+    } else {
+        Class::Other
+    }
+}
+
+/// Why AWS refuses `secondary` as an extra block of a VPC whose blocks are
+/// `existing` (primary first), or `None` when it is allowed.
+pub fn secondary_restriction(existing: &[Ipv4Net], secondary: Ipv4Net) -> Option<String> {
+    let primary = *existing.first()?;
+    if net(0xA9FE_0000, 16).contains(&secondary.network()) {
+        return Some("169.254.0.0/16 is link-local and cannot be assigned to a VPC".to_string());
+    }
+    if let Some(o) = existing.iter().find(|e| overlaps(**e, secondary)) {
+        return Some(format!("it overlaps the VPC's block {o}"));
+    }
+    let in_any = |ranges: &[(u32, u8)]| ranges.iter().map(|&(a, l)| net(a, l)).find(|r| overlaps(*r, secondary));
+    let slash16_198 = [(0xC613_0000u32, 16u8)];
+    let restricted: Vec<(u32, u8)> = match class(primary) {
+        Class::Ten => vec![(0xAC10_0000, 12), (0xC0A8_0000, 16), (0xC613_0000, 16)],
+        Class::OneSevenTwo => vec![(0x0A00_0000, 8), (0xC0A8_0000, 16), (0xAC1F_0000, 16), (0xC613_0000, 16)],
+        Class::OneNineTwo => vec![(0x0A00_0000, 8), (0xAC10_0000, 12), (0xC613_0000, 16)],
+        Class::OneNineEight => RFC1918.to_vec(),
+        Class::Other => RFC1918.iter().copied().chain(slash16_198).collect(),
+    };
+    if let Some(r) = in_any(&restricted) {
+        return Some(format!("AWS restricts {r} as a secondary block of a VPC whose primary block is {primary}"));
+    }
+    // 10.0.0.0/8 primary: if any block is in 10.0.0.0/15, no block from
+    // 10.0.0.0/16 may be added.
+    if class(primary) == Class::Ten {
+        let ten15 = net(0x0A00_0000, 15);
+        let ten16 = net(0x0A00_0000, 16);
+        if existing.iter().any(|e| overlaps(*e, ten15)) && overlaps(secondary, ten16) {
+            return Some("when a VPC block is in 10.0.0.0/15, AWS refuses secondary blocks from 10.0.0.0/16".to_string());
+        }
+    }
+    None
+}
+
+/// A free aligned block of `len` inside `outer` that overlaps none of
+/// `used`, for help messages.
+pub fn free_block(outer: &[Ipv4Net], used: &[Ipv4Net], len: u8) -> Option<Ipv4Net> {
+    for o in outer {
+        if len < o.prefix_len() {
+            continue;
+        }
+        let step = 1u64 << (32 - u32::from(len));
+        let start = u64::from(u32::from(o.network()));
+        let end = start + size(*o);
+        let mut a = start;
+        let mut tries = 0;
+        while a < end && tries < 100_000 {
+            let cand = net(u32::try_from(a).unwrap_or(0), len);
+            if !used.iter().any(|u| overlaps(*u, cand)) {
+                return Some(cand);
+            }
+            a += step;
+            tries += 1;
+        }
+    }
+    None
+}

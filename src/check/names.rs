@@ -1,0 +1,163 @@
+//! The one namespace of a file: declarations, duplicates (E0302), unknown
+//! names with "did you mean" (E0301), names of the wrong kind (E0303) and
+//! references across VPCs (E0304).
+
+use std::collections::HashMap;
+
+use crate::diag::{Code, Diagnostic};
+use crate::source::Span;
+use crate::syntax::ast;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Kind {
+    External,
+    Vpc,
+    Peering,
+    InternetGateway,
+    Subnet,
+    RouteTable,
+    GatewayEndpoint,
+    InterfaceEndpoint,
+    SecurityGroup,
+    NetworkAcl,
+    NatGateway,
+    Instance,
+}
+
+impl Kind {
+    pub fn noun(self) -> &'static str {
+        match self {
+            Kind::External => "external network",
+            Kind::Vpc => "VPC",
+            Kind::Peering => "peering connection",
+            Kind::InternetGateway => "internet gateway",
+            Kind::Subnet => "subnet",
+            Kind::RouteTable => "route table",
+            Kind::GatewayEndpoint => "gateway endpoint",
+            Kind::InterfaceEndpoint => "interface endpoint",
+            Kind::SecurityGroup => "security group",
+            Kind::NetworkAcl => "network ACL",
+            Kind::NatGateway => "NAT gateway",
+            Kind::Instance => "instance",
+        }
+    }
+}
+
+/// A declaration: its kind, the index among declarations of its kind (the
+/// model id), its VPC (index) when it lives in one, and where it is.
+#[derive(Clone, Copy, Debug)]
+pub struct Decl {
+    pub kind: Kind,
+    pub index: u32,
+    pub vpc: Option<u32>,
+    pub span: Span,
+}
+
+#[derive(Default)]
+pub struct Names {
+    map: HashMap<String, Decl>,
+    counts: HashMap<Kind, u32>,
+}
+
+impl Names {
+    /// Declares `name`; a second declaration of the same name is E0302 and
+    /// is not entered (references resolve to the first).
+    pub fn declare(&mut self, name: &ast::Name, kind: Kind, vpc: Option<u32>, diags: &mut Vec<Diagnostic>) -> u32 {
+        let counter = self.counts.entry(kind_bucket(kind)).or_insert(0);
+        let index = *counter;
+        *counter += 1;
+        if let Some(first) = self.map.get(&name.text) {
+            diags.push(
+                Diagnostic::new(Code::E0302, format!("`{}` is declared twice", name.text), name.span, format!("second declaration, as a {}", kind.noun()))
+                    .with_secondary(first.span, format!("first declared here, as a {}", first.kind.noun()))
+                    .with_note("every name in a file lives in one namespace, whatever its kind")
+                    .with_help(format!("rename one of them, e.g. `{}-2`", name.text)),
+            );
+        } else {
+            self.map.insert(name.text.clone(), Decl { kind, index, vpc, span: name.span });
+        }
+        index
+    }
+
+    pub fn get(&self, text: &str) -> Option<&Decl> {
+        self.map.get(text)
+    }
+
+    /// Resolves a reference that must be one of `kinds`; reports E0301 or
+    /// E0303 and returns `None` otherwise.
+    pub fn resolve(&self, name: &ast::Name, kinds: &[Kind], what: &str, diags: &mut Vec<Diagnostic>) -> Option<Decl> {
+        let Some(decl) = self.map.get(&name.text) else {
+            let mut d = Diagnostic::new(Code::E0301, format!("unknown name `{}`", name.text), name.span, format!("no {what} has this name"));
+            match self.suggest(&name.text, kinds) {
+                Some(s) => d = d.with_help(format!("did you mean `{s}`?")),
+                None => d = d.with_note(format!("a {what} must be declared somewhere in the file")),
+            }
+            diags.push(d);
+            return None;
+        };
+        if !kinds.contains(&decl.kind) {
+            let fits = join_kinds(kinds);
+            diags.push(
+                Diagnostic::new(Code::E0303, format!("`{}` is a {}, but a {what} is needed here", name.text, decl.kind.noun()), name.span, format!("expected {fits}"))
+                    .with_secondary(decl.span, format!("`{}` is declared here as a {}", name.text, decl.kind.noun()))
+                    .with_note(format!("only {fits} fits here")),
+            );
+            return None;
+        }
+        Some(*decl)
+    }
+
+    /// Like [`Names::resolve`], and the declaration must be in `vpc`
+    /// (E0304 otherwise).
+    pub fn resolve_in(&self, name: &ast::Name, kinds: &[Kind], what: &str, vpc: u32, vpc_name: &str, diags: &mut Vec<Diagnostic>) -> Option<Decl> {
+        let decl = self.resolve(name, kinds, what, diags)?;
+        match decl.vpc {
+            Some(v) if v != vpc => {
+                diags.push(
+                    Diagnostic::new(
+                        Code::E0304,
+                        format!("`{}` belongs to another VPC than `{vpc_name}`", name.text),
+                        name.span,
+                        format!("this {} is in another VPC", decl.kind.noun()),
+                    )
+                    .with_secondary(decl.span, "declared here")
+                    .with_note(format!("AWS lets a {} be used only inside its own VPC", decl.kind.noun())),
+                );
+                None
+            }
+            _ => Some(decl),
+        }
+    }
+
+    /// The nearest declared name of one of `kinds` (normalised
+    /// Damerau–Levenshtein similarity ≥ 0.6, or a case-insensitive match).
+    fn suggest(&self, text: &str, kinds: &[Kind]) -> Option<String> {
+        let mut best: Option<(f64, &str)> = None;
+        let mut candidates: Vec<&String> = self.map.iter().filter(|(_, d)| kinds.contains(&d.kind)).map(|(n, _)| n).collect();
+        candidates.sort();
+        for cand in candidates {
+            let score = if cand.eq_ignore_ascii_case(text) { 1.0 } else { strsim::normalized_damerau_levenshtein(text, cand) };
+            if score >= 0.6 && best.is_none_or(|(b, _)| score > b) {
+                best = Some((score, cand));
+            }
+        }
+        best.map(|(_, n)| n.to_string())
+    }
+}
+
+/// Both endpoint kinds share one id space (`EndpointId`).
+fn kind_bucket(kind: Kind) -> Kind {
+    match kind {
+        Kind::InterfaceEndpoint => Kind::GatewayEndpoint,
+        k => k,
+    }
+}
+
+fn join_kinds(kinds: &[Kind]) -> String {
+    let nouns: Vec<String> = kinds.iter().map(|k| format!("a {}", k.noun())).collect();
+    match nouns.as_slice() {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} or {last}", init.join(", ")),
+    }
+}

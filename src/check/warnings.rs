@@ -1,0 +1,139 @@
+//! Warnings W0601–W0606: the file compiles, but something is probably not
+//! what the author meant. They run on a complete model.
+
+use crate::diag::{Code, Diagnostic};
+use crate::model::{EndpointKind, Model, SgPeer, Target};
+use crate::routes;
+use crate::syntax::ast::{Direction, ProtocolKind};
+
+pub fn check(m: &Model) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    public_nat_without_igw(m, &mut out);
+    admin_ports_open(m, &mut out);
+    unused_route_tables(m, &mut out);
+    source_dest_check_on(m, &mut out);
+    cross_az_nat(m, &mut out);
+    private_dns_without_amazon_dns(m, &mut out);
+    out
+}
+
+/// W0601
+fn public_nat_without_igw(m: &Model, out: &mut Vec<Diagnostic>) {
+    for n in &m.nat_gateways {
+        if n.private || routes::egress_via_igw(m, n.subnet) {
+            continue;
+        }
+        let s = m.subnet(n.subnet);
+        let t = m.route_table(s.route_table);
+        let mut d = Diagnostic::new(Code::W0601, format!("public NAT gateway `{}` is in subnet `{}`, which has no route to an internet gateway", n.name, s.name), n.span, "this NAT gateway cannot reach the internet")
+            .with_note(format!("`{}` uses route table `{}`; a public NAT gateway sends translated traffic by its own subnet's table", s.name, t.name))
+            .with_help("place the NAT gateway in a public subnet (0.0.0.0/0 → internet gateway), or mark it `private`");
+        if let Some(sp) = t.span {
+            d = d.with_secondary(sp, format!("route table `{}`", t.name));
+        }
+        out.push(d);
+    }
+}
+
+/// W0602
+fn admin_ports_open(m: &Model, out: &mut Vec<Diagnostic>) {
+    for g in &m.security_groups {
+        for r in &g.rules {
+            let Some(span) = r.span else { continue };
+            let whole = match &r.peer {
+                SgPeer::Internet => true,
+                SgPeer::Cidr(c) => c.prefix_len() == 0,
+                _ => false,
+            };
+            if r.direction != Direction::In || !whole || matches!(r.protocol, ProtocolKind::Udp | ProtocolKind::Icmp) {
+                continue;
+            }
+            let covers = |p: u16| r.ports.is_none_or(|(a, b)| a <= p && p <= b);
+            for (port, what) in [(22u16, "SSH"), (3389, "RDP")] {
+                if covers(port) {
+                    out.push(
+                        Diagnostic::new(Code::W0602, format!("security group `{}` opens {what} (port {port}) to the whole internet", g.name), span, "allows 0.0.0.0/0")
+                            .with_note("AWS advises restricting SSH and RDP to known ranges")
+                            .with_help("allow an `external` range (an office, a VPN) or a bastion's security group instead"),
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// W0603
+fn unused_route_tables(m: &Model, out: &mut Vec<Diagnostic>) {
+    for (i, t) in m.route_tables.iter().enumerate() {
+        let Some(span) = t.span else { continue };
+        let named_by_endpoint = m.endpoints.iter().any(|e| matches!(&e.kind, EndpointKind::Gateway { route_tables } if route_tables.iter().any(|r| r.index() == i)));
+        if t.subnets.is_empty() && !named_by_endpoint && !t.main {
+            out.push(
+                Diagnostic::new(Code::W0603, format!("route table `{}` is not used by any subnet", t.name), span, "no subnet or endpoint uses this table")
+                    .with_help(format!("associate it with `route_table {}` in a subnet, mark it `main`, or remove it", t.name)),
+            );
+        }
+    }
+}
+
+/// W0604
+fn source_dest_check_on(m: &Model, out: &mut Vec<Diagnostic>) {
+    let mut seen = std::collections::BTreeSet::new();
+    for t in &m.route_tables {
+        for r in &t.routes {
+            let Target::Instance(i) = r.target else { continue };
+            let inst = m.instance(i);
+            if !inst.source_dest_check || !seen.insert(i) {
+                continue;
+            }
+            let mut d = Diagnostic::new(Code::W0604, format!("instance `{}` is a route target but drops forwarded traffic", inst.name), inst.span, "source_dest_check is on")
+                .with_note("an instance forwards traffic for others (as a NAT instance or appliance) only with its source/destination check disabled")
+                .with_help("write `source_dest_check off` in the instance");
+            if let Some(sp) = r.span {
+                d = d.with_secondary(sp, "routes traffic to it");
+            }
+            out.push(d);
+        }
+    }
+}
+
+/// W0605
+fn cross_az_nat(m: &Model, out: &mut Vec<Diagnostic>) {
+    for s in &m.subnets {
+        let t = m.route_table(s.route_table);
+        for r in &t.routes {
+            let Target::NatGateway(n) = r.target else { continue };
+            let nat = m.nat_gateway(n);
+            let nat_subnet = m.subnet(nat.subnet);
+            let (Some(a), Some(b)) = (&s.az, &nat_subnet.az) else { continue };
+            if a != b {
+                let mut d = Diagnostic::new(Code::W0605, format!("subnet `{}` in `{a}` routes through NAT gateway `{}` in `{b}`", s.name, nat.name), s.span, format!("in `{a}`"))
+                    .with_secondary(nat.span, format!("in `{b}`"))
+                    .with_note("a NAT gateway is zonal: if its AZ fails, subnets of other AZs that use it lose internet access")
+                    .with_help(format!("add a NAT gateway in `{a}` and route this subnet to it"));
+                if let Some(sp) = r.span {
+                    d = d.with_secondary(sp, "the route");
+                }
+                out.push(d);
+            }
+        }
+    }
+}
+
+/// W0606
+fn private_dns_without_amazon_dns(m: &Model, out: &mut Vec<Diagnostic>) {
+    for e in &m.endpoints {
+        let EndpointKind::Interface { private_dns: true, .. } = e.kind else { continue };
+        let v = m.vpc(e.vpc);
+        if v.dhcp.uses_amazon_dns() {
+            continue;
+        }
+        let mut d = Diagnostic::new(Code::W0606, format!("private DNS of endpoint `{}` cannot resolve: VPC `{}` does not use AmazonProvidedDNS", e.name, v.name), e.span, "private DNS is on")
+            .with_note("the private hosted zone of an interface endpoint is answered only by the VPC's Amazon DNS resolver")
+            .with_help("add `AmazonProvidedDNS` to `name_servers`, or forward the service's zone to it");
+        if let Some(sp) = v.dhcp.span {
+            d = d.with_secondary(sp, "name servers without AmazonProvidedDNS");
+        }
+        out.push(d);
+    }
+}
