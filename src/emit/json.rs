@@ -17,8 +17,8 @@ use schemars::JsonSchema;
 use serde::Serialize;
 
 use crate::model::{
-    AclRule, EndpointKind, Model, NetworkAcl, Route, RouteOrigin, RouteTable, RouteTableId, SecurityGroup, SgPeer,
-    SgRule, Subnet, SubnetKind, Target,
+    AclRule, EndpointKind, Model, NetworkAcl, Route, RouteOrigin, RouteTable, RouteTableId,
+    SecurityGroup, SgPeer, SgRule, Subnet, SubnetKind, Target,
 };
 use crate::routes::dest_text;
 use crate::syntax::ast::{Direction, ProtocolKind};
@@ -393,7 +393,14 @@ impl RouteModel {
         RouteModel {
             version: VERSION,
             region: m.region.clone(),
-            externals: m.externals.iter().map(|e| ExternalJson { name: e.name.clone(), cidrs: strings(&e.cidrs) }).collect(),
+            externals: m
+                .externals
+                .iter()
+                .map(|e| ExternalJson {
+                    name: e.name.clone(),
+                    cidrs: strings(&e.cidrs),
+                })
+                .collect(),
             vpcs: m.vpcs.iter().map(|v| vpc(m, v)).collect(),
             subnets: m.subnets.iter().map(|s| subnet(m, s)).collect(),
             route_tables: m.route_tables.iter().map(|t| route_table(m, t)).collect(),
@@ -401,16 +408,33 @@ impl RouteModel {
             nat_gateways: m
                 .nat_gateways
                 .iter()
-                .map(|n| NatGatewayJson { name: n.name.clone(), subnet: m.subnet(n.subnet).name.clone(), address: n.address, elastic_ip: !n.private })
+                .map(|n| NatGatewayJson {
+                    name: n.name.clone(),
+                    subnet: m.subnet(n.subnet).name.clone(),
+                    address: n.address,
+                    elastic_ip: !n.private,
+                })
                 .collect(),
             endpoints: m.endpoints.iter().map(|e| endpoint(m, e)).collect(),
             peerings: m
                 .peerings
                 .iter()
-                .map(|p| PeeringJson { name: p.name.clone(), vpcs: vec![m.vpc(p.a).name.clone(), m.vpc(p.b).name.clone()] })
+                .map(|p| PeeringJson {
+                    name: p.name.clone(),
+                    vpcs: vec![m.vpc(p.a).name.clone(), m.vpc(p.b).name.clone()],
+                })
                 .collect(),
-            security_groups: m.security_groups.iter().map(|g| security_group(m, g)).collect(),
-            network_acls: m.network_acls.iter().enumerate().map(|(i, a)| network_acl(m, i, a)).collect(),
+            security_groups: m
+                .security_groups
+                .iter()
+                .map(|g| security_group(m, g))
+                .collect(),
+            network_acls: m
+                .network_acls
+                .iter()
+                .enumerate()
+                .map(|(i, a)| network_acl(m, i, a))
+                .collect(),
         }
     }
 }
@@ -449,11 +473,17 @@ fn vpc(m: &Model, v: &crate::model::Vpc) -> VpcJson {
             name_servers: v.dhcp.name_servers.clone(),
             ntp_servers: v.dhcp.ntp_servers.clone(),
         },
-        internet_gateway: v.internet_gateway.map(|g| m.internet_gateway(g).name.clone()),
+        internet_gateway: v
+            .internet_gateway
+            .map(|g| m.internet_gateway(g).name.clone()),
         main_route_table: m.route_table(v.main_route_table).name.clone(),
         default_security_group: m.security_group(v.default_security_group).name.clone(),
         default_network_acl: m.network_acl(v.default_network_acl).name.clone(),
-        subnets: v.subnets.iter().map(|s| m.subnet(*s).name.clone()).collect(),
+        subnets: v
+            .subnets
+            .iter()
+            .map(|s| m.subnet(*s).name.clone())
+            .collect(),
     }
 }
 
@@ -477,7 +507,11 @@ fn subnet(m: &Model, s: &Subnet) -> SubnetJson {
             future_use: s.reserved.future,
             broadcast: s.reserved.broadcast,
         },
-        usable: UsableJson { first: s.usable.first, last: s.usable.last, count: s.usable.count },
+        usable: UsableJson {
+            first: s.usable.first,
+            last: s.usable.last,
+            count: s.usable.count,
+        },
         route_table: m.route_table(s.route_table).name.clone(),
         route_table_explicit: s.explicit_route_table,
         network_acl: m.network_acl(s.network_acl).name.clone(),
@@ -486,7 +520,11 @@ fn subnet(m: &Model, s: &Subnet) -> SubnetJson {
 }
 
 fn routes(m: &Model, t: RouteTableId) -> Vec<RouteJson> {
-    m.route_table(t).routes.iter().map(|r| route(m, r)).collect()
+    m.route_table(t)
+        .routes
+        .iter()
+        .map(|r| route(m, r))
+        .collect()
 }
 
 /// One route in JSON form.
@@ -522,7 +560,11 @@ fn route_table(m: &Model, t: &RouteTable) -> RouteTableJson {
         vpc: m.vpc(t.vpc).name.clone(),
         main: t.main,
         implicit: t.span.is_none(),
-        subnets: t.subnets.iter().map(|s| m.subnet(*s).name.clone()).collect(),
+        subnets: t
+            .subnets
+            .iter()
+            .map(|s| m.subnet(*s).name.clone())
+            .collect(),
         routes: t.routes.iter().map(|r| route(m, r)).collect(),
     }
 }
@@ -530,7 +572,9 @@ fn route_table(m: &Model, t: &RouteTable) -> RouteTableJson {
 fn interfaces(m: &Model) -> Vec<InterfaceJson> {
     // (subnet index, address, json)
     let mut all: Vec<(usize, u32, InterfaceJson)> = Vec::new();
-    let mut push = |subnet: crate::model::SubnetId, j: InterfaceJson| all.push((subnet.index(), u32::from(j.address), j));
+    let mut push = |subnet: crate::model::SubnetId, j: InterfaceJson| {
+        all.push((subnet.index(), u32::from(j.address), j))
+    };
     for i in &m.instances {
         push(
             i.subnet,
@@ -594,14 +638,34 @@ fn endpoint(m: &Model, e: &crate::model::Endpoint) -> EndpointJson {
     };
     match &e.kind {
         EndpointKind::Gateway { route_tables } => {
-            j.route_tables = Some(route_tables.iter().map(|t| m.route_table(*t).name.clone()).collect());
+            j.route_tables = Some(
+                route_tables
+                    .iter()
+                    .map(|t| m.route_table(*t).name.clone())
+                    .collect(),
+            );
         }
-        EndpointKind::Interface { interfaces, security_groups, private_dns } => {
+        EndpointKind::Interface {
+            interfaces,
+            security_groups,
+            private_dns,
+        } => {
             j.kind = EndpointKindJson::Interface;
             j.interfaces = Some(
-                interfaces.iter().map(|i| EndpointInterfaceJson { subnet: m.subnet(i.subnet).name.clone(), address: i.address }).collect(),
+                interfaces
+                    .iter()
+                    .map(|i| EndpointInterfaceJson {
+                        subnet: m.subnet(i.subnet).name.clone(),
+                        address: i.address,
+                    })
+                    .collect(),
             );
-            j.security_groups = Some(security_groups.iter().map(|g| m.security_group(*g).name.clone()).collect());
+            j.security_groups = Some(
+                security_groups
+                    .iter()
+                    .map(|g| m.security_group(*g).name.clone())
+                    .collect(),
+            );
             j.private_dns = Some(*private_dns);
         }
     }
@@ -619,7 +683,13 @@ fn protocol(p: ProtocolKind) -> ProtocolJson {
 
 /// `22`, `1024-65535`, or `None` for every port.
 pub fn ports_text(ports: Option<(u16, u16)>) -> Option<String> {
-    ports.map(|(a, b)| if a == b { a.to_string() } else { format!("{a}-{b}") })
+    ports.map(|(a, b)| {
+        if a == b {
+            a.to_string()
+        } else {
+            format!("{a}-{b}")
+        }
+    })
 }
 
 fn security_group(m: &Model, g: &SecurityGroup) -> SecurityGroupJson {
@@ -633,9 +703,21 @@ fn security_group(m: &Model, g: &SecurityGroup) -> SecurityGroupJson {
         }
     }
     if g.default_egress {
-        egress.push(SgRuleJson { protocol: ProtocolJson::All, ports: None, peer: "internet".to_string(), peer_kind: PeerKindJson::Internet, implicit: true });
+        egress.push(SgRuleJson {
+            protocol: ProtocolJson::All,
+            ports: None,
+            peer: "internet".to_string(),
+            peer_kind: PeerKindJson::Internet,
+            implicit: true,
+        });
     }
-    SecurityGroupJson { name: g.name.clone(), vpc: m.vpc(g.vpc).name.clone(), default: g.default, ingress, egress }
+    SecurityGroupJson {
+        name: g.name.clone(),
+        vpc: m.vpc(g.vpc).name.clone(),
+        default: g.default,
+        ingress,
+        egress,
+    }
 }
 
 fn sg_rule(m: &Model, r: &SgRule) -> SgRuleJson {
@@ -643,10 +725,19 @@ fn sg_rule(m: &Model, r: &SgRule) -> SgRuleJson {
         SgPeer::Cidr(n) => (n.to_string(), PeerKindJson::Cidr),
         SgPeer::Internet => ("internet".to_string(), PeerKindJson::Internet),
         SgPeer::External(e) => (m.external(*e).name.clone(), PeerKindJson::External),
-        SgPeer::Group(g) => (m.security_group(*g).name.clone(), PeerKindJson::SecurityGroup),
+        SgPeer::Group(g) => (
+            m.security_group(*g).name.clone(),
+            PeerKindJson::SecurityGroup,
+        ),
         SgPeer::Service(s) => (s.clone(), PeerKindJson::Service),
     };
-    SgRuleJson { protocol: protocol(r.protocol), ports: ports_text(r.ports), peer, peer_kind, implicit: r.span.is_none() }
+    SgRuleJson {
+        protocol: protocol(r.protocol),
+        ports: ports_text(r.ports),
+        peer,
+        peer_kind,
+        implicit: r.span.is_none(),
+    }
 }
 
 fn network_acl(m: &Model, index: usize, a: &NetworkAcl) -> NetworkAclJson {
@@ -654,7 +745,11 @@ fn network_acl(m: &Model, index: usize, a: &NetworkAcl) -> NetworkAclJson {
         rs.iter()
             .map(|r| AclRuleJson {
                 number: r.number,
-                action: if r.allow { ActionJson::Allow } else { ActionJson::Deny },
+                action: if r.allow {
+                    ActionJson::Allow
+                } else {
+                    ActionJson::Deny
+                },
                 protocol: protocol(r.protocol),
                 ports: ports_text(r.ports),
                 peer: r.peer_text.clone(),
@@ -666,8 +761,118 @@ fn network_acl(m: &Model, index: usize, a: &NetworkAcl) -> NetworkAclJson {
         name: a.name.clone(),
         vpc: m.vpc(a.vpc).name.clone(),
         default: a.default,
-        subnets: m.subnets.iter().filter(|s| s.network_acl.index() == index).map(|s| s.name.clone()).collect(),
+        subnets: m
+            .subnets
+            .iter()
+            .filter(|s| s.network_acl.index() == index)
+            .map(|s| s.name.clone())
+            .collect(),
         inbound: rules(&a.inbound),
         outbound: rules(&a.outbound),
     }
+}
+
+/// `vpcc routes --lookup Q --format json`: the decision of each subnet's
+/// route table. Its schema is `schemas/route-lookup.schema.json`.
+#[derive(Clone, Debug, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(title = "vpcc route lookup")]
+pub struct LookupReport {
+    /// The format version: always 1 for this schema.
+    #[schemars(range(min = 1, max = 1))]
+    pub version: u32,
+    /// What was looked up: an IPv4 address, `pl:s3`, `pl:dynamodb` or
+    /// `internet`.
+    pub query: String,
+    /// One decision per subnet, in source order.
+    pub lookups: Vec<LookupJson>,
+}
+
+#[derive(Clone, Debug, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LookupJson {
+    pub subnet: String,
+    pub route_table: String,
+    /// The address lies in the subnet itself: delivered directly, without
+    /// the route table (the decision below is what the table would say).
+    pub same_subnet: bool,
+    /// The route that decides, or `null` when none matches (dropped).
+    pub chosen: Option<RouteJson>,
+    /// Why `chosen` matched, in words.
+    pub reason: String,
+    /// What happens to the traffic, in words.
+    pub outcome: String,
+    /// Every other route of the table, in match order, and why it lost.
+    pub others: Vec<LoserJson>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum LoserKindJson {
+    /// Its destination does not contain the queried address.
+    NoMatch,
+    /// It matches, but the chosen route is more specific.
+    LessSpecific,
+    /// A prefix-list route for another service.
+    OtherService,
+}
+
+#[derive(Clone, Debug, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LoserJson {
+    pub route: RouteJson,
+    pub why: LoserKindJson,
+    /// `why` in words: "matches too, but less specific than 10.0.2.0/24".
+    pub reason: String,
+}
+
+impl LookupJson {
+    /// The decision of subnet `id`'s route table for `q`.
+    pub fn new(m: &Model, id: crate::model::SubnetId, q: crate::routes::Query) -> LookupJson {
+        use crate::routes::{self, Loser, Query};
+        let s = m.subnet(id);
+        let table = m.route_table(s.route_table);
+        let decision = routes::lookup(table, q);
+        let winner = decision.chosen.map(|i| &table.routes[i]);
+        let others = decision
+            .others
+            .iter()
+            .map(|&(i, why)| {
+                let r = &table.routes[i];
+                LoserJson {
+                    route: route(m, r),
+                    why: match why {
+                        Loser::NoMatch => LoserKindJson::NoMatch,
+                        Loser::LessSpecific => LoserKindJson::LessSpecific,
+                        Loser::OtherService => LoserKindJson::OtherService,
+                    },
+                    reason: routes::loser_reason(r, why, winner, q),
+                }
+            })
+            .collect();
+        LookupJson {
+            subnet: s.name.clone(),
+            route_table: table.name.clone(),
+            same_subnet: matches!(q, Query::Address(a) if s.cidr.contains(&a)),
+            chosen: winner.map(|w| route(m, w)),
+            reason: winner.map_or_else(
+                || "no route matches".to_string(),
+                |w| routes::chosen_reason(w, q),
+            ),
+            outcome: winner.map_or_else(
+                || "dropped: no route".to_string(),
+                |w| routes::outcome(m, w),
+            ),
+            others,
+        }
+    }
+}
+
+/// The JSON Schema of [`LookupReport`], pretty-printed with a final
+/// newline: the contents of `schemas/route-lookup.schema.json`.
+pub fn lookup_schema() -> String {
+    let schema = schemars::schema_for!(LookupReport);
+    let mut s = serde_json::to_string_pretty(&schema).unwrap_or_default();
+    s.push('\n');
+    s
 }
