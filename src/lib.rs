@@ -10,6 +10,7 @@
 
 pub mod check;
 pub mod diag;
+pub mod emit;
 pub mod model;
 pub mod routes;
 pub mod source;

@@ -13,13 +13,17 @@ use std::net::Ipv4Addr;
 
 use ipnet::Ipv4Net;
 
-use crate::model::{Destination, GatewayService, Model, Route, RouteTable, SubnetId, SubnetKind, Target};
+use crate::model::{
+    Destination, GatewayService, Model, Route, RouteTable, SubnetId, SubnetKind, Target,
+};
 
 /// The match-order key: longer prefixes first, prefix lists just before
 /// the default route, then by address.
 fn sort_key(r: &Route) -> (u8, u32, u8) {
     match r.destination {
-        Destination::Cidr(n) if n.prefix_len() > 0 => (32 - n.prefix_len(), u32::from(n.network()), 0),
+        Destination::Cidr(n) if n.prefix_len() > 0 => {
+            (32 - n.prefix_len(), u32::from(n.network()), 0)
+        }
         Destination::PrefixList(s) => (32, 0, s as u8),
         Destination::Cidr(n) => (33, u32::from(n.network()), 0),
     }
@@ -82,7 +86,10 @@ pub fn lookup(table: &RouteTable, q: Query) -> Lookup {
         .map(|(i, r)| {
             let why = if covers(r, q) {
                 Loser::LessSpecific
-            } else if matches!((r.destination, q), (Destination::PrefixList(_), Query::Service(_))) {
+            } else if matches!(
+                (r.destination, q),
+                (Destination::PrefixList(_), Query::Service(_))
+            ) {
                 Loser::OtherService
             } else {
                 Loser::NoMatch
@@ -95,7 +102,9 @@ pub fn lookup(table: &RouteTable, q: Query) -> Lookup {
 
 /// The route a default-route destination takes in a table.
 fn internet_route(table: &RouteTable) -> Option<&Route> {
-    lookup(table, Query::Internet).chosen.map(|i| &table.routes[i])
+    lookup(table, Query::Internet)
+        .chosen
+        .map(|i| &table.routes[i])
 }
 
 /// Public, private or isolated, with the reason in words.
@@ -103,35 +112,81 @@ pub fn subnet_kind(model: &Model, id: SubnetId) -> (SubnetKind, String) {
     let subnet = model.subnet(id);
     let table = model.route_table(subnet.route_table);
     let Some(route) = internet_route(table) else {
-        return (SubnetKind::Isolated, format!("route table `{}` has no route for internet destinations", table.name));
+        return (
+            SubnetKind::Isolated,
+            format!(
+                "route table `{}` has no route for internet destinations",
+                table.name
+            ),
+        );
     };
     let dest = dest_text(route.destination);
     match route.target {
-        Target::InternetGateway(g) => (SubnetKind::Public, format!("{dest} → internet gateway `{}`", model.internet_gateway(g).name)),
+        Target::InternetGateway(g) => (
+            SubnetKind::Public,
+            format!(
+                "{dest} → internet gateway `{}`",
+                model.internet_gateway(g).name
+            ),
+        ),
         Target::NatGateway(n) => {
             let nat = model.nat_gateway(n);
             if nat.private {
-                return (SubnetKind::Isolated, format!("{dest} → private NAT gateway `{}`, which cannot reach the internet", nat.name));
+                return (
+                    SubnetKind::Isolated,
+                    format!(
+                        "{dest} → private NAT gateway `{}`, which cannot reach the internet",
+                        nat.name
+                    ),
+                );
             }
             match egress_via_igw(model, nat.subnet) {
-                true => (SubnetKind::Private, format!("{dest} → NAT gateway `{}`", nat.name)),
+                true => (
+                    SubnetKind::Private,
+                    format!("{dest} → NAT gateway `{}`", nat.name),
+                ),
                 false => (
                     SubnetKind::Isolated,
-                    format!("{dest} → NAT gateway `{}`, but its subnet `{}` has no route to an internet gateway", nat.name, model.subnet(nat.subnet).name),
+                    format!(
+                        "{dest} → NAT gateway `{}`, but its subnet `{}` has no route to an internet gateway",
+                        nat.name,
+                        model.subnet(nat.subnet).name
+                    ),
                 ),
             }
         }
         Target::Instance(i) => {
             let inst = model.instance(i);
             if inst.source_dest_check {
-                (SubnetKind::Isolated, format!("{dest} → instance `{}`, which drops forwarded traffic (source_dest_check on)", inst.name))
+                (
+                    SubnetKind::Isolated,
+                    format!(
+                        "{dest} → instance `{}`, which drops forwarded traffic (source_dest_check on)",
+                        inst.name
+                    ),
+                )
             } else if !inst.public_ip || !egress_via_igw(model, inst.subnet) {
-                (SubnetKind::Isolated, format!("{dest} → instance `{}`, which has no public address and route to an internet gateway", inst.name))
+                (
+                    SubnetKind::Isolated,
+                    format!(
+                        "{dest} → instance `{}`, which has no public address and route to an internet gateway",
+                        inst.name
+                    ),
+                )
             } else {
-                (SubnetKind::Private, format!("{dest} → NAT instance `{}`", inst.name))
+                (
+                    SubnetKind::Private,
+                    format!("{dest} → NAT instance `{}`", inst.name),
+                )
             }
         }
-        t => (SubnetKind::Isolated, format!("{dest} → {}, not an internet gateway or NAT", model.target_label(t))),
+        t => (
+            SubnetKind::Isolated,
+            format!(
+                "{dest} → {}, not an internet gateway or NAT",
+                model.target_label(t)
+            ),
+        ),
     }
 }
 
@@ -153,4 +208,154 @@ pub fn dest_text(d: Destination) -> String {
 /// Whether `inner` lies inside `outer`.
 pub fn within(outer: Ipv4Net, inner: Ipv4Net) -> bool {
     outer.contains(&inner)
+}
+
+/// The name AWS gives a gateway service: `S3`, `DynamoDB`.
+pub fn service_title(s: GatewayService) -> &'static str {
+    match s {
+        GatewayService::S3 => "S3",
+        GatewayService::DynamoDb => "DynamoDB",
+    }
+}
+
+impl Query {
+    /// Reads a lookup as the command line writes it: an IPv4 address,
+    /// `pl:s3` / `pl:dynamodb` (or the bare service name), or `internet`.
+    pub fn parse(text: &str) -> Option<Query> {
+        let t = text.trim();
+        if t == "internet" {
+            return Some(Query::Internet);
+        }
+        if let Some(s) = GatewayService::parse(t.strip_prefix("pl:").unwrap_or(t)) {
+            return Some(Query::Service(s));
+        }
+        t.parse::<Ipv4Addr>().ok().map(Query::Address)
+    }
+
+    /// The query as the command line writes it: `10.0.2.25`, `pl:s3`,
+    /// `internet`.
+    pub fn arg(self) -> String {
+        match self {
+            Query::Address(a) => a.to_string(),
+            Query::Service(s) => format!("pl:{}", s.as_str()),
+            Query::Internet => "internet".to_string(),
+        }
+    }
+
+    /// The query in words: `10.0.2.25`, `S3 (pl:s3)`, `the internet`.
+    pub fn text(self) -> String {
+        match self {
+            Query::Address(a) => a.to_string(),
+            Query::Service(s) => format!("{} (pl:{})", service_title(s), s.as_str()),
+            Query::Internet => "the internet".to_string(),
+        }
+    }
+}
+
+/// `10.0.0.0/16 → local`, `pl:s3 → s3-gw`.
+pub fn route_text(model: &Model, r: &Route) -> String {
+    format!(
+        "{} → {}",
+        dest_text(r.destination),
+        model.target_name(r.target)
+    )
+}
+
+fn prefix_len(d: Destination) -> Option<u8> {
+    match d {
+        Destination::Cidr(n) => Some(n.prefix_len()),
+        Destination::PrefixList(_) => None,
+    }
+}
+
+/// Why the chosen route of a lookup matched, in words:
+/// "the longest prefix that contains 10.0.2.25".
+pub fn chosen_reason(r: &Route, q: Query) -> String {
+    match (r.destination, q) {
+        (Destination::Cidr(n), Query::Address(a)) if n.prefix_len() == 0 => {
+            format!("the default route: no more specific route contains {a}")
+        }
+        (Destination::Cidr(n), Query::Address(a)) => {
+            format!("the longest prefix that contains {a} (/{})", n.prefix_len())
+        }
+        (Destination::PrefixList(s), Query::Service(_)) => {
+            format!(
+                "{}'s prefix list, more specific than the default route",
+                service_title(s)
+            )
+        }
+        (Destination::Cidr(_), Query::Service(s)) => format!(
+            "the default route (the table has no pl:{} route)",
+            s.as_str()
+        ),
+        _ => "the default route, the only route for internet destinations at large".to_string(),
+    }
+}
+
+/// What happens to traffic that takes route `r`: "delivered inside the
+/// VPC", "sent to NAT gateway `nat-a`", "dropped (blackhole)".
+pub fn outcome(model: &Model, r: &Route) -> String {
+    match r.target {
+        Target::Local(v) => format!("delivered inside VPC `{}`", model.vpc(v).name),
+        Target::Blackhole => "dropped (blackhole)".to_string(),
+        t => format!("sent to {}", model.target_label(t)),
+    }
+}
+
+/// Why route `r` lost a lookup that `winner` won (or that nothing won), in
+/// the words a network engineer uses: "less specific than 10.0.2.0/24".
+pub fn loser_reason(r: &Route, why: Loser, winner: Option<&Route>, q: Query) -> String {
+    match why {
+        Loser::LessSpecific => match (winner.map(|w| w.destination), prefix_len(r.destination)) {
+            (Some(Destination::PrefixList(s)), _) => {
+                format!(
+                    "matches too, but less specific than {}'s prefix list pl:{}",
+                    service_title(s),
+                    s.as_str()
+                )
+            }
+            (Some(Destination::Cidr(w)), Some(len)) if len < w.prefix_len() => {
+                format!(
+                    "matches too, but less specific than {w} (/{len} < /{})",
+                    w.prefix_len()
+                )
+            }
+            (Some(Destination::Cidr(w)), _) => format!("matches too, but {w} comes first"),
+            (None, _) => "matches".to_string(),
+        },
+        Loser::OtherService => match (r.destination, q) {
+            (Destination::PrefixList(s), Query::Service(t)) => {
+                format!(
+                    "{}'s prefix list, not {}'s",
+                    service_title(s),
+                    service_title(t)
+                )
+            }
+            _ => "a prefix list for another service".to_string(),
+        },
+        Loser::NoMatch => match (r.destination, q) {
+            (Destination::Cidr(n), Query::Address(a)) => format!("{n} does not contain {a}"),
+            (Destination::Cidr(n), Query::Service(s)) => {
+                format!(
+                    "{n} is not one of {}'s public ranges (vpcc takes written CIDRs as disjoint from them)",
+                    service_title(s)
+                )
+            }
+            (Destination::Cidr(n), Query::Internet) => {
+                format!("covers only {n}, not internet destinations at large")
+            }
+            (Destination::PrefixList(s), Query::Address(_)) => {
+                format!(
+                    "{}'s prefix list, whose ranges vpcc does not know offline (ask with `--lookup pl:{}`)",
+                    service_title(s),
+                    s.as_str()
+                )
+            }
+            (Destination::PrefixList(s), _) => format!(
+                "{}'s prefix list covers only {} traffic",
+                service_title(s),
+                service_title(s)
+            ),
+        },
+    }
 }
