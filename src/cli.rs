@@ -3,6 +3,7 @@
 mod check;
 mod explain;
 mod io;
+mod reach;
 
 use std::process::ExitCode;
 
@@ -24,6 +25,8 @@ pub enum Command {
     Check(check::Args),
     /// Explain a diagnostic code, e.g. `vpcc explain E0106`
     Explain(explain::Args),
+    /// Trace one flow: the verdict, the path there and back, or every blocker
+    Reach(reach::Args),
 }
 
 /// How diagnostics are printed.
@@ -58,6 +61,7 @@ pub fn run(cli: Cli) -> ExitCode {
     let exit = match cli.command {
         Command::Check(args) => check::run(&args),
         Command::Explain(args) => explain::run(&args),
+        Command::Reach(args) => reach::run(&args),
     };
     ExitCode::from(exit as u8)
 }

@@ -13,13 +13,17 @@ use std::net::Ipv4Addr;
 
 use ipnet::Ipv4Net;
 
-use crate::model::{Destination, GatewayService, Model, Route, RouteTable, SubnetId, SubnetKind, Target};
+use crate::model::{
+    Destination, GatewayService, Model, Route, RouteTable, SubnetId, SubnetKind, Target,
+};
 
 /// The match-order key: longer prefixes first, prefix lists just before
 /// the default route, then by address.
 fn sort_key(r: &Route) -> (u8, u32, u8) {
     match r.destination {
-        Destination::Cidr(n) if n.prefix_len() > 0 => (32 - n.prefix_len(), u32::from(n.network()), 0),
+        Destination::Cidr(n) if n.prefix_len() > 0 => {
+            (32 - n.prefix_len(), u32::from(n.network()), 0)
+        }
         Destination::PrefixList(s) => (32, 0, s as u8),
         Destination::Cidr(n) => (33, u32::from(n.network()), 0),
     }
@@ -82,7 +86,10 @@ pub fn lookup(table: &RouteTable, q: Query) -> Lookup {
         .map(|(i, r)| {
             let why = if covers(r, q) {
                 Loser::LessSpecific
-            } else if matches!((r.destination, q), (Destination::PrefixList(_), Query::Service(_))) {
+            } else if matches!(
+                (r.destination, q),
+                (Destination::PrefixList(_), Query::Service(_))
+            ) {
                 Loser::OtherService
             } else {
                 Loser::NoMatch
@@ -95,7 +102,9 @@ pub fn lookup(table: &RouteTable, q: Query) -> Lookup {
 
 /// The route a default-route destination takes in a table.
 fn internet_route(table: &RouteTable) -> Option<&Route> {
-    lookup(table, Query::Internet).chosen.map(|i| &table.routes[i])
+    lookup(table, Query::Internet)
+        .chosen
+        .map(|i| &table.routes[i])
 }
 
 /// Public, private or isolated, with the reason in words.
@@ -103,35 +112,81 @@ pub fn subnet_kind(model: &Model, id: SubnetId) -> (SubnetKind, String) {
     let subnet = model.subnet(id);
     let table = model.route_table(subnet.route_table);
     let Some(route) = internet_route(table) else {
-        return (SubnetKind::Isolated, format!("route table `{}` has no route for internet destinations", table.name));
+        return (
+            SubnetKind::Isolated,
+            format!(
+                "route table `{}` has no route for internet destinations",
+                table.name
+            ),
+        );
     };
     let dest = dest_text(route.destination);
     match route.target {
-        Target::InternetGateway(g) => (SubnetKind::Public, format!("{dest} → internet gateway `{}`", model.internet_gateway(g).name)),
+        Target::InternetGateway(g) => (
+            SubnetKind::Public,
+            format!(
+                "{dest} → internet gateway `{}`",
+                model.internet_gateway(g).name
+            ),
+        ),
         Target::NatGateway(n) => {
             let nat = model.nat_gateway(n);
             if nat.private {
-                return (SubnetKind::Isolated, format!("{dest} → private NAT gateway `{}`, which cannot reach the internet", nat.name));
+                return (
+                    SubnetKind::Isolated,
+                    format!(
+                        "{dest} → private NAT gateway `{}`, which cannot reach the internet",
+                        nat.name
+                    ),
+                );
             }
             match egress_via_igw(model, nat.subnet) {
-                true => (SubnetKind::Private, format!("{dest} → NAT gateway `{}`", nat.name)),
+                true => (
+                    SubnetKind::Private,
+                    format!("{dest} → NAT gateway `{}`", nat.name),
+                ),
                 false => (
                     SubnetKind::Isolated,
-                    format!("{dest} → NAT gateway `{}`, but its subnet `{}` has no route to an internet gateway", nat.name, model.subnet(nat.subnet).name),
+                    format!(
+                        "{dest} → NAT gateway `{}`, but its subnet `{}` has no route to an internet gateway",
+                        nat.name,
+                        model.subnet(nat.subnet).name
+                    ),
                 ),
             }
         }
         Target::Instance(i) => {
             let inst = model.instance(i);
             if inst.source_dest_check {
-                (SubnetKind::Isolated, format!("{dest} → instance `{}`, which drops forwarded traffic (source_dest_check on)", inst.name))
+                (
+                    SubnetKind::Isolated,
+                    format!(
+                        "{dest} → instance `{}`, which drops forwarded traffic (source_dest_check on)",
+                        inst.name
+                    ),
+                )
             } else if !inst.public_ip || !egress_via_igw(model, inst.subnet) {
-                (SubnetKind::Isolated, format!("{dest} → instance `{}`, which has no public address and route to an internet gateway", inst.name))
+                (
+                    SubnetKind::Isolated,
+                    format!(
+                        "{dest} → instance `{}`, which has no public address and route to an internet gateway",
+                        inst.name
+                    ),
+                )
             } else {
-                (SubnetKind::Private, format!("{dest} → NAT instance `{}`", inst.name))
+                (
+                    SubnetKind::Private,
+                    format!("{dest} → NAT instance `{}`", inst.name),
+                )
             }
         }
-        t => (SubnetKind::Isolated, format!("{dest} → {}, not an internet gateway or NAT", model.target_label(t))),
+        t => (
+            SubnetKind::Isolated,
+            format!(
+                "{dest} → {}, not an internet gateway or NAT",
+                model.target_label(t)
+            ),
+        ),
     }
 }
 
