@@ -119,6 +119,8 @@ struct Branch {
     crosses_igw: bool,
     igw_span: Option<Span>,
     reached: bool,
+    /// The source before any translation.
+    first_src: Option<Space>,
 }
 
 impl Branch {
@@ -166,6 +168,48 @@ struct Finished {
 }
 
 impl<'m> Ctx<'m> {
+    fn desc(&self, s: &Space) -> String {
+        if let Space::Set(set) = s {
+            if *set == self.internet {
+                return "any internet address".to_string();
+            }
+            if set.ranges().len() > 2 && self.internet.contains_all(set) {
+                return "internet addresses".to_string();
+            }
+        }
+        describe_space(s)
+    }
+
+    fn one(&self, s: &Space) -> String {
+        match s {
+            Space::Set(set) if set.ranges().len() > 2 && self.internet.contains_all(set) => {
+                "an internet address".to_string()
+            }
+            Space::Set(set) => set
+                .first()
+                .map_or_else(|| "nothing".to_string(), |a| Ipv4Addr::from(a).to_string()),
+            Space::Opaque(_) => describe_space(s),
+        }
+    }
+
+    fn example_text(&self, b: &Branch) -> Option<String> {
+        let c = b.cubes.first()?;
+        let src = b.first_src.as_ref().unwrap_or(&c.src);
+        let t = &c.traffic;
+        let (proto, port) = if let Some(p) = t.tcp.first() {
+            ("tcp", Some(p))
+        } else if let Some(p) = t.udp.first() {
+            ("udp", Some(p))
+        } else {
+            ("icmp", None)
+        };
+        let (src, dst) = (self.one(src), self.one(&c.dst));
+        Some(match port {
+            Some(p) => format!("{proto} from {src} to {dst} port {p}"),
+            None => format!("{proto} from {src} to {dst}"),
+        })
+    }
+
     fn new(m: &'m Model) -> Ctx<'m> {
         let mut internet = all_addresses().subtract(&private_space());
         for v in &m.vpcs {
@@ -541,7 +585,7 @@ impl<'m> Ctx<'m> {
             b.block(d.component.clone(), d.reason, d.detail.clone(), d.span);
         }
         let example = if delivered {
-            b.cubes.first().map(example_text)
+            self.example_text(&b)
         } else {
             None
         };
@@ -594,7 +638,7 @@ impl<'m> Ctx<'m> {
                     format!(
                         "opens {} from {} in subnet `{}`",
                         traffic.describe(),
-                        describe_space(&Space::Set(s.address.clone())),
+                        self.desc(&Space::Set(s.address.clone())),
                         sub.name
                     ),
                     None,
@@ -645,7 +689,7 @@ impl<'m> Ctx<'m> {
                     format!(
                         "opens {} from {}",
                         traffic.describe(),
-                        describe_space(&Space::Set(space.clone()))
+                        self.desc(&Space::Set(space.clone()))
                     ),
                     None,
                     None,
@@ -660,7 +704,7 @@ impl<'m> Ctx<'m> {
         let at = b
             .cubes
             .first()
-            .map(|c| describe_space(&c.dst))
+            .map(|c| self.desc(&c.dst))
             .unwrap_or_default();
         b.hop(
             eni.label.clone(),
@@ -848,12 +892,7 @@ impl<'m> Ctx<'m> {
     /// First-match evaluation of one direction of an ACL over cubes:
     /// the cubes it admits, the rules that allowed and the rules that
     /// denied something.
-    fn eval_acl(
-        &self,
-        acl: &NetworkAcl,
-        inbound: bool,
-        cubes: &[Cube],
-    ) -> AclOutcome {
+    fn eval_acl(&self, acl: &NetworkAcl, inbound: bool, cubes: &[Cube]) -> AclOutcome {
         let rules = if inbound { &acl.inbound } else { &acl.outbound };
         let mut rest: Vec<Cube> = cubes.to_vec();
         let mut passed = Vec::new();
@@ -965,17 +1004,9 @@ impl<'m> Ctx<'m> {
         };
         let more = if cubes.len() > 1 { " (and more)" } else { "" };
         if from_side {
-            format!(
-                "{} from {}{more}",
-                c.traffic.describe(),
-                describe_space(&c.src)
-            )
+            format!("{} from {}{more}", c.traffic.describe(), self.desc(&c.src))
         } else {
-            format!(
-                "{} to {}{more}",
-                c.traffic.describe(),
-                describe_space(&c.dst)
-            )
+            format!("{} to {}{more}", c.traffic.describe(), self.desc(&c.dst))
         }
     }
 
@@ -1074,7 +1105,7 @@ impl<'m> Ctx<'m> {
             let dst = nb
                 .cubes
                 .first()
-                .map(|c| describe_space(&c.dst))
+                .map(|c| self.desc(&c.dst))
                 .unwrap_or_default();
             let Some(i) = idx else {
                 nb.hop(
@@ -1231,7 +1262,7 @@ impl<'m> Ctx<'m> {
                     let dst = b
                         .cubes
                         .first()
-                        .map(|c| describe_space(&c.dst))
+                        .map(|c| self.desc(&c.dst))
                         .unwrap_or_default();
                     b.block(
                         label,
@@ -1241,10 +1272,7 @@ impl<'m> Ctx<'m> {
                     );
                     return vec![b];
                 }
-                let from = kept
-                    .first()
-                    .map(|c| describe_space(&c.src))
-                    .unwrap_or_default();
+                let from = kept.first().map(|c| self.desc(&c.src)).unwrap_or_default();
                 b.hop(
                     label.clone(),
                     format!("translates source {from} to {public}"),
@@ -1253,10 +1281,15 @@ impl<'m> Ctx<'m> {
                 );
                 b.ret.push(RetItem::Hop(Hop {
                     component: label,
-                    decision: format!("translates the reply's destination {public} back to {from}"),
+                    decision: format!(
+                        "translates the reply's destination, {public}, back to {from}"
+                    ),
                     rule: None,
                     span: None,
                 }));
+                if b.first_src.is_none() {
+                    b.first_src = b.cubes.first().map(|c| c.src.clone());
+                }
                 b.cubes = kept
                     .into_iter()
                     .map(|c| Cube {
@@ -1277,7 +1310,7 @@ impl<'m> Ctx<'m> {
                 let from = b
                     .cubes
                     .first()
-                    .map(|c| describe_space(&c.src))
+                    .map(|c| self.desc(&c.src))
                     .unwrap_or_default();
                 b.hop(
                     label.clone(),
@@ -1294,6 +1327,9 @@ impl<'m> Ctx<'m> {
                     rule: None,
                     span: None,
                 }));
+                if b.first_src.is_none() {
+                    b.first_src = b.cubes.first().map(|c| c.src.clone());
+                }
                 b.cubes = normalize(
                     b.cubes
                         .into_iter()
@@ -1326,7 +1362,7 @@ impl<'m> Ctx<'m> {
                 let from = b
                     .cubes
                     .first()
-                    .map(|c| describe_space(&c.src))
+                    .map(|c| self.desc(&c.src))
                     .unwrap_or_default();
                 b.hop(
                     eni.label.clone(),
@@ -1346,6 +1382,9 @@ impl<'m> Ctx<'m> {
                     rule: None,
                     span: None,
                 }));
+                if b.first_src.is_none() {
+                    b.first_src = b.cubes.first().map(|c| c.src.clone());
+                }
                 b.cubes = normalize(
                     b.cubes
                         .into_iter()
@@ -1388,7 +1427,7 @@ impl<'m> Ctx<'m> {
                     let dst = b
                         .cubes
                         .first()
-                        .map(|c| describe_space(&c.dst))
+                        .map(|c| self.desc(&c.dst))
                         .unwrap_or_default();
                     b.hop(
                         label.clone(),
@@ -1478,7 +1517,7 @@ impl<'m> Ctx<'m> {
         let src = b
             .cubes
             .first()
-            .map(|c| describe_space(&c.src))
+            .map(|c| self.desc(&c.src))
             .unwrap_or_default();
         if kept.is_empty() {
             b.block(
@@ -1545,7 +1584,7 @@ impl<'m> Ctx<'m> {
                     b.block(
                         label.clone(),
                         Reason::PrivateAddress,
-                        format!("{} is not on the internet", describe_space(space)),
+                        format!("{} is not on the internet", self.desc(space)),
                         None,
                     );
                     return vec![b];
@@ -1554,7 +1593,7 @@ impl<'m> Ctx<'m> {
                 let at = b
                     .cubes
                     .first()
-                    .map(|c| describe_space(&c.dst))
+                    .map(|c| self.desc(&c.dst))
                     .unwrap_or_default();
                 b.hop(label.clone(), format!("receives it at {at}"), None, None);
                 b.reached = true;
@@ -1582,7 +1621,7 @@ impl<'m> Ctx<'m> {
                 let label = format!("internet gateway `{}`", igw.name);
                 b.traversed.push(ViaComponent::InternetGateway(g));
                 b.crosses_igw = true;
-                let private = describe_space(&Space::Set(eni.address.clone()));
+                let private = self.desc(&Space::Set(eni.address.clone()));
                 b.hop(
                     label.clone(),
                     format!(
@@ -1736,32 +1775,6 @@ fn ports_text(p: Option<(u16, u16)>) -> String {
         Some((a, b)) if a == b => format!(" {a}"),
         Some((a, b)) => format!(" {a}-{b}"),
         None => String::new(),
-    }
-}
-
-fn example_text(c: &Cube) -> String {
-    let t = &c.traffic;
-    let (proto, port) = if let Some(p) = t.tcp.first() {
-        ("tcp", Some(p))
-    } else if let Some(p) = t.udp.first() {
-        ("udp", Some(p))
-    } else {
-        ("icmp", None)
-    };
-    let src = one(&c.src);
-    let dst = one(&c.dst);
-    match port {
-        Some(p) => format!("{proto} {src} → {dst} port {p}"),
-        None => format!("{proto} {src} → {dst}"),
-    }
-}
-
-fn one(s: &Space) -> String {
-    match s {
-        Space::Set(set) => set
-            .first()
-            .map_or_else(|| "nothing".to_string(), |a| Ipv4Addr::from(a).to_string()),
-        Space::Opaque(_) => describe_space(s),
     }
 }
 
