@@ -4,6 +4,7 @@ mod check;
 mod explain;
 mod io;
 mod routes;
+mod reach;
 
 use std::process::ExitCode;
 
@@ -27,6 +28,8 @@ pub enum Command {
     Explain(explain::Args),
     /// Print each subnet's effective routes, or look a destination up
     Routes(routes::Args),
+    /// Trace one flow: the verdict, the path there and back, or every blocker
+    Reach(reach::Args),
 }
 
 /// How diagnostics are printed.
@@ -62,6 +65,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Check(args) => check::run(&args),
         Command::Explain(args) => explain::run(&args),
         Command::Routes(args) => routes::run(&args),
+        Command::Reach(args) => reach::run(&args),
     };
     ExitCode::from(exit as u8)
 }

@@ -12,6 +12,7 @@ pub mod check;
 pub mod diag;
 pub mod emit;
 pub mod model;
+pub mod reach;
 pub mod routes;
 pub mod source;
 pub mod syntax;
@@ -38,8 +39,21 @@ pub fn compile(src: &str) -> Compilation {
     match syntax::parse(src) {
         Ok(ast) => {
             let checked = check::check(&ast);
-            Compilation { ast: Some(ast), model: checked.model, diagnostics: checked.diagnostics }
+            let mut diagnostics = checked.diagnostics;
+            if let Some(model) = &checked.model {
+                diagnostics.extend(reach::check_expects(model));
+                diag::sort(&mut diagnostics);
+            }
+            Compilation {
+                ast: Some(ast),
+                model: checked.model,
+                diagnostics,
+            }
         }
-        Err(diagnostics) => Compilation { ast: None, model: None, diagnostics },
+        Err(diagnostics) => Compilation {
+            ast: None,
+            model: None,
+            diagnostics,
+        },
     }
 }

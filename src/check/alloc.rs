@@ -36,7 +36,9 @@ fn spans(vpcs: &[&ast::Vpc]) -> Spans {
                 for si in &s.items {
                     match si {
                         ast::SubnetItem::NatGateway(n) => out.nats.push(n.name.span),
-                        ast::SubnetItem::Instance(i) => out.instances.push((i.name.span, i.address.map(|a| a.span))),
+                        ast::SubnetItem::Instance(i) => {
+                            out.instances.push((i.name.span, i.address.map(|a| a.span)))
+                        }
                         _ => {}
                     }
                 }
@@ -47,7 +49,13 @@ fn spans(vpcs: &[&ast::Vpc]) -> Spans {
                 let subnets = match &e.kind {
                     ast::EndpointKind::Interface { items, .. } => items
                         .iter()
-                        .filter_map(|i| if let ast::InterfaceItem::Subnets(l, _) = i { Some(l.items.iter().map(|n| n.span).collect::<Vec<_>>()) } else { None })
+                        .filter_map(|i| {
+                            if let ast::InterfaceItem::Subnets(l, _) = i {
+                                Some(l.items.iter().map(|n| n.span).collect::<Vec<_>>())
+                            } else {
+                                None
+                            }
+                        })
                         .flatten()
                         .collect(),
                     ast::EndpointKind::Gateway { .. } => Vec::new(),
@@ -61,7 +69,10 @@ fn spans(vpcs: &[&ast::Vpc]) -> Spans {
 
 pub fn allocate(model: &mut Model, vpcs: &[&ast::Vpc], diags: &mut Vec<Diagnostic>) {
     let sp = spans(vpcs);
-    if sp.instances.len() != model.instances.len() || sp.nats.len() != model.nat_gateways.len() || sp.endpoints.len() != model.endpoints.len() {
+    if sp.instances.len() != model.instances.len()
+        || sp.nats.len() != model.nat_gateways.len()
+        || sp.endpoints.len() != model.endpoints.len()
+    {
         // Only possible after declaration errors, which are reported.
         return;
     }
@@ -74,14 +85,27 @@ pub fn allocate(model: &mut Model, vpcs: &[&ast::Vpc], diags: &mut Vec<Diagnosti
         let (name_span, addr_span) = sp.instances[ii];
         let addr_span = addr_span.unwrap_or(name_span);
         let si = inst.subnet.index();
-        let Some(subnet) = model.subnets.get(si) else { continue };
+        let Some(subnet) = model.subnets.get(si) else {
+            continue;
+        };
         let a = inst.address;
         if !subnet.cidr.contains(&a) {
             diags.push(
-                Diagnostic::new(Code::E0201, format!("instance `{}` has address {a}, outside its subnet `{}`", inst.name, subnet.name), addr_span, format!("not in {}", subnet.cidr))
-                    .with_secondary(subnet.span, format!("`{}` is {}", subnet.name, subnet.cidr))
-                    .with_note(super::cidr::spans(subnet.cidr))
-                    .with_help(format!("use an address from {} to {}, or leave it out to have one allocated", subnet.usable.first, subnet.usable.last)),
+                Diagnostic::new(
+                    Code::E0201,
+                    format!(
+                        "instance `{}` has address {a}, outside its subnet `{}`",
+                        inst.name, subnet.name
+                    ),
+                    addr_span,
+                    format!("not in {}", subnet.cidr),
+                )
+                .with_secondary(subnet.span, format!("`{}` is {}", subnet.name, subnet.cidr))
+                .with_note(super::cidr::spans(subnet.cidr))
+                .with_help(format!(
+                    "use an address from {} to {}, or leave it out to have one allocated",
+                    subnet.usable.first, subnet.usable.last
+                )),
             );
             continue;
         }
@@ -99,9 +123,14 @@ pub fn allocate(model: &mut Model, vpcs: &[&ast::Vpc], diags: &mut Vec<Diagnosti
         let key = (si, u32::from(a));
         if let Some(first) = owner.get(&key) {
             diags.push(
-                Diagnostic::new(Code::E0203, format!("address {a} is used twice"), addr_span, "second interface with this address")
-                    .with_secondary(*first, "first interface with this address")
-                    .with_note("every network interface in a subnet needs its own private address"),
+                Diagnostic::new(
+                    Code::E0203,
+                    format!("address {a} is used twice"),
+                    addr_span,
+                    "second interface with this address",
+                )
+                .with_secondary(*first, "first interface with this address")
+                .with_note("every network interface in a subnet needs its own private address"),
             );
             continue;
         }
@@ -128,8 +157,15 @@ pub fn allocate(model: &mut Model, vpcs: &[&ast::Vpc], diags: &mut Vec<Diagnosti
     }
     requests.sort_by_key(|r| r.0);
 
-    let mut cursor: Vec<u32> = model.subnets.iter().map(|s| u32::from(s.usable.first)).collect();
-    let mut asked: Vec<u32> = used.iter().map(|u| u32::try_from(u.len()).unwrap_or(u32::MAX)).collect();
+    let mut cursor: Vec<u32> = model
+        .subnets
+        .iter()
+        .map(|s| u32::from(s.usable.first))
+        .collect();
+    let mut asked: Vec<u32> = used
+        .iter()
+        .map(|u| u32::try_from(u.len()).unwrap_or(u32::MAX))
+        .collect();
     for (_, _, s) in &requests {
         asked[s.index()] += 1;
     }
@@ -144,10 +180,18 @@ pub fn allocate(model: &mut Model, vpcs: &[&ast::Vpc], diags: &mut Vec<Diagnosti
         if cursor[si] > last || s.usable.count == 0 {
             if reported.insert(si) {
                 diags.push(
-                    Diagnostic::new(Code::E0204, format!("subnet `{}` has no free usable address left", s.name), span, "no address left for this interface")
-                        .with_secondary(s.span, format!("`{}` is {}", s.name, s.cidr))
-                        .with_note(format!("{} has {} usable addresses and the file asks for {}", s.cidr, s.usable.count, asked[si]))
-                        .with_help("use a larger subnet, or move some interfaces to another subnet"),
+                    Diagnostic::new(
+                        Code::E0204,
+                        format!("subnet `{}` has no free usable address left", s.name),
+                        span,
+                        "no address left for this interface",
+                    )
+                    .with_secondary(s.span, format!("`{}` is {}", s.name, s.cidr))
+                    .with_note(format!(
+                        "{} has {} usable addresses and the file asks for {}",
+                        s.cidr, s.usable.count, asked[si]
+                    ))
+                    .with_help("use a larger subnet, or move some interfaces to another subnet"),
                 );
             }
             continue;

@@ -10,7 +10,12 @@ use crate::syntax::ast::Cidr;
 
 /// `10.0.1.0/24 spans 10.0.1.0–10.0.1.255 (256 addresses)`
 pub fn spans(net: Ipv4Net) -> String {
-    format!("{net} spans {}–{} ({} addresses)", net.network(), net.broadcast(), size(net))
+    format!(
+        "{net} spans {}–{} ({} addresses)",
+        net.network(),
+        net.broadcast(),
+        size(net)
+    )
 }
 
 pub fn size(net: Ipv4Net) -> u64 {
@@ -23,9 +28,17 @@ pub fn aligned(cidr: &Cidr, what: &str, diags: &mut Vec<Diagnostic>) -> Ipv4Net 
     let net = cidr.net.trunc();
     if net.addr() != cidr.net.addr() {
         diags.push(
-            Diagnostic::new(Code::E0102, format!("{what} `{}` has host bits set", cidr.net), cidr.span, format!("the network of this block is {net}"))
-                .with_note(format!("AWS silently canonicalises it to {net}, which {}", spans_short(net)))
-                .with_help(format!("write `{net}`")),
+            Diagnostic::new(
+                Code::E0102,
+                format!("{what} `{}` has host bits set", cidr.net),
+                cidr.span,
+                format!("the network of this block is {net}"),
+            )
+            .with_note(format!(
+                "AWS silently canonicalises it to {net}, which {}",
+                spans_short(net)
+            ))
+            .with_help(format!("write `{net}`")),
         );
     }
     net
@@ -36,16 +49,31 @@ fn spans_short(net: Ipv4Net) -> String {
 }
 
 /// E0103 / E0104: AWS accepts /16 to /28 for VPC blocks and subnets.
-pub fn check_size(cidr: &Cidr, net: Ipv4Net, code: Code, what: &str, diags: &mut Vec<Diagnostic>) -> bool {
+pub fn check_size(
+    cidr: &Cidr,
+    net: Ipv4Net,
+    code: Code,
+    what: &str,
+    diags: &mut Vec<Diagnostic>,
+) -> bool {
     let len = net.prefix_len();
     if (16..=28).contains(&len) {
         return true;
     }
     let (label, help) = if len < 16 {
-        ("larger than /16".to_string(), format!("split it, e.g. `{}/16`", net.network()))
+        (
+            "larger than /16".to_string(),
+            format!("split it, e.g. `{}/16`", net.network()),
+        )
     } else {
         let usable = size(net).saturating_sub(5);
-        (format!("smaller than /28: {} addresses, {usable} usable after AWS reserves 5", size(net)), format!("use at least a /28, e.g. `{}/28`", net.network()))
+        (
+            format!(
+                "smaller than /28: {} addresses, {usable} usable after AWS reserves 5",
+                size(net)
+            ),
+            format!("use at least a /28, e.g. `{}/28`", net.network()),
+        )
     };
     diags.push(
         Diagnostic::new(code, format!("{what} `{net}` is /{len}, outside the /16–/28 AWS allows"), cidr.span, label)
@@ -100,17 +128,29 @@ pub fn secondary_restriction(existing: &[Ipv4Net], secondary: Ipv4Net) -> Option
     if let Some(o) = existing.iter().find(|e| overlaps(**e, secondary)) {
         return Some(format!("it overlaps the VPC's block {o}"));
     }
-    let in_any = |ranges: &[(u32, u8)]| ranges.iter().map(|&(a, l)| net(a, l)).find(|r| overlaps(*r, secondary));
+    let in_any = |ranges: &[(u32, u8)]| {
+        ranges
+            .iter()
+            .map(|&(a, l)| net(a, l))
+            .find(|r| overlaps(*r, secondary))
+    };
     let slash16_198 = [(0xC613_0000u32, 16u8)];
     let restricted: Vec<(u32, u8)> = match class(primary) {
         Class::Ten => vec![(0xAC10_0000, 12), (0xC0A8_0000, 16), (0xC613_0000, 16)],
-        Class::OneSevenTwo => vec![(0x0A00_0000, 8), (0xC0A8_0000, 16), (0xAC1F_0000, 16), (0xC613_0000, 16)],
+        Class::OneSevenTwo => vec![
+            (0x0A00_0000, 8),
+            (0xC0A8_0000, 16),
+            (0xAC1F_0000, 16),
+            (0xC613_0000, 16),
+        ],
         Class::OneNineTwo => vec![(0x0A00_0000, 8), (0xAC10_0000, 12), (0xC613_0000, 16)],
         Class::OneNineEight => RFC1918.to_vec(),
         Class::Other => RFC1918.iter().copied().chain(slash16_198).collect(),
     };
     if let Some(r) = in_any(&restricted) {
-        return Some(format!("AWS restricts {r} as a secondary block of a VPC whose primary block is {primary}"));
+        return Some(format!(
+            "AWS restricts {r} as a secondary block of a VPC whose primary block is {primary}"
+        ));
     }
     // 10.0.0.0/8 primary: if any block is in 10.0.0.0/15, no block from
     // 10.0.0.0/16 may be added.
@@ -118,7 +158,10 @@ pub fn secondary_restriction(existing: &[Ipv4Net], secondary: Ipv4Net) -> Option
         let ten15 = net(0x0A00_0000, 15);
         let ten16 = net(0x0A00_0000, 16);
         if existing.iter().any(|e| overlaps(*e, ten15)) && overlaps(secondary, ten16) {
-            return Some("when a VPC block is in 10.0.0.0/15, AWS refuses secondary blocks from 10.0.0.0/16".to_string());
+            return Some(
+                "when a VPC block is in 10.0.0.0/15, AWS refuses secondary blocks from 10.0.0.0/16"
+                    .to_string(),
+            );
         }
     }
     None

@@ -45,7 +45,10 @@ fn admin_ports_open(m: &Model, out: &mut Vec<Diagnostic>) {
                 SgPeer::Cidr(c) => c.prefix_len() == 0,
                 _ => false,
             };
-            if r.direction != Direction::In || !whole || matches!(r.protocol, ProtocolKind::Udp | ProtocolKind::Icmp) {
+            if r.direction != Direction::In
+                || !whole
+                || matches!(r.protocol, ProtocolKind::Udp | ProtocolKind::Icmp)
+            {
                 continue;
             }
             let covers = |p: u16| r.ports.is_none_or(|(a, b)| a <= p && p <= b);
@@ -69,8 +72,16 @@ fn unused_route_tables(m: &Model, out: &mut Vec<Diagnostic>) {
         let named_by_endpoint = m.endpoints.iter().any(|e| matches!(&e.kind, EndpointKind::Gateway { route_tables } if route_tables.iter().any(|r| r.index() == i)));
         if t.subnets.is_empty() && !named_by_endpoint && !t.main {
             out.push(
-                Diagnostic::new(Code::W0603, format!("route table `{}` is not used by any subnet", t.name), span, "no subnet or endpoint uses this table")
-                    .with_help(format!("associate it with `route_table {}` in a subnet, mark it `main`, or remove it", t.name)),
+                Diagnostic::new(
+                    Code::W0603,
+                    format!("route table `{}` is not used by any subnet", t.name),
+                    span,
+                    "no subnet or endpoint uses this table",
+                )
+                .with_help(format!(
+                    "associate it with `route_table {}` in a subnet, mark it `main`, or remove it",
+                    t.name
+                )),
             );
         }
     }
@@ -81,7 +92,9 @@ fn source_dest_check_on(m: &Model, out: &mut Vec<Diagnostic>) {
     let mut seen = std::collections::BTreeSet::new();
     for t in &m.route_tables {
         for r in &t.routes {
-            let Target::Instance(i) = r.target else { continue };
+            let Target::Instance(i) = r.target else {
+                continue;
+            };
             let inst = m.instance(i);
             if !inst.source_dest_check || !seen.insert(i) {
                 continue;
@@ -102,10 +115,14 @@ fn cross_az_nat(m: &Model, out: &mut Vec<Diagnostic>) {
     for s in &m.subnets {
         let t = m.route_table(s.route_table);
         for r in &t.routes {
-            let Target::NatGateway(n) = r.target else { continue };
+            let Target::NatGateway(n) = r.target else {
+                continue;
+            };
             let nat = m.nat_gateway(n);
             let nat_subnet = m.subnet(nat.subnet);
-            let (Some(a), Some(b)) = (&s.az, &nat_subnet.az) else { continue };
+            let (Some(a), Some(b)) = (&s.az, &nat_subnet.az) else {
+                continue;
+            };
             if a != b {
                 let mut d = Diagnostic::new(Code::W0605, format!("subnet `{}` in `{a}` routes through NAT gateway `{}` in `{b}`", s.name, nat.name), s.span, format!("in `{a}`"))
                     .with_secondary(nat.span, format!("in `{b}`"))
@@ -123,7 +140,12 @@ fn cross_az_nat(m: &Model, out: &mut Vec<Diagnostic>) {
 /// W0606
 fn private_dns_without_amazon_dns(m: &Model, out: &mut Vec<Diagnostic>) {
     for e in &m.endpoints {
-        let EndpointKind::Interface { private_dns: true, .. } = e.kind else { continue };
+        let EndpointKind::Interface {
+            private_dns: true, ..
+        } = e.kind
+        else {
+            continue;
+        };
         let v = m.vpc(e.vpc);
         if v.dhcp.uses_amazon_dns() {
             continue;

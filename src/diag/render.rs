@@ -22,11 +22,23 @@ pub enum Format {
 
 /// Renders `diagnostics` of one file. With `color`, human output carries
 /// ANSI escapes.
-pub fn render(format: Format, file_name: &str, src: &str, diagnostics: &[Diagnostic], color: bool) -> String {
+pub fn render(
+    format: Format,
+    file_name: &str,
+    src: &str,
+    diagnostics: &[Diagnostic],
+    color: bool,
+) -> String {
     match format {
         Format::Human => human(file_name, src, diagnostics, color),
-        Format::Short => diagnostics.iter().map(|d| short(file_name, src, d) + "\n").collect(),
-        Format::Json => diagnostics.iter().map(|d| json_line(file_name, src, d) + "\n").collect(),
+        Format::Short => diagnostics
+            .iter()
+            .map(|d| short(file_name, src, d) + "\n")
+            .collect(),
+        Format::Json => diagnostics
+            .iter()
+            .map(|d| json_line(file_name, src, d) + "\n")
+            .collect(),
     }
 }
 
@@ -35,13 +47,22 @@ fn to_codespan(d: &Diagnostic) -> CsDiagnostic<()> {
         Severity::Error => codespan_reporting::diagnostic::Severity::Error,
         Severity::Warning => codespan_reporting::diagnostic::Severity::Warning,
     };
-    let mut labels = vec![CsLabel::primary((), d.primary.span.range()).with_message(&d.primary.message)];
-    labels.extend(d.secondary.iter().map(|l| CsLabel::secondary((), l.span.range()).with_message(&l.message)));
+    let mut labels =
+        vec![CsLabel::primary((), d.primary.span.range()).with_message(&d.primary.message)];
+    labels.extend(
+        d.secondary
+            .iter()
+            .map(|l| CsLabel::secondary((), l.span.range()).with_message(&l.message)),
+    );
     let mut notes: Vec<String> = d.notes.iter().map(|n| format!("note: {n}")).collect();
     if let Some(h) = &d.help {
         notes.push(format!("help: {h}"));
     }
-    CsDiagnostic::new(severity).with_code(d.code.as_str()).with_message(&d.message).with_labels(labels).with_notes(notes)
+    CsDiagnostic::new(severity)
+        .with_code(d.code.as_str())
+        .with_message(&d.message)
+        .with_labels(labels)
+        .with_notes(notes)
 }
 
 fn human(file_name: &str, src: &str, diagnostics: &[Diagnostic], color: bool) -> String {
@@ -69,7 +90,12 @@ fn human(file_name: &str, src: &str, diagnostics: &[Diagnostic], color: bool) ->
 
 fn short(file_name: &str, src: &str, d: &Diagnostic) -> String {
     let (line, col) = line_col(src, d.primary.span.start as usize);
-    format!("{file_name}:{line}:{col}: {}[{}]: {}", d.severity.as_str(), d.code, d.message)
+    format!(
+        "{file_name}:{line}:{col}: {}[{}]: {}",
+        d.severity.as_str(),
+        d.code,
+        d.message
+    )
 }
 
 fn position(src: &str, span: crate::source::Span) -> serde_json::Value {
@@ -86,8 +112,14 @@ fn position(src: &str, span: crate::source::Span) -> serde_json::Value {
 }
 
 fn json_line(file_name: &str, src: &str, d: &Diagnostic) -> String {
-    let mut labels = vec![json!({"primary": true, "message": d.primary.message, "span": position(src, d.primary.span)})];
-    labels.extend(d.secondary.iter().map(|l| json!({"primary": false, "message": l.message, "span": position(src, l.span)})));
+    let mut labels = vec![
+        json!({"primary": true, "message": d.primary.message, "span": position(src, d.primary.span)}),
+    ];
+    labels.extend(
+        d.secondary.iter().map(
+            |l| json!({"primary": false, "message": l.message, "span": position(src, l.span)}),
+        ),
+    );
     let value = json!({
         "code": d.code.as_str(),
         "severity": d.severity.as_str(),

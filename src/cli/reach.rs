@@ -1,0 +1,214 @@
+//! `vpcc reach FILE --from A --to B [--proto P] [--port N|N-M] [--format text|json]`
+//!
+//! Prints the verdict for one flow: the path hop by hop, there and back,
+//! the DNS answers it depends on, or every component that drops it and
+//! why. Exit 0 when a verdict was printed (delivered or not), 1 when the
+//! file has errors, 2 for unknown names and usage errors.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use clap::ValueEnum;
+use vpc::model::{FlowEnd, Model};
+use vpc::reach::{Query, end_label, reach, text};
+use vpc::syntax::ast::ProtocolKind;
+
+use super::io::{emit_diagnostics, error, read_source, stderr_color};
+use super::{ColorChoice, Exit, MessageFormat};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Proto {
+    Tcp,
+    Udp,
+    Icmp,
+    All,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// The .vpc file
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// Source: an instance, subnet, external, interface endpoint or `internet`
+    #[arg(long, value_name = "NAME")]
+    pub from: String,
+    /// Destination: as --from, or `service SVC` (`service s3`, `service ec2`)
+    #[arg(long, value_name = "NAME")]
+    pub to: String,
+    /// Protocol (default: any)
+    #[arg(long, value_enum)]
+    pub proto: Option<Proto>,
+    /// Destination port or range, e.g. 22 or 1024-65535 (tcp and udp)
+    #[arg(long, value_name = "N|N-M")]
+    pub port: Option<String>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// When to colour diagnostics
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+}
+
+pub fn run(args: &Args) -> Exit {
+    let src = match read_source(&args.file) {
+        Ok(s) => s,
+        Err(m) => {
+            error(&m);
+            return Exit::Usage;
+        }
+    };
+    let compilation = vpc::compile(&src);
+    let Some(model) = compilation
+        .model
+        .as_ref()
+        .filter(|_| !has_model_errors(&compilation))
+    else {
+        emit_diagnostics(
+            MessageFormat::Human,
+            stderr_color(args.color),
+            &args.file,
+            &src,
+            &compilation.diagnostics,
+        );
+        return Exit::Errors;
+    };
+    let (source, destination) = match (
+        resolve(model, &args.from, true),
+        resolve(model, &args.to, false),
+    ) {
+        (Ok(s), Ok(d)) => (s, d),
+        (Err(m), _) | (_, Err(m)) => {
+            error(&m);
+            return Exit::Usage;
+        }
+    };
+    let protocol = args.proto.map(|p| match p {
+        Proto::Tcp => ProtocolKind::Tcp,
+        Proto::Udp => ProtocolKind::Udp,
+        Proto::Icmp => ProtocolKind::Icmp,
+        Proto::All => ProtocolKind::All,
+    });
+    let ports = match &args.port {
+        None => None,
+        Some(p) => match parse_ports(p) {
+            Some(r) => Some(r),
+            None => {
+                error(&format!(
+                    "invalid port `{p}`: expected N or N-M with 0 ≤ N ≤ M ≤ 65535"
+                ));
+                return Exit::Usage;
+            }
+        },
+    };
+    if ports.is_some() && !matches!(protocol, Some(ProtocolKind::Tcp | ProtocolKind::Udp)) {
+        error("--port needs --proto tcp or --proto udp");
+        return Exit::Usage;
+    }
+    let query = Query {
+        protocol,
+        ports,
+        ..Query::new(source, destination)
+    };
+    let verdict = reach(model, &query);
+    let mut title = format!(
+        "{} → {}",
+        end_label(model, &query.source),
+        end_label(model, &query.destination)
+    );
+    if let Some(p) = protocol {
+        title.push_str(&format!(" {}", p.as_str()));
+    }
+    if let Some(p) = &args.port {
+        title.push_str(&format!(" {p}"));
+    }
+    let out = match args.format {
+        Format::Text => text::render(&title, &verdict, &src),
+        Format::Json => serde_json::to_string_pretty(&verdict).unwrap_or_default() + "\n",
+    };
+    let _ = std::io::stdout().write_all(out.as_bytes());
+    Exit::Ok
+}
+
+/// Errors other than failed expectations make the model untrustworthy.
+fn has_model_errors(c: &vpc::Compilation) -> bool {
+    c.diagnostics
+        .iter()
+        .any(|d| d.is_error() && d.code != vpc::diag::Code::E0501)
+}
+
+fn parse_ports(p: &str) -> Option<(u16, u16)> {
+    let (a, b) = match p.split_once('-') {
+        Some((a, b)) => (a.trim().parse().ok()?, b.trim().parse().ok()?),
+        None => {
+            let n = p.trim().parse().ok()?;
+            (n, n)
+        }
+    };
+    (a <= b).then_some((a, b))
+}
+
+/// A flow end by name, as in an `expect`.
+fn resolve(model: &Model, name: &str, is_source: bool) -> Result<FlowEnd, String> {
+    let name = name.trim();
+    if name == "internet" {
+        return Ok(FlowEnd::Internet);
+    }
+    if let Some(svc) = name
+        .strip_prefix("service")
+        .filter(|s| s.starts_with([' ', ':']))
+    {
+        if is_source {
+            return Err(format!(
+                "`{name}` cannot be a source: services do not open connections"
+            ));
+        }
+        return Ok(FlowEnd::Service(
+            svc.trim_start_matches([' ', ':']).trim().to_string(),
+        ));
+    }
+    let found = model
+        .instances
+        .iter()
+        .position(|i| i.name == name)
+        .map(|i| FlowEnd::Instance(vpc::model::InstanceId(i as u32)))
+        .or_else(|| {
+            model
+                .subnets
+                .iter()
+                .position(|s| s.name == name)
+                .map(|i| FlowEnd::Subnet(vpc::model::SubnetId(i as u32)))
+        })
+        .or_else(|| {
+            model
+                .externals
+                .iter()
+                .position(|x| x.name == name)
+                .map(|i| FlowEnd::External(vpc::model::ExternalId(i as u32)))
+        })
+        .or_else(|| {
+            model
+                .endpoints
+                .iter()
+                .position(|e| {
+                    e.name == name && matches!(e.kind, vpc::model::EndpointKind::Interface { .. })
+                })
+                .map(|i| FlowEnd::InterfaceEndpoint(vpc::model::EndpointId(i as u32)))
+        });
+    found.ok_or_else(|| {
+        let mut names: Vec<&str> = model.instances.iter().map(|i| i.name.as_str()).collect();
+        names.extend(model.subnets.iter().map(|s| s.name.as_str()));
+        names.extend(model.externals.iter().map(|x| x.name.as_str()));
+        let best = names.iter().map(|n| (strsim::levenshtein(n, name), *n)).min();
+        let hint = match best {
+            Some((d, n)) if d <= name.len().max(3) / 3 + 1 => format!(" (did you mean `{n}`?)"),
+            _ => String::new(),
+        };
+        format!("unknown flow end `{name}`: expected an instance, subnet, external, interface endpoint, `internet` or `service SVC`{hint}")
+    })
+}

@@ -1,0 +1,252 @@
+//! The reachability engine: can SOURCE open a connection to DEST?
+//!
+//! Pure: `reach(&Model, &Query) -> Verdict`. The engine walks the forward
+//! path the way AWS forwards a packet (spec §6): security group egress,
+//! the subnet's network ACL outbound, the route table (longest prefix
+//! match), each hop (internet gateway, NAT gateway, NAT instance, peering,
+//! gateway endpoint), the destination subnet's ACL inbound and the
+//! destination's security group ingress; then the return traffic: every
+//! ACL on the way back must admit the reply to an ephemeral port, and the
+//! reply must be routable back.
+//!
+//! Packets are sets, not samples: sources and destinations are address
+//! interval sets (or *opaque* public addresses), ports are interval sets
+//! (see `sets`). A rule keeps the part of the set it matches. A flow is
+//! delivered when some packet survives the whole way there and back.
+//!
+//! A blocked flow reports every component on the nearest path that drops
+//! it: after a filter drops everything, the walk records a [`Blocker`] and
+//! goes on as if that filter had let the traffic through, so that a
+//! missing security group rule and a missing ACL rule both show up. Route
+//! failures (no route, blackhole, transit) end the path.
+//!
+//! `docs/reach.md` documents the semantic decisions.
+
+mod expect;
+pub mod sets;
+pub mod text;
+mod walk;
+
+use serde::Serialize;
+
+use crate::model::{FlowEnd, Model, ViaComponent};
+use crate::source::Span;
+use crate::syntax::ast::ProtocolKind;
+
+pub use expect::{check_expects, expect_query};
+
+/// One reachability question.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Query {
+    pub source: FlowEnd,
+    pub destination: FlowEnd,
+    /// `None`: any protocol.
+    pub protocol: Option<ProtocolKind>,
+    /// `None`: any port. Ignored for icmp and all.
+    pub ports: Option<(u16, u16)>,
+    /// Components the path must traverse, in order. Instances that are no
+    /// route target anywhere are jump hosts: the flow is checked in legs.
+    pub via: Vec<ViaComponent>,
+    /// No leg may cross an internet gateway.
+    pub privately: bool,
+}
+
+impl Query {
+    pub fn new(source: FlowEnd, destination: FlowEnd) -> Query {
+        Query {
+            source,
+            destination,
+            protocol: None,
+            ports: None,
+            via: Vec::new(),
+            privately: false,
+        }
+    }
+}
+
+/// Why a component drops a flow (or why a qualifier fails).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum Reason {
+    /// The route table has no route for the destination.
+    NoRoute,
+    /// The matching route is a blackhole.
+    Blackhole,
+    /// No egress rule of the source's security groups allows it.
+    SgEgress,
+    /// No ingress rule of the destination's security groups allows it.
+    SgIngress,
+    /// The subnet's network ACL denies it leaving.
+    AclOutbound,
+    /// The subnet's network ACL denies it entering.
+    AclInbound,
+    /// An ACL on the way back denies the reply to every ephemeral port.
+    AclReturn,
+    /// An internet gateway needs a public IP on the inside end.
+    NoPublicIp,
+    /// A NAT translates only connections opened from inside.
+    NatInbound,
+    /// A private NAT gateway's traffic to an internet gateway is dropped.
+    PrivateNat,
+    /// An instance route target with source/destination check on.
+    SourceDestCheck,
+    /// A peering carries only traffic between its two VPCs' CIDRs.
+    PeeringTransit,
+    /// A service name resolves to public addresses, not to the endpoint.
+    DnsPublic,
+    /// A route sends the traffic back where it came from.
+    RouteLoop,
+    /// The reply has no route back the way the request came.
+    NoReturnRoute,
+    /// The destination's VPC has no internet gateway.
+    NoInternetGateway,
+    /// An internet gateway never carries RFC 1918 or 100.64.0.0/10.
+    PrivateAddress,
+    /// A local route covers the address, but the destination is elsewhere.
+    NotInVpc,
+    /// A `via` component is not on the path.
+    ViaNotTraversed,
+    /// `privately`, but the path crosses an internet gateway.
+    NotPrivate,
+}
+
+impl Reason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Reason::NoRoute => "NO_ROUTE",
+            Reason::Blackhole => "BLACKHOLE",
+            Reason::SgEgress => "SG_EGRESS",
+            Reason::SgIngress => "SG_INGRESS",
+            Reason::AclOutbound => "ACL_OUTBOUND",
+            Reason::AclInbound => "ACL_INBOUND",
+            Reason::AclReturn => "ACL_RETURN",
+            Reason::NoPublicIp => "NO_PUBLIC_IP",
+            Reason::NatInbound => "NAT_INBOUND",
+            Reason::PrivateNat => "PRIVATE_NAT",
+            Reason::SourceDestCheck => "SOURCE_DEST_CHECK",
+            Reason::PeeringTransit => "PEERING_TRANSIT",
+            Reason::DnsPublic => "DNS_PUBLIC",
+            Reason::RouteLoop => "ROUTE_LOOP",
+            Reason::NoReturnRoute => "NO_RETURN_ROUTE",
+            Reason::NoInternetGateway => "NO_INTERNET_GATEWAY",
+            Reason::PrivateAddress => "PRIVATE_ADDRESS",
+            Reason::NotInVpc => "NOT_IN_VPC",
+            Reason::ViaNotTraversed => "VIA_NOT_TRAVERSED",
+            Reason::NotPrivate => "NOT_PRIVATE",
+        }
+    }
+}
+
+impl std::fmt::Display for Reason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A component that drops the flow, and the setting to change.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Blocker {
+    /// `security group \`app-sg\``.
+    pub component: String,
+    pub reason: Reason,
+    /// Why, in words: "no ingress rule allows tcp 22 from 10.0.1.10".
+    pub detail: String,
+    /// The declaration or statement to change.
+    #[serde(skip)]
+    pub span: Option<Span>,
+}
+
+/// One step of a path.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Hop {
+    /// `route table \`private\``.
+    pub component: String,
+    /// What it did: "allows", "0.0.0.0/0 → NAT gateway `nat-a`".
+    pub decision: String,
+    /// The rule or route that decided, as written.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rule: Option<String>,
+    #[serde(skip)]
+    pub span: Option<Span>,
+}
+
+/// A DNS answer the flow depends on.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Resolution {
+    pub name: String,
+    /// `10.0.2.5`, or `public addresses of ec2`.
+    pub answer: String,
+    pub why: String,
+}
+
+/// One connection: from one end to the other, there and back.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Leg {
+    pub from: String,
+    pub to: String,
+    pub delivered: bool,
+    /// Delivered, and the leg's `via` and `privately` qualifiers hold.
+    pub holds: bool,
+    /// A packet that makes it, e.g. `tcp 10.0.1.10 → 10.0.2.4 port 22`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub example: Option<String>,
+    pub forward: Vec<Hop>,
+    #[serde(rename = "return")]
+    pub back: Vec<Hop>,
+    pub dns: Vec<Resolution>,
+    pub blockers: Vec<Blocker>,
+    pub crosses_internet_gateway: bool,
+    #[serde(skip)]
+    pub traversed: Vec<ViaComponent>,
+}
+
+/// The answer to a [`Query`].
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Verdict {
+    /// Every leg is delivered.
+    pub delivered: bool,
+    /// Delivered, and `via` and `privately` hold.
+    pub holds: bool,
+    /// One leg, or one per jump host plus one.
+    pub legs: Vec<Leg>,
+}
+
+impl Verdict {
+    /// Every blocker of every leg.
+    pub fn blockers(&self) -> impl Iterator<Item = &Blocker> {
+        self.legs.iter().flat_map(|l| l.blockers.iter())
+    }
+}
+
+/// Decides one query.
+pub fn reach(model: &Model, query: &Query) -> Verdict {
+    walk::reach(model, query)
+}
+
+/// The name of a flow end as a user writes it: `` `bastion` ``, `internet`,
+/// `service s3`.
+pub fn end_label(model: &Model, end: &FlowEnd) -> String {
+    match end {
+        FlowEnd::Instance(i) => format!("`{}`", model.instance(*i).name),
+        FlowEnd::Subnet(s) => format!("`{}`", model.subnet(*s).name),
+        FlowEnd::External(x) => format!("`{}`", model.external(*x).name),
+        FlowEnd::Internet => "internet".to_string(),
+        FlowEnd::InterfaceEndpoint(e) => format!("`{}`", model.endpoint(*e).name),
+        FlowEnd::Service(s) => format!("service {s}"),
+    }
+}
+
+/// The name of a `via` component: `` NAT gateway `nat-a` ``.
+pub fn via_label(model: &Model, v: ViaComponent) -> String {
+    match v {
+        ViaComponent::Instance(i) => format!("instance `{}`", model.instance(i).name),
+        ViaComponent::NatGateway(n) => format!("NAT gateway `{}`", model.nat_gateway(n).name),
+        ViaComponent::InternetGateway(g) => {
+            format!("internet gateway `{}`", model.internet_gateway(g).name)
+        }
+        ViaComponent::Endpoint(e) => format!("endpoint `{}`", model.endpoint(e).name),
+        ViaComponent::Peering(p) => format!("peering `{}`", model.peering(p).name),
+        ViaComponent::Subnet(s) => format!("subnet `{}`", model.subnet(s).name),
+        ViaComponent::RouteTable(r) => format!("route table `{}`", model.route_table(r).name),
+    }
+}

@@ -1,0 +1,131 @@
+//! `expect` statements: each one is a [`Query`]; a failed one is E0501.
+
+use super::{Query, Reason, Verdict, end_label, reach, via_label};
+use crate::diag::{Code, Diagnostic};
+use crate::model::{Expect, Model};
+use crate::source::Span;
+
+/// The query an `expect` asks.
+pub fn expect_query(e: &Expect) -> Query {
+    Query {
+        source: e.source.clone(),
+        destination: e.destination.clone(),
+        protocol: e.protocol,
+        ports: e.ports,
+        via: e.via.iter().map(|(v, _)| *v).collect(),
+        privately: e.privately,
+    }
+}
+
+/// Evaluates every `expect` of the model: one E0501 per failure.
+pub fn check_expects(model: &Model) -> Vec<Diagnostic> {
+    model
+        .expects
+        .iter()
+        .filter_map(|e| check_one(model, e))
+        .collect()
+}
+
+fn check_one(model: &Model, e: &Expect) -> Option<Diagnostic> {
+    let verdict = reach(model, &expect_query(e));
+    if verdict.holds == e.can {
+        return None;
+    }
+    let found = if e.can { "cannot" } else { "can" };
+    let message = format!("expectation does not hold: {}", flow_text(model, e, found));
+    let label = if e.can {
+        "not delivered as expected"
+    } else {
+        "delivered, but expected not to be"
+    };
+    let mut d = Diagnostic::new(Code::E0501, message, e.span, label);
+    if e.can {
+        d = explain_blockers(model, e, &verdict, d);
+    } else {
+        for leg in &verdict.legs {
+            let path: Vec<String> = leg.forward.iter().map(|h| h.component.clone()).collect();
+            d = d.with_note(format!(
+                "path from {} to {}: {}",
+                leg.from,
+                leg.to,
+                path.join(" → ")
+            ));
+            if let Some(x) = &leg.example {
+                d = d.with_note(format!("for example {x}"));
+            }
+        }
+        d = d.with_help(
+            "change a route, a security group or an ACL on this path, or drop the expectation",
+        );
+    }
+    Some(d)
+}
+
+fn explain_blockers(model: &Model, e: &Expect, verdict: &Verdict, mut d: Diagnostic) -> Diagnostic {
+    let mut spans: Vec<Span> = Vec::new();
+    for leg in &verdict.legs {
+        if verdict.legs.len() > 1 {
+            let state = if leg.holds { "holds" } else { "fails" };
+            d = d.with_note(format!("leg {} to {} {state}", leg.from, leg.to));
+        }
+        for dns in &leg.dns {
+            d = d.with_note(format!(
+                "{} resolves to {} ({})",
+                dns.name, dns.answer, dns.why
+            ));
+        }
+        for b in &leg.blockers {
+            d = d.with_note(format!("{} at {}: {}", b.reason, b.component, b.detail));
+            if let Some(span) = b.span
+                && !spans.contains(&span)
+                && span != e.span
+            {
+                spans.push(span);
+                d = d.with_secondary(span, format!("{}: {}", b.reason, short(&b.component)));
+            }
+            if b.reason == Reason::ViaNotTraversed
+                && let Some((_, span)) = e
+                    .via
+                    .iter()
+                    .find(|(v, _)| via_label(model, *v) == b.component)
+                && !spans.contains(span)
+            {
+                spans.push(*span);
+                d = d.with_secondary(*span, "not on the path");
+            }
+        }
+    }
+    d
+}
+
+fn short(component: &str) -> String {
+    component.to_string()
+}
+
+/// `` `admin` can reach `app` tcp 22 via `bastion` ``.
+fn flow_text(model: &Model, e: &Expect, verb: &str) -> String {
+    let mut s = format!(
+        "{} {verb} reach {}",
+        end_label(model, &e.source),
+        end_label(model, &e.destination)
+    );
+    if let Some(p) = e.protocol {
+        s.push(' ');
+        s.push_str(p.as_str());
+        if let Some((a, b)) = e.ports {
+            if a == b {
+                s.push_str(&format!(" {a}"));
+            } else {
+                s.push_str(&format!(" {a}-{b}"));
+            }
+        }
+    }
+    if !e.via.is_empty() {
+        let names: Vec<String> = e.via.iter().map(|(v, _)| via_label(model, *v)).collect();
+        s.push_str(&format!(" via {}", names.join(", ")));
+    }
+    if e.privately {
+        s.push_str(" privately");
+    }
+    s
+}
