@@ -227,3 +227,94 @@ fn quoting_survives_odd_names() {
         assert!(line.trim_start().starts_with('"'), "{line}");
     }
 }
+
+// --- the command line ------------------------------------------------------
+
+fn vpcc(args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_vpcc"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap()
+}
+
+fn scratch(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("vpcc-graph-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir.join(name)
+}
+
+#[test]
+fn cli_writes_svg_atomically_with_o() {
+    let out = scratch("nbe.svg");
+    let o = vpcc(&[
+        "graph",
+        "examples/nat-bastion-endpoints.vpc",
+        "--format",
+        "svg",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(o.stdout.is_empty());
+    let svg = std::fs::read_to_string(&out).unwrap();
+    assert!(svg.contains("<svg"), "{svg}");
+}
+
+#[test]
+fn cli_prints_dot_to_stdout() {
+    let o = vpcc(&["graph", "examples/peering.vpc", "--highlight", "app1,db1"]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let dot = String::from_utf8(o.stdout).unwrap();
+    assert!(dot.starts_with("digraph"), "{dot}");
+    assert!(dot.contains("#d62728"), "{dot}");
+}
+
+#[test]
+fn cli_file_with_errors_exits_1() {
+    let bad = scratch("bad.vpc");
+    std::fs::write(&bad, "vpc main 10.0.0.0/16 {\n  subnet a 10.1.0.0/24\n}\n").unwrap();
+    let o = vpcc(&["graph", bad.to_str().unwrap(), "--color", "never"]);
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(o.stdout.is_empty());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("error"));
+}
+
+#[test]
+fn cli_bad_highlight_exits_2() {
+    let o = vpcc(&[
+        "graph",
+        "examples/nat-bastion-endpoints.vpc",
+        "--highlight",
+        "app,nope",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("--highlight destination") && err.contains("`nope`"),
+        "{err}"
+    );
+    let o = vpcc(&[
+        "graph",
+        "examples/nat-bastion-endpoints.vpc",
+        "--highlight",
+        "app",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(o.stdout.is_empty());
+}
