@@ -2,6 +2,7 @@
 
 mod check;
 mod explain;
+mod graph;
 mod io;
 mod routes;
 mod reach;
@@ -30,6 +31,8 @@ pub enum Command {
     Routes(routes::Args),
     /// Trace one flow: the verdict, the path there and back, or every blocker
     Reach(reach::Args),
+    /// Draw a file as a Graphviz diagram (DOT, or SVG without Graphviz installed)
+    Graph(graph::Args),
 }
 
 /// How diagnostics are printed.
@@ -66,6 +69,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Explain(args) => explain::run(&args),
         Command::Routes(args) => routes::run(&args),
         Command::Reach(args) => reach::run(&args),
+        Command::Graph(args) => graph::run(&args),
     };
     ExitCode::from(exit as u8)
 }

@@ -11,6 +11,7 @@
 pub mod check;
 pub mod diag;
 pub mod emit;
+pub mod graph;
 pub mod model;
 pub mod reach;
 pub mod routes;

@@ -1,0 +1,158 @@
+//! `vpcc graph FILE [--format dot|svg] [-o FILE] [--highlight SRC,DST]`
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use clap::ValueEnum;
+use vpc::graph::{self, GraphOptions, path};
+
+use super::io::{emit_diagnostics, error, read_source, stderr_color, write_atomic};
+use super::{ColorChoice, Exit, MessageFormat};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Graphviz DOT text
+    Dot,
+    /// SVG, rendered in-process (no Graphviz install needed)
+    Svg,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// The .vpc file to draw
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Dot)]
+    pub format: Format,
+    /// Write to this file (atomically) instead of stdout
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Draw the route-lookup path of one flow in red: SOURCE,DEST (an
+    /// instance, subnet, external, interface endpoint, `internet`, or as
+    /// destination `service NAME`)
+    #[arg(long, value_name = "SRC,DST")]
+    pub highlight: Option<String>,
+    /// Render SVG with this Graphviz `dot` program instead of the built-in
+    /// renderer
+    #[arg(long, value_name = "PATH")]
+    pub dot_binary: Option<PathBuf>,
+    /// How to print diagnostics
+    #[arg(long, value_enum, default_value_t = MessageFormat::Human)]
+    pub message_format: MessageFormat,
+    /// When to colour human output (NO_COLOR is honoured with `auto`)
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+}
+
+pub fn run(args: &Args) -> Exit {
+    let src = match read_source(&args.file) {
+        Ok(src) => src,
+        Err(message) => {
+            error(&message);
+            return Exit::Usage;
+        }
+    };
+    let compilation = vpc::compile(&src);
+    if !compilation.diagnostics.is_empty() {
+        emit_diagnostics(
+            args.message_format,
+            stderr_color(args.color),
+            &args.file,
+            &src,
+            &compilation.diagnostics,
+        );
+    }
+    if compilation.has_errors() {
+        return Exit::Errors;
+    }
+    let Some(model) = compilation.model else {
+        return Exit::Errors;
+    };
+    let mut opts = GraphOptions::default();
+    if let Some(spec) = &args.highlight {
+        match highlight(&model, spec) {
+            Ok(hops) => opts.highlight = hops,
+            Err(message) => {
+                error(&message);
+                return Exit::Usage;
+            }
+        }
+    }
+    let dot = graph::dot(&model, &opts);
+    let out = match args.format {
+        Format::Dot => dot,
+        Format::Svg => match &args.dot_binary {
+            Some(bin) => match external_dot(bin, &dot) {
+                Ok(svg) => svg,
+                Err(message) => {
+                    error(&message);
+                    return Exit::Usage;
+                }
+            },
+            None => match graph::svg(&dot) {
+                Ok(svg) => svg,
+                Err(e) => {
+                    error(&e.to_string());
+                    return Exit::Errors;
+                }
+            },
+        },
+    };
+    match &args.output {
+        Some(path) => {
+            if let Err(message) = write_atomic(path, out.as_bytes()) {
+                error(&message);
+                return Exit::Usage;
+            }
+        }
+        None => {
+            let _ = std::io::stdout().write_all(out.as_bytes());
+        }
+    }
+    Exit::Ok
+}
+
+/// Parses `SRC,DST` and draws the route-lookup path between them.
+fn highlight(model: &vpc::model::Model, spec: &str) -> Result<Vec<graph::Hop>, String> {
+    let parts: Vec<&str> = spec.split(',').map(str::trim).collect();
+    let [src, dst] = parts.as_slice() else {
+        return Err(format!(
+            "--highlight takes two names separated by a comma, like `app,internet`; got `{spec}`"
+        ));
+    };
+    let bad = |which: &str, e: String| format!("--highlight {which}: {e}");
+    let src = path::resolve(model, src).map_err(|e| bad("source", e))?;
+    let dst = path::resolve(model, dst).map_err(|e| bad("destination", e))?;
+    path::route_path(model, &src, &dst).map_err(|e| bad("source", e))
+}
+
+/// Runs a Graphviz `dot` program the user named, with the DOT on stdin.
+fn external_dot(bin: &std::path::Path, dot: &str) -> Result<String, String> {
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(bin)
+        .arg("-Tsvg")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("cannot run `{}`: {e}", bin.display()))?;
+    if let Some(mut stdin) = child.stdin.take() {
+        stdin
+            .write_all(dot.as_bytes())
+            .map_err(|e| format!("cannot write to `{}`: {e}", bin.display()))?;
+    }
+    let output = child
+        .wait_with_output()
+        .map_err(|e| format!("`{}` failed: {e}", bin.display()))?;
+    if !output.status.success() {
+        return Err(format!(
+            "`{}` failed ({}): {}",
+            bin.display(),
+            output.status,
+            String::from_utf8_lossy(&output.stderr).trim()
+        ));
+    }
+    String::from_utf8(output.stdout)
+        .map_err(|_| format!("`{}` printed something that is not UTF-8", bin.display()))
+}
