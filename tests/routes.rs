@@ -748,5 +748,28 @@ fn text_of_every_rule() {
             Query::parse(q).expect("query"),
         ));
     }
+    // No route for internet destinations: dropped.
+    out.push('\n');
+    out.push_str(&text::lookup_text(
+        &m,
+        &[subnet_id(&m, "data")],
+        Query::Internet,
+    ));
     insta::assert_snapshot!(out);
+}
+
+#[test]
+fn json_subnet_filter_keeps_the_rest_of_the_model() {
+    let m = model(&example("nat-bastion-endpoints.vpc"));
+    let json: serde_json::Value =
+        serde_json::from_str(&text::model_json(&m, &[subnet_id(&m, "private-a")])).expect("json");
+    let names: Vec<&str> = json["subnets"]
+        .as_array()
+        .expect("subnets")
+        .iter()
+        .filter_map(|s| s["name"].as_str())
+        .collect();
+    assert_eq!(names, ["private-a"]);
+    assert_eq!(json["interfaces"].as_array().map(Vec::len), Some(4));
+    assert!(validator("route-model.schema.json").is_valid(&json));
 }

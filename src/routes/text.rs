@@ -248,7 +248,10 @@ pub fn lookup_text(model: &Model, subnets: &[SubnetId], q: Query) -> String {
             ]),
             None => rows.push(vec![
                 "chosen".to_string(),
-                format!("no route matches: traffic to {} is dropped", q.text()),
+                format!(
+                    "none: no route matches, so traffic to {} is dropped",
+                    q.text()
+                ),
             ]),
         }
         for &(i, why) in &decision.others {
