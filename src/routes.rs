@@ -8,6 +8,10 @@
 //! overlapping prefix-list route of equal or lesser specificity, and no
 //! file names S3's ranges). So traffic to `service s3` takes the `pl:s3`
 //! route when the table has one, and the default route otherwise.
+//!
+//! `text` renders tables and lookups for `vpcc routes`.
+
+pub mod text;
 
 use std::net::Ipv4Addr;
 

@@ -5,6 +5,11 @@
 //! Goldens are insta snapshots in `tests/snapshots/routes__*.snap`
 //! (`cargo insta review` to accept). The schema files are regenerated with
 //! `VPCC_BLESS=1 cargo test --test routes`.
+//!
+//! Goldens render through the library (`routes::text`, `emit::json`); the
+//! few command-line tests run `CARGO_BIN_EXE_vpcc`. With a target directory
+//! shared between checkouts of different branches, that binary can be
+//! another checkout's; `VPCC_BIN=path/to/vpcc` picks the binary to run.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -16,7 +21,7 @@ use vpc::model::{
     Destination, GatewayService, Model, Route, RouteOrigin, RouteTable, SubnetId, SubnetKind,
     Target, VpcId,
 };
-use vpc::routes::{self, Loser, Query};
+use vpc::routes::{self, Loser, Query, text};
 
 // ----- helpers -------------------------------------------------------------
 
@@ -425,8 +430,15 @@ fn examples() -> Vec<PathBuf> {
     v
 }
 
+/// The binary under test: `CARGO_BIN_EXE_vpcc`, or `VPCC_BIN` when set (for
+/// a target directory shared between checkouts, see the module docs).
+fn vpcc_bin() -> PathBuf {
+    std::env::var_os("VPCC_BIN")
+        .map_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_vpcc")), PathBuf::from)
+}
+
 fn vpcc(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_vpcc"))
+    let out = Command::new(vpcc_bin())
         .args(args)
         .current_dir(root())
         .env("NO_COLOR", "1")
@@ -446,12 +458,17 @@ fn rel(path: &Path) -> String {
         .to_string()
 }
 
+fn all_subnets(m: &Model) -> Vec<SubnetId> {
+    (0..m.subnets.len())
+        .map(|i| SubnetId(u32::try_from(i).expect("few subnets")))
+        .collect()
+}
+
 #[test]
 fn golden_text() {
     insta::glob!("../examples", "*.vpc", |path| {
-        let (code, stdout, stderr) = vpcc(&["routes", &rel(path)]);
-        assert_eq!(code, 0, "{stderr}");
-        insta::assert_snapshot!(stdout);
+        let m = model(&std::fs::read_to_string(path).expect("read"));
+        insta::assert_snapshot!(text::table_text(&m, &all_subnets(&m)));
     });
 }
 
@@ -467,13 +484,38 @@ fn golden_json() {
 #[test]
 fn golden_lookups_of_the_reference_example() {
     let file = "examples/nat-bastion-endpoints.vpc";
+    let m = model(&example("nat-bastion-endpoints.vpc"));
     let mut all = String::new();
     for q in ["10.0.2.4", "10.0.1.10", "pl:s3", "internet", "198.51.100.7"] {
-        let (code, stdout, stderr) = vpcc(&["routes", file, "--lookup", q]);
-        assert_eq!(code, 0, "{stderr}");
-        all.push_str(&format!("$ vpcc routes {file} --lookup {q}\n{stdout}\n"));
+        let out = text::lookup_text(&m, &all_subnets(&m), Query::parse(q).expect("query"));
+        all.push_str(&format!("$ vpcc routes {file} --lookup {q}\n{out}\n"));
     }
     insta::assert_snapshot!(all);
+}
+
+#[test]
+fn cli_prints_the_library_text() {
+    let (code, stdout, stderr) = vpcc(&["routes", "examples/nat-bastion-endpoints.vpc"]);
+    assert_eq!(code, 0, "{stderr}");
+    let m = model(&example("nat-bastion-endpoints.vpc"));
+    assert_eq!(stdout, text::table_text(&m, &all_subnets(&m)));
+    let (code, stdout, stderr) = vpcc(&[
+        "routes",
+        "examples/nat-bastion-endpoints.vpc",
+        "--lookup",
+        "pl:s3",
+        "--subnet",
+        "private-a",
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(
+        stdout,
+        text::lookup_text(
+            &m,
+            &[subnet_id(&m, "private-a")],
+            Query::Service(GatewayService::S3)
+        )
+    );
 }
 
 #[test]
@@ -540,13 +582,11 @@ fn every_example_matches_the_schema() {
             &dto::to_string_pretty(&m),
         );
         for q in ["10.0.1.10", "pl:s3", "pl:dynamodb", "internet"] {
-            let (code, stdout, stderr) =
-                vpcc(&["routes", &rel(&path), "--lookup", q, "--format", "json"]);
-            assert_eq!(code, 0, "{stderr}");
+            let out = text::lookup_json(&m, &all_subnets(&m), Query::parse(q).expect("query"));
             assert_valid(
                 &lookup_schema,
                 &format!("{} --lookup {q}", path.display()),
-                &stdout,
+                &out,
             );
         }
     }
@@ -692,4 +732,44 @@ fn output_is_deterministic() {
     let a = vpcc(&["routes", "examples/large.vpc", "--format", "json"]);
     let b = vpcc(&["routes", "examples/large.vpc", "--format", "json"]);
     assert_eq!(a, b);
+}
+
+#[test]
+fn text_of_every_rule() {
+    // Blackhole, more-specific-than-local, a prefix list and the implicit
+    // main table in one table each.
+    let m = model(BASE);
+    let mut out = text::table_text(&m, &all_subnets(&m));
+    for q in ["10.0.1.50", "203.0.113.200", "pl:dynamodb"] {
+        out.push('\n');
+        out.push_str(&text::lookup_text(
+            &m,
+            &[subnet_id(&m, "app")],
+            Query::parse(q).expect("query"),
+        ));
+    }
+    // No route for internet destinations: dropped.
+    out.push('\n');
+    out.push_str(&text::lookup_text(
+        &m,
+        &[subnet_id(&m, "data")],
+        Query::Internet,
+    ));
+    insta::assert_snapshot!(out);
+}
+
+#[test]
+fn json_subnet_filter_keeps_the_rest_of_the_model() {
+    let m = model(&example("nat-bastion-endpoints.vpc"));
+    let json: serde_json::Value =
+        serde_json::from_str(&text::model_json(&m, &[subnet_id(&m, "private-a")])).expect("json");
+    let names: Vec<&str> = json["subnets"]
+        .as_array()
+        .expect("subnets")
+        .iter()
+        .filter_map(|s| s["name"].as_str())
+        .collect();
+    assert_eq!(names, ["private-a"]);
+    assert_eq!(json["interfaces"].as_array().map(Vec::len), Some(4));
+    assert!(validator("route-model.schema.json").is_valid(&json));
 }

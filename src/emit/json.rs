@@ -116,6 +116,7 @@ pub enum SubnetKindJson {
 pub struct SubnetJson {
     pub name: String,
     pub vpc: String,
+    #[schemars(regex(pattern = r"^\d{1,3}(\.\d{1,3}){3}/\d{1,2}$"))]
     pub cidr: String,
     /// The availability zone: region + letter, a full zone name as written,
     /// or a bare letter when the file has no `region`.
@@ -183,6 +184,7 @@ pub struct RouteTableJson {
 #[serde(deny_unknown_fields)]
 pub struct RouteJson {
     /// A CIDR (`10.0.0.0/16`) or a service prefix list (`pl:s3`).
+    #[schemars(regex(pattern = r"^(\d{1,3}(\.\d{1,3}){3}/\d{1,2}|pl:(s3|dynamodb))$"))]
     pub destination: String,
     /// The target's name (`igw`, `nat-a`, `s3-gw`), or `local`, or
     /// `blackhole`.
