@@ -706,9 +706,14 @@ impl<'m> Ctx<'m> {
             .first()
             .map(|c| self.desc(&c.dst))
             .unwrap_or_default();
+        let verb = if b.blockers.is_empty() {
+            "receives it"
+        } else {
+            "would receive it"
+        };
         b.hop(
             eni.label.clone(),
-            format!("receives it at {at}"),
+            format!("{verb} at {at}"),
             None,
             Some(eni.span),
         );
@@ -860,7 +865,23 @@ impl<'m> Ctx<'m> {
                 .iter()
                 .find_map(|g| self.m.security_group(*g).span)
                 .or(Some(owner.span));
-            b.hop(what.clone(), format!("{word}: DENIED"), None, span);
+            let written: Vec<String> = sgs
+                .iter()
+                .flat_map(|g| {
+                    self.m
+                        .security_group(*g)
+                        .rules
+                        .iter()
+                        .filter(|r| r.direction == dir && r.span.is_some())
+                })
+                .map(|r| self.sg_rule_text(r))
+                .collect();
+            let rules = if written.is_empty() {
+                format!("no {word} rules")
+            } else {
+                format!("its {word} rules: {}", written.join("; "))
+            };
+            b.hop(what.clone(), format!("{word}: DENIED"), Some(rules), span);
             b.block(what, reason, detail, span);
         } else {
             b.hop(
