@@ -340,3 +340,112 @@ fn private_dns_off_flows() {
     }
     insta::assert_snapshot!("private_dns_off_flows", out);
 }
+
+fn vpcc(args: &[&str]) -> (i32, String, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_vpcc"))
+        .args(args)
+        .output()
+        .expect("run vpcc");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn example_path(name: &str) -> String {
+    format!("{}/examples/{name}", env!("CARGO_MANIFEST_DIR"))
+}
+
+#[test]
+fn cli_prints_a_verdict_and_exits_0_delivered_or_not() {
+    let f = example_path("nat-bastion-endpoints.vpc");
+    let (code, out, _) = vpcc(&[
+        "reach", &f, "--from", "admin", "--to", "bastion", "--proto", "tcp", "--port", "22",
+    ]);
+    assert_eq!(code, 0);
+    assert!(
+        out.starts_with("`admin` → `bastion` tcp 22: DELIVERED"),
+        "{out}"
+    );
+    let (code, out, _) = vpcc(&["reach", &f, "--from", "internet", "--to", "app"]);
+    assert_eq!(code, 0);
+    assert!(
+        out.contains("BLOCKED") && out.contains("NO_PUBLIC_IP"),
+        "{out}"
+    );
+    let (code, out, _) = vpcc(&[
+        "reach",
+        &f,
+        "--from",
+        "app",
+        "--to",
+        "service ec2",
+        "--proto",
+        "tcp",
+        "--port",
+        "443",
+    ]);
+    assert_eq!(code, 0);
+    assert!(
+        out.contains("ec2.ap-northeast-2.amazonaws.com → 10.0.2.5"),
+        "{out}"
+    );
+}
+
+#[test]
+fn cli_json() {
+    let f = example_path("nat-bastion-endpoints.vpc");
+    let (code, out, _) = vpcc(&[
+        "reach", &f, "--from", "app", "--to", "internet", "--proto", "tcp", "--port", "443",
+        "--format", "json",
+    ]);
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&out).expect("json");
+    assert_eq!(v["delivered"], true);
+    assert_eq!(v["legs"][0]["crosses_internet_gateway"], true);
+    let (_, out, _) = vpcc(&[
+        "reach", &f, "--from", "internet", "--to", "app", "--format", "json",
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&out).expect("json");
+    assert_eq!(v["legs"][0]["blockers"][0]["reason"], "NO_PUBLIC_IP");
+}
+
+#[test]
+fn cli_usage_errors_exit_2_and_file_errors_exit_1() {
+    let f = example_path("nat-bastion-endpoints.vpc");
+    let (code, _, err) = vpcc(&["reach", &f, "--from", "bastoin", "--to", "app"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("unknown flow end `bastoin`") && err.contains("did you mean `bastion`?"),
+        "{err}"
+    );
+    let (code, _, _) = vpcc(&[
+        "reach", &f, "--from", "app", "--to", "bastion", "--port", "22",
+    ]);
+    assert_eq!(code, 2, "--port without tcp/udp");
+    let (code, _, _) = vpcc(&[
+        "reach", &f, "--from", "app", "--to", "bastion", "--proto", "tcp", "--port", "9-3",
+    ]);
+    assert_eq!(code, 2);
+    let (code, _, _) = vpcc(&["reach", "/nonexistent.vpc", "--from", "a", "--to", "b"]);
+    assert_eq!(code, 2);
+    let dir = std::env::temp_dir().join(format!("vpcc-reach-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("tmp");
+    let bad = dir.join("bad.vpc");
+    std::fs::write(
+        &bad,
+        "vpc main 10.0.0.0/16 {\n  subnet a 10.1.0.0/24 az a {\n  }\n}\n",
+    )
+    .expect("write");
+    let (code, _, err) = vpcc(&[
+        "reach",
+        bad.to_str().unwrap_or_default(),
+        "--from",
+        "a",
+        "--to",
+        "internet",
+    ]);
+    assert_eq!(code, 1, "{err}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

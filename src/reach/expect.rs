@@ -17,16 +17,39 @@ pub fn expect_query(e: &Expect) -> Query {
     }
 }
 
-/// Evaluates every `expect` of the model: one E0501 per failure.
-pub fn check_expects(model: &Model) -> Vec<Diagnostic> {
+/// Evaluates every `expect` of the model: one E0501 per failure. `src` is
+/// the file, to point at the statement without its trailing comments.
+pub fn check_expects(model: &Model, src: &str) -> Vec<Diagnostic> {
     model
         .expects
         .iter()
-        .filter_map(|e| check_one(model, e))
+        .filter_map(|e| check_one(model, e, trim_span(src, e.span)))
         .collect()
 }
 
-fn check_one(model: &Model, e: &Expect) -> Option<Diagnostic> {
+/// The span without trailing whitespace and comments (a statement's span
+/// can include the trivia before a token that did not follow).
+fn trim_span(src: &str, span: Span) -> Span {
+    let Some(text) = src.get(span.range()) else {
+        return span;
+    };
+    let mut end = 0;
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let code = line.split('#').next().unwrap_or_default().trim_end();
+        if !code.trim().is_empty() {
+            end = offset + code.len();
+        }
+        offset += line.len();
+    }
+    if end == 0 {
+        span
+    } else {
+        Span::new(span.start as usize, span.start as usize + end)
+    }
+}
+
+fn check_one(model: &Model, e: &Expect, span: Span) -> Option<Diagnostic> {
     let verdict = reach(model, &expect_query(e));
     if verdict.holds == e.can {
         return None;
@@ -38,7 +61,7 @@ fn check_one(model: &Model, e: &Expect) -> Option<Diagnostic> {
     } else {
         "delivered, but expected not to be"
     };
-    let mut d = Diagnostic::new(Code::E0501, message, e.span, label);
+    let mut d = Diagnostic::new(Code::E0501, message, span, label);
     if e.can {
         d = explain_blockers(model, e, &verdict, d);
     } else {
@@ -121,7 +144,17 @@ fn flow_text(model: &Model, e: &Expect, verb: &str) -> String {
         }
     }
     if !e.via.is_empty() {
-        let names: Vec<String> = e.via.iter().map(|(v, _)| via_label(model, *v)).collect();
+        let names: Vec<String> = e
+            .via
+            .iter()
+            .map(|(v, _)| {
+                let label = via_label(model, *v);
+                // `instance \`bastion\`` as written: `bastion`.
+                label
+                    .find('`')
+                    .map_or(label.clone(), |i| label[i..].to_string())
+            })
+            .collect();
         s.push_str(&format!(" via {}", names.join(", ")));
     }
     if e.privately {
