@@ -449,3 +449,102 @@ fn cli_usage_errors_exit_2_and_file_errors_exit_1() {
     assert_eq!(code, 1, "{err}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+mod symbolic_matches_brute_force {
+    //! Symbolic first-match evaluation of an ACL over address and port sets
+    //! agrees with evaluating every (address, protocol, port) on its own.
+
+    use proptest::prelude::*;
+    use vpc::reach::sets::{Cube, Intervals, Pattern, RuleMatch, Space, Traffic, first_match};
+    use vpc::syntax::ast::ProtocolKind;
+
+    /// A rule over a small universe: addresses 0..64, ports 0..16.
+    #[derive(Clone, Debug)]
+    struct Rule {
+        prefix: u32,
+        base: u32,
+        protocol: ProtocolKind,
+        ports: Option<(u16, u16)>,
+        allow: bool,
+    }
+
+    fn rule() -> impl Strategy<Value = Rule> {
+        (
+            2u32..=6,
+            0u32..64,
+            prop_oneof![
+                Just(ProtocolKind::Tcp),
+                Just(ProtocolKind::Udp),
+                Just(ProtocolKind::Icmp),
+                Just(ProtocolKind::All)
+            ],
+            proptest::option::of((0u16..16, 0u16..16)),
+            any::<bool>(),
+        )
+            .prop_map(|(bits, base, protocol, ports, allow)| {
+                let size = 1u32 << bits;
+                let ports = match protocol {
+                    ProtocolKind::Tcp | ProtocolKind::Udp => {
+                        ports.map(|(a, b)| (a.min(b), a.max(b)))
+                    }
+                    _ => None,
+                };
+                Rule {
+                    prefix: bits,
+                    base: base / size * size,
+                    protocol,
+                    ports,
+                    allow,
+                }
+            })
+    }
+
+    fn matches(r: &Rule, a: u32, proto: ProtocolKind, port: u16) -> bool {
+        let size = 1u32 << r.prefix;
+        let addr_ok = a >= r.base && a < r.base + size;
+        let proto_ok = r.protocol == ProtocolKind::All || r.protocol == proto;
+        let port_ok =
+            proto == ProtocolKind::Icmp || r.ports.is_none_or(|(x, y)| x <= port && port <= y);
+        addr_ok && proto_ok && port_ok
+    }
+
+    proptest! {
+        #[test]
+        fn acl_first_match(rules in proptest::collection::vec(rule(), 0..6), lo in 0u32..64, len in 1u32..64, plo in 0u16..16, plen in 1u16..16) {
+            let hi = (lo + len - 1).min(63);
+            let phi = (plo + plen - 1).min(15);
+            let compiled: Vec<(RuleMatch, bool)> = rules
+                .iter()
+                .map(|r| {
+                    let set = Intervals::range(r.base, r.base + (1 << r.prefix) - 1);
+                    let src = Pattern { set, services: Vec::new(), all_opaque: false };
+                    (RuleMatch { src, dst: Pattern::everything(), traffic: Traffic::of(Some(r.protocol), r.ports) }, r.allow)
+                })
+                .collect();
+            let ports = Intervals::range(u32::from(plo), u32::from(phi));
+            let cube = Cube {
+                src: Space::Set(Intervals::range(lo, hi)),
+                dst: Space::Set(Intervals::range(0, 0)),
+                traffic: Traffic { tcp: ports.clone(), udp: ports, icmp: true },
+            };
+            let (passed, _, _) = first_match(&compiled, &[cube]);
+            for a in lo..=hi {
+                for (proto, ps) in [(ProtocolKind::Tcp, plo..=phi), (ProtocolKind::Udp, plo..=phi), (ProtocolKind::Icmp, 0..=0)] {
+                    for port in ps {
+                        let brute = rules.iter().find(|r| matches(r, a, proto, port)).is_some_and(|r| r.allow);
+                        let symbolic = passed.iter().any(|c| {
+                            let in_src = matches!(&c.src, Space::Set(s) if s.contains(a));
+                            let in_traffic = match proto {
+                                ProtocolKind::Tcp => c.traffic.tcp.contains(u32::from(port)),
+                                ProtocolKind::Udp => c.traffic.udp.contains(u32::from(port)),
+                                _ => c.traffic.icmp,
+                            };
+                            in_src && in_traffic
+                        });
+                        prop_assert_eq!(brute, symbolic, "address {} {:?} port {}", a, proto, port);
+                    }
+                }
+            }
+        }
+    }
+}

@@ -438,6 +438,37 @@ impl RuleMatch {
     }
 }
 
+/// First-match evaluation of ordered (rule, allow) pairs, as a network ACL
+/// does: each rule takes its part out of what earlier rules left. Returns
+/// the admitted cubes, whether each rule matched anything, and what no rule
+/// matched (denied by the final `*` rule).
+pub fn first_match(
+    rules: &[(RuleMatch, bool)],
+    cubes: &[Cube],
+) -> (Vec<Cube>, Vec<bool>, Vec<Cube>) {
+    let mut rest: Vec<Cube> = cubes.to_vec();
+    let mut passed = Vec::new();
+    let mut hit = vec![false; rules.len()];
+    for (i, (m, allow)) in rules.iter().enumerate() {
+        if rest.is_empty() {
+            break;
+        }
+        let mut next = Vec::new();
+        for c in &rest {
+            let (h, others) = m.split(c);
+            if let Some(h) = h {
+                hit[i] = true;
+                if *allow {
+                    passed.push(h);
+                }
+            }
+            next.extend(others);
+        }
+        rest = normalize(next);
+    }
+    (normalize(passed), hit, rest)
+}
+
 /// Merges cubes with the same source and destination.
 pub fn normalize(cubes: Vec<Cube>) -> Vec<Cube> {
     let mut out: Vec<Cube> = Vec::new();

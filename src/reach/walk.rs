@@ -4,7 +4,7 @@ use std::net::Ipv4Addr;
 
 use super::sets::{
     Cube, Intervals, Opaque, Pattern, RuleMatch, Space, Traffic, addr, all_addresses, cidrs,
-    describe_space, net, normalize, private_space,
+    describe_space, first_match, net, normalize, private_space,
 };
 use super::{Blocker, Hop, Leg, Query, Reason, Resolution, Verdict, end_label, via_label};
 use crate::model::{
@@ -915,48 +915,39 @@ impl<'m> Ctx<'m> {
     /// denied something.
     fn eval_acl(&self, acl: &NetworkAcl, inbound: bool, cubes: &[Cube]) -> AclOutcome {
         let rules = if inbound { &acl.inbound } else { &acl.outbound };
-        let mut rest: Vec<Cube> = cubes.to_vec();
-        let mut passed = Vec::new();
-        let (mut allowed, mut denied) = (Vec::new(), Vec::new());
-        for r in rules {
-            let peer = Pattern::of_set(cidrs(&r.cidrs), &self.internet);
-            let traffic = Traffic::of(Some(r.protocol), r.ports);
-            let m = if inbound {
-                RuleMatch {
-                    src: peer,
-                    dst: Pattern::everything(),
-                    traffic,
-                }
-            } else {
-                RuleMatch {
-                    src: Pattern::everything(),
-                    dst: peer,
-                    traffic,
-                }
-            };
-            let mut next = Vec::new();
-            let mut hits = Vec::new();
-            for c in &rest {
-                let (hit, others) = m.split(c);
-                hits.extend(hit);
-                next.extend(others);
-            }
-            if !hits.is_empty() {
-                let text = if acl.default {
-                    format!("rule {} allows all traffic (default ACL)", r.number)
+        let matches: Vec<(RuleMatch, bool)> = rules
+            .iter()
+            .map(|r| {
+                let peer = Pattern::of_set(cidrs(&r.cidrs), &self.internet);
+                let traffic = Traffic::of(Some(r.protocol), r.ports);
+                let m = if inbound {
+                    RuleMatch {
+                        src: peer,
+                        dst: Pattern::everything(),
+                        traffic,
+                    }
                 } else {
-                    self.acl_rule_text(r, inbound)
+                    RuleMatch {
+                        src: Pattern::everything(),
+                        dst: peer,
+                        traffic,
+                    }
                 };
-                if r.allow {
-                    allowed.push(text);
-                    passed.extend(hits);
-                } else {
-                    denied.push((text, r.span));
-                }
-            }
-            rest = normalize(next);
-            if rest.is_empty() {
-                break;
+                (m, r.allow)
+            })
+            .collect();
+        let (passed, hit, rest) = first_match(&matches, cubes);
+        let (mut allowed, mut denied) = (Vec::new(), Vec::new());
+        for (r, _) in rules.iter().zip(&hit).filter(|(_, h)| **h) {
+            let text = if acl.default {
+                format!("rule {} allows all traffic (default ACL)", r.number)
+            } else {
+                self.acl_rule_text(r, inbound)
+            };
+            if r.allow {
+                allowed.push(text);
+            } else {
+                denied.push((text, r.span));
             }
         }
         if !rest.is_empty() {
@@ -965,7 +956,7 @@ impl<'m> Ctx<'m> {
                 acl.span,
             ));
         }
-        (normalize(passed), allowed, denied)
+        (passed, allowed, denied)
     }
 
     fn acl_label(&self, subnet: SubnetId) -> (String, Option<Span>) {
