@@ -23,7 +23,7 @@ pub fn check_expects(model: &Model, src: &str) -> Vec<Diagnostic> {
     model
         .expects
         .iter()
-        .filter_map(|e| check_one(model, e, trim_span(src, e.span)))
+        .filter_map(|e| check_one(model, src, e, trim_span(src, e.span)))
         .collect()
 }
 
@@ -49,7 +49,7 @@ fn trim_span(src: &str, span: Span) -> Span {
     }
 }
 
-fn check_one(model: &Model, e: &Expect, span: Span) -> Option<Diagnostic> {
+fn check_one(model: &Model, src: &str, e: &Expect, span: Span) -> Option<Diagnostic> {
     let verdict = reach(model, &expect_query(e));
     if verdict.holds == e.can {
         return None;
@@ -63,7 +63,7 @@ fn check_one(model: &Model, e: &Expect, span: Span) -> Option<Diagnostic> {
     };
     let mut d = Diagnostic::new(Code::E0501, message, span, label);
     if e.can {
-        d = explain_blockers(model, e, &verdict, d);
+        d = explain_blockers(model, src, e, &verdict, d);
     } else {
         for leg in &verdict.legs {
             let path: Vec<String> = leg.forward.iter().map(|h| h.component.clone()).collect();
@@ -84,8 +84,13 @@ fn check_one(model: &Model, e: &Expect, span: Span) -> Option<Diagnostic> {
     Some(d)
 }
 
-fn explain_blockers(model: &Model, e: &Expect, verdict: &Verdict, mut d: Diagnostic) -> Diagnostic {
-    let mut spans: Vec<Span> = Vec::new();
+fn explain_blockers(
+    model: &Model,
+    src: &str,
+    e: &Expect,
+    verdict: &Verdict,
+    mut d: Diagnostic,
+) -> Diagnostic {
     for leg in &verdict.legs {
         if verdict.legs.len() > 1 {
             let state = if leg.holds { "holds" } else { "fails" };
@@ -99,21 +104,20 @@ fn explain_blockers(model: &Model, e: &Expect, verdict: &Verdict, mut d: Diagnos
         }
         for b in &leg.blockers {
             d = d.with_note(format!("{} at {}: {}", b.reason, b.component, b.detail));
-            if let Some(span) = b.span
-                && !spans.contains(&span)
-                && span != e.span
-            {
-                spans.push(span);
-                d = d.with_secondary(span, format!("{}: {}", b.reason, short(&b.component)));
+            if let Some(span) = b.span.filter(|s| *s != e.span) {
+                let head = head_span(src, span);
+                match d.secondary.iter_mut().find(|l| l.span == head) {
+                    Some(l) => l.message.push_str(&format!("; {}", b.reason)),
+                    None => d = d.with_secondary(head, format!("{}: {}", b.reason, b.detail)),
+                }
             }
             if b.reason == Reason::ViaNotTraversed
                 && let Some((_, span)) = e
                     .via
                     .iter()
                     .find(|(v, _)| via_label(model, *v) == b.component)
-                && !spans.contains(span)
+                && !d.secondary.iter().any(|l| l.span == *span)
             {
-                spans.push(*span);
                 d = d.with_secondary(*span, "not on the path");
             }
         }
@@ -121,8 +125,18 @@ fn explain_blockers(model: &Model, e: &Expect, verdict: &Verdict, mut d: Diagnos
     d
 }
 
-fn short(component: &str) -> String {
-    component.to_string()
+/// The first line of a declaration: `security_group app-sg {`.
+fn head_span(src: &str, span: Span) -> Span {
+    let Some(text) = src.get(span.range()) else {
+        return span;
+    };
+    match text.find('\n') {
+        Some(i) => Span::new(
+            span.start as usize,
+            span.start as usize + text[..i].trim_end().len(),
+        ),
+        None => span,
+    }
 }
 
 /// `` `admin` can reach `app` tcp 22 via `bastion` ``.

@@ -987,7 +987,7 @@ impl<'m> Ctx<'m> {
                 Some(why.clone()),
                 why_span.or(span),
             );
-            let detail = format!("{why}: {}", self.cubes_text(&b.cubes, entering));
+            let detail = deny_text(&why, &self.cubes_text(&b.cubes, entering));
             b.block(label, reason, detail, why_span.or(span));
             b.ret.push(RetItem::Acl {
                 subnet,
@@ -1732,8 +1732,11 @@ impl<'m> Ctx<'m> {
                             label,
                             Reason::AclReturn,
                             format!(
-                                "{why}: the reply {} (ACLs are stateless)",
-                                self.cubes_text(&replies, inbound)
+                                "{}; ACLs are stateless",
+                                deny_text(
+                                    &why,
+                                    &format!("the reply {}", self.cubes_text(&replies, inbound))
+                                )
                             ),
                             why_span.or(span),
                         );
@@ -1779,6 +1782,15 @@ impl<'m> Ctx<'m> {
             span: None,
         });
         Finished { branch: b, back }
+    }
+}
+
+/// "no rule allows X (the final * rule denies it)" or "`RULE` denies X".
+fn deny_text(why: &str, what: &str) -> String {
+    if why.starts_with("no rule matches") {
+        format!("no rule allows {what} (the final * rule denies it)")
+    } else {
+        format!("`{why}` denies {what}")
     }
 }
 
