@@ -277,27 +277,38 @@ fn a_cannot_expectation_that_fails_shows_the_path() {
 }
 
 #[test]
-fn internet_reaches_a_public_instance_only_by_rules_covering_it() {
-    let src = example("nat-bastion-endpoints.vpc");
+fn internet_as_a_source_is_an_unknown_address() {
+    // `ingress tcp 22 from admin` lets the admins in, not the whole internet.
+    let src =
+        example("nat-bastion-endpoints.vpc") + "expect internet cannot reach bastion tcp 22\n";
+    assert!(failing(&src).is_empty(), "{:?}", failing(&src));
     let m = model(&src);
     let bastion = m
         .instances
         .iter()
         .position(|i| i.name == "bastion")
         .expect("bastion");
-    let q = |p: u16| Query {
+    let q = Query {
         protocol: Some(ProtocolKind::Tcp),
-        ports: Some((p, p)),
+        ports: Some((22, 22)),
         ..Query::new(
             FlowEnd::Internet,
             FlowEnd::Instance(vpc::model::InstanceId(bastion as u32)),
         )
     };
-    // Some internet addresses (admin's range) may SSH in; nothing else is open.
-    assert!(reach(&m, &q(22)).holds);
-    let v = reach(&m, &q(80));
+    let v = reach(&m, &q);
     assert!(!v.holds);
     assert_eq!(reasons(&v), vec![Reason::SgIngress]);
+    // A rule covering the whole internet admits it.
+    let open = mutate(
+        &src,
+        "ingress tcp 22 from admin",
+        "ingress tcp 22 from 0.0.0.0/0",
+    );
+    assert_eq!(
+        failing(&open),
+        vec!["expect internet cannot reach bastion tcp 22".to_string()]
+    );
 }
 
 #[test]

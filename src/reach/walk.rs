@@ -83,7 +83,11 @@ struct Eni {
 #[derive(Clone, Debug)]
 enum Src {
     Eni(Eni),
-    Outside { space: Intervals, label: String },
+    /// An external's CIDRs, or (the internet) one unknown internet address.
+    Outside {
+        space: Space,
+        label: String,
+    },
 }
 
 #[derive(Clone, Debug)]
@@ -288,12 +292,14 @@ impl<'m> Ctx<'m> {
             FlowEnd::External(x) => {
                 let ext = self.m.external(*x);
                 vec![Src::Outside {
-                    space: cidrs(&ext.cidrs),
+                    space: Space::Set(cidrs(&ext.cidrs)),
                     label: format!("external `{}`", ext.name),
                 }]
             }
+            // An unknown address: only rules covering the whole internet
+            // admit it (an external's rule does not).
             FlowEnd::Internet => vec![Src::Outside {
-                space: self.internet.clone(),
+                space: Space::Opaque(Opaque::PublicIp("an internet address".to_string())),
                 label: "the internet".to_string(),
             }],
             FlowEnd::InterfaceEndpoint(e) => {
@@ -680,17 +686,13 @@ impl<'m> Ctx<'m> {
             }
             Src::Outside { space, label } => {
                 b.cubes = vec![Cube {
-                    src: Space::Set(space.clone()),
+                    src: space.clone(),
                     dst: dst0,
                     traffic: traffic.clone(),
                 }];
                 b.hop(
                     label.clone(),
-                    format!(
-                        "opens {} from {}",
-                        traffic.describe(),
-                        self.desc(&Space::Set(space.clone()))
-                    ),
+                    format!("opens {} from {}", traffic.describe(), self.desc(space)),
                     None,
                     None,
                 );
