@@ -22,7 +22,10 @@
 //!
 //! `docs/reach.md` documents the semantic decisions.
 
+mod ends;
 mod expect;
+mod filter;
+mod route;
 pub mod sets;
 pub mod text;
 mod walk;

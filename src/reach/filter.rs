@@ -1,0 +1,316 @@
+//! Security groups and network ACLs over cube sets.
+
+use super::sets::*;
+use super::walk::*;
+use super::*;
+use crate::model::*;
+use crate::source::Span;
+use crate::syntax::ast::Direction;
+
+impl Ctx<'_> {
+    pub(super) fn sg_pattern(&self, peer: &SgPeer) -> Pattern {
+        match peer {
+            SgPeer::Cidr(n) => Pattern::of_set(net(*n), &self.internet),
+            SgPeer::Internet => Pattern::everything(),
+            SgPeer::External(x) => {
+                Pattern::of_set(cidrs(&self.m.external(*x).cidrs), &self.internet)
+            }
+            SgPeer::Group(g) => Pattern {
+                set: self.members(*g),
+                services: Vec::new(),
+                all_opaque: false,
+            },
+            SgPeer::Service(s) => Pattern {
+                set: Intervals::empty(),
+                services: vec![s.clone()],
+                all_opaque: false,
+            },
+        }
+    }
+
+    /// The private addresses of a group's members.
+    pub(super) fn members(&self, g: SecurityGroupId) -> Intervals {
+        let mut ranges = Vec::new();
+        for i in &self.m.instances {
+            if i.security_groups.contains(&g) {
+                ranges.push((u32::from(i.address), u32::from(i.address)));
+            }
+        }
+        for e in &self.m.endpoints {
+            if let EndpointKind::Interface {
+                interfaces,
+                security_groups,
+                ..
+            } = &e.kind
+                && security_groups.contains(&g)
+            {
+                ranges.extend(
+                    interfaces
+                        .iter()
+                        .map(|x| (u32::from(x.address), u32::from(x.address))),
+                );
+            }
+        }
+        Intervals::from_ranges(ranges)
+    }
+
+    pub(super) fn sg_peer_text(&self, peer: &SgPeer) -> String {
+        match peer {
+            SgPeer::Cidr(n) => n.to_string(),
+            SgPeer::Internet => "internet".to_string(),
+            SgPeer::External(x) => self.m.external(*x).name.clone(),
+            SgPeer::Group(g) => self.m.security_group(*g).name.clone(),
+            SgPeer::Service(s) => format!("service {s}"),
+        }
+    }
+
+    pub(super) fn sg_rule_text(&self, r: &SgRule) -> String {
+        let (dir, prep) = match r.direction {
+            Direction::In => ("ingress", "from"),
+            Direction::Out => ("egress", "to"),
+        };
+        format!(
+            "{dir} {}{} {prep} {}",
+            r.protocol.as_str(),
+            ports_text(r.ports),
+            self.sg_peer_text(&r.peer)
+        )
+    }
+
+    /// Security group egress (`Out`) or ingress (`In`) of an interface.
+    pub(super) fn sg(
+        &self,
+        b: &mut Branch,
+        sgs: &Option<Vec<SecurityGroupId>>,
+        dir: Direction,
+        owner: &Eni,
+    ) {
+        let Some(sgs) = sgs else {
+            b.hop(owner.label.clone(), "allow-all security group", None, None);
+            return;
+        };
+        let mut passed = Vec::new();
+        let mut rules_used: Vec<String> = Vec::new();
+        for &g in sgs {
+            let sg = self.m.security_group(g);
+            let mut rules: Vec<(RuleMatch, String)> = Vec::new();
+            if dir == Direction::Out && sg.default_egress {
+                rules.push((
+                    RuleMatch {
+                        src: Pattern::everything(),
+                        dst: Pattern::everything(),
+                        traffic: Traffic::all(),
+                    },
+                    format!("`{}`: all egress (no egress statement)", sg.name),
+                ));
+            }
+            for r in sg.rules.iter().filter(|r| r.direction == dir) {
+                let peer = self.sg_pattern(&r.peer);
+                let traffic = Traffic::of(Some(r.protocol), r.ports);
+                let m = match dir {
+                    Direction::In => RuleMatch {
+                        src: peer,
+                        dst: Pattern::everything(),
+                        traffic,
+                    },
+                    Direction::Out => RuleMatch {
+                        src: Pattern::everything(),
+                        dst: peer,
+                        traffic,
+                    },
+                };
+                let text = match r.span {
+                    Some(_) => format!("`{}`: {}", sg.name, self.sg_rule_text(r)),
+                    None => format!("`{}`: all traffic from members of `{}`", sg.name, sg.name),
+                };
+                rules.push((m, text));
+            }
+            for (m, text) in rules {
+                let mut hit_any = false;
+                for c in &b.cubes {
+                    if let (Some(hit), _) = m.split(c) {
+                        passed.push(hit);
+                        hit_any = true;
+                    }
+                }
+                if hit_any && !rules_used.contains(&text) {
+                    rules_used.push(text);
+                }
+            }
+        }
+        let names: Vec<String> = sgs
+            .iter()
+            .map(|g| format!("`{}`", self.m.security_group(*g).name))
+            .collect();
+        let what = format!("security group {}", names.join(", "));
+        let (word, reason) = match dir {
+            Direction::In => ("ingress", Reason::SgIngress),
+            Direction::Out => ("egress", Reason::SgEgress),
+        };
+        let passed = normalize(passed);
+        if passed.is_empty() {
+            let detail = format!(
+                "no {word} rule allows {}",
+                self.cubes_text(&b.cubes, dir == Direction::In)
+            );
+            let span = sgs
+                .iter()
+                .find_map(|g| self.m.security_group(*g).span)
+                .or(Some(owner.span));
+            let written: Vec<String> = sgs
+                .iter()
+                .flat_map(|g| {
+                    self.m
+                        .security_group(*g)
+                        .rules
+                        .iter()
+                        .filter(|r| r.direction == dir && r.span.is_some())
+                })
+                .map(|r| self.sg_rule_text(r))
+                .collect();
+            let rules = if written.is_empty() {
+                format!("no {word} rules")
+            } else {
+                format!("its {word} rules: {}", written.join("; "))
+            };
+            b.hop(what.clone(), format!("{word}: DENIED"), Some(rules), span);
+            b.block(what, reason, detail, span);
+        } else {
+            b.hop(
+                what,
+                format!(
+                    "{word}: allows {}",
+                    self.cubes_text(&passed, dir == Direction::In)
+                ),
+                Some(rules_used.join("; ")),
+                None,
+            );
+            b.cubes = passed;
+        }
+    }
+
+    pub(super) fn acl_rule_text(&self, r: &AclRule, inbound: bool) -> String {
+        format!(
+            "{} {} {} {}{} {} {}",
+            if inbound { "inbound" } else { "outbound" },
+            r.number,
+            if r.allow { "allow" } else { "deny" },
+            r.protocol.as_str(),
+            ports_text(r.ports),
+            if inbound { "from" } else { "to" },
+            r.peer_text
+        )
+    }
+
+    /// First-match evaluation of one direction of an ACL over cubes:
+    /// the cubes it admits, the rules that allowed and the rules that
+    /// denied something.
+    pub(super) fn eval_acl(&self, acl: &NetworkAcl, inbound: bool, cubes: &[Cube]) -> AclOutcome {
+        let rules = if inbound { &acl.inbound } else { &acl.outbound };
+        let matches: Vec<(RuleMatch, bool)> = rules
+            .iter()
+            .map(|r| {
+                let peer = Pattern::of_set(cidrs(&r.cidrs), &self.internet);
+                let traffic = Traffic::of(Some(r.protocol), r.ports);
+                let m = if inbound {
+                    RuleMatch {
+                        src: peer,
+                        dst: Pattern::everything(),
+                        traffic,
+                    }
+                } else {
+                    RuleMatch {
+                        src: Pattern::everything(),
+                        dst: peer,
+                        traffic,
+                    }
+                };
+                (m, r.allow)
+            })
+            .collect();
+        let (passed, hit, rest) = first_match(&matches, cubes);
+        let (mut allowed, mut denied) = (Vec::new(), Vec::new());
+        for (r, _) in rules.iter().zip(&hit).filter(|(_, h)| **h) {
+            let text = if acl.default {
+                format!("rule {} allows all traffic (default ACL)", r.number)
+            } else {
+                self.acl_rule_text(r, inbound)
+            };
+            if r.allow {
+                allowed.push(text);
+            } else {
+                denied.push((text, r.span));
+            }
+        }
+        if !rest.is_empty() {
+            denied.push((
+                "no rule matches, so the final * rule denies".to_string(),
+                acl.span,
+            ));
+        }
+        (passed, allowed, denied)
+    }
+
+    pub(super) fn acl_label(&self, subnet: SubnetId) -> (String, Option<Span>) {
+        let sub = self.m.subnet(subnet);
+        let acl = self.m.network_acl(sub.network_acl);
+        (
+            format!("network ACL `{}` of subnet `{}`", acl.name, sub.name),
+            acl.span.or(Some(sub.span)),
+        )
+    }
+
+    /// The subnet's ACL, inbound (`entering`) or outbound.
+    pub(super) fn acl(&self, b: &mut Branch, subnet: SubnetId, entering: bool) {
+        let acl = self.m.network_acl(self.m.subnet(subnet).network_acl);
+        let (label, span) = self.acl_label(subnet);
+        let (passed, allowed, denied) = self.eval_acl(acl, entering, &b.cubes);
+        let word = if entering { "inbound" } else { "outbound" };
+        if passed.is_empty() {
+            let (why, why_span) = denied.first().cloned().unwrap_or_default();
+            let reason = if entering {
+                Reason::AclInbound
+            } else {
+                Reason::AclOutbound
+            };
+            b.hop(
+                label.clone(),
+                format!("{word}: DENIED"),
+                Some(why.clone()),
+                why_span.or(span),
+            );
+            let detail = deny_text(&why, &self.cubes_text(&b.cubes, entering));
+            b.block(label, reason, detail, why_span.or(span));
+            b.ret.push(RetItem::Acl {
+                subnet,
+                entering,
+                cubes: b.cubes.clone(),
+            });
+        } else {
+            b.hop(
+                label,
+                format!("{word}: allows {}", self.cubes_text(&passed, entering)),
+                Some(allowed.join("; ")),
+                None,
+            );
+            b.ret.push(RetItem::Acl {
+                subnet,
+                entering,
+                cubes: passed.clone(),
+            });
+            b.cubes = passed;
+        }
+    }
+
+    pub(super) fn cubes_text(&self, cubes: &[Cube], from_side: bool) -> String {
+        let Some(c) = cubes.first() else {
+            return "nothing".to_string();
+        };
+        let more = if cubes.len() > 1 { " (and more)" } else { "" };
+        if from_side {
+            format!("{} from {}{more}", c.traffic.describe(), self.desc(&c.src))
+        } else {
+            format!("{} to {}{more}", c.traffic.describe(), self.desc(&c.dst))
+        }
+    }
+}
