@@ -559,3 +559,120 @@ mod symbolic_matches_brute_force {
         }
     }
 }
+
+#[test]
+fn private_nat_gateway_cannot_use_the_internet_gateway() {
+    let src = mutate(
+        &example("nat-bastion-endpoints.vpc"),
+        "    nat_gateway nat-a\n",
+        "    nat_gateway nat-a private\n",
+    );
+    let line = "expect app can reach internet tcp 443 via nat-a";
+    assert!(failing(&src).contains(&line.to_string()));
+    assert_eq!(reasons(&verdict_of(&src, line)), vec![Reason::PrivateNat]);
+}
+
+#[test]
+fn public_instance_in_a_private_subnet_has_no_return_route() {
+    let src = mutate(
+        &example("nat-bastion-endpoints.vpc"),
+        "      security_groups [app-sg]\n",
+        "      public_ip\n      security_groups [app-sg]\n",
+    );
+    let src = mutate(
+        &src,
+        "ingress tcp 22 from bastion-sg",
+        "ingress tcp 22 from admin",
+    );
+    let src = src + "expect admin can reach app tcp 22\n";
+    let v = verdict_of(&src, "expect admin can reach app tcp 22");
+    assert_eq!(reasons(&v), vec![Reason::NoReturnRoute]);
+    assert!(
+        v.legs[0].blockers[0]
+            .component
+            .contains("route table `private`")
+    );
+}
+
+#[test]
+fn routes_that_send_traffic_back_are_loops() {
+    // The NAT gateway's own subnet routes the internet back to it.
+    let src = mutate(
+        &example("nat-bastion-endpoints.vpc"),
+        "route 0.0.0.0/0 -> igw",
+        "route 0.0.0.0/0 -> nat-a",
+    );
+    let v = verdict_of(&src, "expect app can reach internet tcp 443 via nat-a");
+    assert_eq!(reasons(&v), vec![Reason::RouteLoop]);
+}
+
+#[test]
+fn via_names_a_component_off_the_path() {
+    let src = example("nat-bastion-endpoints.vpc")
+        + "expect app can reach service s3 tcp 443 via nat-a\n";
+    let line = "expect app can reach service s3 tcp 443 via nat-a";
+    assert_eq!(failing(&src), vec![line.to_string()]);
+    let v = verdict_of(&src, line);
+    assert!(v.delivered && !v.holds);
+    assert_eq!(reasons(&v), vec![Reason::ViaNotTraversed]);
+    let c = vpc::compile(&src);
+    let d = c
+        .diagnostics
+        .iter()
+        .find(|d| d.code == Code::E0501)
+        .expect("E0501");
+    assert!(
+        d.secondary
+            .iter()
+            .any(|l| l.message == "not on the path" && &src[l.span.range()] == "nat-a"),
+        "{:#?}",
+        d.secondary
+    );
+}
+
+#[test]
+fn dhcp_without_amazon_dns_resolves_publicly() {
+    let src = mutate(
+        &example("nat-bastion-endpoints.vpc"),
+        "  dns_hostnames on\n",
+        "  dns_hostnames on\n  dhcp_options {\n    name_servers [10.0.0.53]\n  }\n",
+    );
+    let c = vpc::compile(&src);
+    let errors: Vec<_> = c
+        .diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .map(|d| d.code)
+        .collect();
+    assert_eq!(errors, vec![Code::E0501], "{:#?}", c.diagnostics);
+    let v = verdict_of(
+        &src,
+        "expect app can reach service ec2 tcp 443 via ec2-api privately",
+    );
+    let dns = v
+        .blockers()
+        .find(|b| b.reason == Reason::DnsPublic)
+        .expect("DNS_PUBLIC");
+    assert!(dns.detail.contains("AmazonProvidedDNS"), "{}", dns.detail);
+    assert!(src[dns.span.expect("span").range()].starts_with("dhcp_options"));
+}
+
+#[test]
+fn subnets_as_flow_ends() {
+    // A host in public-a (allow-all group, no public IP on launch) reaches
+    // app over SSH? No: app-sg admits only bastion-sg members.
+    let src = example("nat-bastion-endpoints.vpc")
+        + "expect public-a cannot reach app tcp 22\nexpect app can reach public-a tcp 22\n";
+    assert!(failing(&src).is_empty(), "{:?}", failing(&src));
+}
+
+#[test]
+fn nat_instance_without_public_ip() {
+    let src = mutate(&example("nat-instance.vpc"), "      public_ip\n", "");
+    let v = verdict_of(
+        &src,
+        "expect app can reach internet tcp 443 via nat-instance",
+    );
+    assert_eq!(reasons(&v), vec![Reason::NoPublicIp]);
+    assert!(v.legs[0].blockers[0].component.contains("nat-instance"));
+}

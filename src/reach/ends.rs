@@ -24,10 +24,34 @@ impl Ctx<'_> {
 
     pub(super) fn subnet_eni(&self, s: SubnetId) -> Eni {
         let sub = self.m.subnet(s);
+        // A new host: any free usable address (the interfaces that exist
+        // have their own groups).
+        let usable = Intervals::range(u32::from(sub.usable.first), u32::from(sub.usable.last));
+        let mut taken: Vec<(u32, u32)> = Vec::new();
+        let mut take = |a: std::net::Ipv4Addr| taken.push((u32::from(a), u32::from(a)));
+        self.m
+            .instances
+            .iter()
+            .filter(|i| i.subnet == s)
+            .for_each(|i| take(i.address));
+        self.m
+            .nat_gateways
+            .iter()
+            .filter(|n| n.subnet == s)
+            .for_each(|n| take(n.address));
+        for e in &self.m.endpoints {
+            if let EndpointKind::Interface { interfaces, .. } = &e.kind {
+                interfaces
+                    .iter()
+                    .filter(|x| x.subnet == s)
+                    .for_each(|x| take(x.address));
+            }
+        }
+        let free = usable.subtract(&Intervals::from_ranges(taken));
         Eni {
             subnet: s,
             sgs: None,
-            address: Intervals::range(u32::from(sub.usable.first), u32::from(sub.usable.last)),
+            address: if free.is_empty() { usable } else { free },
             label: format!("a host in subnet `{}`", sub.name),
             endpoint: None,
             public: sub.public_ip_on_launch,
