@@ -154,8 +154,8 @@ pub struct Blocker {
     pub reason: Reason,
     /// Why, in words: "no ingress rule allows tcp 22 from 10.0.1.10".
     pub detail: String,
-    /// The declaration or statement to change.
-    #[serde(skip)]
+    /// The declaration or statement to change (byte offsets).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub span: Option<Span>,
 }
 
@@ -169,7 +169,8 @@ pub struct Hop {
     /// The rule or route that decided, as written.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rule: Option<String>,
-    #[serde(skip)]
+    /// The statement that decided (byte offsets).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub span: Option<Span>,
 }
 

@@ -676,3 +676,41 @@ fn nat_instance_without_public_ip() {
     assert_eq!(reasons(&v), vec![Reason::NoPublicIp]);
     assert!(v.legs[0].blockers[0].component.contains("nat-instance"));
 }
+
+#[test]
+fn cli_via_and_privately() {
+    let f = example_path("private-dns-off.vpc");
+    let (code, out, _) = vpcc(&[
+        "reach",
+        &f,
+        "--from",
+        "app",
+        "--to",
+        "service ec2",
+        "--proto",
+        "tcp",
+        "--port",
+        "443",
+        "--privately",
+    ]);
+    assert_eq!(code, 0);
+    assert!(
+        out.starts_with("`app` → service ec2 tcp 443 privately: DELIVERED, but not as asked"),
+        "{out}"
+    );
+    assert!(
+        out.contains("NOT_PRIVATE at internet gateway `igw`") && out.contains("DNS_PUBLIC"),
+        "{out}"
+    );
+    let f = example_path("nat-bastion-endpoints.vpc");
+    let (code, out, _) = vpcc(&[
+        "reach", &f, "--from", "admin", "--to", "app", "--proto", "tcp", "--port", "22", "--via",
+        "bastion",
+    ]);
+    assert_eq!(code, 0);
+    assert!(out.contains("leg 2: `bastion` → `app`: delivered"), "{out}");
+    let (code, _, err) = vpcc(&[
+        "reach", &f, "--from", "admin", "--to", "app", "--via", "nowhere",
+    ]);
+    assert_eq!(code, 2, "{err}");
+}

@@ -284,10 +284,18 @@ impl<'m> Ctx<'m> {
         let mut holds = delivered;
         if privately && b.crosses_igw {
             holds = false;
+            let igw = b
+                .traversed
+                .iter()
+                .find(|v| matches!(v, ViaComponent::InternetGateway(_)))
+                .map_or_else(
+                    || "an internet gateway".to_string(),
+                    |v| via_label(self.m, *v),
+                );
             b.block(
-                "the path",
+                igw,
                 Reason::NotPrivate,
-                "it crosses an internet gateway",
+                "the path crosses it, and `privately` allows no internet gateway",
                 b.igw_span,
             );
         }
