@@ -127,19 +127,14 @@ impl Ctx<'_> {
                 continue;
             };
             let r = table.routes[i];
-            let rule = format!(
-                "{} → {}",
-                dest_text(r.destination),
-                self.m.target_name(r.target)
-            );
             nb.hop(
                 label.clone(),
                 format!(
-                    "{dst} matches {} → {}",
+                    "for {dst}: {} → {}",
                     dest_text(r.destination),
                     self.m.target_label(r.target)
                 ),
-                Some(rule),
+                None,
                 r.span,
             );
             if matches!(
