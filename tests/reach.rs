@@ -714,3 +714,11 @@ fn cli_via_and_privately() {
     ]);
     assert_eq!(code, 2, "{err}");
 }
+
+#[test]
+fn replies_are_checked_for_what_arrives() {
+    let src = fixture("return-protocol.vpc");
+    assert!(failing(&src).is_empty(), "{:?}", failing(&src));
+    let v = verdict_of(&src, "expect internet cannot reach web");
+    assert_eq!(reasons(&v), vec![Reason::AclReturn]);
+}

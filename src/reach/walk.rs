@@ -456,14 +456,15 @@ impl<'m> Ctx<'m> {
         }
         let mut common: Option<Traffic> = None;
         let mut acls_seen = Vec::new();
+        // Only what arrives gets a reply: protocols and ports are never
+        // translated, so narrow every recorded ACL crossing to them.
+        let arrived = b
+            .cubes
+            .iter()
+            .fold(Traffic::none(), |t, c| t.union(&c.traffic));
         for item in b.ret.clone().into_iter().rev() {
             match item {
-                RetItem::Hop(h) => {
-                    if h.decision.ends_with("DROPPED") {
-                        // Already a blocker.
-                    }
-                    back.push(h);
-                }
+                RetItem::Hop(h) => back.push(h),
                 RetItem::Acl {
                     subnet,
                     entering,
@@ -475,8 +476,9 @@ impl<'m> Ctx<'m> {
                         .map(|c| Cube {
                             src: c.dst.clone(),
                             dst: c.src.clone(),
-                            traffic: c.traffic.replies(),
+                            traffic: c.traffic.intersect(&arrived).replies(),
                         })
+                        .filter(|c| !c.is_empty())
                         .collect();
                     let inbound = !entering;
                     let (passed, allowed, denied) = self.eval_acl(acl, inbound, &replies);
