@@ -197,6 +197,7 @@ impl Ctx<'_> {
                 b.traversed.push(ViaComponent::InternetGateway(g));
                 b.crosses_igw = true;
                 b.igw_span = b.igw_span.or(r.span);
+                let blockers_before = b.blockers.len();
                 let public = match speaker {
                     Speaker::Eni {
                         label: who,
@@ -271,12 +272,13 @@ impl Ctx<'_> {
                     return vec![b];
                 }
                 let from = kept.first().map(|c| self.desc(&c.src)).unwrap_or_default();
-                b.hop(
-                    label.clone(),
-                    format!("translates source {from} to {public}"),
-                    None,
-                    Some(igw.span),
-                );
+                let dropped = b.blockers.len() > blockers_before;
+                let decision = if dropped {
+                    format!("DROPPED: {from} has no public address to translate to")
+                } else {
+                    format!("translates source {from} to {public}")
+                };
+                b.hop(label.clone(), decision, None, Some(igw.span));
                 b.ret.push(RetItem::Hop(Hop {
                     component: label,
                     decision: format!(
@@ -479,7 +481,12 @@ impl Ctx<'_> {
                 );
                 match dest {
                     Dest::Outside { label, .. } => {
-                        b.hop(label.clone(), "receives it".to_string(), None, None);
+                        let verb = if b.blockers.is_empty() {
+                            "receives it"
+                        } else {
+                            "would receive it"
+                        };
+                        b.hop(label.clone(), verb, None, None);
                         b.reached = true;
                     }
                     _ => b.block(
@@ -593,7 +600,12 @@ impl Ctx<'_> {
                     .first()
                     .map(|c| self.desc(&c.dst))
                     .unwrap_or_default();
-                b.hop(label.clone(), format!("receives it at {at}"), None, None);
+                let verb = if b.blockers.is_empty() {
+                    "receives it"
+                } else {
+                    "would receive it"
+                };
+                b.hop(label.clone(), format!("{verb} at {at}"), None, None);
                 b.reached = true;
                 vec![b]
             }
