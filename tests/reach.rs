@@ -722,3 +722,27 @@ fn replies_are_checked_for_what_arrives() {
     let v = verdict_of(&src, "expect internet cannot reach web");
     assert_eq!(reasons(&v), vec![Reason::AclReturn]);
 }
+
+#[test]
+fn every_pair_of_the_large_example_is_decided() {
+    let m = model(&example("large.vpc"));
+    let ends: Vec<FlowEnd> = (0..m.instances.len())
+        .map(|i| FlowEnd::Instance(vpc::model::InstanceId(i as u32)))
+        .chain([FlowEnd::Internet, FlowEnd::Service("s3".to_string())])
+        .collect();
+    let start = std::time::Instant::now();
+    let mut delivered = 0;
+    for a in ends.iter().filter(|e| !matches!(e, FlowEnd::Service(_))) {
+        for b in &ends {
+            if a != b && reach(&m, &Query::new(a.clone(), b.clone())).delivered {
+                delivered += 1;
+            }
+        }
+    }
+    eprintln!(
+        "{} flows, {delivered} delivered, in {:?}",
+        ends.len() * ends.len(),
+        start.elapsed()
+    );
+    assert!(delivered > 0);
+}
