@@ -101,7 +101,22 @@ impl Ctx<'_> {
         let table = self.m.route_table(sub.route_table);
         let (label, tspan) = self.table_label(subnet);
         let mut out = Vec::new();
+        // Routes to the same target behave alike: one branch per target
+        // (the most specific route names it), so that many routes cannot
+        // multiply the paths.
+        let mut parts: Vec<(Option<usize>, Vec<Cube>)> = Vec::new();
         for (idx, cubes) in self.partition(&table.routes, &b.cubes, false) {
+            let target = idx.map(|i| table.routes[i].target);
+            match parts
+                .iter_mut()
+                .find(|(j, _)| j.map(|j| table.routes[j].target) == target)
+            {
+                Some((_, c)) => c.extend(cubes),
+                None => parts.push((idx, cubes)),
+            }
+        }
+        for (idx, cubes) in parts {
+            let cubes = normalize(cubes);
             let mut nb = b.clone();
             nb.cubes = cubes;
             nb.traversed.push(ViaComponent::RouteTable(sub.route_table));
