@@ -311,9 +311,9 @@ fn internet_as_a_source_is_an_unknown_address() {
     );
 }
 
-#[test]
-fn reference_flows_read_like_an_explanation() {
-    let src = example("nat-bastion-endpoints.vpc");
+/// `vpcc reach` text for every `expect` of an example.
+fn expect_texts(name: &str) -> String {
+    let src = example(name);
     let m = model(&src);
     let mut out = String::new();
     for e in &m.expects {
@@ -327,7 +327,29 @@ fn reference_flows_read_like_an_explanation() {
         out.push_str(&text::render(&title, &v, &src));
         out.push('\n');
     }
-    insta::assert_snapshot!("reference_flows", out);
+    out
+}
+
+#[test]
+fn reference_flows_read_like_an_explanation() {
+    insta::assert_snapshot!("reference_flows", expect_texts("nat-bastion-endpoints.vpc"));
+}
+
+/// Golden verdicts of every example, so that a change in the engine shows
+/// up as a reviewed diff.
+#[test]
+fn golden_verdicts() {
+    for name in [
+        "three-tier-multi-az.vpc",
+        "peering.vpc",
+        "nat-instance.vpc",
+        "large.vpc",
+    ] {
+        insta::assert_snapshot!(
+            format!("golden_{}", name.trim_end_matches(".vpc")),
+            expect_texts(name)
+        );
+    }
 }
 
 #[test]
