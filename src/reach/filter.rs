@@ -244,7 +244,7 @@ impl Ctx<'_> {
         }
         if !rest.is_empty() {
             denied.push((
-                "no rule matches, so the final * rule denies".to_string(),
+                "the final * rule (no numbered rule matches)".to_string(),
                 acl.span,
             ));
         }

@@ -551,7 +551,7 @@ impl<'m> Ctx<'m> {
 
 /// "no rule allows X (the final * rule denies it)" or "`RULE` denies X".
 pub(super) fn deny_text(why: &str, what: &str) -> String {
-    if why.starts_with("no rule matches") {
+    if why.starts_with("the final * rule") {
         format!("no rule allows {what} (the final * rule denies it)")
     } else {
         format!("`{why}` denies {what}")
