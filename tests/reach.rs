@@ -768,3 +768,33 @@ fn every_pair_of_the_large_example_is_decided() {
     );
     assert!(delivered > 0);
 }
+
+/// Deleting any one line of any example gives a file that either has
+/// errors or a model the engine decides without panicking.
+#[test]
+fn every_one_line_deletion_of_the_examples_is_decided() {
+    let mut decided = 0;
+    for name in [
+        "nat-bastion-endpoints.vpc",
+        "private-dns-off.vpc",
+        "three-tier-multi-az.vpc",
+        "peering.vpc",
+        "nat-instance.vpc",
+    ] {
+        let src = example(name);
+        let lines: Vec<&str> = src.lines().collect();
+        for i in 0..lines.len() {
+            let mutated: String = lines
+                .iter()
+                .enumerate()
+                .filter(|(j, _)| *j != i)
+                .map(|(_, l)| format!("{l}\n"))
+                .collect();
+            let c = vpc::compile(&mutated);
+            if c.model.is_some() {
+                decided += 1;
+            }
+        }
+    }
+    assert!(decided > 100, "{decided}");
+}
