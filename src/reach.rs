@@ -111,6 +111,8 @@ pub enum Reason {
     ViaNotTraversed,
     /// `privately`, but the path crosses an internet gateway.
     NotPrivate,
+    /// An endpoint carries only TCP (interface) or TCP and ICMP (gateway).
+    EndpointProtocol,
 }
 
 impl Reason {
@@ -136,6 +138,7 @@ impl Reason {
             Reason::NotInVpc => "NOT_IN_VPC",
             Reason::ViaNotTraversed => "VIA_NOT_TRAVERSED",
             Reason::NotPrivate => "NOT_PRIVATE",
+            Reason::EndpointProtocol => "ENDPOINT_PROTOCOL",
         }
     }
 }

@@ -798,3 +798,16 @@ fn every_one_line_deletion_of_the_examples_is_decided() {
     }
     assert!(decided > 100, "{decided}");
 }
+
+#[test]
+fn endpoints_carry_only_their_protocols() {
+    let src = example("nat-bastion-endpoints.vpc")
+        + "expect app cannot reach service s3 udp 53\nexpect app can reach service s3 icmp\nexpect app cannot reach ec2-api udp 443\nexpect app can reach ec2-api\n";
+    assert!(failing(&src).is_empty(), "{:?}", failing(&src));
+    let v = verdict_of(&src, "expect app cannot reach ec2-api udp 443");
+    assert!(
+        reasons(&v).contains(&Reason::EndpointProtocol),
+        "{:?}",
+        reasons(&v)
+    );
+}

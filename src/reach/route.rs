@@ -488,8 +488,15 @@ impl Ctx<'_> {
             Target::GatewayEndpoint(e) => {
                 let ep = self.m.endpoint(e);
                 b.traversed.push(ViaComponent::Endpoint(e));
+                let label = format!("gateway endpoint `{}`", ep.name);
+                let carried = Traffic {
+                    tcp: Intervals::range(0, 65535),
+                    udp: Intervals::empty(),
+                    icmp: true,
+                };
+                self.endpoint_protocols(&mut b, &label, &carried, "TCP and ICMP", ep.span);
                 b.hop(
-                    format!("gateway endpoint `{}`", ep.name),
+                    label,
                     format!("delivers to {} inside the AWS network", ep.service),
                     None,
                     Some(ep.span),
@@ -575,10 +582,61 @@ impl Ctx<'_> {
             self.acl(b, eni.subnet, true);
         }
         self.sg(b, &eni.sgs, Direction::In, eni);
+        self.interface_endpoint_arrival(b, eni);
+        self.reached(b, eni);
+    }
+
+    /// An interface endpoint's interface: TCP only.
+    pub(super) fn interface_endpoint_arrival(&self, b: &mut Branch, eni: &Eni) {
         if let Some(e) = eni.endpoint {
             b.traversed.push(ViaComponent::Endpoint(e));
+            let carried = Traffic {
+                tcp: Intervals::range(0, 65535),
+                ..Traffic::none()
+            };
+            self.endpoint_protocols(
+                b,
+                &format!("endpoint `{}`", self.m.endpoint(e).name),
+                &carried,
+                "TCP",
+                eni.span,
+            );
         }
-        self.reached(b, eni);
+    }
+
+    /// Keeps the traffic an endpoint carries; a blocker when none is left.
+    pub(super) fn endpoint_protocols(
+        &self,
+        b: &mut Branch,
+        label: &str,
+        carried: &Traffic,
+        what: &str,
+        span: Span,
+    ) {
+        let kept: Vec<Cube> = b
+            .cubes
+            .iter()
+            .map(|c| Cube {
+                traffic: c.traffic.intersect(carried),
+                ..c.clone()
+            })
+            .filter(|c| !c.is_empty())
+            .collect();
+        if kept.is_empty() {
+            let t = b
+                .cubes
+                .first()
+                .map(|c| c.traffic.describe())
+                .unwrap_or_default();
+            b.block(
+                label,
+                Reason::EndpointProtocol,
+                format!("it carries only {what}, not {t}"),
+                Some(span),
+            );
+        } else {
+            b.cubes = kept;
+        }
     }
 
     pub(super) fn on_internet(&self, mut b: Branch, dest: &Dest) -> Vec<Branch> {

@@ -393,9 +393,7 @@ impl<'m> Ctx<'m> {
                             None,
                         );
                         self.sg(&mut b, &eni.sgs, Direction::In, eni);
-                        if let Some(e) = eni.endpoint {
-                            b.traversed.push(ViaComponent::Endpoint(e));
-                        }
+                        self.interface_endpoint_arrival(&mut b, eni);
                         self.reached(&mut b, eni);
                         vec![b]
                     }
