@@ -76,6 +76,21 @@ fn check_one(model: &Model, src: &str, e: &Expect, span: Span) -> Option<Diagnos
             if let Some(x) = &leg.example {
                 d = d.with_note(format!("for example {x}"));
             }
+            // The routes that carry it.
+            for h in leg
+                .forward
+                .iter()
+                .filter(|h| h.component.starts_with("route table"))
+            {
+                if let Some(span) = h.span.map(|s| head_span(src, s))
+                    && !d.secondary.iter().any(|l| l.span == span)
+                {
+                    d = d.with_secondary(
+                        span,
+                        format!("the path takes this route ({})", h.decision),
+                    );
+                }
+            }
         }
         d = d.with_help(
             "change a route, a security group or an ACL on this path, or drop the expectation",

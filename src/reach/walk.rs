@@ -207,7 +207,11 @@ impl<'m> Ctx<'m> {
             ("icmp", None)
         };
         let (src, dst) = (self.one(src), self.one(&c.dst));
+        let every = |set: &Intervals| set.ranges() == [(0, 65535)];
         Some(match port {
+            Some(_) if (proto == "tcp" && every(&t.tcp)) || (proto == "udp" && every(&t.udp)) => {
+                format!("{proto} from {src} to {dst}, any port")
+            }
             Some(p) => format!("{proto} from {src} to {dst} port {p}"),
             None => format!("{proto} from {src} to {dst}"),
         })
