@@ -47,8 +47,9 @@ pub struct Query {
     pub protocol: Option<ProtocolKind>,
     /// `None`: any port. Ignored for icmp and all.
     pub ports: Option<(u16, u16)>,
-    /// Components the path must traverse, in order. Instances that are no
-    /// route target anywhere are jump hosts: the flow is checked in legs.
+    /// Components the path must traverse, in order. An instance that is not
+    /// a route target on the direct path is a jump host: the flow is
+    /// checked in legs, to it and from it.
     pub via: Vec<ViaComponent>,
     /// No leg may cross an internet gateway.
     pub privately: bool,

@@ -811,3 +811,21 @@ fn endpoints_carry_only_their_protocols() {
         reasons(&v)
     );
 }
+
+#[test]
+fn an_instance_off_the_path_in_via_is_a_jump_host() {
+    // nat-instance is a route target, but not on the path from admin to
+    // app: it is a jump host, nat-sg lets no SSH out and app-sg none in.
+    let src = example("nat-instance.vpc") + "expect admin can reach app tcp 22 via nat-instance\n";
+    let v = verdict_of(&src, "expect admin can reach app tcp 22 via nat-instance");
+    assert_eq!(v.legs.len(), 2);
+    assert!(v.legs[0].holds);
+    assert_eq!(reasons(&v), vec![Reason::SgEgress, Reason::SgIngress]);
+    // On the path from app to the internet it is a traversed hop: one leg.
+    let v = verdict_of(
+        &src,
+        "expect app can reach internet tcp 443 via nat-instance",
+    );
+    assert_eq!(v.legs.len(), 1);
+    assert!(v.holds);
+}

@@ -17,13 +17,16 @@ use crate::syntax::ast::Direction;
 pub fn reach(model: &Model, q: &Query) -> Verdict {
     let ctx = Ctx::new(model);
     let traffic = Traffic::of(q.protocol, q.ports);
-    // Jump hosts: instances in `via` that no route table uses as a target.
-    let is_target = |i: InstanceId| {
-        model
-            .route_tables
-            .iter()
-            .any(|t| t.routes.iter().any(|r| r.target == Target::Instance(i)))
+    // Jump hosts: instances in `via` that are not route targets on the
+    // direct path (a NAT instance or appliance on it is a traversed hop).
+    let on_path: Vec<ViaComponent> = if q.via.iter().any(|v| matches!(v, ViaComponent::Instance(_)))
+    {
+        ctx.leg(&q.source, &q.destination, &traffic, &[], q.privately)
+            .traversed
+    } else {
+        Vec::new()
     };
+    let is_target = |i: InstanceId| on_path.contains(&ViaComponent::Instance(i));
     let mut ends = vec![q.source.clone()];
     let mut vias: Vec<Vec<ViaComponent>> = vec![Vec::new()];
     for v in &q.via {
