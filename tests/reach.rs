@@ -829,3 +829,77 @@ fn an_instance_off_the_path_in_via_is_a_jump_host() {
     assert_eq!(v.legs.len(), 1);
     assert!(v.holds);
 }
+
+/// Narrowing a query never delivers more: a flow delivered for one port is
+/// delivered for any port, and one delivered for any port is delivered for
+/// the port of its example packet.
+#[test]
+fn narrower_queries_deliver_no_more() {
+    for name in [
+        "nat-bastion-endpoints.vpc",
+        "three-tier-multi-az.vpc",
+        "peering.vpc",
+        "nat-instance.vpc",
+    ] {
+        let m = model(&example(name));
+        let mut ends: Vec<FlowEnd> = (0..m.instances.len())
+            .map(|i| FlowEnd::Instance(vpc::model::InstanceId(i as u32)))
+            .collect();
+        ends.push(FlowEnd::Internet);
+        ends.extend(
+            m.externals
+                .iter()
+                .enumerate()
+                .map(|(i, _)| FlowEnd::External(vpc::model::ExternalId(i as u32))),
+        );
+        for a in &ends {
+            for b in &ends {
+                if a == b {
+                    continue;
+                }
+                let any = reach(&m, &Query::new(a.clone(), b.clone()));
+                for (proto, port) in [
+                    (ProtocolKind::Tcp, 22),
+                    (ProtocolKind::Tcp, 443),
+                    (ProtocolKind::Tcp, 5432),
+                    (ProtocolKind::Tcp, 8080),
+                    (ProtocolKind::Udp, 53),
+                ] {
+                    let one = reach(
+                        &m,
+                        &Query {
+                            protocol: Some(proto),
+                            ports: Some((port, port)),
+                            ..Query::new(a.clone(), b.clone())
+                        },
+                    );
+                    assert!(
+                        !one.delivered || any.delivered,
+                        "{name}: {a:?} → {b:?} {proto:?} {port} delivered, any protocol not"
+                    );
+                }
+                if any.delivered {
+                    let example = any.legs[0].example.clone().unwrap_or_default();
+                    if let Some(port) = example
+                        .strip_prefix("tcp ")
+                        .and_then(|e| e.rsplit_once(" port "))
+                        .and_then(|(_, p)| p.parse::<u16>().ok())
+                    {
+                        let one = reach(
+                            &m,
+                            &Query {
+                                protocol: Some(ProtocolKind::Tcp),
+                                ports: Some((port, port)),
+                                ..Query::new(a.clone(), b.clone())
+                            },
+                        );
+                        assert!(
+                            one.delivered,
+                            "{name}: {a:?} → {b:?}: example {example} not delivered"
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
