@@ -418,6 +418,7 @@ impl Ctx<'_> {
                 let label = format!("peering `{}`", peering.name);
                 b.traversed.push(ViaComponent::Peering(p));
                 let Some(other) = peering.other(vpc) else {
+                    b.block(label, Reason::PeeringTransit, "it does not connect this VPC", r.span);
                     return vec![b];
                 };
                 let (here, there) = (

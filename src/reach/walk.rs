@@ -288,6 +288,9 @@ impl<'m> Ctx<'m> {
         };
         let mut b = f.branch;
         let delivered = b.reached && b.blockers.is_empty();
+        if !b.reached && b.blockers.is_empty() {
+            b.block(end_label(self.m, to), Reason::NoRoute, "no path leads to it", None);
+        }
         let mut holds = delivered;
         if privately && b.crosses_igw {
             holds = false;
