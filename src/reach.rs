@@ -161,6 +161,10 @@ pub struct Blocker {
     /// The declaration or statement to change (byte offsets).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub span: Option<Span>,
+    /// A concrete change that removes this blocker, where one is known:
+    /// "add `ingress tcp 22 from bastion-sg` to security group `app-sg`".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fix: Option<String>,
 }
 
 /// One step of a path.

@@ -154,6 +154,11 @@ impl Ctx<'_> {
                     "it has no public IP, and {whence} can reach only a public address"
                 ),
                 span: Some(eni.span),
+                fix: Some(if eni.label.starts_with("instance") {
+                    format!("add `public_ip` to {}", eni.label)
+                } else {
+                    format!("turn `public_ip_on_launch` on in subnet `{}`", sub.name)
+                }),
             }];
             if sub.kind == crate::model::SubnetKind::Private {
                 blockers.push(Blocker {
@@ -164,6 +169,7 @@ impl Ctx<'_> {
                         sub.kind_reason
                     ),
                     span: Some(sub.span),
+                    fix: None,
                 });
             }
             out.push(Dest::Unreachable(blockers));
@@ -239,7 +245,7 @@ impl Ctx<'_> {
                                 })
                                 .collect()
                         }
-                        Err((why, span)) => {
+                        Err((why, span, fix)) => {
                             dns.push(Resolution {
                                 name: name.clone(),
                                 answer: format!("public addresses of {svc}"),
@@ -250,6 +256,7 @@ impl Ctx<'_> {
                                 reason: Reason::DnsPublic,
                                 detail: format!("it resolves to public addresses: {why}"),
                                 span,
+                                fix: Some(fix),
                             });
                             vec![public]
                         }
@@ -261,19 +268,27 @@ impl Ctx<'_> {
     }
 
     /// The interface endpoint whose private DNS answers for `svc` in the
-    /// source's VPC, or why none does (and the setting to change).
+    /// source's VPC, or why none does, the setting to change and how.
     pub(super) fn resolve_private(
         &self,
         svc: &str,
         from: Option<VpcId>,
-    ) -> Result<EndpointId, (String, Option<Span>)> {
+    ) -> Result<EndpointId, Unresolved> {
         let Some(v) = from else {
-            return Err(("the client is outside every VPC".to_string(), None));
+            return Err((
+                "the client is outside every VPC".to_string(),
+                None,
+                "none: private DNS answers only inside the VPC".to_string(),
+            ));
         };
         let vpc = self.m.vpc(v);
         let mut why = (
             format!("VPC `{}` has no interface endpoint for {svc}", vpc.name),
             Some(vpc.span),
+            format!(
+                "add `endpoint NAME interface {svc}` with `private_dns on` to VPC `{}`",
+                vpc.name
+            ),
         );
         for (i, ep) in self.m.endpoints.iter().enumerate() {
             let EndpointKind::Interface { private_dns, .. } = &ep.kind else {
@@ -286,6 +301,7 @@ impl Ctx<'_> {
                 why = (
                     format!("private DNS of endpoint `{}` is off", ep.name),
                     Some(ep.span),
+                    format!("set `private_dns on` in endpoint `{}`", ep.name),
                 );
             } else if !vpc.dns_support || !vpc.dns_hostnames {
                 why = (
@@ -294,6 +310,10 @@ impl Ctx<'_> {
                         vpc.name
                     ),
                     Some(vpc.span),
+                    format!(
+                        "set `dns_support on` and `dns_hostnames on` in VPC `{}`",
+                        vpc.name
+                    ),
                 );
             } else if !vpc.dhcp.uses_amazon_dns() {
                 why = (
@@ -302,6 +322,7 @@ impl Ctx<'_> {
                         vpc.name
                     ),
                     vpc.dhcp.span.or(Some(vpc.span)),
+                    "add AmazonProvidedDNS to the DHCP options' `name_servers`".to_string(),
                 );
             } else {
                 return Ok(EndpointId(u32::try_from(i).unwrap_or(u32::MAX)));
@@ -310,3 +331,6 @@ impl Ctx<'_> {
         Err(why)
     }
 }
+
+/// Why a name does not resolve privately, the setting's span and the fix.
+pub(super) type Unresolved = (String, Option<Span>, String);

@@ -64,6 +64,15 @@ fn check_one(model: &Model, src: &str, e: &Expect, span: Span) -> Option<Diagnos
     let mut d = Diagnostic::new(Code::E0501, message, span, label);
     if e.can {
         d = explain_blockers(model, src, e, &verdict, d);
+        let mut fixes: Vec<&str> = Vec::new();
+        for f in verdict.blockers().filter_map(|b| b.fix.as_deref()) {
+            if !fixes.contains(&f) {
+                fixes.push(f);
+            }
+        }
+        if !fixes.is_empty() {
+            d = d.with_help(fixes.join("; "));
+        }
     } else {
         for leg in &verdict.legs {
             let path: Vec<String> = leg.forward.iter().map(|h| h.component.clone()).collect();

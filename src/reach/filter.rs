@@ -175,6 +175,7 @@ impl Ctx<'_> {
             };
             b.hop(what.clone(), format!("{word}: DENIED"), Some(rules), span);
             b.block(what, reason, detail, span);
+            b.fix(self.sg_fix(sgs, dir, &b.cubes));
         } else {
             b.hop(
                 what,
@@ -281,6 +282,7 @@ impl Ctx<'_> {
             );
             let detail = deny_text(&why, &self.cubes_text(&b.cubes, entering));
             b.block(label, reason, detail, why_span.or(span));
+            b.fix(self.acl_fix(subnet, entering, &b.cubes));
             b.ret.push(RetItem::Acl {
                 subnet,
                 entering,
@@ -312,5 +314,177 @@ impl Ctx<'_> {
         } else {
             format!("{} to {}{more}", c.traffic.describe(), self.desc(&c.dst))
         }
+    }
+
+    /// The rule to add to the first written group: `add \`ingress tcp 22
+    /// from bastion-sg\` to security group \`app-sg\``.
+    pub(super) fn sg_fix(&self, sgs: &[SecurityGroupId], dir: Direction, cubes: &[Cube]) -> String {
+        let g = sgs
+            .iter()
+            .copied()
+            .find(|g| self.m.security_group(*g).span.is_some())
+            .or_else(|| sgs.first().copied());
+        let name = g.map_or_else(String::new, |g| self.m.security_group(g).name.clone());
+        let Some(c) = cubes.first() else {
+            return String::new();
+        };
+        match dir {
+            Direction::In => format!(
+                "add `ingress {} from {}` to security group `{name}`",
+                rule_traffic(&c.traffic),
+                self.peer_text(&c.src, true)
+            ),
+            Direction::Out => format!(
+                "add `egress {} to {}` to security group `{name}`",
+                rule_traffic(&c.traffic),
+                self.peer_text(&c.dst, true)
+            ),
+        }
+    }
+
+    /// The rule to add to a subnet's ACL, numbered before the rule that
+    /// denies.
+    pub(super) fn acl_fix(&self, subnet: SubnetId, inbound: bool, cubes: &[Cube]) -> String {
+        let acl = self.m.network_acl(self.m.subnet(subnet).network_acl);
+        let rules = if inbound { &acl.inbound } else { &acl.outbound };
+        let matches: Vec<(RuleMatch, bool)> = rules
+            .iter()
+            .map(|r| {
+                let peer = Pattern::of_set(cidrs(&r.cidrs), &self.internet);
+                let traffic = Traffic::of(Some(r.protocol), r.ports);
+                let m = if inbound {
+                    RuleMatch {
+                        src: peer,
+                        dst: Pattern::everything(),
+                        traffic,
+                    }
+                } else {
+                    RuleMatch {
+                        src: Pattern::everything(),
+                        dst: peer,
+                        traffic,
+                    }
+                };
+                (m, r.allow)
+            })
+            .collect();
+        let (_, hit, _) = first_match(&matches, cubes);
+        let deny = rules
+            .iter()
+            .zip(&hit)
+            .find(|(r, h)| **h && !r.allow)
+            .map(|(r, _)| r.number);
+        let number = match deny {
+            Some(n) => n.saturating_sub(1).max(1),
+            None => rules
+                .iter()
+                .map(|r| r.number)
+                .max()
+                .map_or(100, |n| (n / 10 + 1) * 10)
+                .min(32766),
+        };
+        let Some(c) = cubes.first() else {
+            return String::new();
+        };
+        let (dir, prep, peer) = if inbound {
+            ("inbound", "from", &c.src)
+        } else {
+            ("outbound", "to", &c.dst)
+        };
+        format!(
+            "add `{dir} {number} allow {} {prep} {}` to network ACL `{}`",
+            rule_traffic(&c.traffic),
+            self.peer_text(peer, false),
+            acl.name
+        )
+    }
+
+    /// A peer as a rule writes it: a group (security groups only) or an
+    /// external when the set is exactly theirs, `internet`, a CIDR.
+    pub(super) fn peer_text(&self, space: &Space, groups: bool) -> String {
+        let cidr = self.cidr_text(space);
+        let set = match space {
+            Space::Opaque(Opaque::Service(s)) if groups && GatewayService::parse(s).is_some() => {
+                return format!("service {s}");
+            }
+            Space::Opaque(_) => return "internet".to_string(),
+            Space::Set(set) => set,
+        };
+        if cidr == "0.0.0.0/0" {
+            return "internet".to_string();
+        }
+        if let Some(x) = self.m.externals.iter().find(|x| cidrs(&x.cidrs) == *set) {
+            return x.name.clone();
+        }
+        // ACLs name ranges: an address of a subnet stands for the subnet.
+        if !groups
+            && let [(a, b)] = set.ranges()
+            && a == b
+            && let Some(sub) = self
+                .m
+                .subnets
+                .iter()
+                .find(|s| s.cidr.contains(&std::net::Ipv4Addr::from(*a)))
+        {
+            return sub.cidr.to_string();
+        }
+        if groups
+            && let [(a, b)] = set.ranges()
+            && a == b
+            && let Some(g) = self
+                .m
+                .instances
+                .iter()
+                .find(|i| u32::from(i.address) == *a)
+                .and_then(|i| {
+                    i.security_groups
+                        .iter()
+                        .find(|g| self.m.security_group(**g).span.is_some())
+                })
+        {
+            return self.m.security_group(*g).name.clone();
+        }
+        cidr
+    }
+
+    /// The smallest CIDR covering a space (`0.0.0.0/0` for opaque ones).
+    pub(super) fn cidr_text(&self, space: &Space) -> String {
+        let Space::Set(set) = space else {
+            return "0.0.0.0/0".to_string();
+        };
+        if set.ranges().len() > 2 && self.internet.contains_all(set) {
+            return "0.0.0.0/0".to_string();
+        }
+        let (lo, hi) = match (set.ranges().first(), set.ranges().last()) {
+            (Some(f), Some(l)) => (f.0, l.1),
+            _ => return "0.0.0.0/0".to_string(),
+        };
+        let mut prefix = 32u8;
+        while prefix > 0 && (lo >> (32 - u32::from(prefix))) != (hi >> (32 - u32::from(prefix))) {
+            prefix -= 1;
+        }
+        let net = if prefix == 0 {
+            0
+        } else {
+            lo & (u32::MAX << (32 - u32::from(prefix)))
+        };
+        format!("{}/{prefix}", std::net::Ipv4Addr::from(net))
+    }
+}
+
+/// Protocol and ports as a rule writes them: `tcp 22`, `udp 1024-65535`,
+/// `icmp`, or `all` for a mix.
+pub(super) fn rule_traffic(t: &Traffic) -> String {
+    let one = |name: &str, set: &Intervals| match set.ranges() {
+        [(0, 65535)] => name.to_string(),
+        [(a, b)] if a == b => format!("{name} {a}"),
+        [(a, b)] => format!("{name} {a}-{b}"),
+        _ => "all".to_string(),
+    };
+    match (t.tcp.is_empty(), t.udp.is_empty(), t.icmp) {
+        (false, true, false) => one("tcp", &t.tcp),
+        (true, false, false) => one("udp", &t.udp),
+        (true, true, true) => "icmp".to_string(),
+        _ => "all".to_string(),
     }
 }

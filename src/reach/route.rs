@@ -138,6 +138,10 @@ impl Ctx<'_> {
                     format!("no route matches {dst}"),
                     tspan,
                 );
+                nb.fix(format!(
+                    "add a route covering {dst} to route table `{}`",
+                    table.name
+                ));
                 out.push(nb);
                 continue;
             };
@@ -204,6 +208,7 @@ impl Ctx<'_> {
                     "the route is a blackhole: traffic is dropped",
                     r.span,
                 );
+                b.fix("point the route at a gateway, NAT or peering, or remove it".to_string());
                 vec![b]
             }
             Target::InternetGateway(g) => {
@@ -228,6 +233,7 @@ impl Ctx<'_> {
                                 ),
                                 *span,
                             );
+                            b.fix(format!("add `public_ip` to {who}"));
                         }
                         format!("the public IP of {who}")
                     }
@@ -240,6 +246,7 @@ impl Ctx<'_> {
                                 format!("a private NAT gateway has no Elastic IP: {label} drops its traffic"),
                                 Some(nat.span),
                             );
+                            b.fix(format!("make `nat_gateway {}` public (drop `private`), in a subnet routed to {label}", nat.name));
                         }
                         format!("the Elastic IP of NAT gateway `{}`", nat.name)
                     }
@@ -252,6 +259,7 @@ impl Ctx<'_> {
                                 format!("the NAT instance has no public IP, so {label} does not carry its traffic"),
                                 Some(inst.span),
                             );
+                            b.fix(format!("add `public_ip` to instance `{}`", inst.name));
                         }
                         format!("the public IP of instance `{}`", inst.name)
                     }
@@ -369,6 +377,10 @@ impl Ctx<'_> {
                         "source/destination check is on: it drops traffic that is not addressed to it (set `source_dest_check off`)",
                         Some(inst.span),
                     );
+                    b.fix(format!(
+                        "add `source_dest_check off` to instance `{}`",
+                        inst.name
+                    ));
                 }
                 if inst.subnet != subnet {
                     self.acl(&mut b, inst.subnet, true);
@@ -418,7 +430,12 @@ impl Ctx<'_> {
                 let label = format!("peering `{}`", peering.name);
                 b.traversed.push(ViaComponent::Peering(p));
                 let Some(other) = peering.other(vpc) else {
-                    b.block(label, Reason::PeeringTransit, "it does not connect this VPC", r.span);
+                    b.block(
+                        label,
+                        Reason::PeeringTransit,
+                        "it does not connect this VPC",
+                        r.span,
+                    );
                     return vec![b];
                 };
                 let (here, there) = (
@@ -460,6 +477,7 @@ impl Ctx<'_> {
                         ),
                         r.span.or(Some(peering.span)),
                     );
+                    b.fix(format!("peer the destination's VPC with `{}` directly and route {dst} to that peering", self.m.vpc(vpc).name));
                     return vec![b];
                 }
                 b.cubes = kept;
@@ -557,6 +575,16 @@ impl Ctx<'_> {
                 ),
                 tspan,
             );
+            b.fix(format!(
+                "add `route {} -> {}` to route table `{}`",
+                self.cidr_text(
+                    &b.cubes
+                        .first()
+                        .map_or(Space::Set(Intervals::empty()), |c| c.src.clone())
+                ),
+                self.m.target_name(via),
+                table.name
+            ));
             b.ret.push(RetItem::Hop(Hop {
                 component: label,
                 decision: format!("no route back to {src}: DROPPED"),

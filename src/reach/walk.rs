@@ -157,9 +157,17 @@ impl Branch {
             reason,
             detail: detail.into(),
             span,
+            fix: None,
         };
         if !self.blockers.contains(&b) {
             self.blockers.push(b);
+        }
+    }
+
+    /// Attaches a fix to the last blocker.
+    pub(super) fn fix(&mut self, fix: String) {
+        if let Some(b) = self.blockers.last_mut() {
+            b.fix = Some(fix);
         }
     }
 }
@@ -281,6 +289,7 @@ impl<'m> Ctx<'m> {
                     reason: Reason::NoRoute,
                     detail: "it cannot open connections".to_string(),
                     span: None,
+                    fix: None,
                 }],
                 crosses_internet_gateway: false,
                 traversed: Vec::new(),
@@ -289,7 +298,12 @@ impl<'m> Ctx<'m> {
         let mut b = f.branch;
         let delivered = b.reached && b.blockers.is_empty();
         if !b.reached && b.blockers.is_empty() {
-            b.block(end_label(self.m, to), Reason::NoRoute, "no path leads to it", None);
+            b.block(
+                end_label(self.m, to),
+                Reason::NoRoute,
+                "no path leads to it",
+                None,
+            );
         }
         let mut holds = delivered;
         if privately && b.crosses_igw {
@@ -512,6 +526,7 @@ impl<'m> Ctx<'m> {
                             ),
                             why_span.or(span),
                         );
+                        b.fix(self.acl_fix(subnet, inbound, &replies));
                         common = Some(Traffic::none());
                     } else {
                         let admitted = passed
