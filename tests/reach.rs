@@ -903,3 +903,27 @@ fn narrower_queries_deliver_no_more() {
         }
     }
 }
+
+#[test]
+fn s3_over_the_internet_is_not_private() {
+    // Without the gateway endpoint S3 is reached through the NAT gateway
+    // and the internet gateway. (With the endpoint on the public table
+    // only, the NAT gateway's own table would still take it there.)
+    let src = mutate(
+        &example("nat-bastion-endpoints.vpc"),
+        "  endpoint s3-gw gateway s3 {\n    route_tables [private]\n  }\n",
+        "",
+    );
+    let line = "expect app can reach service s3 tcp 443 privately";
+    assert!(failing(&src).contains(&line.to_string()));
+    let v = verdict_of(&src, line);
+    assert!(v.delivered, "S3 is still reached, over the internet");
+    let b = v
+        .blockers()
+        .find(|b| b.reason == Reason::NotPrivate)
+        .expect("NOT_PRIVATE");
+    assert_eq!(
+        b.fix.as_deref(),
+        Some("add `endpoint s3-gw gateway s3 { route_tables [private] }` to the VPC")
+    );
+}

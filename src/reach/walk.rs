@@ -322,6 +322,20 @@ impl<'m> Ctx<'m> {
                 "the path crosses it, and `privately` allows no internet gateway",
                 b.igw_span,
             );
+            // A gateway service goes private with a gateway endpoint on the
+            // source's route table.
+            if let FlowEnd::Service(svc) = to
+                && crate::model::GatewayService::parse(svc).is_some()
+                && let Some(ViaComponent::RouteTable(t)) = b
+                    .traversed
+                    .iter()
+                    .find(|v| matches!(v, ViaComponent::RouteTable(_)))
+            {
+                let table = &self.m.route_table(*t).name;
+                b.fix(format!(
+                    "add `endpoint {svc}-gw gateway {svc} {{ route_tables [{table}] }}` to the VPC"
+                ));
+            }
         }
         let mut missing = Vec::new();
         if !via_in_order(&b.traversed, via, &mut missing) {
