@@ -208,8 +208,12 @@ pub struct Leg {
     pub dns: Vec<Resolution>,
     pub blockers: Vec<Blocker>,
     pub crosses_internet_gateway: bool,
+    /// The components the forward path traverses, in order, as `via`
+    /// could name them (for `--highlight` and `via` checks).
     #[serde(skip)]
     pub traversed: Vec<ViaComponent>,
+    /// `traversed` in words: `` subnet `private-a` ``, `` NAT gateway `nat-a` ``.
+    pub path: Vec<String>,
 }
 
 /// The answer to a [`Query`].

@@ -292,6 +292,7 @@ impl<'m> Ctx<'m> {
                     fix: None,
                 }],
                 crosses_internet_gateway: false,
+                path: Vec::new(),
                 traversed: Vec::new(),
             };
         };
@@ -370,6 +371,7 @@ impl<'m> Ctx<'m> {
             dns,
             blockers: b.blockers,
             crosses_internet_gateway: b.crosses_igw,
+            path: b.traversed.iter().map(|v| via_label(self.m, *v)).collect(),
             traversed: b.traversed,
         }
     }
