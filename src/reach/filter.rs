@@ -30,6 +30,15 @@ impl Ctx<'_> {
 
     /// The private addresses of a group's members.
     pub(super) fn members(&self, g: SecurityGroupId) -> Intervals {
+        if let Some(set) = self.members.borrow().get(&g) {
+            return set.clone();
+        }
+        let set = self.members_uncached(g);
+        self.members.borrow_mut().insert(g, set.clone());
+        set
+    }
+
+    fn members_uncached(&self, g: SecurityGroupId) -> Intervals {
         let mut ranges = Vec::new();
         for i in &self.m.instances {
             if i.security_groups.contains(&g) {

@@ -54,6 +54,8 @@ pub fn reach(model: &Model, q: &Query) -> Verdict {
 pub(super) struct Ctx<'m> {
     pub(super) m: &'m Model,
     pub(super) internet: Intervals,
+    /// Security group members' addresses, computed once per group.
+    pub(super) members: std::cell::RefCell<std::collections::HashMap<SecurityGroupId, Intervals>>,
 }
 
 /// Who sends the packet on a stretch: an internet gateway needs it to have
@@ -240,7 +242,11 @@ impl<'m> Ctx<'m> {
                 internet = internet.subtract(&net(n));
             }
         }
-        Ctx { m, internet }
+        Ctx {
+            m,
+            internet,
+            members: Default::default(),
+        }
     }
 
     pub(super) fn leg(
