@@ -42,7 +42,7 @@ pub fn compile(src: &str) -> Compilation {
             let checked = check::check(&ast);
             let mut diagnostics = checked.diagnostics;
             if let Some(model) = &checked.model {
-                diagnostics.extend(reach::check_expects(model));
+                diagnostics.extend(reach::check_expects(model, src));
                 diag::sort(&mut diagnostics);
             }
             Compilation {

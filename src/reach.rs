@@ -22,7 +22,10 @@
 //!
 //! `docs/reach.md` documents the semantic decisions.
 
+mod ends;
 mod expect;
+mod filter;
+mod route;
 pub mod sets;
 pub mod text;
 mod walk;
@@ -44,8 +47,9 @@ pub struct Query {
     pub protocol: Option<ProtocolKind>,
     /// `None`: any port. Ignored for icmp and all.
     pub ports: Option<(u16, u16)>,
-    /// Components the path must traverse, in order. Instances that are no
-    /// route target anywhere are jump hosts: the flow is checked in legs.
+    /// Components the path must traverse, in order. An instance that is not
+    /// a route target on the direct path is a jump host: the flow is
+    /// checked in legs, to it and from it.
     pub via: Vec<ViaComponent>,
     /// No leg may cross an internet gateway.
     pub privately: bool,
@@ -108,6 +112,8 @@ pub enum Reason {
     ViaNotTraversed,
     /// `privately`, but the path crosses an internet gateway.
     NotPrivate,
+    /// An endpoint carries only TCP (interface) or TCP and ICMP (gateway).
+    EndpointProtocol,
 }
 
 impl Reason {
@@ -133,6 +139,7 @@ impl Reason {
             Reason::NotInVpc => "NOT_IN_VPC",
             Reason::ViaNotTraversed => "VIA_NOT_TRAVERSED",
             Reason::NotPrivate => "NOT_PRIVATE",
+            Reason::EndpointProtocol => "ENDPOINT_PROTOCOL",
         }
     }
 }
@@ -151,9 +158,13 @@ pub struct Blocker {
     pub reason: Reason,
     /// Why, in words: "no ingress rule allows tcp 22 from 10.0.1.10".
     pub detail: String,
-    /// The declaration or statement to change.
-    #[serde(skip)]
+    /// The declaration or statement to change (byte offsets).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub span: Option<Span>,
+    /// A concrete change that removes this blocker, where one is known:
+    /// "add `ingress tcp 22 from bastion-sg` to security group `app-sg`".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fix: Option<String>,
 }
 
 /// One step of a path.
@@ -166,7 +177,8 @@ pub struct Hop {
     /// The rule or route that decided, as written.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rule: Option<String>,
-    #[serde(skip)]
+    /// The statement that decided (byte offsets).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub span: Option<Span>,
 }
 
@@ -196,8 +208,12 @@ pub struct Leg {
     pub dns: Vec<Resolution>,
     pub blockers: Vec<Blocker>,
     pub crosses_internet_gateway: bool,
+    /// The components the forward path traverses, in order, as `via`
+    /// could name them (for `--highlight` and `via` checks).
     #[serde(skip)]
     pub traversed: Vec<ViaComponent>,
+    /// `traversed` in words: `` subnet `private-a` ``, `` NAT gateway `nat-a` ``.
+    pub path: Vec<String>,
 }
 
 /// The answer to a [`Query`].

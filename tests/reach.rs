@@ -277,32 +277,43 @@ fn a_cannot_expectation_that_fails_shows_the_path() {
 }
 
 #[test]
-fn internet_reaches_a_public_instance_only_by_rules_covering_it() {
-    let src = example("nat-bastion-endpoints.vpc");
+fn internet_as_a_source_is_an_unknown_address() {
+    // `ingress tcp 22 from admin` lets the admins in, not the whole internet.
+    let src =
+        example("nat-bastion-endpoints.vpc") + "expect internet cannot reach bastion tcp 22\n";
+    assert!(failing(&src).is_empty(), "{:?}", failing(&src));
     let m = model(&src);
     let bastion = m
         .instances
         .iter()
         .position(|i| i.name == "bastion")
         .expect("bastion");
-    let q = |p: u16| Query {
+    let q = Query {
         protocol: Some(ProtocolKind::Tcp),
-        ports: Some((p, p)),
+        ports: Some((22, 22)),
         ..Query::new(
             FlowEnd::Internet,
             FlowEnd::Instance(vpc::model::InstanceId(bastion as u32)),
         )
     };
-    // Some internet addresses (admin's range) may SSH in; nothing else is open.
-    assert!(reach(&m, &q(22)).holds);
-    let v = reach(&m, &q(80));
+    let v = reach(&m, &q);
     assert!(!v.holds);
     assert_eq!(reasons(&v), vec![Reason::SgIngress]);
+    // A rule covering the whole internet admits it.
+    let open = mutate(
+        &src,
+        "ingress tcp 22 from admin",
+        "ingress tcp 22 from 0.0.0.0/0",
+    );
+    assert_eq!(
+        failing(&open),
+        vec!["expect internet cannot reach bastion tcp 22".to_string()]
+    );
 }
 
-#[test]
-fn reference_flows_read_like_an_explanation() {
-    let src = example("nat-bastion-endpoints.vpc");
+/// `vpcc reach` text for every `expect` of an example.
+fn expect_texts(name: &str) -> String {
+    let src = example(name);
     let m = model(&src);
     let mut out = String::new();
     for e in &m.expects {
@@ -316,7 +327,29 @@ fn reference_flows_read_like_an_explanation() {
         out.push_str(&text::render(&title, &v, &src));
         out.push('\n');
     }
-    insta::assert_snapshot!("reference_flows", out);
+    out
+}
+
+#[test]
+fn reference_flows_read_like_an_explanation() {
+    insta::assert_snapshot!("reference_flows", expect_texts("nat-bastion-endpoints.vpc"));
+}
+
+/// Golden verdicts of every example, so that a change in the engine shows
+/// up as a reviewed diff.
+#[test]
+fn golden_verdicts() {
+    for name in [
+        "three-tier-multi-az.vpc",
+        "peering.vpc",
+        "nat-instance.vpc",
+        "large.vpc",
+    ] {
+        insta::assert_snapshot!(
+            format!("golden_{}", name.trim_end_matches(".vpc")),
+            expect_texts(name)
+        );
+    }
 }
 
 #[test]
@@ -339,4 +372,558 @@ fn private_dns_off_flows() {
         out.push('\n');
     }
     insta::assert_snapshot!("private_dns_off_flows", out);
+}
+
+fn vpcc(args: &[&str]) -> (i32, String, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_vpcc"))
+        .args(args)
+        .output()
+        .expect("run vpcc");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn example_path(name: &str) -> String {
+    format!("{}/examples/{name}", env!("CARGO_MANIFEST_DIR"))
+}
+
+#[test]
+fn cli_prints_a_verdict_and_exits_0_delivered_or_not() {
+    let f = example_path("nat-bastion-endpoints.vpc");
+    let (code, out, _) = vpcc(&[
+        "reach", &f, "--from", "admin", "--to", "bastion", "--proto", "tcp", "--port", "22",
+    ]);
+    assert_eq!(code, 0);
+    assert!(
+        out.starts_with("`admin` → `bastion` tcp 22: DELIVERED"),
+        "{out}"
+    );
+    let (code, out, _) = vpcc(&["reach", &f, "--from", "internet", "--to", "app"]);
+    assert_eq!(code, 0);
+    assert!(
+        out.contains("BLOCKED") && out.contains("NO_PUBLIC_IP"),
+        "{out}"
+    );
+    let (code, out, _) = vpcc(&[
+        "reach",
+        &f,
+        "--from",
+        "app",
+        "--to",
+        "service ec2",
+        "--proto",
+        "tcp",
+        "--port",
+        "443",
+    ]);
+    assert_eq!(code, 0);
+    assert!(
+        out.contains("ec2.ap-northeast-2.amazonaws.com → 10.0.2.5"),
+        "{out}"
+    );
+}
+
+#[test]
+fn cli_json() {
+    let f = example_path("nat-bastion-endpoints.vpc");
+    let (code, out, _) = vpcc(&[
+        "reach", &f, "--from", "app", "--to", "internet", "--proto", "tcp", "--port", "443",
+        "--format", "json",
+    ]);
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&out).expect("json");
+    assert_eq!(v["delivered"], true);
+    assert_eq!(v["legs"][0]["crosses_internet_gateway"], true);
+    let (_, out, _) = vpcc(&[
+        "reach", &f, "--from", "internet", "--to", "app", "--format", "json",
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&out).expect("json");
+    assert_eq!(v["legs"][0]["blockers"][0]["reason"], "NO_PUBLIC_IP");
+}
+
+#[test]
+fn cli_usage_errors_exit_2_and_file_errors_exit_1() {
+    let f = example_path("nat-bastion-endpoints.vpc");
+    let (code, _, err) = vpcc(&["reach", &f, "--from", "bastoin", "--to", "app"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("unknown flow end `bastoin`") && err.contains("did you mean `bastion`?"),
+        "{err}"
+    );
+    let (code, _, _) = vpcc(&[
+        "reach", &f, "--from", "app", "--to", "bastion", "--port", "22",
+    ]);
+    assert_eq!(code, 2, "--port without tcp/udp");
+    let (code, _, _) = vpcc(&[
+        "reach", &f, "--from", "app", "--to", "bastion", "--proto", "tcp", "--port", "9-3",
+    ]);
+    assert_eq!(code, 2);
+    let (code, _, _) = vpcc(&["reach", "/nonexistent.vpc", "--from", "a", "--to", "b"]);
+    assert_eq!(code, 2);
+    let dir = std::env::temp_dir().join(format!("vpcc-reach-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("tmp");
+    let bad = dir.join("bad.vpc");
+    std::fs::write(
+        &bad,
+        "vpc main 10.0.0.0/16 {\n  subnet a 10.1.0.0/24 az a {\n  }\n}\n",
+    )
+    .expect("write");
+    let (code, _, err) = vpcc(&[
+        "reach",
+        bad.to_str().unwrap_or_default(),
+        "--from",
+        "a",
+        "--to",
+        "internet",
+    ]);
+    assert_eq!(code, 1, "{err}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+mod symbolic_matches_brute_force {
+    //! Symbolic first-match evaluation of an ACL over address and port sets
+    //! agrees with evaluating every (address, protocol, port) on its own.
+
+    use proptest::prelude::*;
+    use vpc::reach::sets::{Cube, Intervals, Pattern, RuleMatch, Space, Traffic, first_match};
+    use vpc::syntax::ast::ProtocolKind;
+
+    /// A rule over a small universe: addresses 0..64, ports 0..16.
+    #[derive(Clone, Debug)]
+    struct Rule {
+        prefix: u32,
+        base: u32,
+        protocol: ProtocolKind,
+        ports: Option<(u16, u16)>,
+        allow: bool,
+    }
+
+    fn rule() -> impl Strategy<Value = Rule> {
+        (
+            2u32..=6,
+            0u32..64,
+            prop_oneof![
+                Just(ProtocolKind::Tcp),
+                Just(ProtocolKind::Udp),
+                Just(ProtocolKind::Icmp),
+                Just(ProtocolKind::All)
+            ],
+            proptest::option::of((0u16..16, 0u16..16)),
+            any::<bool>(),
+        )
+            .prop_map(|(bits, base, protocol, ports, allow)| {
+                let size = 1u32 << bits;
+                let ports = match protocol {
+                    ProtocolKind::Tcp | ProtocolKind::Udp => {
+                        ports.map(|(a, b)| (a.min(b), a.max(b)))
+                    }
+                    _ => None,
+                };
+                Rule {
+                    prefix: bits,
+                    base: base / size * size,
+                    protocol,
+                    ports,
+                    allow,
+                }
+            })
+    }
+
+    fn matches(r: &Rule, a: u32, proto: ProtocolKind, port: u16) -> bool {
+        let size = 1u32 << r.prefix;
+        let addr_ok = a >= r.base && a < r.base + size;
+        let proto_ok = r.protocol == ProtocolKind::All || r.protocol == proto;
+        let port_ok =
+            proto == ProtocolKind::Icmp || r.ports.is_none_or(|(x, y)| x <= port && port <= y);
+        addr_ok && proto_ok && port_ok
+    }
+
+    proptest! {
+        #[test]
+        fn acl_first_match(rules in proptest::collection::vec(rule(), 0..6), lo in 0u32..64, len in 1u32..64, plo in 0u16..16, plen in 1u16..16) {
+            let hi = (lo + len - 1).min(63);
+            let phi = (plo + plen - 1).min(15);
+            let compiled: Vec<(RuleMatch, bool)> = rules
+                .iter()
+                .map(|r| {
+                    let set = Intervals::range(r.base, r.base + (1 << r.prefix) - 1);
+                    let src = Pattern { set, services: Vec::new(), all_opaque: false };
+                    (RuleMatch { src, dst: Pattern::everything(), traffic: Traffic::of(Some(r.protocol), r.ports) }, r.allow)
+                })
+                .collect();
+            let ports = Intervals::range(u32::from(plo), u32::from(phi));
+            let cube = Cube {
+                src: Space::Set(Intervals::range(lo, hi)),
+                dst: Space::Set(Intervals::range(0, 0)),
+                traffic: Traffic { tcp: ports.clone(), udp: ports, icmp: true },
+            };
+            let (passed, _, _) = first_match(&compiled, &[cube]);
+            for a in lo..=hi {
+                for (proto, ps) in [(ProtocolKind::Tcp, plo..=phi), (ProtocolKind::Udp, plo..=phi), (ProtocolKind::Icmp, 0..=0)] {
+                    for port in ps {
+                        let brute = rules.iter().find(|r| matches(r, a, proto, port)).is_some_and(|r| r.allow);
+                        let symbolic = passed.iter().any(|c| {
+                            let in_src = matches!(&c.src, Space::Set(s) if s.contains(a));
+                            let in_traffic = match proto {
+                                ProtocolKind::Tcp => c.traffic.tcp.contains(u32::from(port)),
+                                ProtocolKind::Udp => c.traffic.udp.contains(u32::from(port)),
+                                _ => c.traffic.icmp,
+                            };
+                            in_src && in_traffic
+                        });
+                        prop_assert_eq!(brute, symbolic, "address {} {:?} port {}", a, proto, port);
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn private_nat_gateway_cannot_use_the_internet_gateway() {
+    let src = mutate(
+        &example("nat-bastion-endpoints.vpc"),
+        "    nat_gateway nat-a\n",
+        "    nat_gateway nat-a private\n",
+    );
+    let line = "expect app can reach internet tcp 443 via nat-a";
+    assert!(failing(&src).contains(&line.to_string()));
+    assert_eq!(reasons(&verdict_of(&src, line)), vec![Reason::PrivateNat]);
+}
+
+#[test]
+fn public_instance_in_a_private_subnet_has_no_return_route() {
+    let src = mutate(
+        &example("nat-bastion-endpoints.vpc"),
+        "      security_groups [app-sg]\n",
+        "      public_ip\n      security_groups [app-sg]\n",
+    );
+    let src = mutate(
+        &src,
+        "ingress tcp 22 from bastion-sg",
+        "ingress tcp 22 from admin",
+    );
+    let src = src + "expect admin can reach app tcp 22\n";
+    let v = verdict_of(&src, "expect admin can reach app tcp 22");
+    assert_eq!(reasons(&v), vec![Reason::NoReturnRoute]);
+    assert!(
+        v.legs[0].blockers[0]
+            .component
+            .contains("route table `private`")
+    );
+}
+
+#[test]
+fn routes_that_send_traffic_back_are_loops() {
+    // The NAT gateway's own subnet routes the internet back to it.
+    let src = mutate(
+        &example("nat-bastion-endpoints.vpc"),
+        "route 0.0.0.0/0 -> igw",
+        "route 0.0.0.0/0 -> nat-a",
+    );
+    let v = verdict_of(&src, "expect app can reach internet tcp 443 via nat-a");
+    assert_eq!(reasons(&v), vec![Reason::RouteLoop]);
+}
+
+#[test]
+fn via_names_a_component_off_the_path() {
+    let src = example("nat-bastion-endpoints.vpc")
+        + "expect app can reach service s3 tcp 443 via nat-a\n";
+    let line = "expect app can reach service s3 tcp 443 via nat-a";
+    assert_eq!(failing(&src), vec![line.to_string()]);
+    let v = verdict_of(&src, line);
+    assert!(v.delivered && !v.holds);
+    assert_eq!(reasons(&v), vec![Reason::ViaNotTraversed]);
+    let c = vpc::compile(&src);
+    let d = c
+        .diagnostics
+        .iter()
+        .find(|d| d.code == Code::E0501)
+        .expect("E0501");
+    assert!(
+        d.secondary
+            .iter()
+            .any(|l| l.message == "not on the path" && &src[l.span.range()] == "nat-a"),
+        "{:#?}",
+        d.secondary
+    );
+}
+
+#[test]
+fn dhcp_without_amazon_dns_resolves_publicly() {
+    let src = mutate(
+        &example("nat-bastion-endpoints.vpc"),
+        "  dns_hostnames on\n",
+        "  dns_hostnames on\n  dhcp_options {\n    name_servers [10.0.0.53]\n  }\n",
+    );
+    let c = vpc::compile(&src);
+    let errors: Vec<_> = c
+        .diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .map(|d| d.code)
+        .collect();
+    assert_eq!(errors, vec![Code::E0501], "{:#?}", c.diagnostics);
+    let v = verdict_of(
+        &src,
+        "expect app can reach service ec2 tcp 443 via ec2-api privately",
+    );
+    let dns = v
+        .blockers()
+        .find(|b| b.reason == Reason::DnsPublic)
+        .expect("DNS_PUBLIC");
+    assert!(dns.detail.contains("AmazonProvidedDNS"), "{}", dns.detail);
+    assert!(src[dns.span.expect("span").range()].starts_with("dhcp_options"));
+}
+
+#[test]
+fn subnets_as_flow_ends() {
+    // A host in public-a (allow-all group, no public IP on launch) reaches
+    // app over SSH? No: app-sg admits only bastion-sg members.
+    let src = example("nat-bastion-endpoints.vpc")
+        + "expect public-a cannot reach app tcp 22\nexpect app can reach public-a tcp 22\n";
+    assert!(failing(&src).is_empty(), "{:?}", failing(&src));
+}
+
+#[test]
+fn nat_instance_without_public_ip() {
+    let src = mutate(&example("nat-instance.vpc"), "      public_ip\n", "");
+    let v = verdict_of(
+        &src,
+        "expect app can reach internet tcp 443 via nat-instance",
+    );
+    assert_eq!(reasons(&v), vec![Reason::NoPublicIp]);
+    assert!(v.legs[0].blockers[0].component.contains("nat-instance"));
+}
+
+#[test]
+fn cli_via_and_privately() {
+    let f = example_path("private-dns-off.vpc");
+    let (code, out, _) = vpcc(&[
+        "reach",
+        &f,
+        "--from",
+        "app",
+        "--to",
+        "service ec2",
+        "--proto",
+        "tcp",
+        "--port",
+        "443",
+        "--privately",
+    ]);
+    assert_eq!(code, 0);
+    assert!(
+        out.starts_with("`app` → service ec2 tcp 443 privately: DELIVERED, but not as asked"),
+        "{out}"
+    );
+    assert!(
+        out.contains("NOT_PRIVATE at internet gateway `igw`") && out.contains("DNS_PUBLIC"),
+        "{out}"
+    );
+    let f = example_path("nat-bastion-endpoints.vpc");
+    let (code, out, _) = vpcc(&[
+        "reach", &f, "--from", "admin", "--to", "app", "--proto", "tcp", "--port", "22", "--via",
+        "bastion",
+    ]);
+    assert_eq!(code, 0);
+    assert!(out.contains("leg 2: `bastion` → `app`: delivered"), "{out}");
+    let (code, _, err) = vpcc(&[
+        "reach", &f, "--from", "admin", "--to", "app", "--via", "nowhere",
+    ]);
+    assert_eq!(code, 2, "{err}");
+}
+
+#[test]
+fn replies_are_checked_for_what_arrives() {
+    let src = fixture("return-protocol.vpc");
+    assert!(failing(&src).is_empty(), "{:?}", failing(&src));
+    let v = verdict_of(&src, "expect internet cannot reach web");
+    assert_eq!(reasons(&v), vec![Reason::AclReturn]);
+}
+
+#[test]
+fn every_pair_of_the_large_example_is_decided() {
+    let m = model(&example("large.vpc"));
+    let ends: Vec<FlowEnd> = (0..m.instances.len())
+        .map(|i| FlowEnd::Instance(vpc::model::InstanceId(i as u32)))
+        .chain([FlowEnd::Internet, FlowEnd::Service("s3".to_string())])
+        .collect();
+    let start = std::time::Instant::now();
+    let mut delivered = 0;
+    for a in ends.iter().filter(|e| !matches!(e, FlowEnd::Service(_))) {
+        for b in &ends {
+            if a != b && reach(&m, &Query::new(a.clone(), b.clone())).delivered {
+                delivered += 1;
+            }
+        }
+    }
+    eprintln!(
+        "{} flows, {delivered} delivered, in {:?}",
+        ends.len() * ends.len(),
+        start.elapsed()
+    );
+    assert!(delivered > 0);
+}
+
+/// Deleting any one line of any example gives a file that either has
+/// errors or a model the engine decides without panicking.
+#[test]
+fn every_one_line_deletion_of_the_examples_is_decided() {
+    let mut decided = 0;
+    for name in [
+        "nat-bastion-endpoints.vpc",
+        "private-dns-off.vpc",
+        "three-tier-multi-az.vpc",
+        "peering.vpc",
+        "nat-instance.vpc",
+    ] {
+        let src = example(name);
+        let lines: Vec<&str> = src.lines().collect();
+        for i in 0..lines.len() {
+            let mutated: String = lines
+                .iter()
+                .enumerate()
+                .filter(|(j, _)| *j != i)
+                .map(|(_, l)| format!("{l}\n"))
+                .collect();
+            let c = vpc::compile(&mutated);
+            if c.model.is_some() {
+                decided += 1;
+            }
+        }
+    }
+    assert!(decided > 100, "{decided}");
+}
+
+#[test]
+fn endpoints_carry_only_their_protocols() {
+    let src = example("nat-bastion-endpoints.vpc")
+        + "expect app cannot reach service s3 udp 53\nexpect app can reach service s3 icmp\nexpect app cannot reach ec2-api udp 443\nexpect app can reach ec2-api\n";
+    assert!(failing(&src).is_empty(), "{:?}", failing(&src));
+    let v = verdict_of(&src, "expect app cannot reach ec2-api udp 443");
+    assert!(
+        reasons(&v).contains(&Reason::EndpointProtocol),
+        "{:?}",
+        reasons(&v)
+    );
+}
+
+#[test]
+fn an_instance_off_the_path_in_via_is_a_jump_host() {
+    // nat-instance is a route target, but not on the path from admin to
+    // app: it is a jump host, nat-sg lets no SSH out and app-sg none in.
+    let src = example("nat-instance.vpc") + "expect admin can reach app tcp 22 via nat-instance\n";
+    let v = verdict_of(&src, "expect admin can reach app tcp 22 via nat-instance");
+    assert_eq!(v.legs.len(), 2);
+    assert!(v.legs[0].holds);
+    assert_eq!(reasons(&v), vec![Reason::SgEgress, Reason::SgIngress]);
+    // On the path from app to the internet it is a traversed hop: one leg.
+    let v = verdict_of(
+        &src,
+        "expect app can reach internet tcp 443 via nat-instance",
+    );
+    assert_eq!(v.legs.len(), 1);
+    assert!(v.holds);
+}
+
+/// Narrowing a query never delivers more: a flow delivered for one port is
+/// delivered for any port, and one delivered for any port is delivered for
+/// the port of its example packet.
+#[test]
+fn narrower_queries_deliver_no_more() {
+    for name in [
+        "nat-bastion-endpoints.vpc",
+        "three-tier-multi-az.vpc",
+        "peering.vpc",
+        "nat-instance.vpc",
+    ] {
+        let m = model(&example(name));
+        let mut ends: Vec<FlowEnd> = (0..m.instances.len())
+            .map(|i| FlowEnd::Instance(vpc::model::InstanceId(i as u32)))
+            .collect();
+        ends.push(FlowEnd::Internet);
+        ends.extend(
+            m.externals
+                .iter()
+                .enumerate()
+                .map(|(i, _)| FlowEnd::External(vpc::model::ExternalId(i as u32))),
+        );
+        for a in &ends {
+            for b in &ends {
+                if a == b {
+                    continue;
+                }
+                let any = reach(&m, &Query::new(a.clone(), b.clone()));
+                for (proto, port) in [
+                    (ProtocolKind::Tcp, 22),
+                    (ProtocolKind::Tcp, 443),
+                    (ProtocolKind::Tcp, 5432),
+                    (ProtocolKind::Tcp, 8080),
+                    (ProtocolKind::Udp, 53),
+                ] {
+                    let one = reach(
+                        &m,
+                        &Query {
+                            protocol: Some(proto),
+                            ports: Some((port, port)),
+                            ..Query::new(a.clone(), b.clone())
+                        },
+                    );
+                    assert!(
+                        !one.delivered || any.delivered,
+                        "{name}: {a:?} → {b:?} {proto:?} {port} delivered, any protocol not"
+                    );
+                }
+                if any.delivered {
+                    let example = any.legs[0].example.clone().unwrap_or_default();
+                    if let Some(port) = example
+                        .strip_prefix("tcp ")
+                        .and_then(|e| e.rsplit_once(" port "))
+                        .and_then(|(_, p)| p.parse::<u16>().ok())
+                    {
+                        let one = reach(
+                            &m,
+                            &Query {
+                                protocol: Some(ProtocolKind::Tcp),
+                                ports: Some((port, port)),
+                                ..Query::new(a.clone(), b.clone())
+                            },
+                        );
+                        assert!(
+                            one.delivered,
+                            "{name}: {a:?} → {b:?}: example {example} not delivered"
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn s3_over_the_internet_is_not_private() {
+    // Without the gateway endpoint S3 is reached through the NAT gateway
+    // and the internet gateway. (With the endpoint on the public table
+    // only, the NAT gateway's own table would still take it there.)
+    let src = mutate(
+        &example("nat-bastion-endpoints.vpc"),
+        "  endpoint s3-gw gateway s3 {\n    route_tables [private]\n  }\n",
+        "",
+    );
+    let line = "expect app can reach service s3 tcp 443 privately";
+    assert!(failing(&src).contains(&line.to_string()));
+    let v = verdict_of(&src, line);
+    assert!(v.delivered, "S3 is still reached, over the internet");
+    let b = v
+        .blockers()
+        .find(|b| b.reason == Reason::NotPrivate)
+        .expect("NOT_PRIVATE");
+    assert_eq!(
+        b.fix.as_deref(),
+        Some("add `endpoint s3-gw gateway s3 { route_tables [private] }` to the VPC")
+    );
 }

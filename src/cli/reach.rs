@@ -9,7 +9,7 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use clap::ValueEnum;
-use vpc::model::{FlowEnd, Model};
+use vpc::model::{FlowEnd, Model, ViaComponent};
 use vpc::reach::{Query, end_label, reach, text};
 use vpc::syntax::ast::ProtocolKind;
 
@@ -47,6 +47,13 @@ pub struct Args {
     /// Destination port or range, e.g. 22 or 1024-65535 (tcp and udp)
     #[arg(long, value_name = "N|N-M")]
     pub port: Option<String>,
+    /// Components the path must traverse, in order (comma-separated); an
+    /// instance no route targets is a jump host
+    #[arg(long, value_name = "NAME,...", value_delimiter = ',')]
+    pub via: Vec<String>,
+    /// No leg may cross an internet gateway
+    #[arg(long)]
+    pub privately: bool,
     /// Output format
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
@@ -110,9 +117,21 @@ pub fn run(args: &Args) -> Exit {
         error("--port needs --proto tcp or --proto udp");
         return Exit::Usage;
     }
+    let mut via = Vec::new();
+    for name in &args.via {
+        match resolve_via(model, name.trim()) {
+            Some(v) => via.push(v),
+            None => {
+                error(&format!("unknown `--via` component `{}`", name.trim()));
+                return Exit::Usage;
+            }
+        }
+    }
     let query = Query {
         protocol,
         ports,
+        via,
+        privately: args.privately,
         ..Query::new(source, destination)
     };
     let verdict = reach(model, &query);
@@ -126,6 +145,12 @@ pub fn run(args: &Args) -> Exit {
     }
     if let Some(p) = &args.port {
         title.push_str(&format!(" {p}"));
+    }
+    if !args.via.is_empty() {
+        title.push_str(&format!(" via {}", args.via.join(", ")));
+    }
+    if args.privately {
+        title.push_str(" privately");
     }
     let out = match args.format {
         Format::Text => text::render(&title, &verdict, &src),
@@ -211,4 +236,38 @@ fn resolve(model: &Model, name: &str, is_source: bool) -> Result<FlowEnd, String
         };
         format!("unknown flow end `{name}`: expected an instance, subnet, external, interface endpoint, `internet` or `service SVC`{hint}")
     })
+}
+
+/// A component a path can traverse, by name.
+fn resolve_via(model: &Model, name: &str) -> Option<ViaComponent> {
+    fn find<T>(items: &[T], name: &str, key: impl Fn(&T) -> &str) -> Option<u32> {
+        items
+            .iter()
+            .position(|x| key(x) == name)
+            .and_then(|i| u32::try_from(i).ok())
+    }
+    use vpc::model::*;
+    find(&model.instances, name, |x| &x.name)
+        .map(|i| ViaComponent::Instance(InstanceId(i)))
+        .or_else(|| {
+            find(&model.nat_gateways, name, |x| &x.name)
+                .map(|i| ViaComponent::NatGateway(NatGatewayId(i)))
+        })
+        .or_else(|| {
+            find(&model.internet_gateways, name, |x| &x.name)
+                .map(|i| ViaComponent::InternetGateway(InternetGatewayId(i)))
+        })
+        .or_else(|| {
+            find(&model.endpoints, name, |x| &x.name).map(|i| ViaComponent::Endpoint(EndpointId(i)))
+        })
+        .or_else(|| {
+            find(&model.peerings, name, |x| &x.name).map(|i| ViaComponent::Peering(PeeringId(i)))
+        })
+        .or_else(|| {
+            find(&model.subnets, name, |x| &x.name).map(|i| ViaComponent::Subnet(SubnetId(i)))
+        })
+        .or_else(|| {
+            find(&model.route_tables, name, |x| &x.name)
+                .map(|i| ViaComponent::RouteTable(RouteTableId(i)))
+        })
 }

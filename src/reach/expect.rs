@@ -17,16 +17,39 @@ pub fn expect_query(e: &Expect) -> Query {
     }
 }
 
-/// Evaluates every `expect` of the model: one E0501 per failure.
-pub fn check_expects(model: &Model) -> Vec<Diagnostic> {
+/// Evaluates every `expect` of the model: one E0501 per failure. `src` is
+/// the file, to point at the statement without its trailing comments.
+pub fn check_expects(model: &Model, src: &str) -> Vec<Diagnostic> {
     model
         .expects
         .iter()
-        .filter_map(|e| check_one(model, e))
+        .filter_map(|e| check_one(model, src, e, trim_span(src, e.span)))
         .collect()
 }
 
-fn check_one(model: &Model, e: &Expect) -> Option<Diagnostic> {
+/// The span without trailing whitespace and comments (a statement's span
+/// can include the trivia before a token that did not follow).
+fn trim_span(src: &str, span: Span) -> Span {
+    let Some(text) = src.get(span.range()) else {
+        return span;
+    };
+    let mut end = 0;
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let code = line.split('#').next().unwrap_or_default().trim_end();
+        if !code.trim().is_empty() {
+            end = offset + code.len();
+        }
+        offset += line.len();
+    }
+    if end == 0 {
+        span
+    } else {
+        Span::new(span.start as usize, span.start as usize + end)
+    }
+}
+
+fn check_one(model: &Model, src: &str, e: &Expect, span: Span) -> Option<Diagnostic> {
     let verdict = reach(model, &expect_query(e));
     if verdict.holds == e.can {
         return None;
@@ -38,9 +61,18 @@ fn check_one(model: &Model, e: &Expect) -> Option<Diagnostic> {
     } else {
         "delivered, but expected not to be"
     };
-    let mut d = Diagnostic::new(Code::E0501, message, e.span, label);
+    let mut d = Diagnostic::new(Code::E0501, message, span, label);
     if e.can {
-        d = explain_blockers(model, e, &verdict, d);
+        d = explain_blockers(model, src, e, &verdict, d);
+        let mut fixes: Vec<&str> = Vec::new();
+        for f in verdict.blockers().filter_map(|b| b.fix.as_deref()) {
+            if !fixes.contains(&f) {
+                fixes.push(f);
+            }
+        }
+        if !fixes.is_empty() {
+            d = d.with_help(fixes.join("; "));
+        }
     } else {
         for leg in &verdict.legs {
             let path: Vec<String> = leg.forward.iter().map(|h| h.component.clone()).collect();
@@ -53,6 +85,21 @@ fn check_one(model: &Model, e: &Expect) -> Option<Diagnostic> {
             if let Some(x) = &leg.example {
                 d = d.with_note(format!("for example {x}"));
             }
+            // The routes that carry it.
+            for h in leg
+                .forward
+                .iter()
+                .filter(|h| h.component.starts_with("route table"))
+            {
+                if let Some(span) = h.span.map(|s| head_span(src, s))
+                    && !d.secondary.iter().any(|l| l.span == span)
+                {
+                    d = d.with_secondary(
+                        span,
+                        format!("the path takes this route ({})", h.decision),
+                    );
+                }
+            }
         }
         d = d.with_help(
             "change a route, a security group or an ACL on this path, or drop the expectation",
@@ -61,8 +108,13 @@ fn check_one(model: &Model, e: &Expect) -> Option<Diagnostic> {
     Some(d)
 }
 
-fn explain_blockers(model: &Model, e: &Expect, verdict: &Verdict, mut d: Diagnostic) -> Diagnostic {
-    let mut spans: Vec<Span> = Vec::new();
+fn explain_blockers(
+    model: &Model,
+    src: &str,
+    e: &Expect,
+    verdict: &Verdict,
+    mut d: Diagnostic,
+) -> Diagnostic {
     for leg in &verdict.legs {
         if verdict.legs.len() > 1 {
             let state = if leg.holds { "holds" } else { "fails" };
@@ -76,21 +128,20 @@ fn explain_blockers(model: &Model, e: &Expect, verdict: &Verdict, mut d: Diagnos
         }
         for b in &leg.blockers {
             d = d.with_note(format!("{} at {}: {}", b.reason, b.component, b.detail));
-            if let Some(span) = b.span
-                && !spans.contains(&span)
-                && span != e.span
-            {
-                spans.push(span);
-                d = d.with_secondary(span, format!("{}: {}", b.reason, short(&b.component)));
+            if let Some(span) = b.span.filter(|s| *s != e.span) {
+                let head = head_span(src, span);
+                match d.secondary.iter_mut().find(|l| l.span == head) {
+                    Some(l) => l.message.push_str(&format!("; {}", b.reason)),
+                    None => d = d.with_secondary(head, format!("{}: {}", b.reason, b.detail)),
+                }
             }
             if b.reason == Reason::ViaNotTraversed
                 && let Some((_, span)) = e
                     .via
                     .iter()
                     .find(|(v, _)| via_label(model, *v) == b.component)
-                && !spans.contains(span)
+                && !d.secondary.iter().any(|l| l.span == *span)
             {
-                spans.push(*span);
                 d = d.with_secondary(*span, "not on the path");
             }
         }
@@ -98,8 +149,18 @@ fn explain_blockers(model: &Model, e: &Expect, verdict: &Verdict, mut d: Diagnos
     d
 }
 
-fn short(component: &str) -> String {
-    component.to_string()
+/// The first line of a declaration: `security_group app-sg {`.
+fn head_span(src: &str, span: Span) -> Span {
+    let Some(text) = src.get(span.range()) else {
+        return span;
+    };
+    match text.find('\n') {
+        Some(i) => Span::new(
+            span.start as usize,
+            span.start as usize + text[..i].trim_end().len(),
+        ),
+        None => span,
+    }
 }
 
 /// `` `admin` can reach `app` tcp 22 via `bastion` ``.
@@ -121,7 +182,17 @@ fn flow_text(model: &Model, e: &Expect, verb: &str) -> String {
         }
     }
     if !e.via.is_empty() {
-        let names: Vec<String> = e.via.iter().map(|(v, _)| via_label(model, *v)).collect();
+        let names: Vec<String> = e
+            .via
+            .iter()
+            .map(|(v, _)| {
+                let label = via_label(model, *v);
+                // `instance \`bastion\`` as written: `bastion`.
+                label
+                    .find('`')
+                    .map_or(label.clone(), |i| label[i..].to_string())
+            })
+            .collect();
         s.push_str(&format!(" via {}", names.join(", ")));
     }
     if e.privately {

@@ -395,9 +395,19 @@ impl RuleMatch {
     /// The matched part of `c` and the unmatched remainder (as up to three
     /// disjoint cubes).
     pub fn split(&self, c: &Cube) -> (Option<Cube>, Vec<Cube>) {
-        let (s_in, s_out) = self.src.split(&c.src);
-        let (d_in, d_out) = self.dst.split(&c.dst);
+        // The common case first: the rule misses the cube entirely.
         let t_in = c.traffic.intersect(&self.traffic);
+        if t_in.is_empty() {
+            return (None, vec![c.clone()]);
+        }
+        let (s_in, s_out) = self.src.split(&c.src);
+        if s_in.is_empty() {
+            return (None, vec![c.clone()]);
+        }
+        let (d_in, d_out) = self.dst.split(&c.dst);
+        if d_in.is_empty() {
+            return (None, vec![c.clone()]);
+        }
         let t_out = c.traffic.subtract(&self.traffic);
         let mut rest = Vec::new();
         let push = |v: &mut Vec<Cube>, cube: Cube| {
@@ -438,13 +448,57 @@ impl RuleMatch {
     }
 }
 
-/// Merges cubes with the same source and destination.
+/// First-match evaluation of ordered (rule, allow) pairs, as a network ACL
+/// does: each rule takes its part out of what earlier rules left. Returns
+/// the admitted cubes, whether each rule matched anything, and what no rule
+/// matched (denied by the final `*` rule).
+pub fn first_match(
+    rules: &[(RuleMatch, bool)],
+    cubes: &[Cube],
+) -> (Vec<Cube>, Vec<bool>, Vec<Cube>) {
+    let mut rest: Vec<Cube> = cubes.to_vec();
+    let mut passed = Vec::new();
+    let mut hit = vec![false; rules.len()];
+    let mut merged = rest.len();
+    for (i, (m, allow)) in rules.iter().enumerate() {
+        if rest.is_empty() {
+            break;
+        }
+        let mut next = Vec::new();
+        for c in &rest {
+            let (h, others) = m.split(c);
+            if let Some(h) = h {
+                hit[i] = true;
+                if *allow {
+                    passed.push(h);
+                }
+            }
+            next.extend(others);
+        }
+        // Merging costs hashing every set: only when the pieces pile up.
+        rest = if next.len() > 2 * merged.max(16) {
+            let n = normalize(next);
+            merged = n.len();
+            n
+        } else {
+            next
+        };
+    }
+    (normalize(passed), hit, rest)
+}
+
+/// Merges cubes with the same source and destination (first-seen order).
 pub fn normalize(cubes: Vec<Cube>) -> Vec<Cube> {
-    let mut out: Vec<Cube> = Vec::new();
+    let mut out: Vec<Cube> = Vec::with_capacity(cubes.len());
+    let mut index: std::collections::HashMap<(Space, Space), usize> =
+        std::collections::HashMap::new();
     for c in cubes.into_iter().filter(|c| !c.is_empty()) {
-        match out.iter_mut().find(|o| o.src == c.src && o.dst == c.dst) {
-            Some(o) => o.traffic = o.traffic.union(&c.traffic),
-            None => out.push(c),
+        match index.get(&(c.src.clone(), c.dst.clone())) {
+            Some(&i) => out[i].traffic = out[i].traffic.union(&c.traffic),
+            None => {
+                index.insert((c.src.clone(), c.dst.clone()), out.len());
+                out.push(c);
+            }
         }
     }
     out

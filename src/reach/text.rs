@@ -62,6 +62,9 @@ fn render_leg(out: &mut String, leg: &Leg, src: &str) {
                 at(b.span, src)
             );
             let _ = writeln!(out, "      {}", b.detail);
+            if let Some(fix) = &b.fix {
+                let _ = writeln!(out, "      fix: {fix}");
+            }
         }
     }
 }

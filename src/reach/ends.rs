@@ -1,0 +1,336 @@
+//! Flow ends: the interfaces and address sets a source or destination stands for, and DNS.
+
+use std::net::Ipv4Addr;
+
+use super::sets::*;
+use super::walk::*;
+use super::*;
+use crate::model::*;
+use crate::source::Span;
+
+impl Ctx<'_> {
+    pub(super) fn instance_eni(&self, i: InstanceId) -> Eni {
+        let inst = self.m.instance(i);
+        Eni {
+            subnet: inst.subnet,
+            sgs: Some(inst.security_groups.clone()),
+            address: addr(inst.address),
+            label: format!("instance `{}`", inst.name),
+            endpoint: None,
+            public: inst.public_ip,
+            span: inst.span,
+        }
+    }
+
+    pub(super) fn subnet_eni(&self, s: SubnetId) -> Eni {
+        let sub = self.m.subnet(s);
+        // A new host: any free usable address (the interfaces that exist
+        // have their own groups).
+        let usable = Intervals::range(u32::from(sub.usable.first), u32::from(sub.usable.last));
+        let mut taken: Vec<(u32, u32)> = Vec::new();
+        let mut take = |a: std::net::Ipv4Addr| taken.push((u32::from(a), u32::from(a)));
+        self.m
+            .instances
+            .iter()
+            .filter(|i| i.subnet == s)
+            .for_each(|i| take(i.address));
+        self.m
+            .nat_gateways
+            .iter()
+            .filter(|n| n.subnet == s)
+            .for_each(|n| take(n.address));
+        for e in &self.m.endpoints {
+            if let EndpointKind::Interface { interfaces, .. } = &e.kind {
+                interfaces
+                    .iter()
+                    .filter(|x| x.subnet == s)
+                    .for_each(|x| take(x.address));
+            }
+        }
+        let free = usable.subtract(&Intervals::from_ranges(taken));
+        Eni {
+            subnet: s,
+            sgs: None,
+            address: if free.is_empty() { usable } else { free },
+            label: format!("a host in subnet `{}`", sub.name),
+            endpoint: None,
+            public: sub.public_ip_on_launch,
+            span: sub.span,
+        }
+    }
+
+    pub(super) fn endpoint_enis(&self, e: EndpointId) -> Vec<Eni> {
+        let ep = self.m.endpoint(e);
+        match &ep.kind {
+            EndpointKind::Interface {
+                interfaces,
+                security_groups,
+                ..
+            } => interfaces
+                .iter()
+                .map(|i| Eni {
+                    subnet: i.subnet,
+                    sgs: Some(security_groups.clone()),
+                    address: addr(i.address),
+                    label: format!(
+                        "endpoint `{}` ({} in `{}`)",
+                        ep.name,
+                        i.address,
+                        self.m.subnet(i.subnet).name
+                    ),
+                    endpoint: Some(e),
+                    public: false,
+                    span: ep.span,
+                })
+                .collect(),
+            EndpointKind::Gateway { .. } => Vec::new(),
+        }
+    }
+
+    pub(super) fn sources(&self, end: &FlowEnd) -> Vec<Src> {
+        match end {
+            FlowEnd::Instance(i) => vec![Src::Eni(self.instance_eni(*i))],
+            FlowEnd::Subnet(s) => vec![Src::Eni(self.subnet_eni(*s))],
+            FlowEnd::External(x) => {
+                let ext = self.m.external(*x);
+                vec![Src::Outside {
+                    space: Space::Set(cidrs(&ext.cidrs)),
+                    label: format!("external `{}`", ext.name),
+                }]
+            }
+            // An unknown address: only rules covering the whole internet
+            // admit it (an external's rule does not).
+            FlowEnd::Internet => vec![Src::Outside {
+                space: Space::Opaque(Opaque::PublicIp("an internet address".to_string())),
+                label: "the internet".to_string(),
+            }],
+            FlowEnd::InterfaceEndpoint(e) => {
+                self.endpoint_enis(*e).into_iter().map(Src::Eni).collect()
+            }
+            FlowEnd::Service(_) => Vec::new(),
+        }
+    }
+
+    pub(super) fn vpc_of(&self, src: &Src) -> Option<VpcId> {
+        match src {
+            Src::Eni(e) => Some(self.m.subnet(e.subnet).vpc),
+            Src::Outside { .. } => None,
+        }
+    }
+
+    pub(super) fn peered(&self, a: VpcId, b: VpcId) -> bool {
+        self.m.peerings.iter().any(|p| p.other(a) == Some(b))
+    }
+
+    /// An interface as a destination seen from `from`: its private address
+    /// from its VPC and peered VPCs, its public IP from elsewhere (and, from
+    /// another VPC, its private address too, which that VPC's routes may
+    /// try to reach through a peering).
+    pub(super) fn eni_dests(&self, eni: Eni, from: Option<VpcId>) -> Vec<Dest> {
+        let w = self.m.subnet(eni.subnet).vpc;
+        if from.is_some_and(|v| v == w || self.peered(v, w)) {
+            return vec![Dest::Eni {
+                eni,
+                via_public: false,
+            }];
+        }
+        let mut out = Vec::new();
+        if eni.public {
+            out.push(Dest::Eni {
+                eni: eni.clone(),
+                via_public: true,
+            });
+        } else {
+            let sub = self.m.subnet(eni.subnet);
+            let whence = if from.is_some() {
+                "a VPC that is neither its own nor peered with it"
+            } else {
+                "the internet"
+            };
+            let mut blockers = vec![Blocker {
+                component: eni.label.clone(),
+                reason: Reason::NoPublicIp,
+                detail: format!(
+                    "it has no public IP, and {whence} can reach only a public address"
+                ),
+                span: Some(eni.span),
+                fix: Some(if eni.label.starts_with("instance") {
+                    format!("add `public_ip` to {}", eni.label)
+                } else {
+                    format!("turn `public_ip_on_launch` on in subnet `{}`", sub.name)
+                }),
+            }];
+            if sub.kind == crate::model::SubnetKind::Private {
+                blockers.push(Blocker {
+                    component: format!("subnet `{}`", sub.name),
+                    reason: Reason::NatInbound,
+                    detail: format!(
+                        "{}; a NAT translates only connections opened from inside",
+                        sub.kind_reason
+                    ),
+                    span: Some(sub.span),
+                    fix: None,
+                });
+            }
+            out.push(Dest::Unreachable(blockers));
+        }
+        if from.is_some() {
+            out.push(Dest::Eni {
+                eni,
+                via_public: false,
+            });
+        }
+        out
+    }
+
+    pub(super) fn dests(
+        &self,
+        end: &FlowEnd,
+        from: Option<VpcId>,
+    ) -> (Vec<Dest>, Vec<Resolution>, Option<Blocker>) {
+        let mut dns = Vec::new();
+        let mut dns_blocker = None;
+        let dests = match end {
+            FlowEnd::Instance(i) => self.eni_dests(self.instance_eni(*i), from),
+            FlowEnd::Subnet(s) => self.eni_dests(self.subnet_eni(*s), from),
+            FlowEnd::InterfaceEndpoint(e) => self
+                .endpoint_enis(*e)
+                .into_iter()
+                .map(|eni| Dest::Eni {
+                    eni,
+                    via_public: false,
+                })
+                .collect(),
+            FlowEnd::External(x) => {
+                let ext = self.m.external(*x);
+                vec![Dest::Outside {
+                    space: Space::Set(cidrs(&ext.cidrs)),
+                    label: format!("external `{}`", ext.name),
+                }]
+            }
+            FlowEnd::Internet => vec![Dest::Outside {
+                space: Space::Set(self.internet.clone()),
+                label: "the internet".to_string(),
+            }],
+            FlowEnd::Service(svc) => {
+                let public = Dest::Outside {
+                    space: Space::Opaque(Opaque::Service(svc.clone())),
+                    label: format!("service {svc}"),
+                };
+                if crate::model::GatewayService::parse(svc).is_some() {
+                    vec![public]
+                } else {
+                    let region = self.m.region.as_deref().unwrap_or("REGION");
+                    let name = format!("{svc}.{region}.amazonaws.com");
+                    match self.resolve_private(svc, from) {
+                        Ok(e) => {
+                            let enis = self.endpoint_enis(e);
+                            let answer = enis
+                                .iter()
+                                .filter_map(|x| x.address.first())
+                                .map(|a| Ipv4Addr::from(a).to_string())
+                                .collect::<Vec<_>>();
+                            dns.push(Resolution {
+                                name,
+                                answer: answer.join(", "),
+                                why: format!(
+                                    "private DNS of interface endpoint `{}`",
+                                    self.m.endpoint(e).name
+                                ),
+                            });
+                            enis.into_iter()
+                                .map(|eni| Dest::Eni {
+                                    eni,
+                                    via_public: false,
+                                })
+                                .collect()
+                        }
+                        Err((why, span, fix)) => {
+                            dns.push(Resolution {
+                                name: name.clone(),
+                                answer: format!("public addresses of {svc}"),
+                                why: why.clone(),
+                            });
+                            dns_blocker = Some(Blocker {
+                                component: format!("DNS name {name}"),
+                                reason: Reason::DnsPublic,
+                                detail: format!("it resolves to public addresses: {why}"),
+                                span,
+                                fix: Some(fix),
+                            });
+                            vec![public]
+                        }
+                    }
+                }
+            }
+        };
+        (dests, dns, dns_blocker)
+    }
+
+    /// The interface endpoint whose private DNS answers for `svc` in the
+    /// source's VPC, or why none does, the setting to change and how.
+    pub(super) fn resolve_private(
+        &self,
+        svc: &str,
+        from: Option<VpcId>,
+    ) -> Result<EndpointId, Unresolved> {
+        let Some(v) = from else {
+            return Err((
+                "the client is outside every VPC".to_string(),
+                None,
+                "none: private DNS answers only inside the VPC".to_string(),
+            ));
+        };
+        let vpc = self.m.vpc(v);
+        let mut why = (
+            format!("VPC `{}` has no interface endpoint for {svc}", vpc.name),
+            Some(vpc.span),
+            format!(
+                "add `endpoint NAME interface {svc}` with `private_dns on` to VPC `{}`",
+                vpc.name
+            ),
+        );
+        for (i, ep) in self.m.endpoints.iter().enumerate() {
+            let EndpointKind::Interface { private_dns, .. } = &ep.kind else {
+                continue;
+            };
+            if ep.vpc != v || ep.service != svc {
+                continue;
+            }
+            if !private_dns {
+                why = (
+                    format!("private DNS of endpoint `{}` is off", ep.name),
+                    Some(ep.span),
+                    format!("set `private_dns on` in endpoint `{}`", ep.name),
+                );
+            } else if !vpc.dns_support || !vpc.dns_hostnames {
+                why = (
+                    format!(
+                        "VPC `{}` needs dns_support and dns_hostnames on for private DNS",
+                        vpc.name
+                    ),
+                    Some(vpc.span),
+                    format!(
+                        "set `dns_support on` and `dns_hostnames on` in VPC `{}`",
+                        vpc.name
+                    ),
+                );
+            } else if !vpc.dhcp.uses_amazon_dns() {
+                why = (
+                    format!(
+                        "the DHCP options of `{}` do not use AmazonProvidedDNS",
+                        vpc.name
+                    ),
+                    vpc.dhcp.span.or(Some(vpc.span)),
+                    "add AmazonProvidedDNS to the DHCP options' `name_servers`".to_string(),
+                );
+            } else {
+                return Ok(EndpointId(u32::try_from(i).unwrap_or(u32::MAX)));
+            }
+        }
+        Err(why)
+    }
+}
+
+/// Why a name does not resolve privately, the setting's span and the fix.
+pub(super) type Unresolved = (String, Option<Span>, String);

@@ -1,0 +1,786 @@
+//! Route tables and the hops they send traffic to.
+
+use super::sets::*;
+use super::walk::*;
+use super::*;
+use crate::model::*;
+use crate::routes::dest_text;
+use crate::source::Span;
+use crate::syntax::ast::Direction;
+
+impl Ctx<'_> {
+    pub(super) fn route_pattern(r: &Route) -> Pattern {
+        match r.destination {
+            Destination::Cidr(n) => Pattern {
+                set: net(n),
+                services: Vec::new(),
+                all_opaque: n.prefix_len() == 0,
+            },
+            Destination::PrefixList(s) => Pattern {
+                set: Intervals::empty(),
+                services: vec![s.as_str().to_string()],
+                all_opaque: false,
+            },
+        }
+    }
+
+    /// Splits cubes by the route each destination takes (`None`: no route).
+    pub(super) fn partition(
+        &self,
+        routes: &[Route],
+        cubes: &[Cube],
+        by_src: bool,
+    ) -> Vec<(Option<usize>, Vec<Cube>)> {
+        let mut groups: Vec<(Option<usize>, Vec<Cube>)> = Vec::new();
+        for c in cubes {
+            let mut rest = vec![c.clone()];
+            for (i, r) in routes.iter().enumerate() {
+                let p = Self::route_pattern(r);
+                let m = if by_src {
+                    RuleMatch {
+                        src: p,
+                        dst: Pattern::everything(),
+                        traffic: Traffic::all(),
+                    }
+                } else {
+                    RuleMatch {
+                        src: Pattern::everything(),
+                        dst: p,
+                        traffic: Traffic::all(),
+                    }
+                };
+                let mut next = Vec::new();
+                for x in &rest {
+                    let (hit, others) = m.split(x);
+                    if let Some(h) = hit {
+                        match groups.iter_mut().find(|g| g.0 == Some(i)) {
+                            Some(g) => g.1.push(h),
+                            None => groups.push((Some(i), vec![h])),
+                        }
+                    }
+                    next.extend(others);
+                }
+                rest = next;
+            }
+            if !rest.is_empty() {
+                match groups.iter_mut().find(|g| g.0.is_none()) {
+                    Some(g) => g.1.extend(rest),
+                    None => groups.push((None, rest)),
+                }
+            }
+        }
+        groups.sort_by_key(|g| g.0.unwrap_or(usize::MAX));
+        groups.into_iter().map(|(i, c)| (i, normalize(c))).collect()
+    }
+
+    pub(super) fn table_label(&self, subnet: SubnetId) -> (String, Option<Span>) {
+        let sub = self.m.subnet(subnet);
+        let t = self.m.route_table(sub.route_table);
+        let implicit = if t.span.is_none() {
+            " (implicit main table)"
+        } else {
+            ""
+        };
+        (
+            format!(
+                "route table `{}` of subnet `{}`{implicit}",
+                t.name, sub.name
+            ),
+            t.span.or(Some(sub.span)),
+        )
+    }
+
+    pub(super) fn route(
+        &self,
+        b: Branch,
+        subnet: SubnetId,
+        speaker: &Speaker,
+        dest: &Dest,
+    ) -> Vec<Branch> {
+        let sub = self.m.subnet(subnet);
+        let table = self.m.route_table(sub.route_table);
+        let (label, tspan) = self.table_label(subnet);
+        let mut out = Vec::new();
+        // Routes to the same target behave alike: one branch per target
+        // (the most specific route names it), so that many routes cannot
+        // multiply the paths.
+        let mut parts: Vec<(Option<usize>, Vec<Cube>)> = Vec::new();
+        for (idx, cubes) in self.partition(&table.routes, &b.cubes, false) {
+            let target = idx.map(|i| table.routes[i].target);
+            match parts
+                .iter_mut()
+                .find(|(j, _)| j.map(|j| table.routes[j].target) == target)
+            {
+                Some((_, c)) => c.extend(cubes),
+                None => parts.push((idx, cubes)),
+            }
+        }
+        for (idx, cubes) in parts {
+            let cubes = normalize(cubes);
+            let mut nb = b.clone();
+            nb.cubes = cubes;
+            nb.traversed.push(ViaComponent::RouteTable(sub.route_table));
+            let dst = nb
+                .cubes
+                .first()
+                .map(|c| self.desc(&c.dst))
+                .unwrap_or_default();
+            let Some(i) = idx else {
+                nb.hop(
+                    label.clone(),
+                    format!("no route for {dst}: DROPPED"),
+                    None,
+                    tspan,
+                );
+                nb.block(
+                    label.clone(),
+                    Reason::NoRoute,
+                    format!("no route matches {dst}"),
+                    tspan,
+                );
+                nb.fix(format!(
+                    "add a route covering {dst} to route table `{}`",
+                    table.name
+                ));
+                out.push(nb);
+                continue;
+            };
+            let r = table.routes[i];
+            nb.hop(
+                label.clone(),
+                format!(
+                    "for {dst}: {} → {}",
+                    dest_text(r.destination),
+                    self.m.target_label(r.target)
+                ),
+                None,
+                r.span,
+            );
+            if matches!(
+                r.target,
+                Target::NatGateway(_) | Target::Instance(_) | Target::Peering(_)
+            ) {
+                if nb.visited.contains(&r.target) {
+                    nb.block(
+                        label.clone(),
+                        Reason::RouteLoop,
+                        format!("it sends {dst} back to {}", self.m.target_label(r.target)),
+                        r.span.or(tspan),
+                    );
+                    out.push(nb);
+                    continue;
+                }
+                nb.visited.push(r.target);
+            }
+            out.extend(self.dispatch(nb, subnet, &r, speaker, dest));
+        }
+        out
+    }
+
+    pub(super) fn dispatch(
+        &self,
+        mut b: Branch,
+        subnet: SubnetId,
+        r: &Route,
+        speaker: &Speaker,
+        dest: &Dest,
+    ) -> Vec<Branch> {
+        let vpc = self.m.subnet(subnet).vpc;
+        match r.target {
+            Target::Local(v) => match dest {
+                Dest::Eni {
+                    eni,
+                    via_public: false,
+                } if self.m.subnet(eni.subnet).vpc == v => {
+                    self.arrive(&mut b, eni, Some(subnet));
+                    vec![b]
+                }
+                _ => {
+                    let label = format!("VPC `{}`", self.m.vpc(v).name);
+                    b.block(label, Reason::NotInVpc, "the local route covers the destination address, but the destination is not in this VPC", r.span);
+                    vec![b]
+                }
+            },
+            Target::Blackhole => {
+                b.block(
+                    format!("route {}", dest_text(r.destination)),
+                    Reason::Blackhole,
+                    "the route is a blackhole: traffic is dropped",
+                    r.span,
+                );
+                b.fix("point the route at a gateway, NAT or peering, or remove it".to_string());
+                vec![b]
+            }
+            Target::InternetGateway(g) => {
+                let igw = self.m.internet_gateway(g);
+                let label = format!("internet gateway `{}`", igw.name);
+                b.traversed.push(ViaComponent::InternetGateway(g));
+                b.crosses_igw = true;
+                b.igw_span = b.igw_span.or(r.span);
+                let blockers_before = b.blockers.len();
+                let public = match speaker {
+                    Speaker::Eni {
+                        label: who,
+                        public,
+                        span,
+                    } => {
+                        if !public {
+                            b.block(
+                                who.clone(),
+                                Reason::NoPublicIp,
+                                format!(
+                                    "it has no public IP, so {label} does not carry its traffic"
+                                ),
+                                *span,
+                            );
+                            b.fix(format!("add `public_ip` to {who}"));
+                        }
+                        format!("the public IP of {who}")
+                    }
+                    Speaker::Nat(n) => {
+                        let nat = self.m.nat_gateway(*n);
+                        if nat.private {
+                            b.block(
+                                format!("NAT gateway `{}`", nat.name),
+                                Reason::PrivateNat,
+                                format!("a private NAT gateway has no Elastic IP: {label} drops its traffic"),
+                                Some(nat.span),
+                            );
+                            b.fix(format!("make `nat_gateway {}` public (drop `private`), in a subnet routed to {label}", nat.name));
+                        }
+                        format!("the Elastic IP of NAT gateway `{}`", nat.name)
+                    }
+                    Speaker::NatInstance(i) => {
+                        let inst = self.m.instance(*i);
+                        if !inst.public_ip {
+                            b.block(
+                                format!("instance `{}`", inst.name),
+                                Reason::NoPublicIp,
+                                format!("the NAT instance has no public IP, so {label} does not carry its traffic"),
+                                Some(inst.span),
+                            );
+                            b.fix(format!("add `public_ip` to instance `{}`", inst.name));
+                        }
+                        format!("the public IP of instance `{}`", inst.name)
+                    }
+                };
+                // Private destinations are never carried.
+                let mut kept = Vec::new();
+                for c in &b.cubes {
+                    match &c.dst {
+                        Space::Set(s) => {
+                            let left = s.subtract(&private_space());
+                            if !left.is_empty() {
+                                kept.push(Cube {
+                                    dst: Space::Set(left),
+                                    ..c.clone()
+                                });
+                            }
+                        }
+                        Space::Opaque(_) => kept.push(c.clone()),
+                    }
+                }
+                if kept.is_empty() {
+                    let dst = b
+                        .cubes
+                        .first()
+                        .map(|c| self.desc(&c.dst))
+                        .unwrap_or_default();
+                    b.block(
+                        label,
+                        Reason::PrivateAddress,
+                        format!("it never carries traffic to private addresses such as {dst}"),
+                        r.span,
+                    );
+                    return vec![b];
+                }
+                let from = kept.first().map(|c| self.desc(&c.src)).unwrap_or_default();
+                let dropped = b.blockers.len() > blockers_before;
+                let decision = if dropped {
+                    format!("DROPPED: {from} has no public address to translate to")
+                } else {
+                    format!("translates source {from} to {public}")
+                };
+                b.hop(label.clone(), decision, None, Some(igw.span));
+                b.ret.push(RetItem::Hop(Hop {
+                    component: label,
+                    decision: format!(
+                        "translates the reply's destination, {public}, back to {from}"
+                    ),
+                    rule: None,
+                    span: None,
+                }));
+                if b.first_src.is_none() {
+                    b.first_src = b.cubes.first().map(|c| c.src.clone());
+                }
+                b.cubes = kept
+                    .into_iter()
+                    .map(|c| Cube {
+                        src: Space::Opaque(Opaque::PublicIp(public.clone())),
+                        ..c
+                    })
+                    .collect();
+                self.on_internet(b, dest)
+            }
+            Target::NatGateway(n) => {
+                let nat = self.m.nat_gateway(n);
+                let label = format!("NAT gateway `{}`", nat.name);
+                b.traversed.push(ViaComponent::NatGateway(n));
+                b.traversed.push(ViaComponent::Subnet(nat.subnet));
+                if nat.subnet != subnet {
+                    self.acl(&mut b, nat.subnet, true);
+                }
+                let from = b
+                    .cubes
+                    .first()
+                    .map(|c| self.desc(&c.src))
+                    .unwrap_or_default();
+                b.hop(
+                    label.clone(),
+                    format!("translates source {from} to its address {}", nat.address),
+                    None,
+                    Some(nat.span),
+                );
+                b.ret.push(RetItem::Hop(Hop {
+                    component: label,
+                    decision: format!(
+                        "translates the reply's destination {} back to {from}",
+                        nat.address
+                    ),
+                    rule: None,
+                    span: None,
+                }));
+                if b.first_src.is_none() {
+                    b.first_src = b.cubes.first().map(|c| c.src.clone());
+                }
+                b.cubes = normalize(
+                    b.cubes
+                        .into_iter()
+                        .map(|c| Cube {
+                            src: Space::Set(addr(nat.address)),
+                            ..c
+                        })
+                        .collect(),
+                );
+                self.acl(&mut b, nat.subnet, false);
+                self.route(b, nat.subnet, &Speaker::Nat(n), dest)
+            }
+            Target::Instance(i) => {
+                let inst = self.m.instance(i);
+                let eni = self.instance_eni(i);
+                b.traversed.push(ViaComponent::Instance(i));
+                b.traversed.push(ViaComponent::Subnet(inst.subnet));
+                if inst.source_dest_check {
+                    b.block(
+                        eni.label.clone(),
+                        Reason::SourceDestCheck,
+                        "source/destination check is on: it drops traffic that is not addressed to it (set `source_dest_check off`)",
+                        Some(inst.span),
+                    );
+                    b.fix(format!(
+                        "add `source_dest_check off` to instance `{}`",
+                        inst.name
+                    ));
+                }
+                if inst.subnet != subnet {
+                    self.acl(&mut b, inst.subnet, true);
+                }
+                self.sg(&mut b, &eni.sgs, Direction::In, &eni);
+                let from = b
+                    .cubes
+                    .first()
+                    .map(|c| self.desc(&c.src))
+                    .unwrap_or_default();
+                b.hop(
+                    eni.label.clone(),
+                    format!(
+                        "forwards as a NAT instance: translates source {from} to {}",
+                        inst.address
+                    ),
+                    None,
+                    Some(inst.span),
+                );
+                b.ret.push(RetItem::Hop(Hop {
+                    component: eni.label.clone(),
+                    decision: format!(
+                        "translates the reply's destination {} back to {from}",
+                        inst.address
+                    ),
+                    rule: None,
+                    span: None,
+                }));
+                if b.first_src.is_none() {
+                    b.first_src = b.cubes.first().map(|c| c.src.clone());
+                }
+                b.cubes = normalize(
+                    b.cubes
+                        .into_iter()
+                        .map(|c| Cube {
+                            src: Space::Set(addr(inst.address)),
+                            ..c
+                        })
+                        .collect(),
+                );
+                self.sg(&mut b, &eni.sgs, Direction::Out, &eni);
+                self.acl(&mut b, inst.subnet, false);
+                self.route(b, inst.subnet, &Speaker::NatInstance(i), dest)
+            }
+            Target::Peering(p) => {
+                let peering = self.m.peering(p);
+                let label = format!("peering `{}`", peering.name);
+                b.traversed.push(ViaComponent::Peering(p));
+                let Some(other) = peering.other(vpc) else {
+                    b.block(
+                        label,
+                        Reason::PeeringTransit,
+                        "it does not connect this VPC",
+                        r.span,
+                    );
+                    return vec![b];
+                };
+                let (here, there) = (
+                    cidrs(&self.m.vpc(vpc).cidrs),
+                    cidrs(&self.m.vpc(other).cidrs),
+                );
+                let mut kept = Vec::new();
+                for c in &b.cubes {
+                    if let (Space::Set(s), Space::Set(d)) = (&c.src, &c.dst) {
+                        let (s, d) = (s.intersect(&here), d.intersect(&there));
+                        if !s.is_empty() && !d.is_empty() {
+                            kept.push(Cube {
+                                src: Space::Set(s),
+                                dst: Space::Set(d),
+                                traffic: c.traffic.clone(),
+                            });
+                        }
+                    }
+                }
+                let other_name = &self.m.vpc(other).name;
+                if kept.is_empty() {
+                    let dst = b
+                        .cubes
+                        .first()
+                        .map(|c| self.desc(&c.dst))
+                        .unwrap_or_default();
+                    b.hop(
+                        label.clone(),
+                        format!("{dst} is not in `{other_name}`: DROPPED"),
+                        None,
+                        Some(peering.span),
+                    );
+                    b.block(
+                        label,
+                        Reason::PeeringTransit,
+                        format!(
+                            "it carries only traffic between `{}` and `{other_name}` CIDRs, and {dst} is not in `{other_name}` (peering is not transitive)",
+                            self.m.vpc(vpc).name
+                        ),
+                        r.span.or(Some(peering.span)),
+                    );
+                    b.fix(format!("peer the destination's VPC with `{}` directly and route {dst} to that peering", self.m.vpc(vpc).name));
+                    return vec![b];
+                }
+                b.cubes = kept;
+                b.hop(
+                    label.clone(),
+                    format!("carries it to VPC `{other_name}`"),
+                    None,
+                    Some(peering.span),
+                );
+                match dest {
+                    Dest::Eni {
+                        eni,
+                        via_public: false,
+                    } if self.m.subnet(eni.subnet).vpc == other => {
+                        self.return_route(&mut b, eni.subnet, Target::Peering(p));
+                        self.arrive(&mut b, eni, None);
+                    }
+                    _ => b.block(
+                        label,
+                        Reason::PeeringTransit,
+                        format!("the destination is not in `{other_name}`"),
+                        r.span,
+                    ),
+                }
+                vec![b]
+            }
+            Target::GatewayEndpoint(e) => {
+                let ep = self.m.endpoint(e);
+                b.traversed.push(ViaComponent::Endpoint(e));
+                let label = format!("gateway endpoint `{}`", ep.name);
+                let carried = Traffic {
+                    tcp: Intervals::range(0, 65535),
+                    udp: Intervals::empty(),
+                    icmp: true,
+                };
+                self.endpoint_protocols(&mut b, &label, &carried, "TCP and ICMP", ep.span);
+                b.hop(
+                    label,
+                    format!("delivers to {} inside the AWS network", ep.service),
+                    None,
+                    Some(ep.span),
+                );
+                match dest {
+                    Dest::Outside { label, .. } => {
+                        let verb = if b.blockers.is_empty() {
+                            "receives it"
+                        } else {
+                            "would receive it"
+                        };
+                        b.hop(label.clone(), verb, None, None);
+                        b.reached = true;
+                    }
+                    _ => b.block(
+                        format!("gateway endpoint `{}`", ep.name),
+                        Reason::NoRoute,
+                        "the destination is not this service",
+                        r.span,
+                    ),
+                }
+                vec![b]
+            }
+        }
+    }
+
+    /// The reply must route back to `via` from the destination's subnet.
+    pub(super) fn return_route(&self, b: &mut Branch, subnet: SubnetId, via: Target) {
+        let table = self.m.route_table(self.m.subnet(subnet).route_table);
+        let (label, tspan) = self.table_label(subnet);
+        let mut kept = Vec::new();
+        let mut rule = None;
+        for (idx, cubes) in self.partition(&table.routes, &b.cubes, true) {
+            if let Some(i) = idx
+                && table.routes[i].target == via
+            {
+                rule = Some(format!(
+                    "{} → {}",
+                    dest_text(table.routes[i].destination),
+                    self.m.target_name(via)
+                ));
+                kept.extend(cubes);
+            }
+        }
+        let src = b
+            .cubes
+            .first()
+            .map(|c| self.desc(&c.src))
+            .unwrap_or_default();
+        if kept.is_empty() {
+            b.block(
+                label.clone(),
+                Reason::NoReturnRoute,
+                format!(
+                    "replies to {src} have no route back to {}",
+                    self.m.target_label(via)
+                ),
+                tspan,
+            );
+            b.fix(format!(
+                "add `route {} -> {}` to route table `{}`",
+                self.cidr_text(
+                    &b.cubes
+                        .first()
+                        .map_or(Space::Set(Intervals::empty()), |c| c.src.clone())
+                ),
+                self.m.target_name(via),
+                table.name
+            ));
+            b.ret.push(RetItem::Hop(Hop {
+                component: label,
+                decision: format!("no route back to {src}: DROPPED"),
+                rule: None,
+                span: tspan,
+            }));
+        } else {
+            b.ret.push(RetItem::Hop(Hop {
+                component: label,
+                decision: format!(
+                    "replies to {src} go back through {}",
+                    self.m.target_label(via)
+                ),
+                rule,
+                span: None,
+            }));
+            b.cubes = normalize(kept);
+        }
+    }
+
+    pub(super) fn arrive(&self, b: &mut Branch, eni: &Eni, from: Option<SubnetId>) {
+        b.traversed.push(ViaComponent::Subnet(eni.subnet));
+        if from != Some(eni.subnet) {
+            self.acl(b, eni.subnet, true);
+        }
+        self.sg(b, &eni.sgs, Direction::In, eni);
+        self.interface_endpoint_arrival(b, eni);
+        self.reached(b, eni);
+    }
+
+    /// An interface endpoint's interface: TCP only.
+    pub(super) fn interface_endpoint_arrival(&self, b: &mut Branch, eni: &Eni) {
+        if let Some(e) = eni.endpoint {
+            b.traversed.push(ViaComponent::Endpoint(e));
+            let carried = Traffic {
+                tcp: Intervals::range(0, 65535),
+                ..Traffic::none()
+            };
+            self.endpoint_protocols(
+                b,
+                &format!("endpoint `{}`", self.m.endpoint(e).name),
+                &carried,
+                "TCP",
+                eni.span,
+            );
+        }
+    }
+
+    /// Keeps the traffic an endpoint carries; a blocker when none is left.
+    pub(super) fn endpoint_protocols(
+        &self,
+        b: &mut Branch,
+        label: &str,
+        carried: &Traffic,
+        what: &str,
+        span: Span,
+    ) {
+        let kept: Vec<Cube> = b
+            .cubes
+            .iter()
+            .map(|c| Cube {
+                traffic: c.traffic.intersect(carried),
+                ..c.clone()
+            })
+            .filter(|c| !c.is_empty())
+            .collect();
+        if kept.is_empty() {
+            let t = b
+                .cubes
+                .first()
+                .map(|c| c.traffic.describe())
+                .unwrap_or_default();
+            b.block(
+                label,
+                Reason::EndpointProtocol,
+                format!("it carries only {what}, not {t}"),
+                Some(span),
+            );
+        } else {
+            b.cubes = kept;
+        }
+    }
+
+    pub(super) fn on_internet(&self, mut b: Branch, dest: &Dest) -> Vec<Branch> {
+        match dest {
+            Dest::Outside { label, space } => {
+                // Keep the destinations that are on the internet.
+                let mut kept = Vec::new();
+                for c in &b.cubes {
+                    let (hit, _) = Pattern {
+                        set: self.internet.clone(),
+                        services: Vec::new(),
+                        all_opaque: true,
+                    }
+                    .split(&c.dst);
+                    if !hit.is_empty() {
+                        kept.push(Cube {
+                            dst: hit,
+                            ..c.clone()
+                        });
+                    }
+                }
+                if kept.is_empty() {
+                    b.block(
+                        label.clone(),
+                        Reason::PrivateAddress,
+                        format!("{} is not on the internet", self.desc(space)),
+                        None,
+                    );
+                    return vec![b];
+                }
+                b.cubes = kept;
+                let at = b
+                    .cubes
+                    .first()
+                    .map(|c| self.desc(&c.dst))
+                    .unwrap_or_default();
+                let verb = if b.blockers.is_empty() {
+                    "receives it"
+                } else {
+                    "would receive it"
+                };
+                b.hop(label.clone(), format!("{verb} at {at}"), None, None);
+                b.reached = true;
+                vec![b]
+            }
+            Dest::Eni {
+                eni,
+                via_public: true,
+            } => {
+                let w = self.m.subnet(eni.subnet).vpc;
+                let vpc = self.m.vpc(w);
+                let Some(g) = vpc.internet_gateway else {
+                    b.block(
+                        format!("VPC `{}`", vpc.name),
+                        Reason::NoInternetGateway,
+                        format!(
+                            "it has no internet gateway, so nothing reaches {} from the internet",
+                            eni.label
+                        ),
+                        Some(vpc.span),
+                    );
+                    return vec![b];
+                };
+                let igw = self.m.internet_gateway(g);
+                let label = format!("internet gateway `{}`", igw.name);
+                b.traversed.push(ViaComponent::InternetGateway(g));
+                b.crosses_igw = true;
+                let private = self.desc(&Space::Set(eni.address.clone()));
+                b.hop(
+                    label.clone(),
+                    format!(
+                        "translates destination, the public IP of {}, to {private}",
+                        eni.label
+                    ),
+                    None,
+                    Some(igw.span),
+                );
+                b.ret.push(RetItem::Hop(Hop {
+                    component: label,
+                    decision: format!(
+                        "translates the reply's source {private} back to the public IP of {}",
+                        eni.label
+                    ),
+                    rule: None,
+                    span: None,
+                }));
+                b.cubes = normalize(
+                    b.cubes
+                        .into_iter()
+                        .map(|c| Cube {
+                            dst: Space::Set(eni.address.clone()),
+                            ..c
+                        })
+                        .collect(),
+                );
+                self.return_route(&mut b, eni.subnet, Target::InternetGateway(g));
+                self.arrive(&mut b, eni, None);
+                vec![b]
+            }
+            Dest::Eni {
+                eni,
+                via_public: false,
+            } => {
+                b.block(
+                    eni.label.clone(),
+                    Reason::NoPublicIp,
+                    "it is reachable from the internet only at a public IP",
+                    Some(eni.span),
+                );
+                vec![b]
+            }
+            Dest::Unreachable(blockers) => {
+                b.blockers.extend(blockers.iter().cloned());
+                vec![b]
+            }
+        }
+    }
+}
