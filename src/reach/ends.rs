@@ -98,10 +98,11 @@ impl Ctx<'_> {
                     label: format!("external `{}`", ext.name),
                 }]
             }
-            // An unknown address: only rules covering the whole internet
-            // admit it (an external's rule does not).
+            // Spec §6: `internet can reach X` holds when *some* internet
+            // address opens a delivered flow, so the source is the whole
+            // public space, externals and documentation ranges included.
             FlowEnd::Internet => vec![Src::Outside {
-                space: Space::Opaque(Opaque::PublicIp("an internet address".to_string())),
+                space: Space::Set(self.internet.clone()),
                 label: "the internet".to_string(),
             }],
             FlowEnd::InterfaceEndpoint(e) => {
