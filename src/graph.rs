@@ -249,7 +249,10 @@ fn node(id: &str, attrs: Vec<Attribute>) -> Stmt {
     Stmt::Node(Node::new(NodeId(quoted(id), None), attrs))
 }
 
-fn cluster(id: &str, stmts: Vec<Stmt>) -> Stmt {
+/// A cluster with its label on top: the graph runs bottom to top
+/// (`rankdir=BT`), which flips `labelloc`, so "b" is the top edge.
+fn cluster(id: &str, mut stmts: Vec<Stmt>) -> Stmt {
+    stmts.insert(0, gattr("labelloc", "b"));
     Stmt::Subgraph(Subgraph {
         id: quoted(id),
         stmts,
@@ -483,14 +486,13 @@ impl<'m> Builder<'m> {
 
     fn build(mut self) -> Graph {
         let m = self.model;
-        let large = m.vpcs.len() > 1 || m.subnets.len() > 8;
         let mut stmts = vec![
             Stmt::GAttribute(GraphAttributes::Graph(vec![
                 attr("fontname", FONT),
                 attr("fontsize", "12"),
-                attr("rankdir", "LR"),
+                attr("rankdir", "BT"),
                 attr("compound", "true"),
-                attr("newrank", if large { "true" } else { "false" }),
+                attr("newrank", "true"),
                 attr("nodesep", "0.25"),
                 attr("ranksep", "0.6"),
                 attr("labelloc", "t"),
@@ -540,6 +542,7 @@ impl<'m> Builder<'m> {
         }
         self.route_edges();
         self.gateway_edges();
+        stmts.extend(self.tier_edges());
         stmts.push(self.legend());
         let edges = std::mem::take(&mut self.edges);
         for e in &edges {
@@ -784,6 +787,8 @@ impl<'m> Builder<'m> {
             gattr("color", colors.border),
             gattr("fontcolor", TEXT),
             gattr("fontsize", "11"),
+            // One row per subnet: its nodes side by side.
+            gattr("rank", "same"),
         ];
         if self.highlighted(&Hop::Subnet(s)) {
             inner.push(gattr("color", HIGHLIGHT));
@@ -1023,13 +1028,7 @@ impl<'m> Builder<'m> {
             }
             let to = self.target_hop_in(r.target, table.vpc);
             let (head, lhead) = self.hop_node(&to);
-            let mut attrs = vec![
-                attr_id(
-                    "label",
-                    label(&[format!("egress {}", routes::dest_text(r.destination))]),
-                ),
-                attr("style", "dashed"),
-            ];
+            let mut attrs = vec![attr("label", "egress"), attr("style", "dashed")];
             if let Some(c) = lhead {
                 attrs.push(attr("lhead", &c));
             }
@@ -1100,6 +1099,52 @@ impl<'m> Builder<'m> {
                 });
             }
         }
+    }
+
+    /// Invisible edges that put the subnets of one AZ in rows by kind:
+    /// isolated at the bottom, then private, then public next to the
+    /// internet gateway (the graph runs bottom to top).
+    fn tier_edges(&self) -> Vec<Stmt> {
+        let m = self.model;
+        let mut out = Vec::new();
+        for (v, vpc) in m.vpcs.iter().enumerate() {
+            let _ = v;
+            let mut zones: Vec<Option<&str>> = vpc
+                .subnets
+                .iter()
+                .map(|s| m.subnet(*s).az.as_deref())
+                .collect();
+            zones.sort_unstable();
+            zones.dedup();
+            for az in zones {
+                let tiers: Vec<Vec<SubnetId>> = [
+                    SubnetKind::Isolated,
+                    SubnetKind::Private,
+                    SubnetKind::Public,
+                ]
+                .iter()
+                .map(|k| {
+                    vpc.subnets
+                        .iter()
+                        .copied()
+                        .filter(|s| m.subnet(*s).az.as_deref() == az && m.subnet(*s).kind == *k)
+                        .collect::<Vec<_>>()
+                })
+                .filter(|t| !t.is_empty())
+                .collect();
+                for pair in tiers.windows(2) {
+                    let from = self.subnet_anchor(pair[0][0]);
+                    for s in &pair[1] {
+                        out.push(edge(
+                            &from,
+                            &self.subnet_anchor(*s),
+                            vec![attr("style", "invis"), attr("weight", "4")],
+                        ));
+                    }
+                }
+            }
+        }
+        out
     }
 
     fn finish_edge(&self, e: &DrawEdge) -> Stmt {
