@@ -699,21 +699,9 @@ impl<'m> Builder<'m> {
             }
         }
         for (t, rt) in m.route_tables.iter().enumerate() {
-            if rt.vpc == v && self.shared_table(RouteTableId(t as u32)) {
-                let mut lines = vec![format!("route table {}", rt.name)];
-                if rt.main {
-                    lines.push("(main)".to_string());
-                }
-                inner.push(node(
-                    &self.rt_node(RouteTableId(t as u32)),
-                    vec![
-                        attr("shape", "note"),
-                        attr_id("label", label(&lines)),
-                        attr("style", "filled"),
-                        attr("fillcolor", "#ffffff"),
-                        attr("color", EDGE),
-                    ],
-                ));
+            let t = RouteTableId(t as u32);
+            if rt.vpc == v && self.shared_table(t) && self.table_zone(t).is_none() {
+                inner.push(self.rt_stmt(t));
             }
         }
         if self.uses_blackhole(v) {
@@ -756,9 +744,46 @@ impl<'m> Builder<'m> {
             {
                 az_inner.push(self.subnet(*s));
             }
+            for (t, rt) in m.route_tables.iter().enumerate() {
+                let t = RouteTableId(t as u32);
+                if rt.vpc == v && self.shared_table(t) && self.table_zone(t) == Some(az) {
+                    az_inner.push(self.rt_stmt(t));
+                }
+            }
             inner.push(cluster(&format!("cluster_az:{}/{az}", vpc.name), az_inner));
         }
         cluster(&self.vpc_cluster(v), inner)
+    }
+
+    /// The AZ of every subnet using a table, when they share one: the
+    /// table's node is drawn in that AZ's cluster.
+    fn table_zone(&self, t: RouteTableId) -> Option<&'m str> {
+        let m = self.model;
+        let mut zones = m
+            .route_table(t)
+            .subnets
+            .iter()
+            .map(|s| m.subnet(*s).az.as_deref());
+        let first = zones.next()??;
+        zones.all(|z| z == Some(first)).then_some(first)
+    }
+
+    fn rt_stmt(&self, t: RouteTableId) -> Stmt {
+        let rt = self.model.route_table(t);
+        let mut lines = vec![format!("route table {}", rt.name)];
+        if rt.main {
+            lines.push("(main)".to_string());
+        }
+        node(
+            &self.rt_node(t),
+            vec![
+                attr("shape", "note"),
+                attr_id("label", label(&lines)),
+                attr("style", "filled"),
+                attr("fillcolor", "#ffffff"),
+                attr("color", EDGE),
+            ],
+        )
     }
 
     fn subnet(&self, s: SubnetId) -> Stmt {
