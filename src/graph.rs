@@ -1053,7 +1053,7 @@ impl<'m> Builder<'m> {
             }
             let to = self.target_hop_in(r.target, table.vpc);
             let (head, lhead) = self.hop_node(&to);
-            let mut attrs = vec![attr("label", "egress"), attr("style", "dashed")];
+            let mut attrs = vec![attr("style", "dashed")];
             if let Some(c) = lhead {
                 attrs.push(attr("lhead", &c));
             }
