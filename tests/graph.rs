@@ -318,3 +318,34 @@ fn cli_bad_highlight_exits_2() {
     assert_eq!(o.status.code(), Some(2));
     assert!(o.stdout.is_empty());
 }
+
+#[test]
+fn cli_dot_binary_runs_the_named_program_only() {
+    // `echo -Tsvg` stands in for Graphviz: vpcc runs exactly what it is
+    // given, with `-Tsvg`, and prints its output.
+    let o = vpcc(&[
+        "graph",
+        "examples/nat-instance.vpc",
+        "--format",
+        "svg",
+        "--dot-binary",
+        "/bin/echo",
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert_eq!(String::from_utf8_lossy(&o.stdout), "-Tsvg\n");
+    let o = vpcc(&[
+        "graph",
+        "examples/nat-instance.vpc",
+        "--format",
+        "svg",
+        "--dot-binary",
+        "/nonexistent/dot",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("cannot run `/nonexistent/dot`"));
+}
