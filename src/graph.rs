@@ -774,6 +774,9 @@ impl<'m> Builder<'m> {
         if rt.main {
             lines.push("(main)".to_string());
         }
+        if self.decisions(t).is_empty() {
+            lines.push("local routes only".to_string());
+        }
         node(
             &self.rt_node(t),
             vec![
