@@ -349,3 +349,17 @@ fn cli_dot_binary_runs_the_named_program_only() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("cannot run `/nonexistent/dot`"));
 }
+
+#[test]
+fn docs_images_are_current() {
+    // docs/img/*.svg are what `vpcc graph --format svg` writes today; to
+    // refresh: `vpcc graph examples/NAME.vpc --format svg -o docs/img/NAME.svg`.
+    for name in ["nat-bastion-endpoints", "large"] {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("docs/img")
+            .join(format!("{name}.svg"));
+        let on_disk = std::fs::read_to_string(&path).unwrap();
+        let now = graph::svg(&graph::dot(&example(name), &GraphOptions::default())).unwrap();
+        assert!(on_disk == now, "{} is stale; regenerate it", path.display());
+    }
+}
