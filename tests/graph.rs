@@ -363,3 +363,44 @@ fn docs_images_are_current() {
         assert!(on_disk == now, "{} is stale; regenerate it", path.display());
     }
 }
+
+#[test]
+fn one_line_deletions_render_without_graphviz_errors() {
+    // Every variant of the examples with one line removed that still
+    // compiles must draw without a Graphviz error (lost edges, bad
+    // clusters). large.vpc is sampled to keep the test quick.
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    let mut drawn = 0;
+    for path in files
+        .iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "vpc"))
+    {
+        let src = std::fs::read_to_string(path).unwrap();
+        let lines: Vec<&str> = src.lines().collect();
+        let step = if lines.len() > 200 { 9 } else { 1 };
+        for skip in (0..lines.len()).step_by(step) {
+            let text: String = lines
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| *i != skip)
+                .map(|(_, l)| format!("{l}\n"))
+                .collect();
+            let c = vpc::compile(&text);
+            if c.has_errors() {
+                continue;
+            }
+            let Some(m) = c.model else { continue };
+            let dot = graph::dot(&m, &GraphOptions::default());
+            if let Err(e) = graph::svg(&dot) {
+                panic!("{} without line {}: {e}", path.display(), skip + 1);
+            }
+            drawn += 1;
+        }
+    }
+    assert!(drawn > 100, "only {drawn} variants compiled");
+}
