@@ -249,7 +249,10 @@ fn node(id: &str, attrs: Vec<Attribute>) -> Stmt {
     Stmt::Node(Node::new(NodeId(quoted(id), None), attrs))
 }
 
-fn cluster(id: &str, stmts: Vec<Stmt>) -> Stmt {
+/// A cluster with its label on top: the graph runs bottom to top
+/// (`rankdir=BT`), which flips `labelloc`, so "b" is the top edge.
+fn cluster(id: &str, mut stmts: Vec<Stmt>) -> Stmt {
+    stmts.insert(0, gattr("labelloc", "b"));
     Stmt::Subgraph(Subgraph {
         id: quoted(id),
         stmts,
@@ -483,14 +486,13 @@ impl<'m> Builder<'m> {
 
     fn build(mut self) -> Graph {
         let m = self.model;
-        let large = m.vpcs.len() > 1 || m.subnets.len() > 8;
         let mut stmts = vec![
             Stmt::GAttribute(GraphAttributes::Graph(vec![
                 attr("fontname", FONT),
                 attr("fontsize", "12"),
-                attr("rankdir", "LR"),
+                attr("rankdir", "BT"),
                 attr("compound", "true"),
-                attr("newrank", if large { "true" } else { "false" }),
+                attr("newrank", "true"),
                 attr("nodesep", "0.25"),
                 attr("ranksep", "0.6"),
                 attr("labelloc", "t"),
@@ -540,6 +542,7 @@ impl<'m> Builder<'m> {
         }
         self.route_edges();
         self.gateway_edges();
+        stmts.extend(self.tier_edges());
         stmts.push(self.legend());
         let edges = std::mem::take(&mut self.edges);
         for e in &edges {
@@ -696,21 +699,9 @@ impl<'m> Builder<'m> {
             }
         }
         for (t, rt) in m.route_tables.iter().enumerate() {
-            if rt.vpc == v && self.shared_table(RouteTableId(t as u32)) {
-                let mut lines = vec![format!("route table {}", rt.name)];
-                if rt.main {
-                    lines.push("(main)".to_string());
-                }
-                inner.push(node(
-                    &self.rt_node(RouteTableId(t as u32)),
-                    vec![
-                        attr("shape", "note"),
-                        attr_id("label", label(&lines)),
-                        attr("style", "filled"),
-                        attr("fillcolor", "#ffffff"),
-                        attr("color", EDGE),
-                    ],
-                ));
+            let t = RouteTableId(t as u32);
+            if rt.vpc == v && self.shared_table(t) && self.table_zone(t).is_none() {
+                inner.push(self.rt_stmt(t));
             }
         }
         if self.uses_blackhole(v) {
@@ -753,9 +744,49 @@ impl<'m> Builder<'m> {
             {
                 az_inner.push(self.subnet(*s));
             }
+            for (t, rt) in m.route_tables.iter().enumerate() {
+                let t = RouteTableId(t as u32);
+                if rt.vpc == v && self.shared_table(t) && self.table_zone(t) == Some(az) {
+                    az_inner.push(self.rt_stmt(t));
+                }
+            }
             inner.push(cluster(&format!("cluster_az:{}/{az}", vpc.name), az_inner));
         }
         cluster(&self.vpc_cluster(v), inner)
+    }
+
+    /// The AZ of every subnet using a table, when they share one: the
+    /// table's node is drawn in that AZ's cluster.
+    fn table_zone(&self, t: RouteTableId) -> Option<&'m str> {
+        let m = self.model;
+        let mut zones = m
+            .route_table(t)
+            .subnets
+            .iter()
+            .map(|s| m.subnet(*s).az.as_deref());
+        let first = zones.next()??;
+        zones.all(|z| z == Some(first)).then_some(first)
+    }
+
+    fn rt_stmt(&self, t: RouteTableId) -> Stmt {
+        let rt = self.model.route_table(t);
+        let mut lines = vec![format!("route table {}", rt.name)];
+        if rt.main {
+            lines.push("(main)".to_string());
+        }
+        if self.decisions(t).is_empty() {
+            lines.push("local routes only".to_string());
+        }
+        node(
+            &self.rt_node(t),
+            vec![
+                attr("shape", "note"),
+                attr_id("label", label(&lines)),
+                attr("style", "filled"),
+                attr("fillcolor", "#ffffff"),
+                attr("color", EDGE),
+            ],
+        )
     }
 
     fn subnet(&self, s: SubnetId) -> Stmt {
@@ -784,6 +815,8 @@ impl<'m> Builder<'m> {
             gattr("color", colors.border),
             gattr("fontcolor", TEXT),
             gattr("fontsize", "11"),
+            // One row per subnet: its nodes side by side.
+            gattr("rank", "same"),
         ];
         if self.highlighted(&Hop::Subnet(s)) {
             inner.push(gattr("color", HIGHLIGHT));
@@ -1023,13 +1056,7 @@ impl<'m> Builder<'m> {
             }
             let to = self.target_hop_in(r.target, table.vpc);
             let (head, lhead) = self.hop_node(&to);
-            let mut attrs = vec![
-                attr_id(
-                    "label",
-                    label(&[format!("egress {}", routes::dest_text(r.destination))]),
-                ),
-                attr("style", "dashed"),
-            ];
+            let mut attrs = vec![attr("style", "dashed")];
             if let Some(c) = lhead {
                 attrs.push(attr("lhead", &c));
             }
@@ -1100,6 +1127,52 @@ impl<'m> Builder<'m> {
                 });
             }
         }
+    }
+
+    /// Invisible edges that put the subnets of one AZ in rows by kind:
+    /// isolated at the bottom, then private, then public next to the
+    /// internet gateway (the graph runs bottom to top).
+    fn tier_edges(&self) -> Vec<Stmt> {
+        let m = self.model;
+        let mut out = Vec::new();
+        for (v, vpc) in m.vpcs.iter().enumerate() {
+            let _ = v;
+            let mut zones: Vec<Option<&str>> = vpc
+                .subnets
+                .iter()
+                .map(|s| m.subnet(*s).az.as_deref())
+                .collect();
+            zones.sort_unstable();
+            zones.dedup();
+            for az in zones {
+                let tiers: Vec<Vec<SubnetId>> = [
+                    SubnetKind::Isolated,
+                    SubnetKind::Private,
+                    SubnetKind::Public,
+                ]
+                .iter()
+                .map(|k| {
+                    vpc.subnets
+                        .iter()
+                        .copied()
+                        .filter(|s| m.subnet(*s).az.as_deref() == az && m.subnet(*s).kind == *k)
+                        .collect::<Vec<_>>()
+                })
+                .filter(|t| !t.is_empty())
+                .collect();
+                for pair in tiers.windows(2) {
+                    let from = self.subnet_anchor(pair[0][0]);
+                    for s in &pair[1] {
+                        out.push(edge(
+                            &from,
+                            &self.subnet_anchor(*s),
+                            vec![attr("style", "invis"), attr("weight", "4")],
+                        ));
+                    }
+                }
+            }
+        }
+        out
     }
 
     fn finish_edge(&self, e: &DrawEdge) -> Stmt {

@@ -318,3 +318,89 @@ fn cli_bad_highlight_exits_2() {
     assert_eq!(o.status.code(), Some(2));
     assert!(o.stdout.is_empty());
 }
+
+#[test]
+fn cli_dot_binary_runs_the_named_program_only() {
+    // `echo -Tsvg` stands in for Graphviz: vpcc runs exactly what it is
+    // given, with `-Tsvg`, and prints its output.
+    let o = vpcc(&[
+        "graph",
+        "examples/nat-instance.vpc",
+        "--format",
+        "svg",
+        "--dot-binary",
+        "/bin/echo",
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert_eq!(String::from_utf8_lossy(&o.stdout), "-Tsvg\n");
+    let o = vpcc(&[
+        "graph",
+        "examples/nat-instance.vpc",
+        "--format",
+        "svg",
+        "--dot-binary",
+        "/nonexistent/dot",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("cannot run `/nonexistent/dot`"));
+}
+
+#[test]
+fn docs_images_are_current() {
+    // docs/img/*.svg are what `vpcc graph --format svg` writes today; to
+    // refresh: `vpcc graph examples/NAME.vpc --format svg -o docs/img/NAME.svg`.
+    for name in ["nat-bastion-endpoints", "large"] {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("docs/img")
+            .join(format!("{name}.svg"));
+        let on_disk = std::fs::read_to_string(&path).unwrap();
+        let now = graph::svg(&graph::dot(&example(name), &GraphOptions::default())).unwrap();
+        assert!(on_disk == now, "{} is stale; regenerate it", path.display());
+    }
+}
+
+#[test]
+fn one_line_deletions_render_without_graphviz_errors() {
+    // Every variant of the examples with one line removed that still
+    // compiles must draw without a Graphviz error (lost edges, bad
+    // clusters). large.vpc is sampled to keep the test quick.
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    let mut drawn = 0;
+    for path in files
+        .iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "vpc"))
+    {
+        let src = std::fs::read_to_string(path).unwrap();
+        let lines: Vec<&str> = src.lines().collect();
+        let step = if lines.len() > 200 { 9 } else { 1 };
+        for skip in (0..lines.len()).step_by(step) {
+            let text: String = lines
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| *i != skip)
+                .map(|(_, l)| format!("{l}\n"))
+                .collect();
+            let c = vpc::compile(&text);
+            if c.has_errors() {
+                continue;
+            }
+            let Some(m) = c.model else { continue };
+            let dot = graph::dot(&m, &GraphOptions::default());
+            if let Err(e) = graph::svg(&dot) {
+                panic!("{} without line {}: {e}", path.display(), skip + 1);
+            }
+            drawn += 1;
+        }
+    }
+    assert!(drawn > 100, "only {drawn} variants compiled");
+}

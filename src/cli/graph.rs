@@ -137,14 +137,22 @@ fn external_dot(bin: &std::path::Path, dot: &str) -> Result<String, String> {
         .stderr(Stdio::piped())
         .spawn()
         .map_err(|e| format!("cannot run `{}`: {e}", bin.display()))?;
-    if let Some(mut stdin) = child.stdin.take() {
-        stdin
-            .write_all(dot.as_bytes())
-            .map_err(|e| format!("cannot write to `{}`: {e}", bin.display()))?;
-    }
+    // Write from a thread so a large graph cannot deadlock against the
+    // program's output; a program that exits without reading all of its
+    // input is judged by its exit status, not by the broken pipe.
+    let writer = child.stdin.take().map(|mut stdin| {
+        let dot = dot.to_string();
+        std::thread::spawn(move || match stdin.write_all(dot.as_bytes()) {
+            Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e),
+            _ => Ok(()),
+        })
+    });
     let output = child
         .wait_with_output()
         .map_err(|e| format!("`{}` failed: {e}", bin.display()))?;
+    if let Some(Ok(Err(e))) = writer.map(std::thread::JoinHandle::join) {
+        return Err(format!("cannot write to `{}`: {e}", bin.display()));
+    }
     if !output.status.success() {
         return Err(format!(
             "`{}` failed ({}): {}",
