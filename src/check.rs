@@ -44,7 +44,7 @@ pub fn check(file: &ast::File) -> Checked {
         None
     } else {
         let m = cx.model;
-        diagnostics.extend(warnings::check(&m));
+        diagnostics.extend(warnings::check(&m, &cx.names, &cx.vpc_src));
         Some(m)
     };
     crate::diag::sort(&mut diagnostics);
@@ -57,6 +57,19 @@ struct Cx {
     diags: Vec<Diagnostic>,
     model: Model,
     pending_local: Vec<PendingLocal>,
+    /// Source spans of each VPC's settings, by `VpcId`, for labels.
+    vpc_src: Vec<VpcSrc>,
+}
+
+/// Where a VPC's name, blocks and DNS settings are written.
+#[derive(Clone, Default)]
+pub(crate) struct VpcSrc {
+    pub name: Span,
+    /// Primary first, as in `Vpc::cidrs`.
+    pub cidrs: Vec<(Ipv4Net, Span)>,
+    pub dns_support: Option<Span>,
+    pub dns_hostnames: Option<Span>,
+    pub name_servers: Option<Span>,
 }
 
 fn id32(n: usize) -> u32 {
@@ -71,13 +84,17 @@ impl Cx {
         for item in &file.items {
             match item {
                 ast::Item::External(e) => {
-                    self.names.declare(&e.name, Kind::External, None, &mut self.diags);
+                    self.names
+                        .declare(&e.name, Kind::External, None, &mut self.diags);
                 }
                 ast::Item::Peering(p) => {
-                    self.names.declare(&p.name, Kind::Peering, None, &mut self.diags);
+                    self.names
+                        .declare(&p.name, Kind::Peering, None, &mut self.diags);
                 }
                 ast::Item::Vpc(v) => {
-                    let vi = self.names.declare(&v.name, Kind::Vpc, None, &mut self.diags);
+                    let vi = self
+                        .names
+                        .declare(&v.name, Kind::Vpc, None, &mut self.diags);
                     debug_assert_eq!(vi, vpc_index);
                     self.declare_vpc(v, vpc_index);
                     vpc_index += 1;
@@ -92,7 +109,8 @@ impl Cx {
         for item in &v.items {
             match item {
                 ast::VpcItem::InternetGateway(g) => {
-                    self.names.declare(&g.name, Kind::InternetGateway, Some(vpc), d);
+                    self.names
+                        .declare(&g.name, Kind::InternetGateway, Some(vpc), d);
                 }
                 ast::VpcItem::Subnet(s) => {
                     self.names.declare(&s.name, Kind::Subnet, Some(vpc), d);
@@ -119,12 +137,16 @@ impl Cx {
                     self.names.declare(&e.name, kind, Some(vpc), d);
                 }
                 ast::VpcItem::SecurityGroup(g) => {
-                    self.names.declare(&g.name, Kind::SecurityGroup, Some(vpc), d);
+                    self.names
+                        .declare(&g.name, Kind::SecurityGroup, Some(vpc), d);
                 }
                 ast::VpcItem::NetworkAcl(a) => {
                     self.names.declare(&a.name, Kind::NetworkAcl, Some(vpc), d);
                 }
-                ast::VpcItem::SecondaryCidr(..) | ast::VpcItem::DnsSupport(..) | ast::VpcItem::DnsHostnames(..) | ast::VpcItem::DhcpOptions(_) => {}
+                ast::VpcItem::SecondaryCidr(..)
+                | ast::VpcItem::DnsSupport(..)
+                | ast::VpcItem::DnsHostnames(..)
+                | ast::VpcItem::DhcpOptions(_) => {}
             }
         }
     }
@@ -145,12 +167,32 @@ impl Cx {
 
         for item in &file.items {
             if let ast::Item::External(e) = item {
-                let cidrs = e.cidrs.iter().map(|c| cidr::aligned(c, "external range", &mut self.diags)).collect();
-                self.model.externals.push(External { name: e.name.text.clone(), cidrs, span: e.span });
+                let cidrs = e
+                    .cidrs
+                    .iter()
+                    .map(|c| {
+                        cidr::aligned(c, &format!("external `{}`", e.name.text), &mut self.diags)
+                    })
+                    .collect();
+                self.model.externals.push(External {
+                    name: e.name.text.clone(),
+                    cidrs,
+                    span: e.span,
+                });
             }
         }
 
-        let vpcs: Vec<&ast::Vpc> = file.items.iter().filter_map(|i| if let ast::Item::Vpc(v) = i { Some(v) } else { None }).collect();
+        let vpcs: Vec<&ast::Vpc> = file
+            .items
+            .iter()
+            .filter_map(|i| {
+                if let ast::Item::Vpc(v) = i {
+                    Some(v)
+                } else {
+                    None
+                }
+            })
+            .collect();
         // Skeletons first, so that rules of one VPC can name objects of
         // another (peering, security-group references).
         for v in &vpcs {
@@ -178,29 +220,91 @@ impl Cx {
 
     /// The VPC with its CIDRs and attributes; objects are filled in later.
     fn vpc_skeleton(&mut self, v: &ast::Vpc) {
-        let primary = cidr::aligned(&v.cidr, "VPC block", &mut self.diags);
-        cidr::check_size(&v.cidr, primary, Code::E0103, "VPC block", &mut self.diags);
+        let vname = &v.name.text;
+        let owner = format!("VPC `{vname}`");
+        let primary = cidr::aligned(&v.cidr, &owner, &mut self.diags);
+        if cidr::check_size(&v.cidr, primary, Code::E0103, &owner, &mut self.diags)
+            && cidr::is_link_local(primary)
+        {
+            self.diags.push(
+                Diagnostic::new(
+                    Code::E0107,
+                    format!("VPC `{vname}` cannot use the link-local range {primary}"),
+                    v.cidr.span,
+                    "169.254.0.0/16 is link-local",
+                )
+                .with_note("AWS cannot assign the link-local range 169.254.0.0/16 to a VPC at all")
+                .with_help("use a block from RFC 1918, e.g. `10.0.0.0/16`"),
+            );
+        }
+        let mut src = VpcSrc {
+            name: v.name.span,
+            cidrs: vec![(primary, v.cidr.span)],
+            ..VpcSrc::default()
+        };
         let mut cidrs = vec![primary];
         let mut dns_support: Option<(bool, Span)> = None;
         let mut dns_hostnames: Option<(bool, Span)> = None;
-        let mut dhcp = DhcpOptions { domain_name: None, amazon_provided_dns: true, name_servers: Vec::new(), ntp_servers: Vec::new(), span: None };
+        let mut dhcp = DhcpOptions {
+            domain_name: None,
+            amazon_provided_dns: true,
+            name_servers: Vec::new(),
+            ntp_servers: Vec::new(),
+            span: None,
+        };
         for item in &v.items {
             match item {
                 ast::VpcItem::SecondaryCidr(c, _) => {
-                    let n = cidr::aligned(c, "secondary VPC block", &mut self.diags);
-                    if cidr::check_size(c, n, Code::E0103, "secondary VPC block", &mut self.diags) {
+                    let owner = format!("secondary block of VPC `{vname}`");
+                    let n = cidr::aligned(c, &owner, &mut self.diags);
+                    if cidr::check_size(c, n, Code::E0103, &owner, &mut self.diags) {
                         if let Some(why) = cidr::secondary_restriction(&cidrs, n) {
-                            self.diags.push(
-                                Diagnostic::new(Code::E0107, format!("secondary block `{n}` is not allowed in VPC `{}`", v.name.text), c.span, why)
-                                    .with_secondary(v.cidr.span, "the VPC's primary block")
-                                    .with_note("AWS restricts which ranges can be added to a VPC, depending on its primary block (vpc-cidr-blocks.html)"),
+                            let mut d = Diagnostic::new(
+                                Code::E0107,
+                                format!("secondary block {n} is not allowed in VPC `{vname}`"),
+                                c.span,
+                                why.label,
                             );
+                            match why
+                                .overlapped
+                                .and_then(|o| src.cidrs.iter().find(|x| x.0 == o))
+                            {
+                                Some((o, sp)) if *sp != v.cidr.span => {
+                                    d = d.with_secondary(*sp, format!("the VPC's block {o}"))
+                                }
+                                _ => {
+                                    d = d.with_secondary(
+                                        v.cidr.span,
+                                        format!("the VPC's primary block {primary}"),
+                                    )
+                                }
+                            }
+                            self.diags.push(d.with_note(why.note));
                         }
                     }
                     cidrs.push(n);
+                    src.cidrs.push((n, c.span));
                 }
-                ast::VpcItem::DnsSupport(f, s) => set_once(&mut dns_support, f.value, *s, "dns_support", &mut self.diags),
-                ast::VpcItem::DnsHostnames(f, s) => set_once(&mut dns_hostnames, f.value, *s, "dns_hostnames", &mut self.diags),
+                ast::VpcItem::DnsSupport(f, s) => {
+                    set_once(
+                        &mut dns_support,
+                        f.value,
+                        flag_span(f, *s),
+                        "dns_support",
+                        &mut self.diags,
+                    );
+                    src.dns_support = dns_support.map(|x| x.1);
+                }
+                ast::VpcItem::DnsHostnames(f, s) => {
+                    set_once(
+                        &mut dns_hostnames,
+                        f.value,
+                        flag_span(f, *s),
+                        "dns_hostnames",
+                        &mut self.diags,
+                    );
+                    src.dns_hostnames = dns_hostnames.map(|x| x.1);
+                }
                 ast::VpcItem::DhcpOptions(o) => {
                     if let Some(first) = dhcp.span {
                         self.diags.push(once(o.span, "dhcp_options", first));
@@ -210,11 +314,25 @@ impl Cx {
                     for di in &o.items {
                         match di {
                             ast::DhcpItem::DomainName(s, _) => dhcp.domain_name = Some(s.clone()),
-                            ast::DhcpItem::NameServers(list, _) => {
-                                dhcp.amazon_provided_dns = list.iter().any(|n| matches!(n, ast::NameServer::AmazonProvidedDns(_)));
-                                dhcp.name_servers = list.iter().filter_map(|n| if let ast::NameServer::Address(a) = n { Some(a.addr) } else { None }).collect();
+                            ast::DhcpItem::NameServers(list, sp) => {
+                                src.name_servers = Some(*sp);
+                                dhcp.amazon_provided_dns = list
+                                    .iter()
+                                    .any(|n| matches!(n, ast::NameServer::AmazonProvidedDns(_)));
+                                dhcp.name_servers = list
+                                    .iter()
+                                    .filter_map(|n| {
+                                        if let ast::NameServer::Address(a) = n {
+                                            Some(a.addr)
+                                        } else {
+                                            None
+                                        }
+                                    })
+                                    .collect();
                             }
-                            ast::DhcpItem::NtpServers(list, _) => dhcp.ntp_servers = list.iter().map(|a| a.addr).collect(),
+                            ast::DhcpItem::NtpServers(list, _) => {
+                                dhcp.ntp_servers = list.iter().map(|a| a.addr).collect()
+                            }
                         }
                     }
                 }
@@ -222,6 +340,7 @@ impl Cx {
             }
         }
         let vpc_id = VpcId(id32(self.model.vpcs.len()));
+        self.vpc_src.push(src);
         self.model.vpcs.push(Vpc {
             name: v.name.text.clone(),
             cidrs,
@@ -251,15 +370,26 @@ impl Cx {
                 }
                 ast::VpcItem::InternetGateway(g) => {
                     let id = InternetGatewayId(id32(self.model.internet_gateways.len()));
-                    self.model.internet_gateways.push(InternetGateway { name: g.name.text.clone(), vpc: vpc_id, span: g.span });
+                    self.model.internet_gateways.push(InternetGateway {
+                        name: g.name.text.clone(),
+                        vpc: vpc_id,
+                        span: g.span,
+                    });
                     let vpc = &mut self.model.vpcs[vpc_id.index()];
                     match vpc.internet_gateway {
                         Some(first) => {
                             let first_span = self.model.internet_gateways[first.index()].span;
                             self.diags.push(
-                                Diagnostic::new(Code::E0407, format!("VPC `{}` has a second internet gateway", v.name.text), g.span, "second internet gateway")
-                                    .with_secondary(first_span, "the VPC's internet gateway")
-                                    .with_note("only one internet gateway can be attached to a VPC at a time"),
+                                Diagnostic::new(
+                                    Code::E0407,
+                                    format!("VPC `{}` has a second internet gateway", v.name.text),
+                                    g.span,
+                                    "second internet gateway",
+                                )
+                                .with_secondary(first_span, "the VPC's internet gateway")
+                                .with_note(
+                                    "only one internet gateway can be attached to a VPC at a time",
+                                ),
                             );
                         }
                         None => vpc.internet_gateway = Some(id),
@@ -271,18 +401,35 @@ impl Cx {
     }
 
     fn peering(&mut self, p: &ast::Peering) {
-        let a = self.names.resolve(&p.a, &[Kind::Vpc], "VPC", &mut self.diags);
-        let b = self.names.resolve(&p.b, &[Kind::Vpc], "VPC", &mut self.diags);
+        let a = self
+            .names
+            .resolve(&p.a, &[Kind::Vpc], "VPC", &mut self.diags);
+        let b = self
+            .names
+            .resolve(&p.b, &[Kind::Vpc], "VPC", &mut self.diags);
         let (Some(a), Some(b)) = (a, b) else {
             // Keep ids aligned with declarations.
-            self.model.peerings.push(Peering { name: p.name.text.clone(), a: VpcId(0), b: VpcId(0), span: p.span });
+            self.model.peerings.push(Peering {
+                name: p.name.text.clone(),
+                a: VpcId(0),
+                b: VpcId(0),
+                span: p.span,
+            });
             return;
         };
         let (va, vb) = (VpcId(a.index), VpcId(b.index));
         if va == vb {
             self.diags.push(
-                Diagnostic::new(Code::E0108, format!("peering `{}` connects VPC `{}` with itself", p.name.text, p.a.text), p.b.span, "the same VPC again")
-                    .with_note("a peering connection joins two different VPCs"),
+                Diagnostic::new(
+                    Code::E0108,
+                    format!(
+                        "peering `{}` connects VPC `{}` with itself",
+                        p.name.text, p.a.text
+                    ),
+                    p.b.span,
+                    "the same VPC again",
+                )
+                .with_note("a peering connection joins two different VPCs"),
             );
         } else {
             let ca = &self.model.vpcs[va.index()].cidrs;
@@ -301,7 +448,12 @@ impl Cx {
                 }
             }
         }
-        self.model.peerings.push(Peering { name: p.name.text.clone(), a: va, b: vb, span: p.span });
+        self.model.peerings.push(Peering {
+            name: p.name.text.clone(),
+            a: va,
+            b: vb,
+            span: p.span,
+        });
     }
 
     fn vpc_body(&mut self, v: &ast::Vpc, vpc: VpcId) {
@@ -322,7 +474,14 @@ impl Cx {
                     }
                 }
                 let routes = self.routes(rt, vpc, &vname);
-                self.model.route_tables.push(RouteTable { name: rt.name.text.clone(), vpc, main: rt.main.is_some(), span: Some(rt.span), routes, subnets: Vec::new() });
+                self.model.route_tables.push(RouteTable {
+                    name: rt.name.text.clone(),
+                    vpc,
+                    main: rt.main.is_some(),
+                    span: Some(rt.span),
+                    routes,
+                    subnets: Vec::new(),
+                });
             }
         }
         if let Some((id, _)) = main_table {
@@ -338,8 +497,14 @@ impl Cx {
         // Security group rules (groups were created in the skeleton pass).
         for item in &v.items {
             if let ast::VpcItem::SecurityGroup(g) = item {
-                let Some(decl) = self.names.get(&g.name.text).copied() else { continue };
-                let rules: Vec<SgRule> = g.rules.iter().filter_map(|r| self.sg_rule(r, vpc)).collect();
+                let Some(decl) = self.names.get(&g.name.text).copied() else {
+                    continue;
+                };
+                let rules: Vec<SgRule> = g
+                    .rules
+                    .iter()
+                    .filter_map(|r| self.sg_rule(r, vpc, &g.name.text))
+                    .collect();
                 if decl.kind == Kind::SecurityGroup && decl.span == g.name.span {
                     if let Some(sg) = self.model.security_groups.get_mut(decl.index as usize) {
                         sg.rules = rules;
@@ -367,13 +532,22 @@ impl Cx {
         let mut out = Vec::new();
         let mut seen: BTreeMap<Ipv4Net, Span> = BTreeMap::new();
         for r in &rt.routes {
-            let dest = cidr::aligned(&r.destination, "route destination", &mut self.diags);
+            let dest = cidr::aligned(
+                &r.destination,
+                &format!("a route of table `{}`", rt.name.text),
+                &mut self.diags,
+            );
             if let Some(first) = seen.get(&dest) {
                 self.diags.push(
-                    Diagnostic::new(Code::E0402, format!("route table `{}` has two routes to {dest}", rt.name.text), r.destination.span, "second route to this destination")
-                        .with_secondary(*first, "first route to it")
-                        .with_note("a route table holds one route per destination")
-                        .with_help("remove one of them, or make one more specific"),
+                    Diagnostic::new(
+                        Code::E0402,
+                        format!("route table `{}` has two routes to {dest}", rt.name.text),
+                        r.destination.span,
+                        "second route to this destination",
+                    )
+                    .with_secondary(*first, "first route to it")
+                    .with_note("a route table holds one route per destination")
+                    .with_help("remove one of them, or make one more specific"),
                 );
             } else {
                 seen.insert(dest, r.destination.span);
@@ -384,28 +558,54 @@ impl Cx {
             };
             let Some(target) = target else { continue };
             self.check_local_overlap(r, dest, target, vpc);
-            out.push(Route { destination: Destination::Cidr(dest), target, origin: RouteOrigin::Written, span: Some(r.span) });
+            out.push(Route {
+                destination: Destination::Cidr(dest),
+                target,
+                origin: RouteOrigin::Written,
+                span: Some(r.span),
+            });
         }
         out
     }
 
     fn route_target(&mut self, n: &ast::Name, vpc: VpcId, vname: &str) -> Option<Target> {
-        let kinds = [Kind::InternetGateway, Kind::NatGateway, Kind::Instance, Kind::Peering];
-        let decl = self.names.resolve(n, &kinds, "route target", &mut self.diags)?;
+        let kinds = [
+            Kind::InternetGateway,
+            Kind::NatGateway,
+            Kind::Instance,
+            Kind::Peering,
+        ];
+        let decl = self
+            .names
+            .resolve(n, &kinds, "route target", &mut self.diags)?;
         match decl.kind {
             Kind::InternetGateway => {
                 let igw_vpc = decl.vpc.map(VpcId);
                 if igw_vpc != Some(vpc) {
-                    let owner = igw_vpc.map(|v| self.model.vpcs[v.index()].name.clone()).unwrap_or_default();
-                    self.diags.push(
-                        Diagnostic::new(Code::E0401, format!("route to internet gateway `{}` of VPC `{owner}` from VPC `{vname}`", n.text), n.span, "this gateway is attached to another VPC")
-                            .with_secondary(decl.span, format!("declared in VPC `{owner}`"))
-                            .with_note("a route table can only send traffic to its own VPC's internet gateway")
-                            .with_help(match self.model.vpcs[vpc.index()].internet_gateway {
-                                Some(g) => format!("route to `{}`, the gateway of `{vname}`", self.model.internet_gateways[g.index()].name),
-                                None => format!("declare `internet_gateway NAME` in VPC `{vname}` and route to it"),
-                            }),
-                    );
+                    let owner = igw_vpc
+                        .map(|v| self.model.vpcs[v.index()].name.clone())
+                        .unwrap_or_default();
+                    let own = self.model.vpcs[vpc.index()].internet_gateway;
+                    let message = match own {
+                        Some(_) => format!(
+                            "route to internet gateway `{}` of VPC `{owner}` from VPC `{vname}`",
+                            n.text
+                        ),
+                        None => format!(
+                            "route to internet gateway `{}`, but VPC `{vname}` has no internet gateway",
+                            n.text
+                        ),
+                    };
+                    let mut d = Diagnostic::new(Code::E0401, message, n.span, format!("attached to VPC `{owner}`"))
+                        .with_secondary(decl.span, format!("declared in VPC `{owner}`"))
+                        .with_note("an internet gateway is attached to one VPC; only that VPC's route tables can send traffic to it");
+                    d = match own {
+                        Some(g) => d.with_help(format!("route to `{}`, the internet gateway of `{vname}`", self.model.internet_gateways[g.index()].name)),
+                        None => d
+                            .with_secondary(self.vpc_src.get(vpc.index()).map_or(n.span, |s| s.name), format!("VPC `{vname}` declares no `internet_gateway`"))
+                            .with_help(format!("declare `internet_gateway igw-{vname}` in VPC `{vname}` and route to it")),
+                    };
+                    self.diags.push(d);
                     return None;
                 }
                 Some(Target::InternetGateway(InternetGatewayId(decl.index)))
@@ -424,14 +624,35 @@ impl Cx {
             }
             kind => {
                 if decl.vpc != Some(vpc.0) {
+                    let owner = decl
+                        .vpc
+                        .and_then(|v| self.names.vpc_name(v))
+                        .unwrap_or("another VPC")
+                        .to_string();
                     self.diags.push(
-                        Diagnostic::new(Code::E0304, format!("`{}` belongs to another VPC than `{vname}`", n.text), n.span, format!("this {} is in another VPC", kind.noun()))
-                            .with_secondary(decl.span, "declared here")
-                            .with_note(format!("a route can target only a {} of its own VPC", kind.noun())),
+                        Diagnostic::new(
+                            Code::E0304,
+                            format!(
+                                "{} `{}` belongs to VPC `{owner}`, not `{vname}`",
+                                kind.noun(),
+                                n.text
+                            ),
+                            n.span,
+                            format!("this {} is in VPC `{owner}`", kind.noun()),
+                        )
+                        .with_secondary(decl.span, format!("declared in VPC `{owner}`"))
+                        .with_note(format!(
+                            "a route can target only a {} of its own VPC",
+                            kind.noun()
+                        )),
                     );
                     return None;
                 }
-                Some(if kind == Kind::NatGateway { Target::NatGateway(NatGatewayId(decl.index)) } else { Target::Instance(InstanceId(decl.index)) })
+                Some(if kind == Kind::NatGateway {
+                    Target::NatGateway(NatGatewayId(decl.index))
+                } else {
+                    Target::Instance(InstanceId(decl.index))
+                })
             }
         }
     }
@@ -443,7 +664,15 @@ impl Cx {
     fn check_local_overlap(&mut self, r: &ast::Route, dest: Ipv4Net, target: Target, vpc: VpcId) {
         let vpc_cidrs = &self.model.vpcs[vpc.index()].cidrs;
         if let Some(block) = vpc_cidrs.iter().find(|c| c.contains(&dest)) {
-            self.pending_local.push(PendingLocal { route: r.span, dest_span: r.destination.span, target_span: r.target.span(), dest, target, vpc, block: *block });
+            self.pending_local.push(PendingLocal {
+                route: r.span,
+                dest_span: r.destination.span,
+                target_span: r.target.span(),
+                dest,
+                target,
+                vpc,
+                block: *block,
+            });
         }
     }
 
@@ -452,18 +681,39 @@ impl Cx {
         let mut outbound = Vec::new();
         let mut numbers: BTreeMap<(Direction, u32), Span> = BTreeMap::new();
         for r in &acl.rules {
-            let dir_word = if r.direction == Direction::In { "inbound" } else { "outbound" };
+            let dir_word = if r.direction == Direction::In {
+                "inbound"
+            } else {
+                "outbound"
+            };
             let number_ok = (1..=32766).contains(&r.number);
             if !number_ok {
                 self.diags.push(
-                    Diagnostic::new(Code::E0409, format!("network ACL rule number {} is out of range", r.number), r.number_span, "not in 1–32766")
-                        .with_note("rule numbers are 1–32766; AWS keeps 32767 for the final implicit deny"),
+                    Diagnostic::new(
+                        Code::E0409,
+                        format!("network ACL rule number {} is out of range", r.number),
+                        r.number_span,
+                        "not in 1–32766",
+                    )
+                    .with_note(
+                        "rule numbers are 1–32766; AWS keeps 32767 for the final implicit deny",
+                    ),
                 );
             } else if let Some(first) = numbers.get(&(r.direction, r.number)) {
                 self.diags.push(
-                    Diagnostic::new(Code::E0409, format!("{dir_word} rule {} appears twice in network ACL `{}`", r.number, acl.name.text), r.number_span, "second rule with this number")
-                        .with_secondary(*first, "first rule with this number")
-                        .with_note("rule numbers are unique per direction; the lowest matching number decides"),
+                    Diagnostic::new(
+                        Code::E0409,
+                        format!(
+                            "{dir_word} rule {} appears twice in network ACL `{}`",
+                            r.number, acl.name.text
+                        ),
+                        r.number_span,
+                        "second rule with this number",
+                    )
+                    .with_secondary(*first, "first rule with this number")
+                    .with_note(
+                        "rule numbers are unique per direction; the lowest matching number decides",
+                    ),
                 );
             } else {
                 numbers.insert((r.direction, r.number), r.number_span);
@@ -472,11 +722,27 @@ impl Cx {
             let (cidrs, peer_text) = match &r.peer {
                 ast::Peer::Internet(_) => (vec![Ipv4Net::default()], "internet".to_string()),
                 ast::Peer::Cidr(c) => {
-                    let n = cidr::aligned(c, "ACL rule range", &mut self.diags);
+                    let n = cidr::aligned(
+                        c,
+                        &format!("a rule of network ACL `{}`", acl.name.text),
+                        &mut self.diags,
+                    );
                     (vec![n], n.to_string())
                 }
-                ast::Peer::Name(n) => match self.names.resolve(n, &[Kind::External], "external network", &mut self.diags) {
-                    Some(d) => (self.model.externals.get(d.index as usize).map(|e| e.cidrs.clone()).unwrap_or_default(), n.text.clone()),
+                ast::Peer::Name(n) => match self.names.resolve(
+                    n,
+                    &[Kind::External],
+                    "external network",
+                    &mut self.diags,
+                ) {
+                    Some(d) => (
+                        self.model
+                            .externals
+                            .get(d.index as usize)
+                            .map(|e| e.cidrs.clone())
+                            .unwrap_or_default(),
+                        n.text.clone(),
+                    ),
                     None => continue,
                 },
                 ast::Peer::Service(s, sp) => {
@@ -505,7 +771,14 @@ impl Cx {
         }
         inbound.sort_by_key(|r| r.number);
         outbound.sort_by_key(|r| r.number);
-        NetworkAcl { name: acl.name.text.clone(), vpc, default: false, inbound, outbound, span: Some(acl.span) }
+        NetworkAcl {
+            name: acl.name.text.clone(),
+            vpc,
+            default: false,
+            inbound,
+            outbound,
+            span: Some(acl.span),
+        }
     }
 
     /// E0411: ports on icmp/all, ports above 65535, reversed ranges.
@@ -513,42 +786,76 @@ impl Cx {
         let p = ports?;
         if matches!(protocol.kind, ProtocolKind::Icmp | ProtocolKind::All) {
             self.diags.push(
-                Diagnostic::new(Code::E0411, format!("`{}` takes no ports", protocol.kind.as_str()), p.span, "ports given here")
-                    .with_secondary(protocol.span, "this protocol has no ports")
-                    .with_help(format!("remove the ports, or use `tcp {0}` / `udp {0}`", port_text(p))),
+                Diagnostic::new(
+                    Code::E0411,
+                    format!("`{}` takes no ports", protocol.kind.as_str()),
+                    p.span,
+                    "ports given here",
+                )
+                .with_secondary(protocol.span, "this protocol has no ports")
+                .with_help(format!(
+                    "remove the ports, or use `tcp {0}` / `udp {0}`",
+                    port_text(p)
+                )),
             );
             return None;
         }
         if p.first > 65535 || p.last > 65535 {
             self.diags.push(
-                Diagnostic::new(Code::E0411, format!("port range `{}` goes beyond 65535", port_text(p)), p.span, "ports are 0–65535")
-                    .with_note("TCP and UDP ports are 16-bit numbers"),
+                Diagnostic::new(
+                    Code::E0411,
+                    format!("port range `{}` goes beyond 65535", port_text(p)),
+                    p.span,
+                    "ports are 0–65535",
+                )
+                .with_note("TCP and UDP ports are 16-bit numbers"),
             );
             return None;
         }
         if p.first > p.last {
             self.diags.push(
-                Diagnostic::new(Code::E0411, format!("port range `{}` is reversed", port_text(p)), p.span, "the first port is above the last")
-                    .with_help(format!("write `{}-{}`", p.last, p.first)),
+                Diagnostic::new(
+                    Code::E0411,
+                    format!("port range `{}` is reversed", port_text(p)),
+                    p.span,
+                    "the first port is above the last",
+                )
+                .with_help(format!("write `{}-{}`", p.last, p.first)),
             );
             return None;
         }
-        Some((u16::try_from(p.first).unwrap_or(0), u16::try_from(p.last).unwrap_or(0)))
+        Some((
+            u16::try_from(p.first).unwrap_or(0),
+            u16::try_from(p.last).unwrap_or(0),
+        ))
     }
 
-    fn sg_rule(&mut self, r: &ast::SgRule, vpc: VpcId) -> Option<SgRule> {
+    fn sg_rule(&mut self, r: &ast::SgRule, vpc: VpcId, group: &str) -> Option<SgRule> {
         let ports = self.ports(r.protocol, r.ports);
         let peer = match &r.peer {
             ast::Peer::Internet(_) => SgPeer::Internet,
-            ast::Peer::Cidr(c) => SgPeer::Cidr(cidr::aligned(c, "security group rule range", &mut self.diags)),
+            ast::Peer::Cidr(c) => SgPeer::Cidr(cidr::aligned(
+                c,
+                &format!("a rule of security group `{group}`"),
+                &mut self.diags,
+            )),
             ast::Peer::Service(s, _) => SgPeer::Service(s.text.clone()),
             ast::Peer::Name(n) => {
-                let d = self.names.resolve(n, &[Kind::External, Kind::SecurityGroup], "external network or security group", &mut self.diags)?;
+                let d = self.names.resolve(
+                    n,
+                    &[Kind::External, Kind::SecurityGroup],
+                    "external network or security group",
+                    &mut self.diags,
+                )?;
                 if d.kind == Kind::External {
                     SgPeer::External(ExternalId(d.index))
                 } else {
                     let other = VpcId(d.vpc.unwrap_or(0));
-                    let peered = self.model.peerings.iter().any(|p| p.other(vpc) == Some(other));
+                    let peered = self
+                        .model
+                        .peerings
+                        .iter()
+                        .any(|p| p.other(vpc) == Some(other));
                     if other != vpc && !peered {
                         self.diags.push(
                             Diagnostic::new(Code::E0304, format!("security group `{}` belongs to another VPC that is not peered", n.text), n.span, "not referenceable from this VPC")
@@ -562,31 +869,73 @@ impl Cx {
                 }
             }
         };
-        Some(SgRule { direction: r.direction, protocol: r.protocol.kind, ports, peer, span: Some(r.span) })
+        Some(SgRule {
+            direction: r.direction,
+            protocol: r.protocol.kind,
+            ports,
+            peer,
+            span: Some(r.span),
+        })
     }
 
-    fn subnet(&mut self, s: &ast::Subnet, vpc: VpcId, vname: &str, seen: &mut Vec<(Ipv4Net, Span, String)>) {
-        let net = cidr::aligned(&s.cidr, "subnet", &mut self.diags);
-        let size_ok = cidr::check_size(&s.cidr, net, Code::E0104, "subnet", &mut self.diags);
+    fn subnet(
+        &mut self,
+        s: &ast::Subnet,
+        vpc: VpcId,
+        vname: &str,
+        seen: &mut Vec<(Ipv4Net, Span, String)>,
+    ) {
+        let owner = format!("subnet `{}`", s.name.text);
+        let net = cidr::aligned(&s.cidr, &owner, &mut self.diags);
+        let size_ok = cidr::check_size(&s.cidr, net, Code::E0104, &owner, &mut self.diags);
         let vpc_cidrs = self.model.vpcs[vpc.index()].cidrs.clone();
         if !vpc_cidrs.iter().any(|c| c.contains(&net)) {
-            let blocks: Vec<String> = vpc_cidrs.iter().map(ToString::to_string).collect();
-            let mut d = Diagnostic::new(Code::E0105, format!("subnet `{}` ({net}) is not inside VPC `{vname}`", s.name.text), s.cidr.span, "outside every block of the VPC")
-                .with_secondary(self.model.vpcs[vpc.index()].span.to(self.model.vpcs[vpc.index()].span), format!("VPC `{vname}` has {}", blocks.join(", ")))
-                .with_note(format!("{}; a subnet must lie inside one block of its VPC", cidr::spans(net)));
+            let mut d = Diagnostic::new(
+                Code::E0105,
+                format!(
+                    "subnet `{}` ({net}) is not inside VPC `{vname}`",
+                    s.name.text
+                ),
+                s.cidr.span,
+                "outside every block of the VPC",
+            );
+            for (i, (block, sp)) in self
+                .vpc_src
+                .get(vpc.index())
+                .map(|v| v.cidrs.clone())
+                .unwrap_or_default()
+                .into_iter()
+                .enumerate()
+            {
+                let which = if i == 0 { "primary" } else { "secondary" };
+                d = d.with_secondary(sp, format!("{which} block of `{vname}`: {block}"));
+            }
+            d = d.with_note(format!(
+                "{}; a subnet must lie inside one block of its VPC",
+                cidr::spans(net)
+            ));
             let used: Vec<Ipv4Net> = seen.iter().map(|x| x.0).collect();
             if let Some(free) = cidr::free_block(&vpc_cidrs, &used, net.prefix_len().max(16)) {
-                d = d.with_help(format!("a free range of the same size inside the VPC: `{free}`"));
+                d = d.with_help(format!(
+                    "a free range of the same size inside the VPC: `{free}`"
+                ));
             }
             self.diags.push(d);
         }
         if size_ok {
-            if let Some((other, other_span, other_name)) = seen.iter().find(|x| cidr::overlaps(x.0, net)) {
+            if let Some((other, other_span, other_name)) =
+                seen.iter().find(|x| cidr::overlaps(x.0, net))
+            {
                 let used: Vec<Ipv4Net> = seen.iter().map(|x| x.0).collect();
-                let mut d = Diagnostic::new(Code::E0106, format!("subnet `{}` overlaps subnet `{other_name}`", s.name.text), s.cidr.span, format!("{net} overlaps {other}"))
-                    .with_secondary(*other_span, format!("`{other_name}` is {other}"))
-                    .with_note(format!("{}; {}", cidr::spans(net), cidr::spans(*other)))
-                    .with_note("subnets of one VPC must be disjoint");
+                let mut d = Diagnostic::new(
+                    Code::E0106,
+                    format!("subnet `{}` overlaps subnet `{other_name}`", s.name.text),
+                    s.cidr.span,
+                    format!("{net} overlaps {other}"),
+                )
+                .with_secondary(*other_span, format!("`{other_name}` is {other}"))
+                .with_note(format!("{}; {}", cidr::spans(net), cidr::spans(*other)))
+                .with_note("subnets of one VPC must be disjoint");
                 if let Some(free) = cidr::free_block(&vpc_cidrs, &used, net.prefix_len()) {
                     d = d.with_help(format!("a free range of the same size: `{free}`"));
                 }
@@ -595,7 +944,9 @@ impl Cx {
             seen.push((net, s.cidr.span, s.name.text.clone()));
         }
         let az = s.az.as_ref().map(|a| match &self.model.region {
-            Some(r) if a.text.len() == 1 && a.text.chars().all(|c| c.is_ascii_lowercase()) => format!("{r}{}", a.text),
+            Some(r) if a.text.len() == 1 && a.text.chars().all(|c| c.is_ascii_lowercase()) => {
+                format!("{r}{}", a.text)
+            }
             _ => a.text.clone(),
         });
         let subnet_id = SubnetId(id32(self.model.subnets.len()));
@@ -607,18 +958,38 @@ impl Cx {
                 ast::SubnetItem::RouteTable(n, sp) => {
                     if let Some((_, first)) = route_table {
                         self.diags.push(once(*sp, "route_table", first));
-                    } else if let Some(d) = self.names.resolve_in(n, &[Kind::RouteTable], "route table", vpc.0, vname, &mut self.diags) {
+                    } else if let Some(d) = self.names.resolve_in(
+                        n,
+                        &[Kind::RouteTable],
+                        "route table",
+                        vpc.0,
+                        vname,
+                        &mut self.diags,
+                    ) {
                         route_table = Some((RouteTableId(d.index), *sp));
                     }
                 }
                 ast::SubnetItem::NetworkAcl(n, sp) => {
                     if let Some((_, first)) = acl {
                         self.diags.push(once(*sp, "network_acl", first));
-                    } else if let Some(d) = self.names.resolve_in(n, &[Kind::NetworkAcl], "network ACL", vpc.0, vname, &mut self.diags) {
+                    } else if let Some(d) = self.names.resolve_in(
+                        n,
+                        &[Kind::NetworkAcl],
+                        "network ACL",
+                        vpc.0,
+                        vname,
+                        &mut self.diags,
+                    ) {
                         acl = Some((NetworkAclId(d.index), *sp));
                     }
                 }
-                ast::SubnetItem::PublicIpOnLaunch(f, sp) => set_once(&mut public_on_launch, f.value, *sp, "public_ip_on_launch", &mut self.diags),
+                ast::SubnetItem::PublicIpOnLaunch(f, sp) => set_once(
+                    &mut public_on_launch,
+                    f.value,
+                    flag_span(f, *sp),
+                    "public_ip_on_launch",
+                    &mut self.diags,
+                ),
                 ast::SubnetItem::NatGateway(_) | ast::SubnetItem::Instance(_) => {}
             }
         }
@@ -659,14 +1030,33 @@ impl Cx {
         });
     }
 
-    fn instance(&mut self, i: &ast::Instance, subnet: SubnetId, vpc: VpcId, vname: &str, public_on_launch: bool) -> Instance {
+    fn instance(
+        &mut self,
+        i: &ast::Instance,
+        subnet: SubnetId,
+        vpc: VpcId,
+        vname: &str,
+        public_on_launch: bool,
+    ) -> Instance {
         let mut public_ip: Option<(bool, Span)> = None;
         let mut sgs: Option<(Vec<SecurityGroupId>, Span)> = None;
         let mut sdc: Option<(bool, Span)> = None;
         for item in &i.items {
             match item {
-                ast::InstanceItem::PublicIp(f, sp) => set_once(&mut public_ip, f.value, *sp, "public_ip", &mut self.diags),
-                ast::InstanceItem::SourceDestCheck(f, sp) => set_once(&mut sdc, f.value, *sp, "source_dest_check", &mut self.diags),
+                ast::InstanceItem::PublicIp(f, sp) => set_once(
+                    &mut public_ip,
+                    f.value,
+                    flag_span(f, *sp),
+                    "public_ip",
+                    &mut self.diags,
+                ),
+                ast::InstanceItem::SourceDestCheck(f, sp) => set_once(
+                    &mut sdc,
+                    f.value,
+                    flag_span(f, *sp),
+                    "source_dest_check",
+                    &mut self.diags,
+                ),
                 ast::InstanceItem::SecurityGroups(list, sp) => {
                     if let Some((_, first)) = sgs {
                         self.diags.push(once(*sp, "security_groups", first));
@@ -689,10 +1079,22 @@ impl Cx {
         }
     }
 
-    fn group_list(&mut self, list: &ast::NameList, vpc: VpcId, vname: &str) -> Vec<SecurityGroupId> {
+    fn group_list(
+        &mut self,
+        list: &ast::NameList,
+        vpc: VpcId,
+        vname: &str,
+    ) -> Vec<SecurityGroupId> {
         let mut ids = Vec::new();
         for n in &list.items {
-            if let Some(d) = self.names.resolve_in(n, &[Kind::SecurityGroup], "security group", vpc.0, vname, &mut self.diags) {
+            if let Some(d) = self.names.resolve_in(
+                n,
+                &[Kind::SecurityGroup],
+                "security group",
+                vpc.0,
+                vname,
+                &mut self.diags,
+            ) {
                 let id = SecurityGroupId(d.index);
                 if !ids.contains(&id) {
                     ids.push(id);
@@ -703,7 +1105,11 @@ impl Cx {
     }
 
     fn endpoint(&mut self, e: &ast::Endpoint, vpc: VpcId, vname: &str) -> Endpoint {
-        let region = self.model.region.clone().unwrap_or_else(|| "REGION".to_string());
+        let region = self
+            .model
+            .region
+            .clone()
+            .unwrap_or_else(|| "REGION".to_string());
         let service = e.service.text.clone();
         let service_name = format!("com.amazonaws.{region}.{service}");
         let kind = match &e.kind {
@@ -711,6 +1117,7 @@ impl Cx {
                 if GatewayService::parse(&service).is_none() {
                     self.diags.push(
                         Diagnostic::new(Code::E0404, format!("gateway endpoints exist only for s3 and dynamodb, not `{service}`"), e.service.span, "no gateway endpoint for this service")
+                            .with_note("AWS offers gateway endpoints for Amazon S3 and DynamoDB only; other services are reached through interface endpoints")
                             .with_help(format!("use `endpoint {} interface {service}` (PrivateLink)", e.name.text)),
                     );
                 }
@@ -718,7 +1125,14 @@ impl Cx {
                 for item in items {
                     let ast::GatewayItem::RouteTables(list, _) = item;
                     for n in &list.items {
-                        if let Some(d) = self.names.resolve_in(n, &[Kind::RouteTable], "route table", vpc.0, vname, &mut self.diags) {
+                        if let Some(d) = self.names.resolve_in(
+                            n,
+                            &[Kind::RouteTable],
+                            "route table",
+                            vpc.0,
+                            vname,
+                            &mut self.diags,
+                        ) {
                             let id = RouteTableId(d.index);
                             if !tables.contains(&id) {
                                 tables.push(id);
@@ -726,7 +1140,9 @@ impl Cx {
                         }
                     }
                 }
-                EndpointKind::Gateway { route_tables: tables }
+                EndpointKind::Gateway {
+                    route_tables: tables,
+                }
             }
             ast::EndpointKind::Interface { items, .. } => {
                 let mut subnets: Vec<(SubnetId, Span)> = Vec::new();
@@ -736,7 +1152,14 @@ impl Cx {
                     match item {
                         ast::InterfaceItem::Subnets(list, _) => {
                             for n in &list.items {
-                                if let Some(d) = self.names.resolve_in(n, &[Kind::Subnet], "subnet", vpc.0, vname, &mut self.diags) {
+                                if let Some(d) = self.names.resolve_in(
+                                    n,
+                                    &[Kind::Subnet],
+                                    "subnet",
+                                    vpc.0,
+                                    vname,
+                                    &mut self.diags,
+                                ) {
                                     let id = SubnetId(d.index);
                                     if !subnets.iter().any(|x| x.0 == id) {
                                         subnets.push((id, n.span));
@@ -744,48 +1167,90 @@ impl Cx {
                                 }
                             }
                         }
-                        ast::InterfaceItem::SecurityGroups(list, _) => sgs.extend(self.group_list(list, vpc, vname)),
-                        ast::InterfaceItem::PrivateDns(f, sp) => set_once(&mut private_dns, f.value, *sp, "private_dns", &mut self.diags),
+                        ast::InterfaceItem::SecurityGroups(list, _) => {
+                            sgs.extend(self.group_list(list, vpc, vname))
+                        }
+                        ast::InterfaceItem::PrivateDns(f, sp) => set_once(
+                            &mut private_dns,
+                            f.value,
+                            flag_span(f, *sp),
+                            "private_dns",
+                            &mut self.diags,
+                        ),
                     }
                 }
                 self.check_endpoint_azs(e, &subnets);
                 let on = private_dns.is_none_or(|(b, _)| b);
                 let v = &self.model.vpcs[vpc.index()];
                 if on && !(v.dns_support && v.dns_hostnames) {
-                    let off = if !v.dns_support { "dns_support" } else { "dns_hostnames" };
+                    let off = if !v.dns_support {
+                        "dns_support"
+                    } else {
+                        "dns_hostnames"
+                    };
                     let (span, label) = match private_dns {
                         Some((_, sp)) => (sp, "private DNS is on".to_string()),
                         None => (e.name.span, "private DNS is on by default".to_string()),
                     };
+                    let vsrc = self.vpc_src.get(vpc.index()).cloned().unwrap_or_default();
+                    let written = if off == "dns_support" {
+                        vsrc.dns_support
+                    } else {
+                        vsrc.dns_hostnames
+                    };
+                    let (vspan, vlabel) = match written {
+                        Some(sp) => (sp, format!("`{off}` is off here")),
+                        None => (
+                            vsrc.name,
+                            format!("`{off}` is off by default in VPC `{vname}`"),
+                        ),
+                    };
                     self.diags.push(
                         Diagnostic::new(Code::E0406, format!("interface endpoint `{}` has private DNS on, but VPC `{vname}` has `{off}` off", e.name.text), span, label)
-                            .with_secondary(v.span, format!("VPC `{vname}`"))
+                            .with_secondary(vspan, vlabel)
                             .with_note("private DNS for an interface endpoint needs both enableDnsSupport and enableDnsHostnames on the VPC")
                             .with_help(format!("write `{off} on` in VPC `{vname}`, or `private_dns off` in the endpoint")),
                     );
                 }
                 EndpointKind::Interface {
-                    interfaces: subnets.iter().map(|(s, _)| EndpointInterface { subnet: *s, address: Ipv4Addr::UNSPECIFIED }).collect(),
+                    interfaces: subnets
+                        .iter()
+                        .map(|(s, _)| EndpointInterface {
+                            subnet: *s,
+                            address: Ipv4Addr::UNSPECIFIED,
+                        })
+                        .collect(),
                     security_groups: sgs,
                     private_dns: on,
                 }
             }
         };
-        Endpoint { name: e.name.text.clone(), vpc, service, service_name, kind, span: e.span }
+        Endpoint {
+            name: e.name.text.clone(),
+            vpc,
+            service,
+            service_name,
+            kind,
+            span: e.span,
+        }
     }
 
     /// E0405: at most one subnet per AZ for an interface endpoint.
     fn check_endpoint_azs(&mut self, e: &ast::Endpoint, subnets: &[(SubnetId, Span)]) {
         for (i, (a, a_span)) in subnets.iter().enumerate() {
             for (b, b_span) in subnets.iter().take(i) {
-                let (Some(za), Some(zb)) = (self.model.subnets.get(a.index()).and_then(|s| s.az.clone()), self.model.subnets.get(b.index()).and_then(|s| s.az.clone())) else {
+                let (Some(za), Some(zb)) = (
+                    self.model.subnets.get(a.index()).and_then(|s| s.az.clone()),
+                    self.model.subnets.get(b.index()).and_then(|s| s.az.clone()),
+                ) else {
                     continue;
                 };
                 if za == zb {
                     self.diags.push(
                         Diagnostic::new(Code::E0405, format!("interface endpoint `{}` has two subnets in AZ `{za}`", e.name.text), *a_span, format!("also in `{za}`"))
                             .with_secondary(*b_span, format!("this subnet is in `{za}`"))
-                            .with_note("an interface endpoint gets at most one network interface per availability zone"),
+                            .with_note("an interface endpoint gets at most one network interface per availability zone, so at most one subnet per AZ")
+                            .with_help("keep one subnet per AZ in `subnets`"),
                     );
                 }
             }
@@ -799,7 +1264,14 @@ impl Cx {
             let vpc = VpcId(id32(vi));
             if self.model.vpcs[vi].main_route_table.0 == u32::MAX {
                 let id = RouteTableId(id32(self.model.route_tables.len()));
-                self.model.route_tables.push(RouteTable { name: "main".to_string(), vpc, main: true, span: None, routes: Vec::new(), subnets: Vec::new() });
+                self.model.route_tables.push(RouteTable {
+                    name: "main".to_string(),
+                    vpc,
+                    main: true,
+                    span: None,
+                    routes: Vec::new(),
+                    subnets: Vec::new(),
+                });
                 self.model.vpcs[vi].main_route_table = id;
             }
             let sg = SecurityGroupId(id32(self.model.security_groups.len()));
@@ -807,13 +1279,27 @@ impl Cx {
                 name: "default".to_string(),
                 vpc,
                 default: true,
-                rules: vec![SgRule { direction: Direction::In, protocol: ProtocolKind::All, ports: None, peer: SgPeer::Group(sg), span: None }],
+                rules: vec![SgRule {
+                    direction: Direction::In,
+                    protocol: ProtocolKind::All,
+                    ports: None,
+                    peer: SgPeer::Group(sg),
+                    span: None,
+                }],
                 default_egress: true,
                 span: None,
             });
             self.model.vpcs[vi].default_security_group = sg;
             let acl = NetworkAclId(id32(self.model.network_acls.len()));
-            let allow_all = AclRule { number: 100, allow: true, protocol: ProtocolKind::All, ports: None, cidrs: vec![Ipv4Net::default()], peer_text: "0.0.0.0/0".to_string(), span: None };
+            let allow_all = AclRule {
+                number: 100,
+                allow: true,
+                protocol: ProtocolKind::All,
+                ports: None,
+                cidrs: vec![Ipv4Net::default()],
+                peer_text: "0.0.0.0/0".to_string(),
+                span: None,
+            };
             self.model.network_acls.push(NetworkAcl {
                 name: "default".to_string(),
                 vpc,
@@ -837,11 +1323,15 @@ impl Cx {
         for i in 0..self.model.instances.len() {
             if self.model.instances[i].security_groups.is_empty() {
                 let v = self.model.subnets[self.model.instances[i].subnet.index()].vpc;
-                self.model.instances[i].security_groups = vec![self.model.vpcs[v.index()].default_security_group];
+                self.model.instances[i].security_groups =
+                    vec![self.model.vpcs[v.index()].default_security_group];
             }
         }
         for e in &mut self.model.endpoints {
-            if let EndpointKind::Interface { security_groups, .. } = &mut e.kind {
+            if let EndpointKind::Interface {
+                security_groups, ..
+            } = &mut e.kind
+            {
                 if security_groups.is_empty() {
                     security_groups.push(self.model.vpcs[e.vpc.index()].default_security_group);
                 }
@@ -853,50 +1343,90 @@ impl Cx {
     /// subnet kinds.
     fn finish_route_tables(&mut self) {
         for p in std::mem::take(&mut self.pending_local) {
-            let subnet_exact = self.model.subnets.iter().any(|s| s.vpc == p.vpc && s.cidr == p.dest);
+            let subnet_exact = self
+                .model
+                .subnets
+                .iter()
+                .any(|s| s.vpc == p.vpc && s.cidr == p.dest);
             let target_ok = matches!(p.target, Target::NatGateway(_) | Target::Instance(_));
             if subnet_exact && target_ok {
                 continue;
             }
             let vname = &self.model.vpcs[p.vpc.index()].name;
+            let relation = if p.dest == p.block { "is" } else { "is inside" };
             let mut d = Diagnostic::new(
                 Code::E0408,
-                format!("route to {} is inside VPC `{vname}`'s own block {}", p.dest, p.block),
+                format!(
+                    "route destination {} {relation} VPC `{vname}`'s own block {}",
+                    p.dest, p.block
+                ),
                 p.dest_span,
-                "covered by the local route",
+                "the `local` route covers this destination",
             )
-            .with_note(format!("{}; traffic to it is delivered by the `local` route", cidr::spans(p.block)));
+            .with_note(format!(
+                "{}; traffic to it is delivered by the `local` route",
+                cidr::spans(p.block)
+            ));
             d = if subnet_exact {
                 d.with_secondary(p.target_span, "this target cannot take a route more specific than local")
-                    .with_note("AWS allows a route more specific than local only to a NAT gateway or a network interface (instance)")
+                    .with_note("since August 2021 AWS allows a route more specific than local only to a NAT gateway or a network interface (instance)")
+                    .with_help("route this subnet's CIDR to a NAT gateway or an appliance instance, or remove the route")
             } else {
-                d.with_note("AWS allows a route more specific than local only when its destination is exactly one subnet's CIDR")
+                d.with_note("AWS allows a route more specific than local only when its destination is exactly one subnet's CIDR, to a NAT gateway or an instance")
+                    .with_help("remove the route; to steer traffic through an appliance, route exactly a subnet's CIDR to the instance")
             };
             let _ = p.route;
             self.diags.push(d);
         }
         // Gateway endpoint prefix-list routes.
         for (ei, e) in self.model.endpoints.iter().enumerate() {
-            let EndpointKind::Gateway { route_tables } = &e.kind else { continue };
-            let Some(svc) = GatewayService::parse(&e.service) else { continue };
+            let EndpointKind::Gateway { route_tables } = &e.kind else {
+                continue;
+            };
+            let Some(svc) = GatewayService::parse(&e.service) else {
+                continue;
+            };
             for rt in route_tables {
                 let table = &mut self.model.route_tables[rt.index()];
-                if let Some(existing) = table.routes.iter().find(|r| r.destination == Destination::PrefixList(svc)) {
+                if let Some(existing) = table
+                    .routes
+                    .iter()
+                    .find(|r| r.destination == Destination::PrefixList(svc))
+                {
                     let first = existing.span.unwrap_or_default();
                     self.diags.push(
-                        Diagnostic::new(Code::E0402, format!("route table `{}` gets two routes to pl:{}", table.name, svc.as_str()), e.span, "second gateway endpoint for this service on the table")
-                            .with_secondary(first, "first endpoint")
-                            .with_note("a route table holds one gateway-endpoint route per service"),
+                        Diagnostic::new(
+                            Code::E0402,
+                            format!(
+                                "route table `{}` gets two routes to pl:{}",
+                                table.name,
+                                svc.as_str()
+                            ),
+                            e.span,
+                            "second gateway endpoint for this service on the table",
+                        )
+                        .with_secondary(first, "first endpoint")
+                        .with_note("a route table holds one gateway-endpoint route per service"),
                     );
                     continue;
                 }
-                table.routes.push(Route { destination: Destination::PrefixList(svc), target: Target::GatewayEndpoint(EndpointId(id32(ei))), origin: RouteOrigin::GatewayEndpoint, span: Some(e.span) });
+                table.routes.push(Route {
+                    destination: Destination::PrefixList(svc),
+                    target: Target::GatewayEndpoint(EndpointId(id32(ei))),
+                    origin: RouteOrigin::GatewayEndpoint,
+                    span: Some(e.span),
+                });
             }
         }
         for rt in &mut self.model.route_tables {
             let v = &self.model.vpcs[rt.vpc.index()];
             for c in &v.cidrs {
-                rt.routes.push(Route { destination: Destination::Cidr(*c), target: Target::Local(rt.vpc), origin: RouteOrigin::Local, span: None });
+                rt.routes.push(Route {
+                    destination: Destination::Cidr(*c),
+                    target: Target::Local(rt.vpc),
+                    origin: RouteOrigin::Local,
+                    span: None,
+                });
             }
             crate::routes::sort(&mut rt.routes);
         }
@@ -932,13 +1462,20 @@ impl Cx {
         ];
         let mut ok = true;
         for n in &e.via {
-            match self.names.resolve(n, &kinds, "component a path can traverse", &mut self.diags) {
+            match self
+                .names
+                .resolve(n, &kinds, "component a path can traverse", &mut self.diags)
+            {
                 Some(d) => via.push((
                     match d.kind {
                         Kind::Instance => ViaComponent::Instance(InstanceId(d.index)),
                         Kind::NatGateway => ViaComponent::NatGateway(NatGatewayId(d.index)),
-                        Kind::InternetGateway => ViaComponent::InternetGateway(InternetGatewayId(d.index)),
-                        Kind::GatewayEndpoint | Kind::InterfaceEndpoint => ViaComponent::Endpoint(EndpointId(d.index)),
+                        Kind::InternetGateway => {
+                            ViaComponent::InternetGateway(InternetGatewayId(d.index))
+                        }
+                        Kind::GatewayEndpoint | Kind::InterfaceEndpoint => {
+                            ViaComponent::Endpoint(EndpointId(d.index))
+                        }
                         Kind::Peering => ViaComponent::Peering(PeeringId(d.index)),
                         Kind::Subnet => ViaComponent::Subnet(SubnetId(d.index)),
                         _ => ViaComponent::RouteTable(RouteTableId(d.index)),
@@ -967,16 +1504,33 @@ impl Cx {
             ast::FlowEnd::Service(s, sp) => {
                 if is_source {
                     self.diags.push(
-                        Diagnostic::new(Code::E0303, format!("`service {}` cannot open connections", s.text), *sp, "a service is a destination only")
-                            .with_note("AWS services do not initiate connections into a VPC through endpoints"),
+                        Diagnostic::new(
+                            Code::E0303,
+                            format!("`service {}` cannot open connections", s.text),
+                            *sp,
+                            "a service is a destination only",
+                        )
+                        .with_note(
+                            "AWS services do not initiate connections into a VPC through endpoints",
+                        ),
                     );
                     return None;
                 }
                 Some(FlowEnd::Service(s.text.clone()))
             }
             ast::FlowEnd::Name(n) => {
-                let kinds = [Kind::Instance, Kind::Subnet, Kind::External, Kind::InterfaceEndpoint];
-                let d = self.names.resolve(n, &kinds, "instance, subnet, external or interface endpoint", &mut self.diags)?;
+                let kinds = [
+                    Kind::Instance,
+                    Kind::Subnet,
+                    Kind::External,
+                    Kind::InterfaceEndpoint,
+                ];
+                let d = self.names.resolve(
+                    n,
+                    &kinds,
+                    "instance, subnet, external or interface endpoint",
+                    &mut self.diags,
+                )?;
                 Some(match d.kind {
                     Kind::Instance => FlowEnd::Instance(InstanceId(d.index)),
                     Kind::Subnet => FlowEnd::Subnet(SubnetId(d.index)),
@@ -1001,17 +1555,46 @@ struct PendingLocal {
 }
 
 fn port_text(p: ast::Ports) -> String {
-    if p.first == p.last { p.first.to_string() } else { format!("{}-{}", p.first, p.last) }
+    if p.first == p.last {
+        p.first.to_string()
+    } else {
+        format!("{}-{}", p.first, p.last)
+    }
 }
 
 /// E0410 for a setting written twice.
 fn once(span: Span, what: &str, first: Span) -> Diagnostic {
-    Diagnostic::new(Code::E0410, format!("`{what}` is given more than once"), span, "given again here")
-        .with_secondary(first, "first given here")
-        .with_help("keep one of them")
+    Diagnostic::new(
+        Code::E0410,
+        format!("`{what}` is given more than once"),
+        span,
+        "given again here",
+    )
+    .with_secondary(first, "first given here")
+    .with_help("keep one of them")
 }
 
-fn set_once(slot: &mut Option<(bool, Span)>, value: bool, span: Span, what: &str, diags: &mut Vec<Diagnostic>) {
+/// The span of a boolean setting: the keyword alone when it is bare
+/// (`public_ip`), the keyword and its value otherwise; never the blank
+/// after it.
+fn flag_span(f: &ast::Flag, stmt: Span) -> Span {
+    if f.span.start == stmt.start {
+        f.span
+    } else {
+        Span {
+            start: stmt.start,
+            end: f.span.end,
+        }
+    }
+}
+
+fn set_once(
+    slot: &mut Option<(bool, Span)>,
+    value: bool,
+    span: Span,
+    what: &str,
+    diags: &mut Vec<Diagnostic>,
+) {
     match slot {
         Some((_, first)) => diags.push(once(span, what, *first)),
         None => *slot = Some((value, span)),

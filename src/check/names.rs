@@ -62,19 +62,41 @@ pub struct Names {
 impl Names {
     /// Declares `name`; a second declaration of the same name is E0302 and
     /// is not entered (references resolve to the first).
-    pub fn declare(&mut self, name: &ast::Name, kind: Kind, vpc: Option<u32>, diags: &mut Vec<Diagnostic>) -> u32 {
+    pub fn declare(
+        &mut self,
+        name: &ast::Name,
+        kind: Kind,
+        vpc: Option<u32>,
+        diags: &mut Vec<Diagnostic>,
+    ) -> u32 {
         let counter = self.counts.entry(kind_bucket(kind)).or_insert(0);
         let index = *counter;
         *counter += 1;
         if let Some(first) = self.map.get(&name.text) {
             diags.push(
-                Diagnostic::new(Code::E0302, format!("`{}` is declared twice", name.text), name.span, format!("second declaration, as a {}", kind.noun()))
-                    .with_secondary(first.span, format!("first declared here, as a {}", first.kind.noun()))
-                    .with_note("every name in a file lives in one namespace, whatever its kind")
-                    .with_help(format!("rename one of them, e.g. `{}-2`", name.text)),
+                Diagnostic::new(
+                    Code::E0302,
+                    format!("`{}` is declared twice", name.text),
+                    name.span,
+                    format!("declared again here, as {}", a(kind.noun())),
+                )
+                .with_secondary(
+                    first.span,
+                    format!("first declared here, as {}", a(first.kind.noun())),
+                )
+                .with_note("every name in a file lives in one namespace, whatever its kind")
+                .with_help(format!("rename one of them, e.g. `{}-2`", name.text)),
             );
         } else {
-            self.map.insert(name.text.clone(), Decl { kind, index, vpc, span: name.span });
+            self.map.insert(
+                name.text.clone(),
+                Decl {
+                    kind,
+                    index,
+                    vpc,
+                    span: name.span,
+                },
+            );
         }
         index
     }
@@ -85,12 +107,36 @@ impl Names {
 
     /// Resolves a reference that must be one of `kinds`; reports E0301 or
     /// E0303 and returns `None` otherwise.
-    pub fn resolve(&self, name: &ast::Name, kinds: &[Kind], what: &str, diags: &mut Vec<Diagnostic>) -> Option<Decl> {
+    pub fn resolve(
+        &self,
+        name: &ast::Name,
+        kinds: &[Kind],
+        what: &str,
+        diags: &mut Vec<Diagnostic>,
+    ) -> Option<Decl> {
         let Some(decl) = self.map.get(&name.text) else {
-            let mut d = Diagnostic::new(Code::E0301, format!("unknown name `{}`", name.text), name.span, format!("no {what} has this name"));
+            let mut d = Diagnostic::new(
+                Code::E0301,
+                format!("unknown name `{}`", name.text),
+                name.span,
+                format!("no {what} has this name"),
+            );
             match self.suggest(&name.text, kinds) {
-                Some(s) => d = d.with_help(format!("did you mean `{s}`?")),
-                None => d = d.with_note(format!("a {what} must be declared somewhere in the file")),
+                Some(s) => {
+                    let decl = self.map[&s];
+                    d = d
+                        .with_secondary(
+                            decl.span,
+                            format!("{} `{s}` is declared here", a(decl.kind.noun())),
+                        )
+                        .with_help(format!("did you mean `{s}`?"));
+                }
+                None => {
+                    d = d.with_note(format!(
+                        "{} must be declared somewhere in the file",
+                        a(what)
+                    ))
+                }
             }
             diags.push(d);
             return None;
@@ -98,9 +144,26 @@ impl Names {
         if !kinds.contains(&decl.kind) {
             let fits = join_kinds(kinds);
             diags.push(
-                Diagnostic::new(Code::E0303, format!("`{}` is a {}, but a {what} is needed here", name.text, decl.kind.noun()), name.span, format!("expected {fits}"))
-                    .with_secondary(decl.span, format!("`{}` is declared here as a {}", name.text, decl.kind.noun()))
-                    .with_note(format!("only {fits} fits here")),
+                Diagnostic::new(
+                    Code::E0303,
+                    format!(
+                        "`{}` is {}, but {} is needed here",
+                        name.text,
+                        a(decl.kind.noun()),
+                        a(what)
+                    ),
+                    name.span,
+                    format!("expected {fits}"),
+                )
+                .with_secondary(
+                    decl.span,
+                    format!(
+                        "`{}` is declared here as {}",
+                        name.text,
+                        a(decl.kind.noun())
+                    ),
+                )
+                .with_note(format!("{} is {fits}", a(what))),
             );
             return None;
         }
@@ -109,19 +172,35 @@ impl Names {
 
     /// Like [`Names::resolve`], and the declaration must be in `vpc`
     /// (E0304 otherwise).
-    pub fn resolve_in(&self, name: &ast::Name, kinds: &[Kind], what: &str, vpc: u32, vpc_name: &str, diags: &mut Vec<Diagnostic>) -> Option<Decl> {
+    pub fn resolve_in(
+        &self,
+        name: &ast::Name,
+        kinds: &[Kind],
+        what: &str,
+        vpc: u32,
+        vpc_name: &str,
+        diags: &mut Vec<Diagnostic>,
+    ) -> Option<Decl> {
         let decl = self.resolve(name, kinds, what, diags)?;
         match decl.vpc {
             Some(v) if v != vpc => {
+                let owner = self.vpc_name(v).unwrap_or("another VPC");
                 diags.push(
                     Diagnostic::new(
                         Code::E0304,
-                        format!("`{}` belongs to another VPC than `{vpc_name}`", name.text),
+                        format!(
+                            "{} `{}` belongs to VPC `{owner}`, not `{vpc_name}`",
+                            decl.kind.noun(),
+                            name.text
+                        ),
                         name.span,
-                        format!("this {} is in another VPC", decl.kind.noun()),
+                        format!("this {} is in VPC `{owner}`", decl.kind.noun()),
                     )
-                    .with_secondary(decl.span, "declared here")
-                    .with_note(format!("AWS lets a {} be used only inside its own VPC", decl.kind.noun())),
+                    .with_secondary(decl.span, format!("declared in VPC `{owner}`"))
+                    .with_note(format!(
+                        "AWS lets a {} be used only inside its own VPC",
+                        decl.kind.noun()
+                    )),
                 );
                 None
             }
@@ -129,14 +208,31 @@ impl Names {
         }
     }
 
+    /// The name of the VPC with index `vpc`.
+    pub fn vpc_name(&self, vpc: u32) -> Option<&str> {
+        self.map
+            .iter()
+            .find(|(_, d)| d.kind == Kind::Vpc && d.index == vpc)
+            .map(|(n, _)| n.as_str())
+    }
+
     /// The nearest declared name of one of `kinds` (normalised
     /// Damerau–Levenshtein similarity ≥ 0.6, or a case-insensitive match).
     fn suggest(&self, text: &str, kinds: &[Kind]) -> Option<String> {
         let mut best: Option<(f64, &str)> = None;
-        let mut candidates: Vec<&String> = self.map.iter().filter(|(_, d)| kinds.contains(&d.kind)).map(|(n, _)| n).collect();
+        let mut candidates: Vec<&String> = self
+            .map
+            .iter()
+            .filter(|(_, d)| kinds.contains(&d.kind))
+            .map(|(n, _)| n)
+            .collect();
         candidates.sort();
         for cand in candidates {
-            let score = if cand.eq_ignore_ascii_case(text) { 1.0 } else { strsim::normalized_damerau_levenshtein(text, cand) };
+            let score = if cand.eq_ignore_ascii_case(text) {
+                1.0
+            } else {
+                strsim::normalized_damerau_levenshtein(text, cand)
+            };
             if score >= 0.6 && best.is_none_or(|(b, _)| score > b) {
                 best = Some((score, cand));
             }
@@ -153,8 +249,15 @@ fn kind_bucket(kind: Kind) -> Kind {
     }
 }
 
+/// `a` or `an` before a noun phrase: "an instance", "a NAT gateway".
+pub fn a(noun: &str) -> String {
+    let vowel = noun.starts_with(['a', 'e', 'i', 'o', 'u']);
+    let article = if vowel { "an" } else { "a" };
+    format!("{article} {noun}")
+}
+
 fn join_kinds(kinds: &[Kind]) -> String {
-    let nouns: Vec<String> = kinds.iter().map(|k| format!("a {}", k.noun())).collect();
+    let nouns: Vec<String> = kinds.iter().map(|k| a(k.noun())).collect();
     match nouns.as_slice() {
         [] => String::new(),
         [one] => one.clone(),

@@ -455,7 +455,7 @@ impl Lower {
         let Some(prefix_text) = prefix_text else {
             self.diagnostics.push(
                 Diagnostic::new(Code::E0101, format!("`{text}` is an address, but a CIDR is needed here"), sp, "missing prefix length")
-                    .with_help(format!("write a prefix length, e.g. `{text}/32` for this one address")),
+                    .with_help(format!("add a prefix length, e.g. `{text}/24` for a block or `{text}/32` for this one address")),
             );
             return None;
         };
