@@ -32,7 +32,7 @@ pub(super) fn syntax_error(src: &str, error: Error<Rule>) -> Diagnostic {
             expected = tokens;
         } else if attempts.max_position == pos && !inside_token {
             for t in tokens {
-                if !expected.contains(&t) {
+                if !expected.iter().any(|e| e.contains(t.as_str())) {
                     expected.push(t);
                 }
             }
