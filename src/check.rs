@@ -311,7 +311,19 @@ impl Cx {
                         continue;
                     }
                     dhcp.span = Some(o.span);
+                    let mut given: Vec<(&str, Span)> = Vec::new();
                     for di in &o.items {
+                        let what = match di {
+                            ast::DhcpItem::DomainName(..) => "domain_name",
+                            ast::DhcpItem::NameServers(..) => "name_servers",
+                            ast::DhcpItem::NtpServers(..) => "ntp_servers",
+                        };
+                        if let Some((_, first)) = given.iter().find(|g| g.0 == what) {
+                            self.diags.push(once(di.span(), what, *first));
+                            continue;
+                        }
+                        given.push((what, di.span()));
+                        dhcp_limits(di, &mut self.diags);
                         match di {
                             ast::DhcpItem::DomainName(s, _) => dhcp.domain_name = Some(s.clone()),
                             ast::DhcpItem::NameServers(list, sp) => {
@@ -537,6 +549,23 @@ impl Cx {
                 &format!("a route of table `{}`", rt.name.text),
                 &mut self.diags,
             );
+            if cidr::is_forbidden_destination(dest) {
+                self.diags.push(
+                    Diagnostic::new(
+                        Code::E0413,
+                        format!(
+                            "route destination {dest} is in 169.254.168.0/22, which AWS reserves"
+                        ),
+                        r.destination.span,
+                        "AWS refuses this destination",
+                    )
+                    .with_note(format!(
+                        "{}; AWS refuses routes to 169.254.168.0/22 or any part of it",
+                        cidr::spans(dest)
+                    ))
+                    .with_help("remove the route"),
+                );
+            }
             if let Some(first) = seen.get(&dest) {
                 self.diags.push(
                     Diagnostic::new(
@@ -1559,6 +1588,80 @@ fn port_text(p: ast::Ports) -> String {
         p.first.to_string()
     } else {
         format!("{}-{}", p.first, p.last)
+    }
+}
+
+/// E0414: AWS takes at most four IPv4 name servers (or three and
+/// AmazonProvidedDNS) and at most four IPv4 NTP servers in a DHCP option
+/// set (aws-facts §9, DHCPOptionSet.html).
+fn dhcp_limits(item: &ast::DhcpItem, diags: &mut Vec<Diagnostic>) {
+    match item {
+        ast::DhcpItem::NameServers(list, sp) => {
+            let amazon = list
+                .iter()
+                .any(|n| matches!(n, ast::NameServer::AmazonProvidedDns(_)));
+            let addresses = list
+                .iter()
+                .filter(|n| matches!(n, ast::NameServer::Address(_)))
+                .count();
+            let limit = if amazon { 3 } else { 4 };
+            if addresses > limit {
+                let (label, note) = if amazon {
+                    (
+                        format!("AmazonProvidedDNS and {addresses} addresses"),
+                        "a DHCP option set takes up to four IPv4 name servers, or three and AmazonProvidedDNS",
+                    )
+                } else {
+                    (
+                        format!("{addresses} addresses"),
+                        "a DHCP option set takes up to four IPv4 name servers",
+                    )
+                };
+                let first_extra = list
+                    .iter()
+                    .filter(|n| matches!(n, ast::NameServer::Address(_)))
+                    .nth(limit)
+                    .map_or(*sp, ast::NameServer::span);
+                diags.push(
+                    Diagnostic::new(
+                        Code::E0414,
+                        format!(
+                            "`name_servers` lists {} servers, more than AWS allows",
+                            list.len()
+                        ),
+                        first_extra,
+                        "one server too many",
+                    )
+                    .with_secondary(*sp, label)
+                    .with_note(note)
+                    .with_help(format!(
+                        "keep at most {limit} addresses{}",
+                        if amazon {
+                            " besides AmazonProvidedDNS"
+                        } else {
+                            ""
+                        }
+                    )),
+                );
+            }
+        }
+        ast::DhcpItem::NtpServers(list, sp) if list.len() > 4 => {
+            diags.push(
+                Diagnostic::new(
+                    Code::E0414,
+                    format!(
+                        "`ntp_servers` lists {} servers, more than AWS allows",
+                        list.len()
+                    ),
+                    list[4].span,
+                    "one server too many",
+                )
+                .with_secondary(*sp, format!("{} addresses", list.len()))
+                .with_note("a DHCP option set takes up to four IPv4 NTP servers")
+                .with_help("keep at most 4 addresses, e.g. Amazon Time Sync at 169.254.169.123"),
+            );
+        }
+        _ => {}
     }
 }
 

@@ -192,3 +192,67 @@ fn ten_mistakes_in_one_run() {
     );
     assert!(compilation.model.is_none());
 }
+
+/// The ```vpc blocks of an explanation, in order.
+fn examples(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut current: Option<String> = None;
+    for line in text.lines() {
+        match (&mut current, line.trim_start()) {
+            (None, l) if l.starts_with("```vpc") => current = Some(String::new()),
+            (Some(_), "```") => out.extend(current.take()),
+            (Some(block), _) => {
+                block.push_str(line);
+                block.push('\n');
+            }
+            (None, _) => {}
+        }
+    }
+    out
+}
+
+/// Explanations whose failing example needs the reachability engine (E0501
+/// is produced elsewhere), so the checker alone cannot confirm it.
+const FRAGMENT_EXAMPLES: &[Code] = &[Code::E0501];
+
+/// The first example of each explanation produces its code, and a complete
+/// second example (the fix) does not: explanations cannot drift from the
+/// checker.
+#[test]
+fn explanation_examples_are_accurate() {
+    let mut problems = Vec::new();
+    for code in Code::ALL {
+        let blocks = examples(code.explanation());
+        assert!(
+            blocks.len() >= 2,
+            "{code}: needs a failing and a fixed example"
+        );
+        if FRAGMENT_EXAMPLES.contains(code) {
+            continue;
+        }
+        let failing = vpc::compile(&blocks[0]);
+        if !failing.diagnostics.iter().any(|d| d.code == *code) {
+            let got: Vec<String> = failing
+                .diagnostics
+                .iter()
+                .map(|d| format!("{}: {}", d.code, d.message))
+                .collect();
+            problems.push(format!(
+                "{code}: the first example does not produce it, but {got:?}"
+            ));
+        }
+        // A fix written as a whole file (starting with a top-level
+        // statement) must be free of the code.
+        let fixed = &blocks[1];
+        let whole = ["vpc ", "region ", "external ", "peering "]
+            .iter()
+            .any(|k| fixed.starts_with(k));
+        if whole {
+            let c = vpc::compile(fixed);
+            if c.diagnostics.iter().any(|d| d.code == *code) {
+                problems.push(format!("{code}: the fixed example still produces it"));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}

@@ -146,6 +146,13 @@ pub struct Restriction {
     pub overlapped: Option<Ipv4Net>,
 }
 
+/// 169.254.168.0/22 or any part of it: AWS refuses it as a route
+/// destination (aws-facts §2, VPC_Route_Tables.html). Larger blocks that
+/// contain it are accepted.
+pub fn is_forbidden_destination(n: Ipv4Net) -> bool {
+    net(0xA9FE_A800, 22).contains(&n)
+}
+
 /// 169.254.0.0/16 (link-local) cannot be a block of any VPC.
 pub fn is_link_local(n: Ipv4Net) -> bool {
     overlaps(net(0xA9FE_0000, 16), n)

@@ -79,6 +79,8 @@ codes! {
     E0410, Error, "setting given more than once";
     E0411, Error, "invalid port or port range";
     E0412, Error, "peer not allowed in this kind of rule";
+    E0413, Error, "route destination AWS reserves (169.254.168.0/22)";
+    E0414, Error, "too many servers in a DHCP option list";
     E0501, Error, "expectation does not hold";
     W0601, Warning, "public NAT gateway in a subnet without a route to an internet gateway";
     W0602, Warning, "SSH or RDP open to the whole internet";
@@ -91,7 +93,10 @@ codes! {
 impl Code {
     /// Looks a code up by its text, case-insensitively (`e0106` works).
     pub fn parse(text: &str) -> Option<Code> {
-        Code::ALL.iter().copied().find(|c| c.as_str().eq_ignore_ascii_case(text.trim()))
+        Code::ALL
+            .iter()
+            .copied()
+            .find(|c| c.as_str().eq_ignore_ascii_case(text.trim()))
     }
 }
 
