@@ -57,7 +57,7 @@ codes! {
     E0104, Error, "subnet CIDR prefix length outside /16–/28";
     E0105, Error, "subnet CIDR not inside any CIDR of its VPC";
     E0106, Error, "two subnets of a VPC overlap";
-    E0107, Error, "secondary VPC CIDR not allowed";
+    E0107, Error, "secondary or link-local VPC CIDR not allowed";
     E0108, Error, "peered VPCs have overlapping CIDRs";
     E0201, Error, "instance address outside its subnet";
     E0202, Error, "address is one of the subnet's five reserved addresses";
