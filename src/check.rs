@@ -59,6 +59,8 @@ struct Cx {
     pending_local: Vec<PendingLocal>,
     /// Source spans of each VPC's settings, by `VpcId`, for labels.
     vpc_src: Vec<VpcSrc>,
+    /// The subnet blocks of the VPC being built, for help messages.
+    all_subnets: Vec<Ipv4Net>,
 }
 
 /// Where a VPC's name, blocks and DNS settings are written.
@@ -526,6 +528,20 @@ impl Cx {
         }
         // Subnets with their NAT gateways and instances.
         let mut seen: Vec<(Ipv4Net, Span, String)> = Vec::new();
+        // Every subnet block of the VPC, so that a suggested free range
+        // avoids later subnets too.
+        let all_subnets: Vec<Ipv4Net> = v
+            .items
+            .iter()
+            .filter_map(|i| {
+                if let ast::VpcItem::Subnet(s) = i {
+                    Some(s.cidr.net.trunc())
+                } else {
+                    None
+                }
+            })
+            .collect();
+        self.all_subnets = all_subnets;
         for item in &v.items {
             if let ast::VpcItem::Subnet(s) = item {
                 self.subnet(s, vpc, &vname, &mut seen);
@@ -643,7 +659,17 @@ impl Cx {
                 let p = self.model.peerings.get(decl.index as usize)?;
                 if p.other(vpc).is_none() {
                     self.diags.push(
-                        Diagnostic::new(Code::E0304, format!("peering `{}` does not connect VPC `{vname}`", n.text), n.span, "not a peering of this VPC")
+                        Diagnostic::new(
+                            Code::E0304,
+                            format!(
+                                "peering `{}` joins `{}` and `{}`, not VPC `{vname}`",
+                                n.text,
+                                self.model.vpcs.get(p.a.index()).map_or("", |v| v.name.as_str()),
+                                self.model.vpcs.get(p.b.index()).map_or("", |v| v.name.as_str())
+                            ),
+                            n.span,
+                            "not a peering of this VPC",
+                        )
                             .with_secondary(decl.span, "declared here")
                             .with_note("a route can use a peering connection only from one of the two VPCs it joins"),
                     );
@@ -757,6 +783,21 @@ impl Cx {
                         &mut self.diags,
                     );
                     (vec![n], n.to_string())
+                }
+                ast::Peer::Name(n)
+                    if self
+                        .names
+                        .get(&n.text)
+                        .is_some_and(|d| d.kind == Kind::SecurityGroup) =>
+                {
+                    let decl = self.names.get(&n.text).map_or(n.span, |d| d.span);
+                    self.diags.push(
+                        Diagnostic::new(Code::E0412, format!("network ACL rules cannot name security group `{}`", n.text), n.span, "a security group is not allowed here")
+                            .with_secondary(decl, "declared here as a security group")
+                            .with_note("network ACL rules match CIDRs; security group references work only in security group rules")
+                            .with_help("write the CIDR of the subnet or instances instead"),
+                    );
+                    continue;
                 }
                 ast::Peer::Name(n) => match self.names.resolve(
                     n,
@@ -887,8 +928,18 @@ impl Cx {
                         .any(|p| p.other(vpc) == Some(other));
                     if other != vpc && !peered {
                         self.diags.push(
-                            Diagnostic::new(Code::E0304, format!("security group `{}` belongs to another VPC that is not peered", n.text), n.span, "not referenceable from this VPC")
-                                .with_secondary(d.span, "declared here")
+                            Diagnostic::new(
+                                Code::E0304,
+                                format!(
+                                    "security group `{}` belongs to VPC `{}`, which is not peered with `{}`",
+                                    n.text,
+                                    self.model.vpcs.get(other.index()).map_or("", |v| v.name.as_str()),
+                                    self.model.vpcs.get(vpc.index()).map_or("", |v| v.name.as_str())
+                                ),
+                                n.span,
+                                "not referenceable from this VPC",
+                            )
+                            .with_secondary(d.span, "declared here")
                                 .with_note("a rule can reference a security group of its own VPC or of a peered VPC")
                                 .with_help("reference the other VPC's CIDR instead, or peer the VPCs"),
                         );
@@ -943,8 +994,9 @@ impl Cx {
                 "{}; a subnet must lie inside one block of its VPC",
                 cidr::spans(net)
             ));
-            let used: Vec<Ipv4Net> = seen.iter().map(|x| x.0).collect();
-            if let Some(free) = cidr::free_block(&vpc_cidrs, &used, net.prefix_len().max(16)) {
+            if let Some(free) =
+                cidr::free_block(&vpc_cidrs, &self.all_subnets, net.prefix_len().max(16))
+            {
                 d = d.with_help(format!(
                     "a free range of the same size inside the VPC: `{free}`"
                 ));
@@ -955,7 +1007,6 @@ impl Cx {
             if let Some((other, other_span, other_name)) =
                 seen.iter().find(|x| cidr::overlaps(x.0, net))
             {
-                let used: Vec<Ipv4Net> = seen.iter().map(|x| x.0).collect();
                 let mut d = Diagnostic::new(
                     Code::E0106,
                     format!("subnet `{}` overlaps subnet `{other_name}`", s.name.text),
@@ -965,7 +1016,9 @@ impl Cx {
                 .with_secondary(*other_span, format!("`{other_name}` is {other}"))
                 .with_note(format!("{}; {}", cidr::spans(net), cidr::spans(*other)))
                 .with_note("subnets of one VPC must be disjoint");
-                if let Some(free) = cidr::free_block(&vpc_cidrs, &used, net.prefix_len()) {
+                if let Some(free) =
+                    cidr::free_block(&vpc_cidrs, &self.all_subnets, net.prefix_len())
+                {
                     d = d.with_help(format!("a free range of the same size: `{free}`"));
                 }
                 self.diags.push(d);
@@ -1422,20 +1475,28 @@ impl Cx {
                     .iter()
                     .find(|r| r.destination == Destination::PrefixList(svc))
                 {
-                    let first = existing.span.unwrap_or_default();
+                    let first_name = match existing.target {
+                        Target::GatewayEndpoint(id) => {
+                            self.model.endpoints.get(id.index()).map(|x| x.name.clone())
+                        }
+                        _ => None,
+                    }
+                    .unwrap_or_default();
+                    let first = self
+                        .names
+                        .get(&first_name)
+                        .map_or(existing.span.unwrap_or_default(), |d| d.span);
+                    let second = self.names.get(&e.name).map_or(e.span, |d| d.span);
                     self.diags.push(
                         Diagnostic::new(
                             Code::E0402,
-                            format!(
-                                "route table `{}` gets two routes to pl:{}",
-                                table.name,
-                                svc.as_str()
-                            ),
-                            e.span,
-                            "second gateway endpoint for this service on the table",
+                            format!("route table `{}` gets two routes to pl:{}, from `{first_name}` and `{}`", table.name, svc.as_str(), e.name),
+                            second,
+                            format!("second {} gateway endpoint on `{}`", svc.as_str(), table.name),
                         )
-                        .with_secondary(first, "first endpoint")
-                        .with_note("a route table holds one gateway-endpoint route per service"),
+                        .with_secondary(first, format!("first {} gateway endpoint on `{}`", svc.as_str(), table.name))
+                        .with_note("a route table holds one gateway-endpoint route per service")
+                        .with_help(format!("remove `{}` from the `route_tables` of one endpoint", table.name)),
                     );
                     continue;
                 }

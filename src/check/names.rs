@@ -163,7 +163,11 @@ impl Names {
                         a(decl.kind.noun())
                     ),
                 )
-                .with_note(format!("{} is {fits}", a(what))),
+                .with_note(if kinds.len() > 1 {
+                    format!("{} is {fits}", a(what))
+                } else {
+                    format!("only {fits} fits here")
+                }),
             );
             return None;
         }

@@ -74,6 +74,10 @@ fn admin_ports_open(m: &Model, out: &mut Vec<Diagnostic>) {
             let whole = match &r.peer {
                 SgPeer::Internet => true,
                 SgPeer::Cidr(c) => c.prefix_len() == 0,
+                SgPeer::External(e) => m
+                    .externals
+                    .get(e.index())
+                    .is_some_and(|x| x.cidrs.iter().any(|c| c.prefix_len() == 0)),
                 _ => false,
             };
             if r.direction != Direction::In
@@ -83,14 +87,17 @@ fn admin_ports_open(m: &Model, out: &mut Vec<Diagnostic>) {
                 continue;
             }
             let covers = |p: u16| r.ports.is_none_or(|(a, b)| a <= p && p <= b);
-            for (port, what) in [(22u16, "SSH"), (3389, "RDP")] {
-                if covers(port) {
-                    out.push(
-                        Diagnostic::new(Code::W0602, format!("security group `{}` opens {what} (port {port}) to the whole internet", g.name), span, "allows 0.0.0.0/0")
-                            .with_note("AWS advises restricting SSH and RDP to known ranges")
-                            .with_help("allow an `external` range (an office, a VPN) or a bastion's security group instead"),
-                    );
-                }
+            let open: Vec<&str> = [(22u16, "SSH (port 22)"), (3389, "RDP (port 3389)")]
+                .iter()
+                .filter(|(p, _)| covers(*p))
+                .map(|(_, what)| *what)
+                .collect();
+            if !open.is_empty() {
+                out.push(
+                    Diagnostic::new(Code::W0602, format!("security group `{}` opens {} to the whole internet", g.name, open.join(" and ")), span, "allows 0.0.0.0/0")
+                        .with_note("AWS advises restricting SSH and RDP to known ranges, never 0.0.0.0/0")
+                        .with_help("allow an `external` range (an office, a VPN) or a bastion's security group instead"),
+                );
             }
         }
     }
