@@ -746,7 +746,10 @@ impl Cx {
                 self.diags.push(
                     Diagnostic::new(
                         Code::E0409,
-                        format!("network ACL rule number {} is out of range", r.number),
+                        format!(
+                            "{dir_word} rule number {} of network ACL `{}` is out of range",
+                            r.number, acl.name.text
+                        ),
                         r.number_span,
                         "not in 1–32766",
                     )
@@ -874,7 +877,11 @@ impl Cx {
             self.diags.push(
                 Diagnostic::new(
                     Code::E0411,
-                    format!("port range `{}` goes beyond 65535", port_text(p)),
+                    if p.first == p.last {
+                        format!("port `{}` is beyond 65535", port_text(p))
+                    } else {
+                        format!("port range `{}` goes beyond 65535", port_text(p))
+                    },
                     p.span,
                     "ports are 0–65535",
                 )
