@@ -379,6 +379,13 @@ fn e0001_at_end_of_file() {
         "no grammar rule names: {}",
         d.message
     );
+    // The brace left open is marked.
+    assert_eq!(d.secondary.len(), 1, "{:?}", d.secondary);
+    assert_eq!(d.secondary[0].message, "this `{` is never closed");
+    assert_eq!(
+        (d.secondary[0].span.start, d.secondary[0].span.end),
+        (21, 22)
+    );
 }
 
 #[test]
