@@ -1272,33 +1272,47 @@ impl Cx {
                 let on = private_dns.is_none_or(|(b, _)| b);
                 let v = &self.model.vpcs[vpc.index()];
                 if on && !(v.dns_support && v.dns_hostnames) {
-                    let off = if !v.dns_support {
-                        "dns_support"
-                    } else {
-                        "dns_hostnames"
-                    };
+                    let mut off: Vec<&str> = Vec::new();
+                    if !v.dns_support {
+                        off.push("dns_support");
+                    }
+                    if !v.dns_hostnames {
+                        off.push("dns_hostnames");
+                    }
                     let (span, label) = match private_dns {
                         Some((_, sp)) => (sp, "private DNS is on".to_string()),
                         None => (e.name.span, "private DNS is on by default".to_string()),
                     };
                     let vsrc = self.vpc_src.get(vpc.index()).cloned().unwrap_or_default();
-                    let written = if off == "dns_support" {
-                        vsrc.dns_support
-                    } else {
-                        vsrc.dns_hostnames
-                    };
-                    let (vspan, vlabel) = match written {
-                        Some(sp) => (sp, format!("`{off}` is off here")),
-                        None => (
-                            vsrc.name,
-                            format!("`{off}` is off by default in VPC `{vname}`"),
+                    let named: Vec<String> = off.iter().map(|o| format!("`{o}`")).collect();
+                    let mut d = Diagnostic::new(
+                        Code::E0406,
+                        format!(
+                            "interface endpoint `{}` has private DNS on, but VPC `{vname}` has {} off",
+                            e.name.text,
+                            named.join(" and ")
                         ),
-                    };
+                        span,
+                        label,
+                    );
+                    for o in &off {
+                        let written = if *o == "dns_support" {
+                            vsrc.dns_support
+                        } else {
+                            vsrc.dns_hostnames
+                        };
+                        d = match written {
+                            Some(sp) => d.with_secondary(sp, format!("`{o}` is off here")),
+                            None => d.with_secondary(
+                                vsrc.name,
+                                format!("`{o}` is off by default in VPC `{vname}`"),
+                            ),
+                        };
+                    }
+                    let fix: Vec<String> = off.iter().map(|o| format!("`{o} on`")).collect();
                     self.diags.push(
-                        Diagnostic::new(Code::E0406, format!("interface endpoint `{}` has private DNS on, but VPC `{vname}` has `{off}` off", e.name.text), span, label)
-                            .with_secondary(vspan, vlabel)
-                            .with_note("private DNS for an interface endpoint needs both enableDnsSupport and enableDnsHostnames on the VPC")
-                            .with_help(format!("write `{off} on` in VPC `{vname}`, or `private_dns off` in the endpoint")),
+                        d.with_note("private DNS for an interface endpoint needs both enableDnsSupport and enableDnsHostnames on the VPC")
+                            .with_help(format!("write {} in VPC `{vname}`, or `private_dns off` in the endpoint", fix.join(" and "))),
                     );
                 }
                 EndpointKind::Interface {
