@@ -44,7 +44,7 @@ pub fn check(file: &ast::File) -> Checked {
         None
     } else {
         let m = cx.model;
-        diagnostics.extend(warnings::check(&m));
+        diagnostics.extend(warnings::check(&m, &cx.names, &cx.vpc_src));
         Some(m)
     };
     crate::diag::sort(&mut diagnostics);
@@ -57,6 +57,21 @@ struct Cx {
     diags: Vec<Diagnostic>,
     model: Model,
     pending_local: Vec<PendingLocal>,
+    /// Source spans of each VPC's settings, by `VpcId`, for labels.
+    vpc_src: Vec<VpcSrc>,
+    /// The subnet blocks of the VPC being built, for help messages.
+    all_subnets: Vec<Ipv4Net>,
+}
+
+/// Where a VPC's name, blocks and DNS settings are written.
+#[derive(Clone, Default)]
+pub(crate) struct VpcSrc {
+    pub name: Span,
+    /// Primary first, as in `Vpc::cidrs`.
+    pub cidrs: Vec<(Ipv4Net, Span)>,
+    pub dns_support: Option<Span>,
+    pub dns_hostnames: Option<Span>,
+    pub name_servers: Option<Span>,
 }
 
 fn id32(n: usize) -> u32 {
@@ -157,7 +172,9 @@ impl Cx {
                 let cidrs = e
                     .cidrs
                     .iter()
-                    .map(|c| cidr::aligned(c, "external range", &mut self.diags))
+                    .map(|c| {
+                        cidr::aligned(c, &format!("external `{}`", e.name.text), &mut self.diags)
+                    })
                     .collect();
                 self.model.externals.push(External {
                     name: e.name.text.clone(),
@@ -205,8 +222,28 @@ impl Cx {
 
     /// The VPC with its CIDRs and attributes; objects are filled in later.
     fn vpc_skeleton(&mut self, v: &ast::Vpc) {
-        let primary = cidr::aligned(&v.cidr, "VPC block", &mut self.diags);
-        cidr::check_size(&v.cidr, primary, Code::E0103, "VPC block", &mut self.diags);
+        let vname = &v.name.text;
+        let owner = format!("VPC `{vname}`");
+        let primary = cidr::aligned(&v.cidr, &owner, &mut self.diags);
+        if cidr::check_size(&v.cidr, primary, Code::E0103, &owner, &mut self.diags)
+            && cidr::is_link_local(primary)
+        {
+            self.diags.push(
+                Diagnostic::new(
+                    Code::E0107,
+                    format!("VPC `{vname}` cannot use the link-local range {primary}"),
+                    v.cidr.span,
+                    "169.254.0.0/16 is link-local",
+                )
+                .with_note("AWS cannot assign the link-local range 169.254.0.0/16 to a VPC at all")
+                .with_help("use a block from RFC 1918, e.g. `10.0.0.0/16`"),
+            );
+        }
+        let mut src = VpcSrc {
+            name: v.name.span,
+            cidrs: vec![(primary, v.cidr.span)],
+            ..VpcSrc::default()
+        };
         let mut cidrs = vec![primary];
         let mut dns_support: Option<(bool, Span)> = None;
         let mut dns_hostnames: Option<(bool, Span)> = None;
@@ -220,42 +257,79 @@ impl Cx {
         for item in &v.items {
             match item {
                 ast::VpcItem::SecondaryCidr(c, _) => {
-                    let n = cidr::aligned(c, "secondary VPC block", &mut self.diags);
-                    if cidr::check_size(c, n, Code::E0103, "secondary VPC block", &mut self.diags) {
+                    let owner = format!("secondary block of VPC `{vname}`");
+                    let n = cidr::aligned(c, &owner, &mut self.diags);
+                    if cidr::check_size(c, n, Code::E0103, &owner, &mut self.diags) {
                         if let Some(why) = cidr::secondary_restriction(&cidrs, n) {
-                            self.diags.push(
-                                Diagnostic::new(Code::E0107, format!("secondary block `{n}` is not allowed in VPC `{}`", v.name.text), c.span, why)
-                                    .with_secondary(v.cidr.span, "the VPC's primary block")
-                                    .with_note("AWS restricts which ranges can be added to a VPC, depending on its primary block (vpc-cidr-blocks.html)"),
+                            let mut d = Diagnostic::new(
+                                Code::E0107,
+                                format!("secondary block {n} is not allowed in VPC `{vname}`"),
+                                c.span,
+                                why.label,
                             );
+                            match why
+                                .overlapped
+                                .and_then(|o| src.cidrs.iter().find(|x| x.0 == o))
+                            {
+                                Some((o, sp)) if *sp != v.cidr.span => {
+                                    d = d.with_secondary(*sp, format!("the VPC's block {o}"))
+                                }
+                                _ => {
+                                    d = d.with_secondary(
+                                        v.cidr.span,
+                                        format!("the VPC's primary block {primary}"),
+                                    )
+                                }
+                            }
+                            self.diags.push(d.with_note(why.note));
                         }
                     }
                     cidrs.push(n);
+                    src.cidrs.push((n, c.span));
                 }
-                ast::VpcItem::DnsSupport(f, s) => set_once(
-                    &mut dns_support,
-                    f.value,
-                    *s,
-                    "dns_support",
-                    &mut self.diags,
-                ),
-                ast::VpcItem::DnsHostnames(f, s) => set_once(
-                    &mut dns_hostnames,
-                    f.value,
-                    *s,
-                    "dns_hostnames",
-                    &mut self.diags,
-                ),
+                ast::VpcItem::DnsSupport(f, s) => {
+                    set_once(
+                        &mut dns_support,
+                        f.value,
+                        flag_span(f, *s),
+                        "dns_support",
+                        &mut self.diags,
+                    );
+                    src.dns_support = dns_support.map(|x| x.1);
+                }
+                ast::VpcItem::DnsHostnames(f, s) => {
+                    set_once(
+                        &mut dns_hostnames,
+                        f.value,
+                        flag_span(f, *s),
+                        "dns_hostnames",
+                        &mut self.diags,
+                    );
+                    src.dns_hostnames = dns_hostnames.map(|x| x.1);
+                }
                 ast::VpcItem::DhcpOptions(o) => {
                     if let Some(first) = dhcp.span {
                         self.diags.push(once(o.span, "dhcp_options", first));
                         continue;
                     }
                     dhcp.span = Some(o.span);
+                    let mut given: Vec<(&str, Span)> = Vec::new();
                     for di in &o.items {
+                        let what = match di {
+                            ast::DhcpItem::DomainName(..) => "domain_name",
+                            ast::DhcpItem::NameServers(..) => "name_servers",
+                            ast::DhcpItem::NtpServers(..) => "ntp_servers",
+                        };
+                        if let Some((_, first)) = given.iter().find(|g| g.0 == what) {
+                            self.diags.push(once(di.span(), what, *first));
+                            continue;
+                        }
+                        given.push((what, di.span()));
+                        dhcp_limits(di, &mut self.diags);
                         match di {
                             ast::DhcpItem::DomainName(s, _) => dhcp.domain_name = Some(s.clone()),
-                            ast::DhcpItem::NameServers(list, _) => {
+                            ast::DhcpItem::NameServers(list, sp) => {
+                                src.name_servers = Some(*sp);
                                 dhcp.amazon_provided_dns = list
                                     .iter()
                                     .any(|n| matches!(n, ast::NameServer::AmazonProvidedDns(_)));
@@ -280,6 +354,7 @@ impl Cx {
             }
         }
         let vpc_id = VpcId(id32(self.model.vpcs.len()));
+        self.vpc_src.push(src);
         self.model.vpcs.push(Vpc {
             name: v.name.text.clone(),
             cidrs,
@@ -442,7 +517,7 @@ impl Cx {
                 let rules: Vec<SgRule> = g
                     .rules
                     .iter()
-                    .filter_map(|r| self.sg_rule(r, vpc))
+                    .filter_map(|r| self.sg_rule(r, vpc, &g.name.text))
                     .collect();
                 if decl.kind == Kind::SecurityGroup && decl.span == g.name.span {
                     if let Some(sg) = self.model.security_groups.get_mut(decl.index as usize) {
@@ -453,6 +528,20 @@ impl Cx {
         }
         // Subnets with their NAT gateways and instances.
         let mut seen: Vec<(Ipv4Net, Span, String)> = Vec::new();
+        // Every subnet block of the VPC, so that a suggested free range
+        // avoids later subnets too.
+        let all_subnets: Vec<Ipv4Net> = v
+            .items
+            .iter()
+            .filter_map(|i| {
+                if let ast::VpcItem::Subnet(s) = i {
+                    Some(s.cidr.net.trunc())
+                } else {
+                    None
+                }
+            })
+            .collect();
+        self.all_subnets = all_subnets;
         for item in &v.items {
             if let ast::VpcItem::Subnet(s) = item {
                 self.subnet(s, vpc, &vname, &mut seen);
@@ -471,7 +560,28 @@ impl Cx {
         let mut out = Vec::new();
         let mut seen: BTreeMap<Ipv4Net, Span> = BTreeMap::new();
         for r in &rt.routes {
-            let dest = cidr::aligned(&r.destination, "route destination", &mut self.diags);
+            let dest = cidr::aligned(
+                &r.destination,
+                &format!("a route of table `{}`", rt.name.text),
+                &mut self.diags,
+            );
+            if cidr::is_forbidden_destination(dest) {
+                self.diags.push(
+                    Diagnostic::new(
+                        Code::E0413,
+                        format!(
+                            "route destination {dest} is in 169.254.168.0/22, which AWS reserves"
+                        ),
+                        r.destination.span,
+                        "AWS refuses this destination",
+                    )
+                    .with_note(format!(
+                        "{}; AWS refuses routes to 169.254.168.0/22 or any part of it",
+                        cidr::spans(dest)
+                    ))
+                    .with_help("remove the route"),
+                );
+            }
             if let Some(first) = seen.get(&dest) {
                 self.diags.push(
                     Diagnostic::new(
@@ -520,15 +630,27 @@ impl Cx {
                     let owner = igw_vpc
                         .map(|v| self.model.vpcs[v.index()].name.clone())
                         .unwrap_or_default();
-                    self.diags.push(
-                        Diagnostic::new(Code::E0401, format!("route to internet gateway `{}` of VPC `{owner}` from VPC `{vname}`", n.text), n.span, "this gateway is attached to another VPC")
-                            .with_secondary(decl.span, format!("declared in VPC `{owner}`"))
-                            .with_note("a route table can only send traffic to its own VPC's internet gateway")
-                            .with_help(match self.model.vpcs[vpc.index()].internet_gateway {
-                                Some(g) => format!("route to `{}`, the gateway of `{vname}`", self.model.internet_gateways[g.index()].name),
-                                None => format!("declare `internet_gateway NAME` in VPC `{vname}` and route to it"),
-                            }),
-                    );
+                    let own = self.model.vpcs[vpc.index()].internet_gateway;
+                    let message = match own {
+                        Some(_) => format!(
+                            "route to internet gateway `{}` of VPC `{owner}` from VPC `{vname}`",
+                            n.text
+                        ),
+                        None => format!(
+                            "route to internet gateway `{}`, but VPC `{vname}` has no internet gateway",
+                            n.text
+                        ),
+                    };
+                    let mut d = Diagnostic::new(Code::E0401, message, n.span, format!("attached to VPC `{owner}`"))
+                        .with_secondary(decl.span, format!("declared in VPC `{owner}`"))
+                        .with_note("an internet gateway is attached to one VPC; only that VPC's route tables can send traffic to it");
+                    d = match own {
+                        Some(g) => d.with_help(format!("route to `{}`, the internet gateway of `{vname}`", self.model.internet_gateways[g.index()].name)),
+                        None => d
+                            .with_secondary(self.vpc_src.get(vpc.index()).map_or(n.span, |s| s.name), format!("VPC `{vname}` declares no `internet_gateway`"))
+                            .with_help(format!("declare `internet_gateway igw-{vname}` in VPC `{vname}` and route to it")),
+                    };
+                    self.diags.push(d);
                     return None;
                 }
                 Some(Target::InternetGateway(InternetGatewayId(decl.index)))
@@ -537,7 +659,17 @@ impl Cx {
                 let p = self.model.peerings.get(decl.index as usize)?;
                 if p.other(vpc).is_none() {
                     self.diags.push(
-                        Diagnostic::new(Code::E0304, format!("peering `{}` does not connect VPC `{vname}`", n.text), n.span, "not a peering of this VPC")
+                        Diagnostic::new(
+                            Code::E0304,
+                            format!(
+                                "peering `{}` joins `{}` and `{}`, not VPC `{vname}`",
+                                n.text,
+                                self.model.vpcs.get(p.a.index()).map_or("", |v| v.name.as_str()),
+                                self.model.vpcs.get(p.b.index()).map_or("", |v| v.name.as_str())
+                            ),
+                            n.span,
+                            "not a peering of this VPC",
+                        )
                             .with_secondary(decl.span, "declared here")
                             .with_note("a route can use a peering connection only from one of the two VPCs it joins"),
                     );
@@ -547,14 +679,23 @@ impl Cx {
             }
             kind => {
                 if decl.vpc != Some(vpc.0) {
+                    let owner = decl
+                        .vpc
+                        .and_then(|v| self.names.vpc_name(v))
+                        .unwrap_or("another VPC")
+                        .to_string();
                     self.diags.push(
                         Diagnostic::new(
                             Code::E0304,
-                            format!("`{}` belongs to another VPC than `{vname}`", n.text),
+                            format!(
+                                "{} `{}` belongs to VPC `{owner}`, not `{vname}`",
+                                kind.noun(),
+                                n.text
+                            ),
                             n.span,
-                            format!("this {} is in another VPC", kind.noun()),
+                            format!("this {} is in VPC `{owner}`", kind.noun()),
                         )
-                        .with_secondary(decl.span, "declared here")
+                        .with_secondary(decl.span, format!("declared in VPC `{owner}`"))
                         .with_note(format!(
                             "a route can target only a {} of its own VPC",
                             kind.noun()
@@ -605,7 +746,10 @@ impl Cx {
                 self.diags.push(
                     Diagnostic::new(
                         Code::E0409,
-                        format!("network ACL rule number {} is out of range", r.number),
+                        format!(
+                            "{dir_word} rule number {} of network ACL `{}` is out of range",
+                            r.number, acl.name.text
+                        ),
                         r.number_span,
                         "not in 1–32766",
                     )
@@ -636,8 +780,27 @@ impl Cx {
             let (cidrs, peer_text) = match &r.peer {
                 ast::Peer::Internet(_) => (vec![Ipv4Net::default()], "internet".to_string()),
                 ast::Peer::Cidr(c) => {
-                    let n = cidr::aligned(c, "ACL rule range", &mut self.diags);
+                    let n = cidr::aligned(
+                        c,
+                        &format!("a rule of network ACL `{}`", acl.name.text),
+                        &mut self.diags,
+                    );
                     (vec![n], n.to_string())
+                }
+                ast::Peer::Name(n)
+                    if self
+                        .names
+                        .get(&n.text)
+                        .is_some_and(|d| d.kind == Kind::SecurityGroup) =>
+                {
+                    let decl = self.names.get(&n.text).map_or(n.span, |d| d.span);
+                    self.diags.push(
+                        Diagnostic::new(Code::E0412, format!("network ACL rules cannot name security group `{}`", n.text), n.span, "a security group is not allowed here")
+                            .with_secondary(decl, "declared here as a security group")
+                            .with_note("network ACL rules match CIDRs; security group references work only in security group rules")
+                            .with_help("write the CIDR of the subnet or instances instead"),
+                    );
+                    continue;
                 }
                 ast::Peer::Name(n) => match self.names.resolve(
                     n,
@@ -714,7 +877,11 @@ impl Cx {
             self.diags.push(
                 Diagnostic::new(
                     Code::E0411,
-                    format!("port range `{}` goes beyond 65535", port_text(p)),
+                    if p.first == p.last {
+                        format!("port `{}` is beyond 65535", port_text(p))
+                    } else {
+                        format!("port range `{}` goes beyond 65535", port_text(p))
+                    },
                     p.span,
                     "ports are 0–65535",
                 )
@@ -740,13 +907,13 @@ impl Cx {
         ))
     }
 
-    fn sg_rule(&mut self, r: &ast::SgRule, vpc: VpcId) -> Option<SgRule> {
+    fn sg_rule(&mut self, r: &ast::SgRule, vpc: VpcId, group: &str) -> Option<SgRule> {
         let ports = self.ports(r.protocol, r.ports);
         let peer = match &r.peer {
             ast::Peer::Internet(_) => SgPeer::Internet,
             ast::Peer::Cidr(c) => SgPeer::Cidr(cidr::aligned(
                 c,
-                "security group rule range",
+                &format!("a rule of security group `{group}`"),
                 &mut self.diags,
             )),
             ast::Peer::Service(s, _) => SgPeer::Service(s.text.clone()),
@@ -768,8 +935,18 @@ impl Cx {
                         .any(|p| p.other(vpc) == Some(other));
                     if other != vpc && !peered {
                         self.diags.push(
-                            Diagnostic::new(Code::E0304, format!("security group `{}` belongs to another VPC that is not peered", n.text), n.span, "not referenceable from this VPC")
-                                .with_secondary(d.span, "declared here")
+                            Diagnostic::new(
+                                Code::E0304,
+                                format!(
+                                    "security group `{}` belongs to VPC `{}`, which is not peered with `{}`",
+                                    n.text,
+                                    self.model.vpcs.get(other.index()).map_or("", |v| v.name.as_str()),
+                                    self.model.vpcs.get(vpc.index()).map_or("", |v| v.name.as_str())
+                                ),
+                                n.span,
+                                "not referenceable from this VPC",
+                            )
+                            .with_secondary(d.span, "declared here")
                                 .with_note("a rule can reference a security group of its own VPC or of a peered VPC")
                                 .with_help("reference the other VPC's CIDR instead, or peer the VPCs"),
                         );
@@ -795,11 +972,11 @@ impl Cx {
         vname: &str,
         seen: &mut Vec<(Ipv4Net, Span, String)>,
     ) {
-        let net = cidr::aligned(&s.cidr, "subnet", &mut self.diags);
-        let size_ok = cidr::check_size(&s.cidr, net, Code::E0104, "subnet", &mut self.diags);
+        let owner = format!("subnet `{}`", s.name.text);
+        let net = cidr::aligned(&s.cidr, &owner, &mut self.diags);
+        let size_ok = cidr::check_size(&s.cidr, net, Code::E0104, &owner, &mut self.diags);
         let vpc_cidrs = self.model.vpcs[vpc.index()].cidrs.clone();
         if !vpc_cidrs.iter().any(|c| c.contains(&net)) {
-            let blocks: Vec<String> = vpc_cidrs.iter().map(ToString::to_string).collect();
             let mut d = Diagnostic::new(
                 Code::E0105,
                 format!(
@@ -808,19 +985,25 @@ impl Cx {
                 ),
                 s.cidr.span,
                 "outside every block of the VPC",
-            )
-            .with_secondary(
-                self.model.vpcs[vpc.index()]
-                    .span
-                    .to(self.model.vpcs[vpc.index()].span),
-                format!("VPC `{vname}` has {}", blocks.join(", ")),
-            )
-            .with_note(format!(
+            );
+            for (i, (block, sp)) in self
+                .vpc_src
+                .get(vpc.index())
+                .map(|v| v.cidrs.clone())
+                .unwrap_or_default()
+                .into_iter()
+                .enumerate()
+            {
+                let which = if i == 0 { "primary" } else { "secondary" };
+                d = d.with_secondary(sp, format!("{which} block of `{vname}`: {block}"));
+            }
+            d = d.with_note(format!(
                 "{}; a subnet must lie inside one block of its VPC",
                 cidr::spans(net)
             ));
-            let used: Vec<Ipv4Net> = seen.iter().map(|x| x.0).collect();
-            if let Some(free) = cidr::free_block(&vpc_cidrs, &used, net.prefix_len().max(16)) {
+            if let Some(free) =
+                cidr::free_block(&vpc_cidrs, &self.all_subnets, net.prefix_len().max(16))
+            {
                 d = d.with_help(format!(
                     "a free range of the same size inside the VPC: `{free}`"
                 ));
@@ -831,7 +1014,6 @@ impl Cx {
             if let Some((other, other_span, other_name)) =
                 seen.iter().find(|x| cidr::overlaps(x.0, net))
             {
-                let used: Vec<Ipv4Net> = seen.iter().map(|x| x.0).collect();
                 let mut d = Diagnostic::new(
                     Code::E0106,
                     format!("subnet `{}` overlaps subnet `{other_name}`", s.name.text),
@@ -841,7 +1023,9 @@ impl Cx {
                 .with_secondary(*other_span, format!("`{other_name}` is {other}"))
                 .with_note(format!("{}; {}", cidr::spans(net), cidr::spans(*other)))
                 .with_note("subnets of one VPC must be disjoint");
-                if let Some(free) = cidr::free_block(&vpc_cidrs, &used, net.prefix_len()) {
+                if let Some(free) =
+                    cidr::free_block(&vpc_cidrs, &self.all_subnets, net.prefix_len())
+                {
                     d = d.with_help(format!("a free range of the same size: `{free}`"));
                 }
                 self.diags.push(d);
@@ -891,7 +1075,7 @@ impl Cx {
                 ast::SubnetItem::PublicIpOnLaunch(f, sp) => set_once(
                     &mut public_on_launch,
                     f.value,
-                    *sp,
+                    flag_span(f, *sp),
                     "public_ip_on_launch",
                     &mut self.diags,
                 ),
@@ -948,12 +1132,20 @@ impl Cx {
         let mut sdc: Option<(bool, Span)> = None;
         for item in &i.items {
             match item {
-                ast::InstanceItem::PublicIp(f, sp) => {
-                    set_once(&mut public_ip, f.value, *sp, "public_ip", &mut self.diags)
-                }
-                ast::InstanceItem::SourceDestCheck(f, sp) => {
-                    set_once(&mut sdc, f.value, *sp, "source_dest_check", &mut self.diags)
-                }
+                ast::InstanceItem::PublicIp(f, sp) => set_once(
+                    &mut public_ip,
+                    f.value,
+                    flag_span(f, *sp),
+                    "public_ip",
+                    &mut self.diags,
+                ),
+                ast::InstanceItem::SourceDestCheck(f, sp) => set_once(
+                    &mut sdc,
+                    f.value,
+                    flag_span(f, *sp),
+                    "source_dest_check",
+                    &mut self.diags,
+                ),
                 ast::InstanceItem::SecurityGroups(list, sp) => {
                     if let Some((_, first)) = sgs {
                         self.diags.push(once(*sp, "security_groups", first));
@@ -1013,18 +1205,9 @@ impl Cx {
             ast::EndpointKind::Gateway { items, .. } => {
                 if GatewayService::parse(&service).is_none() {
                     self.diags.push(
-                        Diagnostic::new(
-                            Code::E0404,
-                            format!(
-                                "gateway endpoints exist only for s3 and dynamodb, not `{service}`"
-                            ),
-                            e.service.span,
-                            "no gateway endpoint for this service",
-                        )
-                        .with_help(format!(
-                            "use `endpoint {} interface {service}` (PrivateLink)",
-                            e.name.text
-                        )),
+                        Diagnostic::new(Code::E0404, format!("gateway endpoints exist only for s3 and dynamodb, not `{service}`"), e.service.span, "no gateway endpoint for this service")
+                            .with_note("AWS offers gateway endpoints for Amazon S3 and DynamoDB only; other services are reached through interface endpoints")
+                            .with_help(format!("use `endpoint {} interface {service}` (PrivateLink)", e.name.text)),
                     );
                 }
                 let mut tables = Vec::new();
@@ -1079,7 +1262,7 @@ impl Cx {
                         ast::InterfaceItem::PrivateDns(f, sp) => set_once(
                             &mut private_dns,
                             f.value,
-                            *sp,
+                            flag_span(f, *sp),
                             "private_dns",
                             &mut self.diags,
                         ),
@@ -1089,20 +1272,47 @@ impl Cx {
                 let on = private_dns.is_none_or(|(b, _)| b);
                 let v = &self.model.vpcs[vpc.index()];
                 if on && !(v.dns_support && v.dns_hostnames) {
-                    let off = if !v.dns_support {
-                        "dns_support"
-                    } else {
-                        "dns_hostnames"
-                    };
+                    let mut off: Vec<&str> = Vec::new();
+                    if !v.dns_support {
+                        off.push("dns_support");
+                    }
+                    if !v.dns_hostnames {
+                        off.push("dns_hostnames");
+                    }
                     let (span, label) = match private_dns {
                         Some((_, sp)) => (sp, "private DNS is on".to_string()),
                         None => (e.name.span, "private DNS is on by default".to_string()),
                     };
+                    let vsrc = self.vpc_src.get(vpc.index()).cloned().unwrap_or_default();
+                    let named: Vec<String> = off.iter().map(|o| format!("`{o}`")).collect();
+                    let mut d = Diagnostic::new(
+                        Code::E0406,
+                        format!(
+                            "interface endpoint `{}` has private DNS on, but VPC `{vname}` has {} off",
+                            e.name.text,
+                            named.join(" and ")
+                        ),
+                        span,
+                        label,
+                    );
+                    for o in &off {
+                        let written = if *o == "dns_support" {
+                            vsrc.dns_support
+                        } else {
+                            vsrc.dns_hostnames
+                        };
+                        d = match written {
+                            Some(sp) => d.with_secondary(sp, format!("`{o}` is off here")),
+                            None => d.with_secondary(
+                                vsrc.name,
+                                format!("`{o}` is off by default in VPC `{vname}`"),
+                            ),
+                        };
+                    }
+                    let fix: Vec<String> = off.iter().map(|o| format!("`{o} on`")).collect();
                     self.diags.push(
-                        Diagnostic::new(Code::E0406, format!("interface endpoint `{}` has private DNS on, but VPC `{vname}` has `{off}` off", e.name.text), span, label)
-                            .with_secondary(v.span, format!("VPC `{vname}`"))
-                            .with_note("private DNS for an interface endpoint needs both enableDnsSupport and enableDnsHostnames on the VPC")
-                            .with_help(format!("write `{off} on` in VPC `{vname}`, or `private_dns off` in the endpoint")),
+                        d.with_note("private DNS for an interface endpoint needs both enableDnsSupport and enableDnsHostnames on the VPC")
+                            .with_help(format!("write {} in VPC `{vname}`, or `private_dns off` in the endpoint", fix.join(" and "))),
                     );
                 }
                 EndpointKind::Interface {
@@ -1142,7 +1352,8 @@ impl Cx {
                     self.diags.push(
                         Diagnostic::new(Code::E0405, format!("interface endpoint `{}` has two subnets in AZ `{za}`", e.name.text), *a_span, format!("also in `{za}`"))
                             .with_secondary(*b_span, format!("this subnet is in `{za}`"))
-                            .with_note("an interface endpoint gets at most one network interface per availability zone"),
+                            .with_note("an interface endpoint gets at most one network interface per availability zone, so at most one subnet per AZ")
+                            .with_help("keep one subnet per AZ in `subnets`"),
                     );
                 }
             }
@@ -1245,14 +1456,15 @@ impl Cx {
                 continue;
             }
             let vname = &self.model.vpcs[p.vpc.index()].name;
+            let relation = if p.dest == p.block { "is" } else { "is inside" };
             let mut d = Diagnostic::new(
                 Code::E0408,
                 format!(
-                    "route to {} is inside VPC `{vname}`'s own block {}",
+                    "route destination {} {relation} VPC `{vname}`'s own block {}",
                     p.dest, p.block
                 ),
                 p.dest_span,
-                "covered by the local route",
+                "the `local` route covers this destination",
             )
             .with_note(format!(
                 "{}; traffic to it is delivered by the `local` route",
@@ -1260,9 +1472,11 @@ impl Cx {
             ));
             d = if subnet_exact {
                 d.with_secondary(p.target_span, "this target cannot take a route more specific than local")
-                    .with_note("AWS allows a route more specific than local only to a NAT gateway or a network interface (instance)")
+                    .with_note("since August 2021 AWS allows a route more specific than local only to a NAT gateway or a network interface (instance)")
+                    .with_help("route this subnet's CIDR to a NAT gateway or an appliance instance, or remove the route")
             } else {
-                d.with_note("AWS allows a route more specific than local only when its destination is exactly one subnet's CIDR")
+                d.with_note("AWS allows a route more specific than local only when its destination is exactly one subnet's CIDR, to a NAT gateway or an instance")
+                    .with_help("remove the route; to steer traffic through an appliance, route exactly a subnet's CIDR to the instance")
             };
             let _ = p.route;
             self.diags.push(d);
@@ -1282,20 +1496,28 @@ impl Cx {
                     .iter()
                     .find(|r| r.destination == Destination::PrefixList(svc))
                 {
-                    let first = existing.span.unwrap_or_default();
+                    let first_name = match existing.target {
+                        Target::GatewayEndpoint(id) => {
+                            self.model.endpoints.get(id.index()).map(|x| x.name.clone())
+                        }
+                        _ => None,
+                    }
+                    .unwrap_or_default();
+                    let first = self
+                        .names
+                        .get(&first_name)
+                        .map_or(existing.span.unwrap_or_default(), |d| d.span);
+                    let second = self.names.get(&e.name).map_or(e.span, |d| d.span);
                     self.diags.push(
                         Diagnostic::new(
                             Code::E0402,
-                            format!(
-                                "route table `{}` gets two routes to pl:{}",
-                                table.name,
-                                svc.as_str()
-                            ),
-                            e.span,
-                            "second gateway endpoint for this service on the table",
+                            format!("route table `{}` gets two routes to pl:{}, from `{first_name}` and `{}`", table.name, svc.as_str(), e.name),
+                            second,
+                            format!("second {} gateway endpoint on `{}`", svc.as_str(), table.name),
                         )
-                        .with_secondary(first, "first endpoint")
-                        .with_note("a route table holds one gateway-endpoint route per service"),
+                        .with_secondary(first, format!("first {} gateway endpoint on `{}`", svc.as_str(), table.name))
+                        .with_note("a route table holds one gateway-endpoint route per service")
+                        .with_help(format!("remove `{}` from the `route_tables` of one endpoint", table.name)),
                     );
                     continue;
                 }
@@ -1451,6 +1673,80 @@ fn port_text(p: ast::Ports) -> String {
     }
 }
 
+/// E0414: AWS takes at most four IPv4 name servers (or three and
+/// AmazonProvidedDNS) and at most four IPv4 NTP servers in a DHCP option
+/// set (aws-facts §9, DHCPOptionSet.html).
+fn dhcp_limits(item: &ast::DhcpItem, diags: &mut Vec<Diagnostic>) {
+    match item {
+        ast::DhcpItem::NameServers(list, sp) => {
+            let amazon = list
+                .iter()
+                .any(|n| matches!(n, ast::NameServer::AmazonProvidedDns(_)));
+            let addresses = list
+                .iter()
+                .filter(|n| matches!(n, ast::NameServer::Address(_)))
+                .count();
+            let limit = if amazon { 3 } else { 4 };
+            if addresses > limit {
+                let (label, note) = if amazon {
+                    (
+                        format!("AmazonProvidedDNS and {addresses} addresses"),
+                        "a DHCP option set takes up to four IPv4 name servers, or three and AmazonProvidedDNS",
+                    )
+                } else {
+                    (
+                        format!("{addresses} addresses"),
+                        "a DHCP option set takes up to four IPv4 name servers",
+                    )
+                };
+                let first_extra = list
+                    .iter()
+                    .filter(|n| matches!(n, ast::NameServer::Address(_)))
+                    .nth(limit)
+                    .map_or(*sp, ast::NameServer::span);
+                diags.push(
+                    Diagnostic::new(
+                        Code::E0414,
+                        format!(
+                            "`name_servers` lists {} servers, more than AWS allows",
+                            list.len()
+                        ),
+                        first_extra,
+                        "one server too many",
+                    )
+                    .with_secondary(*sp, label)
+                    .with_note(note)
+                    .with_help(format!(
+                        "keep at most {limit} addresses{}",
+                        if amazon {
+                            " besides AmazonProvidedDNS"
+                        } else {
+                            ""
+                        }
+                    )),
+                );
+            }
+        }
+        ast::DhcpItem::NtpServers(list, sp) if list.len() > 4 => {
+            diags.push(
+                Diagnostic::new(
+                    Code::E0414,
+                    format!(
+                        "`ntp_servers` lists {} servers, more than AWS allows",
+                        list.len()
+                    ),
+                    list[4].span,
+                    "one server too many",
+                )
+                .with_secondary(*sp, format!("{} addresses", list.len()))
+                .with_note("a DHCP option set takes up to four IPv4 NTP servers")
+                .with_help("keep at most 4 addresses, e.g. Amazon Time Sync at 169.254.169.123"),
+            );
+        }
+        _ => {}
+    }
+}
+
 /// E0410 for a setting written twice.
 fn once(span: Span, what: &str, first: Span) -> Diagnostic {
     Diagnostic::new(
@@ -1461,6 +1757,20 @@ fn once(span: Span, what: &str, first: Span) -> Diagnostic {
     )
     .with_secondary(first, "first given here")
     .with_help("keep one of them")
+}
+
+/// The span of a boolean setting: the keyword alone when it is bare
+/// (`public_ip`), the keyword and its value otherwise; never the blank
+/// after it.
+fn flag_span(f: &ast::Flag, stmt: Span) -> Span {
+    if f.span.start == stmt.start {
+        f.span
+    } else {
+        Span {
+            start: stmt.start,
+            end: f.span.end,
+        }
+    }
 }
 
 fn set_once(

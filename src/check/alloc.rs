@@ -23,6 +23,8 @@ enum Request {
 /// Name and address spans of the AST objects, in model order.
 #[derive(Default)]
 struct Spans {
+    /// Name and CIDR of each subnet.
+    subnets: Vec<(Span, Span)>,
     instances: Vec<(Span, Option<Span>)>,
     nats: Vec<Span>,
     endpoints: Vec<Vec<Span>>,
@@ -33,6 +35,7 @@ fn spans(vpcs: &[&ast::Vpc]) -> Spans {
     for v in vpcs {
         for item in &v.items {
             if let ast::VpcItem::Subnet(s) = item {
+                out.subnets.push((s.name.span, s.cidr.span));
                 for si in &s.items {
                     match si {
                         ast::SubnetItem::NatGateway(n) => out.nats.push(n.name.span),
@@ -69,7 +72,8 @@ fn spans(vpcs: &[&ast::Vpc]) -> Spans {
 
 pub fn allocate(model: &mut Model, vpcs: &[&ast::Vpc], diags: &mut Vec<Diagnostic>) {
     let sp = spans(vpcs);
-    if sp.instances.len() != model.instances.len()
+    if sp.subnets.len() != model.subnets.len()
+        || sp.instances.len() != model.instances.len()
         || sp.nats.len() != model.nat_gateways.len()
         || sp.endpoints.len() != model.endpoints.len()
     {
@@ -77,7 +81,7 @@ pub fn allocate(model: &mut Model, vpcs: &[&ast::Vpc], diags: &mut Vec<Diagnosti
         return;
     }
     let mut used: Vec<HashSet<u32>> = vec![HashSet::new(); model.subnets.len()];
-    let mut owner: BTreeMap<(usize, u32), Span> = BTreeMap::new();
+    let mut owner: BTreeMap<(usize, u32), (Span, String)> = BTreeMap::new();
     for (ii, inst) in model.instances.iter().enumerate() {
         if !inst.address_written {
             continue;
@@ -100,7 +104,10 @@ pub fn allocate(model: &mut Model, vpcs: &[&ast::Vpc], diags: &mut Vec<Diagnosti
                     addr_span,
                     format!("not in {}", subnet.cidr),
                 )
-                .with_secondary(subnet.span, format!("`{}` is {}", subnet.name, subnet.cidr))
+                .with_secondary(
+                    sp.subnets[si].1,
+                    format!("`{}` is {}", subnet.name, subnet.cidr),
+                )
                 .with_note(super::cidr::spans(subnet.cidr))
                 .with_help(format!(
                     "use an address from {} to {}, or leave it out to have one allocated",
@@ -111,7 +118,8 @@ pub fn allocate(model: &mut Model, vpcs: &[&ast::Vpc], diags: &mut Vec<Diagnosti
         }
         if let Some(role) = subnet.reserved.role(a) {
             diags.push(
-                Diagnostic::new(Code::E0202, format!("address {a} of instance `{}` is reserved by AWS: the subnet's {role}", inst.name), addr_span, format!("reserved: {role}"))
+                Diagnostic::new(Code::E0202, format!("address {a} of instance `{}` is reserved by AWS in subnet `{}` ({role})", inst.name, subnet.name), addr_span, format!("the {role}").replace("the reserved", "reserved"))
+                    .with_secondary(sp.subnets[si].1, format!("`{}` is {}", subnet.name, subnet.cidr))
                     .with_note(format!(
                         "AWS reserves 5 addresses in {}: {} network, {} VPC router, {} DNS, {} future use, {} broadcast",
                         subnet.cidr, subnet.reserved.network, subnet.reserved.router, subnet.reserved.dns, subnet.reserved.future, subnet.reserved.broadcast
@@ -121,20 +129,27 @@ pub fn allocate(model: &mut Model, vpcs: &[&ast::Vpc], diags: &mut Vec<Diagnosti
             continue;
         }
         let key = (si, u32::from(a));
-        if let Some(first) = owner.get(&key) {
+        if let Some((first, first_name)) = owner.get(&key) {
             diags.push(
                 Diagnostic::new(
                     Code::E0203,
-                    format!("address {a} is used twice"),
+                    format!(
+                        "instances `{first_name}` and `{}` share address {a}",
+                        inst.name
+                    ),
                     addr_span,
-                    "second interface with this address",
+                    format!("`{}` is given {a} too", inst.name),
                 )
-                .with_secondary(*first, "first interface with this address")
-                .with_note("every network interface in a subnet needs its own private address"),
+                .with_secondary(*first, format!("`{first_name}` has {a}"))
+                .with_note("every network interface in a subnet needs its own private address")
+                .with_help(format!(
+                    "give `{}` another address, or leave it out to have one allocated",
+                    inst.name
+                )),
             );
             continue;
         }
-        owner.insert(key, addr_span);
+        owner.insert(key, (addr_span, inst.name.clone()));
         used[si].insert(u32::from(a));
     }
 
@@ -180,18 +195,16 @@ pub fn allocate(model: &mut Model, vpcs: &[&ast::Vpc], diags: &mut Vec<Diagnosti
         if cursor[si] > last || s.usable.count == 0 {
             if reported.insert(si) {
                 diags.push(
-                    Diagnostic::new(
-                        Code::E0204,
-                        format!("subnet `{}` has no free usable address left", s.name),
-                        span,
-                        "no address left for this interface",
-                    )
-                    .with_secondary(s.span, format!("`{}` is {}", s.name, s.cidr))
-                    .with_note(format!(
-                        "{} has {} usable addresses and the file asks for {}",
-                        s.cidr, s.usable.count, asked[si]
-                    ))
-                    .with_help("use a larger subnet, or move some interfaces to another subnet"),
+                    Diagnostic::new(Code::E0204, format!("subnet `{}` has no free usable address left", s.name), span, "no address left for this interface")
+                        .with_secondary(sp.subnets[si].1, format!("`{}` is {}", s.name, s.cidr))
+                        .with_note(format!(
+                            "{} has {} addresses, {} usable after the 5 AWS reserves, and the file asks for {}",
+                            s.cidr,
+                            super::cidr::size(s.cidr),
+                            s.usable.count,
+                            asked[si]
+                        ))
+                        .with_help("use a larger subnet, or move some interfaces to another subnet"),
                 );
             }
             continue;

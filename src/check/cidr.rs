@@ -14,8 +14,21 @@ pub fn spans(net: Ipv4Net) -> String {
         "{net} spans {}–{} ({} addresses)",
         net.network(),
         net.broadcast(),
-        size(net)
+        thousands(size(net))
     )
+}
+
+/// `65536` → `65,536`
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 pub fn size(net: Ipv4Net) -> u64 {
@@ -23,16 +36,17 @@ pub fn size(net: Ipv4Net) -> u64 {
 }
 
 /// E0102 when the literal has host bits set; the aligned network is the
-/// help. Returns the aligned network either way.
-pub fn aligned(cidr: &Cidr, what: &str, diags: &mut Vec<Diagnostic>) -> Ipv4Net {
+/// help. `owner` says whose CIDR it is (`subnet \`a\``). Returns the aligned
+/// network either way.
+pub fn aligned(cidr: &Cidr, owner: &str, diags: &mut Vec<Diagnostic>) -> Ipv4Net {
     let net = cidr.net.trunc();
     if net.addr() != cidr.net.addr() {
         diags.push(
             Diagnostic::new(
                 Code::E0102,
-                format!("{what} `{}` has host bits set", cidr.net),
+                format!("CIDR `{}` of {owner} has host bits set", cidr.net),
                 cidr.span,
-                format!("the network of this block is {net}"),
+                format!("host bits set; the network is {net}"),
             )
             .with_note(format!(
                 "AWS silently canonicalises it to {net}, which {}",
@@ -49,11 +63,12 @@ fn spans_short(net: Ipv4Net) -> String {
 }
 
 /// E0103 / E0104: AWS accepts /16 to /28 for VPC blocks and subnets.
+/// `owner` names the block (`subnet \`c\``, `VPC \`main\``).
 pub fn check_size(
     cidr: &Cidr,
     net: Ipv4Net,
     code: Code,
-    what: &str,
+    owner: &str,
     diags: &mut Vec<Diagnostic>,
 ) -> bool {
     let len = net.prefix_len();
@@ -61,9 +76,14 @@ pub fn check_size(
         return true;
     }
     let (label, help) = if len < 16 {
+        let more = if code == Code::E0103 {
+            ", and add more blocks with `cidr` if needed"
+        } else {
+            ""
+        };
         (
-            "larger than /16".to_string(),
-            format!("split it, e.g. `{}/16`", net.network()),
+            format!("larger than /16: {} addresses", thousands(size(net))),
+            format!("use a /16 or smaller, e.g. `{}/16`{more}", net.network()),
         )
     } else {
         let usable = size(net).saturating_sub(5);
@@ -76,7 +96,7 @@ pub fn check_size(
         )
     };
     diags.push(
-        Diagnostic::new(code, format!("{what} `{net}` is /{len}, outside the /16–/28 AWS allows"), cidr.span, label)
+        Diagnostic::new(code, format!("{owner} is a /{len}, outside the /16–/28 AWS allows"), cidr.span, label)
             .with_note("AWS VPC blocks and subnets must be between /16 (65,536 addresses) and /28 (16 addresses)")
             .with_help(help),
     );
@@ -118,15 +138,70 @@ fn class(n: Ipv4Net) -> Class {
     }
 }
 
+/// Why AWS refuses a block: the label for the offending CIDR, a note with
+/// the rule, and the existing block it collides with, if any.
+pub struct Restriction {
+    pub label: String,
+    pub note: String,
+    pub overlapped: Option<Ipv4Net>,
+}
+
+/// 169.254.168.0/22 or any part of it: AWS refuses it as a route
+/// destination (aws-facts §2, VPC_Route_Tables.html). Larger blocks that
+/// contain it are accepted.
+pub fn is_forbidden_destination(n: Ipv4Net) -> bool {
+    net(0xA9FE_A800, 22).contains(&n)
+}
+
+/// 169.254.0.0/16 (link-local) cannot be a block of any VPC.
+pub fn is_link_local(n: Ipv4Net) -> bool {
+    overlaps(net(0xA9FE_0000, 16), n)
+}
+
+/// The row of the secondary-block table of aws-facts.md §1
+/// (vpc-cidr-blocks.html) that applies to a primary block.
+fn table_row(primary: Ipv4Net) -> &'static str {
+    match class(primary) {
+        Class::Ten => {
+            "with a primary block in 10.0.0.0/8, AWS restricts secondary blocks from 172.16.0.0/12, 192.168.0.0/16 and 198.19.0.0/16; other 10.0.0.0/8 blocks, 100.64.0.0/10 and publicly routable blocks are permitted"
+        }
+        Class::OneSevenTwo => {
+            "with a primary block in 172.16.0.0/12, AWS restricts secondary blocks from 10.0.0.0/8, 192.168.0.0/16, 172.31.0.0/16 and 198.19.0.0/16; other 172.16.0.0/12 blocks, 100.64.0.0/10 and publicly routable blocks are permitted"
+        }
+        Class::OneNineTwo => {
+            "with a primary block in 192.168.0.0/16, AWS restricts secondary blocks from 10.0.0.0/8, 172.16.0.0/12 and 198.19.0.0/16; other 192.168.0.0/16 blocks, 100.64.0.0/10 and publicly routable blocks are permitted"
+        }
+        Class::OneNineEight => {
+            "with a primary block in 198.19.0.0/16, AWS restricts secondary blocks from all RFC 1918 ranges; 100.64.0.0/10 and publicly routable blocks are permitted"
+        }
+        Class::Other => {
+            "with a publicly routable or 100.64.0.0/10 primary block, AWS restricts secondary blocks from RFC 1918 ranges and 198.19.0.0/16; other public blocks and 100.64.0.0/10 are permitted"
+        }
+    }
+}
+
 /// Why AWS refuses `secondary` as an extra block of a VPC whose blocks are
 /// `existing` (primary first), or `None` when it is allowed.
-pub fn secondary_restriction(existing: &[Ipv4Net], secondary: Ipv4Net) -> Option<String> {
+pub fn secondary_restriction(existing: &[Ipv4Net], secondary: Ipv4Net) -> Option<Restriction> {
     let primary = *existing.first()?;
-    if net(0xA9FE_0000, 16).contains(&secondary.network()) {
-        return Some("169.254.0.0/16 is link-local and cannot be assigned to a VPC".to_string());
+    if is_link_local(secondary) {
+        return Some(Restriction {
+            label: "169.254.0.0/16 is link-local".to_string(),
+            note: "AWS cannot assign the link-local range 169.254.0.0/16 to a VPC at all"
+                .to_string(),
+            overlapped: None,
+        });
     }
     if let Some(o) = existing.iter().find(|e| overlaps(**e, secondary)) {
-        return Some(format!("it overlaps the VPC's block {o}"));
+        return Some(Restriction {
+            label: format!("overlaps the VPC's block {o}"),
+            note: format!(
+                "{}; {}; the blocks of one VPC must not overlap",
+                spans(secondary),
+                spans(*o)
+            ),
+            overlapped: Some(*o),
+        });
     }
     let in_any = |ranges: &[(u32, u8)]| {
         ranges
@@ -148,20 +223,27 @@ pub fn secondary_restriction(existing: &[Ipv4Net], secondary: Ipv4Net) -> Option
         Class::Other => RFC1918.iter().copied().chain(slash16_198).collect(),
     };
     if let Some(r) = in_any(&restricted) {
-        return Some(format!(
-            "AWS restricts {r} as a secondary block of a VPC whose primary block is {primary}"
-        ));
+        return Some(Restriction {
+            label: format!("in {r}, restricted for this VPC"),
+            note: table_row(primary).to_string(),
+            overlapped: None,
+        });
     }
     // 10.0.0.0/8 primary: if any block is in 10.0.0.0/15, no block from
     // 10.0.0.0/16 may be added.
     if class(primary) == Class::Ten {
         let ten15 = net(0x0A00_0000, 15);
         let ten16 = net(0x0A00_0000, 16);
-        if existing.iter().any(|e| overlaps(*e, ten15)) && overlaps(secondary, ten16) {
-            return Some(
-                "when a VPC block is in 10.0.0.0/15, AWS refuses secondary blocks from 10.0.0.0/16"
-                    .to_string(),
-            );
+        if let Some(e) = existing.iter().find(|e| overlaps(**e, ten15)) {
+            if overlaps(secondary, ten16) {
+                return Some(Restriction {
+                    label: "in 10.0.0.0/16, refused beside a block in 10.0.0.0/15".to_string(),
+                    note: format!(
+                        "the VPC already has {e}, inside 10.0.0.0/15; AWS then refuses any block from 10.0.0.0/16"
+                    ),
+                    overlapped: Some(*e),
+                });
+            }
         }
     }
     None

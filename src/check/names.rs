@@ -78,11 +78,11 @@ impl Names {
                     Code::E0302,
                     format!("`{}` is declared twice", name.text),
                     name.span,
-                    format!("second declaration, as a {}", kind.noun()),
+                    format!("declared again here, as {}", a(kind.noun())),
                 )
                 .with_secondary(
                     first.span,
-                    format!("first declared here, as a {}", first.kind.noun()),
+                    format!("first declared here, as {}", a(first.kind.noun())),
                 )
                 .with_note("every name in a file lives in one namespace, whatever its kind")
                 .with_help(format!("rename one of them, e.g. `{}-2`", name.text)),
@@ -122,8 +122,21 @@ impl Names {
                 format!("no {what} has this name"),
             );
             match self.suggest(&name.text, kinds) {
-                Some(s) => d = d.with_help(format!("did you mean `{s}`?")),
-                None => d = d.with_note(format!("a {what} must be declared somewhere in the file")),
+                Some(s) => {
+                    let decl = self.map[&s];
+                    d = d
+                        .with_secondary(
+                            decl.span,
+                            format!("{} `{s}` is declared here", a(decl.kind.noun())),
+                        )
+                        .with_help(format!("did you mean `{s}`?"));
+                }
+                None => {
+                    d = d.with_note(format!(
+                        "{} must be declared somewhere in the file",
+                        a(what)
+                    ))
+                }
             }
             diags.push(d);
             return None;
@@ -134,18 +147,27 @@ impl Names {
                 Diagnostic::new(
                     Code::E0303,
                     format!(
-                        "`{}` is a {}, but a {what} is needed here",
+                        "`{}` is {}, but {} is needed here",
                         name.text,
-                        decl.kind.noun()
+                        a(decl.kind.noun()),
+                        a(what)
                     ),
                     name.span,
                     format!("expected {fits}"),
                 )
                 .with_secondary(
                     decl.span,
-                    format!("`{}` is declared here as a {}", name.text, decl.kind.noun()),
+                    format!(
+                        "`{}` is declared here as {}",
+                        name.text,
+                        a(decl.kind.noun())
+                    ),
                 )
-                .with_note(format!("only {fits} fits here")),
+                .with_note(if kinds.len() > 1 {
+                    format!("{} is {fits}", a(what))
+                } else {
+                    format!("only {fits} fits here")
+                }),
             );
             return None;
         }
@@ -166,14 +188,19 @@ impl Names {
         let decl = self.resolve(name, kinds, what, diags)?;
         match decl.vpc {
             Some(v) if v != vpc => {
+                let owner = self.vpc_name(v).unwrap_or("another VPC");
                 diags.push(
                     Diagnostic::new(
                         Code::E0304,
-                        format!("`{}` belongs to another VPC than `{vpc_name}`", name.text),
+                        format!(
+                            "{} `{}` belongs to VPC `{owner}`, not `{vpc_name}`",
+                            decl.kind.noun(),
+                            name.text
+                        ),
                         name.span,
-                        format!("this {} is in another VPC", decl.kind.noun()),
+                        format!("this {} is in VPC `{owner}`", decl.kind.noun()),
                     )
-                    .with_secondary(decl.span, "declared here")
+                    .with_secondary(decl.span, format!("declared in VPC `{owner}`"))
                     .with_note(format!(
                         "AWS lets a {} be used only inside its own VPC",
                         decl.kind.noun()
@@ -183,6 +210,14 @@ impl Names {
             }
             _ => Some(decl),
         }
+    }
+
+    /// The name of the VPC with index `vpc`.
+    pub fn vpc_name(&self, vpc: u32) -> Option<&str> {
+        self.map
+            .iter()
+            .find(|(_, d)| d.kind == Kind::Vpc && d.index == vpc)
+            .map(|(n, _)| n.as_str())
     }
 
     /// The nearest declared name of one of `kinds` (normalised
@@ -218,8 +253,15 @@ fn kind_bucket(kind: Kind) -> Kind {
     }
 }
 
+/// `a` or `an` before a noun phrase: "an instance", "a NAT gateway".
+pub fn a(noun: &str) -> String {
+    let vowel = noun.starts_with(['a', 'e', 'i', 'o', 'u']);
+    let article = if vowel { "an" } else { "a" };
+    format!("{article} {noun}")
+}
+
 fn join_kinds(kinds: &[Kind]) -> String {
-    let nouns: Vec<String> = kinds.iter().map(|k| format!("a {}", k.noun())).collect();
+    let nouns: Vec<String> = kinds.iter().map(|k| a(k.noun())).collect();
     match nouns.as_slice() {
         [] => String::new(),
         [one] => one.clone(),

@@ -1,35 +1,66 @@
 //! Warnings W0601–W0606: the file compiles, but something is probably not
 //! what the author meant. They run on a complete model.
 
+use super::VpcSrc;
+use super::names::Names;
 use crate::diag::{Code, Diagnostic};
 use crate::model::{EndpointKind, Model, SgPeer, Target};
 use crate::routes;
+use crate::source::Span;
 use crate::syntax::ast::{Direction, ProtocolKind};
 
-pub fn check(m: &Model) -> Vec<Diagnostic> {
+/// What the warnings need besides the model: where names and VPC settings
+/// are written, so that labels sit on the exact token.
+struct Src<'a> {
+    names: &'a Names,
+    vpcs: &'a [VpcSrc],
+}
+
+impl Src<'_> {
+    /// The span of a declared name, or `whole` (the declaration) when the
+    /// object is implicit.
+    fn name(&self, name: &str, whole: Span) -> Span {
+        self.names.get(name).map_or(whole, |d| d.span)
+    }
+}
+
+pub fn check(m: &Model, names: &Names, vpcs: &[VpcSrc]) -> Vec<Diagnostic> {
+    let src = Src { names, vpcs };
     let mut out = Vec::new();
-    public_nat_without_igw(m, &mut out);
+    public_nat_without_igw(m, &src, &mut out);
     admin_ports_open(m, &mut out);
-    unused_route_tables(m, &mut out);
-    source_dest_check_on(m, &mut out);
-    cross_az_nat(m, &mut out);
-    private_dns_without_amazon_dns(m, &mut out);
+    unused_route_tables(m, &src, &mut out);
+    source_dest_check_on(m, &src, &mut out);
+    cross_az_nat(m, &src, &mut out);
+    private_dns_without_amazon_dns(m, &src, &mut out);
     out
 }
 
 /// W0601
-fn public_nat_without_igw(m: &Model, out: &mut Vec<Diagnostic>) {
+fn public_nat_without_igw(m: &Model, src: &Src<'_>, out: &mut Vec<Diagnostic>) {
     for n in &m.nat_gateways {
         if n.private || routes::egress_via_igw(m, n.subnet) {
             continue;
         }
         let s = m.subnet(n.subnet);
         let t = m.route_table(s.route_table);
-        let mut d = Diagnostic::new(Code::W0601, format!("public NAT gateway `{}` is in subnet `{}`, which has no route to an internet gateway", n.name, s.name), n.span, "this NAT gateway cannot reach the internet")
-            .with_note(format!("`{}` uses route table `{}`; a public NAT gateway sends translated traffic by its own subnet's table", s.name, t.name))
-            .with_help("place the NAT gateway in a public subnet (0.0.0.0/0 → internet gateway), or mark it `private`");
+        let mut d = Diagnostic::new(
+            Code::W0601,
+            format!("public NAT gateway `{}` is in subnet `{}`, which has no route to an internet gateway", n.name, s.name),
+            src.name(&n.name, n.span),
+            "this NAT gateway cannot reach the internet",
+        )
+        .with_secondary(src.name(&s.name, s.span), format!("`{}` uses route table `{}`", s.name, t.name))
+        .with_note("a public NAT gateway must be created in a public subnet: it sends translated traffic by its own subnet's route table, to the internet gateway")
+        .with_help("place the NAT gateway in a public subnet (0.0.0.0/0 -> internet gateway), or mark it `private`");
         if let Some(sp) = t.span {
-            d = d.with_secondary(sp, format!("route table `{}`", t.name));
+            d = d.with_secondary(
+                src.name(&t.name, sp),
+                format!(
+                    "route table `{}` has no route to an internet gateway",
+                    t.name
+                ),
+            );
         }
         out.push(d);
     }
@@ -43,6 +74,10 @@ fn admin_ports_open(m: &Model, out: &mut Vec<Diagnostic>) {
             let whole = match &r.peer {
                 SgPeer::Internet => true,
                 SgPeer::Cidr(c) => c.prefix_len() == 0,
+                SgPeer::External(e) => m
+                    .externals
+                    .get(e.index())
+                    .is_some_and(|x| x.cidrs.iter().any(|c| c.prefix_len() == 0)),
                 _ => false,
             };
             if r.direction != Direction::In
@@ -52,43 +87,39 @@ fn admin_ports_open(m: &Model, out: &mut Vec<Diagnostic>) {
                 continue;
             }
             let covers = |p: u16| r.ports.is_none_or(|(a, b)| a <= p && p <= b);
-            for (port, what) in [(22u16, "SSH"), (3389, "RDP")] {
-                if covers(port) {
-                    out.push(
-                        Diagnostic::new(Code::W0602, format!("security group `{}` opens {what} (port {port}) to the whole internet", g.name), span, "allows 0.0.0.0/0")
-                            .with_note("AWS advises restricting SSH and RDP to known ranges")
-                            .with_help("allow an `external` range (an office, a VPN) or a bastion's security group instead"),
-                    );
-                }
+            let open: Vec<&str> = [(22u16, "SSH (port 22)"), (3389, "RDP (port 3389)")]
+                .iter()
+                .filter(|(p, _)| covers(*p))
+                .map(|(_, what)| *what)
+                .collect();
+            if !open.is_empty() {
+                out.push(
+                    Diagnostic::new(Code::W0602, format!("security group `{}` opens {} to the whole internet", g.name, open.join(" and ")), span, "allows 0.0.0.0/0")
+                        .with_note("AWS advises restricting SSH and RDP to known ranges, never 0.0.0.0/0")
+                        .with_help("allow an `external` range (an office, a VPN) or a bastion's security group instead"),
+                );
             }
         }
     }
 }
 
 /// W0603
-fn unused_route_tables(m: &Model, out: &mut Vec<Diagnostic>) {
+fn unused_route_tables(m: &Model, src: &Src<'_>, out: &mut Vec<Diagnostic>) {
     for (i, t) in m.route_tables.iter().enumerate() {
         let Some(span) = t.span else { continue };
         let named_by_endpoint = m.endpoints.iter().any(|e| matches!(&e.kind, EndpointKind::Gateway { route_tables } if route_tables.iter().any(|r| r.index() == i)));
         if t.subnets.is_empty() && !named_by_endpoint && !t.main {
             out.push(
-                Diagnostic::new(
-                    Code::W0603,
-                    format!("route table `{}` is not used by any subnet", t.name),
-                    span,
-                    "no subnet or endpoint uses this table",
-                )
-                .with_help(format!(
-                    "associate it with `route_table {}` in a subnet, mark it `main`, or remove it",
-                    t.name
-                )),
+                Diagnostic::new(Code::W0603, format!("route table `{}` is not used by any subnet or endpoint", t.name), src.name(&t.name, span), "no subnet or endpoint uses this table")
+                    .with_note("a subnet without `route_table` uses the VPC's main route table; a table nobody is associated with routes nothing")
+                    .with_help(format!("associate it with `route_table {}` in a subnet, mark it `main`, or remove it", t.name)),
             );
         }
     }
 }
 
 /// W0604
-fn source_dest_check_on(m: &Model, out: &mut Vec<Diagnostic>) {
+fn source_dest_check_on(m: &Model, src: &Src<'_>, out: &mut Vec<Diagnostic>) {
     let mut seen = std::collections::BTreeSet::new();
     for t in &m.route_tables {
         for r in &t.routes {
@@ -99,11 +130,16 @@ fn source_dest_check_on(m: &Model, out: &mut Vec<Diagnostic>) {
             if !inst.source_dest_check || !seen.insert(i) {
                 continue;
             }
-            let mut d = Diagnostic::new(Code::W0604, format!("instance `{}` is a route target but drops forwarded traffic", inst.name), inst.span, "source_dest_check is on")
+            let mut d = Diagnostic::new(
+                Code::W0604,
+                format!("instance `{}` is a route target but its source/destination check is on", inst.name),
+                src.name(&inst.name, inst.span),
+                "source_dest_check is on (the default)",
+            )
                 .with_note("an instance forwards traffic for others (as a NAT instance or appliance) only with its source/destination check disabled")
                 .with_help("write `source_dest_check off` in the instance");
             if let Some(sp) = r.span {
-                d = d.with_secondary(sp, "routes traffic to it");
+                d = d.with_secondary(sp, format!("route table `{}` sends traffic to it", t.name));
             }
             out.push(d);
         }
@@ -111,7 +147,7 @@ fn source_dest_check_on(m: &Model, out: &mut Vec<Diagnostic>) {
 }
 
 /// W0605
-fn cross_az_nat(m: &Model, out: &mut Vec<Diagnostic>) {
+fn cross_az_nat(m: &Model, src: &Src<'_>, out: &mut Vec<Diagnostic>) {
     for s in &m.subnets {
         let t = m.route_table(s.route_table);
         for r in &t.routes {
@@ -124,12 +160,15 @@ fn cross_az_nat(m: &Model, out: &mut Vec<Diagnostic>) {
                 continue;
             };
             if a != b {
-                let mut d = Diagnostic::new(Code::W0605, format!("subnet `{}` in `{a}` routes through NAT gateway `{}` in `{b}`", s.name, nat.name), s.span, format!("in `{a}`"))
-                    .with_secondary(nat.span, format!("in `{b}`"))
+                let mut d = Diagnostic::new(Code::W0605, format!("subnet `{}` in `{a}` routes through NAT gateway `{}` in `{b}`", s.name, nat.name), src.name(&s.name, s.span), format!("in `{a}`"))
+                    .with_secondary(src.name(&nat.name, nat.span), format!("in `{b}`"))
                     .with_note("a NAT gateway is zonal: if its AZ fails, subnets of other AZs that use it lose internet access")
                     .with_help(format!("add a NAT gateway in `{a}` and route this subnet to it"));
                 if let Some(sp) = r.span {
-                    d = d.with_secondary(sp, "the route");
+                    d = d.with_secondary(
+                        sp,
+                        format!("route table `{}`, used by `{}`", t.name, s.name),
+                    );
                 }
                 out.push(d);
             }
@@ -138,7 +177,7 @@ fn cross_az_nat(m: &Model, out: &mut Vec<Diagnostic>) {
 }
 
 /// W0606
-fn private_dns_without_amazon_dns(m: &Model, out: &mut Vec<Diagnostic>) {
+fn private_dns_without_amazon_dns(m: &Model, src: &Src<'_>, out: &mut Vec<Diagnostic>) {
     for e in &m.endpoints {
         let EndpointKind::Interface {
             private_dns: true, ..
@@ -150,10 +189,20 @@ fn private_dns_without_amazon_dns(m: &Model, out: &mut Vec<Diagnostic>) {
         if v.dhcp.uses_amazon_dns() {
             continue;
         }
-        let mut d = Diagnostic::new(Code::W0606, format!("private DNS of endpoint `{}` cannot resolve: VPC `{}` does not use AmazonProvidedDNS", e.name, v.name), e.span, "private DNS is on")
-            .with_note("the private hosted zone of an interface endpoint is answered only by the VPC's Amazon DNS resolver")
-            .with_help("add `AmazonProvidedDNS` to `name_servers`, or forward the service's zone to it");
-        if let Some(sp) = v.dhcp.span {
+        let mut d = Diagnostic::new(
+            Code::W0606,
+            format!("private DNS of endpoint `{}` cannot resolve: VPC `{}` does not use AmazonProvidedDNS", e.name, v.name),
+            src.name(&e.name, e.span),
+            "private DNS is on",
+        )
+        .with_note("the private hosted zone of an interface endpoint is answered only by the VPC's Amazon DNS resolver (169.254.169.253 or the primary block's base + 2)")
+        .with_help("add `AmazonProvidedDNS` to `name_servers`, or have your DNS servers forward the service's zone to it");
+        let servers = src
+            .vpcs
+            .get(e.vpc.index())
+            .and_then(|x| x.name_servers)
+            .or(v.dhcp.span);
+        if let Some(sp) = servers {
             d = d.with_secondary(sp, "name servers without AmazonProvidedDNS");
         }
         out.push(d);

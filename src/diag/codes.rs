@@ -57,7 +57,7 @@ codes! {
     E0104, Error, "subnet CIDR prefix length outside /16–/28";
     E0105, Error, "subnet CIDR not inside any CIDR of its VPC";
     E0106, Error, "two subnets of a VPC overlap";
-    E0107, Error, "secondary VPC CIDR not allowed";
+    E0107, Error, "secondary or link-local VPC CIDR not allowed";
     E0108, Error, "peered VPCs have overlapping CIDRs";
     E0201, Error, "instance address outside its subnet";
     E0202, Error, "address is one of the subnet's five reserved addresses";
@@ -79,6 +79,8 @@ codes! {
     E0410, Error, "setting given more than once";
     E0411, Error, "invalid port or port range";
     E0412, Error, "peer not allowed in this kind of rule";
+    E0413, Error, "route destination AWS reserves (169.254.168.0/22)";
+    E0414, Error, "too many servers in a DHCP option list";
     E0501, Error, "expectation does not hold";
     W0601, Warning, "public NAT gateway in a subnet without a route to an internet gateway";
     W0602, Warning, "SSH or RDP open to the whole internet";

@@ -32,7 +32,7 @@ pub(super) fn syntax_error(src: &str, error: Error<Rule>) -> Diagnostic {
             expected = tokens;
         } else if attempts.max_position == pos && !inside_token {
             for t in tokens {
-                if !expected.contains(&t) {
+                if !expected.iter().any(|e| e.contains(t.as_str())) {
                     expected.push(t);
                 }
             }
@@ -64,6 +64,11 @@ pub(super) fn syntax_error(src: &str, error: Error<Rule>) -> Diagnostic {
         format!("expected {}", join_or(&expected))
     };
     let mut d = Diagnostic::new(Code::E0001, message, span, label);
+    if found.is_none() {
+        if let Some(open) = unclosed_brace(src) {
+            d = d.with_secondary(Span::new(open, open + 1), "this `{` is never closed");
+        }
+    }
     if let Some(tok) = found {
         if ["internet", "service", "blackhole", "local"].contains(&tok)
             && expected.iter().any(|e| e == "a name")
@@ -81,6 +86,32 @@ pub(super) fn syntax_error(src: &str, error: Error<Rule>) -> Diagnostic {
         }
     }
     d
+}
+
+/// The byte offset of the last `{` without a matching `}`, skipping
+/// comments and strings, for errors at the end of the file.
+fn unclosed_brace(src: &str) -> Option<usize> {
+    let mut open = Vec::new();
+    let mut in_comment = false;
+    let mut in_string = false;
+    for (i, c) in src.char_indices() {
+        match c {
+            '\n' => {
+                in_comment = false;
+                in_string = false;
+            }
+            _ if in_comment => {}
+            '"' => in_string = !in_string,
+            _ if in_string => {}
+            '#' => in_comment = true,
+            '{' => open.push(i),
+            '}' => {
+                open.pop();
+            }
+            _ => {}
+        }
+    }
+    open.pop()
 }
 
 /// Rules that match inside one token: an attempt that fails inside them is
@@ -103,7 +134,12 @@ fn token_words<T: std::fmt::Display + std::fmt::Debug>(tokens: &[T]) -> Vec<Stri
     for t in tokens {
         if format!("{t:?}").starts_with("Sensitive") {
             let token = t.to_string();
-            if token.trim().is_empty() || token == "#" || token == "\u{feff}" {
+            // Pieces of literals (`:` of an IPv6 address, `.`, `/`, `-`,
+            // `"`) say nothing a user needs: the rule that wanted the
+            // literal is named instead.
+            if token.trim().is_empty()
+                || ["#", "\u{feff}", ":", ".", "/", "-", "\""].contains(&token.as_str())
+            {
                 continue;
             }
             let w = format!("`{token}`");

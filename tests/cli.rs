@@ -1,0 +1,241 @@
+//! The `vpcc` command line: exit codes, message formats, colour and
+//! `vpcc explain`. Exit codes are a contract (0 ok, 1 errors or denied
+//! warnings, 2 usage or I/O), so they are tested on the real binary.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+use vpc::diag::Code;
+
+fn vpcc(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_vpcc"))
+        .args(args)
+        .env_remove("NO_COLOR")
+        .current_dir(root())
+        .output()
+        .expect("vpcc runs")
+}
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn code(o: &Output) -> i32 {
+    o.status.code().expect("vpcc exited normally")
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+/// A file with errors: two overlapping subnets.
+const ERRORS: &str = "tests/ui/cidr/subnets_overlap.vpc";
+/// A file with only warnings: SSH and RDP open to the internet.
+const WARNINGS: &str = "tests/ui/warnings/ssh_open.vpc";
+
+#[test]
+fn every_example_checks_clean() {
+    let mut examples: Vec<PathBuf> = std::fs::read_dir(root().join("examples"))
+        .expect("examples/ exists")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "vpc"))
+        .collect();
+    examples.sort();
+    assert!(!examples.is_empty());
+    for path in examples {
+        let o = vpcc(&["check", path.to_str().expect("UTF-8 path")]);
+        assert_eq!(code(&o), 0, "{}: {}", path.display(), stderr(&o));
+    }
+}
+
+#[test]
+fn errors_exit_1() {
+    let o = vpcc(&["check", ERRORS]);
+    assert_eq!(code(&o), 1);
+    let err = stderr(&o);
+    assert!(
+        err.contains("error[E0106]: subnet `app-b` overlaps subnet `app-a`"),
+        "{err}"
+    );
+    assert!(err.contains(ERRORS), "the path is shown as given: {err}");
+}
+
+#[test]
+fn warnings_exit_0_unless_denied() {
+    let o = vpcc(&["check", WARNINGS]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(stderr(&o).contains("warning[W0602]"));
+    let o = vpcc(&["check", "--deny-warnings", WARNINGS]);
+    assert_eq!(code(&o), 1);
+}
+
+#[test]
+fn missing_file_exits_2() {
+    let o = vpcc(&["check", "tests/ui/no-such-file.vpc"]);
+    assert_eq!(code(&o), 2);
+    let err = stderr(&o);
+    assert!(
+        err.contains("vpcc: error: cannot read `tests/ui/no-such-file.vpc`"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_missing_file_among_others_still_checks_the_others() {
+    let o = vpcc(&["check", ERRORS, "tests/ui/no-such-file.vpc"]);
+    assert_eq!(code(&o), 2, "usage/I-O beats errors");
+    assert!(stderr(&o).contains("E0106"));
+}
+
+#[test]
+fn no_arguments_exit_2() {
+    assert_eq!(code(&vpcc(&[])), 2);
+    assert_eq!(code(&vpcc(&["check"])), 2);
+    assert_eq!(code(&vpcc(&["no-such-command"])), 2);
+}
+
+#[test]
+fn help_and_version_exit_0() {
+    let o = vpcc(&["--help"]);
+    assert_eq!(code(&o), 0);
+    assert!(stdout(&o).contains("check"));
+    assert_eq!(code(&vpcc(&["--version"])), 0);
+}
+
+#[test]
+fn json_is_one_object_per_line() {
+    let o = vpcc(&[
+        "check",
+        "--message-format",
+        "json",
+        "tests/ui/multi/ten_mistakes.vpc",
+    ]);
+    assert_eq!(code(&o), 1);
+    let out = stdout(&o);
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 10, "{out}");
+    for line in lines {
+        let v: serde_json::Value = serde_json::from_str(line).expect("each line is JSON");
+        for key in [
+            "code", "severity", "message", "file", "span", "labels", "notes", "help",
+        ] {
+            assert!(v.get(key).is_some(), "missing `{key}` in {line}");
+        }
+        assert!(Code::parse(v["code"].as_str().expect("code is a string")).is_some());
+        assert_eq!(v["severity"], "error");
+        assert_eq!(v["file"], "tests/ui/multi/ten_mistakes.vpc");
+        let span = &v["span"];
+        for key in [
+            "byte_start",
+            "byte_end",
+            "line_start",
+            "column_start",
+            "line_end",
+            "column_end",
+        ] {
+            assert!(span[key].is_u64(), "span.{key} in {line}");
+        }
+        let labels = v["labels"].as_array().expect("labels is an array");
+        assert_eq!(
+            labels.iter().filter(|l| l["primary"] == true).count(),
+            1,
+            "one primary label: {line}"
+        );
+    }
+}
+
+#[test]
+fn json_spans_point_at_the_token() {
+    let o = vpcc(&["check", "--message-format", "json", ERRORS]);
+    let v: serde_json::Value =
+        serde_json::from_str(stdout(&o).lines().next().expect("a line")).expect("JSON");
+    let src = std::fs::read_to_string(root().join(ERRORS)).expect("fixture");
+    let start = usize::try_from(v["span"]["byte_start"].as_u64().expect("start")).expect("usize");
+    let end = usize::try_from(v["span"]["byte_end"].as_u64().expect("end")).expect("usize");
+    assert_eq!(&src[start..end], "10.0.1.0/24");
+    assert_eq!(v["span"]["line_start"], 4);
+    assert_eq!(v["span"]["column_start"], 16);
+    assert!(
+        v["help"]
+            .as_str()
+            .is_some_and(|h| h.contains("10.0.2.0/24"))
+    );
+}
+
+#[test]
+fn short_is_one_line_per_diagnostic() {
+    let o = vpcc(&["check", "--message-format", "short", ERRORS]);
+    assert_eq!(code(&o), 1);
+    assert_eq!(
+        stderr(&o),
+        format!("{ERRORS}:4:16: error[E0106]: subnet `app-b` overlaps subnet `app-a`\n")
+    );
+}
+
+#[test]
+fn colour_always_emits_ansi() {
+    let o = vpcc(&["check", "--color", "always", ERRORS]);
+    assert!(stderr(&o).contains("\u{1b}["), "{:?}", stderr(&o));
+}
+
+#[test]
+fn colour_never_and_no_color_emit_none() {
+    let o = vpcc(&["check", "--color", "never", ERRORS]);
+    assert!(!stderr(&o).contains('\u{1b}'));
+    let o = Command::new(env!("CARGO_BIN_EXE_vpcc"))
+        .args(["check", "--color", "auto", ERRORS])
+        .env("NO_COLOR", "1")
+        .current_dir(root())
+        .output()
+        .expect("vpcc runs");
+    assert_eq!(code(&o), 1);
+    assert!(!stderr(&o).contains('\u{1b}'));
+}
+
+#[test]
+fn explain_prints_the_text() {
+    let o = vpcc(&["explain", "E0106"]);
+    assert_eq!(code(&o), 0);
+    let out = stdout(&o);
+    assert!(
+        out.starts_with("E0106: two subnets of a VPC overlap\n"),
+        "{out}"
+    );
+    assert!(out.contains("```vpc"), "{out}");
+    assert_eq!(
+        out.trim_end(),
+        format!(
+            "E0106: {}\n\n{}",
+            Code::E0106.title(),
+            Code::E0106.explanation().trim_end()
+        )
+    );
+    // Case does not matter.
+    assert_eq!(code(&vpcc(&["explain", "w0602"])), 0);
+}
+
+#[test]
+fn explain_unknown_code_exits_2() {
+    let o = vpcc(&["explain", "E9999"]);
+    assert_eq!(code(&o), 2);
+    assert!(stderr(&o).contains("unknown diagnostic code `E9999`"));
+    assert_eq!(code(&vpcc(&["explain"])), 2);
+}
+
+#[test]
+fn explain_list_lists_every_code() {
+    let o = vpcc(&["explain", "--list"]);
+    assert_eq!(code(&o), 0);
+    let out = stdout(&o);
+    assert_eq!(out.lines().count(), Code::ALL.len());
+    for c in Code::ALL {
+        assert!(
+            out.contains(&format!("{c}  {}", c.title())),
+            "{c} missing from --list"
+        );
+    }
+}
