@@ -2,6 +2,7 @@
 
 mod check;
 mod explain;
+mod fmt;
 mod io;
 
 use std::process::ExitCode;
@@ -24,6 +25,8 @@ pub enum Command {
     Check(check::Args),
     /// Explain a diagnostic code, e.g. `vpcc explain E0106`
     Explain(explain::Args),
+    /// Rewrite files in the canonical layout (`--check` only reports)
+    Fmt(fmt::Args),
 }
 
 /// How diagnostics are printed.
@@ -58,6 +61,7 @@ pub fn run(cli: Cli) -> ExitCode {
     let exit = match cli.command {
         Command::Check(args) => check::run(&args),
         Command::Explain(args) => explain::run(&args),
+        Command::Fmt(args) => fmt::run(&args),
     };
     ExitCode::from(exit as u8)
 }

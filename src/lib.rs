@@ -9,6 +9,7 @@
 //! the process. `main.rs` owns I/O and exit codes.
 
 pub mod diag;
+pub mod fmt;
 pub mod model;
 pub mod source;
 pub mod syntax;
