@@ -38,6 +38,8 @@ pub enum MessageFormat {
     Short,
     /// One JSON object per line
     Json,
+    /// One SARIF 2.1.0 log for all files, on stdout (for code scanning)
+    Sarif,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

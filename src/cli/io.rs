@@ -54,6 +54,9 @@ pub fn emit_diagnostics(format: MessageFormat, color: bool, path: &Path, src: &s
         MessageFormat::Human => (Format::Human, false),
         MessageFormat::Short => (Format::Short, false),
         MessageFormat::Json => (Format::Json, true),
+        // A SARIF log covers every file of the run, so `check` gathers the
+        // diagnostics and prints the log itself; per file, nothing.
+        MessageFormat::Sarif => return,
     };
     let text = render(fmt, &name, src, diagnostics, color && !to_stdout);
     if to_stdout {
