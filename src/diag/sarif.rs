@@ -154,15 +154,15 @@ mod tests {
     use super::*;
 
     fn diagnostic() -> Diagnostic {
-        Diagnostic::new(Code::E0106, "subnets `a` and `b` overlap", Span::new(20, 31), "overlaps `a`")
-            .with_secondary(Span::new(4, 15), "`a` declared here")
+        Diagnostic::new(Code::E0106, "subnets `a` and `b` overlap", Span::new(22, 33), "overlaps `a`")
+            .with_secondary(Span::new(7, 18), "`a` declared here")
             .with_note("10.0.1.0/24 spans 10.0.1.0–10.0.1.255")
             .with_help("move `b`")
     }
 
     #[test]
     fn result_has_rule_level_message_and_regions() {
-        let src = "ab\n 10.0.1.0/24 é\n   10.0.1.0/24\n";
+        let src = "ab\n é 10.0.1.0/24\n   10.0.1.0/24\n";
         let d = diagnostic();
         let v = log(&[FileDiagnostics { path: "dir/x y.vpc", src, diagnostics: std::slice::from_ref(&d) }]);
         let run = &v["runs"][0];
@@ -175,12 +175,14 @@ mod tests {
         assert!(text.ends_with("\nhelp: move `b`"), "{text}");
         let loc = &r["locations"][0]["physicalLocation"];
         assert_eq!(loc["artifactLocation"]["uri"], "dir/x%20y.vpc");
-        // Byte 20 is after "ab\n 10.0.1.0/24 é\n" (é is two bytes): line 3, column 1.
-        assert_eq!(loc["region"], json!({"startLine": 3, "startColumn": 1, "endLine": 3, "endColumn": 12}));
+        assert_eq!(loc["region"], json!({"startLine": 3, "startColumn": 4, "endLine": 3, "endColumn": 15}));
         let rel = &r["relatedLocations"][0];
         assert_eq!(rel["message"]["text"], "`a` declared here");
+        // `é` is two bytes but one code point: the label starts at byte 7,
+        // column 4.
         assert_eq!(rel["physicalLocation"]["region"]["startLine"], 2);
-        assert_eq!(rel["physicalLocation"]["region"]["startColumn"], 2);
+        assert_eq!(rel["physicalLocation"]["region"]["startColumn"], 4);
+        assert_eq!(rel["physicalLocation"]["region"]["endColumn"], 15);
     }
 
     #[test]
