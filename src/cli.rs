@@ -1,9 +1,11 @@
 //! Subcommands. Each lives in its own file and returns an [`Exit`].
 
 mod check;
+mod completions;
 mod explain;
 mod fmt;
 mod io;
+mod man;
 
 use std::process::ExitCode;
 
@@ -27,6 +29,10 @@ pub enum Command {
     Explain(explain::Args),
     /// Rewrite files in the canonical layout (`--check` only reports)
     Fmt(fmt::Args),
+    /// Print a shell completion script, e.g. `vpcc completions bash`
+    Completions(completions::Args),
+    /// Print the manual page (roff) to stdout
+    Man(man::Args),
 }
 
 /// How diagnostics are printed.
@@ -64,6 +70,8 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Check(args) => check::run(&args),
         Command::Explain(args) => explain::run(&args),
         Command::Fmt(args) => fmt::run(&args),
+        Command::Completions(args) => completions::run(&args),
+        Command::Man(args) => man::run(&args),
     };
     ExitCode::from(exit as u8)
 }
