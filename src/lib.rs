@@ -10,7 +10,9 @@
 
 pub mod diag;
 pub mod fmt;
+pub mod lsp;
 pub mod model;
+pub mod names;
 pub mod source;
 pub mod syntax;
 
