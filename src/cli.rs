@@ -5,6 +5,7 @@ mod completions;
 mod explain;
 mod fmt;
 mod io;
+mod lsp;
 mod man;
 
 use std::process::ExitCode;
@@ -33,6 +34,8 @@ pub enum Command {
     Completions(completions::Args),
     /// Print the manual page (roff) to stdout
     Man(man::Args),
+    /// Run the language server on stdin/stdout (for editors)
+    Lsp(lsp::Args),
 }
 
 /// How diagnostics are printed.
@@ -72,6 +75,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Fmt(args) => fmt::run(&args),
         Command::Completions(args) => completions::run(&args),
         Command::Man(args) => man::run(&args),
+        Command::Lsp(args) => lsp::run(&args),
     };
     ExitCode::from(exit as u8)
 }
