@@ -63,12 +63,18 @@ use crate::syntax;
 pub fn format(src: &str) -> Result<String, Vec<Diagnostic>> {
     let file = syntax::parse(src)?;
     let comments = comments::scan(src);
-    let builder = build::Builder { src, comments: &comments };
+    let builder = build::Builder {
+        src,
+        comments: &comments,
+    };
     let mut root = Block::new(None, builder.file(&file));
     for comment in comments {
         place(src, &mut root, comment);
     }
-    let mut printer = Printer { out: String::new(), at_start: true };
+    let mut printer = Printer {
+        out: String::new(),
+        at_start: true,
+    };
     printer.block_lines(&root, 0, Container::File);
     Ok(printer.out)
 }
@@ -105,8 +111,23 @@ struct Node {
 }
 
 impl Node {
-    fn new(span: Span, group: Group, head: String, body: Option<Block>, blank_before: bool) -> Node {
-        Node { span, group, head, body, leading: Vec::new(), interior: Vec::new(), trailing: None, blank_before }
+    fn new(
+        span: Span,
+        group: Group,
+        head: String,
+        body: Option<Block>,
+        blank_before: bool,
+    ) -> Node {
+        Node {
+            span,
+            group,
+            head,
+            body,
+            leading: Vec::new(),
+            interior: Vec::new(),
+            trailing: None,
+            blank_before,
+        }
     }
 
     fn is_multiline(&self) -> bool {
@@ -128,7 +149,12 @@ struct Block {
 
 impl Block {
     fn new(open: Option<usize>, children: Vec<Node>) -> Block {
-        Block { open, children, open_comment: None, dangling: Vec::new() }
+        Block {
+            open,
+            children,
+            open_comment: None,
+            dangling: Vec::new(),
+        }
     }
 
     fn is_empty(&self) -> bool {
@@ -141,10 +167,16 @@ fn place(src: &str, block: &mut Block, comment: Comment) {
     let at = comment.start;
     let start = |n: &Node| n.span.start as usize;
     let end = |n: &Node| n.span.end as usize;
-    if let Some(child) = block.children.iter_mut().find(|n| start(n) <= at && at < end(n)) {
+    if let Some(child) = block
+        .children
+        .iter_mut()
+        .find(|n| start(n) <= at && at < end(n))
+    {
         let close = end(child) - 1;
         match &mut child.body {
-            Some(body) if body.open.is_some_and(|open| open < at) && at < close => place(src, body, comment),
+            Some(body) if body.open.is_some_and(|open| open < at) && at < close => {
+                place(src, body, comment)
+            }
             _ => child.interior.push(comment),
         }
         return;
@@ -156,7 +188,9 @@ fn place(src: &str, block: &mut Block, comment: Comment) {
             node.trailing = Some(comment);
             return;
         }
-    } else if block.open_comment.is_none() && block.open.is_some_and(|open| same_line(src, open + 1, at)) {
+    } else if block.open_comment.is_none()
+        && block.open.is_some_and(|open| same_line(src, open + 1, at))
+    {
         block.open_comment = Some(comment);
         return;
     }
@@ -179,7 +213,9 @@ fn separated(container: Container, a: &Node, b: &Node) -> bool {
     let same_kind_one_liners = a.group == b.group && !a.is_multiline() && !b.is_multiline();
     match container {
         Container::File => !same_kind_one_liners,
-        Container::Vpc => !(same_kind_one_liners || (a.group == Group::Setting && b.group == Group::Setting)),
+        Container::Vpc => {
+            !(same_kind_one_liners || (a.group == Group::Setting && b.group == Group::Setting))
+        }
         Container::Other => false,
     }
 }
@@ -229,16 +265,32 @@ impl Printer {
         }
         // A blank line between a statement and the comments above it is
         // kept, but only when those comments really were above it.
-        let blank = if first { sep } else { node.interior.is_empty() && node.blank_before };
-        let trailing = node.trailing.as_ref().map_or_else(String::new, |c| format!(" {}", c.text));
+        let blank = if first {
+            sep
+        } else {
+            node.interior.is_empty() && node.blank_before
+        };
+        let trailing = node
+            .trailing
+            .as_ref()
+            .map_or_else(String::new, |c| format!(" {}", c.text));
         match &node.body {
             None => self.line(depth, blank, &format!("{}{trailing}", node.head)),
-            Some(body) if body.is_empty() => self.line(depth, blank, &format!("{} {{}}{trailing}", node.head)),
+            Some(body) if body.is_empty() => {
+                self.line(depth, blank, &format!("{} {{}}{trailing}", node.head))
+            }
             Some(body) => {
-                let open = body.open_comment.as_ref().map_or_else(String::new, |c| format!(" {}", c.text));
+                let open = body
+                    .open_comment
+                    .as_ref()
+                    .map_or_else(String::new, |c| format!(" {}", c.text));
                 self.line(depth, blank, &format!("{} {{{open}", node.head));
                 self.at_start = true;
-                let container = if node.group == Group::Kind("vpc") { Container::Vpc } else { Container::Other };
+                let container = if node.group == Group::Kind("vpc") {
+                    Container::Vpc
+                } else {
+                    Container::Other
+                };
                 self.block_lines(body, depth + 1, container);
                 self.line(depth, false, &format!("}}{trailing}"));
             }

@@ -17,10 +17,11 @@ use std::net::Ipv4Addr;
 
 use ipnet::Ipv4Net;
 use lsp_types::{
-    CompletionItem, CompletionItemKind, CompletionOptions, CompletionTextEdit, DiagnosticRelatedInformation,
-    DiagnosticSeverity, DocumentSymbol, Hover, HoverContents, HoverProviderCapability, Location, MarkupContent,
-    MarkupKind, NumberOrString, OneOf, Position, Range, RenameOptions, ServerCapabilities, SymbolKind,
-    TextDocumentSyncCapability, TextDocumentSyncKind, TextEdit, Uri, WorkspaceEdit,
+    CompletionItem, CompletionItemKind, CompletionOptions, CompletionTextEdit,
+    DiagnosticRelatedInformation, DiagnosticSeverity, DocumentSymbol, Hover, HoverContents,
+    HoverProviderCapability, Location, MarkupContent, MarkupKind, NumberOrString, OneOf, Position,
+    Range, RenameOptions, ServerCapabilities, SymbolKind, TextDocumentSyncCapability,
+    TextDocumentSyncKind, TextEdit, Uri, WorkspaceEdit,
 };
 
 pub use complete::Candidate;
@@ -68,7 +69,13 @@ impl Document {
     pub fn new(text: String) -> Document {
         let compilation = crate::compile(&text);
         let index = compilation.ast.as_ref().map(Index::new);
-        Document { lines: LineIndex::new(&text), last_good: index.clone(), index, compilation, text }
+        Document {
+            lines: LineIndex::new(&text),
+            last_good: index.clone(),
+            index,
+            compilation,
+            text,
+        }
     }
 
     /// Replaces the text, keeping the last good index for completion.
@@ -93,13 +100,20 @@ impl Document {
     }
 
     fn location(&self, uri: &Uri, span: Span) -> Location {
-        Location { uri: uri.clone(), range: self.range(span) }
+        Location {
+            uri: uri.clone(),
+            range: self.range(span),
+        }
     }
 
     /// The compiler's diagnostics as LSP diagnostics; secondary labels
     /// become related information, notes and help join the message.
     pub fn diagnostics(&self, uri: &Uri) -> Vec<lsp_types::Diagnostic> {
-        self.compilation.diagnostics.iter().map(|d| self.diagnostic(uri, d)).collect()
+        self.compilation
+            .diagnostics
+            .iter()
+            .map(|d| self.diagnostic(uri, d))
+            .collect()
     }
 
     fn diagnostic(&self, uri: &Uri, d: &Diagnostic) -> lsp_types::Diagnostic {
@@ -116,7 +130,10 @@ impl Document {
         let related: Vec<DiagnosticRelatedInformation> = d
             .secondary
             .iter()
-            .map(|l| DiagnosticRelatedInformation { location: self.location(uri, l.span), message: l.message.clone() })
+            .map(|l| DiagnosticRelatedInformation {
+                location: self.location(uri, l.span),
+                message: l.message.clone(),
+            })
             .collect();
         lsp_types::Diagnostic {
             range: self.range(d.primary.span),
@@ -156,7 +173,10 @@ impl Document {
             (span, text)
         };
         Some(Hover {
-            contents: HoverContents::Markup(MarkupContent { kind: MarkupKind::Markdown, value: markdown }),
+            contents: HoverContents::Markup(MarkupContent {
+                kind: MarkupKind::Markdown,
+                value: markdown,
+            }),
             range: Some(self.range(span)),
         })
     }
@@ -191,8 +211,12 @@ impl Document {
     /// routes (local and prefix-list routes included, in match order) from
     /// it instead.
     fn subnet_facts(&self, decl: &Decl) -> Vec<String> {
-        let Some(file) = self.compilation.ast.as_ref() else { return Vec::new() };
-        let Some(subnet) = subnets(file).find(|s| s.name.span == decl.name_span) else { return Vec::new() };
+        let Some(file) = self.compilation.ast.as_ref() else {
+            return Vec::new();
+        };
+        let Some(subnet) = subnets(file).find(|s| s.name.span == decl.name_span) else {
+            return Vec::new();
+        };
         let mut facts = Vec::new();
         let (_, usable) = sizes(subnet.cidr.net.trunc());
         facts.push(format!("{usable} usable addresses"));
@@ -207,7 +231,11 @@ impl Document {
         };
         match table {
             Some(t) => {
-                let how = if t.main.is_some() { "main route table" } else { "route table" };
+                let how = if t.main.is_some() {
+                    "main route table"
+                } else {
+                    "route table"
+                };
                 let mut routes = format!("{how} `{}`, routes as written:", t.name.text);
                 for r in &t.routes {
                     let target = match &r.target {
@@ -218,7 +246,9 @@ impl Document {
                 }
                 facts.push(routes);
             }
-            None => facts.push("no route table: the VPC's default main table (local routes only)".to_string()),
+            None => facts.push(
+                "no route table: the VPC's default main table (local routes only)".to_string(),
+            ),
         }
         facts
     }
@@ -229,14 +259,26 @@ impl Document {
         Some(self.location(uri, decl.name_span))
     }
 
-    pub fn references(&self, uri: &Uri, position: Position, include_declaration: bool) -> Vec<Location> {
-        let (Some(index), Some(occurrence)) = (self.index.as_ref(), self.occurrence(position)) else {
+    pub fn references(
+        &self,
+        uri: &Uri,
+        position: Position,
+        include_declaration: bool,
+    ) -> Vec<Location> {
+        let (Some(index), Some(occurrence)) = (self.index.as_ref(), self.occurrence(position))
+        else {
             return Vec::new();
         };
         let name = occurrence.name();
         let mut spans: Vec<Span> = index.refs_to(name).map(|r| r.span).collect();
         if include_declaration {
-            spans.extend(index.decls.iter().filter(|d| d.name == name).map(|d| d.name_span));
+            spans.extend(
+                index
+                    .decls
+                    .iter()
+                    .filter(|d| d.name == name)
+                    .map(|d| d.name_span),
+            );
         }
         spans.sort();
         spans.into_iter().map(|s| self.location(uri, s)).collect()
@@ -249,9 +291,16 @@ impl Document {
 
     /// Renames the name at `position` everywhere: declarations and
     /// references. Refuses a new name that is not a valid name.
-    pub fn rename(&self, uri: &Uri, position: Position, new_name: &str) -> Result<WorkspaceEdit, String> {
+    pub fn rename(
+        &self,
+        uri: &Uri,
+        position: Position,
+        new_name: &str,
+    ) -> Result<WorkspaceEdit, String> {
         if !crate::syntax::matches_rule(crate::syntax::Rule::name, new_name) {
-            return Err(format!("`{new_name}` is not a valid name (letters, digits, `_` and `-`, not a reserved word)"));
+            return Err(format!(
+                "`{new_name}` is not a valid name (letters, digits, `_` and `-`, not a reserved word)"
+            ));
         }
         if self.occurrence(position).is_none() {
             return Err("there is no name to rename here".to_string());
@@ -259,9 +308,15 @@ impl Document {
         let edits = self
             .references(uri, position, true)
             .into_iter()
-            .map(|l| TextEdit { range: l.range, new_text: new_name.to_string() })
+            .map(|l| TextEdit {
+                range: l.range,
+                new_text: new_name.to_string(),
+            })
             .collect();
-        Ok(WorkspaceEdit { changes: Some(HashMap::from([(uri.clone(), edits)])), ..Default::default() })
+        Ok(WorkspaceEdit {
+            changes: Some(HashMap::from([(uri.clone(), edits)])),
+            ..Default::default()
+        })
     }
 
     /// The outline: externals, VPCs (with their subnets, which hold NAT
@@ -282,7 +337,8 @@ impl Document {
                 #[allow(deprecated)] // `deprecated` is a required field of the struct.
                 DocumentSymbol {
                     name: d.name.clone(),
-                    detail: (!d.detail.is_empty()).then(|| format!("{} {}", d.kind.keyword(), d.detail)),
+                    detail: (!d.detail.is_empty())
+                        .then(|| format!("{} {}", d.kind.keyword(), d.detail)),
                     kind: symbol_kind(d.kind),
                     tags: None,
                     deprecated: None,
@@ -302,7 +358,9 @@ impl Document {
         loop {
             let text = self.text[span.start as usize..end].trim_end();
             end = span.start as usize + text.len();
-            let trailing = comments.iter().find(|c| span.start as usize + c.start + c.text.len() == end);
+            let trailing = comments
+                .iter()
+                .find(|c| span.start as usize + c.start + c.text.len() == end);
             match trailing {
                 Some(c) => end = span.start as usize + c.start,
                 None => return Span::new(span.start as usize, end),
@@ -321,7 +379,11 @@ impl Document {
                 let (kind, detail) = match &c {
                     Candidate::Keyword(_) => (CompletionItemKind::KEYWORD, None),
                     Candidate::Name { kind, detail, .. } => {
-                        let detail = if detail.is_empty() { kind.keyword().to_string() } else { format!("{} {detail}", kind.keyword()) };
+                        let detail = if detail.is_empty() {
+                            kind.keyword().to_string()
+                        } else {
+                            format!("{} {detail}", kind.keyword())
+                        };
                         (completion_kind(*kind), Some(detail))
                     }
                 };
@@ -329,7 +391,10 @@ impl Document {
                     label: c.label().to_string(),
                     kind: Some(kind),
                     detail,
-                    text_edit: Some(CompletionTextEdit::Edit(TextEdit { range, new_text: c.label().to_string() })),
+                    text_edit: Some(CompletionTextEdit::Edit(TextEdit {
+                        range,
+                        new_text: c.label().to_string(),
+                    })),
                     ..Default::default()
                 }
             })
@@ -344,7 +409,10 @@ impl Document {
             return Some(Vec::new());
         }
         let range = self.range(Span::new(0, self.text.len()));
-        Some(vec![TextEdit { range, new_text: formatted }])
+        Some(vec![TextEdit {
+            range,
+            new_text: formatted,
+        }])
     }
 }
 
@@ -395,7 +463,9 @@ fn completion_kind(kind: Kind) -> CompletionItemKind {
     match kind {
         Kind::External => CompletionItemKind::CONSTANT,
         Kind::Vpc | Kind::Subnet => CompletionItemKind::MODULE,
-        Kind::Peering | Kind::InternetGateway | Kind::NatGateway | Kind::Endpoint => CompletionItemKind::INTERFACE,
+        Kind::Peering | Kind::InternetGateway | Kind::NatGateway | Kind::Endpoint => {
+            CompletionItemKind::INTERFACE
+        }
         Kind::RouteTable => CompletionItemKind::ENUM,
         Kind::SecurityGroup | Kind::NetworkAcl => CompletionItemKind::STRUCT,
         Kind::Instance => CompletionItemKind::VARIABLE,
@@ -415,9 +485,12 @@ pub fn cidr_facts(net: Ipv4Net) -> String {
     let network = net.trunc();
     let (first, last) = (network.network(), network.broadcast());
     let (size, usable) = sizes(network);
-    let mut text = format!("`{net}`: `{first}` – `{last}`\n\n{size} addresses, {usable} usable in a subnet");
+    let mut text =
+        format!("`{net}`: `{first}` – `{last}`\n\n{size} addresses, {usable} usable in a subnet");
     if net != network {
-        text.push_str(&format!("\n\nhost bits are set: the network is `{network}`"));
+        text.push_str(&format!(
+            "\n\nhost bits are set: the network is `{network}`"
+        ));
     }
     if size >= 8 {
         let base = u32::from(first);
@@ -427,7 +500,10 @@ pub fn cidr_facts(net: Ipv4Net) -> String {
             (base + 1, "VPC router"),
             (base + 2, "DNS server"),
             (base + 3, "reserved for future use"),
-            (u32::from(last), "broadcast (reserved; VPCs do not support broadcast)"),
+            (
+                u32::from(last),
+                "broadcast (reserved; VPCs do not support broadcast)",
+            ),
         ] {
             text.push_str(&format!("\n- `{}` {role}", Ipv4Addr::from(addr)));
         }
@@ -439,10 +515,14 @@ pub fn cidr_facts(net: Ipv4Net) -> String {
 /// of the subnet's reserved addresses.
 fn address_facts(index: &Index, addr: Ipv4Addr) -> String {
     let mut text = format!("`{addr}`");
-    let subnet = index.decls.iter().filter(|d| d.kind == Kind::Subnet).find_map(|d| {
-        let cidr = d.detail.split(' ').next()?.parse::<Ipv4Net>().ok()?;
-        cidr.contains(&addr).then_some((d, cidr))
-    });
+    let subnet = index
+        .decls
+        .iter()
+        .filter(|d| d.kind == Kind::Subnet)
+        .find_map(|d| {
+            let cidr = d.detail.split(' ').next()?.parse::<Ipv4Net>().ok()?;
+            cidr.contains(&addr).then_some((d, cidr))
+        });
     if let Some((d, cidr)) = subnet {
         let offset = u32::from(addr) - u32::from(cidr.network());
         let role = match offset {

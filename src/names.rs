@@ -68,7 +68,12 @@ impl Kind {
 }
 
 /// The kinds a route may target.
-pub const ROUTE_TARGETS: &[Kind] = &[Kind::InternetGateway, Kind::NatGateway, Kind::Instance, Kind::Peering];
+pub const ROUTE_TARGETS: &[Kind] = &[
+    Kind::InternetGateway,
+    Kind::NatGateway,
+    Kind::Instance,
+    Kind::Peering,
+];
 /// The kinds an `expect` may name as a source or destination.
 pub const FLOW_ENDS: &[Kind] = &[Kind::Instance, Kind::Subnet, Kind::External, Kind::Endpoint];
 /// The kinds a security group rule may name as its peer.
@@ -143,7 +148,9 @@ impl Occurrence<'_> {
 
 impl Index {
     pub fn new(file: &File) -> Index {
-        let mut b = Builder { index: Index::default() };
+        let mut b = Builder {
+            index: Index::default(),
+        };
         b.file(file);
         b.index
     }
@@ -156,7 +163,12 @@ impl Index {
             .iter()
             .find(|d| covers(d.name_span))
             .map(Occurrence::Decl)
-            .or_else(|| self.refs.iter().find(|r| covers(r.span)).map(Occurrence::Ref))
+            .or_else(|| {
+                self.refs
+                    .iter()
+                    .find(|r| covers(r.span))
+                    .map(Occurrence::Ref)
+            })
     }
 
     /// The (first) declaration of `name`.
@@ -179,12 +191,18 @@ impl Index {
 
     /// The literal covering `offset`.
     pub fn literal_at(&self, offset: usize) -> Option<(Span, Literal)> {
-        self.literals.iter().copied().find(|(s, _)| s.start as usize <= offset && offset <= s.end as usize)
+        self.literals
+            .iter()
+            .copied()
+            .find(|(s, _)| s.start as usize <= offset && offset <= s.end as usize)
     }
 
     /// The children of declaration `parent` (`None`: top level).
     pub fn children(&self, parent: Option<usize>) -> impl Iterator<Item = (usize, &Decl)> + '_ {
-        self.decls.iter().enumerate().filter(move |(_, d)| d.parent == parent)
+        self.decls
+            .iter()
+            .enumerate()
+            .filter(move |(_, d)| d.parent == parent)
     }
 }
 
@@ -193,13 +211,31 @@ struct Builder {
 }
 
 impl Builder {
-    fn decl(&mut self, name: &Name, kind: Kind, span: Span, parent: Option<usize>, detail: String) -> usize {
-        self.index.decls.push(Decl { name: name.text.clone(), kind, name_span: name.span, span, parent, detail });
+    fn decl(
+        &mut self,
+        name: &Name,
+        kind: Kind,
+        span: Span,
+        parent: Option<usize>,
+        detail: String,
+    ) -> usize {
+        self.index.decls.push(Decl {
+            name: name.text.clone(),
+            kind,
+            name_span: name.span,
+            span,
+            parent,
+            detail,
+        });
         self.index.decls.len() - 1
     }
 
     fn reference(&mut self, name: &Name, expected: &'static [Kind]) {
-        self.index.refs.push(Ref { name: name.text.clone(), span: name.span, expected });
+        self.index.refs.push(Ref {
+            name: name.text.clone(),
+            span: name.span,
+            expected,
+        });
     }
 
     fn list(&mut self, list: &NameList, expected: &'static [Kind]) {
@@ -227,7 +263,13 @@ impl Builder {
                 }
                 Item::Vpc(v) => self.vpc(v),
                 Item::Peering(p) => {
-                    self.decl(&p.name, Kind::Peering, p.span, None, format!("{} ↔ {}", p.a.text, p.b.text));
+                    self.decl(
+                        &p.name,
+                        Kind::Peering,
+                        p.span,
+                        None,
+                        format!("{} ↔ {}", p.a.text, p.b.text),
+                    );
                     self.reference(&p.a, &[Kind::Vpc]);
                     self.reference(&p.b, &[Kind::Vpc]);
                 }
@@ -262,18 +304,32 @@ impl Builder {
                                     }
                                 }
                             }
-                            DhcpItem::NtpServers(addrs, _) => addrs.iter().for_each(|a| self.address(a)),
+                            DhcpItem::NtpServers(addrs, _) => {
+                                addrs.iter().for_each(|a| self.address(a))
+                            }
                             DhcpItem::DomainName(..) => {}
                         }
                     }
                 }
                 VpcItem::InternetGateway(g) => {
-                    self.decl(&g.name, Kind::InternetGateway, g.span, Some(id), String::new());
+                    self.decl(
+                        &g.name,
+                        Kind::InternetGateway,
+                        g.span,
+                        Some(id),
+                        String::new(),
+                    );
                 }
                 VpcItem::Subnet(s) => self.subnet(s, id),
                 VpcItem::RouteTable(t) => {
                     let detail = if t.main.is_some() { "main" } else { "" };
-                    self.decl(&t.name, Kind::RouteTable, t.span, Some(id), detail.to_string());
+                    self.decl(
+                        &t.name,
+                        Kind::RouteTable,
+                        t.span,
+                        Some(id),
+                        detail.to_string(),
+                    );
                     for r in &t.routes {
                         self.cidr(&r.destination);
                         if let RouteTarget::Name(n) = &r.target {
@@ -286,7 +342,13 @@ impl Builder {
                         EndpointKind::Gateway { .. } => "gateway",
                         EndpointKind::Interface { .. } => "interface",
                     };
-                    self.decl(&e.name, Kind::Endpoint, e.span, Some(id), format!("{kind} {}", e.service.text));
+                    self.decl(
+                        &e.name,
+                        Kind::Endpoint,
+                        e.span,
+                        Some(id),
+                        format!("{kind} {}", e.service.text),
+                    );
                     match &e.kind {
                         EndpointKind::Gateway { items, .. } => {
                             for GatewayItem::RouteTables(l, _) in items {
@@ -297,7 +359,9 @@ impl Builder {
                             for i in items {
                                 match i {
                                     InterfaceItem::Subnets(l, _) => self.list(l, &[Kind::Subnet]),
-                                    InterfaceItem::SecurityGroups(l, _) => self.list(l, &[Kind::SecurityGroup]),
+                                    InterfaceItem::SecurityGroups(l, _) => {
+                                        self.list(l, &[Kind::SecurityGroup])
+                                    }
                                     InterfaceItem::PrivateDns(..) => {}
                                 }
                             }
@@ -305,7 +369,13 @@ impl Builder {
                     }
                 }
                 VpcItem::SecurityGroup(g) => {
-                    self.decl(&g.name, Kind::SecurityGroup, g.span, Some(id), String::new());
+                    self.decl(
+                        &g.name,
+                        Kind::SecurityGroup,
+                        g.span,
+                        Some(id),
+                        String::new(),
+                    );
                     for r in &g.rules {
                         self.peer(&r.peer, SG_PEERS);
                     }
@@ -342,8 +412,18 @@ impl Builder {
                 SubnetItem::NetworkAcl(n, _) => self.reference(n, &[Kind::NetworkAcl]),
                 SubnetItem::PublicIpOnLaunch(..) => {}
                 SubnetItem::NatGateway(n) => {
-                    let detail = if n.private.is_some() { "private" } else { "public" };
-                    self.decl(&n.name, Kind::NatGateway, n.span, Some(id), detail.to_string());
+                    let detail = if n.private.is_some() {
+                        "private"
+                    } else {
+                        "public"
+                    };
+                    self.decl(
+                        &n.name,
+                        Kind::NatGateway,
+                        n.span,
+                        Some(id),
+                        detail.to_string(),
+                    );
                 }
                 SubnetItem::Instance(i) => {
                     let detail = i.address.map_or_else(String::new, |a| a.addr.to_string());
@@ -392,7 +472,13 @@ expect office can reach web tcp 22 via igw
         let got: Vec<(&str, Kind, Option<&str>)> = index
             .decls
             .iter()
-            .map(|d| (d.name.as_str(), d.kind, d.parent.map(|p| index.decls[p].name.as_str())))
+            .map(|d| {
+                (
+                    d.name.as_str(),
+                    d.kind,
+                    d.parent.map(|p| index.decls[p].name.as_str()),
+                )
+            })
             .collect();
         assert_eq!(
             got,
@@ -409,14 +495,22 @@ expect office can reach web tcp 22 via igw
                 ("pcx", Kind::Peering, None),
             ]
         );
-        assert_eq!(index.decl("pub").map(|d| d.detail.as_str()), Some("10.0.1.0/24 az a"));
+        assert_eq!(
+            index.decl("pub").map(|d| d.detail.as_str()),
+            Some("10.0.1.0/24 az a")
+        );
     }
 
     #[test]
     fn references_in_every_position() {
         let index = index();
         let got: Vec<&str> = index.refs.iter().map(|r| r.name.as_str()).collect();
-        assert_eq!(got, ["rt", "sg", "igw", "office", "main", "other", "office", "web", "igw"]);
+        assert_eq!(
+            got,
+            [
+                "rt", "sg", "igw", "office", "main", "other", "office", "web", "igw"
+            ]
+        );
         assert_eq!(index.refs_to("igw").count(), 2);
         let route_target = &index.refs[2];
         assert_eq!(route_target.expected, ROUTE_TARGETS);
@@ -426,7 +520,10 @@ expect office can reach web tcp 22 via igw
     fn occurrence_at_an_offset() {
         let index = index();
         let at = SRC.find("-> igw").unwrap() + 4;
-        assert_eq!(index.at(at).map(|o| o.name().to_string()), Some("igw".to_string()));
+        assert_eq!(
+            index.at(at).map(|o| o.name().to_string()),
+            Some("igw".to_string())
+        );
         assert!(matches!(index.at(at), Some(Occurrence::Ref(_))));
         let decl = SRC.find("subnet pub").unwrap() + 7;
         assert!(matches!(index.at(decl), Some(Occurrence::Decl(d)) if d.kind == Kind::Subnet));
@@ -438,7 +535,10 @@ expect office can reach web tcp 22 via igw
     #[test]
     fn names_of_kinds() {
         let index = index();
-        let names: Vec<&str> = index.names_of(ROUTE_TARGETS).map(|d| d.name.as_str()).collect();
+        let names: Vec<&str> = index
+            .names_of(ROUTE_TARGETS)
+            .map(|d| d.name.as_str())
+            .collect();
         assert_eq!(names, ["igw", "nat", "web", "pcx"]);
     }
 
@@ -446,7 +546,10 @@ expect office can reach web tcp 22 via igw
     fn literals() {
         let index = index();
         let at = SRC.find("10.0.1.10").unwrap() + 2;
-        assert_eq!(index.literal_at(at).map(|(_, l)| l), Some(Literal::Address(Ipv4Addr::new(10, 0, 1, 10))));
+        assert_eq!(
+            index.literal_at(at).map(|(_, l)| l),
+            Some(Literal::Address(Ipv4Addr::new(10, 0, 1, 10)))
+        );
         assert_eq!(index.literals.len(), 6);
     }
 }

@@ -4,7 +4,10 @@
 use std::process::{Command, Output};
 
 fn vpcc(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_vpcc")).args(args).output().expect("vpcc runs")
+    Command::new(env!("CARGO_BIN_EXE_vpcc"))
+        .args(args)
+        .output()
+        .expect("vpcc runs")
 }
 
 fn stdout(out: &Output) -> String {
@@ -24,7 +27,15 @@ fn completions_for_every_shell() {
         assert_eq!(out.status.code(), Some(0), "{shell}: {out:?}");
         let script = stdout(&out);
         assert!(script.contains(marker), "{shell} script lacks {marker}");
-        for word in ["check", "explain", "fmt", "lsp", "completions", "message-format", "deny-warnings"] {
+        for word in [
+            "check",
+            "explain",
+            "fmt",
+            "lsp",
+            "completions",
+            "message-format",
+            "deny-warnings",
+        ] {
             assert!(script.contains(word), "{shell} script lacks {word}");
         }
     }
@@ -37,7 +48,12 @@ fn man_pages() {
     assert_eq!(out.status.code(), Some(0));
     let page = stdout(&out);
     assert!(page.contains(".TH vpcc 1"), "{page}");
-    for sub in ["vpcc\\-check(1)", "vpcc\\-fmt(1)", "vpcc\\-lsp(1)", "vpcc\\-completions(1)"] {
+    for sub in [
+        "vpcc\\-check(1)",
+        "vpcc\\-fmt(1)",
+        "vpcc\\-lsp(1)",
+        "vpcc\\-completions(1)",
+    ] {
         assert!(page.contains(sub), "the page does not list {sub}");
     }
     let out = vpcc(&["man", "fmt"]);

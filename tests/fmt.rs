@@ -10,7 +10,9 @@ use std::process::{Command, Output, Stdio};
 use vpc::fmt::{comments, format};
 
 fn vpc_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
     let mut entries: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
     entries.sort();
     for path in entries {
@@ -52,38 +54,81 @@ fn comment_texts(src: &str) -> Vec<String> {
 #[test]
 fn every_fixture_round_trips() {
     let files = all_fixtures();
-    assert!(files.iter().any(|f| f.ends_with("nat-bastion-endpoints.vpc")), "examples not found");
+    assert!(
+        files
+            .iter()
+            .any(|f| f.ends_with("nat-bastion-endpoints.vpc")),
+        "examples not found"
+    );
     let mut formatted_count = 0;
     for path in &files {
         let src = std::fs::read_to_string(path).expect("fixture is UTF-8");
         let parsed = vpc::syntax::parse(&src);
         let out = match (format(&src), parsed) {
             (Ok(out), Ok(ast)) => {
-                let again = vpc::syntax::parse(&out)
-                    .unwrap_or_else(|d| panic!("{}: formatted text does not parse: {d:?}\n{out}", path.display()));
-                assert_eq!(without_spans(&again), without_spans(&ast), "{}: formatting changed the AST", path.display());
+                let again = vpc::syntax::parse(&out).unwrap_or_else(|d| {
+                    panic!(
+                        "{}: formatted text does not parse: {d:?}\n{out}",
+                        path.display()
+                    )
+                });
+                assert_eq!(
+                    without_spans(&again),
+                    without_spans(&ast),
+                    "{}: formatting changed the AST",
+                    path.display()
+                );
                 out
             }
             (Err(fmt_errors), Err(parse_errors)) => {
                 assert_eq!(fmt_errors, parse_errors, "{}", path.display());
                 continue;
             }
-            (Ok(_), Err(_)) => panic!("{}: a file that does not parse was formatted", path.display()),
+            (Ok(_), Err(_)) => panic!(
+                "{}: a file that does not parse was formatted",
+                path.display()
+            ),
             (Err(d), Ok(_)) => panic!("{}: a file that parses was refused: {d:?}", path.display()),
         };
         formatted_count += 1;
-        assert_eq!(format(&out).as_deref(), Ok(out.as_str()), "{}: not idempotent", path.display());
-        assert_eq!(comment_texts(&out), comment_texts(&src), "{}: comments changed", path.display());
-        assert_eq!(out.matches('#').count(), src.matches('#').count(), "{}: a `#` was lost", path.display());
+        assert_eq!(
+            format(&out).as_deref(),
+            Ok(out.as_str()),
+            "{}: not idempotent",
+            path.display()
+        );
+        assert_eq!(
+            comment_texts(&out),
+            comment_texts(&src),
+            "{}: comments changed",
+            path.display()
+        );
+        assert_eq!(
+            out.matches('#').count(),
+            src.matches('#').count(),
+            "{}: a `#` was lost",
+            path.display()
+        );
     }
-    assert!(formatted_count >= 6, "only {formatted_count} files formatted");
+    assert!(
+        formatted_count >= 6,
+        "only {formatted_count} files formatted"
+    );
 }
 
 #[test]
 fn examples_are_formatted() {
-    for path in all_fixtures().iter().filter(|p| p.starts_with(Path::new(env!("CARGO_MANIFEST_DIR")).join("examples"))) {
+    for path in all_fixtures()
+        .iter()
+        .filter(|p| p.starts_with(Path::new(env!("CARGO_MANIFEST_DIR")).join("examples")))
+    {
         let src = std::fs::read_to_string(path).expect("example is UTF-8");
-        assert_eq!(format(&src).as_deref(), Ok(src.as_str()), "{} is not formatted; run `vpcc fmt`", path.display());
+        assert_eq!(
+            format(&src).as_deref(),
+            Ok(src.as_str()),
+            "{} is not formatted; run `vpcc fmt`",
+            path.display()
+        );
     }
 }
 
@@ -93,19 +138,35 @@ fn examples_are_formatted() {
 /// formatter must restore the original.
 #[test]
 fn squashed_examples_are_restored() {
-    for path in all_fixtures().iter().filter(|p| p.starts_with(Path::new(env!("CARGO_MANIFEST_DIR")).join("examples"))) {
+    for path in all_fixtures()
+        .iter()
+        .filter(|p| p.starts_with(Path::new(env!("CARGO_MANIFEST_DIR")).join("examples")))
+    {
         let src = std::fs::read_to_string(path).expect("example is UTF-8");
-        let lines: Vec<&str> = src.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+        let lines: Vec<&str> = src
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .collect();
         let mut squashed = String::new();
         for (i, line) in lines.iter().enumerate() {
             squashed.push_str(line);
             let next_is_comment = lines.get(i + 1).is_some_and(|l| l.starts_with('#'));
-            squashed.push_str(if line.contains('#') || next_is_comment { "\n" } else { "   " });
+            squashed.push_str(if line.contains('#') || next_is_comment {
+                "\n"
+            } else {
+                "   "
+            });
         }
         let out = format(&squashed).unwrap_or_else(|d| panic!("{}: {d:?}", path.display()));
         // Blank lines next to comments come from the source, so compare
         // with blank lines removed on both sides.
-        let strip = |s: &str| s.lines().filter(|l| !l.trim().is_empty()).collect::<Vec<_>>().join("\n");
+        let strip = |s: &str| {
+            s.lines()
+                .filter(|l| !l.trim().is_empty())
+                .collect::<Vec<_>>()
+                .join("\n")
+        };
         assert_eq!(strip(&out), strip(&src), "{}", path.display());
     }
 }
@@ -114,11 +175,20 @@ fn squashed_examples_are_restored() {
 
 fn vpcc(args: &[&str], stdin: Option<&str>) -> Output {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_vpcc"));
-    cmd.args(args).env("NO_COLOR", "1").stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
+    cmd.args(args)
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
     let mut child = cmd.spawn().expect("vpcc runs");
     if let Some(input) = stdin {
         use std::io::Write;
-        child.stdin.take().expect("stdin").write_all(input.as_bytes()).expect("write stdin");
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(input.as_bytes())
+            .expect("write stdin");
     }
     drop(child.stdin.take());
     child.wait_with_output().expect("vpcc finishes")
@@ -142,19 +212,43 @@ fn check_reports_a_diff_and_exits_1_without_writing() {
     std::fs::write(&messy, MESSY).expect("write");
     std::fs::write(&tidy, TIDY).expect("write");
 
-    let out = vpcc(&["fmt", "--check", tidy.to_str().expect("utf-8 path")], None);
+    let out = vpcc(
+        &["fmt", "--check", tidy.to_str().expect("utf-8 path")],
+        None,
+    );
     assert_eq!(out.status.code(), Some(0), "{out:?}");
     assert!(out.stdout.is_empty());
 
-    let out = vpcc(&["fmt", "--check", tidy.to_str().expect("path"), messy.to_str().expect("path")], None);
+    let out = vpcc(
+        &[
+            "fmt",
+            "--check",
+            tidy.to_str().expect("path"),
+            messy.to_str().expect("path"),
+        ],
+        None,
+    );
     assert_eq!(out.status.code(), Some(1), "{out:?}");
     let diff = String::from_utf8(out.stdout).expect("utf-8");
     let name = messy.display().to_string();
-    assert!(diff.starts_with(&format!("--- {name}\n+++ {name} (formatted)\n@@ ")), "{diff}");
-    assert!(diff.contains("\n-vpc v 10.0.0.0/16 {internet_gateway igw}\n"), "{diff}");
-    assert!(diff.contains("\n+vpc v 10.0.0.0/16 {\n+  internet_gateway igw\n+}\n"), "{diff}");
+    assert!(
+        diff.starts_with(&format!("--- {name}\n+++ {name} (formatted)\n@@ ")),
+        "{diff}"
+    );
+    assert!(
+        diff.contains("\n-vpc v 10.0.0.0/16 {internet_gateway igw}\n"),
+        "{diff}"
+    );
+    assert!(
+        diff.contains("\n+vpc v 10.0.0.0/16 {\n+  internet_gateway igw\n+}\n"),
+        "{diff}"
+    );
     assert!(!diff.contains("tidy.vpc"), "{diff}");
-    assert_eq!(std::fs::read_to_string(&messy).expect("read"), MESSY, "--check wrote the file");
+    assert_eq!(
+        std::fs::read_to_string(&messy).expect("read"),
+        MESSY,
+        "--check wrote the file"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -205,7 +299,11 @@ fn stdin_to_stdout() {
 
     let out = vpcc(&["fmt", "--check", "-"], Some(MESSY));
     assert_eq!(out.status.code(), Some(1), "{out:?}");
-    assert!(String::from_utf8(out.stdout).expect("utf-8").starts_with("--- <stdin>\n+++ <stdin> (formatted)\n"));
+    assert!(
+        String::from_utf8(out.stdout)
+            .expect("utf-8")
+            .starts_with("--- <stdin>\n+++ <stdin> (formatted)\n")
+    );
 
     let out = vpcc(&["fmt", "--check", "-"], Some(TIDY));
     assert_eq!(out.status.code(), Some(0), "{out:?}");

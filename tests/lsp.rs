@@ -78,8 +78,17 @@ impl Client {
                 }
             }
         });
-        let mut client = Client { child, stdin, incoming, notifications: Vec::new(), next_id: 1 };
-        let init = client.request("initialize", json!({ "processId": null, "rootUri": null, "capabilities": {} }));
+        let mut client = Client {
+            child,
+            stdin,
+            incoming,
+            notifications: Vec::new(),
+            next_id: 1,
+        };
+        let init = client.request(
+            "initialize",
+            json!({ "processId": null, "rootUri": null, "capabilities": {} }),
+        );
         assert_eq!(init["result"]["serverInfo"]["name"], "vpcc", "{init}");
         client.notify("initialized", json!({}));
         client
@@ -92,7 +101,9 @@ impl Client {
     }
 
     fn receive(&mut self) -> Value {
-        self.incoming.recv_timeout(Duration::from_secs(30)).expect("the server answers within 30 s")
+        self.incoming
+            .recv_timeout(Duration::from_secs(30))
+            .expect("the server answers within 30 s")
     }
 
     /// Sends a request and returns the whole response message.
@@ -112,7 +123,10 @@ impl Client {
     /// A request's `result`, asserting there was no error.
     fn call(&mut self, method: &str, params: Value) -> Value {
         let response = self.request(method, params);
-        assert!(response.get("error").is_none(), "{method} failed: {response}");
+        assert!(
+            response.get("error").is_none(),
+            "{method} failed: {response}"
+        );
         response["result"].clone()
     }
 
@@ -122,7 +136,11 @@ impl Client {
 
     /// The next `textDocument/publishDiagnostics` notification's params.
     fn diagnostics(&mut self) -> Value {
-        if let Some(i) = self.notifications.iter().position(|n| n["method"] == "textDocument/publishDiagnostics") {
+        if let Some(i) = self
+            .notifications
+            .iter()
+            .position(|n| n["method"] == "textDocument/publishDiagnostics")
+        {
             return self.notifications.remove(i)["params"].clone();
         }
         loop {
@@ -152,7 +170,12 @@ impl Client {
         self.notify("exit", Value::Null);
         let status = self.child.wait().expect("the server exits");
         let mut stderr = String::new();
-        let _ = self.child.stderr.take().expect("stderr").read_to_string(&mut stderr);
+        let _ = self
+            .child
+            .stderr
+            .take()
+            .expect("stderr")
+            .read_to_string(&mut stderr);
         assert!(status.success(), "exit status {status}, stderr: {stderr}");
     }
 }
@@ -167,7 +190,12 @@ fn at(needle: &str, nth: usize, delta: usize) -> Value {
 fn position(text: &str, offset: usize) -> Value {
     let before = &text[..offset];
     let line = before.matches('\n').count();
-    let character = before.rsplit('\n').next().unwrap_or("").encode_utf16().count();
+    let character = before
+        .rsplit('\n')
+        .next()
+        .unwrap_or("")
+        .encode_utf16()
+        .count();
     json!({ "line": line, "character": character })
 }
 
@@ -191,7 +219,10 @@ fn diagnostics_follow_the_text() {
     assert_eq!(d["code"], "E0101");
     assert_eq!(d["severity"], 1);
     assert_eq!(d["source"], "vpcc");
-    assert_eq!(d["range"], json!({ "start": { "line": 1, "character": 18 }, "end": { "line": 1, "character": 21 } }));
+    assert_eq!(
+        d["range"],
+        json!({ "start": { "line": 1, "character": 18 }, "end": { "line": 1, "character": 21 } })
+    );
 
     let published = client.change(2, SRC);
     assert_eq!(published["diagnostics"], json!([]));
@@ -199,7 +230,10 @@ fn diagnostics_follow_the_text() {
     let published = client.change(3, "vpc main {\n");
     assert_eq!(published["diagnostics"][0]["code"], "E0001");
 
-    client.notify("textDocument/didClose", json!({ "textDocument": { "uri": URI } }));
+    client.notify(
+        "textDocument/didClose",
+        json!({ "textDocument": { "uri": URI } }),
+    );
     assert_eq!(client.diagnostics()["diagnostics"], json!([]));
     client.shutdown();
 }
@@ -215,7 +249,10 @@ fn navigation_and_editing() {
     assert!(text.contains("`10.0.1.1` VPC router"), "{text}");
     let hover = client.call("textDocument/hover", at("web", 1, 1));
     let text = hover["contents"]["value"].as_str().expect("markdown");
-    assert!(text.starts_with("instance `web` — 10.0.1.10\n\ndeclared on line 6 in subnet `pub`"), "{text}");
+    assert!(
+        text.starts_with("instance `web` — 10.0.1.10\n\ndeclared on line 6 in subnet `pub`"),
+        "{text}"
+    );
 
     let definition = client.call("textDocument/definition", at("-> igw", 0, 3));
     assert_eq!(definition["uri"], URI);
@@ -224,8 +261,19 @@ fn navigation_and_editing() {
     let mut params = at("sg", 0, 0);
     params["context"] = json!({ "includeDeclaration": true });
     let references = client.call("textDocument/references", params);
-    let starts: Vec<Value> = references.as_array().expect("array").iter().map(|l| l["range"]["start"].clone()).collect();
-    assert_eq!(starts, [at("sg", 0, 0)["position"].clone(), at("sg", 1, 0)["position"].clone()]);
+    let starts: Vec<Value> = references
+        .as_array()
+        .expect("array")
+        .iter()
+        .map(|l| l["range"]["start"].clone())
+        .collect();
+    assert_eq!(
+        starts,
+        [
+            at("sg", 0, 0)["position"].clone(),
+            at("sg", 1, 0)["position"].clone()
+        ]
+    );
 
     let prepared = client.call("textDocument/prepareRename", at("office", 1, 2));
     assert_eq!(prepared["start"], at("office", 1, 0)["position"]);
@@ -238,9 +286,18 @@ fn navigation_and_editing() {
     let mut params = at("office", 1, 2);
     params["newName"] = json!("no good");
     let refused = client.request("textDocument/rename", params);
-    assert!(refused["error"]["message"].as_str().expect("message").contains("not a valid name"), "{refused}");
+    assert!(
+        refused["error"]["message"]
+            .as_str()
+            .expect("message")
+            .contains("not a valid name"),
+        "{refused}"
+    );
 
-    let symbols = client.call("textDocument/documentSymbol", json!({ "textDocument": { "uri": URI } }));
+    let symbols = client.call(
+        "textDocument/documentSymbol",
+        json!({ "textDocument": { "uri": URI } }),
+    );
     assert_eq!(symbols[1]["name"], "main");
     assert_eq!(symbols[1]["children"][1]["name"], "pub");
     assert_eq!(symbols[1]["children"][1]["children"][0]["name"], "web");
@@ -248,13 +305,30 @@ fn navigation_and_editing() {
     let formatting = json!({ "textDocument": { "uri": URI }, "options": { "tabSize": 2, "insertSpaces": true } });
     client.change(2, "region x\nvpc v 10.0.0.0/16 {internet_gateway g}");
     let formatted = client.call("textDocument/formatting", formatting.clone());
-    let new_text = formatted[0]["newText"].as_str().expect("one whole-file edit").to_string();
-    assert_eq!(new_text, "region x\n\nvpc v 10.0.0.0/16 {\n  internet_gateway g\n}\n");
-    assert_eq!(formatted[0]["range"]["end"], json!({ "line": 1, "character": 38 }));
+    let new_text = formatted[0]["newText"]
+        .as_str()
+        .expect("one whole-file edit")
+        .to_string();
+    assert_eq!(
+        new_text,
+        "region x\n\nvpc v 10.0.0.0/16 {\n  internet_gateway g\n}\n"
+    );
+    assert_eq!(
+        formatted[0]["range"]["end"],
+        json!({ "line": 1, "character": 38 })
+    );
     client.change(3, &new_text);
-    assert_eq!(client.call("textDocument/formatting", formatting.clone()), json!([]), "already formatted");
+    assert_eq!(
+        client.call("textDocument/formatting", formatting.clone()),
+        json!([]),
+        "already formatted"
+    );
     client.change(4, "vpc {");
-    assert_eq!(client.call("textDocument/formatting", formatting), Value::Null, "a broken file is not formatted");
+    assert_eq!(
+        client.call("textDocument/formatting", formatting),
+        Value::Null,
+        "a broken file is not formatted"
+    );
     client.shutdown();
 }
 
@@ -264,27 +338,52 @@ fn completion_in_context() {
     client.open(SRC);
     // Type a new statement in the subnet: the text stops parsing, and the
     // names of the last good version are offered.
-    let edited = SRC.replace("    route_table rt\n", "    route_table rt\n    network_acl \n");
+    let edited = SRC.replace(
+        "    route_table rt\n",
+        "    route_table rt\n    network_acl \n",
+    );
     client.change(2, &edited);
     let offset = edited.find("network_acl ").expect("edit") + "network_acl ".len();
     let at_acl = json!({ "textDocument": { "uri": URI }, "position": position(&edited, offset) });
     let items = client.call("textDocument/completion", at_acl);
     assert_eq!(items, json!([]), "no network ACL is declared");
 
-    let edited = SRC.replace("      security_groups [sg]\n", "      security_groups [sg, ]\n");
+    let edited = SRC.replace(
+        "      security_groups [sg]\n",
+        "      security_groups [sg, ]\n",
+    );
     client.change(3, &edited);
     let offset = edited.find("[sg, ").expect("edit") + "[sg, ".len();
-    let items = client.call("textDocument/completion", json!({ "textDocument": { "uri": URI }, "position": position(&edited, offset) }));
-    let labels: Vec<&str> = items.as_array().expect("items").iter().map(|i| i["label"].as_str().expect("label")).collect();
+    let items = client.call(
+        "textDocument/completion",
+        json!({ "textDocument": { "uri": URI }, "position": position(&edited, offset) }),
+    );
+    let labels: Vec<&str> = items
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|i| i["label"].as_str().expect("label"))
+        .collect();
     assert_eq!(labels, ["sg"]);
     assert_eq!(items[0]["detail"], "security_group");
 
     let edited = format!("{SRC}expect web can reach office pu");
     client.change(4, &edited);
-    let items = client.call("textDocument/completion", json!({ "textDocument": { "uri": URI }, "position": position(&edited, edited.len()) }));
-    let labels: Vec<&str> = items.as_array().expect("items").iter().map(|i| i["label"].as_str().expect("label")).collect();
+    let items = client.call(
+        "textDocument/completion",
+        json!({ "textDocument": { "uri": URI }, "position": position(&edited, edited.len()) }),
+    );
+    let labels: Vec<&str> = items
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|i| i["label"].as_str().expect("label"))
+        .collect();
     assert_eq!(labels, ["tcp", "udp", "icmp", "all", "via", "privately"]);
     // The edit replaces the word being typed.
-    assert_eq!(items[0]["textEdit"]["range"]["start"], position(&edited, edited.len() - 2));
+    assert_eq!(
+        items[0]["textEdit"]["range"]["start"],
+        position(&edited, edited.len() - 2)
+    );
     client.shutdown();
 }

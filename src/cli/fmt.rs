@@ -32,7 +32,11 @@ pub fn run(args: &Args) -> Exit {
     let mut exit = Exit::Ok;
     for path in &args.files {
         let stdin = path.as_os_str() == "-";
-        let src = if stdin { read_stdin() } else { read_source(path) };
+        let src = if stdin {
+            read_stdin()
+        } else {
+            read_source(path)
+        };
         let src = match src {
             Ok(src) => src,
             Err(message) => {
@@ -41,7 +45,11 @@ pub fn run(args: &Args) -> Exit {
                 continue;
             }
         };
-        let shown = if stdin { Path::new("<stdin>") } else { path.as_path() };
+        let shown = if stdin {
+            Path::new("<stdin>")
+        } else {
+            path.as_path()
+        };
         let formatted = match vpc::fmt::format(&src) {
             Ok(text) => text,
             Err(diagnostics) => {
@@ -100,9 +108,13 @@ pub fn unified_diff(name: &str, old: &str, new: &str) -> String {
 
 fn read_stdin() -> Result<String, String> {
     let mut bytes = Vec::new();
-    std::io::stdin().read_to_end(&mut bytes).map_err(|e| format!("cannot read standard input: {e}"))?;
+    std::io::stdin()
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("cannot read standard input: {e}"))?;
     String::from_utf8(bytes).map_err(|e| {
         let offset = e.utf8_error().valid_up_to();
-        format!("cannot read standard input: it is not UTF-8 text (invalid byte at offset {offset})")
+        format!(
+            "cannot read standard input: it is not UTF-8 text (invalid byte at offset {offset})"
+        )
     })
 }

@@ -9,14 +9,16 @@ use std::collections::HashMap;
 
 use lsp_server::{Connection, ErrorCode, Message, Notification, Request, RequestId, Response};
 use lsp_types::notification::{
-    DidChangeTextDocument, DidCloseTextDocument, DidOpenTextDocument, Notification as _, PublishDiagnostics,
+    DidChangeTextDocument, DidCloseTextDocument, DidOpenTextDocument, Notification as _,
+    PublishDiagnostics,
 };
 use lsp_types::request::{
-    Completion, DocumentSymbolRequest, Formatting, GotoDefinition, HoverRequest, PrepareRenameRequest, References,
-    Rename, Request as _,
+    Completion, DocumentSymbolRequest, Formatting, GotoDefinition, HoverRequest,
+    PrepareRenameRequest, References, Rename, Request as _,
 };
 use lsp_types::{
-    DocumentSymbolResponse, GotoDefinitionResponse, PrepareRenameResponse, PublishDiagnosticsParams, Uri,
+    DocumentSymbolResponse, GotoDefinitionResponse, PrepareRenameResponse,
+    PublishDiagnosticsParams, Uri,
 };
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -37,7 +39,10 @@ pub fn run(_args: &Args) -> Exit {
     let result = serve(&connection);
     drop(connection);
     let joined = io_threads.join();
-    match result.map_err(|e| e.to_string()).and(joined.map_err(|e| e.to_string())) {
+    match result
+        .map_err(|e| e.to_string())
+        .and(joined.map_err(|e| e.to_string()))
+    {
         Ok(()) => Exit::Ok,
         Err(message) => {
             error(&format!("language server: {message}"));
@@ -53,7 +58,9 @@ fn serve(connection: &Connection) -> Result<(), Box<dyn std::error::Error + Send
         "serverInfo": { "name": "vpcc", "version": env!("CARGO_PKG_VERSION") },
     });
     connection.initialize_finish(id, result)?;
-    let mut server = Server { documents: HashMap::new() };
+    let mut server = Server {
+        documents: HashMap::new(),
+    };
     for message in &connection.receiver {
         match message {
             Message::Request(request) => {
@@ -90,50 +97,92 @@ impl Server {
     }
 
     fn request(&mut self, request: Request) -> Response {
-        let Request { id, method, params: raw } = request;
+        let Request {
+            id,
+            method,
+            params: raw,
+        } = request;
         let result = match method.as_str() {
             HoverRequest::METHOD => params::<lsp_types::HoverParams>(&id, raw).map(|p| {
                 let at = p.text_document_position_params;
-                json(self.document(&at.text_document.uri).and_then(|d| d.hover(at.position)))
+                json(
+                    self.document(&at.text_document.uri)
+                        .and_then(|d| d.hover(at.position)),
+                )
             }),
-            GotoDefinition::METHOD => params::<lsp_types::GotoDefinitionParams>(&id, raw).map(|p| {
-                let at = p.text_document_position_params;
-                let uri = &at.text_document.uri;
-                let location = self.document(uri).and_then(|d| d.definition(uri, at.position));
-                json(location.map(GotoDefinitionResponse::Scalar))
-            }),
+            GotoDefinition::METHOD => {
+                params::<lsp_types::GotoDefinitionParams>(&id, raw).map(|p| {
+                    let at = p.text_document_position_params;
+                    let uri = &at.text_document.uri;
+                    let location = self
+                        .document(uri)
+                        .and_then(|d| d.definition(uri, at.position));
+                    json(location.map(GotoDefinitionResponse::Scalar))
+                })
+            }
             References::METHOD => params::<lsp_types::ReferenceParams>(&id, raw).map(|p| {
                 let at = p.text_document_position;
                 let uri = &at.text_document.uri;
                 let include = p.context.include_declaration;
-                json(self.document(uri).map(|d| d.references(uri, at.position, include)))
+                json(
+                    self.document(uri)
+                        .map(|d| d.references(uri, at.position, include)),
+                )
             }),
-            PrepareRenameRequest::METHOD => params::<lsp_types::TextDocumentPositionParams>(&id, raw).map(|p| {
-                let range = self.document(&p.text_document.uri).and_then(|d| d.prepare_rename(p.position));
-                json(range.map(PrepareRenameResponse::Range))
-            }),
+            PrepareRenameRequest::METHOD => {
+                params::<lsp_types::TextDocumentPositionParams>(&id, raw).map(|p| {
+                    let range = self
+                        .document(&p.text_document.uri)
+                        .and_then(|d| d.prepare_rename(p.position));
+                    json(range.map(PrepareRenameResponse::Range))
+                })
+            }
             Rename::METHOD => match params::<lsp_types::RenameParams>(&id, raw) {
                 Ok(p) => {
                     let at = p.text_document_position;
                     let uri = &at.text_document.uri;
-                    match self.document(uri).map(|d| d.rename(uri, at.position, &p.new_name)) {
+                    match self
+                        .document(uri)
+                        .map(|d| d.rename(uri, at.position, &p.new_name))
+                    {
                         Some(Ok(edit)) => Ok(json(edit)),
-                        Some(Err(message)) => Err(Response::new_err(id.clone(), ErrorCode::InvalidRequest as i32, message)),
+                        Some(Err(message)) => Err(Response::new_err(
+                            id.clone(),
+                            ErrorCode::InvalidRequest as i32,
+                            message,
+                        )),
                         None => Ok(Value::Null),
                     }
                 }
                 Err(e) => Err(e),
             },
-            DocumentSymbolRequest::METHOD => params::<lsp_types::DocumentSymbolParams>(&id, raw).map(|p| {
-                json(self.document(&p.text_document.uri).map(|d| DocumentSymbolResponse::Nested(d.symbols())))
-            }),
+            DocumentSymbolRequest::METHOD => params::<lsp_types::DocumentSymbolParams>(&id, raw)
+                .map(|p| {
+                    json(
+                        self.document(&p.text_document.uri)
+                            .map(|d| DocumentSymbolResponse::Nested(d.symbols())),
+                    )
+                }),
             Completion::METHOD => params::<lsp_types::CompletionParams>(&id, raw).map(|p| {
                 let at = p.text_document_position;
-                json(self.document(&at.text_document.uri).map(|d| d.completion(at.position)))
+                json(
+                    self.document(&at.text_document.uri)
+                        .map(|d| d.completion(at.position)),
+                )
             }),
-            Formatting::METHOD => params::<lsp_types::DocumentFormattingParams>(&id, raw)
-                .map(|p| json(self.document(&p.text_document.uri).and_then(Document::formatting))),
-            _ => Err(Response::new_err(id.clone(), ErrorCode::MethodNotFound as i32, format!("unsupported: {method}"))),
+            Formatting::METHOD => {
+                params::<lsp_types::DocumentFormattingParams>(&id, raw).map(|p| {
+                    json(
+                        self.document(&p.text_document.uri)
+                            .and_then(Document::formatting),
+                    )
+                })
+            }
+            _ => Err(Response::new_err(
+                id.clone(),
+                ErrorCode::MethodNotFound as i32,
+                format!("unsupported: {method}"),
+            )),
         };
         match result {
             Ok(value) => Response::new_ok(id, value),
@@ -145,40 +194,69 @@ impl Server {
     fn notification(&mut self, notification: Notification) -> Vec<Notification> {
         let uri = match notification.method.as_str() {
             DidOpenTextDocument::METHOD => {
-                let Ok(p) = serde_json::from_value::<lsp_types::DidOpenTextDocumentParams>(notification.params) else {
+                let Ok(p) = serde_json::from_value::<lsp_types::DidOpenTextDocumentParams>(
+                    notification.params,
+                ) else {
                     return Vec::new();
                 };
-                self.documents.insert(p.text_document.uri.clone(), Document::new(p.text_document.text));
+                self.documents.insert(
+                    p.text_document.uri.clone(),
+                    Document::new(p.text_document.text),
+                );
                 p.text_document.uri
             }
             DidChangeTextDocument::METHOD => {
-                let Ok(p) = serde_json::from_value::<lsp_types::DidChangeTextDocumentParams>(notification.params)
-                else {
+                let Ok(p) = serde_json::from_value::<lsp_types::DidChangeTextDocumentParams>(
+                    notification.params,
+                ) else {
                     return Vec::new();
                 };
                 // Full sync: the last change holds the whole text.
-                let Some(change) = p.content_changes.into_iter().last() else { return Vec::new() };
+                let Some(change) = p.content_changes.into_iter().last() else {
+                    return Vec::new();
+                };
                 match self.documents.get_mut(&p.text_document.uri) {
                     Some(doc) => doc.update(change.text),
                     None => {
-                        self.documents.insert(p.text_document.uri.clone(), Document::new(change.text));
+                        self.documents
+                            .insert(p.text_document.uri.clone(), Document::new(change.text));
                     }
                 }
                 p.text_document.uri
             }
             DidCloseTextDocument::METHOD => {
-                let Ok(p) = serde_json::from_value::<lsp_types::DidCloseTextDocumentParams>(notification.params) else {
+                let Ok(p) = serde_json::from_value::<lsp_types::DidCloseTextDocumentParams>(
+                    notification.params,
+                ) else {
                     return Vec::new();
                 };
                 self.documents.remove(&p.text_document.uri);
-                let clear = PublishDiagnosticsParams { uri: p.text_document.uri, diagnostics: Vec::new(), version: None };
-                return vec![Notification::new(PublishDiagnostics::METHOD.to_string(), clear)];
+                let clear = PublishDiagnosticsParams {
+                    uri: p.text_document.uri,
+                    diagnostics: Vec::new(),
+                    version: None,
+                };
+                return vec![Notification::new(
+                    PublishDiagnostics::METHOD.to_string(),
+                    clear,
+                )];
             }
             _ => return Vec::new(),
         };
-        let diagnostics = self.documents.get(&uri).map(|d| d.diagnostics(&uri)).unwrap_or_default();
-        let params = PublishDiagnosticsParams { uri, diagnostics, version: None };
-        vec![Notification::new(PublishDiagnostics::METHOD.to_string(), params)]
+        let diagnostics = self
+            .documents
+            .get(&uri)
+            .map(|d| d.diagnostics(&uri))
+            .unwrap_or_default();
+        let params = PublishDiagnosticsParams {
+            uri,
+            diagnostics,
+            version: None,
+        };
+        vec![Notification::new(
+            PublishDiagnostics::METHOD.to_string(),
+            params,
+        )]
     }
 }
 

@@ -24,13 +24,20 @@ pub fn run(args: &Args) -> Exit {
         Some(name) => {
             let Some(sub) = command.find_subcommand(name) else {
                 let names: Vec<&str> = command.get_subcommands().map(|c| c.get_name()).collect();
-                error(&format!("no subcommand `{name}`; there are: {}", names.join(", ")));
+                error(&format!(
+                    "no subcommand `{name}`; there are: {}",
+                    names.join(", ")
+                ));
                 return Exit::Usage;
             };
             // clap's names are `&'static str` without its `string` feature;
             // the process prints one page and exits, so leaking is harmless.
-            let title: &'static str = Box::leak(format!("vpcc-{}", sub.get_name()).into_boxed_str());
-            let sub = sub.clone().name(title).bin_name(format!("vpcc {}", sub.get_name()));
+            let title: &'static str =
+                Box::leak(format!("vpcc-{}", sub.get_name()).into_boxed_str());
+            let sub = sub
+                .clone()
+                .name(title)
+                .bin_name(format!("vpcc {}", sub.get_name()));
             clap_mangen::Man::new(sub.version(env!("CARGO_PKG_VERSION"))).title(title)
         }
     };

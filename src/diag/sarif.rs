@@ -33,10 +33,14 @@ pub fn render(files: &[FileDiagnostics<'_>]) -> String {
 
 /// The SARIF log as a JSON value.
 pub fn log(files: &[FileDiagnostics<'_>]) -> Value {
-    let results: Vec<Value> =
-        files.iter().flat_map(|f| f.diagnostics.iter().map(move |d| result(f.path, f.src, d))).collect();
-    let artifacts: Vec<Value> =
-        files.iter().map(|f| json!({ "location": { "uri": uri(f.path) }, "length": f.src.len() })).collect();
+    let results: Vec<Value> = files
+        .iter()
+        .flat_map(|f| f.diagnostics.iter().map(move |d| result(f.path, f.src, d)))
+        .collect();
+    let artifacts: Vec<Value> = files
+        .iter()
+        .map(|f| json!({ "location": { "uri": uri(f.path) }, "length": f.src.len() }))
+        .collect();
     json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
@@ -85,7 +89,10 @@ fn result(path: &str, src: &str, d: &Diagnostic) -> Value {
         text.push_str("\nhelp: ");
         text.push_str(help);
     }
-    let rule_index = Code::ALL.iter().position(|c| *c == d.code).unwrap_or_default();
+    let rule_index = Code::ALL
+        .iter()
+        .position(|c| *c == d.code)
+        .unwrap_or_default();
     let related: Vec<Value> = d
         .secondary
         .iter()
@@ -141,7 +148,9 @@ pub fn uri(path: &str) -> String {
     }
     for b in path.bytes() {
         match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => out.push(b as char),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => {
+                out.push(b as char)
+            }
             b':' if out.starts_with("file:///") && out.len() == 9 => out.push(':'),
             _ => out.push_str(&format!("%{b:02X}")),
         }
@@ -154,28 +163,46 @@ mod tests {
     use super::*;
 
     fn diagnostic() -> Diagnostic {
-        Diagnostic::new(Code::E0106, "subnets `a` and `b` overlap", Span::new(22, 33), "overlaps `a`")
-            .with_secondary(Span::new(7, 18), "`a` declared here")
-            .with_note("10.0.1.0/24 spans 10.0.1.0–10.0.1.255")
-            .with_help("move `b`")
+        Diagnostic::new(
+            Code::E0106,
+            "subnets `a` and `b` overlap",
+            Span::new(22, 33),
+            "overlaps `a`",
+        )
+        .with_secondary(Span::new(7, 18), "`a` declared here")
+        .with_note("10.0.1.0/24 spans 10.0.1.0–10.0.1.255")
+        .with_help("move `b`")
     }
 
     #[test]
     fn result_has_rule_level_message_and_regions() {
         let src = "ab\n é 10.0.1.0/24\n   10.0.1.0/24\n";
         let d = diagnostic();
-        let v = log(&[FileDiagnostics { path: "dir/x y.vpc", src, diagnostics: std::slice::from_ref(&d) }]);
+        let v = log(&[FileDiagnostics {
+            path: "dir/x y.vpc",
+            src,
+            diagnostics: std::slice::from_ref(&d),
+        }]);
         let run = &v["runs"][0];
         let r = &run["results"][0];
         assert_eq!(r["ruleId"], "E0106");
-        assert_eq!(run["tool"]["driver"]["rules"][r["ruleIndex"].as_u64().unwrap() as usize]["id"], "E0106");
+        assert_eq!(
+            run["tool"]["driver"]["rules"][r["ruleIndex"].as_u64().unwrap() as usize]["id"],
+            "E0106"
+        );
         assert_eq!(r["level"], "error");
         let text = r["message"]["text"].as_str().unwrap();
-        assert!(text.starts_with("subnets `a` and `b` overlap: overlaps `a`\nnote: 10.0.1.0/24"), "{text}");
+        assert!(
+            text.starts_with("subnets `a` and `b` overlap: overlaps `a`\nnote: 10.0.1.0/24"),
+            "{text}"
+        );
         assert!(text.ends_with("\nhelp: move `b`"), "{text}");
         let loc = &r["locations"][0]["physicalLocation"];
         assert_eq!(loc["artifactLocation"]["uri"], "dir/x%20y.vpc");
-        assert_eq!(loc["region"], json!({"startLine": 3, "startColumn": 4, "endLine": 3, "endColumn": 15}));
+        assert_eq!(
+            loc["region"],
+            json!({"startLine": 3, "startColumn": 4, "endLine": 3, "endColumn": 15})
+        );
         let rel = &r["relatedLocations"][0];
         assert_eq!(rel["message"]["text"], "`a` declared here");
         // `é` is two bytes but one code point: the label starts at byte 7,
@@ -193,7 +220,11 @@ mod tests {
         for (rule, code) in rules.iter().zip(Code::ALL) {
             assert_eq!(rule["id"], code.as_str());
             assert_eq!(rule["shortDescription"]["text"], code.title());
-            let want = if code.as_str().starts_with('W') { "warning" } else { "error" };
+            let want = if code.as_str().starts_with('W') {
+                "warning"
+            } else {
+                "error"
+            };
             assert_eq!(rule["defaultConfiguration"]["level"], want);
         }
         assert_eq!(v["runs"][0]["results"], json!([]));

@@ -24,9 +24,14 @@ impl Builder<'_> {
     fn trim(&self, span: Span) -> Span {
         let mut end = span.end as usize;
         loop {
-            let text = self.src[span.start as usize..end].trim_end_matches([' ', '\t', '\r', '\n', '\u{FEFF}']);
+            let text = self.src[span.start as usize..end]
+                .trim_end_matches([' ', '\t', '\r', '\n', '\u{FEFF}']);
             end = span.start as usize + text.len();
-            match self.comments.iter().find(|c| c.start >= span.start as usize && c.start + c.text.len() == end) {
+            match self
+                .comments
+                .iter()
+                .find(|c| c.start >= span.start as usize && c.start + c.text.len() == end)
+            {
                 Some(c) => end = c.start,
                 None => return Span::new(span.start as usize, end),
             }
@@ -40,11 +45,24 @@ impl Builder<'_> {
     /// A statement without braces.
     fn leaf(&self, span: Span, group: Group, head: String) -> Node {
         let span = self.trim(span);
-        Node::new(span, group, head, None, blank_before(self.src, span.start as usize))
+        Node::new(
+            span,
+            group,
+            head,
+            None,
+            blank_before(self.src, span.start as usize),
+        )
     }
 
     /// A statement with braces (when `has_body`) around `children`.
-    fn block(&self, span: Span, group: Group, head: String, has_body: bool, children: Vec<Node>) -> Node {
+    fn block(
+        &self,
+        span: Span,
+        group: Group,
+        head: String,
+        has_body: bool,
+        children: Vec<Node>,
+    ) -> Node {
         let span = self.trim(span);
         let body = if has_body {
             let open = open_brace(self.src, span.start as usize, span.end as usize);
@@ -55,7 +73,13 @@ impl Builder<'_> {
         } else {
             None
         };
-        Node::new(span, group, head, body, blank_before(self.src, span.start as usize))
+        Node::new(
+            span,
+            group,
+            head,
+            body,
+            blank_before(self.src, span.start as usize),
+        )
     }
 
     pub fn file(&self, file: &File) -> Vec<Node> {
@@ -64,10 +88,18 @@ impl Builder<'_> {
 
     fn item(&self, item: &Item) -> Node {
         match item {
-            Item::Region(r) => self.leaf(r.span, Group::Kind("region"), format!("region {}", r.name.text)),
+            Item::Region(r) => self.leaf(
+                r.span,
+                Group::Kind("region"),
+                format!("region {}", r.name.text),
+            ),
             Item::External(e) => {
                 let cidrs: Vec<&str> = e.cidrs.iter().map(|c| self.text(c.span)).collect();
-                self.leaf(e.span, Group::Kind("external"), format!("external {} {}", e.name.text, cidrs.join(", ")))
+                self.leaf(
+                    e.span,
+                    Group::Kind("external"),
+                    format!("external {} {}", e.name.text, cidrs.join(", ")),
+                )
             }
             Item::Vpc(v) => {
                 let children = v.items.iter().map(|i| self.vpc_item(i)).collect();
@@ -109,16 +141,30 @@ impl Builder<'_> {
 
     fn vpc_item(&self, item: &VpcItem) -> Node {
         match item {
-            VpcItem::SecondaryCidr(c, sp) => self.leaf(*sp, Group::Setting, format!("cidr {}", self.text(c.span))),
-            VpcItem::DnsSupport(f, sp) => self.leaf(*sp, Group::Setting, flag("dns_support", f, *sp)),
-            VpcItem::DnsHostnames(f, sp) => self.leaf(*sp, Group::Setting, flag("dns_hostnames", f, *sp)),
+            VpcItem::SecondaryCidr(c, sp) => {
+                self.leaf(*sp, Group::Setting, format!("cidr {}", self.text(c.span)))
+            }
+            VpcItem::DnsSupport(f, sp) => {
+                self.leaf(*sp, Group::Setting, flag("dns_support", f, *sp))
+            }
+            VpcItem::DnsHostnames(f, sp) => {
+                self.leaf(*sp, Group::Setting, flag("dns_hostnames", f, *sp))
+            }
             VpcItem::DhcpOptions(d) => {
                 let children = d.items.iter().map(|i| self.dhcp_item(i)).collect();
-                self.block(d.span, Group::Setting, "dhcp_options".to_string(), true, children)
+                self.block(
+                    d.span,
+                    Group::Setting,
+                    "dhcp_options".to_string(),
+                    true,
+                    children,
+                )
             }
-            VpcItem::InternetGateway(g) => {
-                self.leaf(g.span, Group::Setting, format!("internet_gateway {}", g.name.text))
-            }
+            VpcItem::InternetGateway(g) => self.leaf(
+                g.span,
+                Group::Setting,
+                format!("internet_gateway {}", g.name.text),
+            ),
             VpcItem::Subnet(s) => self.subnet(s),
             VpcItem::RouteTable(t) => {
                 let mut head = format!("route_table {}", t.name.text);
@@ -126,18 +172,36 @@ impl Builder<'_> {
                     head.push_str(" main");
                 }
                 let children = t.routes.iter().map(|r| self.route(r)).collect();
-                self.block(t.span, Group::Kind("route_table"), head, t.has_body, children)
+                self.block(
+                    t.span,
+                    Group::Kind("route_table"),
+                    head,
+                    t.has_body,
+                    children,
+                )
             }
             VpcItem::Endpoint(e) => self.endpoint(e),
             VpcItem::SecurityGroup(g) => {
                 let children = g.rules.iter().map(|r| self.sg_rule(r)).collect();
                 let head = format!("security_group {}", g.name.text);
-                self.block(g.span, Group::Kind("security_group"), head, g.has_body, children)
+                self.block(
+                    g.span,
+                    Group::Kind("security_group"),
+                    head,
+                    g.has_body,
+                    children,
+                )
             }
             VpcItem::NetworkAcl(a) => {
                 let children = a.rules.iter().map(|r| self.acl_rule(r)).collect();
                 let head = format!("network_acl {}", a.name.text);
-                self.block(a.span, Group::Kind("network_acl"), head, a.has_body, children)
+                self.block(
+                    a.span,
+                    Group::Kind("network_acl"),
+                    head,
+                    a.has_body,
+                    children,
+                )
             }
         }
     }
@@ -175,12 +239,22 @@ impl Builder<'_> {
 
     fn subnet_item(&self, item: &SubnetItem) -> Node {
         match item {
-            SubnetItem::RouteTable(n, sp) => self.leaf(*sp, Group::Inner, format!("route_table {}", n.text)),
-            SubnetItem::NetworkAcl(n, sp) => self.leaf(*sp, Group::Inner, format!("network_acl {}", n.text)),
-            SubnetItem::PublicIpOnLaunch(f, sp) => self.leaf(*sp, Group::Inner, flag("public_ip_on_launch", f, *sp)),
+            SubnetItem::RouteTable(n, sp) => {
+                self.leaf(*sp, Group::Inner, format!("route_table {}", n.text))
+            }
+            SubnetItem::NetworkAcl(n, sp) => {
+                self.leaf(*sp, Group::Inner, format!("network_acl {}", n.text))
+            }
+            SubnetItem::PublicIpOnLaunch(f, sp) => {
+                self.leaf(*sp, Group::Inner, flag("public_ip_on_launch", f, *sp))
+            }
             SubnetItem::NatGateway(n) => {
                 let private = if n.private.is_some() { " private" } else { "" };
-                self.leaf(n.span, Group::Inner, format!("nat_gateway {}{private}", n.name.text))
+                self.leaf(
+                    n.span,
+                    Group::Inner,
+                    format!("nat_gateway {}{private}", n.name.text),
+                )
             }
             SubnetItem::Instance(i) => {
                 let mut head = format!("instance {}", i.name.text);
@@ -208,7 +282,11 @@ impl Builder<'_> {
             RouteTarget::Name(n) => n.text.as_str(),
             RouteTarget::Blackhole(_) => "blackhole",
         };
-        self.leaf(r.span, Group::Inner, format!("route {} -> {target}", self.text(r.destination.span)))
+        self.leaf(
+            r.span,
+            Group::Inner,
+            format!("route {} -> {target}", self.text(r.destination.span)),
+        )
     }
 
     fn endpoint(&self, e: &Endpoint) -> Node {
@@ -229,7 +307,9 @@ impl Builder<'_> {
                     .map(|i| {
                         let head = match i {
                             InterfaceItem::Subnets(l, _) => format!("subnets {}", list(l)),
-                            InterfaceItem::SecurityGroups(l, _) => format!("security_groups {}", list(l)),
+                            InterfaceItem::SecurityGroups(l, _) => {
+                                format!("security_groups {}", list(l))
+                            }
                             InterfaceItem::PrivateDns(f, sp) => flag("private_dns", f, *sp),
                         };
                         self.leaf(i.span(), Group::Inner, head)
@@ -246,7 +326,12 @@ impl Builder<'_> {
             Direction::In => ("ingress", "from"),
             Direction::Out => ("egress", "to"),
         };
-        let head = format!("{dir} {}{} {word} {}", r.protocol.kind.as_str(), self.ports(r.ports), self.peer(&r.peer));
+        let head = format!(
+            "{dir} {}{} {word} {}",
+            r.protocol.kind.as_str(),
+            self.ports(r.ports),
+            self.peer(&r.peer)
+        );
         self.leaf(r.span, Group::Inner, head)
     }
 
@@ -300,7 +385,11 @@ fn flow_end(end: &FlowEnd) -> String {
 }
 
 fn names(names: &[Name]) -> String {
-    names.iter().map(|n| n.text.as_str()).collect::<Vec<_>>().join(", ")
+    names
+        .iter()
+        .map(|n| n.text.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn list(l: &NameList) -> String {

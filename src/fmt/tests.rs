@@ -9,7 +9,10 @@ fn check(input: &str, expected: &str) {
         Ok(s) => s,
         Err(d) => panic!("input does not parse: {d:?}"),
     };
-    assert_eq!(got, expected, "\n--- got ---\n{got}--- expected ---\n{expected}");
+    assert_eq!(
+        got, expected,
+        "\n--- got ---\n{got}--- expected ---\n{expected}"
+    );
     let again = format(&got).unwrap_or_else(|d| panic!("output does not parse: {d:?}"));
     assert_eq!(again, got, "not idempotent");
 }
@@ -306,18 +309,28 @@ fn bodies_are_kept_exactly_when_written() {
 fn empty_and_comment_only_files() {
     check("", "");
     check("\n\n  \n", "");
-    check("\n\n# just a note\n\n\n# and another\n", "# just a note\n\n# and another\n");
+    check(
+        "\n\n# just a note\n\n\n# and another\n",
+        "# just a note\n\n# and another\n",
+    );
 }
 
 #[test]
 fn crlf_input_gives_lf_output() {
-    check("region x\r\n# c\r\nexternal e 1.2.3.4/32\r\n", "region x\n\n# c\nexternal e 1.2.3.4/32\n");
+    check(
+        "region x\r\n# c\r\nexternal e 1.2.3.4/32\r\n",
+        "region x\n\n# c\nexternal e 1.2.3.4/32\n",
+    );
 }
 
 #[test]
 fn syntax_errors_are_returned_not_formatted() {
-    let Err(diagnostics) = format("vpc main {") else { panic!("a file with a syntax error was formatted") };
+    let Err(diagnostics) = format("vpc main {") else {
+        panic!("a file with a syntax error was formatted")
+    };
     assert_eq!(diagnostics[0].code, crate::diag::Code::E0001);
-    let Err(diagnostics) = format("external e 10.0.0.256/32") else { panic!("a bad literal was formatted") };
+    let Err(diagnostics) = format("external e 10.0.0.256/32") else {
+        panic!("a bad literal was formatted")
+    };
     assert_eq!(diagnostics[0].code, crate::diag::Code::E0101);
 }

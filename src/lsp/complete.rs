@@ -14,7 +14,11 @@ use crate::names::{ACL_PEERS, FLOW_ENDS, Index, Kind, ROUTE_TARGETS, SG_PEERS};
 pub enum Candidate {
     Keyword(&'static str),
     /// A declared name, with its kind and summary.
-    Name { name: String, kind: Kind, detail: String },
+    Name {
+        name: String,
+        kind: Kind,
+        detail: String,
+    },
 }
 
 impl Candidate {
@@ -59,7 +63,13 @@ impl Block {
                 "security_group",
                 "network_acl",
             ],
-            Block::Subnet => &["route_table", "network_acl", "public_ip_on_launch", "nat_gateway", "instance"],
+            Block::Subnet => &[
+                "route_table",
+                "network_acl",
+                "public_ip_on_launch",
+                "nat_gateway",
+                "instance",
+            ],
             Block::Instance => &["public_ip", "security_groups", "source_dest_check"],
             Block::RouteTable => &["route"],
             Block::GatewayEndpoint => &["route_tables"],
@@ -77,7 +87,9 @@ impl Block {
             (Block::File, Some("vpc")) => Block::Vpc,
             (Block::Vpc, Some("subnet")) => Block::Subnet,
             (Block::Vpc, Some("route_table")) => Block::RouteTable,
-            (Block::Vpc, Some("endpoint")) if statement.iter().any(|w| w == "gateway") => Block::GatewayEndpoint,
+            (Block::Vpc, Some("endpoint")) if statement.iter().any(|w| w == "gateway") => {
+                Block::GatewayEndpoint
+            }
             (Block::Vpc, Some("endpoint")) => Block::InterfaceEndpoint,
             (Block::Vpc, Some("security_group")) => Block::SecurityGroup,
             (Block::Vpc, Some("network_acl")) => Block::NetworkAcl,
@@ -92,8 +104,19 @@ const BOOLEANS: &[&str] = &["on", "off"];
 const PROTOCOLS: &[&str] = &["tcp", "udp", "icmp", "all"];
 const GATEWAY_SERVICES: &[&str] = &["s3", "dynamodb"];
 /// Common interface endpoint services, as a start; any name is allowed.
-const INTERFACE_SERVICES: &[&str] =
-    &["ec2", "ecr.api", "ecr.dkr", "ssm", "ssmmessages", "ec2messages", "logs", "sts", "kms", "secretsmanager", "s3"];
+const INTERFACE_SERVICES: &[&str] = &[
+    "ec2",
+    "ecr.api",
+    "ecr.dkr",
+    "ssm",
+    "ssmmessages",
+    "ec2messages",
+    "logs",
+    "sts",
+    "kms",
+    "secretsmanager",
+    "s3",
+];
 
 fn is_word_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | '/' | ':')
@@ -112,7 +135,7 @@ fn tokens(text: &str) -> Vec<String> {
                 }
             }
             '"' => {
-                while let Some((_, c)) = chars.next() {
+                for (_, c) in chars.by_ref() {
                     if c == '"' || c == '\n' {
                         break;
                     }
@@ -171,11 +194,17 @@ fn context(before: &str) -> (Block, Vec<String>) {
 pub fn complete(text: &str, offset: usize, index: Option<&Index>) -> Vec<Candidate> {
     let offset = offset.min(text.len());
     let before = &text[..offset];
-    let partial = before.len() - before.trim_end_matches(|c: char| c.is_ascii_alphanumeric() || c == '_' || c == '-').len();
+    let partial = before.len()
+        - before
+            .trim_end_matches(|c: char| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+            .len();
     let before = &before[..before.len() - partial];
     let (block, mut statement) = context(before);
     // At the start of a line a new statement begins, unless a list is open.
-    let line_start = before.rsplit('\n').next().is_some_and(|l| l.trim().is_empty());
+    let line_start = before
+        .rsplit('\n')
+        .next()
+        .is_some_and(|l| l.trim().is_empty());
     let open_list = statement.iter().any(|w| w == "[") && !statement.iter().any(|w| w == "]");
     if line_start && !open_list {
         statement.clear();
@@ -184,7 +213,11 @@ pub fn complete(text: &str, offset: usize, index: Option<&Index>) -> Vec<Candida
     let mut out: Vec<Candidate> = keywords.iter().map(|k| Candidate::Keyword(k)).collect();
     if let Some(index) = index {
         for d in index.names_of(kinds) {
-            out.push(Candidate::Name { name: d.name.clone(), kind: d.kind, detail: d.detail.clone() });
+            out.push(Candidate::Name {
+                name: d.name.clone(),
+                kind: d.kind,
+                detail: d.detail.clone(),
+            });
         }
     }
     out
@@ -194,7 +227,9 @@ pub fn complete(text: &str, offset: usize, index: Option<&Index>) -> Vec<Candida
 pub fn partial_word(text: &str, offset: usize) -> std::ops::Range<usize> {
     let offset = offset.min(text.len());
     let before = &text[..offset];
-    let start = before.trim_end_matches(|c: char| c.is_ascii_alphanumeric() || c == '_' || c == '-').len();
+    let start = before
+        .trim_end_matches(|c: char| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        .len();
     start..offset
 }
 
@@ -215,21 +250,27 @@ fn fitting(block: Block, statement: &[String]) -> (Vec<&'static str>, &'static [
         (Block::Vpc, "subnet") if n == 3 => (vec!["az"], NONE),
         (Block::Vpc, "route_table") if n == 2 => (vec!["main"], NONE),
         (Block::Vpc, "endpoint") if n == 2 => (vec!["gateway", "interface"], NONE),
-        (Block::Vpc, "endpoint") if n == 3 && words[2] == "gateway" => (GATEWAY_SERVICES.to_vec(), NONE),
+        (Block::Vpc, "endpoint") if n == 3 && words[2] == "gateway" => {
+            (GATEWAY_SERVICES.to_vec(), NONE)
+        }
         (Block::Vpc, "endpoint") if n == 3 => (INTERFACE_SERVICES.to_vec(), NONE),
         (Block::Subnet, "route_table") if n == 1 => (vec![], &[Kind::RouteTable]),
         (Block::Subnet, "network_acl") if n == 1 => (vec![], &[Kind::NetworkAcl]),
         (Block::Subnet, "public_ip_on_launch") if n == 1 => (BOOLEANS.to_vec(), NONE),
         (Block::Subnet, "nat_gateway") if n == 2 => (vec!["private"], NONE),
         (Block::Instance, "public_ip" | "source_dest_check") if n == 1 => (BOOLEANS.to_vec(), NONE),
-        (Block::Instance | Block::InterfaceEndpoint, "security_groups") if in_list => (vec![], &[Kind::SecurityGroup]),
+        (Block::Instance | Block::InterfaceEndpoint, "security_groups") if in_list => {
+            (vec![], &[Kind::SecurityGroup])
+        }
         (Block::InterfaceEndpoint, "subnets") if in_list => (vec![], &[Kind::Subnet]),
         (Block::InterfaceEndpoint, "private_dns") if n == 1 => (BOOLEANS.to_vec(), NONE),
         (Block::GatewayEndpoint, "route_tables") if in_list => (vec![], &[Kind::RouteTable]),
         (Block::RouteTable, "route") if last == "->" => (vec!["blackhole"], ROUTE_TARGETS),
         (Block::RouteTable, "route") if n == 2 => (vec!["->"], NONE),
         (Block::Dhcp, "name_servers") if in_list => (vec!["AmazonProvidedDNS"], NONE),
-        (Block::SecurityGroup, "ingress" | "egress") => rule(&words[1..], first == "ingress", SG_PEERS),
+        (Block::SecurityGroup, "ingress" | "egress") => {
+            rule(&words[1..], first == "ingress", SG_PEERS)
+        }
         (Block::NetworkAcl, "inbound" | "outbound") => match n {
             2 => (vec!["allow", "deny"], NONE),
             _ if n >= 3 => rule(&words[3..], first == "inbound", ACL_PEERS),
@@ -240,7 +281,11 @@ fn fitting(block: Block, statement: &[String]) -> (Vec<&'static str>, &'static [
 }
 
 /// After `ingress`, or `inbound NUM allow|deny`: `PROTO [PORTS] from PEER`.
-fn rule(rest: &[&str], inbound: bool, peers: &'static [Kind]) -> (Vec<&'static str>, &'static [Kind]) {
+fn rule(
+    rest: &[&str],
+    inbound: bool,
+    peers: &'static [Kind],
+) -> (Vec<&'static str>, &'static [Kind]) {
     let word = if inbound { "from" } else { "to" };
     match rest {
         [] => (PROTOCOLS.to_vec(), &[]),
@@ -266,20 +311,44 @@ fn expect(words: &[&str]) -> (Vec<&'static str>, &'static [Kind]) {
         return (vec![], Kind::ALL);
     }
     match last {
-        "expect" | "reach" => (if last == "reach" { vec!["internet", "service"] } else { vec!["internet"] }, ends),
+        "expect" | "reach" => (
+            if last == "reach" {
+                vec!["internet", "service"]
+            } else {
+                vec!["internet"]
+            },
+            ends,
+        ),
         "can" | "cannot" => (vec!["reach"], &[]),
-        "service" if n >= 2 => (INTERFACE_SERVICES.iter().chain(["dynamodb"].iter()).copied().collect(), &[]),
+        "service" if n >= 2 => (
+            INTERFACE_SERVICES
+                .iter()
+                .chain(["dynamodb"].iter())
+                .copied()
+                .collect(),
+            &[],
+        ),
         "privately" => (vec![], &[]),
         _ if n == 2 || (n == 3 && words[1] == "service") => (vec!["can", "cannot"], &[]),
         _ if words.contains(&"reach") && !words.contains(&"via") => {
-            let after = words.iter().position(|w| *w == "reach").map_or(0, |i| n - i - 1);
+            let after = words
+                .iter()
+                .position(|w| *w == "reach")
+                .map_or(0, |i| n - i - 1);
             let has_protocol = words.iter().any(|w| PROTOCOLS.contains(w));
             if after == 0 {
                 (vec![], &[])
             } else if has_protocol {
                 (vec!["via", "privately"], &[])
             } else {
-                (PROTOCOLS.iter().copied().chain(["via", "privately"]).collect(), &[])
+                (
+                    PROTOCOLS
+                        .iter()
+                        .copied()
+                        .chain(["via", "privately"])
+                        .collect(),
+                    &[],
+                )
             }
         }
         _ if words.contains(&"via") => (vec!["privately"], &[]),
@@ -311,44 +380,117 @@ vpc main 10.0.0.0/16 {
         let index = Index::new(&crate::syntax::parse(SRC).expect("parses"));
         let offset = text.find("$0").expect("marker");
         let text = text.replace("$0", "");
-        complete(&text, offset, Some(&index)).iter().map(|c| c.label().to_string()).collect()
+        complete(&text, offset, Some(&index))
+            .iter()
+            .map(|c| c.label().to_string())
+            .collect()
     }
 
     #[test]
     fn statement_keywords_by_block() {
-        assert_eq!(labels("$0"), ["region", "external", "vpc", "peering", "expect"]);
-        assert_eq!(labels("vpc v 10.0.0.0/16 {\n  subnet s 10.0.1.0/24 {\n    $0"), Block::Subnet.statements());
-        assert_eq!(labels("vpc v 10.0.0.0/16 {\n  subnet s 10.0.1.0/24 { }\n  $0"), Block::Vpc.statements());
-        assert_eq!(labels("vpc v 10.0.0.0/16 { endpoint e interface ec2 { pri$0"), Block::InterfaceEndpoint.statements());
-        assert_eq!(labels("vpc v 10.0.0.0/16 { endpoint e gateway s3 { $0"), ["route_tables"]);
+        assert_eq!(
+            labels("$0"),
+            ["region", "external", "vpc", "peering", "expect"]
+        );
+        assert_eq!(
+            labels("vpc v 10.0.0.0/16 {\n  subnet s 10.0.1.0/24 {\n    $0"),
+            Block::Subnet.statements()
+        );
+        assert_eq!(
+            labels("vpc v 10.0.0.0/16 {\n  subnet s 10.0.1.0/24 { }\n  $0"),
+            Block::Vpc.statements()
+        );
+        assert_eq!(
+            labels("vpc v 10.0.0.0/16 { endpoint e interface ec2 { pri$0"),
+            Block::InterfaceEndpoint.statements()
+        );
+        assert_eq!(
+            labels("vpc v 10.0.0.0/16 { endpoint e gateway s3 { $0"),
+            ["route_tables"]
+        );
         // A `#` or `{` inside a comment or string changes nothing.
-        assert_eq!(labels("# vpc x {\nvpc v 10.0.0.0/16 { dhcp_options { domain_name \"{\"\n  $0"), Block::Dhcp.statements());
+        assert_eq!(
+            labels("# vpc x {\nvpc v 10.0.0.0/16 { dhcp_options { domain_name \"{\"\n  $0"),
+            Block::Dhcp.statements()
+        );
         // A list split over lines is still open.
-        assert_eq!(labels("vpc v 10.0.0.0/16 { subnet s 10.0.1.0/24 { instance i { security_groups [\n  a,\n  $0"), ["sg"]);
+        assert_eq!(
+            labels(
+                "vpc v 10.0.0.0/16 { subnet s 10.0.1.0/24 { instance i { security_groups [\n  a,\n  $0"
+            ),
+            ["sg"]
+        );
     }
 
     #[test]
     fn names_of_the_right_kind() {
-        assert_eq!(labels("vpc v 10.0.0.0/16 {\n  subnet s 10.0.1.0/24 {\n    route_table $0"), ["rt"]);
-        assert_eq!(labels("vpc v 10.0.0.0/16 { subnet s 10.0.1.0/24 { network_acl a$0"), ["acl"]);
-        assert_eq!(labels("vpc v 10.0.0.0/16 { subnet s 10.0.1.0/24 { instance i { security_groups [$0"), ["sg"]);
-        assert_eq!(labels("vpc v 10.0.0.0/16 { subnet s 10.0.1.0/24 { instance i { security_groups [a, $0"), ["sg"]);
-        assert_eq!(labels("vpc v 10.0.0.0/16 { route_table r { route 0.0.0.0/0 -> $0"), ["blackhole", "igw", "nat", "web"]);
-        assert_eq!(labels("vpc v 10.0.0.0/16 { security_group s { ingress tcp 22 from $0"), ["internet", "service", "office", "sg"]);
-        assert_eq!(labels("vpc v 10.0.0.0/16 { network_acl a { inbound 100 allow tcp 22 from $0"), ["internet", "office"]);
+        assert_eq!(
+            labels("vpc v 10.0.0.0/16 {\n  subnet s 10.0.1.0/24 {\n    route_table $0"),
+            ["rt"]
+        );
+        assert_eq!(
+            labels("vpc v 10.0.0.0/16 { subnet s 10.0.1.0/24 { network_acl a$0"),
+            ["acl"]
+        );
+        assert_eq!(
+            labels("vpc v 10.0.0.0/16 { subnet s 10.0.1.0/24 { instance i { security_groups [$0"),
+            ["sg"]
+        );
+        assert_eq!(
+            labels(
+                "vpc v 10.0.0.0/16 { subnet s 10.0.1.0/24 { instance i { security_groups [a, $0"
+            ),
+            ["sg"]
+        );
+        assert_eq!(
+            labels("vpc v 10.0.0.0/16 { route_table r { route 0.0.0.0/0 -> $0"),
+            ["blackhole", "igw", "nat", "web"]
+        );
+        assert_eq!(
+            labels("vpc v 10.0.0.0/16 { security_group s { ingress tcp 22 from $0"),
+            ["internet", "service", "office", "sg"]
+        );
+        assert_eq!(
+            labels("vpc v 10.0.0.0/16 { network_acl a { inbound 100 allow tcp 22 from $0"),
+            ["internet", "office"]
+        );
         assert_eq!(labels("peering p $0"), ["main"]);
-        assert_eq!(labels("vpc v 10.0.0.0/16 { endpoint e interface ec2 { subnets [$0"), ["pub"]);
+        assert_eq!(
+            labels("vpc v 10.0.0.0/16 { endpoint e interface ec2 { subnets [$0"),
+            ["pub"]
+        );
     }
 
     #[test]
     fn keywords_inside_statements() {
-        assert_eq!(labels("vpc v 10.0.0.0/16 { dns_hostnames $0"), ["on", "off"]);
-        assert_eq!(labels("vpc v 10.0.0.0/16 { endpoint e $0"), ["gateway", "interface"]);
-        assert_eq!(labels("vpc v 10.0.0.0/16 { endpoint e gateway $0"), ["s3", "dynamodb"]);
-        assert_eq!(labels("vpc v 10.0.0.0/16 { security_group s { egress $0"), PROTOCOLS);
-        assert_eq!(labels("vpc v 10.0.0.0/16 { security_group s { egress tcp 443 $0"), ["to"]);
-        assert_eq!(labels("vpc v 10.0.0.0/16 { network_acl a { outbound 100 $0"), ["allow", "deny"]);
-        assert_eq!(labels("vpc v 10.0.0.0/16 { subnet s 10.0.1.0/24 $0"), ["az"]);
+        assert_eq!(
+            labels("vpc v 10.0.0.0/16 { dns_hostnames $0"),
+            ["on", "off"]
+        );
+        assert_eq!(
+            labels("vpc v 10.0.0.0/16 { endpoint e $0"),
+            ["gateway", "interface"]
+        );
+        assert_eq!(
+            labels("vpc v 10.0.0.0/16 { endpoint e gateway $0"),
+            ["s3", "dynamodb"]
+        );
+        assert_eq!(
+            labels("vpc v 10.0.0.0/16 { security_group s { egress $0"),
+            PROTOCOLS
+        );
+        assert_eq!(
+            labels("vpc v 10.0.0.0/16 { security_group s { egress tcp 443 $0"),
+            ["to"]
+        );
+        assert_eq!(
+            labels("vpc v 10.0.0.0/16 { network_acl a { outbound 100 $0"),
+            ["allow", "deny"]
+        );
+        assert_eq!(
+            labels("vpc v 10.0.0.0/16 { subnet s 10.0.1.0/24 $0"),
+            ["az"]
+        );
     }
 
     #[test]
@@ -356,11 +498,23 @@ vpc main 10.0.0.0/16 {
         assert_eq!(labels("expect $0"), ["internet", "office", "pub", "web"]);
         assert_eq!(labels("expect web $0"), ["can", "cannot"]);
         assert_eq!(labels("expect web cannot $0"), ["reach"]);
-        assert_eq!(labels("expect web can reach $0"), ["internet", "service", "office", "pub", "web"]);
-        assert_eq!(labels("expect web can reach office $0"), ["tcp", "udp", "icmp", "all", "via", "privately"]);
-        assert_eq!(labels("expect web can reach office tcp 22 $0"), ["via", "privately"]);
+        assert_eq!(
+            labels("expect web can reach $0"),
+            ["internet", "service", "office", "pub", "web"]
+        );
+        assert_eq!(
+            labels("expect web can reach office $0"),
+            ["tcp", "udp", "icmp", "all", "via", "privately"]
+        );
+        assert_eq!(
+            labels("expect web can reach office tcp 22 $0"),
+            ["via", "privately"]
+        );
         let via = labels("expect web can reach office via $0");
-        assert!(via.contains(&"nat".to_string()) && via.contains(&"igw".to_string()), "{via:?}");
+        assert!(
+            via.contains(&"nat".to_string()) && via.contains(&"igw".to_string()),
+            "{via:?}"
+        );
     }
 
     #[test]

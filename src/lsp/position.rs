@@ -30,11 +30,17 @@ impl LineIndex {
             end -= 1;
         }
         let character = text[start..end].encode_utf16().count();
-        Position { line: to_u32(line), character: to_u32(character) }
+        Position {
+            line: to_u32(line),
+            character: to_u32(character),
+        }
     }
 
     pub fn range(&self, text: &str, span: Span) -> Range {
-        Range { start: self.position(text, span.start as usize), end: self.position(text, span.end as usize) }
+        Range {
+            start: self.position(text, span.start as usize),
+            end: self.position(text, span.end as usize),
+        }
     }
 
     /// The byte offset of a position; past the end of a line means its end,
@@ -43,7 +49,10 @@ impl LineIndex {
         let Some(&start) = self.starts.get(position.line as usize) else {
             return text.len();
         };
-        let line_end = self.starts.get(position.line as usize + 1).map_or(text.len(), |&next| next - 1);
+        let line_end = self
+            .starts
+            .get(position.line as usize + 1)
+            .map_or(text.len(), |&next| next - 1);
         let line = &text[start..line_end];
         let mut units = 0;
         for (i, c) in line.char_indices() {
@@ -70,13 +79,58 @@ mod tests {
         let text = "ab\n# é𝄞 x\nlast";
         let index = LineIndex::new(text);
         let x = text.find('x').unwrap();
-        assert_eq!(index.position(text, x), Position { line: 1, character: 6 });
-        assert_eq!(index.offset(text, Position { line: 1, character: 6 }), x);
-        assert_eq!(index.position(text, text.len()), Position { line: 2, character: 4 });
-        assert_eq!(index.offset(text, Position { line: 0, character: 99 }), 2);
-        assert_eq!(index.offset(text, Position { line: 9, character: 0 }), text.len());
+        assert_eq!(
+            index.position(text, x),
+            Position {
+                line: 1,
+                character: 6
+            }
+        );
+        assert_eq!(
+            index.offset(
+                text,
+                Position {
+                    line: 1,
+                    character: 6
+                }
+            ),
+            x
+        );
+        assert_eq!(
+            index.position(text, text.len()),
+            Position {
+                line: 2,
+                character: 4
+            }
+        );
+        assert_eq!(
+            index.offset(
+                text,
+                Position {
+                    line: 0,
+                    character: 99
+                }
+            ),
+            2
+        );
+        assert_eq!(
+            index.offset(
+                text,
+                Position {
+                    line: 9,
+                    character: 0
+                }
+            ),
+            text.len()
+        );
         // Inside a multi-byte character: rounded down to its start.
         let e = text.find('é').unwrap();
-        assert_eq!(index.position(text, e + 1), Position { line: 1, character: 2 });
+        assert_eq!(
+            index.position(text, e + 1),
+            Position {
+                line: 1,
+                character: 2
+            }
+        );
     }
 }
