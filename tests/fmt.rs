@@ -309,3 +309,82 @@ fn stdin_to_stdout() {
     assert_eq!(out.status.code(), Some(0), "{out:?}");
     assert!(out.stdout.is_empty());
 }
+
+// --- random layouts ---------------------------------------------------------
+
+/// The whitespace runs of `src` outside comments and strings, as byte
+/// ranges, with whether a comment ends just before the run.
+fn gaps(src: &str) -> Vec<(std::ops::Range<usize>, bool)> {
+    let bytes = src.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    let mut after_comment = false;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'#' => {
+                i = src[i..].find('\n').map_or(src.len(), |n| i + n);
+                after_comment = true;
+            }
+            b'"' => {
+                i += 1 + src[i + 1..].find('"').unwrap_or(0) + 1;
+                after_comment = false;
+            }
+            b' ' | b'\t' | b'\n' | b'\r' => {
+                let start = i;
+                while i < bytes.len() && matches!(bytes[i], b' ' | b'\t' | b'\n' | b'\r') {
+                    i += 1;
+                }
+                out.push((start..i, after_comment));
+                after_comment = false;
+            }
+            _ => {
+                i += 1;
+                after_comment = false;
+            }
+        }
+    }
+    out
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(48))]
+
+    /// Any re-layout of an example, with comments added anywhere a comment
+    /// can go, formats to the same AST, keeps every comment in order, and
+    /// is a fixed point after one pass.
+    #[test]
+    fn random_layouts_and_comments(example in 0usize..6, choices in proptest::collection::vec(0u8..6, 1..400)) {
+        let files: Vec<PathBuf> = all_fixtures()
+            .into_iter()
+            .filter(|p| p.starts_with(Path::new(env!("CARGO_MANIFEST_DIR")).join("examples")))
+            .collect();
+        let path = &files[example % files.len()];
+        let src = std::fs::read_to_string(path).expect("example");
+        let mut mangled = String::new();
+        let mut last = 0;
+        for (n, (gap, after_comment)) in gaps(&src).into_iter().enumerate() {
+            mangled.push_str(&src[last..gap.start]);
+            let choice = choices[n % choices.len()];
+            let piece = match choice {
+                0 if !after_comment => " ".to_string(),
+                0 | 1 => "\n".to_string(),
+                2 => "\n\n\n".to_string(),
+                3 if !after_comment => format!(" # t{n}\n"),
+                3 | 4 => format!("\n# o{n}\n"),
+                _ => "\r\n  \t".to_string(),
+            };
+            mangled.push_str(&piece);
+            last = gap.end;
+        }
+        mangled.push_str(&src[last..]);
+
+        let ast = vpc::syntax::parse(&src).expect("example parses");
+        let mangled_ast = vpc::syntax::parse(&mangled).expect("mangled text parses");
+        proptest::prop_assert_eq!(without_spans(&mangled_ast), without_spans(&ast));
+        let out = format(&mangled).expect("formats");
+        let again = vpc::syntax::parse(&out).expect("output parses");
+        proptest::prop_assert_eq!(without_spans(&again), without_spans(&ast));
+        proptest::prop_assert_eq!(comment_texts(&out), comment_texts(&mangled));
+        proptest::prop_assert_eq!(format(&out).expect("formats again"), out);
+    }
+}
