@@ -73,7 +73,6 @@ pub fn display_name(path: &Path) -> String {
 
 /// Writes `contents` to `path` atomically: a temporary file in the same
 /// directory, then a rename, so a failure never leaves a half-written file.
-#[allow(dead_code)]
 pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<(), String> {
     let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).map_or_else(|| PathBuf::from("."), Path::to_path_buf);
     let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
