@@ -62,13 +62,9 @@ use crate::syntax;
 /// does not parse.
 pub fn format(src: &str) -> Result<String, Vec<Diagnostic>> {
     let file = syntax::parse(src)?;
-    let comments = comments::scan(src);
-    let builder = build::Builder {
-        src,
-        comments: &comments,
-    };
+    let builder = build::Builder { src };
     let mut root = Block::new(None, builder.file(&file));
-    for comment in comments {
+    for comment in comments::scan(src) {
         place(src, &mut root, comment);
     }
     let mut printer = Printer {

@@ -342,30 +342,12 @@ impl Document {
                     kind: symbol_kind(d.kind),
                     tags: None,
                     deprecated: None,
-                    range: self.range(self.statement_span(d.span)),
+                    range: self.range(crate::fmt::comments::trim_statement(&self.text, d.span)),
                     selection_range: self.range(d.name_span),
                     children: (!children.is_empty()).then_some(children),
                 }
             })
             .collect()
-    }
-
-    /// A statement's span without the whitespace and comments that pest
-    /// lets a statement ending in an optional part swallow.
-    fn statement_span(&self, span: Span) -> Span {
-        let comments = crate::fmt::comments::scan(&self.text[span.range()]);
-        let mut end = span.end as usize;
-        loop {
-            let text = self.text[span.start as usize..end].trim_end();
-            end = span.start as usize + text.len();
-            let trailing = comments
-                .iter()
-                .find(|c| span.start as usize + c.start + c.text.len() == end);
-            match trailing {
-                Some(c) => end = span.start as usize + c.start,
-                None => return Span::new(span.start as usize, end),
-            }
-        }
     }
 
     pub fn completion(&self, position: Position) -> Vec<CompletionItem> {

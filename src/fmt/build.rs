@@ -5,46 +5,23 @@
 //! taken from the source by span, so formatting never changes a value or
 //! how it is spelled.
 
-use super::comments::{Comment, blank_before, open_brace};
+use super::comments::{blank_before, open_brace, trim_statement};
 use super::{Block, Group, Node};
 use crate::source::Span;
 use crate::syntax::ast::*;
 
 pub(super) struct Builder<'a> {
     pub src: &'a str,
-    /// The file's comments, to trim them off statement spans.
-    pub comments: &'a [Comment],
 }
 
 impl Builder<'_> {
-    /// The span of a statement without what pest lets it swallow: a
-    /// statement that ends in an optional part (`expect ... [privately]`,
-    /// `subnet ... [{ }]`) has the whitespace and comments after it in its
-    /// span. Layout needs where the statement really ends.
-    fn trim(&self, span: Span) -> Span {
-        let mut end = span.end as usize;
-        loop {
-            let text = self.src[span.start as usize..end]
-                .trim_end_matches([' ', '\t', '\r', '\n', '\u{FEFF}']);
-            end = span.start as usize + text.len();
-            match self
-                .comments
-                .iter()
-                .find(|c| c.start >= span.start as usize && c.start + c.text.len() == end)
-            {
-                Some(c) => end = c.start,
-                None => return Span::new(span.start as usize, end),
-            }
-        }
-    }
-
     fn text(&self, span: Span) -> &str {
         &self.src[span.range()]
     }
 
     /// A statement without braces.
     fn leaf(&self, span: Span, group: Group, head: String) -> Node {
-        let span = self.trim(span);
+        let span = trim_statement(self.src, span);
         Node::new(
             span,
             group,
@@ -63,7 +40,7 @@ impl Builder<'_> {
         has_body: bool,
         children: Vec<Node>,
     ) -> Node {
-        let span = self.trim(span);
+        let span = trim_statement(self.src, span);
         let body = if has_body {
             let open = open_brace(self.src, span.start as usize, span.end as usize);
             let Some(open) = open else {
