@@ -1,11 +1,15 @@
 //! Subcommands. Each lives in its own file and returns an [`Exit`].
 
 mod check;
+mod completions;
 mod explain;
 mod graph;
 mod io;
 mod routes;
 mod reach;
+mod fmt;
+mod lsp;
+mod man;
 
 use std::process::ExitCode;
 
@@ -33,6 +37,14 @@ pub enum Command {
     Reach(reach::Args),
     /// Draw a file as a Graphviz diagram (DOT, or SVG without Graphviz installed)
     Graph(graph::Args),
+    /// Rewrite files in the canonical layout (`--check` only reports)
+    Fmt(fmt::Args),
+    /// Print a shell completion script, e.g. `vpcc completions bash`
+    Completions(completions::Args),
+    /// Print the manual page (roff) to stdout
+    Man(man::Args),
+    /// Run the language server on stdin/stdout (for editors)
+    Lsp(lsp::Args),
 }
 
 /// How diagnostics are printed.
@@ -44,6 +56,8 @@ pub enum MessageFormat {
     Short,
     /// One JSON object per line
     Json,
+    /// One SARIF 2.1.0 log for all files, on stdout (for code scanning)
+    Sarif,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -70,6 +84,10 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Routes(args) => routes::run(&args),
         Command::Reach(args) => reach::run(&args),
         Command::Graph(args) => graph::run(&args),
+        Command::Fmt(args) => fmt::run(&args),
+        Command::Completions(args) => completions::run(&args),
+        Command::Man(args) => man::run(&args),
+        Command::Lsp(args) => lsp::run(&args),
     };
     ExitCode::from(exit as u8)
 }

@@ -8,6 +8,7 @@
 
 pub mod codes;
 pub mod render;
+pub mod sarif;
 
 pub use codes::Code;
 

@@ -15,6 +15,9 @@ pub mod graph;
 pub mod model;
 pub mod reach;
 pub mod routes;
+pub mod fmt;
+pub mod lsp;
+pub mod names;
 pub mod source;
 pub mod syntax;
 

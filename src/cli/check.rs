@@ -1,8 +1,11 @@
 //! `vpcc check FILE... [--deny-warnings]`
 
+use std::io::Write;
 use std::path::PathBuf;
 
-use super::io::{emit_diagnostics, error, read_source, stderr_color};
+use vpc::diag::sarif::{FileDiagnostics, render};
+
+use super::io::{display_name, emit_diagnostics, error, read_source, stderr_color};
 use super::{ColorChoice, Exit, MessageFormat};
 
 #[derive(clap::Args, Debug)]
@@ -24,6 +27,7 @@ pub struct Args {
 pub fn run(args: &Args) -> Exit {
     let color = stderr_color(args.color);
     let mut exit = Exit::Ok;
+    let mut sarif = Vec::new();
     for path in &args.files {
         let src = match read_source(path) {
             Ok(src) => src,
@@ -45,6 +49,16 @@ pub fn run(args: &Args) -> Exit {
         if compilation.has_errors() || (args.deny_warnings && warnings) {
             exit = exit.max(Exit::Errors);
         }
+        if args.message_format == MessageFormat::Sarif {
+            sarif.push((display_name(path), src, compilation.diagnostics));
+        }
+    }
+    if args.message_format == MessageFormat::Sarif {
+        let files: Vec<FileDiagnostics<'_>> = sarif
+            .iter()
+            .map(|(path, src, diagnostics)| FileDiagnostics { path, src, diagnostics })
+            .collect();
+        let _ = std::io::stdout().write_all(render(&files).as_bytes());
     }
     exit
 }

@@ -73,6 +73,9 @@ pub fn emit_diagnostics(
         MessageFormat::Human => (Format::Human, false),
         MessageFormat::Short => (Format::Short, false),
         MessageFormat::Json => (Format::Json, true),
+        // A SARIF log covers every file of the run, so `check` gathers the
+        // diagnostics and prints the log itself; per file, nothing.
+        MessageFormat::Sarif => return,
     };
     let text = render(fmt, &name, src, diagnostics, color && !to_stdout);
     if to_stdout {
@@ -89,7 +92,6 @@ pub fn display_name(path: &Path) -> String {
 
 /// Writes `contents` to `path` atomically: a temporary file in the same
 /// directory, then a rename, so a failure never leaves a half-written file.
-#[allow(dead_code)]
 pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<(), String> {
     let dir = path
         .parent()

@@ -290,6 +290,7 @@ impl Lower {
 
     fn endpoint(&mut self, pair: Pair<'_, Rule>) -> Endpoint {
         let sp = span(&pair);
+        let text = pair.as_str();
         let mut it = pair.into_inner();
         let _kw = next(&mut it, "endpoint");
         let n = name(next(&mut it, "endpoint"));
@@ -300,7 +301,7 @@ impl Lower {
         let svc = next(&mut inner, "endpoint kind");
         let service = ServiceName { text: svc.as_str().to_string(), span: span(&svc) };
         let rest: Vec<Pair<'_, Rule>> = inner.collect();
-        let has_body = body_braces(&sp, &service.span);
+        let has_body = body_braces(text, &sp, &service.span);
         let kind = if is_gateway {
             let items = rest
                 .into_iter()
@@ -333,6 +334,7 @@ impl Lower {
 
     fn security_group(&mut self, pair: Pair<'_, Rule>) -> SecurityGroup {
         let sp = span(&pair);
+        let text = pair.as_str();
         let mut it = pair.into_inner();
         let _kw = next(&mut it, "security_group");
         let n = name(next(&mut it, "security_group"));
@@ -342,7 +344,7 @@ impl Lower {
                 rules.push(rule);
             }
         }
-        let has_body = body_braces(&sp, &n.span);
+        let has_body = body_braces(text, &sp, &n.span);
         SecurityGroup { name: n, rules, has_body, span: sp }
     }
 
@@ -358,6 +360,7 @@ impl Lower {
 
     fn network_acl(&mut self, pair: Pair<'_, Rule>) -> NetworkAcl {
         let sp = span(&pair);
+        let text = pair.as_str();
         let mut it = pair.into_inner();
         let _kw = next(&mut it, "network_acl");
         let n = name(next(&mut it, "network_acl"));
@@ -367,7 +370,7 @@ impl Lower {
                 rules.push(rule);
             }
         }
-        let has_body = body_braces(&sp, &n.span);
+        let has_body = body_braces(text, &sp, &n.span);
         NetworkAcl { name: n, rules, has_body, span: sp }
     }
 
@@ -534,8 +537,17 @@ impl Lower {
 }
 
 /// Whether a declaration's text has braces after its head (`x { }`).
-fn body_braces(decl: &Span, head: &Span) -> bool {
-    decl.end > head.end
+/// The declaration's span is no guide: pest lets a rule that ends in an
+/// optional part swallow the whitespace and comments after it.
+fn body_braces(text: &str, decl: &Span, head: &Span) -> bool {
+    let mut rest = text.get((head.end - decl.start) as usize..).unwrap_or_default();
+    loop {
+        rest = rest.trim_start();
+        match rest.strip_prefix('#') {
+            Some(comment) => rest = comment.split_once('\n').map_or("", |(_, after)| after),
+            None => return rest.starts_with('{'),
+        }
+    }
 }
 
 fn second_name(pair: Pair<'_, Rule>, rule: &str) -> Name {

@@ -1,0 +1,120 @@
+//! `vpcc fmt [--check] FILE...`: rewrite files in the canonical layout.
+//!
+//! Without `--check`, each file that is not already formatted is replaced
+//! atomically. With `--check`, nothing is written: a unified diff is printed
+//! to stdout for each file that would change, and the exit code is 1 if any
+//! would. `-` reads standard input and writes the result (or, with
+//! `--check`, the diff) to standard output. A file that does not parse is
+//! left alone and its diagnostics are printed (exit 1).
+
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+
+use super::io::{emit_diagnostics, error, read_source, stderr_color, write_atomic};
+use super::{ColorChoice, Exit, MessageFormat};
+
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// .vpc files to format, or `-` for standard input
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    /// Write nothing; print a diff for each file that is not formatted and
+    /// exit 1 if there is any
+    #[arg(long)]
+    pub check: bool,
+    /// When to colour diagnostics (NO_COLOR is honoured with `auto`)
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+}
+
+pub fn run(args: &Args) -> Exit {
+    let color = stderr_color(args.color);
+    let mut exit = Exit::Ok;
+    for path in &args.files {
+        let stdin = path.as_os_str() == "-";
+        let src = if stdin {
+            read_stdin()
+        } else {
+            read_source(path)
+        };
+        let src = match src {
+            Ok(src) => src,
+            Err(message) => {
+                error(&message);
+                exit = exit.max(Exit::Usage);
+                continue;
+            }
+        };
+        let shown = if stdin {
+            Path::new("<stdin>")
+        } else {
+            path.as_path()
+        };
+        let formatted = match vpc::fmt::format(&src) {
+            Ok(text) => text,
+            Err(diagnostics) => {
+                emit_diagnostics(MessageFormat::Human, color, shown, &src, &diagnostics);
+                exit = exit.max(Exit::Errors);
+                continue;
+            }
+        };
+        let outcome = if args.check {
+            check(shown, &src, &formatted)
+        } else if stdin {
+            let _ = std::io::stdout().write_all(formatted.as_bytes());
+            Exit::Ok
+        } else if formatted != src {
+            write_atomic(path, formatted.as_bytes()).map_or_else(
+                |message| {
+                    error(&message);
+                    Exit::Usage
+                },
+                |()| Exit::Ok,
+            )
+        } else {
+            Exit::Ok
+        };
+        exit = exit.max(outcome);
+    }
+    exit
+}
+
+/// Prints the diff from `src` to `formatted`, if any; exit 1 when there is one.
+fn check(path: &Path, src: &str, formatted: &str) -> Exit {
+    if src == formatted {
+        return Exit::Ok;
+    }
+    let name = path.display().to_string();
+    let diff = unified_diff(&name, src, formatted);
+    let _ = std::io::stdout().write_all(diff.as_bytes());
+    Exit::Errors
+}
+
+/// A unified diff with three lines of context, headed `--- NAME` /
+/// `+++ NAME (formatted)`.
+pub fn unified_diff(name: &str, old: &str, new: &str) -> String {
+    let diff = similar::TextDiff::from_lines(old, new);
+    let mut out = diff
+        .unified_diff()
+        .context_radius(3)
+        .header(name, &format!("{name} (formatted)"))
+        .missing_newline_hint(true)
+        .to_string();
+    if !out.is_empty() && !out.ends_with('\n') {
+        out.push('\n');
+    }
+    out
+}
+
+fn read_stdin() -> Result<String, String> {
+    let mut bytes = Vec::new();
+    std::io::stdin()
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("cannot read standard input: {e}"))?;
+    String::from_utf8(bytes).map_err(|e| {
+        let offset = e.utf8_error().valid_up_to();
+        format!(
+            "cannot read standard input: it is not UTF-8 text (invalid byte at offset {offset})"
+        )
+    })
+}

@@ -1,0 +1,237 @@
+//! The analysis behind each request, on one small file.
+
+use lsp_types::{HoverContents, Position, Uri};
+
+use super::*;
+
+const SRC: &str = "external office 203.0.113.0/24
+vpc main 10.0.0.0/16 {
+  internet_gateway igw
+  subnet pub 10.0.1.0/24 az a {
+    route_table rt
+    instance web 10.0.1.10 {
+      security_groups [sg]
+    }
+  }
+  route_table rt {
+    route 0.0.0.0/0 -> igw
+  }
+  security_group sg {
+    ingress tcp 22 from office
+  }
+}
+expect office can reach web tcp 22
+";
+
+fn uri() -> Uri {
+    "file:///net.vpc".parse().expect("uri")
+}
+
+/// The position of the `nth` occurrence of `needle`, plus `delta` columns.
+fn at(needle: &str, nth: usize, delta: u32) -> Position {
+    let offset = SRC.match_indices(needle).nth(nth).expect("needle").0;
+    let index = LineIndex::new(SRC);
+    let mut p = index.position(SRC, offset);
+    p.character += delta;
+    p
+}
+
+fn hover_text(doc: &Document, p: Position) -> String {
+    match doc.hover(p).map(|h| h.contents) {
+        Some(HoverContents::Markup(m)) => m.value,
+        other => panic!("no markdown hover: {other:?}"),
+    }
+}
+
+#[test]
+fn hover_on_a_cidr() {
+    let doc = Document::new(SRC.to_string());
+    let text = hover_text(&doc, at("10.0.1.0/24", 0, 3));
+    assert!(
+        text.starts_with("`10.0.1.0/24`: `10.0.1.0` – `10.0.1.255`\n\n256 addresses, 251 usable"),
+        "{text}"
+    );
+    for line in [
+        "`10.0.1.0` network address",
+        "`10.0.1.1` VPC router",
+        "`10.0.1.2` DNS server",
+        "`10.0.1.3` reserved for future use",
+        "`10.0.1.255` broadcast",
+    ] {
+        assert!(text.contains(line), "{line} missing from {text}");
+    }
+}
+
+#[test]
+fn cidr_facts_small_and_unaligned() {
+    assert_eq!(
+        cidr_facts("10.0.0.7/32".parse().expect("net")),
+        "`10.0.0.7/32`: `10.0.0.7` – `10.0.0.7`\n\n1 addresses, 0 usable in a subnet"
+    );
+    let text = cidr_facts("10.0.1.9/28".parse().expect("net"));
+    assert!(text.contains("16 addresses, 11 usable"), "{text}");
+    assert!(
+        text.contains("host bits are set: the network is `10.0.1.0/28`"),
+        "{text}"
+    );
+    assert!(text.contains("`10.0.1.15` broadcast"), "{text}");
+}
+
+#[test]
+fn hover_on_names() {
+    let doc = Document::new(SRC.to_string());
+    let text = hover_text(&doc, at("pub", 0, 1));
+    assert!(
+        text.starts_with("subnet `pub` — 10.0.1.0/24 az a\n\ndeclared on line 4 in vpc `main`"),
+        "{text}"
+    );
+    assert!(text.contains("251 usable addresses"), "{text}");
+    assert!(
+        text.contains("route table `rt`, routes as written:\n- `0.0.0.0/0` → `igw`"),
+        "{text}"
+    );
+    // On a reference: the declaration's kind and line.
+    let text = hover_text(&doc, at("igw", 1, 0));
+    assert!(
+        text.starts_with("internet_gateway `igw`\n\ndeclared on line 3 in vpc `main`"),
+        "{text}"
+    );
+    let text = hover_text(&doc, at("10.0.1.10", 0, 0));
+    assert_eq!(text, "`10.0.1.10` in subnet `pub` (10.0.1.0/24)");
+    assert!(doc.hover(at("route ", 0, 0)).is_none());
+}
+
+#[test]
+fn definition_and_references() {
+    let doc = Document::new(SRC.to_string());
+    let def = doc
+        .definition(&uri(), at("-> igw", 0, 4))
+        .expect("definition");
+    assert_eq!(def.range.start, at("igw", 0, 0));
+    let refs = doc.references(&uri(), at("office", 1, 0), false);
+    assert_eq!(
+        refs.iter().map(|l| l.range.start).collect::<Vec<_>>(),
+        [at("office", 1, 0), at("office", 2, 0)]
+    );
+    let with_decl = doc.references(&uri(), at("office", 1, 0), true);
+    assert_eq!(with_decl.len(), 3);
+    assert_eq!(with_decl[0].range.start, at("office", 0, 0));
+}
+
+#[test]
+fn rename_everywhere_or_refuse() {
+    let doc = Document::new(SRC.to_string());
+    let edit = doc
+        .rename(&uri(), at("rt", 0, 0), "public-rt")
+        .expect("rename");
+    let edits = &edit.changes.expect("changes")[&uri()];
+    assert_eq!(edits.len(), 2);
+    assert!(edits.iter().all(|e| e.new_text == "public-rt"));
+    assert!(doc.rename(&uri(), at("rt", 0, 0), "internet").is_err());
+    assert!(doc.rename(&uri(), at("rt", 0, 0), "9x").is_err());
+    assert!(doc.rename(&uri(), at("route ", 0, 0), "x").is_err());
+    assert_eq!(
+        doc.prepare_rename(at("sg", 1, 1)).map(|r| r.start),
+        Some(at("sg", 1, 0))
+    );
+}
+
+#[test]
+fn outline_nests_vpc_subnet_instance() {
+    let doc = Document::new(SRC.to_string());
+    let symbols = doc.symbols();
+    let names: Vec<&str> = symbols.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(names, ["office", "main"]);
+    let vpc = &symbols[1];
+    let children: Vec<&str> = vpc
+        .children
+        .as_ref()
+        .expect("children")
+        .iter()
+        .map(|s| s.name.as_str())
+        .collect();
+    assert_eq!(children, ["igw", "pub", "rt", "sg"]);
+    let subnet = &vpc.children.as_ref().expect("children")[1];
+    assert_eq!(subnet.children.as_ref().expect("instances")[0].name, "web");
+    assert_eq!(subnet.detail.as_deref(), Some("subnet 10.0.1.0/24 az a"));
+    // The range is the statement, the selection range the name.
+    assert_eq!(subnet.range.start, at("subnet", 0, 0));
+    assert_eq!(
+        subnet.range.end,
+        Position {
+            line: 8,
+            character: 3
+        }
+    );
+    assert_eq!(subnet.selection_range.start, at("pub", 0, 0));
+}
+
+#[test]
+fn diagnostics_with_utf16_ranges() {
+    let doc = Document::new("# é𝄞\nexternal e 10.0.0.256/32 # ü\n".to_string());
+    let diagnostics = doc.diagnostics(&uri());
+    assert_eq!(diagnostics.len(), 1);
+    let d = &diagnostics[0];
+    assert_eq!(d.code, Some(NumberOrString::String("E0101".into())));
+    assert_eq!(d.severity, Some(DiagnosticSeverity::ERROR));
+    assert_eq!(
+        d.range.start,
+        Position {
+            line: 1,
+            character: 18
+        }
+    );
+    assert_eq!(
+        d.range.end,
+        Position {
+            line: 1,
+            character: 21
+        }
+    );
+    assert!(
+        Document::new(SRC.to_string())
+            .diagnostics(&uri())
+            .is_empty()
+    );
+}
+
+#[test]
+fn completion_keeps_names_while_the_text_is_broken() {
+    let mut doc = Document::new(SRC.to_string());
+    let broken = SRC.replace("    route_table rt\n", "    route_table \n");
+    doc.update(broken.clone());
+    assert!(!doc.diagnostics(&uri()).is_empty());
+    let offset = broken.find("route_table \n").expect("edit") + "route_table ".len();
+    let p = LineIndex::new(&broken).position(&broken, offset);
+    let items = doc.completion(p);
+    assert_eq!(
+        items.iter().map(|i| i.label.as_str()).collect::<Vec<_>>(),
+        ["rt"]
+    );
+    assert_eq!(items[0].detail.as_deref(), Some("route_table"));
+    // Position-based answers are off while the text does not parse.
+    assert!(doc.hover(p).is_none());
+}
+
+#[test]
+fn formatting_is_one_whole_document_edit() {
+    let doc = Document::new("region x\nvpc v 10.0.0.0/16 {internet_gateway g}".to_string());
+    let edits = doc.formatting().expect("formats");
+    assert_eq!(edits.len(), 1);
+    assert_eq!(
+        edits[0].range.end,
+        Position {
+            line: 1,
+            character: 38
+        }
+    );
+    assert_eq!(
+        edits[0].new_text,
+        "region x\n\nvpc v 10.0.0.0/16 {\n  internet_gateway g\n}\n"
+    );
+    assert_eq!(
+        Document::new(edits[0].new_text.clone()).formatting(),
+        Some(vec![])
+    );
+    assert_eq!(Document::new("vpc {".to_string()).formatting(), None);
+}

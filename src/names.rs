@@ -1,0 +1,555 @@
+//! The name index of one file: every declaration and every reference, with
+//! spans, built from the AST alone (no checking, no model).
+//!
+//! This is what editor features need: what a name at a position is, where
+//! it is declared, where it is used, and which names of which kind exist.
+//! Declarations keep source order and their nesting (a subnet's parent is
+//! its VPC, an instance's parent its subnet), so an outline falls out.
+//!
+//! Every name in a file lives in one namespace (spec §2), so a reference is
+//! matched to declarations by text alone. With duplicate declarations (an
+//! E0302 error), the first one is "the" declaration.
+
+use std::net::Ipv4Addr;
+
+use ipnet::Ipv4Net;
+
+use crate::source::Span;
+use crate::syntax::ast::*;
+
+/// What a declaration declares.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Kind {
+    External,
+    Vpc,
+    Peering,
+    InternetGateway,
+    Subnet,
+    RouteTable,
+    Endpoint,
+    SecurityGroup,
+    NetworkAcl,
+    NatGateway,
+    Instance,
+}
+
+impl Kind {
+    /// The keyword that declares it, e.g. `security_group`.
+    pub fn keyword(self) -> &'static str {
+        match self {
+            Kind::External => "external",
+            Kind::Vpc => "vpc",
+            Kind::Peering => "peering",
+            Kind::InternetGateway => "internet_gateway",
+            Kind::Subnet => "subnet",
+            Kind::RouteTable => "route_table",
+            Kind::Endpoint => "endpoint",
+            Kind::SecurityGroup => "security_group",
+            Kind::NetworkAcl => "network_acl",
+            Kind::NatGateway => "nat_gateway",
+            Kind::Instance => "instance",
+        }
+    }
+
+    /// Every kind, in declaration-keyword order.
+    pub const ALL: &'static [Kind] = &[
+        Kind::External,
+        Kind::Vpc,
+        Kind::Peering,
+        Kind::InternetGateway,
+        Kind::Subnet,
+        Kind::RouteTable,
+        Kind::Endpoint,
+        Kind::SecurityGroup,
+        Kind::NetworkAcl,
+        Kind::NatGateway,
+        Kind::Instance,
+    ];
+}
+
+/// The kinds a route may target.
+pub const ROUTE_TARGETS: &[Kind] = &[
+    Kind::InternetGateway,
+    Kind::NatGateway,
+    Kind::Instance,
+    Kind::Peering,
+];
+/// The kinds an `expect` may name as a source or destination.
+pub const FLOW_ENDS: &[Kind] = &[Kind::Instance, Kind::Subnet, Kind::External, Kind::Endpoint];
+/// The kinds a security group rule may name as its peer.
+pub const SG_PEERS: &[Kind] = &[Kind::External, Kind::SecurityGroup];
+/// The kinds a network ACL rule may name as its peer.
+pub const ACL_PEERS: &[Kind] = &[Kind::External];
+
+/// A declaration.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Decl {
+    pub name: String,
+    pub kind: Kind,
+    /// The name as written in the declaration.
+    pub name_span: Span,
+    /// The whole declaring statement.
+    pub span: Span,
+    /// The enclosing declaration (index into [`Index::decls`]).
+    pub parent: Option<usize>,
+    /// A one-line summary: `10.0.1.0/24 az a`, `gateway s3`, ...
+    pub detail: String,
+}
+
+/// A use of a name.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Ref {
+    pub name: String,
+    pub span: Span,
+    /// The kinds that fit here (for E0303 and completion).
+    pub expected: &'static [Kind],
+}
+
+/// A CIDR or address literal, for hovers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Literal {
+    Cidr(Ipv4Net),
+    Address(Ipv4Addr),
+}
+
+/// The name index of a file.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Index {
+    /// Declarations in source order.
+    pub decls: Vec<Decl>,
+    /// References in source order.
+    pub refs: Vec<Ref>,
+    /// CIDR and address literals in source order.
+    pub literals: Vec<(Span, Literal)>,
+}
+
+/// What is at a position: a declaration's name or a reference.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Occurrence<'a> {
+    Decl(&'a Decl),
+    Ref(&'a Ref),
+}
+
+impl Occurrence<'_> {
+    pub fn name(&self) -> &str {
+        match self {
+            Occurrence::Decl(d) => &d.name,
+            Occurrence::Ref(r) => &r.name,
+        }
+    }
+
+    pub fn span(&self) -> Span {
+        match self {
+            Occurrence::Decl(d) => d.name_span,
+            Occurrence::Ref(r) => r.span,
+        }
+    }
+}
+
+impl Index {
+    pub fn new(file: &File) -> Index {
+        let mut b = Builder {
+            index: Index::default(),
+        };
+        b.file(file);
+        b.index
+    }
+
+    /// The declaration or reference whose name covers `offset` (the end
+    /// of a name counts, so a cursor right after it finds it).
+    pub fn at(&self, offset: usize) -> Option<Occurrence<'_>> {
+        let covers = |s: Span| s.start as usize <= offset && offset <= s.end as usize;
+        self.decls
+            .iter()
+            .find(|d| covers(d.name_span))
+            .map(Occurrence::Decl)
+            .or_else(|| {
+                self.refs
+                    .iter()
+                    .find(|r| covers(r.span))
+                    .map(Occurrence::Ref)
+            })
+    }
+
+    /// The (first) declaration of `name`.
+    pub fn decl(&self, name: &str) -> Option<&Decl> {
+        self.decls.iter().find(|d| d.name == name)
+    }
+
+    /// Every reference to `name`.
+    pub fn refs_to<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a Ref> + 'a {
+        self.refs.iter().filter(move |r| r.name == name)
+    }
+
+    /// Declarations of the given kinds, in source order, names deduplicated.
+    pub fn names_of<'a>(&'a self, kinds: &'a [Kind]) -> impl Iterator<Item = &'a Decl> + 'a {
+        self.decls.iter().enumerate().filter_map(move |(i, d)| {
+            let first = self.decls.iter().position(|e| e.name == d.name) == Some(i);
+            (first && kinds.contains(&d.kind)).then_some(d)
+        })
+    }
+
+    /// The literal covering `offset`.
+    pub fn literal_at(&self, offset: usize) -> Option<(Span, Literal)> {
+        self.literals
+            .iter()
+            .copied()
+            .find(|(s, _)| s.start as usize <= offset && offset <= s.end as usize)
+    }
+
+    /// The children of declaration `parent` (`None`: top level).
+    pub fn children(&self, parent: Option<usize>) -> impl Iterator<Item = (usize, &Decl)> + '_ {
+        self.decls
+            .iter()
+            .enumerate()
+            .filter(move |(_, d)| d.parent == parent)
+    }
+}
+
+struct Builder {
+    index: Index,
+}
+
+impl Builder {
+    fn decl(
+        &mut self,
+        name: &Name,
+        kind: Kind,
+        span: Span,
+        parent: Option<usize>,
+        detail: String,
+    ) -> usize {
+        self.index.decls.push(Decl {
+            name: name.text.clone(),
+            kind,
+            name_span: name.span,
+            span,
+            parent,
+            detail,
+        });
+        self.index.decls.len() - 1
+    }
+
+    fn reference(&mut self, name: &Name, expected: &'static [Kind]) {
+        self.index.refs.push(Ref {
+            name: name.text.clone(),
+            span: name.span,
+            expected,
+        });
+    }
+
+    fn list(&mut self, list: &NameList, expected: &'static [Kind]) {
+        for n in &list.items {
+            self.reference(n, expected);
+        }
+    }
+
+    fn cidr(&mut self, c: &Cidr) {
+        self.index.literals.push((c.span, Literal::Cidr(c.net)));
+    }
+
+    fn address(&mut self, a: &Address) {
+        self.index.literals.push((a.span, Literal::Address(a.addr)));
+    }
+
+    fn file(&mut self, file: &File) {
+        for item in &file.items {
+            match item {
+                Item::Region(_) => {}
+                Item::External(e) => {
+                    let cidrs: Vec<String> = e.cidrs.iter().map(|c| c.net.to_string()).collect();
+                    self.decl(&e.name, Kind::External, e.span, None, cidrs.join(", "));
+                    e.cidrs.iter().for_each(|c| self.cidr(c));
+                }
+                Item::Vpc(v) => self.vpc(v),
+                Item::Peering(p) => {
+                    self.decl(
+                        &p.name,
+                        Kind::Peering,
+                        p.span,
+                        None,
+                        format!("{} ↔ {}", p.a.text, p.b.text),
+                    );
+                    self.reference(&p.a, &[Kind::Vpc]);
+                    self.reference(&p.b, &[Kind::Vpc]);
+                }
+                Item::Expect(e) => {
+                    for end in [&e.source, &e.destination] {
+                        if let FlowEnd::Name(n) = end {
+                            self.reference(n, FLOW_ENDS);
+                        }
+                    }
+                    for n in &e.via {
+                        self.reference(n, Kind::ALL);
+                    }
+                }
+            }
+        }
+    }
+
+    fn vpc(&mut self, v: &Vpc) {
+        let id = self.decl(&v.name, Kind::Vpc, v.span, None, v.cidr.net.to_string());
+        self.cidr(&v.cidr);
+        for item in &v.items {
+            match item {
+                VpcItem::SecondaryCidr(c, _) => self.cidr(c),
+                VpcItem::DnsSupport(..) | VpcItem::DnsHostnames(..) => {}
+                VpcItem::DhcpOptions(d) => {
+                    for i in &d.items {
+                        match i {
+                            DhcpItem::NameServers(servers, _) => {
+                                for s in servers {
+                                    if let NameServer::Address(a) = s {
+                                        self.address(a);
+                                    }
+                                }
+                            }
+                            DhcpItem::NtpServers(addrs, _) => {
+                                addrs.iter().for_each(|a| self.address(a))
+                            }
+                            DhcpItem::DomainName(..) => {}
+                        }
+                    }
+                }
+                VpcItem::InternetGateway(g) => {
+                    self.decl(
+                        &g.name,
+                        Kind::InternetGateway,
+                        g.span,
+                        Some(id),
+                        String::new(),
+                    );
+                }
+                VpcItem::Subnet(s) => self.subnet(s, id),
+                VpcItem::RouteTable(t) => {
+                    let detail = if t.main.is_some() { "main" } else { "" };
+                    self.decl(
+                        &t.name,
+                        Kind::RouteTable,
+                        t.span,
+                        Some(id),
+                        detail.to_string(),
+                    );
+                    for r in &t.routes {
+                        self.cidr(&r.destination);
+                        if let RouteTarget::Name(n) = &r.target {
+                            self.reference(n, ROUTE_TARGETS);
+                        }
+                    }
+                }
+                VpcItem::Endpoint(e) => {
+                    let kind = match e.kind {
+                        EndpointKind::Gateway { .. } => "gateway",
+                        EndpointKind::Interface { .. } => "interface",
+                    };
+                    self.decl(
+                        &e.name,
+                        Kind::Endpoint,
+                        e.span,
+                        Some(id),
+                        format!("{kind} {}", e.service.text),
+                    );
+                    match &e.kind {
+                        EndpointKind::Gateway { items, .. } => {
+                            for GatewayItem::RouteTables(l, _) in items {
+                                self.list(l, &[Kind::RouteTable]);
+                            }
+                        }
+                        EndpointKind::Interface { items, .. } => {
+                            for i in items {
+                                match i {
+                                    InterfaceItem::Subnets(l, _) => self.list(l, &[Kind::Subnet]),
+                                    InterfaceItem::SecurityGroups(l, _) => {
+                                        self.list(l, &[Kind::SecurityGroup])
+                                    }
+                                    InterfaceItem::PrivateDns(..) => {}
+                                }
+                            }
+                        }
+                    }
+                }
+                VpcItem::SecurityGroup(g) => {
+                    self.decl(
+                        &g.name,
+                        Kind::SecurityGroup,
+                        g.span,
+                        Some(id),
+                        String::new(),
+                    );
+                    for r in &g.rules {
+                        self.peer(&r.peer, SG_PEERS);
+                    }
+                }
+                VpcItem::NetworkAcl(a) => {
+                    self.decl(&a.name, Kind::NetworkAcl, a.span, Some(id), String::new());
+                    for r in &a.rules {
+                        self.peer(&r.peer, ACL_PEERS);
+                    }
+                }
+            }
+        }
+    }
+
+    fn peer(&mut self, peer: &Peer, expected: &'static [Kind]) {
+        match peer {
+            Peer::Name(n) => self.reference(n, expected),
+            Peer::Cidr(c) => self.cidr(c),
+            Peer::Internet(_) | Peer::Service(..) => {}
+        }
+    }
+
+    fn subnet(&mut self, s: &Subnet, vpc: usize) {
+        let mut detail = s.cidr.net.to_string();
+        if let Some(az) = &s.az {
+            detail.push_str(" az ");
+            detail.push_str(&az.text);
+        }
+        let id = self.decl(&s.name, Kind::Subnet, s.span, Some(vpc), detail);
+        self.cidr(&s.cidr);
+        for item in &s.items {
+            match item {
+                SubnetItem::RouteTable(n, _) => self.reference(n, &[Kind::RouteTable]),
+                SubnetItem::NetworkAcl(n, _) => self.reference(n, &[Kind::NetworkAcl]),
+                SubnetItem::PublicIpOnLaunch(..) => {}
+                SubnetItem::NatGateway(n) => {
+                    let detail = if n.private.is_some() {
+                        "private"
+                    } else {
+                        "public"
+                    };
+                    self.decl(
+                        &n.name,
+                        Kind::NatGateway,
+                        n.span,
+                        Some(id),
+                        detail.to_string(),
+                    );
+                }
+                SubnetItem::Instance(i) => {
+                    let detail = i.address.map_or_else(String::new, |a| a.addr.to_string());
+                    self.decl(&i.name, Kind::Instance, i.span, Some(id), detail);
+                    if let Some(a) = &i.address {
+                        self.address(a);
+                    }
+                    for p in &i.items {
+                        if let InstanceItem::SecurityGroups(l, _) = p {
+                            self.list(l, &[Kind::SecurityGroup]);
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SRC: &str = "external office 203.0.113.0/24
+vpc main 10.0.0.0/16 {
+  internet_gateway igw
+  subnet pub 10.0.1.0/24 az a {
+    route_table rt
+    nat_gateway nat
+    instance web 10.0.1.10 { security_groups [sg] }
+  }
+  route_table rt { route 0.0.0.0/0 -> igw }
+  security_group sg { ingress tcp 22 from office }
+}
+vpc other 10.1.0.0/16
+peering pcx main other
+expect office can reach web tcp 22 via igw
+";
+
+    fn index() -> Index {
+        Index::new(&crate::syntax::parse(SRC).expect("parses"))
+    }
+
+    #[test]
+    fn declarations_with_kinds_and_parents() {
+        let index = index();
+        let got: Vec<(&str, Kind, Option<&str>)> = index
+            .decls
+            .iter()
+            .map(|d| {
+                (
+                    d.name.as_str(),
+                    d.kind,
+                    d.parent.map(|p| index.decls[p].name.as_str()),
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("office", Kind::External, None),
+                ("main", Kind::Vpc, None),
+                ("igw", Kind::InternetGateway, Some("main")),
+                ("pub", Kind::Subnet, Some("main")),
+                ("nat", Kind::NatGateway, Some("pub")),
+                ("web", Kind::Instance, Some("pub")),
+                ("rt", Kind::RouteTable, Some("main")),
+                ("sg", Kind::SecurityGroup, Some("main")),
+                ("other", Kind::Vpc, None),
+                ("pcx", Kind::Peering, None),
+            ]
+        );
+        assert_eq!(
+            index.decl("pub").map(|d| d.detail.as_str()),
+            Some("10.0.1.0/24 az a")
+        );
+    }
+
+    #[test]
+    fn references_in_every_position() {
+        let index = index();
+        let got: Vec<&str> = index.refs.iter().map(|r| r.name.as_str()).collect();
+        assert_eq!(
+            got,
+            [
+                "rt", "sg", "igw", "office", "main", "other", "office", "web", "igw"
+            ]
+        );
+        assert_eq!(index.refs_to("igw").count(), 2);
+        let route_target = &index.refs[2];
+        assert_eq!(route_target.expected, ROUTE_TARGETS);
+    }
+
+    #[test]
+    fn occurrence_at_an_offset() {
+        let index = index();
+        let at = SRC.find("-> igw").unwrap() + 4;
+        assert_eq!(
+            index.at(at).map(|o| o.name().to_string()),
+            Some("igw".to_string())
+        );
+        assert!(matches!(index.at(at), Some(Occurrence::Ref(_))));
+        let decl = SRC.find("subnet pub").unwrap() + 7;
+        assert!(matches!(index.at(decl), Some(Occurrence::Decl(d)) if d.kind == Kind::Subnet));
+        // The end of a name counts.
+        assert!(index.at(decl + 3).is_some());
+        assert!(index.at(SRC.find("route 0").unwrap()).is_none());
+    }
+
+    #[test]
+    fn names_of_kinds() {
+        let index = index();
+        let names: Vec<&str> = index
+            .names_of(ROUTE_TARGETS)
+            .map(|d| d.name.as_str())
+            .collect();
+        assert_eq!(names, ["igw", "nat", "web", "pcx"]);
+    }
+
+    #[test]
+    fn literals() {
+        let index = index();
+        let at = SRC.find("10.0.1.10").unwrap() + 2;
+        assert_eq!(
+            index.literal_at(at).map(|(_, l)| l),
+            Some(Literal::Address(Ipv4Addr::new(10, 0, 1, 10)))
+        );
+        assert_eq!(index.literals.len(), 6);
+    }
+}

@@ -1,0 +1,68 @@
+//! `vpcc completions SHELL` and `vpcc man`: generated from the clap
+//! definition, so they list the real subcommands and options.
+
+use std::process::{Command, Output};
+
+fn vpcc(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_vpcc"))
+        .args(args)
+        .output()
+        .expect("vpcc runs")
+}
+
+fn stdout(out: &Output) -> String {
+    String::from_utf8(out.stdout.clone()).expect("utf-8")
+}
+
+#[test]
+fn completions_for_every_shell() {
+    for (shell, marker) in [
+        ("bash", "_vpcc()"),
+        ("zsh", "#compdef vpcc"),
+        ("fish", "complete -c vpcc"),
+        ("powershell", "Register-ArgumentCompleter"),
+        ("elvish", "edit:completion:arg-completer[vpcc]"),
+    ] {
+        let out = vpcc(&["completions", shell]);
+        assert_eq!(out.status.code(), Some(0), "{shell}: {out:?}");
+        let script = stdout(&out);
+        assert!(script.contains(marker), "{shell} script lacks {marker}");
+        for word in [
+            "check",
+            "explain",
+            "fmt",
+            "lsp",
+            "completions",
+            "message-format",
+            "deny-warnings",
+        ] {
+            assert!(script.contains(word), "{shell} script lacks {word}");
+        }
+    }
+    assert_eq!(vpcc(&["completions", "tcsh"]).status.code(), Some(2));
+}
+
+#[test]
+fn man_pages() {
+    let out = vpcc(&["man"]);
+    assert_eq!(out.status.code(), Some(0));
+    let page = stdout(&out);
+    assert!(page.contains(".TH vpcc 1"), "{page}");
+    for sub in [
+        "vpcc\\-check(1)",
+        "vpcc\\-fmt(1)",
+        "vpcc\\-lsp(1)",
+        "vpcc\\-completions(1)",
+    ] {
+        assert!(page.contains(sub), "the page does not list {sub}");
+    }
+    let out = vpcc(&["man", "fmt"]);
+    assert_eq!(out.status.code(), Some(0));
+    let page = stdout(&out);
+    assert!(page.contains(".TH vpcc-fmt 1"), "{page}");
+    assert!(page.contains("\\fBvpcc fmt\\fR"), "{page}");
+    assert!(page.contains("\\-\\-check"), "{page}");
+    let out = vpcc(&["man", "nope"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no subcommand `nope`"));
+}
