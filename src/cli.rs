@@ -1,10 +1,12 @@
 //! Subcommands. Each lives in its own file and returns an [`Exit`].
 
+mod build;
 mod check;
 mod explain;
 mod io;
-mod routes;
 mod reach;
+mod report;
+mod routes;
 
 use std::process::ExitCode;
 
@@ -30,6 +32,10 @@ pub enum Command {
     Routes(routes::Args),
     /// Trace one flow: the verdict, the path there and back, or every blocker
     Reach(reach::Args),
+    /// Print a file's report: subnets, routes, reachability matrix, exposure, expectations
+    Report(report::Args),
+    /// Write routes, reports (and the diagram) of each file to DIR/NAME/
+    Build(build::Args),
 }
 
 /// How diagnostics are printed.
@@ -66,6 +72,8 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Explain(args) => explain::run(&args),
         Command::Routes(args) => routes::run(&args),
         Command::Reach(args) => reach::run(&args),
+        Command::Report(args) => report::run(&args),
+        Command::Build(args) => build::run(&args),
     };
     ExitCode::from(exit as u8)
 }

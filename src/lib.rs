@@ -13,6 +13,7 @@ pub mod diag;
 pub mod emit;
 pub mod model;
 pub mod reach;
+pub mod report;
 pub mod routes;
 pub mod source;
 pub mod syntax;
