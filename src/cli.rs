@@ -2,6 +2,7 @@
 
 mod build;
 mod check;
+mod diff;
 mod explain;
 mod io;
 mod reach;
@@ -36,6 +37,8 @@ pub enum Command {
     Report(report::Args),
     /// Write routes, reports (and the diagram) of each file to DIR/NAME/
     Build(build::Args),
+    /// Show what changed in subnets, routes and reachability between two files
+    Diff(diff::Args),
 }
 
 /// How diagnostics are printed.
@@ -74,6 +77,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Reach(args) => reach::run(&args),
         Command::Report(args) => report::run(&args),
         Command::Build(args) => build::run(&args),
+        Command::Diff(args) => diff::run(&args),
     };
     ExitCode::from(exit as u8)
 }

@@ -10,6 +10,7 @@
 
 pub mod check;
 pub mod diag;
+pub mod diff;
 pub mod emit;
 pub mod model;
 pub mod reach;

@@ -495,7 +495,7 @@ fn instance_groups(m: &Model) -> Vec<End> {
         {
             g.members.push(inst.name.clone());
             g.ends.push(end);
-            g.label = g.members.join(", ");
+            g.label = group_label(&g.members);
             continue;
         }
         groups.push((
@@ -544,4 +544,14 @@ fn address_cuts(m: &Model) -> Vec<Ipv4Net> {
 /// Whether `cut` covers part of `net` but not all of it.
 fn cuts_apart(cut: Ipv4Net, net: Ipv4Net) -> bool {
     net.contains(&cut.network()) && cut.prefix_len() > net.prefix_len()
+}
+
+/// `a, b` for two members; `first … last (n)` for more.
+fn group_label(members: &[String]) -> String {
+    match members {
+        [first, .., last] if members.len() > 2 => {
+            format!("{first} … {last} ({})", members.len())
+        }
+        _ => members.join(", "),
+    }
 }
