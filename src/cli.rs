@@ -5,6 +5,7 @@ mod check;
 mod diff;
 mod explain;
 mod io;
+mod mdbook;
 mod reach;
 mod report;
 mod routes;
@@ -39,6 +40,8 @@ pub enum Command {
     Build(build::Args),
     /// Show what changed in subnets, routes and reachability between two files
     Diff(diff::Args),
+    /// mdBook preprocessor: turns ```vpc blocks and {{#vpc FILE}} into reports
+    Mdbook(mdbook::Args),
 }
 
 /// How diagnostics are printed.
@@ -78,6 +81,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Report(args) => report::run(&args),
         Command::Build(args) => build::run(&args),
         Command::Diff(args) => diff::run(&args),
+        Command::Mdbook(args) => mdbook::run(&args),
     };
     ExitCode::from(exit as u8)
 }

@@ -109,7 +109,7 @@ fn matrix(o: &mut String, r: &Report) {
                     let _ = write!(
                         o,
                         "<td class=\"none\" title=\"{}\">-</td>",
-                        esc(&c.blocked_by.join("\n"))
+                        esc(&c.blocked_by.join("\n").replace('`', ""))
                     );
                 }
                 Some(c) => {
@@ -136,7 +136,7 @@ fn exposure(o: &mut String, r: &Report) {
             "<tr><td><code>{}</code></td><td class=\"mono\">{}</td><td>{}</td></tr>",
             esc(&e.instance),
             esc(&e.traffic),
-            esc(&e.path.join(" → "))
+            code_spans(&esc(&e.path.join(" → ")))
         );
     }
     o.push_str("</table>\n");
@@ -157,7 +157,7 @@ fn expects(o: &mut String, r: &Report) {
                 "<span class=\"fail\">fails</span><br>{}",
                 e.reasons
                     .iter()
-                    .map(|x| esc(x))
+                    .map(|x| code_spans(&esc(x)))
                     .collect::<Vec<_>>()
                     .join("<br>")
             )
@@ -207,6 +207,31 @@ pub fn esc(s: &str) -> String {
             '\'' => out.push_str("&#39;"),
             '\n' => out.push_str("&#10;"),
             _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// Turns `` `name` `` spans of escaped text into `<code>name</code>`.
+fn code_spans(escaped: &str) -> String {
+    let mut out = String::with_capacity(escaped.len());
+    let mut parts = escaped.split('`');
+    if let Some(first) = parts.next() {
+        out.push_str(first);
+    }
+    let rest: Vec<&str> = parts.collect();
+    // An odd number of backticks leaves the last one as it is.
+    let pairs = rest.len() / 2 * 2;
+    for (i, p) in rest.iter().enumerate() {
+        if i >= pairs {
+            out.push('`');
+            out.push_str(p);
+        } else if i % 2 == 0 {
+            out.push_str("<code>");
+            out.push_str(p);
+            out.push_str("</code>");
+        } else {
+            out.push_str(p);
         }
     }
     out
