@@ -192,3 +192,167 @@ fn an_unwritable_out_dir_is_an_io_error() {
     assert_eq!(code, 2, "{stderr}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+// ----- mdBook ------------------------------------------------------------
+
+/// `vpcc mdbook` with `input` on stdin.
+fn preprocess(args: &[&str], input: &str) -> (i32, String, String) {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_vpcc"))
+        .arg("mdbook")
+        .args(args)
+        .current_dir(root())
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("vpcc runs");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(input.as_bytes())
+        .expect("write stdin");
+    let out = child.wait_with_output().expect("wait");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// The `[context, book]` mdBook 0.5 sends, with one chapter.
+fn book_json(root_dir: &Path, content: &str) -> String {
+    serde_json::json!([
+        {
+            "root": root_dir,
+            "config": {"book": {"title": "t", "src": "src"}},
+            "renderer": "html",
+            "mdbook_version": "0.5.4"
+        },
+        {"items": [{"Chapter": {
+            "name": "A",
+            "content": content,
+            "number": [1],
+            "sub_items": [],
+            "path": "a.md",
+            "source_path": "a.md",
+            "parent_names": []
+        }}]}
+    ])
+    .to_string()
+}
+
+#[test]
+fn mdbook_preprocessor_protocol() {
+    let (code, _, _) = preprocess(&["supports", "html"], "");
+    assert_eq!(code, 0);
+    let book = root().join("book");
+    let input = book_json(
+        &book,
+        "# A\n\n{{#vpc ../../examples/nat-bastion-endpoints.vpc}}\n\n```text\n{{#vpc nothing}}\n```\n",
+    );
+    let (code, stdout, stderr) = preprocess(&[], &input);
+    assert_eq!(code, 0, "{stderr}");
+    let out: serde_json::Value = serde_json::from_str(&stdout).expect("book JSON");
+    let content = out["items"][0]["Chapter"]["content"]
+        .as_str()
+        .expect("content");
+    assert!(content.contains("### Reachability"), "{content}");
+    assert!(
+        content.contains("| **admin** | tcp 22 via igw |"),
+        "{content}"
+    );
+    assert!(
+        content.contains("```text\n{{#vpc nothing}}\n```"),
+        "{content}"
+    );
+    assert_eq!(out["items"][0]["Chapter"]["number"], serde_json::json!([1]));
+}
+
+#[test]
+fn mdbook_preprocessor_fails_on_errors() {
+    let input = book_json(
+        &root().join("book"),
+        "```vpc\nvpc v 10.0.0.0/16 {\n  subnet a 10.1.0.0/24 {}\n}\n```\n",
+    );
+    let (code, stdout, stderr) = preprocess(&[], &input);
+    assert_eq!(code, 1);
+    assert!(stdout.is_empty());
+    assert!(stderr.contains("error["), "{stderr}");
+    assert!(stderr.contains("a.md (vpc block at line 1)"), "{stderr}");
+}
+
+/// `mdbook` on PATH, if any.
+fn find_mdbook() -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .map(|d| d.join("mdbook"))
+        .find(|p| p.is_file())
+}
+
+#[test]
+fn the_sample_book_builds_with_mdbook() {
+    let Some(mdbook) = find_mdbook() else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "mdbook is not on PATH; CI needs it: cargo install mdbook --locked --version 0.5.4"
+        );
+        eprintln!("skipped: mdbook is not on PATH");
+        return;
+    };
+    let vpcc_dir = Path::new(env!("CARGO_BIN_EXE_vpcc"))
+        .parent()
+        .expect("bin dir")
+        .to_path_buf();
+    let path = std::env::join_paths(std::iter::once(vpcc_dir).chain(std::env::split_paths(
+        &std::env::var_os("PATH").unwrap_or_default(),
+    )))
+    .expect("PATH");
+    let out_dir = scratch("book");
+    let out = Command::new(&mdbook)
+        .args(["build", "book", "-d"])
+        .arg(&out_dir)
+        .current_dir(root())
+        .env("PATH", &path)
+        .output()
+        .expect("mdbook runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "mdbook build failed:\n{stderr}");
+    let html = std::fs::read_to_string(out_dir.join("reference.html")).expect("reference.html");
+    assert!(
+        html.contains("tcp 22 via igw"),
+        "no matrix in reference.html"
+    );
+    let inline = std::fs::read_to_string(out_dir.join("inline.html")).expect("inline.html");
+    assert!(
+        inline.contains("tcp 443 via igw"),
+        "no matrix in inline.html"
+    );
+
+    // A book with an error fails, with the diagnostics on stderr.
+    let bad = scratch("bad-book");
+    std::fs::create_dir_all(bad.join("src")).expect("mkdir");
+    std::fs::write(
+        bad.join("book.toml"),
+        "[book]\ntitle = \"bad\"\n\n[preprocessor.vpc]\ncommand = \"vpcc mdbook\"\n",
+    )
+    .expect("write");
+    std::fs::write(bad.join("src/SUMMARY.md"), "# Summary\n\n- [A](a.md)\n").expect("write");
+    std::fs::write(
+        bad.join("src/a.md"),
+        "# A\n\n```vpc\nvpc v 10.0.0.0/16 {\n  subnet a 10.1.0.0/24 {}\n}\n```\n",
+    )
+    .expect("write");
+    let out = Command::new(&mdbook)
+        .arg("build")
+        .current_dir(&bad)
+        .env("PATH", &path)
+        .output()
+        .expect("mdbook runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "a book with errors built");
+    assert!(stderr.contains("error["), "{stderr}");
+    let _ = std::fs::remove_dir_all(&out_dir);
+    let _ = std::fs::remove_dir_all(&bad);
+}
