@@ -189,6 +189,9 @@ fn summary(flows: &[(Flow, Vec<String>)]) -> String {
         .join("; ")
 }
 
+/// A delivered atom: protocol, ports, via and the forward path.
+type Hit = (ProtocolKind, (u16, u16), Vec<String>, Vec<String>);
+
 struct Probe {
     /// Each flow with the forward path of one of its packets.
     flows: Vec<(Flow, Vec<String>)>,
@@ -211,7 +214,7 @@ fn probe(m: &Model, atoms: &Atoms, from: &FlowEnd, to: &FlowEnd) -> Probe {
         };
     }
     // (protocol, port range, via, path) of each delivered atom.
-    let mut hits: Vec<(ProtocolKind, (u16, u16), Vec<String>, Vec<String>)> = Vec::new();
+    let mut hits: Vec<Hit> = Vec::new();
     for (proto, list) in [
         (ProtocolKind::Tcp, &atoms.tcp),
         (ProtocolKind::Udp, &atoms.udp),
@@ -252,7 +255,7 @@ fn search(
     to: &FlowEnd,
     proto: ProtocolKind,
     list: &[(u16, u16)],
-    hits: &mut Vec<(ProtocolKind, (u16, u16), Vec<String>, Vec<String>)>,
+    hits: &mut Vec<Hit>,
 ) {
     let (Some(first), Some(last)) = (list.first(), list.last()) else {
         return;
@@ -307,7 +310,7 @@ fn path(v: &Verdict) -> Vec<String> {
 /// Merges delivered atoms into flows: adjacent ranges with the same path
 /// join; every protocol and port along one path is `all`.
 fn merge(
-    hits: Vec<(ProtocolKind, (u16, u16), Vec<String>, Vec<String>)>,
+    hits: Vec<Hit>,
 ) -> Vec<(Flow, Vec<String>)> {
     // Group by (protocol, via), keeping first-seen paths.
     let mut groups: Vec<(ProtocolKind, Vec<String>, PortSet, Vec<String>)> = Vec::new();
