@@ -190,8 +190,12 @@ fn block(src: &str, name: &str) -> Option<String> {
     if let Some(svg) = report::diagram_svg(model) {
         let svg = svg.find("<svg").and_then(|i| svg.get(i..)).unwrap_or(&svg);
         md.push_str("<div class=\"vpc-diagram\">\n");
-        md.push_str(svg.trim_end());
-        md.push_str("\n</div>\n\n");
+        // A blank line would end the HTML block in Markdown.
+        for line in svg.lines().filter(|l| !l.trim().is_empty()) {
+            md.push_str(line);
+            md.push('\n');
+        }
+        md.push_str("</div>\n\n");
     }
     md.push_str(&report::md::summary(&r, 3));
     md.push_str("<details><summary>Source</summary>\n\n```text\n");

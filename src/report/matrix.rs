@@ -309,9 +309,7 @@ fn path(v: &Verdict) -> Vec<String> {
 
 /// Merges delivered atoms into flows: adjacent ranges with the same path
 /// join; every protocol and port along one path is `all`.
-fn merge(
-    hits: Vec<Hit>,
-) -> Vec<(Flow, Vec<String>)> {
+fn merge(hits: Vec<Hit>) -> Vec<(Flow, Vec<String>)> {
     // Group by (protocol, via), keeping first-seen paths.
     let mut groups: Vec<(ProtocolKind, Vec<String>, PortSet, Vec<String>)> = Vec::new();
     for (proto, range, via, path) in hits {
