@@ -105,3 +105,16 @@ fn cli_formats_and_exit_codes() {
     assert_eq!(code, 2);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn a_new_nat_reroutes_egress() {
+    let d = diff_dir(&root().join("tests/fixtures/diff/reroute"));
+    let texts: Vec<&str> = d.flows.iter().map(|f| f.text.as_str()).collect();
+    assert!(
+        texts.contains(
+            &"`app` rerouted all traffic to internet via nat-b, igw (was via nat-a, igw)"
+        ),
+        "{texts:#?}"
+    );
+    assert!(d.subnets.is_empty());
+}
