@@ -356,3 +356,45 @@ fn the_sample_book_builds_with_mdbook() {
     let _ = std::fs::remove_dir_all(&out_dir);
     let _ = std::fs::remove_dir_all(&bad);
 }
+
+// ----- --watch -----------------------------------------------------------
+
+/// Waits up to 30 s for `done`.
+fn wait_for(mut done: impl FnMut() -> bool) -> bool {
+    for _ in 0..300 {
+        if done() {
+            return true;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    false
+}
+
+#[test]
+fn watch_rebuilds_when_an_input_changes() {
+    let dir = scratch("watch");
+    let input = dir.join("net.vpc");
+    let text = std::fs::read_to_string(root().join("examples/nat-instance.vpc")).expect("read");
+    std::fs::write(&input, &text).expect("write");
+    let out = dir.join("out");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_vpcc"))
+        .args(["build", "--watch", "-o"])
+        .arg(&out)
+        .arg(&input)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("vpcc runs");
+    let report = out.join("net/report.md");
+    let first = wait_for(|| report.is_file());
+    // Rename an external: the rebuilt report names the new one.
+    let renamed = text.replace("admin", "operators");
+    std::fs::write(&input, &renamed).expect("write");
+    let rebuilt =
+        wait_for(|| std::fs::read_to_string(&report).is_ok_and(|r| r.contains("operators")));
+    let _ = child.kill();
+    let _ = child.wait();
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(first, "the first build wrote nothing");
+    assert!(rebuilt, "no rebuild after the input changed");
+}

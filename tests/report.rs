@@ -290,6 +290,16 @@ fn cli_exit_codes() {
     assert_eq!(code, 1, "{stderr}");
     assert!(stdout.is_empty());
     assert!(stderr.contains("error"), "{stderr}");
+    // Only failed expectations: the report is printed, and says so; exit 1.
+    let failing = dir.join("failing.vpc");
+    let text = std::fs::read_to_string(root().join("examples/nat-bastion-endpoints.vpc"))
+        .expect("read")
+        .replace("ingress tcp 22 from admin", "ingress tcp 443 from admin");
+    std::fs::write(&failing, text).expect("write");
+    let (code, stdout, stderr) = vpcc(&["report", failing.to_str().expect("utf-8")]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("E0501"), "{stderr}");
+    assert!(stdout.contains("**fails**: SG_INGRESS"), "{stdout}");
     let (code, _, stderr) = vpcc(&["report", "no/such/file.vpc"]);
     assert_eq!(code, 2, "{stderr}");
     let _ = std::fs::remove_dir_all(&dir);
