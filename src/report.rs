@@ -136,9 +136,19 @@ pub struct Cell {
     pub flows: Vec<Flow>,
     /// One line: `tcp 22 via igw`, or `-` for nothing.
     pub summary: String,
-    /// When nothing gets through: what drops it (`SG_INGRESS security
-    /// group `app-sg``).
-    pub blocked_by: Vec<String>,
+    /// When nothing gets through: every component that drops it on the
+    /// nearest path.
+    pub blocked_by: Vec<Block>,
+}
+
+/// A component that drops a flow.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Block {
+    /// The reason code, as in `vpcc reach`: `SG_INGRESS`, `NO_ROUTE`, ...
+    pub reason: String,
+    /// The component: `` security group `app-sg` ``.
+    pub component: String,
 }
 
 /// Traffic of one protocol delivered along one path.

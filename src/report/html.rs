@@ -109,7 +109,12 @@ fn matrix(o: &mut String, r: &Report) {
                     let _ = write!(
                         o,
                         "<td class=\"none\" title=\"{}\">-</td>",
-                        esc(&c.blocked_by.join("\n").replace('`', ""))
+                        esc(&c
+                            .blocked_by
+                            .iter()
+                            .map(|b| format!("{} {}", b.reason, b.component.replace('`', "")))
+                            .collect::<Vec<_>>()
+                            .join("\n"))
                     );
                 }
                 Some(c) => {

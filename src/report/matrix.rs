@@ -9,7 +9,7 @@
 
 use ipnet::Ipv4Net;
 
-use super::{Cell, Exposure, Flow, Matrix, MatrixEnd, PortRange};
+use super::{Block, Cell, Exposure, Flow, Matrix, MatrixEnd, PortRange};
 use crate::model::{
     Destination, ExternalId, FlowEnd, InstanceId, Model, SecurityGroupId, SgPeer, SubnetId, Target,
     ViaComponent,
@@ -151,7 +151,7 @@ pub fn exposure(m: &Model) -> Vec<Exposure> {
 }
 
 /// What `from` can open to `to`: the flows, or what blocks everything.
-pub fn flows_between(m: &Model, from: &FlowEnd, to: &FlowEnd) -> (Vec<Flow>, Vec<String>) {
+pub fn flows_between(m: &Model, from: &FlowEnd, to: &FlowEnd) -> (Vec<Flow>, Vec<Block>) {
     let p = probe(m, &Atoms::of(m), from, to);
     (p.flows.into_iter().map(|(f, _)| f).collect(), p.blockers)
 }
@@ -195,17 +195,20 @@ type Hit = (ProtocolKind, (u16, u16), Vec<String>, Vec<String>);
 struct Probe {
     /// Each flow with the forward path of one of its packets.
     flows: Vec<(Flow, Vec<String>)>,
-    blockers: Vec<String>,
+    blockers: Vec<Block>,
 }
 
 fn probe(m: &Model, atoms: &Atoms, from: &FlowEnd, to: &FlowEnd) -> Probe {
     let any = ask(m, from, to, None, None);
     if !any.delivered {
-        let mut blockers: Vec<String> = Vec::new();
+        let mut blockers: Vec<Block> = Vec::new();
         for b in any.blockers() {
-            let s = format!("{} {}", b.reason, b.component);
-            if !blockers.contains(&s) {
-                blockers.push(s);
+            let block = Block {
+                reason: b.reason.as_str().to_string(),
+                component: b.component.clone(),
+            };
+            if !blockers.contains(&block) {
+                blockers.push(block);
             }
         }
         return Probe {
