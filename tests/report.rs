@@ -307,3 +307,12 @@ fn cli_exit_codes() {
     assert_eq!(code, 2, "{stderr}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn a_file_without_instances_says_so() {
+    let src = "vpc v 10.0.0.0/16 {\n  subnet a 10.0.1.0/24 {}\n}\n";
+    let r = Report::build("t", &compile(src), src);
+    assert!(r.matrix.cells.is_empty());
+    assert!(report::md::render(&r).contains("## Reachability\n\nThe file has no instances.\n"));
+    assert!(report::html::render(&r, None).contains("<p>The file has no instances.</p>"));
+}

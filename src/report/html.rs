@@ -95,6 +95,10 @@ fn subnets(o: &mut String, r: &Report) {
 }
 
 fn matrix(o: &mut String, r: &Report) {
+    if r.matrix.cells.is_empty() {
+        o.push_str("<h2>Reachability</h2>\n<p>The file has no instances.</p>\n");
+        return;
+    }
     o.push_str("<h2>Reachability</h2>\n<p>Rows open connections to columns. A cell lists the traffic delivered there and back and the gateways it crosses; hover an empty cell for what drops it.</p>\n<div class=\"matrix\"><table>\n<tr><th>from \\ to</th>");
     for d in &r.matrix.destinations {
         let _ = write!(o, "<th>{}</th>", esc(&d.label));

@@ -47,6 +47,10 @@ pub fn summary(r: &Report, level: usize) -> String {
     }
     let _ = writeln!(out);
     let _ = writeln!(out, "{h} Reachability\n");
+    if r.matrix.cells.is_empty() {
+        let _ = writeln!(out, "The file has no instances.\n");
+        return out;
+    }
     let _ = writeln!(
         out,
         "Rows open connections to columns. Each cell lists the traffic that is \
