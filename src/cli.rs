@@ -1,15 +1,19 @@
 //! Subcommands. Each lives in its own file and returns an [`Exit`].
 
+mod build;
 mod check;
 mod completions;
+mod diff;
 mod explain;
 mod graph;
 mod io;
-mod routes;
+mod mdbook;
 mod reach;
 mod fmt;
 mod lsp;
 mod man;
+mod report;
+mod routes;
 
 use std::process::ExitCode;
 
@@ -45,6 +49,14 @@ pub enum Command {
     Man(man::Args),
     /// Run the language server on stdin/stdout (for editors)
     Lsp(lsp::Args),
+    /// Print a file's report: subnets, routes, reachability matrix, exposure, expectations
+    Report(report::Args),
+    /// Write routes, reports (and the diagram) of each file to DIR/NAME/
+    Build(build::Args),
+    /// Show what changed in subnets, routes and reachability between two files
+    Diff(diff::Args),
+    /// mdBook preprocessor: turns ```vpc blocks and {{#vpc FILE}} into reports
+    Mdbook(mdbook::Args),
 }
 
 /// How diagnostics are printed.
@@ -88,6 +100,10 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Completions(args) => completions::run(&args),
         Command::Man(args) => man::run(&args),
         Command::Lsp(args) => lsp::run(&args),
+        Command::Report(args) => report::run(&args),
+        Command::Build(args) => build::run(&args),
+        Command::Diff(args) => diff::run(&args),
+        Command::Mdbook(args) => mdbook::run(&args),
     };
     ExitCode::from(exit as u8)
 }

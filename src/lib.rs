@@ -10,10 +10,12 @@
 
 pub mod check;
 pub mod diag;
+pub mod diff;
 pub mod emit;
 pub mod graph;
 pub mod model;
 pub mod reach;
+pub mod report;
 pub mod routes;
 pub mod fmt;
 pub mod lsp;

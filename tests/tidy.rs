@@ -3,7 +3,9 @@
 use std::path::Path;
 
 fn rust_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
     for e in entries.flatten() {
         let p = e.path();
         if p.is_dir() {
@@ -21,10 +23,25 @@ fn library_does_no_io() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
     let mut files = Vec::new();
     rust_files(&root, &mut files);
-    let forbidden = ["std::fs", "println!", "eprintln!", "print!(", "eprint!(", "std::process", "std::io::stdin", "std::io::stdout", "std::io::stderr", "std::env::"];
+    let forbidden = [
+        "std::fs",
+        "println!",
+        "eprintln!",
+        "print!(",
+        "eprint!(",
+        "std::process",
+        "std::io::stdin",
+        "std::io::stdout",
+        "std::io::stderr",
+        "std::env::",
+    ];
     let mut offences = Vec::new();
     for f in &files {
-        let rel = f.strip_prefix(&root).unwrap_or(f).to_string_lossy().replace('\\', "/");
+        let rel = f
+            .strip_prefix(&root)
+            .unwrap_or(f)
+            .to_string_lossy()
+            .replace('\\', "/");
         if rel == "main.rs" || rel.starts_with("cli/") || rel == "cli.rs" {
             continue;
         }
@@ -38,7 +55,11 @@ fn library_does_no_io() {
             }
         }
     }
-    assert!(offences.is_empty(), "I/O in the library (move it to main.rs or cli/):\n{}", offences.join("\n"));
+    assert!(
+        offences.is_empty(),
+        "I/O in the library (move it to main.rs or cli/):\n{}",
+        offences.join("\n")
+    );
 }
 
 /// No test is skipped.
@@ -51,7 +72,11 @@ fn no_ignored_tests() {
     let needle = ["#[", "ignore]"].concat();
     let hits: Vec<String> = files
         .iter()
-        .filter(|f| std::fs::read_to_string(f).unwrap_or_default().contains(&needle))
+        .filter(|f| {
+            std::fs::read_to_string(f)
+                .unwrap_or_default()
+                .contains(&needle)
+        })
         .map(|f| f.display().to_string())
         .collect();
     assert!(hits.is_empty(), "ignored tests in: {hits:?}");

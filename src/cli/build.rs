@@ -1,0 +1,159 @@
+//! `vpcc build FILE... -o DIR [--watch]`
+//!
+//! Writes every output of each input `NAME.vpc` to `DIR/NAME/`:
+//!
+//! ```text
+//! DIR/NAME/routes.json   the route model (as `vpcc routes --format json`)
+//! DIR/NAME/report.md     the report (as `vpcc report --format md`)
+//! DIR/NAME/report.json   the report (as `vpcc report --format json`)
+//! DIR/NAME/report.html   the report (as `vpcc report --format html`)
+//! DIR/NAME/graph.dot     the diagram, once `vpcc graph` exists
+//! DIR/NAME/graph.svg     the diagram, once `vpcc graph` exists
+//! ```
+//!
+//! Outputs are byte-identical across runs, and each file is written
+//! atomically (a temporary file, then a rename). An input with errors or a
+//! failed `expect` prints its diagnostics and writes nothing; the others
+//! are still built, and the exit status is 1. I/O failures exit 2.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime};
+
+use vpc::report::{self, Report};
+
+use super::io::{emit_diagnostics, error, read_source, stderr_color, write_atomic};
+use super::{ColorChoice, Exit, MessageFormat};
+
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// .vpc files to build
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    /// The output directory (created when missing)
+    #[arg(short = 'o', long = "out-dir", value_name = "DIR")]
+    pub out_dir: PathBuf,
+    /// Rebuild whenever an input changes (polls every 500 ms; Ctrl-C stops)
+    #[arg(long)]
+    pub watch: bool,
+    /// When to colour diagnostics
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+}
+
+pub fn run(args: &Args) -> Exit {
+    let exit = build_all(args);
+    if !args.watch {
+        return exit;
+    }
+    let mut seen = stamps(&args.files);
+    eprintln!("vpcc: watching {} file(s); Ctrl-C stops", args.files.len());
+    loop {
+        std::thread::sleep(Duration::from_millis(500));
+        let now = stamps(&args.files);
+        if now != seen {
+            seen = now;
+            let exit = build_all(args);
+            let state = if exit == Exit::Ok { "ok" } else { "failed" };
+            eprintln!("vpcc: rebuilt: {state}");
+        }
+    }
+}
+
+/// Modification times (and sizes) of the inputs; `None` for missing ones.
+fn stamps(files: &[PathBuf]) -> Vec<Option<(SystemTime, u64)>> {
+    files
+        .iter()
+        .map(|f| {
+            let m = std::fs::metadata(f).ok()?;
+            Some((m.modified().ok()?, m.len()))
+        })
+        .collect()
+}
+
+fn build_all(args: &Args) -> Exit {
+    let color = stderr_color(args.color);
+    if let Err(e) = std::fs::create_dir_all(&args.out_dir) {
+        error(&format!("cannot create `{}`: {e}", args.out_dir.display()));
+        return Exit::Usage;
+    }
+    let mut exit = Exit::Ok;
+    let mut names: Vec<String> = Vec::new();
+    for path in &args.files {
+        let name = match output_name(path) {
+            Ok(n) => n,
+            Err(m) => {
+                error(&m);
+                exit = exit.max(Exit::Usage);
+                continue;
+            }
+        };
+        if names.contains(&name) {
+            error(&format!(
+                "`{}`: another input already writes `{name}/`; rename one of them",
+                path.display()
+            ));
+            exit = exit.max(Exit::Usage);
+            continue;
+        }
+        names.push(name.clone());
+        let src = match read_source(path) {
+            Ok(s) => s,
+            Err(m) => {
+                error(&m);
+                exit = exit.max(Exit::Usage);
+                continue;
+            }
+        };
+        let c = vpc::compile(&src);
+        emit_diagnostics(MessageFormat::Human, color, path, &src, &c.diagnostics);
+        let Some(model) = c.model.as_ref().filter(|_| !c.has_errors()) else {
+            exit = exit.max(Exit::Errors);
+            continue;
+        };
+        let dir = args.out_dir.join(&name);
+        for (file, contents) in outputs(&name, model, &src) {
+            let result = std::fs::create_dir_all(&dir)
+                .map_err(|e| format!("cannot create `{}`: {e}", dir.display()))
+                .and_then(|()| write_atomic(&dir.join(file), contents.as_bytes()));
+            if let Err(m) = result {
+                error(&m);
+                exit = exit.max(Exit::Usage);
+                break;
+            }
+        }
+    }
+    exit
+}
+
+/// Every output file of one model, by file name, in a fixed order.
+pub fn outputs(name: &str, model: &vpc::model::Model, src: &str) -> Vec<(&'static str, String)> {
+    let r = Report::build(name, model, src);
+    let svg = report::diagram_svg(model);
+    let mut out = vec![("routes.json", vpc::emit::json::to_string_pretty(model))];
+    if let Some(dot) = report::diagram_dot(model) {
+        out.push(("graph.dot", dot));
+    }
+    if let Some(svg) = &svg {
+        out.push(("graph.svg", svg.clone()));
+    }
+    out.push(("report.md", report::md::render(&r)));
+    out.push(("report.json", r.to_json()));
+    out.push(("report.html", report::html::render(&r, svg.as_deref())));
+    out
+}
+
+/// `dir/NAME.vpc` → `NAME`, refusing names that would leave DIR or hide.
+fn output_name(path: &Path) -> Result<String, String> {
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let bad = stem.is_empty() || stem.starts_with('.') || stem.contains(['/', '\\', '\0', ':']);
+    if bad {
+        return Err(format!(
+            "`{}`: cannot name an output directory `{stem}`; rename the file",
+            path.display()
+        ));
+    }
+    Ok(stem)
+}

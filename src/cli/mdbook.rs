@@ -1,0 +1,205 @@
+//! `vpcc mdbook`: an mdBook preprocessor.
+//!
+//! mdBook runs `vpcc mdbook supports RENDERER` (exit 0: every renderer is
+//! supported, the output is Markdown), then `vpcc mdbook` with
+//! `[context, book]` as JSON on stdin, and reads the book back from stdout.
+//!
+//! In each chapter, a fenced ```` ```vpc ```` block, or a line
+//! `{{#vpc path/to/file.vpc}}` (relative to the chapter's file), becomes
+//! the diagram (once `vpcc graph` exists), the subnets table and the
+//! reachability matrix, with the source in a collapsed `<details>`. A file
+//! with errors or a failed `expect` fails the build: its diagnostics go to
+//! stderr and the exit status is 1.
+//!
+//! The book is handled as plain JSON, so the preprocessor does not depend
+//! on mdBook's crates or version: every object with a string `content` and
+//! a `sub_items` list is a chapter (mdBook 0.4 and 0.5 alike).
+
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+use vpc::diag::render::{Format, render};
+use vpc::report::{self, Report};
+
+use super::Exit;
+use super::io::error;
+
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    #[command(subcommand)]
+    pub command: Option<Sub>,
+}
+
+#[derive(clap::Subcommand, Debug)]
+pub enum Sub {
+    /// Whether the preprocessor supports a renderer (it supports all)
+    Supports {
+        /// The renderer's name, e.g. `html`
+        renderer: String,
+    },
+}
+
+pub fn run(args: &Args) -> Exit {
+    if let Some(Sub::Supports { .. }) = args.command {
+        return Exit::Ok;
+    }
+    let mut input = String::new();
+    if let Err(e) = std::io::stdin().read_to_string(&mut input) {
+        error(&format!("cannot read the book from stdin: {e}"));
+        return Exit::Usage;
+    }
+    let parsed: Value = match serde_json::from_str(&input) {
+        Ok(v) => v,
+        Err(e) => {
+            error(&format!("stdin is not mdBook's [context, book] JSON: {e}"));
+            return Exit::Usage;
+        }
+    };
+    let Value::Array(mut pair) = parsed else {
+        error("stdin is not mdBook's [context, book] JSON: expected an array");
+        return Exit::Usage;
+    };
+    if pair.len() != 2 {
+        error("stdin is not mdBook's [context, book] JSON: expected two elements");
+        return Exit::Usage;
+    }
+    let mut book = pair.pop().unwrap_or(Value::Null);
+    let context = pair.pop().unwrap_or(Value::Null);
+    let root = context
+        .get("root")
+        .and_then(Value::as_str)
+        .map_or_else(|| PathBuf::from("."), PathBuf::from);
+    let src_dir = context
+        .pointer("/config/book/src")
+        .and_then(Value::as_str)
+        .unwrap_or("src");
+    let base = root.join(src_dir);
+    let mut failed = false;
+    chapters(&mut book, &base, &mut failed);
+    if failed {
+        return Exit::Errors;
+    }
+    let out = serde_json::to_string(&book).unwrap_or_default();
+    let _ = std::io::stdout().write_all(out.as_bytes());
+    Exit::Ok
+}
+
+/// Rewrites every chapter's content in place.
+fn chapters(v: &mut Value, base: &Path, failed: &mut bool) {
+    match v {
+        Value::Object(map) => {
+            let is_chapter = map.get("content").is_some_and(Value::is_string)
+                && map.get("sub_items").is_some_and(Value::is_array);
+            if is_chapter {
+                let source = map
+                    .get("source_path")
+                    .or_else(|| map.get("path"))
+                    .and_then(Value::as_str)
+                    .map(PathBuf::from)
+                    .unwrap_or_default();
+                let dir = base.join(source.parent().unwrap_or(Path::new("")));
+                let name = source.display().to_string();
+                if let Some(Value::String(content)) = map.get_mut("content") {
+                    match chapter(content, &dir, &name) {
+                        Ok(new) => *content = new,
+                        Err(()) => *failed = true,
+                    }
+                }
+            }
+            for (_, child) in map.iter_mut() {
+                chapters(child, base, failed);
+            }
+        }
+        Value::Array(items) => {
+            for child in items {
+                chapters(child, base, failed);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// One chapter: fenced `vpc` blocks and `{{#vpc FILE}}` lines replaced.
+fn chapter(content: &str, dir: &Path, chapter: &str) -> Result<String, ()> {
+    let mut out = String::with_capacity(content.len());
+    let mut ok = true;
+    let mut lines = content.split_inclusive('\n').enumerate();
+    while let Some((n, line)) = lines.next() {
+        let trimmed = line.trim();
+        if let Some(info) = trimmed.strip_prefix("```")
+            && info.split([' ', ',', '{']).next() == Some("vpc")
+        {
+            let mut src = String::new();
+            for (_, l) in lines.by_ref() {
+                if l.trim() == "```" {
+                    break;
+                }
+                src.push_str(l);
+            }
+            let name = format!("{chapter} (vpc block at line {})", n + 1);
+            match block(&src, &name) {
+                Some(md) => out.push_str(&md),
+                None => ok = false,
+            }
+            continue;
+        }
+        if trimmed.starts_with("```") {
+            // Another language's block: copied as it is.
+            out.push_str(line);
+            for (_, l) in lines.by_ref() {
+                out.push_str(l);
+                if l.trim() == "```" {
+                    break;
+                }
+            }
+            continue;
+        }
+        if let Some(rest) = trimmed.strip_prefix("{{#vpc ")
+            && let Some(file) = rest.strip_suffix("}}")
+        {
+            let path = dir.join(file.trim());
+            match std::fs::read_to_string(&path) {
+                Ok(src) => match block(&src, &path.display().to_string()) {
+                    Some(md) => out.push_str(&md),
+                    None => ok = false,
+                },
+                Err(e) => {
+                    error(&format!("{chapter}: cannot read `{}`: {e}", path.display()));
+                    ok = false;
+                }
+            }
+            continue;
+        }
+        out.push_str(line);
+    }
+    if ok { Ok(out) } else { Err(()) }
+}
+
+/// The Markdown for one `.vpc` text, or `None` after printing its errors.
+fn block(src: &str, name: &str) -> Option<String> {
+    let c = vpc::compile(src);
+    if c.has_errors() {
+        let text = render(Format::Human, name, src, &c.diagnostics, false);
+        let _ = std::io::stderr().write_all(text.as_bytes());
+        return None;
+    }
+    let model = c.model.as_ref()?;
+    let r = Report::build(name, model, src);
+    let mut md = String::from("\n");
+    if let Some(svg) = report::diagram_svg(model) {
+        let svg = svg.find("<svg").and_then(|i| svg.get(i..)).unwrap_or(&svg);
+        md.push_str("<div class=\"vpc-diagram\">\n");
+        // A blank line would end the HTML block in Markdown.
+        for line in svg.lines().filter(|l| !l.trim().is_empty()) {
+            md.push_str(line);
+            md.push('\n');
+        }
+        md.push_str("</div>\n\n");
+    }
+    md.push_str(&report::md::summary(&r, 3));
+    md.push_str("<details><summary>Source</summary>\n\n```text\n");
+    md.push_str(src.trim_end());
+    md.push_str("\n```\n\n</details>\n\n");
+    Some(md)
+}

@@ -1,0 +1,568 @@
+//! What changed between two models (`vpcc diff OLD NEW`), for pull-request
+//! review: subnets added, removed or changed, each subnet's effective
+//! routes, endpoints of the reachability matrix added or removed, and the
+//! flows gained or lost between the endpoints both files have.
+//!
+//! Pure, and computed from the models, not the text: reformatting a file
+//! or reordering its statements changes nothing here. Flows come from the
+//! two reports' matrices ([`crate::report`]), compared member by member so
+//! that a change of grouping is not a change of reachability. A lost flow
+//! says what drops it now, asked of the engine on the new model.
+
+use std::fmt::Write;
+
+use serde::Serialize;
+
+use crate::model::{ExternalId, FlowEnd, InstanceId, Model};
+use crate::reach::{Query, reach};
+use crate::report::{Flow, PortSet, Report, port_text};
+use crate::syntax::ast::ProtocolKind;
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Diff {
+    pub subnets: Vec<SubnetChange>,
+    pub routes: Vec<RouteChange>,
+    /// Instances and externals added to or removed from the matrix.
+    pub endpoints: Vec<EndpointChange>,
+    pub flows: Vec<FlowChange>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct SubnetChange {
+    pub name: String,
+    /// `added`, `removed` or `changed`.
+    pub change: String,
+    /// `cidr 10.0.2.0/24 → 10.0.2.0/23`, `kind private → public`, or the
+    /// subnet's CIDR and kind when added or removed.
+    pub details: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct RouteChange {
+    pub subnet: String,
+    /// `added` or `removed`.
+    pub change: String,
+    /// `0.0.0.0/0 → nat-a`.
+    pub route: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct EndpointChange {
+    pub name: String,
+    /// `added` or `removed`.
+    pub change: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct FlowChange {
+    /// The sources this applies to (several when they changed alike).
+    pub from: Vec<String>,
+    pub to: String,
+    /// `gained`, `lost` or `rerouted`.
+    pub change: String,
+    /// `tcp 22`, `all traffic`.
+    pub traffic: String,
+    /// The path's gateways (new path for `gained` and `rerouted`, old for
+    /// `lost`).
+    pub via: Vec<String>,
+    /// For `lost`: what drops it now. For `rerouted`: the old path.
+    pub reason: Option<String>,
+    /// The change as a sentence.
+    pub text: String,
+}
+
+impl Diff {
+    pub fn is_empty(&self) -> bool {
+        self.subnets.is_empty()
+            && self.routes.is_empty()
+            && self.endpoints.is_empty()
+            && self.flows.is_empty()
+    }
+
+    /// Pretty-printed JSON with a final newline.
+    pub fn to_json(&self) -> String {
+        let mut s = serde_json::to_string_pretty(self).unwrap_or_default();
+        s.push('\n');
+        s
+    }
+
+    /// Markdown: one bullet list per section, sections without changes left
+    /// out.
+    pub fn to_markdown(&self) -> String {
+        let mut out = String::new();
+        if self.is_empty() {
+            out.push_str("No changes in subnets, routes or reachability.\n");
+            return out;
+        }
+        if !self.subnets.is_empty() {
+            out.push_str("## Subnets\n\n");
+            for s in &self.subnets {
+                let _ = writeln!(out, "- `{}` {}: {}", s.name, s.change, s.details.join(", "));
+            }
+            out.push('\n');
+        }
+        if !self.routes.is_empty() {
+            out.push_str("## Routes\n\n");
+            for r in &self.routes {
+                let sign = if r.change == "added" { "+" } else { "-" };
+                let _ = writeln!(out, "- `{}`: {sign} `{}`", r.subnet, r.route);
+            }
+            out.push('\n');
+        }
+        if !self.endpoints.is_empty() {
+            out.push_str("## Endpoints\n\n");
+            for e in &self.endpoints {
+                let _ = writeln!(out, "- `{}` {}", e.name, e.change);
+            }
+            out.push('\n');
+        }
+        if !self.flows.is_empty() {
+            out.push_str("## Reachability\n\n");
+            for f in &self.flows {
+                let _ = writeln!(out, "- {}", f.text);
+            }
+            out.push('\n');
+        }
+        out.truncate(out.trim_end().len());
+        out.push('\n');
+        out
+    }
+}
+
+/// Compares two models; `old_src` and `new_src` are their files.
+pub fn diff(old: &Model, old_src: &str, new: &Model, new_src: &str) -> Diff {
+    let a = Report::build("old", old, old_src);
+    let b = Report::build("new", new, new_src);
+    Diff {
+        subnets: subnets(&a, &b),
+        routes: routes(old, new),
+        endpoints: endpoints(&a, &b),
+        flows: flows(&a, &b, new),
+    }
+}
+
+fn subnets(a: &Report, b: &Report) -> Vec<SubnetChange> {
+    let mut out = Vec::new();
+    for s in &a.subnets {
+        match b.subnets.iter().find(|t| t.name == s.name) {
+            None => out.push(SubnetChange {
+                name: s.name.clone(),
+                change: "removed".to_string(),
+                details: vec![s.cidr.clone(), s.kind.clone()],
+            }),
+            Some(t) => {
+                let mut details = Vec::new();
+                let mut field = |what: &str, x: &str, y: &str| {
+                    if x != y {
+                        details.push(format!("{what} {x} → {y}"));
+                    }
+                };
+                field("vpc", &s.vpc, &t.vpc);
+                field("cidr", &s.cidr, &t.cidr);
+                field("kind", &s.kind, &t.kind);
+                field(
+                    "az",
+                    s.az.as_deref().unwrap_or("-"),
+                    t.az.as_deref().unwrap_or("-"),
+                );
+                field("route table", &s.route_table, &t.route_table);
+                field("network acl", &s.network_acl, &t.network_acl);
+                if !details.is_empty() {
+                    out.push(SubnetChange {
+                        name: s.name.clone(),
+                        change: "changed".to_string(),
+                        details,
+                    });
+                }
+            }
+        }
+    }
+    for t in &b.subnets {
+        if !a.subnets.iter().any(|s| s.name == t.name) {
+            out.push(SubnetChange {
+                name: t.name.clone(),
+                change: "added".to_string(),
+                details: vec![t.cidr.clone(), t.kind.clone()],
+            });
+        }
+    }
+    out
+}
+
+/// Effective routes of each subnet both models have, as `dest → target`.
+fn routes(old: &Model, new: &Model) -> Vec<RouteChange> {
+    let table = |m: &Model, name: &str| -> Option<Vec<String>> {
+        let s = m.subnets.iter().find(|s| s.name == name)?;
+        Some(
+            m.route_table(s.route_table)
+                .routes
+                .iter()
+                .map(|r| crate::routes::route_text(m, r))
+                .collect(),
+        )
+    };
+    let mut out = Vec::new();
+    for s in &old.subnets {
+        let (Some(x), Some(y)) = (table(old, &s.name), table(new, &s.name)) else {
+            continue;
+        };
+        for r in x.iter().filter(|r| !y.contains(r)) {
+            out.push(RouteChange {
+                subnet: s.name.clone(),
+                change: "removed".to_string(),
+                route: r.clone(),
+            });
+        }
+        for r in y.iter().filter(|r| !x.contains(r)) {
+            out.push(RouteChange {
+                subnet: s.name.clone(),
+                change: "added".to_string(),
+                route: r.clone(),
+            });
+        }
+    }
+    out
+}
+
+/// Every member name of the matrix, sources and destinations.
+fn members(r: &Report) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for e in r.matrix.sources.iter().chain(&r.matrix.destinations) {
+        for m in &e.members {
+            if !out.contains(m) {
+                out.push(m.clone());
+            }
+        }
+    }
+    out
+}
+
+fn endpoints(a: &Report, b: &Report) -> Vec<EndpointChange> {
+    let (x, y) = (members(a), members(b));
+    let mut out = Vec::new();
+    for n in x.iter().filter(|n| !y.contains(n)) {
+        out.push(EndpointChange {
+            name: n.clone(),
+            change: "removed".to_string(),
+        });
+    }
+    for n in y.iter().filter(|n| !x.contains(n)) {
+        out.push(EndpointChange {
+            name: n.clone(),
+            change: "added".to_string(),
+        });
+    }
+    out
+}
+
+/// The flows of each (source member, destination member) pair.
+fn member_flows(r: &Report) -> Vec<(String, String, Vec<Flow>)> {
+    let group = |label: &str, list: &[crate::report::MatrixEnd]| -> Vec<String> {
+        list.iter()
+            .find(|e| e.label == label)
+            .map(|e| e.members.clone())
+            .unwrap_or_default()
+    };
+    let mut out = Vec::new();
+    for c in &r.matrix.cells {
+        for f in group(&c.from, &r.matrix.sources) {
+            for t in group(&c.to, &r.matrix.destinations) {
+                if f != t {
+                    out.push((f.clone(), t, c.flows.clone()));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The ports delivered per protocol, and along which path.
+fn by_protocol(flows: &[Flow]) -> Vec<(ProtocolKind, PortSet, Vec<String>)> {
+    let mut out = Vec::new();
+    for f in flows {
+        let ports: PortSet = f.ports.iter().map(|p| (p.first, p.last)).collect();
+        match f.protocol.as_str() {
+            "all" => {
+                out.push((ProtocolKind::Tcp, vec![(0, 65535)], f.via.clone()));
+                out.push((ProtocolKind::Udp, vec![(0, 65535)], f.via.clone()));
+                out.push((ProtocolKind::Icmp, vec![(0, 0)], f.via.clone()));
+            }
+            "tcp" => out.push((ProtocolKind::Tcp, ports, f.via.clone())),
+            "udp" => out.push((ProtocolKind::Udp, ports, f.via.clone())),
+            _ => out.push((ProtocolKind::Icmp, vec![(0, 0)], f.via.clone())),
+        }
+    }
+    out
+}
+
+/// One change before grouping sources: (from, to, change, traffic, via,
+/// reason).
+type Change = (
+    String,
+    String,
+    &'static str,
+    String,
+    Vec<String>,
+    Option<String>,
+);
+
+fn flows(a: &Report, b: &Report, new: &Model) -> Vec<FlowChange> {
+    let old_pairs = member_flows(a);
+    let new_pairs = member_flows(b);
+    let mut changes: Vec<Change> = Vec::new();
+    for (from, to, old_flows) in &old_pairs {
+        let Some((_, _, new_flows)) = new_pairs.iter().find(|(f, t, _)| f == from && t == to)
+        else {
+            continue;
+        };
+        if old_flows == new_flows {
+            continue;
+        }
+        let x = by_protocol(old_flows);
+        let y = by_protocol(new_flows);
+        for proto in [ProtocolKind::Tcp, ProtocolKind::Udp, ProtocolKind::Icmp] {
+            // Lost: ports in old, in no new flow of the protocol.
+            for (p, ports, via) in x.iter().filter(|e| e.0 == proto) {
+                let covered = union(y.iter().filter(|e| e.0 == proto).map(|e| &e.1));
+                let lost = subtract(ports, &covered);
+                if !lost.is_empty() {
+                    let reason = why_lost(new, from, to, *p, &lost);
+                    let t = traffic(*p, &lost);
+                    changes.push((from.clone(), to.clone(), "lost", t, via.clone(), reason));
+                }
+            }
+            for (p, ports, via) in y.iter().filter(|e| e.0 == proto) {
+                let covered = union(x.iter().filter(|e| e.0 == proto).map(|e| &e.1));
+                let gained = subtract(ports, &covered);
+                if !gained.is_empty() {
+                    let t = traffic(*p, &gained);
+                    changes.push((from.clone(), to.clone(), "gained", t, via.clone(), None));
+                }
+                // Same ports, another path.
+                for (_, old_ports, old_via) in x.iter().filter(|e| e.0 == proto && e.2 != *via) {
+                    let both = intersect(ports, old_ports);
+                    if !both.is_empty() {
+                        let t = traffic(*p, &both);
+                        let was = Some(format!("was via {}", via_text(old_via)));
+                        changes.push((from.clone(), to.clone(), "rerouted", t, via.clone(), was));
+                    }
+                }
+            }
+        }
+    }
+    // `all traffic` when every protocol changed alike along one path.
+    let changes = fold_all(changes);
+    group_sources(changes)
+}
+
+/// Replaces tcp all + udp all + icmp changes of one pair, kind and path by
+/// one `all traffic` change.
+fn fold_all(changes: Vec<Change>) -> Vec<Change> {
+    let mut out: Vec<Change> = Vec::new();
+    let mut skip = vec![false; changes.len()];
+    for (i, c) in changes.iter().enumerate() {
+        if skip[i] || c.3 != "tcp all" {
+            continue;
+        }
+        let find = |t: &str| {
+            changes
+                .iter()
+                .position(|d| d.0 == c.0 && d.1 == c.1 && d.2 == c.2 && d.3 == t && d.4 == c.4)
+        };
+        if let (Some(u), Some(x)) = (find("udp all"), find("icmp")) {
+            skip[u] = true;
+            skip[x] = true;
+            skip[i] = true;
+            out.push((
+                c.0.clone(),
+                c.1.clone(),
+                c.2,
+                "all traffic".to_string(),
+                c.4.clone(),
+                c.5.clone(),
+            ));
+        }
+    }
+    for (i, c) in changes.into_iter().enumerate() {
+        if !skip[i] {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Joins changes that differ only in the source into one line.
+fn group_sources(changes: Vec<Change>) -> Vec<FlowChange> {
+    let mut out: Vec<FlowChange> = Vec::new();
+    for (from, to, change, traffic, via, reason) in changes {
+        if let Some(f) = out.iter_mut().find(|f| {
+            f.to == to
+                && f.change == change
+                && f.traffic == traffic
+                && f.via == via
+                && f.reason == reason
+        }) {
+            f.from.push(from);
+            continue;
+        }
+        out.push(FlowChange {
+            from: vec![from],
+            to,
+            change: change.to_string(),
+            traffic,
+            via,
+            reason,
+            text: String::new(),
+        });
+    }
+    for f in &mut out {
+        f.text = sentence(f);
+    }
+    out
+}
+
+/// `` `app` gained internet egress: tcp 443 via nat-a ``.
+fn sentence(f: &FlowChange) -> String {
+    let who = f
+        .from
+        .iter()
+        .map(|n| format!("`{n}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let to = quoted(&f.to);
+    let via = if f.via.is_empty() {
+        String::new()
+    } else {
+        format!(" via {}", via_text(&f.via))
+    };
+    let what = if f.to == "internet" && f.change != "rerouted" {
+        format!("{} internet egress: {}", f.change, f.traffic)
+    } else {
+        format!("{} {} to {to}", f.change, f.traffic)
+    };
+    match (&f.reason, f.change.as_str()) {
+        (Some(r), "lost") => format!("{who} {what}: {r}"),
+        (Some(r), _) => format!("{who} {what}{via} ({r})"),
+        (None, "lost") => format!("{who} {what}"),
+        (None, _) => format!("{who} {what}{via}"),
+    }
+}
+
+fn quoted(name: &str) -> String {
+    if name == "internet" || name.starts_with("service ") {
+        name.to_string()
+    } else {
+        format!("`{name}`")
+    }
+}
+
+fn via_text(via: &[String]) -> String {
+    if via.is_empty() {
+        "the local route".to_string()
+    } else {
+        via.join(", ")
+    }
+}
+
+/// `tcp 22, 443`, `tcp all`, `icmp`.
+fn traffic(p: ProtocolKind, ports: &PortSet) -> String {
+    match p {
+        ProtocolKind::Icmp | ProtocolKind::All => p.as_str().to_string(),
+        _ => format!("{} {}", p.as_str(), port_text(ports)),
+    }
+}
+
+/// What drops the first lost range in the new model.
+fn why_lost(m: &Model, from: &str, to: &str, p: ProtocolKind, lost: &PortSet) -> Option<String> {
+    let (Some(src), Some(dst)) = (end(m, from), end(m, to)) else {
+        return None;
+    };
+    let ports = match p {
+        ProtocolKind::Tcp | ProtocolKind::Udp => lost.first().copied(),
+        _ => None,
+    };
+    let v = reach(
+        m,
+        &Query {
+            protocol: Some(p),
+            ports,
+            ..Query::new(src, dst)
+        },
+    );
+    let mut out: Vec<String> = Vec::new();
+    for b in v.blockers() {
+        let s = format!("{} {}", b.reason, b.component);
+        if !out.contains(&s) {
+            out.push(s);
+        }
+    }
+    (!out.is_empty()).then(|| out.join(", "))
+}
+
+/// A matrix member's name as a flow end of `m`.
+fn end(m: &Model, name: &str) -> Option<FlowEnd> {
+    if name == "internet" {
+        return Some(FlowEnd::Internet);
+    }
+    if let Some(s) = name.strip_prefix("service ") {
+        return Some(FlowEnd::Service(s.to_string()));
+    }
+    if let Some(i) = m.instances.iter().position(|i| i.name == name) {
+        return Some(FlowEnd::Instance(InstanceId(i as u32)));
+    }
+    m.externals
+        .iter()
+        .position(|x| x.name == name)
+        .map(|i| FlowEnd::External(ExternalId(i as u32)))
+}
+
+fn union<'a>(sets: impl Iterator<Item = &'a PortSet>) -> PortSet {
+    let mut all: PortSet = sets.flatten().copied().collect();
+    all.sort_unstable();
+    let mut out: PortSet = Vec::new();
+    for (a, b) in all {
+        match out.last_mut() {
+            Some(last) if u32::from(a) <= u32::from(last.1) + 1 => last.1 = last.1.max(b),
+            _ => out.push((a, b)),
+        }
+    }
+    out
+}
+
+fn subtract(x: &PortSet, y: &PortSet) -> PortSet {
+    let mut out = Vec::new();
+    for &(a, b) in x {
+        let mut start = u32::from(a);
+        let end = u32::from(b);
+        for &(c, d) in y {
+            let (c, d) = (u32::from(c), u32::from(d));
+            if d < start || c > end {
+                continue;
+            }
+            if c > start {
+                out.push((start, c - 1));
+            }
+            start = start.max(d + 1);
+        }
+        if start <= end {
+            out.push((start, end));
+        }
+    }
+    out.into_iter()
+        .filter_map(|(a, b)| Some((u16::try_from(a).ok()?, u16::try_from(b).ok()?)))
+        .collect()
+}
+
+fn intersect(x: &PortSet, y: &PortSet) -> PortSet {
+    let mut out = Vec::new();
+    for &(a, b) in x {
+        for &(c, d) in y {
+            let (lo, hi) = (a.max(c), b.min(d));
+            if lo <= hi {
+                out.push((lo, hi));
+            }
+        }
+    }
+    out.sort_unstable();
+    out
+}

@@ -1,0 +1,367 @@
+//! The report of one model (`vpcc report`, `vpcc build`, spec §7):
+//! subnets and their address use, effective route tables, a reachability
+//! matrix, the internet exposure list and every `expect` with its result.
+//!
+//! Pure: [`Report::build`] takes the model and the source text (for line
+//! numbers and the text of `expect` statements) and computes everything
+//! with the reachability engine ([`crate::reach::reach`]); [`md`] and
+//! [`html`] render it, [`Report::to_json`] serialises it. The JSON Schema
+//! is derived from the same types ([`schema`]) and published as
+//! `schemas/report.schema.json`.
+//!
+//! **Invariant:** output is deterministic. Every list is in model order
+//! (source order) or sorted, there are no maps, so the same input gives
+//! byte-identical Markdown, JSON and HTML.
+
+pub mod html;
+mod matrix;
+pub mod md;
+
+use schemars::JsonSchema;
+use serde::Serialize;
+
+use crate::emit::json::route as route_json;
+use crate::model::{EndpointKind, Model};
+use crate::reach::{expect_query, reach};
+use crate::source::line_col;
+
+pub use matrix::{PortSet, flows_between, port_text};
+
+/// The version of this format. It changes only when a field is removed or
+/// changes meaning; new fields may appear in any version.
+pub const VERSION: u32 = 1;
+
+/// The report of one `.vpc` file.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(title = "vpcc report")]
+pub struct Report {
+    /// The format version: always 1 for this schema.
+    #[schemars(range(min = 1, max = 1))]
+    pub version: u32,
+    /// The file's name without `.vpc` (`nat-bastion-endpoints`).
+    pub name: String,
+    /// `region NAME`, when written.
+    pub region: Option<String>,
+    /// Every subnet, in source order.
+    pub subnets: Vec<SubnetRow>,
+    /// Every route table used by a subnet, in model order.
+    pub route_tables: Vec<RouteTableRow>,
+    /// The reachability matrix.
+    pub matrix: Matrix,
+    /// Every instance port the internet can open a connection to.
+    pub exposure: Vec<Exposure>,
+    /// Every `expect` of the file, in source order.
+    pub expects: Vec<ExpectResult>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SubnetRow {
+    pub name: String,
+    pub vpc: String,
+    /// `public`, `private` or `isolated`.
+    pub kind: String,
+    /// Why `kind`, in words.
+    pub kind_reason: String,
+    pub cidr: String,
+    pub az: Option<String>,
+    /// Interfaces in the subnet: instances, NAT gateways, endpoint ENIs.
+    pub used: u32,
+    /// Usable addresses: 2^(32 − prefix) − 5.
+    pub usable: u32,
+    pub route_table: String,
+    pub network_acl: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RouteTableRow {
+    pub name: String,
+    pub vpc: String,
+    pub main: bool,
+    /// Subnets using the table.
+    pub subnets: Vec<String>,
+    /// Effective routes in match order.
+    pub routes: Vec<RouteRow>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RouteRow {
+    /// A CIDR or a prefix list (`pl:s3`).
+    pub destination: String,
+    /// The target's name, `local` or `blackhole`.
+    pub target: String,
+    /// As in the route model: `local`, `internet_gateway`, `nat_gateway`,
+    /// `instance`, `peering`, `gateway_endpoint`, `blackhole`.
+    pub target_kind: String,
+}
+
+/// Who can open connections to whom. Sources and destinations are groups
+/// of equivalent endpoints (instances in the same subnet with the same
+/// security groups, where no rule or route tells their addresses apart).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Matrix {
+    /// Row labels: instances, externals, `internet`.
+    pub sources: Vec<MatrixEnd>,
+    /// Column labels: instances, externals, `internet`, `service SVC`.
+    pub destinations: Vec<MatrixEnd>,
+    /// One cell per (source, destination) pair, row by row; a group is
+    /// not paired with itself unless it has several members.
+    pub cells: Vec<Cell>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MatrixEnd {
+    /// The members' names joined with `, ` (`web-1, web-2`), `internet`,
+    /// `service s3`.
+    pub label: String,
+    /// `instance`, `external`, `internet` or `service`.
+    pub kind: String,
+    /// The names of the equivalent endpoints this stands for.
+    pub members: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Cell {
+    /// A source label.
+    pub from: String,
+    /// A destination label.
+    pub to: String,
+    /// What gets through, by protocol and path. Empty: nothing.
+    pub flows: Vec<Flow>,
+    /// One line: `tcp 22 via igw`, or `-` for nothing.
+    pub summary: String,
+    /// When nothing gets through: every component that drops it on the
+    /// nearest path.
+    pub blocked_by: Vec<Block>,
+}
+
+/// A component that drops a flow.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Block {
+    /// The reason code, as in `vpcc reach`: `SG_INGRESS`, `NO_ROUTE`, ...
+    pub reason: String,
+    /// The component: `` security group `app-sg` ``.
+    pub component: String,
+}
+
+/// Traffic of one protocol delivered along one path.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Flow {
+    /// `tcp`, `udp`, `icmp`, or `all` (every protocol and port).
+    pub protocol: String,
+    /// Destination port ranges (tcp and udp), inclusive, sorted.
+    pub ports: Vec<PortRange>,
+    /// The gateways, NATs, endpoints and peerings on the way, in order.
+    pub via: Vec<String>,
+    /// `tcp 22, 443 via igw`.
+    pub text: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PortRange {
+    pub first: u16,
+    pub last: u16,
+}
+
+/// An instance port the internet reaches.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Exposure {
+    pub instance: String,
+    /// `tcp 22`.
+    pub traffic: String,
+    /// The forward path, component by component.
+    pub path: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ExpectResult {
+    /// 1-based line of the statement.
+    pub line: usize,
+    /// The statement as written.
+    pub text: String,
+    pub holds: bool,
+    /// Why it fails: each blocker (`SG_INGRESS at security group `app-sg`:
+    /// ...`), or the path that delivers a flow expected not to be.
+    pub reasons: Vec<String>,
+}
+
+impl Report {
+    /// Computes the report of `model`. `src` is the file it came from.
+    pub fn build(name: &str, model: &Model, src: &str) -> Report {
+        let matrix = matrix::build(model);
+        let exposure = matrix::exposure(model);
+        Report {
+            version: VERSION,
+            name: name.to_string(),
+            region: model.region.clone(),
+            subnets: subnets(model),
+            route_tables: route_tables(model),
+            matrix,
+            exposure,
+            expects: expects(model, src),
+        }
+    }
+
+    /// Pretty-printed JSON with a final newline.
+    pub fn to_json(&self) -> String {
+        let mut s = serde_json::to_string_pretty(self).unwrap_or_default();
+        s.push('\n');
+        s
+    }
+
+    /// The cell for a source and a destination label.
+    pub fn cell(&self, from: &str, to: &str) -> Option<&Cell> {
+        self.matrix
+            .cells
+            .iter()
+            .find(|c| c.from == from && c.to == to)
+    }
+}
+
+/// The JSON Schema of [`Report`]: the contents of
+/// `schemas/report.schema.json`.
+pub fn schema() -> String {
+    let schema = schemars::schema_for!(Report);
+    let mut s = serde_json::to_string_pretty(&schema).unwrap_or_default();
+    s.push('\n');
+    s
+}
+
+fn subnets(m: &Model) -> Vec<SubnetRow> {
+    m.subnets
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let id = crate::model::SubnetId(i as u32);
+            let instances = m.instances.iter().filter(|x| x.subnet == id).count();
+            let nats = m.nat_gateways.iter().filter(|n| n.subnet == id).count();
+            let enis = m
+                .endpoints
+                .iter()
+                .map(|e| match &e.kind {
+                    EndpointKind::Interface { interfaces, .. } => {
+                        interfaces.iter().filter(|x| x.subnet == id).count()
+                    }
+                    EndpointKind::Gateway { .. } => 0,
+                })
+                .sum::<usize>();
+            SubnetRow {
+                name: s.name.clone(),
+                vpc: m.vpc(s.vpc).name.clone(),
+                kind: s.kind.as_str().to_string(),
+                kind_reason: s.kind_reason.clone(),
+                cidr: s.cidr.to_string(),
+                az: s.az.clone(),
+                used: u32::try_from(instances + nats + enis).unwrap_or(u32::MAX),
+                usable: s.usable.count,
+                route_table: m.route_table(s.route_table).name.clone(),
+                network_acl: m.network_acl(s.network_acl).name.clone(),
+            }
+        })
+        .collect()
+}
+
+fn route_tables(m: &Model) -> Vec<RouteTableRow> {
+    m.route_tables
+        .iter()
+        .filter(|t| !t.subnets.is_empty())
+        .map(|t| RouteTableRow {
+            name: t.name.clone(),
+            vpc: m.vpc(t.vpc).name.clone(),
+            main: t.main,
+            subnets: t
+                .subnets
+                .iter()
+                .map(|s| m.subnet(*s).name.clone())
+                .collect(),
+            routes: t
+                .routes
+                .iter()
+                .map(|r| {
+                    let j = route_json(m, r);
+                    RouteRow {
+                        destination: j.destination,
+                        target: j.target,
+                        target_kind: serde_json::to_value(j.target_kind)
+                            .ok()
+                            .and_then(|v| v.as_str().map(str::to_string))
+                            .unwrap_or_default(),
+                    }
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+fn expects(m: &Model, src: &str) -> Vec<ExpectResult> {
+    m.expects
+        .iter()
+        .map(|e| {
+            let verdict = reach(m, &expect_query(e));
+            let holds = verdict.holds == e.can;
+            let mut reasons = Vec::new();
+            if !holds {
+                if e.can {
+                    for b in verdict.blockers() {
+                        reasons.push(format!("{} at {}: {}", b.reason, b.component, b.detail));
+                    }
+                    if reasons.is_empty() {
+                        reasons.push("delivered, but not along the path asked for".to_string());
+                    }
+                } else {
+                    for leg in &verdict.legs {
+                        let path: Vec<&str> =
+                            leg.forward.iter().map(|h| h.component.as_str()).collect();
+                        reasons.push(format!(
+                            "delivered from {} to {}: {}",
+                            leg.from,
+                            leg.to,
+                            path.join(" → ")
+                        ));
+                    }
+                }
+            }
+            // The statement's first line, without a trailing comment.
+            let text = src
+                .get(e.span.range())
+                .unwrap_or_default()
+                .lines()
+                .next()
+                .unwrap_or_default()
+                .split('#')
+                .next()
+                .unwrap_or_default()
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ");
+            ExpectResult {
+                line: line_col(src, e.span.start as usize).0,
+                text,
+                holds,
+                reasons,
+            }
+        })
+        .collect()
+}
+
+/// The diagram as SVG, for the HTML report and `build`; `None` only if the
+/// in-process renderer reports a Graphviz error.
+pub fn diagram_svg(model: &Model) -> Option<String> {
+    diagram_dot(model).and_then(|d| crate::graph::svg(&d).ok())
+}
+
+/// The diagram as Graphviz DOT, for `build` (`graph.dot`).
+pub fn diagram_dot(model: &Model) -> Option<String> {
+    Some(crate::graph::dot(model, &crate::graph::GraphOptions::default()))
+}

@@ -1,0 +1,247 @@
+//! The report as one self-contained HTML file: inline CSS, no scripts, no
+//! external assets, readable offline. The diagram, when given, is embedded
+//! as inline SVG.
+
+use std::fmt::Write;
+
+use super::Report;
+
+const STYLE: &str = "
+body{font:15px/1.45 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;color:#1d2330;margin:0;background:#f6f7f9}
+main{max-width:1160px;margin:0 auto;padding:24px 28px 48px;background:#fff;min-height:100vh}
+h1{font-size:26px;margin:0 0 4px}h2{font-size:20px;margin:32px 0 10px;border-bottom:1px solid #e3e6ea;padding-bottom:4px}
+h3{font-size:15px;margin:18px 0 6px}
+.meta{color:#5b6472;margin:0 0 12px}
+table{border-collapse:collapse;margin:6px 0 12px;font-size:13.5px}
+th,td{border:1px solid #d9dde3;padding:5px 8px;text-align:left;vertical-align:top}
+th{background:#eef1f5;font-weight:600}
+td.num{text-align:right;font-variant-numeric:tabular-nums}
+code,.mono{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:12.5px}
+.kind{display:inline-block;padding:0 7px;border-radius:9px;font-size:12px;font-weight:600}
+.public{background:#dff3e4;color:#17602d}.private{background:#e2ecfb;color:#1c4b8f}.isolated{background:#eceef1;color:#4a5260}
+.matrix{overflow-x:auto}
+.matrix td{min-width:90px;max-width:220px}
+.matrix th.src{white-space:nowrap}
+td.open{background:#e9f7ee}td.none{color:#98a0ab;background:#fafbfc;text-align:center}td.self{background:#f1f2f4}
+.ok{color:#17602d;font-weight:600}.fail{color:#b42318;font-weight:600}
+.diagram{border:1px solid #e3e6ea;padding:8px;overflow:auto}
+.diagram svg{max-width:100%;height:auto}
+.usage{display:inline-block;width:70px;height:8px;background:#eceef1;border-radius:4px;margin-left:6px;vertical-align:middle;overflow:hidden}
+.usage span{display:block;height:100%;background:#4c7bd9}
+";
+
+/// Renders the report; `diagram` is an SVG document to embed.
+pub fn render(r: &Report, diagram: Option<&str>) -> String {
+    let mut o = String::new();
+    let _ = write!(
+        o,
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <title>{} — vpcc report</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<main>\n",
+        esc(&r.name)
+    );
+    let _ = writeln!(o, "<h1>{}</h1>", esc(&r.name));
+    let region = r.region.as_deref().unwrap_or("no region");
+    let held = r.expects.iter().filter(|e| e.holds).count();
+    let _ = writeln!(
+        o,
+        "<p class=\"meta\">Region <code>{}</code> · {} subnets · {} of {} expectations hold</p>",
+        esc(region),
+        r.subnets.len(),
+        held,
+        r.expects.len()
+    );
+    if let Some(svg) = diagram {
+        let svg = svg.find("<svg").and_then(|i| svg.get(i..)).unwrap_or(svg);
+        let _ = writeln!(o, "<h2>Diagram</h2>\n<div class=\"diagram\">{svg}</div>");
+    }
+    subnets(&mut o, r);
+    matrix(&mut o, r);
+    exposure(&mut o, r);
+    expects(&mut o, r);
+    route_tables(&mut o, r);
+    o.push_str("</main>\n</body>\n</html>\n");
+    o
+}
+
+fn subnets(o: &mut String, r: &Report) {
+    o.push_str("<h2>Subnets</h2>\n<table>\n<tr><th>Subnet</th><th>VPC</th><th>Kind</th><th>CIDR</th><th>AZ</th><th>Addresses used</th><th>Route table</th><th>ACL</th></tr>\n");
+    for s in &r.subnets {
+        let pct = if s.usable == 0 {
+            100
+        } else {
+            (u64::from(s.used) * 100)
+                .div_ceil(u64::from(s.usable))
+                .min(100)
+        };
+        let _ = writeln!(
+            o,
+            "<tr><td><code>{}</code></td><td>{}</td><td><span class=\"kind {k}\" title=\"{}\">{k}</span></td>\
+             <td class=\"mono\">{}</td><td>{}</td><td class=\"num\">{} / {}<span class=\"usage\"><span style=\"width:{pct}%\"></span></span></td>\
+             <td><code>{}</code></td><td><code>{}</code></td></tr>",
+            esc(&s.name),
+            esc(&s.vpc),
+            esc(&s.kind_reason),
+            esc(&s.cidr),
+            esc(s.az.as_deref().unwrap_or("-")),
+            s.used,
+            s.usable,
+            esc(&s.route_table),
+            esc(&s.network_acl),
+            k = esc(&s.kind),
+        );
+    }
+    o.push_str("</table>\n");
+}
+
+fn matrix(o: &mut String, r: &Report) {
+    if r.matrix.cells.is_empty() {
+        o.push_str("<h2>Reachability</h2>\n<p>The file has no instances.</p>\n");
+        return;
+    }
+    o.push_str("<h2>Reachability</h2>\n<p>Rows open connections to columns. A cell lists the traffic delivered there and back and the gateways it crosses; hover an empty cell for what drops it.</p>\n<div class=\"matrix\"><table>\n<tr><th>from \\ to</th>");
+    for d in &r.matrix.destinations {
+        let _ = write!(o, "<th>{}</th>", esc(&d.label));
+    }
+    o.push_str("</tr>\n");
+    for s in &r.matrix.sources {
+        let _ = write!(o, "<tr><th class=\"src\">{}</th>", esc(&s.label));
+        for d in &r.matrix.destinations {
+            match r.cell(&s.label, &d.label) {
+                None => o.push_str("<td class=\"self\"></td>"),
+                Some(c) if c.flows.is_empty() => {
+                    let _ = write!(
+                        o,
+                        "<td class=\"none\" title=\"{}\">-</td>",
+                        esc(&c
+                            .blocked_by
+                            .iter()
+                            .map(|b| format!("{} {}", b.reason, b.component.replace('`', "")))
+                            .collect::<Vec<_>>()
+                            .join("\n"))
+                    );
+                }
+                Some(c) => {
+                    let lines: Vec<String> = c.flows.iter().map(|f| esc(&f.text)).collect();
+                    let _ = write!(o, "<td class=\"open\">{}</td>", lines.join("<br>"));
+                }
+            }
+        }
+        o.push_str("</tr>\n");
+    }
+    o.push_str("</table></div>\n");
+}
+
+fn exposure(o: &mut String, r: &Report) {
+    o.push_str("<h2>Internet exposure</h2>\n");
+    if r.exposure.is_empty() {
+        o.push_str("<p>No instance accepts connections from the internet.</p>\n");
+        return;
+    }
+    o.push_str("<table>\n<tr><th>Instance</th><th>Traffic</th><th>Path</th></tr>\n");
+    for e in &r.exposure {
+        let _ = writeln!(
+            o,
+            "<tr><td><code>{}</code></td><td class=\"mono\">{}</td><td>{}</td></tr>",
+            esc(&e.instance),
+            esc(&e.traffic),
+            code_spans(&esc(&e.path.join(" → ")))
+        );
+    }
+    o.push_str("</table>\n");
+}
+
+fn expects(o: &mut String, r: &Report) {
+    o.push_str("<h2>Expectations</h2>\n");
+    if r.expects.is_empty() {
+        o.push_str("<p>The file has no <code>expect</code> statements.</p>\n");
+        return;
+    }
+    o.push_str("<table>\n<tr><th>Line</th><th>Expectation</th><th>Result</th></tr>\n");
+    for e in &r.expects {
+        let result = if e.holds {
+            "<span class=\"ok\">holds</span>".to_string()
+        } else {
+            format!(
+                "<span class=\"fail\">fails</span><br>{}",
+                e.reasons
+                    .iter()
+                    .map(|x| code_spans(&esc(x)))
+                    .collect::<Vec<_>>()
+                    .join("<br>")
+            )
+        };
+        let _ = writeln!(
+            o,
+            "<tr><td class=\"num\">{}</td><td><code>{}</code></td><td>{result}</td></tr>",
+            e.line,
+            esc(&e.text)
+        );
+    }
+    o.push_str("</table>\n");
+}
+
+fn route_tables(o: &mut String, r: &Report) {
+    o.push_str("<h2>Route tables</h2>\n");
+    for t in &r.route_tables {
+        let main = if t.main { ", main" } else { "" };
+        let _ = writeln!(
+            o,
+            "<h3><code>{}</code> (VPC <code>{}</code>{main}) · {}</h3>\n<table>\n<tr><th>Destination</th><th>Target</th></tr>",
+            esc(&t.name),
+            esc(&t.vpc),
+            esc(&t.subnets.join(", "))
+        );
+        for route in &t.routes {
+            let _ = writeln!(
+                o,
+                "<tr><td class=\"mono\">{}</td><td><code>{}</code></td></tr>",
+                esc(&route.destination),
+                esc(&route.target)
+            );
+        }
+        o.push_str("</table>\n");
+    }
+}
+
+/// Escapes text for HTML content and attribute values.
+pub fn esc(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            '\n' => out.push_str("&#10;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// Turns `` `name` `` spans of escaped text into `<code>name</code>`.
+fn code_spans(escaped: &str) -> String {
+    let mut out = String::with_capacity(escaped.len());
+    let mut parts = escaped.split('`');
+    if let Some(first) = parts.next() {
+        out.push_str(first);
+    }
+    let rest: Vec<&str> = parts.collect();
+    // An odd number of backticks leaves the last one as it is.
+    let pairs = rest.len() / 2 * 2;
+    for (i, p) in rest.iter().enumerate() {
+        if i >= pairs {
+            out.push('`');
+            out.push_str(p);
+        } else if i % 2 == 0 {
+            out.push_str("<code>");
+            out.push_str(p);
+            out.push_str("</code>");
+        } else {
+            out.push_str(p);
+        }
+    }
+    out
+}

@@ -1,0 +1,561 @@
+//! The reachability matrix: what each source can open to each destination,
+//! by protocol, port and path, asked of the engine.
+//!
+//! Ports are not sampled. Every security group and ACL rule of the model
+//! cuts the port space of its protocol at its bounds; the pieces (atoms)
+//! are treated alike by every rule, so one query per atom decides it. The
+//! search asks for a whole run of atoms first and splits only the runs
+//! where something is delivered, so closed ports cost one query.
+
+use ipnet::Ipv4Net;
+
+use super::{Block, Cell, Exposure, Flow, Matrix, MatrixEnd, PortRange};
+use crate::model::{
+    Destination, ExternalId, FlowEnd, InstanceId, Model, SecurityGroupId, SgPeer, SubnetId, Target,
+    ViaComponent,
+};
+use crate::reach::{Query, Verdict, reach};
+use crate::syntax::ast::ProtocolKind;
+
+/// Sorted, disjoint, inclusive port ranges.
+pub type PortSet = Vec<(u16, u16)>;
+
+/// `22, 443, 1024-65535`, or `all` for every port.
+pub fn port_text(ports: &[(u16, u16)]) -> String {
+    if ports == [(0, 65535)] {
+        return "all".to_string();
+    }
+    ports
+        .iter()
+        .map(|&(a, b)| {
+            if a == b {
+                a.to_string()
+            } else {
+                format!("{a}-{b}")
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// One matrix end: a group of equivalent endpoints.
+struct End {
+    label: String,
+    kind: &'static str,
+    members: Vec<String>,
+    ends: Vec<FlowEnd>,
+}
+
+impl End {
+    fn json(&self) -> MatrixEnd {
+        MatrixEnd {
+            label: self.label.clone(),
+            kind: self.kind.to_string(),
+            members: self.members.clone(),
+        }
+    }
+}
+
+pub fn build(m: &Model) -> Matrix {
+    let atoms = Atoms::of(m);
+    let instances = instance_groups(m);
+    let externals: Vec<End> = m
+        .externals
+        .iter()
+        .enumerate()
+        .map(|(i, x)| End {
+            label: x.name.clone(),
+            kind: "external",
+            members: vec![x.name.clone()],
+            ends: vec![FlowEnd::External(ExternalId(i as u32))],
+        })
+        .collect();
+    let internet = End {
+        label: "internet".to_string(),
+        kind: "internet",
+        members: vec!["internet".to_string()],
+        ends: vec![FlowEnd::Internet],
+    };
+    let services: Vec<End> = services(m)
+        .into_iter()
+        .map(|s| End {
+            label: format!("service {s}"),
+            kind: "service",
+            members: vec![format!("service {s}")],
+            ends: vec![FlowEnd::Service(s)],
+        })
+        .collect();
+
+    let sources: Vec<&End> = instances
+        .iter()
+        .chain(&externals)
+        .chain(std::iter::once(&internet))
+        .collect();
+    let destinations: Vec<&End> = instances
+        .iter()
+        .chain(&externals)
+        .chain(std::iter::once(&internet))
+        .chain(&services)
+        .collect();
+    let mut cells = Vec::new();
+    for s in &sources {
+        for d in &destinations {
+            let outside = |e: &End| e.kind != "instance";
+            if outside(s) && outside(d) {
+                continue;
+            }
+            let (from, to) = if std::ptr::eq(*s, *d) {
+                match (s.ends.first(), s.ends.get(1)) {
+                    (Some(a), Some(b)) => (a, b),
+                    _ => continue,
+                }
+            } else {
+                match (s.ends.first(), d.ends.first()) {
+                    (Some(a), Some(b)) => (a, b),
+                    _ => continue,
+                }
+            };
+            let probe = probe(m, &atoms, from, to);
+            cells.push(Cell {
+                from: s.label.clone(),
+                to: d.label.clone(),
+                summary: summary(&probe.flows),
+                flows: probe.flows.into_iter().map(|(f, _)| f).collect(),
+                blocked_by: probe.blockers,
+            });
+        }
+    }
+    Matrix {
+        sources: sources.iter().map(|e| e.json()).collect(),
+        destinations: destinations.iter().map(|e| e.json()).collect(),
+        cells,
+    }
+}
+
+/// Every instance port the internet opens connections to, instance by
+/// instance in source order.
+pub fn exposure(m: &Model) -> Vec<Exposure> {
+    let atoms = Atoms::of(m);
+    let mut out = Vec::new();
+    for (i, inst) in m.instances.iter().enumerate() {
+        let to = FlowEnd::Instance(InstanceId(i as u32));
+        for (flow, path) in probe(m, &atoms, &FlowEnd::Internet, &to).flows {
+            out.push(Exposure {
+                instance: inst.name.clone(),
+                traffic: traffic_text(&flow),
+                path,
+            });
+        }
+    }
+    out
+}
+
+/// What `from` can open to `to`: the flows, or what blocks everything.
+pub fn flows_between(m: &Model, from: &FlowEnd, to: &FlowEnd) -> (Vec<Flow>, Vec<Block>) {
+    let p = probe(m, &Atoms::of(m), from, to);
+    (p.flows.into_iter().map(|(f, _)| f).collect(), p.blockers)
+}
+
+/// `tcp 22, 443` without the path.
+fn traffic_text(f: &Flow) -> String {
+    if f.protocol == "all" || f.protocol == "icmp" {
+        return f.protocol.clone();
+    }
+    let ports: PortSet = f.ports.iter().map(|p| (p.first, p.last)).collect();
+    format!("{} {}", f.protocol, port_text(&ports))
+}
+
+fn flow_text(f: &Flow) -> String {
+    let t = if f.protocol == "all" {
+        "all traffic".to_string()
+    } else {
+        traffic_text(f)
+    };
+    if f.via.is_empty() {
+        t
+    } else {
+        format!("{t} via {}", f.via.join(", "))
+    }
+}
+
+fn summary(flows: &[(Flow, Vec<String>)]) -> String {
+    if flows.is_empty() {
+        return "-".to_string();
+    }
+    flows
+        .iter()
+        .map(|(f, _)| f.text.clone())
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// A delivered atom: protocol, ports, via and the forward path.
+type Hit = (ProtocolKind, (u16, u16), Vec<String>, Vec<String>);
+
+struct Probe {
+    /// Each flow with the forward path of one of its packets.
+    flows: Vec<(Flow, Vec<String>)>,
+    blockers: Vec<Block>,
+}
+
+fn probe(m: &Model, atoms: &Atoms, from: &FlowEnd, to: &FlowEnd) -> Probe {
+    let any = ask(m, from, to, None, None);
+    if !any.delivered {
+        let mut blockers: Vec<Block> = Vec::new();
+        for b in any.blockers() {
+            let block = Block {
+                reason: b.reason.as_str().to_string(),
+                component: b.component.clone(),
+            };
+            if !blockers.contains(&block) {
+                blockers.push(block);
+            }
+        }
+        return Probe {
+            flows: Vec::new(),
+            blockers,
+        };
+    }
+    // (protocol, port range, via, path) of each delivered atom.
+    let mut hits: Vec<Hit> = Vec::new();
+    for (proto, list) in [
+        (ProtocolKind::Tcp, &atoms.tcp),
+        (ProtocolKind::Udp, &atoms.udp),
+    ] {
+        search(m, from, to, proto, list, &mut hits);
+    }
+    let icmp = ask(m, from, to, Some(ProtocolKind::Icmp), None);
+    if icmp.delivered {
+        hits.push((ProtocolKind::Icmp, (0, 0), via(m, &icmp), path(&icmp)));
+    }
+    Probe {
+        flows: merge(hits),
+        blockers: Vec::new(),
+    }
+}
+
+fn ask(
+    m: &Model,
+    from: &FlowEnd,
+    to: &FlowEnd,
+    protocol: Option<ProtocolKind>,
+    ports: Option<(u16, u16)>,
+) -> Verdict {
+    reach(
+        m,
+        &Query {
+            protocol,
+            ports,
+            ..Query::new(from.clone(), to.clone())
+        },
+    )
+}
+
+/// Finds the delivered atoms of `list` by halving delivered runs.
+fn search(
+    m: &Model,
+    from: &FlowEnd,
+    to: &FlowEnd,
+    proto: ProtocolKind,
+    list: &[(u16, u16)],
+    hits: &mut Vec<Hit>,
+) {
+    let (Some(first), Some(last)) = (list.first(), list.last()) else {
+        return;
+    };
+    let v = ask(m, from, to, Some(proto), Some((first.0, last.1)));
+    if !v.delivered {
+        return;
+    }
+    if list.len() == 1 {
+        hits.push((proto, *first, via(m, &v), path(&v)));
+        return;
+    }
+    let (a, b) = list.split_at(list.len() / 2);
+    search(m, from, to, proto, a, hits);
+    search(m, from, to, proto, b, hits);
+}
+
+/// Names of the gateways, NATs, endpoints and peerings a delivered flow
+/// crosses.
+fn via(m: &Model, v: &Verdict) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for leg in &v.legs {
+        for t in &leg.traversed {
+            let name = match *t {
+                ViaComponent::NatGateway(n) => m.nat_gateway(n).name.clone(),
+                ViaComponent::InternetGateway(g) => m.internet_gateway(g).name.clone(),
+                ViaComponent::Endpoint(e) => m.endpoint(e).name.clone(),
+                ViaComponent::Peering(p) => m.peering(p).name.clone(),
+                ViaComponent::Instance(i) => m.instance(i).name.clone(),
+                ViaComponent::Subnet(_) | ViaComponent::RouteTable(_) => continue,
+            };
+            if out.last() != Some(&name) {
+                out.push(name);
+            }
+        }
+    }
+    out
+}
+
+fn path(v: &Verdict) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for leg in &v.legs {
+        for h in &leg.forward {
+            if out.last() != Some(&h.component) {
+                out.push(h.component.clone());
+            }
+        }
+    }
+    out
+}
+
+/// Merges delivered atoms into flows: adjacent ranges with the same path
+/// join; every protocol and port along one path is `all`.
+fn merge(hits: Vec<Hit>) -> Vec<(Flow, Vec<String>)> {
+    // Group by (protocol, via), keeping first-seen paths.
+    let mut groups: Vec<(ProtocolKind, Vec<String>, PortSet, Vec<String>)> = Vec::new();
+    for (proto, range, via, path) in hits {
+        match groups
+            .iter_mut()
+            .find(|(p, v, _, _)| *p == proto && *v == via)
+        {
+            Some(g) => add_range(&mut g.2, range),
+            None => groups.push((proto, via, vec![range], path)),
+        }
+    }
+    let full = |g: &(ProtocolKind, Vec<String>, PortSet, Vec<String>)| g.2 == [(0, 65535)];
+    // tcp, udp and icmp all along one path: `all`.
+    let mut out: Vec<(Flow, Vec<String>)> = Vec::new();
+    let mut used = vec![false; groups.len()];
+    for (i, g) in groups.iter().enumerate() {
+        if g.0 != ProtocolKind::Tcp || !full(g) {
+            continue;
+        }
+        let udp = groups
+            .iter()
+            .position(|h| h.0 == ProtocolKind::Udp && h.1 == g.1 && full(h));
+        let icmp = groups
+            .iter()
+            .position(|h| h.0 == ProtocolKind::Icmp && h.1 == g.1);
+        if let (Some(u), Some(c)) = (udp, icmp) {
+            used[i] = true;
+            used[u] = true;
+            used[c] = true;
+            out.push((flow("all", Vec::new(), g.1.clone()), g.3.clone()));
+        }
+    }
+    for (i, g) in groups.into_iter().enumerate() {
+        if used[i] {
+            continue;
+        }
+        let ports = if g.0 == ProtocolKind::Icmp {
+            Vec::new()
+        } else {
+            g.2
+        };
+        out.push((flow(g.0.as_str(), ports, g.1), g.3));
+    }
+    let rank = |p: &str| ["all", "tcp", "udp", "icmp"].iter().position(|x| *x == p);
+    out.sort_by(|a, b| {
+        (rank(&a.0.protocol), &a.0.via, &a.0.ports).cmp(&(
+            rank(&b.0.protocol),
+            &b.0.via,
+            &b.0.ports,
+        ))
+    });
+    out
+}
+
+fn flow(protocol: &str, ports: PortSet, via: Vec<String>) -> Flow {
+    let mut f = Flow {
+        protocol: protocol.to_string(),
+        ports: ports
+            .into_iter()
+            .map(|(first, last)| PortRange { first, last })
+            .collect(),
+        via,
+        text: String::new(),
+    };
+    f.text = flow_text(&f);
+    f
+}
+
+/// Adds a range to a sorted set, joining neighbours.
+fn add_range(set: &mut PortSet, r: (u16, u16)) {
+    set.push(r);
+    set.sort_unstable();
+    let mut out: PortSet = Vec::with_capacity(set.len());
+    for &(a, b) in set.iter() {
+        match out.last_mut() {
+            Some(last) if u32::from(a) <= u32::from(last.1) + 1 => last.1 = last.1.max(b),
+            _ => out.push((a, b)),
+        }
+    }
+    *set = out;
+}
+
+/// The port atoms of tcp and udp: 0–65535 cut at every rule's bounds.
+struct Atoms {
+    tcp: PortSet,
+    udp: PortSet,
+}
+
+impl Atoms {
+    fn of(m: &Model) -> Atoms {
+        let mut tcp: Vec<u32> = vec![0, 65536];
+        let mut udp: Vec<u32> = vec![0, 65536];
+        let mut cut = |proto: ProtocolKind, ports: Option<(u16, u16)>| {
+            if let Some((a, b)) = ports {
+                let list = match proto {
+                    ProtocolKind::Tcp => &mut tcp,
+                    ProtocolKind::Udp => &mut udp,
+                    _ => return,
+                };
+                list.push(u32::from(a));
+                list.push(u32::from(b) + 1);
+            }
+        };
+        for g in &m.security_groups {
+            for r in &g.rules {
+                cut(r.protocol, r.ports);
+            }
+        }
+        for a in &m.network_acls {
+            for r in a.inbound.iter().chain(&a.outbound) {
+                cut(r.protocol, r.ports);
+            }
+        }
+        Atoms {
+            tcp: pieces(tcp),
+            udp: pieces(udp),
+        }
+    }
+}
+
+fn pieces(mut cuts: Vec<u32>) -> PortSet {
+    cuts.sort_unstable();
+    cuts.dedup();
+    cuts.windows(2)
+        .filter_map(|w| {
+            let a = u16::try_from(w[0]).ok()?;
+            let b = u16::try_from(w[1] - 1).ok()?;
+            Some((a, b))
+        })
+        .collect()
+}
+
+/// The services the file uses: gateway endpoint services, interface
+/// endpoint services and services named in rules or `expect`s, sorted.
+fn services(m: &Model) -> Vec<String> {
+    let mut out: Vec<String> = m.endpoints.iter().map(|e| e.service.clone()).collect();
+    for g in &m.security_groups {
+        for r in &g.rules {
+            if let SgPeer::Service(s) = &r.peer {
+                out.push(s.clone());
+            }
+        }
+    }
+    for e in &m.expects {
+        if let FlowEnd::Service(s) = &e.destination {
+            out.push(s.clone());
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// Instances grouped when nothing tells them apart: same subnet, security
+/// groups, public IP and source/destination check, not a route target, in
+/// a subnet no rule, route or external cuts in parts.
+fn instance_groups(m: &Model) -> Vec<End> {
+    let cuts = address_cuts(m);
+    let split = |s: SubnetId| {
+        let net = m.subnet(s).cidr;
+        cuts.iter().any(|c| cuts_apart(*c, net))
+    };
+    let targets: Vec<InstanceId> = m
+        .route_tables
+        .iter()
+        .flat_map(|t| t.routes.iter())
+        .filter_map(|r| match r.target {
+            Target::Instance(i) => Some(i),
+            _ => None,
+        })
+        .collect();
+    type Key = (SubnetId, Vec<SecurityGroupId>, bool, bool);
+    let mut groups: Vec<(Option<Key>, End)> = Vec::new();
+    for (i, inst) in m.instances.iter().enumerate() {
+        let id = InstanceId(i as u32);
+        let key = (!split(inst.subnet) && !targets.contains(&id)).then(|| {
+            let mut sgs = inst.security_groups.clone();
+            sgs.sort();
+            (inst.subnet, sgs, inst.public_ip, inst.source_dest_check)
+        });
+        let end = FlowEnd::Instance(id);
+        if let Some(k) = &key
+            && let Some((_, g)) = groups.iter_mut().find(|(gk, _)| gk.as_ref() == Some(k))
+        {
+            g.members.push(inst.name.clone());
+            g.ends.push(end);
+            g.label = group_label(&g.members);
+            continue;
+        }
+        groups.push((
+            key,
+            End {
+                label: inst.name.clone(),
+                kind: "instance",
+                members: vec![inst.name.clone()],
+                ends: vec![end],
+            },
+        ));
+    }
+    groups.into_iter().map(|(_, e)| e).collect()
+}
+
+/// Every CIDR a rule, route or external names.
+fn address_cuts(m: &Model) -> Vec<Ipv4Net> {
+    let mut out: Vec<Ipv4Net> = Vec::new();
+    for g in &m.security_groups {
+        for r in &g.rules {
+            match &r.peer {
+                SgPeer::Cidr(c) => out.push(*c),
+                SgPeer::External(x) => out.extend(m.external(*x).cidrs.iter().copied()),
+                _ => {}
+            }
+        }
+    }
+    for a in &m.network_acls {
+        for r in a.inbound.iter().chain(&a.outbound) {
+            out.extend(r.cidrs.iter().copied());
+        }
+    }
+    for t in &m.route_tables {
+        for r in &t.routes {
+            if let Destination::Cidr(c) = r.destination {
+                out.push(c);
+            }
+        }
+    }
+    for x in &m.externals {
+        out.extend(x.cidrs.iter().copied());
+    }
+    out
+}
+
+/// Whether `cut` covers part of `net` but not all of it.
+fn cuts_apart(cut: Ipv4Net, net: Ipv4Net) -> bool {
+    net.contains(&cut.network()) && cut.prefix_len() > net.prefix_len()
+}
+
+/// `a, b` for two members; `first … last (n)` for more.
+fn group_label(members: &[String]) -> String {
+    match members {
+        [first, .., last] if members.len() > 2 => {
+            format!("{first} … {last} ({})", members.len())
+        }
+        _ => members.join(", "),
+    }
+}

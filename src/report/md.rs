@@ -1,0 +1,159 @@
+//! The report as Markdown (CommonMark with GitHub tables), for docs sites.
+
+use std::fmt::Write;
+
+use super::Report;
+
+/// The whole report: `# NAME`, then one `##` section each.
+pub fn render(r: &Report) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "# {}\n", r.name);
+    if let Some(region) = &r.region {
+        let _ = writeln!(out, "Region: `{region}`.\n");
+    }
+    out.push_str(&summary(r, 2));
+    route_tables(&mut out, r);
+    exposure(&mut out, r);
+    expects(&mut out, r);
+    out.truncate(out.trim_end().len());
+    out.push('\n');
+    out
+}
+
+/// The subnets table and the reachability matrix, with headings at
+/// `level` (the mdBook preprocessor uses this).
+pub fn summary(r: &Report, level: usize) -> String {
+    let h = "#".repeat(level);
+    let mut out = String::new();
+    let _ = writeln!(out, "{h} Subnets\n");
+    let _ = writeln!(
+        out,
+        "| Subnet | VPC | Kind | CIDR | AZ | Addresses used | Route table |"
+    );
+    let _ = writeln!(out, "|---|---|---|---|---|---:|---|");
+    for s in &r.subnets {
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} | {} | {} / {} | {} |",
+            cell(&s.name),
+            cell(&s.vpc),
+            s.kind,
+            s.cidr,
+            cell(s.az.as_deref().unwrap_or("-")),
+            s.used,
+            s.usable,
+            cell(&s.route_table)
+        );
+    }
+    let _ = writeln!(out);
+    let _ = writeln!(out, "{h} Reachability\n");
+    if r.matrix.cells.is_empty() {
+        let _ = writeln!(out, "The file has no instances.\n");
+        return out;
+    }
+    let _ = writeln!(
+        out,
+        "Rows open connections to columns. Each cell lists the traffic that is \
+         delivered there and back, and the gateways it crosses; `-` is nothing.\n"
+    );
+    out.push_str("| from \\ to |");
+    for d in &r.matrix.destinations {
+        let _ = write!(out, " {} |", cell(&d.label));
+    }
+    out.push_str("\n|---|");
+    for _ in &r.matrix.destinations {
+        out.push_str("---|");
+    }
+    out.push('\n');
+    for s in &r.matrix.sources {
+        let _ = write!(out, "| **{}** |", cell(&s.label));
+        for d in &r.matrix.destinations {
+            let text = r
+                .cell(&s.label, &d.label)
+                .map_or("", |c| c.summary.as_str());
+            let _ = write!(out, " {} |", cell(text));
+        }
+        out.push('\n');
+    }
+    out.push('\n');
+    out
+}
+
+fn route_tables(out: &mut String, r: &Report) {
+    let _ = writeln!(out, "## Route tables\n");
+    for t in &r.route_tables {
+        let main = if t.main { ", main" } else { "" };
+        let _ = writeln!(
+            out,
+            "### `{}` (VPC `{}`{main}): {}\n",
+            t.name,
+            t.vpc,
+            t.subnets
+                .iter()
+                .map(|s| format!("`{s}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        let _ = writeln!(out, "| Destination | Target |");
+        let _ = writeln!(out, "|---|---|");
+        for route in &t.routes {
+            let _ = writeln!(
+                out,
+                "| {} | {} |",
+                cell(&route.destination),
+                cell(&route.target)
+            );
+        }
+        let _ = writeln!(out);
+    }
+}
+
+fn exposure(out: &mut String, r: &Report) {
+    let _ = writeln!(out, "## Internet exposure\n");
+    if r.exposure.is_empty() {
+        let _ = writeln!(out, "No instance accepts connections from the internet.\n");
+        return;
+    }
+    let _ = writeln!(out, "| Instance | Traffic | Path |");
+    let _ = writeln!(out, "|---|---|---|");
+    for e in &r.exposure {
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} |",
+            cell(&e.instance),
+            cell(&e.traffic),
+            cell(&e.path.join(" → "))
+        );
+    }
+    let _ = writeln!(out);
+}
+
+fn expects(out: &mut String, r: &Report) {
+    let _ = writeln!(out, "## Expectations\n");
+    if r.expects.is_empty() {
+        let _ = writeln!(out, "The file has no `expect` statements.\n");
+        return;
+    }
+    let _ = writeln!(out, "| Line | Expectation | Result |");
+    let _ = writeln!(out, "|---:|---|---|");
+    for e in &r.expects {
+        let result = if e.holds {
+            "holds".to_string()
+        } else {
+            format!("**fails**: {}", e.reasons.join("; "))
+        };
+        let _ = writeln!(
+            out,
+            "| {} | `{}` | {} |",
+            e.line,
+            e.text.replace('|', "\\|"),
+            cell(&result)
+        );
+    }
+    let _ = writeln!(out);
+}
+
+/// Text safe in a table cell: `|` escaped, no line breaks.
+fn cell(s: &str) -> String {
+    s.replace('|', "\\|").replace('\n', " ")
+}

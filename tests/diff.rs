@@ -1,0 +1,120 @@
+//! `vpcc diff`: one insta snapshot per pair in `tests/fixtures/diff/`
+//! (`NAME/old.vpc`, `NAME/new.vpc`), plus exit codes and properties.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn model(path: &Path) -> (String, vpc::model::Model) {
+    let src = std::fs::read_to_string(path).expect("read");
+    let c = vpc::compile(&src);
+    assert!(!c.has_errors(), "{}: {:#?}", path.display(), c.diagnostics);
+    (src, c.model.expect("model"))
+}
+
+fn diff_dir(dir: &Path) -> vpc::diff::Diff {
+    let (a_src, a) = model(&dir.join("old.vpc"));
+    let (b_src, b) = model(&dir.join("new.vpc"));
+    vpc::diff::diff(&a, &a_src, &b, &b_src)
+}
+
+fn vpcc(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_vpcc"))
+        .args(args)
+        .current_dir(root())
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("vpcc runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn golden_diffs() {
+    insta::glob!("fixtures/diff", "*/old.vpc", |path| {
+        let dir = path.parent().expect("dir");
+        insta::assert_snapshot!(diff_dir(dir).to_markdown());
+    });
+}
+
+#[test]
+fn lost_ssh_names_the_security_group() {
+    let d = diff_dir(&root().join("tests/fixtures/diff/lost-ssh"));
+    let texts: Vec<&str> = d.flows.iter().map(|f| f.text.as_str()).collect();
+    assert!(
+        texts.contains(
+            &"`admin`, `internet` lost tcp 22 to `bastion`: SG_INGRESS security group `bastion-sg`"
+        ),
+        "{texts:#?}"
+    );
+}
+
+#[test]
+fn gained_egress_names_the_nat() {
+    let d = diff_dir(&root().join("tests/fixtures/diff/gained-egress"));
+    let texts: Vec<&str> = d.flows.iter().map(|f| f.text.as_str()).collect();
+    assert!(
+        texts.contains(&"`app-db` gained internet egress: all traffic via nat-a, igw"),
+        "{texts:#?}"
+    );
+    assert_eq!(d.routes.len(), 1);
+}
+
+#[test]
+fn a_file_against_itself_has_no_changes() {
+    for name in ["nat-bastion-endpoints", "peering", "nat-instance"] {
+        let path = root().join(format!("examples/{name}.vpc"));
+        let (src, m) = model(&path);
+        let d = vpc::diff::diff(&m, &src, &m, &src);
+        assert!(d.is_empty(), "{name}: {d:#?}");
+    }
+}
+
+#[test]
+fn cli_formats_and_exit_codes() {
+    let old = "tests/fixtures/diff/lost-ssh/old.vpc";
+    let new = "tests/fixtures/diff/lost-ssh/new.vpc";
+    let (code, md, stderr) = vpcc(&["diff", old, new]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(
+        md,
+        diff_dir(&root().join("tests/fixtures/diff/lost-ssh")).to_markdown()
+    );
+    let (code, json, _) = vpcc(&["diff", old, new, "--format", "json"]);
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&json).expect("JSON");
+    assert_eq!(v["flows"][0]["change"], "lost");
+    let (code, same, _) = vpcc(&["diff", old, old]);
+    assert_eq!(code, 0);
+    assert_eq!(same, "No changes in subnets, routes or reachability.\n");
+
+    let dir = std::env::temp_dir().join(format!("vpcc-diff-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    let bad = dir.join("bad.vpc");
+    std::fs::write(&bad, "vpc v 10.0.0.0/16 {\n  subnet a 10.1.0.0/24 {}\n}\n").expect("write");
+    let (code, stdout, _) = vpcc(&["diff", old, bad.to_str().expect("utf-8")]);
+    assert_eq!(code, 1);
+    assert!(stdout.is_empty());
+    let (code, _, _) = vpcc(&["diff", old, "no/such.vpc"]);
+    assert_eq!(code, 2);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_new_nat_reroutes_egress() {
+    let d = diff_dir(&root().join("tests/fixtures/diff/reroute"));
+    let texts: Vec<&str> = d.flows.iter().map(|f| f.text.as_str()).collect();
+    assert!(
+        texts.contains(
+            &"`app` rerouted all traffic to internet via nat-b, igw (was via nat-a, igw)"
+        ),
+        "{texts:#?}"
+    );
+    assert!(d.subnets.is_empty());
+}

@@ -1,0 +1,318 @@
+//! Reports: golden Markdown and JSON for every example, the reference
+//! example's matrix cell by cell, the published JSON Schema, HTML
+//! self-containment, and the `vpcc report` command line.
+//!
+//! Goldens are insta snapshots in `tests/snapshots/report__*.snap`
+//! (`cargo insta review` to accept). The schema file is regenerated with
+//! `VPCC_BLESS=1 cargo test --test report`.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use vpc::model::Model;
+use vpc::report::{self, Report};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn compile(src: &str) -> Model {
+    let c = vpc::compile(src);
+    assert!(!c.has_errors(), "unexpected errors: {:#?}", c.diagnostics);
+    c.model.expect("a model")
+}
+
+fn report_of(path: &Path) -> Report {
+    let src = std::fs::read_to_string(path).expect("read");
+    let name = path.file_stem().expect("stem").to_string_lossy();
+    Report::build(&name, &compile(&src), &src)
+}
+
+fn reference() -> Report {
+    report_of(&root().join("examples/nat-bastion-endpoints.vpc"))
+}
+
+fn summary(r: &Report, from: &str, to: &str) -> String {
+    r.cell(from, to)
+        .unwrap_or_else(|| panic!("no cell {from} → {to}"))
+        .summary
+        .clone()
+}
+
+fn vpcc(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_vpcc"))
+        .args(args)
+        .current_dir(root())
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("vpcc runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn validator() -> jsonschema::Validator {
+    let text = std::fs::read_to_string(root().join("schemas/report.schema.json"))
+        .expect("schemas/report.schema.json");
+    let schema: serde_json::Value = serde_json::from_str(&text).expect("schema is JSON");
+    jsonschema::options()
+        .should_validate_formats(true)
+        .build(&schema)
+        .expect("a valid schema")
+}
+
+fn assert_valid(v: &jsonschema::Validator, what: &str, json: &str) {
+    let instance: serde_json::Value = serde_json::from_str(json).expect("report is JSON");
+    let errors: Vec<String> = v
+        .iter_errors(&instance)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "{what} does not match the schema:\n{}",
+        errors.join("\n")
+    );
+}
+
+// ----- the reference example -------------------------------------------
+
+#[test]
+fn reference_matrix_says_what_the_design_intends() {
+    let r = reference();
+    assert_eq!(summary(&r, "admin", "bastion"), "tcp 22 via igw");
+    assert_eq!(summary(&r, "bastion", "app"), "tcp 22");
+    assert_eq!(summary(&r, "app", "internet"), "all traffic via nat-a, igw");
+    assert_eq!(summary(&r, "app", "service s3"), "all traffic via s3-gw");
+    assert_eq!(summary(&r, "app", "service ec2"), "tcp 443 via ec2-api");
+    assert_eq!(summary(&r, "internet", "app"), "-");
+    assert_eq!(summary(&r, "admin", "app"), "-");
+    // Nothing gets in from the internet to app, and the cell says why.
+    let cell = r.cell("internet", "app").expect("cell");
+    assert!(cell.flows.is_empty());
+    assert!(!cell.blocked_by.is_empty(), "{cell:?}");
+}
+
+#[test]
+fn reference_exposure_is_the_bastion_ssh_only() {
+    let r = reference();
+    let exposed: Vec<(String, String)> = r
+        .exposure
+        .iter()
+        .map(|e| (e.instance.clone(), e.traffic.clone()))
+        .collect();
+    assert_eq!(exposed, [("bastion".to_string(), "tcp 22".to_string())]);
+    assert!(r.exposure[0].path.iter().any(|c| c.contains("igw")));
+}
+
+#[test]
+fn reference_expectations_all_hold() {
+    let r = reference();
+    assert_eq!(r.expects.len(), 6);
+    assert!(r.expects.iter().all(|e| e.holds), "{:#?}", r.expects);
+    assert_eq!(r.expects[0].text, "expect admin can reach bastion tcp 22");
+}
+
+#[test]
+fn reference_subnets_show_address_use() {
+    let r = reference();
+    let rows: Vec<String> = r
+        .subnets
+        .iter()
+        .map(|s| format!("{} {} {} {}/{}", s.name, s.kind, s.cidr, s.used, s.usable))
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            "public-a public 10.0.1.0/24 2/251",
+            "private-a private 10.0.2.0/24 2/251"
+        ]
+    );
+}
+
+#[test]
+fn ports_are_summarised_from_the_rules_not_sampled() {
+    let src = r"
+vpc v 10.0.0.0/16 {
+  subnet a 10.0.1.0/24 {
+    instance client { security_groups [c] }
+    instance server { security_groups [s] }
+  }
+  security_group c {}
+  security_group s {
+    ingress tcp 22 from c
+    ingress tcp 443 from c
+    ingress tcp 8000-8010 from c
+    ingress udp 53 from 10.0.0.0/16
+  }
+}
+";
+    let r = Report::build("t", &compile(src), src);
+    assert_eq!(
+        summary(&r, "client", "server"),
+        "tcp 22, 443, 8000-8010; udp 53"
+    );
+}
+
+#[test]
+fn a_failed_expect_is_reported_with_its_reason() {
+    let src = std::fs::read_to_string(root().join("examples/nat-bastion-endpoints.vpc"))
+        .expect("read")
+        .replace("ingress tcp 22 from admin", "ingress tcp 443 from admin");
+    let c = vpc::compile(&src);
+    let model = c.model.expect("a model: only E0501");
+    let r = Report::build("t", &model, &src);
+    let failed: Vec<_> = r.expects.iter().filter(|e| !e.holds).collect();
+    assert_eq!(failed.len(), 2, "{failed:#?}");
+    assert!(
+        failed[0]
+            .reasons
+            .iter()
+            .any(|x| x.starts_with("SG_INGRESS")),
+        "{failed:#?}"
+    );
+}
+
+// ----- goldens and schema ----------------------------------------------
+
+#[test]
+fn golden_reports() {
+    let v = validator();
+    insta::glob!("../examples", "*.vpc", |path| {
+        let r = report_of(path);
+        let json = r.to_json();
+        assert_valid(&v, &path.display().to_string(), &json);
+        insta::assert_snapshot!("md", report::md::render(&r));
+        insta::assert_snapshot!("json", json);
+    });
+}
+
+#[test]
+fn schema_is_current() {
+    let path = root().join("schemas/report.schema.json");
+    let generated = report::schema();
+    if std::env::var_os("VPCC_BLESS").is_some() {
+        std::fs::write(&path, &generated).expect("write schema");
+        return;
+    }
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        committed == generated,
+        "schemas/report.schema.json is out of date with src/report.rs: run `VPCC_BLESS=1 cargo test --test report`"
+    );
+}
+
+#[test]
+fn schema_rejects_unknown_fields() {
+    let v = validator();
+    let mut json: serde_json::Value = serde_json::to_value(reference()).expect("json");
+    json["surprise"] = serde_json::Value::Bool(true);
+    assert!(!v.is_valid(&json));
+}
+
+// ----- HTML ------------------------------------------------------------
+
+#[test]
+fn html_is_self_contained() {
+    let path = root().join("examples/nat-bastion-endpoints.vpc");
+    let model = compile(&std::fs::read_to_string(&path).expect("read"));
+    let r = reference();
+    // With the diagram, once `report::diagram_svg` produces one.
+    let html = report::html::render(&r, report::diagram_svg(&model).as_deref());
+    assert!(html.starts_with("<!DOCTYPE html>"));
+    // An embedded SVG declares namespaces with http:// URIs; those load
+    // nothing, so only references that would fetch something are refused.
+    for external in ["<script", "<link", "src=", "href=\"http", "@import", "url("] {
+        assert!(!html.contains(external), "HTML references `{external}`");
+    }
+    assert!(html.contains("<style>"));
+    assert!(html.contains("tcp 22 via igw"));
+    assert!(html.ends_with("</html>\n"));
+}
+
+#[test]
+fn html_embeds_a_diagram_when_given_one() {
+    let html = report::html::render(
+        &reference(),
+        Some("<?xml version=\"1.0\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\"></svg>"),
+    );
+    assert!(html.contains("<div class=\"diagram\"><svg"));
+    assert!(!html.contains("<?xml"));
+}
+
+#[test]
+fn html_escapes_names() {
+    assert_eq!(
+        report::html::esc("<a href=\"x\">&'"),
+        "&lt;a href=&quot;x&quot;&gt;&amp;&#39;"
+    );
+}
+
+// ----- command line ----------------------------------------------------
+
+#[test]
+fn cli_prints_the_library_report() {
+    let path = root().join("examples/nat-bastion-endpoints.vpc");
+    let r = report_of(&path);
+    let (code, md, stderr) = vpcc(&["report", "examples/nat-bastion-endpoints.vpc"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(md, report::md::render(&r));
+    let (code, json, _) = vpcc(&[
+        "report",
+        "examples/nat-bastion-endpoints.vpc",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 0);
+    assert_eq!(json, r.to_json());
+    let (code, html, _) = vpcc(&[
+        "report",
+        "examples/nat-bastion-endpoints.vpc",
+        "--format",
+        "html",
+    ]);
+    assert_eq!(code, 0);
+    assert_eq!(
+        html,
+        report::html::render(
+            &r,
+            report::diagram_svg(&compile(&std::fs::read_to_string(&path).expect("read")))
+                .as_deref()
+        )
+    );
+}
+
+#[test]
+fn cli_exit_codes() {
+    let dir = std::env::temp_dir().join(format!("vpcc-report-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    let bad = dir.join("bad.vpc");
+    std::fs::write(&bad, "vpc v 10.0.0.0/16 { subnet a 10.1.0.0/24 {} }\n").expect("write");
+    let (code, stdout, stderr) = vpcc(&["report", bad.to_str().expect("utf-8")]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stdout.is_empty());
+    assert!(stderr.contains("error"), "{stderr}");
+    // Only failed expectations: the report is printed, and says so; exit 1.
+    let failing = dir.join("failing.vpc");
+    let text = std::fs::read_to_string(root().join("examples/nat-bastion-endpoints.vpc"))
+        .expect("read")
+        .replace("ingress tcp 22 from admin", "ingress tcp 443 from admin");
+    std::fs::write(&failing, text).expect("write");
+    let (code, stdout, stderr) = vpcc(&["report", failing.to_str().expect("utf-8")]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("E0501"), "{stderr}");
+    assert!(stdout.contains("**fails**: SG_INGRESS"), "{stdout}");
+    let (code, _, stderr) = vpcc(&["report", "no/such/file.vpc"]);
+    assert_eq!(code, 2, "{stderr}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_file_without_instances_says_so() {
+    let src = "vpc v 10.0.0.0/16 {\n  subnet a 10.0.1.0/24 {}\n}\n";
+    let r = Report::build("t", &compile(src), src);
+    assert!(r.matrix.cells.is_empty());
+    assert!(report::md::render(&r).contains("## Reachability\n\nThe file has no instances.\n"));
+    assert!(report::html::render(&r, None).contains("<p>The file has no instances.</p>"));
+}
