@@ -2,6 +2,7 @@
 
 mod check;
 mod explain;
+mod r#gen;
 mod io;
 
 use std::process::ExitCode;
@@ -24,6 +25,8 @@ pub enum Command {
     Check(check::Args),
     /// Explain a diagnostic code, e.g. `vpcc explain E0106`
     Explain(explain::Args),
+    /// Generate a large, valid network for benchmarks and scale tests
+    Gen(r#gen::Args),
 }
 
 /// How diagnostics are printed.
@@ -58,6 +61,7 @@ pub fn run(cli: Cli) -> ExitCode {
     let exit = match cli.command {
         Command::Check(args) => check::run(&args),
         Command::Explain(args) => explain::run(&args),
+        Command::Gen(args) => r#gen::run(&args),
     };
     ExitCode::from(exit as u8)
 }

@@ -10,6 +10,7 @@
 
 pub mod check;
 pub mod diag;
+pub mod r#gen;
 pub mod model;
 pub mod routes;
 pub mod source;
