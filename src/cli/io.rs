@@ -49,6 +49,10 @@ pub fn stderr_color(choice: ColorChoice) -> bool {
 /// Renders diagnostics of one file: human and short go to stderr, json to
 /// stdout (it is the command's output then).
 pub fn emit_diagnostics(format: MessageFormat, color: bool, path: &Path, src: &str, diagnostics: &[Diagnostic]) {
+    if diagnostics.is_empty() {
+        // Nothing to print; the renderer would still index the whole file.
+        return;
+    }
     let name = display_name(path);
     let (fmt, to_stdout) = match format {
         MessageFormat::Human => (Format::Human, false),
