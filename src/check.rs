@@ -12,6 +12,7 @@
 mod alloc;
 mod cidr;
 mod names;
+mod overlap;
 mod warnings;
 
 use std::collections::BTreeMap;
@@ -24,6 +25,7 @@ use crate::model::{self, *};
 use crate::source::Span;
 use crate::syntax::ast::{self, Direction, ProtocolKind};
 use names::{Kind, Names};
+use overlap::SeenSubnets;
 
 pub use cidr::spans as describe_range;
 
@@ -348,7 +350,7 @@ impl Cx {
             }
         }
         // Subnets with their NAT gateways and instances.
-        let mut seen: Vec<(Ipv4Net, Span, String)> = Vec::new();
+        let mut seen = SeenSubnets::default();
         for item in &v.items {
             if let ast::VpcItem::Subnet(s) = item {
                 self.subnet(s, vpc, &vname, &mut seen);
@@ -565,7 +567,7 @@ impl Cx {
         Some(SgRule { direction: r.direction, protocol: r.protocol.kind, ports, peer, span: Some(r.span) })
     }
 
-    fn subnet(&mut self, s: &ast::Subnet, vpc: VpcId, vname: &str, seen: &mut Vec<(Ipv4Net, Span, String)>) {
+    fn subnet(&mut self, s: &ast::Subnet, vpc: VpcId, vname: &str, seen: &mut SeenSubnets) {
         let net = cidr::aligned(&s.cidr, "subnet", &mut self.diags);
         let size_ok = cidr::check_size(&s.cidr, net, Code::E0104, "subnet", &mut self.diags);
         let vpc_cidrs = self.model.vpcs[vpc.index()].cidrs.clone();
@@ -574,15 +576,15 @@ impl Cx {
             let mut d = Diagnostic::new(Code::E0105, format!("subnet `{}` ({net}) is not inside VPC `{vname}`", s.name.text), s.cidr.span, "outside every block of the VPC")
                 .with_secondary(self.model.vpcs[vpc.index()].span.to(self.model.vpcs[vpc.index()].span), format!("VPC `{vname}` has {}", blocks.join(", ")))
                 .with_note(format!("{}; a subnet must lie inside one block of its VPC", cidr::spans(net)));
-            let used: Vec<Ipv4Net> = seen.iter().map(|x| x.0).collect();
+            let used = seen.nets();
             if let Some(free) = cidr::free_block(&vpc_cidrs, &used, net.prefix_len().max(16)) {
                 d = d.with_help(format!("a free range of the same size inside the VPC: `{free}`"));
             }
             self.diags.push(d);
         }
         if size_ok {
-            if let Some((other, other_span, other_name)) = seen.iter().find(|x| cidr::overlaps(x.0, net)) {
-                let used: Vec<Ipv4Net> = seen.iter().map(|x| x.0).collect();
+            if let Some((other, other_span, other_name)) = seen.first_overlapping(net) {
+                let used = seen.nets();
                 let mut d = Diagnostic::new(Code::E0106, format!("subnet `{}` overlaps subnet `{other_name}`", s.name.text), s.cidr.span, format!("{net} overlaps {other}"))
                     .with_secondary(*other_span, format!("`{other_name}` is {other}"))
                     .with_note(format!("{}; {}", cidr::spans(net), cidr::spans(*other)))
@@ -592,7 +594,7 @@ impl Cx {
                 }
                 self.diags.push(d);
             }
-            seen.push((net, s.cidr.span, s.name.text.clone()));
+            seen.push(net, s.cidr.span, s.name.text.clone());
         }
         let az = s.az.as_ref().map(|a| match &self.model.region {
             Some(r) if a.text.len() == 1 && a.text.chars().all(|c| c.is_ascii_lowercase()) => format!("{r}{}", a.text),
