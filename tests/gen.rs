@@ -70,8 +70,9 @@ fn degenerate_shapes_compile_cleanly() {
     assert_clean(&params(2, 1, 2, 1, 5, 9));
     // Six AZs, /26 subnets.
     assert_clean(&params(2, 6, 100, 3, 12, 9));
-    // Smallest subnets (/28) filled to the last usable address.
-    assert_clean(&params(2, 2, 2048, 9, 5, 9));
+    // Smallest subnets (/28: more than 2,048 per VPC) filled to the last
+    // usable address.
+    assert_clean(&params(1, 1, 2049, 9, 5, 9));
 }
 
 #[test]
