@@ -160,3 +160,37 @@ fn out_of_range_parameters_are_explained_and_clamped() {
     let c = vpc::compile(&generate(&params(1, 9, 1, 0, 0, 0)));
     assert!(c.diagnostics.is_empty());
 }
+
+/// `vpcc check` compiles several files in parallel and still reports them
+/// in argument order, with the worst exit code.
+#[test]
+fn check_of_several_files_reports_in_argument_order() {
+    let dir = std::env::temp_dir().join(format!("vpcc-gen-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let mut args = Vec::new();
+    for i in 0..6u64 {
+        let path = dir.join(format!("f{i}.vpc"));
+        let text = if i % 2 == 0 {
+            generate(&params(2, 2, 3, 1, 5, i))
+        } else {
+            format!("vpc broken{i} 10.0.0.0/16 {{\n  subnet s 10.1.0.0/24\n}}\n")
+        };
+        std::fs::write(&path, text).expect("write");
+        args.push(path);
+    }
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_vpcc"))
+        .arg("check")
+        .args(["--message-format", "short"])
+        .args(&args)
+        .output()
+        .expect("run vpcc");
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let files: Vec<&str> = stderr
+        .lines()
+        .filter_map(|l| l.split(".vpc:").next())
+        .map(|p| p.rsplit('/').next().unwrap_or(p))
+        .collect();
+    assert_eq!(files, ["f1", "f3", "f5"], "{stderr}");
+}
