@@ -6,6 +6,7 @@ mod completions;
 mod diff;
 mod explain;
 mod graph;
+mod r#gen;
 mod io;
 mod mdbook;
 mod reach;
@@ -57,6 +58,8 @@ pub enum Command {
     Diff(diff::Args),
     /// mdBook preprocessor: turns ```vpc blocks and {{#vpc FILE}} into reports
     Mdbook(mdbook::Args),
+    /// Generate a large, valid network for benchmarks and scale tests
+    Gen(r#gen::Args),
 }
 
 /// How diagnostics are printed.
@@ -104,6 +107,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Build(args) => build::run(&args),
         Command::Diff(args) => diff::run(&args),
         Command::Mdbook(args) => mdbook::run(&args),
+        Command::Gen(args) => r#gen::run(&args),
     };
     ExitCode::from(exit as u8)
 }

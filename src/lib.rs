@@ -8,11 +8,16 @@
 //! The library is pure: it reads no files, prints nothing and never exits
 //! the process. `main.rs` owns I/O and exit codes.
 
+// pest is used without its `std` feature (see Cargo.toml), so the parser
+// that pest_derive generates names the `alloc` crate.
+extern crate alloc;
+
 pub mod check;
 pub mod diag;
 pub mod diff;
 pub mod emit;
 pub mod graph;
+pub mod r#gen;
 pub mod model;
 pub mod reach;
 pub mod report;

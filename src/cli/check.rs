@@ -1,7 +1,8 @@
 //! `vpcc check FILE... [--deny-warnings]`
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use vpc::diag::sarif::{FileDiagnostics, render};
 
@@ -28,16 +29,17 @@ pub fn run(args: &Args) -> Exit {
     let color = stderr_color(args.color);
     let mut exit = Exit::Ok;
     let mut sarif = Vec::new();
-    for path in &args.files {
-        let src = match read_source(path) {
-            Ok(src) => src,
+    // Files are independent: read and compile them on every core, then
+    // report in argument order.
+    for (path, result) in args.files.iter().zip(compile_all(&args.files)) {
+        let (src, compilation) = match result {
+            Ok(done) => done,
             Err(message) => {
                 error(&message);
                 exit = exit.max(Exit::Usage);
                 continue;
             }
         };
-        let compilation = vpc::compile(&src);
         emit_diagnostics(
             args.message_format,
             color,
@@ -61,4 +63,39 @@ pub fn run(args: &Args) -> Exit {
         let _ = std::io::stdout().write_all(render(&files).as_bytes());
     }
     exit
+}
+
+type Compiled = Result<(String, vpc::Compilation), String>;
+
+fn compile_one(path: &Path) -> Compiled {
+    let src = read_source(path)?;
+    let compilation = vpc::compile(&src);
+    Ok((src, compilation))
+}
+
+/// Compiles every file, on several threads when there are several files,
+/// and returns the results in the order of `files`.
+fn compile_all(files: &[PathBuf]) -> Vec<Compiled> {
+    let workers = std::thread::available_parallelism().map_or(1, usize::from).min(files.len());
+    if workers <= 1 {
+        return files.iter().map(|f| compile_one(f)).collect();
+    }
+    let next = AtomicUsize::new(0);
+    let mut done: Vec<(usize, Compiled)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut mine = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(f) = files.get(i) else { break mine };
+                        mine.push((i, compile_one(f)));
+                    }
+                })
+            })
+            .collect();
+        handles.into_iter().flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))).collect()
+    });
+    done.sort_by_key(|(i, _)| *i);
+    done.into_iter().map(|(_, c)| c).collect()
 }

@@ -68,6 +68,10 @@ pub fn emit_diagnostics(
     src: &str,
     diagnostics: &[Diagnostic],
 ) {
+    if diagnostics.is_empty() {
+        // Nothing to print; the renderer would still index the whole file.
+        return;
+    }
     let name = display_name(path);
     let (fmt, to_stdout) = match format {
         MessageFormat::Human => (Format::Human, false),

@@ -1,0 +1,89 @@
+//! `vpcc gen [--preset org] [--vpcs N --azs K --subnets-per-az T
+//! --instances-per-subnet I --security-groups-per-vpc G] [--seed S] [-o FILE]`
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use clap::ValueEnum;
+use vpc::r#gen::{GenParams, generate};
+
+use super::Exit;
+use super::io::{error, write_atomic};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Preset {
+    /// 100 VPCs, 10,000 subnets, 20,000 instances, 5,000 security groups
+    Org,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// Start from a preset; explicit size options override it
+    #[arg(long, value_enum)]
+    pub preset: Option<Preset>,
+    /// Number of VPCs (VPC v0 is the hub of a hub-and-spoke peering)
+    #[arg(long)]
+    pub vpcs: Option<u32>,
+    /// Availability zones per VPC (1–6)
+    #[arg(long)]
+    pub azs: Option<u32>,
+    /// Subnets per AZ; tiers cycle public, private, isolated
+    #[arg(long)]
+    pub subnets_per_az: Option<u32>,
+    /// Instances per subnet
+    #[arg(long)]
+    pub instances_per_subnet: Option<u32>,
+    /// Security groups per VPC, at least 5
+    #[arg(long)]
+    pub security_groups_per_vpc: Option<u32>,
+    /// Seed of the generator: the same seed and sizes give the same bytes
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Write to FILE instead of standard output
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+pub fn run(args: &Args) -> Exit {
+    let base = match args.preset {
+        Some(Preset::Org) => GenParams::org(args.seed),
+        None => GenParams {
+            vpcs: 3,
+            azs: 3,
+            subnets_per_az: 3,
+            instances_per_subnet: 2,
+            security_groups_per_vpc: 8,
+            seed: args.seed,
+        },
+    };
+    let params = GenParams {
+        vpcs: args.vpcs.unwrap_or(base.vpcs),
+        azs: args.azs.unwrap_or(base.azs),
+        subnets_per_az: args.subnets_per_az.unwrap_or(base.subnets_per_az),
+        instances_per_subnet: args
+            .instances_per_subnet
+            .unwrap_or(base.instances_per_subnet),
+        security_groups_per_vpc: args
+            .security_groups_per_vpc
+            .unwrap_or(base.security_groups_per_vpc),
+        seed: args.seed,
+    };
+    if let Some(problem) = params.problem() {
+        error(&problem);
+        return Exit::Usage;
+    }
+    let text = generate(&params);
+    match &args.output {
+        Some(path) => match write_atomic(path, text.as_bytes()) {
+            Ok(()) => Exit::Ok,
+            Err(message) => {
+                error(&message);
+                Exit::Usage
+            }
+        },
+        None => {
+            let _ = std::io::stdout().write_all(text.as_bytes());
+            Exit::Ok
+        }
+    }
+}
