@@ -506,7 +506,7 @@ impl Gen {
         self.line(0, format_args!("expect admin can reach v0-bastion tcp 22"));
         self.line(
             0,
-            format_args!("expect internet cannot reach v0-bastion tcp 22"),
+            format_args!("expect internet cannot reach v0-bastion tcp 3389"),
         );
         if p.instances_per_subnet >= 2 {
             self.line(

@@ -363,5 +363,8 @@ pub fn diagram_svg(model: &Model) -> Option<String> {
 
 /// The diagram as Graphviz DOT, for `build` (`graph.dot`).
 pub fn diagram_dot(model: &Model) -> Option<String> {
-    Some(crate::graph::dot(model, &crate::graph::GraphOptions::default()))
+    Some(crate::graph::dot(
+        model,
+        &crate::graph::GraphOptions::default(),
+    ))
 }

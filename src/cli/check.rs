@@ -58,7 +58,11 @@ pub fn run(args: &Args) -> Exit {
     if args.message_format == MessageFormat::Sarif {
         let files: Vec<FileDiagnostics<'_>> = sarif
             .iter()
-            .map(|(path, src, diagnostics)| FileDiagnostics { path, src, diagnostics })
+            .map(|(path, src, diagnostics)| FileDiagnostics {
+                path,
+                src,
+                diagnostics,
+            })
             .collect();
         let _ = std::io::stdout().write_all(render(&files).as_bytes());
     }
@@ -76,7 +80,9 @@ fn compile_one(path: &Path) -> Compiled {
 /// Compiles every file, on several threads when there are several files,
 /// and returns the results in the order of `files`.
 fn compile_all(files: &[PathBuf]) -> Vec<Compiled> {
-    let workers = std::thread::available_parallelism().map_or(1, usize::from).min(files.len());
+    let workers = std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .min(files.len());
     if workers <= 1 {
         return files.iter().map(|f| compile_one(f)).collect();
     }
@@ -94,7 +100,10 @@ fn compile_all(files: &[PathBuf]) -> Vec<Compiled> {
                 })
             })
             .collect();
-        handles.into_iter().flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))).collect()
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
     });
     done.sort_by_key(|(i, _)| *i);
     done.into_iter().map(|(_, c)| c).collect()
