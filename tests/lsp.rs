@@ -16,7 +16,7 @@ vpc main 10.0.0.0/16 {
   subnet pub 10.0.1.0/24 az a {
     route_table rt
     instance web 10.0.1.10 {
-      security_groups [sg]
+      public_ip security_groups [sg]
     }
   }
   route_table rt {
@@ -349,8 +349,8 @@ fn completion_in_context() {
     assert_eq!(items, json!([]), "no network ACL is declared");
 
     let edited = SRC.replace(
-        "      security_groups [sg]\n",
-        "      security_groups [sg, ]\n",
+        "      public_ip security_groups [sg]\n",
+        "      public_ip security_groups [sg, ]\n",
     );
     client.change(3, &edited);
     let offset = edited.find("[sg, ").expect("edit") + "[sg, ".len();

@@ -84,7 +84,10 @@ fn reference_matrix_says_what_the_design_intends() {
     assert_eq!(summary(&r, "admin", "bastion"), "tcp 22 via igw");
     assert_eq!(summary(&r, "bastion", "app"), "tcp 22");
     assert_eq!(summary(&r, "app", "internet"), "all traffic via nat-a, igw");
-    assert_eq!(summary(&r, "app", "service s3"), "all traffic via s3-gw");
+    assert_eq!(
+        summary(&r, "app", "service s3"),
+        "tcp (all ports) via s3-gw; icmp via s3-gw"
+    );
     assert_eq!(summary(&r, "app", "service ec2"), "tcp 443 via ec2-api");
     assert_eq!(summary(&r, "internet", "app"), "-");
     assert_eq!(summary(&r, "admin", "app"), "-");

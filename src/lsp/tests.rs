@@ -10,7 +10,7 @@ vpc main 10.0.0.0/16 {
   subnet pub 10.0.1.0/24 az a {
     route_table rt
     instance web 10.0.1.10 {
-      security_groups [sg]
+      public_ip security_groups [sg]
     }
   }
   route_table rt {

@@ -162,6 +162,9 @@ fn traffic_text(f: &Flow) -> String {
         return f.protocol.clone();
     }
     let ports: PortSet = f.ports.iter().map(|p| (p.first, p.last)).collect();
+    if ports == [(0, 65535)] {
+        return format!("{} (all ports)", f.protocol);
+    }
     format!("{} {}", f.protocol, port_text(&ports))
 }
 
