@@ -49,7 +49,9 @@ pub fn parse(src: &str) -> Result<ast::File, Vec<Diagnostic>> {
     let Some(file) = pairs.next() else {
         unreachable!("rule `file` always yields one pair");
     };
-    let mut lower = lower::Lower { diagnostics: Vec::new() };
+    let mut lower = lower::Lower {
+        diagnostics: Vec::new(),
+    };
     let ast = lower.file(file);
     if lower.diagnostics.is_empty() {
         Ok(ast)
@@ -78,7 +80,10 @@ mod tests {
     #[test]
     fn call_limit_covers_dense_valid_input() {
         for len in [0, 1, 1 << 20, 17 << 20, 64 << 20, usize::MAX] {
-            assert!(call_limit(len) >= len.saturating_mul(12).saturating_mul(4), "len {len}");
+            assert!(
+                call_limit(len) >= len.saturating_mul(12).saturating_mul(4),
+                "len {len}"
+            );
         }
     }
 
@@ -86,7 +91,9 @@ mod tests {
     #[test]
     fn dense_name_list_parses() {
         let items = vec!["a"; 50_000].join(",");
-        let src = format!("vpc v 10.0.0.0/16 {{ subnet s 10.0.0.0/24 {{ instance i {{ security_groups [{items}] }} }} }}\n");
+        let src = format!(
+            "vpc v 10.0.0.0/16 {{ subnet s 10.0.0.0/24 {{ instance i {{ security_groups [{items}] }} }} }}\n"
+        );
         assert!(parse(&src).is_ok());
     }
 }

@@ -15,31 +15,8 @@ use arbitrary::Unstructured;
 use ipnet::Ipv4Net;
 use proptest::prelude::*;
 use support::generator;
+use support::invariants::{compile_checked, compile_twice};
 use vpc::diag::{Diagnostic, Severity};
-
-/// Runs the pipeline once and checks the invariants every input must keep.
-fn compile_checked(src: &str) -> Vec<Diagnostic> {
-    let c = vpc::compile(src);
-    for d in &c.diagnostics {
-        for label in std::iter::once(&d.primary).chain(&d.secondary) {
-            let (s, e) = (label.span.start as usize, label.span.end as usize);
-            assert!(s <= e && e <= src.len(), "{}: span {s}..{e} outside a {}-byte source", d.code, src.len());
-            assert!(src.is_char_boundary(s) && src.is_char_boundary(e), "{}: span {s}..{e} not on char boundaries", d.code);
-        }
-        assert!(!d.message.is_empty(), "{}: empty message", d.code);
-    }
-    // Rendering must not panic either: codespan asserts on bad spans.
-    let _ = vpc::diag::render::render(vpc::diag::render::Format::Human, "t.vpc", src, &c.diagnostics, false);
-    c.diagnostics
-}
-
-/// Compiles twice and asserts both runs agree, diagnostic for diagnostic.
-fn compile_twice(src: &str) -> Vec<Diagnostic> {
-    let a = compile_checked(src);
-    let b = vpc::compile(src).diagnostics;
-    assert_eq!(a, b, "compile is not deterministic");
-    a
-}
 
 fn codes(ds: &[Diagnostic]) -> Vec<&'static str> {
     let mut v: Vec<&'static str> = ds.iter().map(|d| d.code.as_str()).collect();
@@ -48,7 +25,11 @@ fn codes(ds: &[Diagnostic]) -> Vec<&'static str> {
 }
 
 fn config(cases: u32) -> ProptestConfig {
-    ProptestConfig { cases, failure_persistence: None, ..ProptestConfig::default() }
+    ProptestConfig {
+        cases,
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    }
 }
 
 // ---------------------------------------------------------------------------
@@ -57,7 +38,8 @@ fn config(cases: u32) -> ProptestConfig {
 
 fn generated(bytes: &[u8]) -> generator::Program {
     let mut u = Unstructured::new(bytes);
-    generator::program(&mut u).expect("the generator never fails: it falls back when the bytes run out")
+    generator::program(&mut u)
+        .expect("the generator never fails: it falls back when the bytes run out")
 }
 
 proptest! {
@@ -115,15 +97,53 @@ fn examples() -> Vec<Vec<u8>> {
         .collect();
     paths.sort();
     assert!(!paths.is_empty(), "no examples/*.vpc");
-    paths.iter().map(|p| std::fs::read(p).expect("read example")).collect()
+    paths
+        .iter()
+        .map(|p| std::fs::read(p).expect("read example"))
+        .collect()
 }
 
 /// Tokens worth splicing into a file: structure, literals at the edges of
 /// their ranges, keywords out of place.
 const TOKENS: &[&str] = &[
-    "{", "}", "[", "]", ",", "->", "#", "\"", "\n", "\r\n", "\u{FEFF}", "\0", "é", "🦀", "/", "/33", "/0", ".", "256",
-    "0.0.0.0/0", "255.255.255.255/32", "10.0.0.0/8", "99999999999999999999", "::", "2001:db8::/32", "vpc", "subnet",
-    "route", "expect", "can", "reach", "via", "internet", "service", "blackhole", "local", "main", "private",
+    "{",
+    "}",
+    "[",
+    "]",
+    ",",
+    "->",
+    "#",
+    "\"",
+    "\n",
+    "\r\n",
+    "\u{FEFF}",
+    "\0",
+    "é",
+    "🦀",
+    "/",
+    "/33",
+    "/0",
+    ".",
+    "256",
+    "0.0.0.0/0",
+    "255.255.255.255/32",
+    "10.0.0.0/8",
+    "99999999999999999999",
+    "::",
+    "2001:db8::/32",
+    "vpc",
+    "subnet",
+    "route",
+    "expect",
+    "can",
+    "reach",
+    "via",
+    "internet",
+    "service",
+    "blackhole",
+    "local",
+    "main",
+    "private",
 ];
 
 #[derive(Clone, Debug)]
@@ -140,13 +160,29 @@ fn mutation() -> impl Strategy<Value = Mutation> {
     // Positions are fractions of the current length (in 1/65536), so a
     // mutation stays meaningful after earlier ones changed the length.
     prop_oneof![
-        (any::<u16>(), 1usize..40).prop_map(|(at, len)| Mutation::Delete { at: at as usize, len }),
-        (any::<u16>(), proptest::collection::vec(any::<u8>(), 1..8))
-            .prop_map(|(at, bytes)| Mutation::Insert { at: at as usize, bytes }),
-        (any::<u16>(), 0..TOKENS.len()).prop_map(|(at, token)| Mutation::Token { at: at as usize, token }),
-        (any::<u16>(), any::<u16>()).prop_map(|(a, b)| Mutation::Swap { a: a as usize, b: b as usize }),
-        (any::<u16>(), 1usize..200, any::<u16>())
-            .prop_map(|(at, len, to)| Mutation::Duplicate { at: at as usize, len, to: to as usize }),
+        (any::<u16>(), 1usize..40).prop_map(|(at, len)| Mutation::Delete {
+            at: at as usize,
+            len
+        }),
+        (any::<u16>(), proptest::collection::vec(any::<u8>(), 1..8)).prop_map(|(at, bytes)| {
+            Mutation::Insert {
+                at: at as usize,
+                bytes,
+            }
+        }),
+        (any::<u16>(), 0..TOKENS.len()).prop_map(|(at, token)| Mutation::Token {
+            at: at as usize,
+            token
+        }),
+        (any::<u16>(), any::<u16>()).prop_map(|(a, b)| Mutation::Swap {
+            a: a as usize,
+            b: b as usize
+        }),
+        (any::<u16>(), 1usize..200, any::<u16>()).prop_map(|(at, len, to)| Mutation::Duplicate {
+            at: at as usize,
+            len,
+            to: to as usize
+        }),
         any::<u16>().prop_map(|at| Mutation::Truncate { at: at as usize }),
     ]
 }
@@ -235,7 +271,10 @@ fn generated_programs_fixed_seeds() {
         let p = generated(&bytes);
         let src = p.print();
         let ds = compile_twice(&src);
-        assert!(!ds.iter().any(|d| d.code.as_str() == "E0001"), "seed {seed}: syntax error\n{src}\n{ds:#?}");
+        assert!(
+            !ds.iter().any(|d| d.code.as_str() == "E0001"),
+            "seed {seed}: syntax error\n{src}\n{ds:#?}"
+        );
     }
 }
 
@@ -252,11 +291,18 @@ struct Block {
 
 impl Block {
     fn new(addr: u32, len: u8) -> Block {
-        Block { base: addr & Self::mask(len), len }
+        Block {
+            base: addr & Self::mask(len),
+            len,
+        }
     }
 
     fn mask(len: u8) -> u32 {
-        if len == 0 { 0 } else { u32::MAX << (32 - u32::from(len)) }
+        if len == 0 {
+            0
+        } else {
+            u32::MAX << (32 - u32::from(len))
+        }
     }
 
     fn size(self) -> u64 {
@@ -287,7 +333,14 @@ impl Block {
 
 fn block() -> impl Strategy<Value = Block> {
     // Bias towards related blocks: a few bases share their top bits.
-    (prop_oneof![any::<u32>(), (0u32..4).prop_map(|k| 0x0A00_0000 | (k << 14)), (0u32..64).prop_map(|k| 0x0A00_0000 + k * 256)], 0u8..=32)
+    (
+        prop_oneof![
+            any::<u32>(),
+            (0u32..4).prop_map(|k| 0x0A00_0000 | (k << 14)),
+            (0u32..64).prop_map(|k| 0x0A00_0000 + k * 256)
+        ],
+        0u8..=32,
+    )
         .prop_map(|(a, l)| Block::new(a, l))
 }
 

@@ -57,7 +57,11 @@ where
     S: AsRef<OsStr>,
 {
     let mut cmd = Command::new(vpcc_path());
-    cmd.args(args).stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped()).env("NO_COLOR", "1");
+    cmd.args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .env("NO_COLOR", "1");
     let start = Instant::now();
     let mut child = cmd.spawn().expect("spawn vpcc");
     // Drain both pipes on threads: a child blocked on a full pipe would
@@ -86,33 +90,71 @@ where
     let stdout = String::from_utf8_lossy(&t_out.join().expect("stdout reader")).into_owned();
     let stderr = String::from_utf8_lossy(&t_err.join().expect("stderr reader")).into_owned();
     let Some(code) = status.code() else {
-        panic!("vpcc was killed by a signal ({status:?}), e.g. a stack overflow; stderr:\n{}", head(&stderr));
+        panic!(
+            "vpcc was killed by a signal ({status:?}), e.g. a stack overflow; stderr:\n{}",
+            head(&stderr)
+        );
     };
-    Run { code, stdout, stderr, elapsed }
+    Run {
+        code,
+        stdout,
+        stderr,
+        elapsed,
+    }
 }
 
 /// The checks every run must pass: no panic and an exit code of the
 /// contract (0, 1 or 2).
 pub fn assert_sane(run: &Run) {
-    assert!(!run.stderr.contains("panicked"), "vpcc panicked:\n{}", run.stderr_head());
-    assert!(!run.stderr.contains("RUST_BACKTRACE"), "vpcc panicked:\n{}", run.stderr_head());
-    assert!(matches!(run.code, 0..=2), "exit code {} is outside the contract; stderr:\n{}", run.code, run.stderr_head());
+    assert!(
+        !run.stderr.contains("panicked"),
+        "vpcc panicked:\n{}",
+        run.stderr_head()
+    );
+    assert!(
+        !run.stderr.contains("RUST_BACKTRACE"),
+        "vpcc panicked:\n{}",
+        run.stderr_head()
+    );
+    assert!(
+        matches!(run.code, 0..=2),
+        "exit code {} is outside the contract; stderr:\n{}",
+        run.code,
+        run.stderr_head()
+    );
 }
 
 /// Exit 2 with a clean one-line `vpcc: error:` message naming the problem.
 pub fn assert_io_error(run: &Run, needle: &str) {
     assert_sane(run);
     assert_eq!(run.code, 2, "want exit 2; stderr:\n{}", run.stderr_head());
-    assert!(run.stderr.starts_with("vpcc: error: "), "want a `vpcc: error:` line; stderr:\n{}", run.stderr_head());
-    assert!(run.stderr.contains(needle), "want `{needle}` in stderr:\n{}", run.stderr_head());
+    assert!(
+        run.stderr.starts_with("vpcc: error: "),
+        "want a `vpcc: error:` line; stderr:\n{}",
+        run.stderr_head()
+    );
+    assert!(
+        run.stderr.contains(needle),
+        "want `{needle}` in stderr:\n{}",
+        run.stderr_head()
+    );
 }
 
 /// Exit 1 with at least one diagnostic carrying `code` (json format).
 pub fn assert_diagnostic(run: &Run, code: &str) {
     assert_sane(run);
-    assert_eq!(run.code, 1, "want exit 1; stderr:\n{}\nstdout:\n{}", run.stderr_head(), run.stdout_head());
+    assert_eq!(
+        run.code,
+        1,
+        "want exit 1; stderr:\n{}\nstdout:\n{}",
+        run.stderr_head(),
+        run.stdout_head()
+    );
     let codes = json_codes(&run.stdout);
-    assert!(codes.iter().any(|c| c == code), "want {code}, got {codes:?}");
+    assert!(
+        codes.iter().any(|c| c == code),
+        "want {code}, got {codes:?}"
+    );
 }
 
 /// The `code` of each line of `--message-format json` output.
@@ -121,7 +163,8 @@ pub fn json_codes(stdout: &str) -> Vec<String> {
         .lines()
         .filter(|l| !l.trim().is_empty())
         .map(|l| {
-            let v: serde_json::Value = serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {}", head(l)));
+            let v: serde_json::Value =
+                serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {}", head(l)));
             v["code"].as_str().unwrap_or_default().to_string()
         })
         .collect()
@@ -166,6 +209,9 @@ pub fn unwritable_outputs(tmp: &Path) -> Vec<(PathBuf, &'static str)> {
         std::fs::set_permissions(&ro, std::fs::Permissions::from_mode(0o500)).expect("chmod");
         out.push((ro.join("out"), "its directory is read-only"));
     }
-    out.push((PathBuf::from("/proc/vpcc-cannot-write-here"), "it is under /proc"));
+    out.push((
+        PathBuf::from("/proc/vpcc-cannot-write-here"),
+        "it is under /proc",
+    ));
     out
 }

@@ -43,7 +43,10 @@ impl Stmt {
     }
 
     fn with_body(words: Vec<String>, body: Vec<Stmt>) -> Stmt {
-        Stmt { words, body: Some(body) }
+        Stmt {
+            words,
+            body: Some(body),
+        }
     }
 }
 
@@ -62,7 +65,12 @@ pub struct Layout {
 }
 
 impl Layout {
-    pub const PLAIN: Layout = Layout { pretty: true, crlf: false, comments: false, bom: false };
+    pub const PLAIN: Layout = Layout {
+        pretty: true,
+        crlf: false,
+        comments: false,
+        bom: false,
+    };
 }
 
 /// A generated program.
@@ -100,7 +108,14 @@ impl Program {
     }
 }
 
-fn print_stmt(out: &mut String, s: &Stmt, depth: usize, layout: Layout, nl: &str, count: &mut usize) {
+fn print_stmt(
+    out: &mut String,
+    s: &Stmt,
+    depth: usize,
+    layout: Layout,
+    nl: &str,
+    count: &mut usize,
+) {
     *count += 1;
     if layout.comments && *count % 3 == 0 {
         if layout.pretty {
@@ -142,13 +157,29 @@ fn push_indent(out: &mut String, depth: usize) {
 
 /// Generates a program from `u`.
 pub fn program(u: &mut Unstructured<'_>) -> Result<Program> {
-    let layout = Layout { pretty: !u.ratio(1, 5)?, crlf: u.ratio(1, 6)?, comments: u.ratio(1, 4)?, bom: u.ratio(1, 10)? };
+    let layout = Layout {
+        pretty: !u.ratio(1, 5)?,
+        crlf: u.ratio(1, 6)?,
+        comments: u.ratio(1, 4)?,
+        bom: u.ratio(1, 10)?,
+    };
     // Per mille chance of each deliberate mistake: none for a third of the
     // programs, so that valid programs are common.
     let mistake_rate = *u.choose(&[0u32, 0, 20, 60])?;
-    let mut g = Gen { u, mistake_rate, mistakes: Vec::new(), counter: 0, names: Names::default(), region: None };
+    let mut g = Gen {
+        u,
+        mistake_rate,
+        mistakes: Vec::new(),
+        counter: 0,
+        names: Names::default(),
+        region: None,
+    };
     let stmts = g.file()?;
-    Ok(Program { stmts, layout, mistakes: g.mistakes })
+    Ok(Program {
+        stmts,
+        layout,
+        mistakes: g.mistakes,
+    })
 }
 
 /// IPv4 network as plain numbers.
@@ -169,7 +200,13 @@ impl Net {
 }
 
 fn ip(a: u32) -> String {
-    format!("{}.{}.{}.{}", a >> 24, (a >> 16) & 255, (a >> 8) & 255, a & 255)
+    format!(
+        "{}.{}.{}.{}",
+        a >> 24,
+        (a >> 16) & 255,
+        (a >> 8) & 255,
+        a & 255
+    )
 }
 
 /// Names declared so far, by kind, for references.
@@ -219,8 +256,16 @@ struct Gen<'a, 'b> {
     region: Option<String>,
 }
 
-const KEYWORD_NAMES: &[&str] = &["public", "private", "main", "vpc", "subnet", "tcp", "all", "on", "az", "route"];
-const REGIONS: &[&str] = &["us-east-1", "eu-west-1", "ap-northeast-2", "us-west-2", "sa-east-1"];
+const KEYWORD_NAMES: &[&str] = &[
+    "public", "private", "main", "vpc", "subnet", "tcp", "all", "on", "az", "route",
+];
+const REGIONS: &[&str] = &[
+    "us-east-1",
+    "eu-west-1",
+    "ap-northeast-2",
+    "us-west-2",
+    "sa-east-1",
+];
 const INTERFACE_SERVICES: &[&str] = &["ec2", "ssm", "ecr.api", "execute-api", "sts", "logs"];
 const AZS: &[&str] = &["a", "b", "c"];
 
@@ -308,8 +353,14 @@ impl Gen<'_, '_> {
     /// host bits set.
     fn cidr(&mut self, net: Net) -> Result<String> {
         if self.mistake("host-bits")? && net.len < 32 {
-            let host = 1 + self.u.int_in_range(0..=(net.size().saturating_sub(2)) as u32)?;
-            return Ok(Net { addr: net.addr | host, len: net.len }.text());
+            let host = 1 + self
+                .u
+                .int_in_range(0..=(net.size().saturating_sub(2)) as u32)?;
+            return Ok(Net {
+                addr: net.addr | host,
+                len: net.len,
+            }
+            .text());
         }
         if self.mistake("malformed-cidr")? {
             let bad = self.range(0, 4)?;
@@ -326,7 +377,11 @@ impl Gen<'_, '_> {
 
     fn address(&mut self, a: u32) -> Result<String> {
         if self.mistake("malformed-address")? {
-            return Ok(if self.chance(1, 2)? { format!("{}/32", ip(a)) } else { "10.0.0.300".to_string() });
+            return Ok(if self.chance(1, 2)? {
+                format!("{}/32", ip(a))
+            } else {
+                "10.0.0.300".to_string()
+            });
         }
         Ok(ip(a))
     }
@@ -375,7 +430,10 @@ impl Gen<'_, '_> {
                 if b == a {
                     b = (a + 1) % nvpcs;
                 }
-                if peerings.iter().any(|(_, x, y)| (*x, *y) == (a, b) || (*x, *y) == (b, a)) {
+                if peerings
+                    .iter()
+                    .any(|(_, x, y)| (*x, *y) == (a, b) || (*x, *y) == (b, a))
+                {
                     continue;
                 }
                 let name = self.fresh("pcx")?;
@@ -385,13 +443,21 @@ impl Gen<'_, '_> {
         }
         let mut vpcs = Vec::new();
         for (i, plan) in plans.iter().enumerate() {
-            let mine: Vec<String> =
-                peerings.iter().filter(|(_, a, b)| *a == i || *b == i).map(|(n, _, _)| n.clone()).collect();
+            let mine: Vec<String> = peerings
+                .iter()
+                .filter(|(_, a, b)| *a == i || *b == i)
+                .map(|(n, _, _)| n.clone())
+                .collect();
             vpcs.push(self.vpc(i, plan, &plans, mine)?);
         }
         out.extend(vpcs);
         for (name, a, b) in &peerings {
-            let mut words = vec!["peering".into(), name.clone(), plans[*a].name.clone(), plans[*b].name.clone()];
+            let mut words = vec![
+                "peering".into(),
+                name.clone(),
+                plans[*a].name.clone(),
+                plans[*b].name.clone(),
+            ];
             if self.mistake("peering-unknown-vpc")? {
                 words[3] = "novpc".into();
             }
@@ -418,10 +484,22 @@ impl Gen<'_, '_> {
         let mut cidrs = Vec::new();
         for k in 0..n {
             let net = match self.range(0, 3)? {
-                0 => Net { addr: 0xCB00_7100, len: 24 },                           // 203.0.113.0/24
-                1 => Net { addr: 0xC633_6400, len: 24 },                           // 198.51.100.0/24
-                2 => Net { addr: 0xC000_0200 + (k as u32) * 16, len: 28 },         // 192.0.2.x/28
-                _ => Net { addr: (self.u.int_in_range(1..=223u32)? << 24), len: 8 }, // some /8
+                0 => Net {
+                    addr: 0xCB00_7100,
+                    len: 24,
+                }, // 203.0.113.0/24
+                1 => Net {
+                    addr: 0xC633_6400,
+                    len: 24,
+                }, // 198.51.100.0/24
+                2 => Net {
+                    addr: 0xC000_0200 + (k as u32) * 16,
+                    len: 28,
+                }, // 192.0.2.x/28
+                _ => Net {
+                    addr: (self.u.int_in_range(1..=223u32)? << 24),
+                    len: 8,
+                }, // some /8
             };
             let text = self.cidr(net)?;
             if !cidrs.contains(&text) {
@@ -445,17 +523,33 @@ impl Gen<'_, '_> {
         let i = i as u32 + 1;
         if self.mistake("vpc-size")? {
             let len = *self.u.choose(&[8u8, 12, 15, 29, 30, 32])?;
-            let addr = if len < 16 { 10 << 24 } else { (10 << 24) | (i << 16) };
+            let addr = if len < 16 {
+                10 << 24
+            } else {
+                (10 << 24) | (i << 16)
+            };
             return Ok(Net { addr, len });
         }
         Ok(match self.range(0, 5)? {
-            0 => Net { addr: (172 << 24) | ((16 + i) << 16), len: 16 },
-            1 => Net { addr: (192 << 24) | (168 << 16) | (i << 8), len: 24 },
+            0 => Net {
+                addr: (172 << 24) | ((16 + i) << 16),
+                len: 16,
+            },
+            1 => Net {
+                addr: (192 << 24) | (168 << 16) | (i << 8),
+                len: 24,
+            },
             2 => {
                 let len = self.u.int_in_range(17..=24u8)?;
-                Net { addr: (10 << 24) | (i << 16), len }
+                Net {
+                    addr: (10 << 24) | (i << 16),
+                    len,
+                }
             }
-            _ => Net { addr: (10 << 24) | (i << 16), len: 16 },
+            _ => Net {
+                addr: (10 << 24) | (i << 16),
+                len: 16,
+            },
         })
     }
 
@@ -464,24 +558,51 @@ impl Gen<'_, '_> {
         let i = i as u32 + 1;
         if self.mistake("secondary-restricted")? {
             // A block from another RFC 1918 range, or overlapping the primary.
-            return Ok(if self.chance(1, 2)? { Net { addr: (192 << 24) | (168 << 16), len: 16 } } else { primary });
+            return Ok(if self.chance(1, 2)? {
+                Net {
+                    addr: (192 << 24) | (168 << 16),
+                    len: 16,
+                }
+            } else {
+                primary
+            });
         }
         let top = primary.addr >> 24;
         Ok(if top == 172 {
-            Net { addr: (172 << 24) | ((24 + i) << 16), len: 16 }
+            Net {
+                addr: (172 << 24) | ((24 + i) << 16),
+                len: 16,
+            }
         } else if top == 192 {
-            Net { addr: (192 << 24) | (168 << 16) | ((100 + i) << 8), len: 24 }
+            Net {
+                addr: (192 << 24) | (168 << 16) | ((100 + i) << 8),
+                len: 24,
+            }
         } else {
-            Net { addr: (10 << 24) | ((100 + i) << 16), len: 16 }
+            Net {
+                addr: (10 << 24) | ((100 + i) << 16),
+                len: 16,
+            }
         })
     }
 
-    fn vpc(&mut self, index: usize, plan: &VpcPlan, plans: &[VpcPlan], peerings: Vec<String>) -> Result<Stmt> {
+    fn vpc(
+        &mut self,
+        index: usize,
+        plan: &VpcPlan,
+        plans: &[VpcPlan],
+        peerings: Vec<String>,
+    ) -> Result<Stmt> {
         let words = vec!["vpc".into(), plan.name.clone(), self.cidr(plan.primary)?];
         if self.chance(1, 12)? {
             return Ok(Stmt::new(words));
         }
-        let mut scope = VpcScope { index, peerings, dns_support: true, ..VpcScope::default() };
+        let mut scope = VpcScope {
+            index,
+            peerings,
+            dns_support: true,
+            ..VpcScope::default()
+        };
         let mut body = Vec::new();
         scope.blocks.push((plan.primary, 0));
         if self.chance(1, 4)? {
@@ -559,7 +680,10 @@ impl Gen<'_, '_> {
     fn dhcp_options(&mut self, primary: Net) -> Result<Stmt> {
         let mut body = Vec::new();
         if self.chance(1, 2)? {
-            body.push(Stmt::new(vec!["domain_name".into(), "\"corp.example.com\"".into()]));
+            body.push(Stmt::new(vec![
+                "domain_name".into(),
+                "\"corp.example.com\"".into(),
+            ]));
         }
         if self.chance(2, 3)? {
             let mut items = Vec::new();
@@ -569,10 +693,16 @@ impl Gen<'_, '_> {
             if self.chance(1, 2)? {
                 items.push(self.address(primary.addr + 53)?);
             }
-            body.push(Stmt::new(vec!["name_servers".into(), list(&items, self.chance(1, 4)?)]));
+            body.push(Stmt::new(vec![
+                "name_servers".into(),
+                list(&items, self.chance(1, 4)?),
+            ]));
         }
         if self.chance(1, 3)? {
-            body.push(Stmt::new(vec!["ntp_servers".into(), list(&["169.254.169.123".to_string()], false)]));
+            body.push(Stmt::new(vec![
+                "ntp_servers".into(),
+                list(&["169.254.169.123".to_string()], false),
+            ]));
         }
         Ok(Stmt::with_body(vec!["dhcp_options".into()], body))
     }
@@ -587,7 +717,10 @@ impl Gen<'_, '_> {
             let start = used.div_ceil(size) * size;
             if start + size <= block.size() {
                 *used = start + size;
-                return Some(Net { addr: block.addr + start as u32, len });
+                return Some(Net {
+                    addr: block.addr + start as u32,
+                    len,
+                });
             }
         }
         None
@@ -596,9 +729,16 @@ impl Gen<'_, '_> {
     fn subnet(&mut self, scope: &mut VpcScope) -> Result<Option<Stmt>> {
         let primary = scope.blocks[0].0;
         let lo = primary.len.max(16);
-        let len = if lo >= 28 { lo } else { self.u.int_in_range(lo..=28u8)? };
+        let len = if lo >= 28 {
+            lo
+        } else {
+            self.u.int_in_range(lo..=28u8)?
+        };
         let net = if self.mistake("subnet-outside")? {
-            Net { addr: (100 << 24) | (64 << 16), len: 24 }
+            Net {
+                addr: (100 << 24) | (64 << 16),
+                len: 24,
+            }
         } else if self.mistake("subnet-size")? {
             let bad = *self.u.choose(&[29u8, 30, 32])?;
             match self.carve(scope, bad) {
@@ -606,7 +746,10 @@ impl Gen<'_, '_> {
                 None => return Ok(None),
             }
         } else if !scope.subnets.is_empty() && self.mistake("subnet-overlap")? {
-            Net { addr: primary.addr, len: 28 }
+            Net {
+                addr: primary.addr,
+                len: 28,
+            }
         } else {
             match self.carve(scope, len) {
                 Some(n) => n,
@@ -693,7 +836,10 @@ impl Gen<'_, '_> {
                 }
                 if self.chance(2, 3)? {
                     let sgs = scope.sgs.clone();
-                    ib.push(Stmt::new(vec!["security_groups".into(), self.name_list(&sgs, 2)?]));
+                    ib.push(Stmt::new(vec![
+                        "security_groups".into(),
+                        self.name_list(&sgs, 2)?,
+                    ]));
                 }
                 if self.chance(1, 4)? {
                     let mut sw = vec!["source_dest_check".to_string()];
@@ -718,10 +864,16 @@ impl Gen<'_, '_> {
                     let other = self.range(0, plans.len().saturating_sub(1))?;
                     match plans.get(other) {
                         Some(p) if other != scope.index => p.primary,
-                        _ => Net { addr: 0xC0A8_6300, len: 24 },
+                        _ => Net {
+                            addr: 0xC0A8_6300,
+                            len: 24,
+                        },
                     }
                 }
-                2 => Net { addr: 0xCB00_7100, len: 24 },
+                2 => Net {
+                    addr: 0xCB00_7100,
+                    len: 24,
+                },
                 3 if self.mistake("route-inside-vpc")? => scope.blocks[0].0,
                 _ => {
                     let len = self.u.int_in_range(8..=32u8)?;
@@ -745,13 +897,24 @@ impl Gen<'_, '_> {
             let target = if self.chance(1, 8)? || targets.is_empty() {
                 "blackhole".to_string()
             } else if self.mistake("route-target-kind")? {
-                self.pick(&scope.subnets.iter().map(|s| s.0.clone()).collect::<Vec<_>>())?
-                    .unwrap_or_else(|| "blackhole".into())
+                self.pick(
+                    &scope
+                        .subnets
+                        .iter()
+                        .map(|s| s.0.clone())
+                        .collect::<Vec<_>>(),
+                )?
+                .unwrap_or_else(|| "blackhole".into())
             } else {
                 self.reference(&targets)?
             };
             dests.push(dest);
-            out.push(Stmt::new(vec!["route".into(), self.cidr(dest)?, "->".into(), target]));
+            out.push(Stmt::new(vec![
+                "route".into(),
+                self.cidr(dest)?,
+                "->".into(),
+                target,
+            ]));
         }
         Ok(out)
     }
@@ -759,13 +922,20 @@ impl Gen<'_, '_> {
     fn endpoint(&mut self, scope: &VpcScope) -> Result<Stmt> {
         let name = self.fresh("ep")?;
         if self.chance(1, 2)? {
-            let svc = if self.mistake("gateway-service")? { "ec2" } else { *self.u.choose(&["s3", "dynamodb"])? };
+            let svc = if self.mistake("gateway-service")? {
+                "ec2"
+            } else {
+                *self.u.choose(&["s3", "dynamodb"])?
+            };
             let w = vec!["endpoint".into(), name, "gateway".into(), svc.into()];
             if self.chance(1, 6)? {
                 return Ok(Stmt::new(w));
             }
             let rts = scope.route_tables.clone();
-            let body = vec![Stmt::new(vec!["route_tables".into(), self.name_list(&rts, 2)?])];
+            let body = vec![Stmt::new(vec![
+                "route_tables".into(),
+                self.name_list(&rts, 2)?,
+            ])];
             Ok(Stmt::with_body(w, body))
         } else {
             self.names.interface_endpoints.push(name.clone());
@@ -788,7 +958,10 @@ impl Gen<'_, '_> {
             body.push(Stmt::new(vec!["subnets".into(), list(&chosen, false)]));
             if self.chance(1, 2)? {
                 let sgs = scope.sgs.clone();
-                body.push(Stmt::new(vec!["security_groups".into(), self.name_list(&sgs, 2)?]));
+                body.push(Stmt::new(vec![
+                    "security_groups".into(),
+                    self.name_list(&sgs, 2)?,
+                ]));
             }
             // Private DNS (on by default) needs both DNS attributes on.
             let dns_ok = scope.dns_support && scope.dns_hostnames;
@@ -814,7 +987,11 @@ impl Gen<'_, '_> {
 
     fn ports(&mut self) -> Result<String> {
         if self.mistake("bad-port")? {
-            return Ok(if self.chance(1, 2)? { "70000".into() } else { "500-100".into() });
+            return Ok(if self.chance(1, 2)? {
+                "70000".into()
+            } else {
+                "500-100".into()
+            });
         }
         Ok(match self.range(0, 4)? {
             0 => "22".into(),
@@ -839,7 +1016,9 @@ impl Gen<'_, '_> {
             }
             _ => {
                 let len = self.u.int_in_range(8..=32u8)?;
-                let addr = (self.u.int_in_range(1..=223u32)? << 24 | self.u.int_in_range(0..=0xFF_FFFFu32)?) & mask(len);
+                let addr = (self.u.int_in_range(1..=223u32)? << 24
+                    | self.u.int_in_range(0..=0xFF_FFFFu32)?)
+                    & mask(len);
                 self.cidr(Net { addr, len })?
             }
         })
@@ -878,7 +1057,10 @@ impl Gen<'_, '_> {
             if self.mistake("acl-number")? {
                 num = *self.u.choose(&[0u32, 32767, 99_999])?;
             }
-            let mut r = vec![if inbound { "inbound" } else { "outbound" }.to_string(), num.to_string()];
+            let mut r = vec![
+                if inbound { "inbound" } else { "outbound" }.to_string(),
+                num.to_string(),
+            ];
             r.push(if self.chance(3, 4)? { "allow" } else { "deny" }.into());
             self.proto_ports(&mut r)?;
             r.push(if inbound { "from" } else { "to" }.into());
@@ -894,14 +1076,27 @@ impl Gen<'_, '_> {
         ends.extend(self.names.subnets.iter().cloned());
         ends.extend(self.names.externals.iter().cloned());
         ends.extend(self.names.interface_endpoints.iter().cloned());
-        let source = if ends.is_empty() || self.chance(1, 6)? { "internet".to_string() } else { self.reference(&ends)? };
+        let source = if ends.is_empty() || self.chance(1, 6)? {
+            "internet".to_string()
+        } else {
+            self.reference(&ends)?
+        };
         let dest = match self.range(0, 5)? {
             0 => "internet".to_string(),
-            1 => format!("service {}", self.u.choose(&["s3", "dynamodb", "ec2", "ssm"])?),
+            1 => format!(
+                "service {}",
+                self.u.choose(&["s3", "dynamodb", "ec2", "ssm"])?
+            ),
             _ if !ends.is_empty() => self.reference(&ends)?,
             _ => "internet".to_string(),
         };
-        let mut w = vec!["expect".into(), source, if self.chance(2, 3)? { "can" } else { "cannot" }.into(), "reach".into(), dest];
+        let mut w = vec![
+            "expect".into(),
+            source,
+            if self.chance(2, 3)? { "can" } else { "cannot" }.into(),
+            "reach".into(),
+            dest,
+        ];
         if self.chance(1, 2)? {
             self.proto_ports(&mut w)?;
         }
@@ -929,7 +1124,11 @@ impl Gen<'_, '_> {
 }
 
 fn mask(len: u8) -> u32 {
-    if len == 0 { 0 } else { u32::MAX << (32 - u32::from(len)) }
+    if len == 0 {
+        0
+    } else {
+        u32::MAX << (32 - u32::from(len))
+    }
 }
 
 fn list(items: &[String], trailing_comma: bool) -> String {

@@ -4,3 +4,4 @@
 
 pub mod cli;
 pub mod generator;
+pub mod invariants;
