@@ -17,11 +17,30 @@ pub fn run(src: &str) {
     for d in &compilation.diagnostics {
         for span in std::iter::once(&d.primary.span).chain(d.secondary.iter().map(|l| &l.span)) {
             let (s, e) = (span.start as usize, span.end as usize);
-            assert!(s <= e && e <= src.len(), "span {s}..{e} outside a source of {} bytes", src.len());
-            assert!(src.is_char_boundary(s) && src.is_char_boundary(e), "span {s}..{e} not on char boundaries");
+            assert!(
+                s <= e && e <= src.len(),
+                "span {s}..{e} outside a source of {} bytes",
+                src.len()
+            );
+            assert!(
+                src.is_char_boundary(s) && src.is_char_boundary(e),
+                "span {s}..{e} not on char boundaries"
+            );
         }
     }
     // Rendering must not panic either (codespan asserts on bad spans).
-    let _ = vpc::diag::render::render(vpc::diag::render::Format::Human, "fuzz.vpc", src, &compilation.diagnostics, false);
-    let _ = vpc::diag::render::render(vpc::diag::render::Format::Json, "fuzz.vpc", src, &compilation.diagnostics, false);
+    let _ = vpc::diag::render::render(
+        vpc::diag::render::Format::Human,
+        "fuzz.vpc",
+        src,
+        &compilation.diagnostics,
+        false,
+    );
+    let _ = vpc::diag::render::render(
+        vpc::diag::render::Format::Json,
+        "fuzz.vpc",
+        src,
+        &compilation.diagnostics,
+        false,
+    );
 }

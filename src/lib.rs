@@ -31,13 +31,7 @@ impl Compilation {
 /// Compiles one file's text.
 pub fn compile(src: &str) -> Compilation {
     match syntax::parse(src) {
-        Ok(ast) => Compilation {
-            ast: Some(ast),
-            diagnostics: Vec::new(),
-        },
-        Err(diagnostics) => Compilation {
-            ast: None,
-            diagnostics,
-        },
+        Ok(ast) => Compilation { ast: Some(ast), diagnostics: Vec::new() },
+        Err(diagnostics) => Compilation { ast: None, diagnostics },
     }
 }

@@ -17,11 +17,7 @@ fn main() -> ExitCode {
             // clap prints help and version to stdout with exit 0, errors to
             // stderr with exit 2, which is our usage contract too.
             let _ = e.print();
-            return if e.use_stderr() {
-                ExitCode::from(2)
-            } else {
-                ExitCode::SUCCESS
-            };
+            return if e.use_stderr() { ExitCode::from(2) } else { ExitCode::SUCCESS };
         }
     };
     cli::run(args)

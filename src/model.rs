@@ -34,19 +34,7 @@ macro_rules! ids {
     )*};
 }
 
-ids!(
-    VpcId,
-    SubnetId,
-    RouteTableId,
-    InstanceId,
-    NatGatewayId,
-    InternetGatewayId,
-    EndpointId,
-    SecurityGroupId,
-    NetworkAclId,
-    PeeringId,
-    ExternalId
-);
+ids!(VpcId, SubnetId, RouteTableId, InstanceId, NatGatewayId, InternetGatewayId, EndpointId, SecurityGroupId, NetworkAclId, PeeringId, ExternalId);
 
 #[derive(Clone, Debug, Default)]
 pub struct Model {
@@ -99,9 +87,7 @@ pub struct Vpc {
 impl Vpc {
     /// The Amazon DNS server: primary CIDR base + 2.
     pub fn dns_server(&self) -> Ipv4Addr {
-        self.cidrs.first().map_or(Ipv4Addr::UNSPECIFIED, |c| {
-            Ipv4Addr::from(u32::from(c.network()).wrapping_add(2))
-        })
+        self.cidrs.first().map_or(Ipv4Addr::UNSPECIFIED, |c| Ipv4Addr::from(u32::from(c.network()).wrapping_add(2)))
     }
 
     pub fn contains(&self, addr: Ipv4Addr) -> bool {
@@ -550,9 +536,7 @@ impl Model {
     pub fn target_label(&self, target: Target) -> String {
         match target {
             Target::Local(_) => "local".to_string(),
-            Target::InternetGateway(id) => {
-                format!("internet gateway `{}`", self.internet_gateway(id).name)
-            }
+            Target::InternetGateway(id) => format!("internet gateway `{}`", self.internet_gateway(id).name),
             Target::NatGateway(id) => format!("NAT gateway `{}`", self.nat_gateway(id).name),
             Target::Instance(id) => format!("instance `{}`", self.instance(id).name),
             Target::Peering(id) => format!("peering `{}`", self.peering(id).name),

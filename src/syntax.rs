@@ -49,9 +49,7 @@ pub fn parse(src: &str) -> Result<ast::File, Vec<Diagnostic>> {
     let Some(file) = pairs.next() else {
         unreachable!("rule `file` always yields one pair");
     };
-    let mut lower = lower::Lower {
-        diagnostics: Vec::new(),
-    };
+    let mut lower = lower::Lower { diagnostics: Vec::new() };
     let ast = lower.file(file);
     if lower.diagnostics.is_empty() {
         Ok(ast)

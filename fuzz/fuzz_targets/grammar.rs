@@ -19,16 +19,29 @@ mod pipeline;
 
 fuzz_target!(|data: &[u8]| {
     let mut u = Unstructured::new(data);
-    let Ok(program) = generator::program(&mut u) else { return };
+    let Ok(program) = generator::program(&mut u) else {
+        return;
+    };
     let src = program.print();
     pipeline::run(&src);
     let codes = |s: &str| {
-        let mut v: Vec<&'static str> = vpc::compile(s).diagnostics.iter().map(|d| d.code.as_str()).collect();
+        let mut v: Vec<&'static str> = vpc::compile(s)
+            .diagnostics
+            .iter()
+            .map(|d| d.code.as_str())
+            .collect();
         v.sort_unstable();
         v
     };
     let mine = codes(&src);
-    assert!(!mine.contains(&"E0001"), "syntax error in a generated program:\n{src}");
+    assert!(
+        !mine.contains(&"E0001"),
+        "syntax error in a generated program:\n{src}"
+    );
     let plain = program.print_with(generator::Layout::PLAIN);
-    assert_eq!(mine, codes(&plain), "layout changed the diagnostics:\n{src}");
+    assert_eq!(
+        mine,
+        codes(&plain),
+        "layout changed the diagnostics:\n{src}"
+    );
 });

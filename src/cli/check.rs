@@ -34,13 +34,7 @@ pub fn run(args: &Args) -> Exit {
             }
         };
         let compilation = vpc::compile(&src);
-        emit_diagnostics(
-            args.message_format,
-            color,
-            path,
-            &src,
-            &compilation.diagnostics,
-        );
+        emit_diagnostics(args.message_format, color, path, &src, &compilation.diagnostics);
         let warnings = compilation.diagnostics.iter().any(|d| !d.is_error());
         if compilation.has_errors() || (args.deny_warnings && warnings) {
             exit = exit.max(Exit::Errors);

@@ -28,18 +28,11 @@ pub fn run(args: &Args) -> Exit {
     let text = args.code.as_deref().unwrap_or_default();
     match Code::parse(text) {
         Some(code) => {
-            let _ = writeln!(
-                out,
-                "{code}: {}\n\n{}",
-                code.title(),
-                code.explanation().trim_end()
-            );
+            let _ = writeln!(out, "{code}: {}\n\n{}", code.title(), code.explanation().trim_end());
             Exit::Ok
         }
         None => {
-            error(&format!(
-                "unknown diagnostic code `{text}`; `vpcc explain --list` shows them all"
-            ));
+            error(&format!("unknown diagnostic code `{text}`; `vpcc explain --list` shows them all"));
             Exit::Usage
         }
     }

@@ -27,20 +27,13 @@ pub fn read_source(path: &Path) -> Result<String, String> {
     }
     let file = std::fs::File::open(path).map_err(|e| cannot(lower_first(&e.to_string())))?;
     let mut bytes = Vec::new();
-    file.take(MAX_SOURCE_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| cannot(lower_first(&e.to_string())))?;
+    file.take(MAX_SOURCE_BYTES + 1).read_to_end(&mut bytes).map_err(|e| cannot(lower_first(&e.to_string())))?;
     if bytes.len() as u64 > MAX_SOURCE_BYTES {
-        return Err(cannot(format!(
-            "it is larger than {} MiB",
-            MAX_SOURCE_BYTES / (1024 * 1024)
-        )));
+        return Err(cannot(format!("it is larger than {} MiB", MAX_SOURCE_BYTES / (1024 * 1024))));
     }
     let mut text = String::from_utf8(bytes).map_err(|e| {
         let offset = e.utf8_error().valid_up_to();
-        cannot(format!(
-            "it is not UTF-8 text (invalid byte at offset {offset})"
-        ))
+        cannot(format!("it is not UTF-8 text (invalid byte at offset {offset})"))
     })?;
     if text.starts_with('\u{FEFF}') {
         text.drain(..'\u{FEFF}'.len_utf8());
@@ -68,21 +61,14 @@ pub fn stderr_color(choice: ColorChoice) -> bool {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
         ColorChoice::Auto => {
-            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-                && std::io::stderr().is_terminal()
+            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stderr().is_terminal()
         }
     }
 }
 
 /// Renders diagnostics of one file: human and short go to stderr, json to
 /// stdout (it is the command's output then).
-pub fn emit_diagnostics(
-    format: MessageFormat,
-    color: bool,
-    path: &Path,
-    src: &str,
-    diagnostics: &[Diagnostic],
-) {
+pub fn emit_diagnostics(format: MessageFormat, color: bool, path: &Path, src: &str, diagnostics: &[Diagnostic]) {
     let name = display_name(path);
     let (fmt, to_stdout) = match format {
         MessageFormat::Human => (Format::Human, false),
@@ -106,23 +92,13 @@ pub fn display_name(path: &Path) -> String {
 /// directory, then a rename, so a failure never leaves a half-written file.
 #[allow(dead_code)]
 pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<(), String> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
-    let file_name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+    let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let tmp = dir.join(format!(".{file_name}.vpcc-tmp-{}", std::process::id()));
     let result = std::fs::write(&tmp, contents).and_then(|()| std::fs::rename(&tmp, path));
     if let Err(e) = result {
         let _ = std::fs::remove_file(&tmp);
-        return Err(format!(
-            "cannot write `{}`: {}",
-            path.display(),
-            lower_first(&e.to_string())
-        ));
+        return Err(format!("cannot write `{}`: {}", path.display(), lower_first(&e.to_string())));
     }
     Ok(())
 }

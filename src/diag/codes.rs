@@ -91,10 +91,7 @@ codes! {
 impl Code {
     /// Looks a code up by its text, case-insensitively (`e0106` works).
     pub fn parse(text: &str) -> Option<Code> {
-        Code::ALL
-            .iter()
-            .copied()
-            .find(|c| c.as_str().eq_ignore_ascii_case(text.trim()))
+        Code::ALL.iter().copied().find(|c| c.as_str().eq_ignore_ascii_case(text.trim()))
     }
 }
 

@@ -22,28 +22,16 @@ pub enum Format {
 
 /// Renders `diagnostics` of one file. With `color`, human output carries
 /// ANSI escapes.
-pub fn render(
-    format: Format,
-    file_name: &str,
-    src: &str,
-    diagnostics: &[Diagnostic],
-    color: bool,
-) -> String {
+pub fn render(format: Format, file_name: &str, src: &str, diagnostics: &[Diagnostic], color: bool) -> String {
     match format {
         Format::Human => human(file_name, src, diagnostics, color),
         Format::Short => {
             let index = LineIndex::new(src);
-            diagnostics
-                .iter()
-                .map(|d| short(file_name, &index, d) + "\n")
-                .collect()
+            diagnostics.iter().map(|d| short(file_name, &index, d) + "\n").collect()
         }
         Format::Json => {
             let index = LineIndex::new(src);
-            diagnostics
-                .iter()
-                .map(|d| json_line(file_name, &index, d) + "\n")
-                .collect()
+            diagnostics.iter().map(|d| json_line(file_name, &index, d) + "\n").collect()
         }
     }
 }
@@ -53,22 +41,13 @@ fn to_codespan(d: &Diagnostic) -> CsDiagnostic<()> {
         Severity::Error => codespan_reporting::diagnostic::Severity::Error,
         Severity::Warning => codespan_reporting::diagnostic::Severity::Warning,
     };
-    let mut labels =
-        vec![CsLabel::primary((), d.primary.span.range()).with_message(&d.primary.message)];
-    labels.extend(
-        d.secondary
-            .iter()
-            .map(|l| CsLabel::secondary((), l.span.range()).with_message(&l.message)),
-    );
+    let mut labels = vec![CsLabel::primary((), d.primary.span.range()).with_message(&d.primary.message)];
+    labels.extend(d.secondary.iter().map(|l| CsLabel::secondary((), l.span.range()).with_message(&l.message)));
     let mut notes: Vec<String> = d.notes.iter().map(|n| format!("note: {n}")).collect();
     if let Some(h) = &d.help {
         notes.push(format!("help: {h}"));
     }
-    CsDiagnostic::new(severity)
-        .with_code(d.code.as_str())
-        .with_message(&d.message)
-        .with_labels(labels)
-        .with_notes(notes)
+    CsDiagnostic::new(severity).with_code(d.code.as_str()).with_message(&d.message).with_labels(labels).with_notes(notes)
 }
 
 fn human(file_name: &str, src: &str, diagnostics: &[Diagnostic], color: bool) -> String {
@@ -97,12 +76,7 @@ fn human(file_name: &str, src: &str, diagnostics: &[Diagnostic], color: bool) ->
 
 fn short(file_name: &str, index: &LineIndex<'_>, d: &Diagnostic) -> String {
     let (line, col) = index.line_col(d.primary.span.start as usize);
-    format!(
-        "{file_name}:{line}:{col}: {}[{}]: {}",
-        d.severity.as_str(),
-        d.code,
-        d.message
-    )
+    format!("{file_name}:{line}:{col}: {}[{}]: {}", d.severity.as_str(), d.code, d.message)
 }
 
 fn position(index: &LineIndex<'_>, span: crate::source::Span) -> serde_json::Value {
@@ -119,14 +93,8 @@ fn position(index: &LineIndex<'_>, span: crate::source::Span) -> serde_json::Val
 }
 
 fn json_line(file_name: &str, index: &LineIndex<'_>, d: &Diagnostic) -> String {
-    let mut labels = vec![
-        json!({"primary": true, "message": d.primary.message, "span": position(index, d.primary.span)}),
-    ];
-    labels.extend(
-        d.secondary.iter().map(
-            |l| json!({"primary": false, "message": l.message, "span": position(index, l.span)}),
-        ),
-    );
+    let mut labels = vec![json!({"primary": true, "message": d.primary.message, "span": position(index, d.primary.span)})];
+    labels.extend(d.secondary.iter().map(|l| json!({"primary": false, "message": l.message, "span": position(index, l.span)})));
     let value = json!({
         "code": d.code.as_str(),
         "severity": d.severity.as_str(),

@@ -128,9 +128,7 @@ pub enum VpcItem {
 impl VpcItem {
     pub fn span(&self) -> Span {
         match self {
-            VpcItem::SecondaryCidr(_, s)
-            | VpcItem::DnsSupport(_, s)
-            | VpcItem::DnsHostnames(_, s) => *s,
+            VpcItem::SecondaryCidr(_, s) | VpcItem::DnsSupport(_, s) | VpcItem::DnsHostnames(_, s) => *s,
             VpcItem::DhcpOptions(x) => x.span,
             VpcItem::InternetGateway(x) => x.span,
             VpcItem::Subnet(x) => x.span,
@@ -160,9 +158,7 @@ pub enum DhcpItem {
 impl DhcpItem {
     pub fn span(&self) -> Span {
         match self {
-            DhcpItem::DomainName(_, s)
-            | DhcpItem::NameServers(_, s)
-            | DhcpItem::NtpServers(_, s) => *s,
+            DhcpItem::DomainName(_, s) | DhcpItem::NameServers(_, s) | DhcpItem::NtpServers(_, s) => *s,
         }
     }
 }
@@ -222,9 +218,7 @@ pub enum SubnetItem {
 impl SubnetItem {
     pub fn span(&self) -> Span {
         match self {
-            SubnetItem::RouteTable(_, s)
-            | SubnetItem::NetworkAcl(_, s)
-            | SubnetItem::PublicIpOnLaunch(_, s) => *s,
+            SubnetItem::RouteTable(_, s) | SubnetItem::NetworkAcl(_, s) | SubnetItem::PublicIpOnLaunch(_, s) => *s,
             SubnetItem::NatGateway(x) => x.span,
             SubnetItem::Instance(x) => x.span,
         }
@@ -260,9 +254,7 @@ pub enum InstanceItem {
 impl InstanceItem {
     pub fn span(&self) -> Span {
         match self {
-            InstanceItem::PublicIp(_, s)
-            | InstanceItem::SecurityGroups(_, s)
-            | InstanceItem::SourceDestCheck(_, s) => *s,
+            InstanceItem::PublicIp(_, s) | InstanceItem::SecurityGroups(_, s) | InstanceItem::SourceDestCheck(_, s) => *s,
         }
     }
 }
@@ -322,15 +314,9 @@ pub struct Endpoint {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum EndpointKind {
     /// `gateway` with its `route_tables` statements (normally one).
-    Gateway {
-        keyword: Span,
-        items: Vec<GatewayItem>,
-    },
+    Gateway { keyword: Span, items: Vec<GatewayItem> },
     /// `interface` with its properties.
-    Interface {
-        keyword: Span,
-        items: Vec<InterfaceItem>,
-    },
+    Interface { keyword: Span, items: Vec<InterfaceItem> },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -356,9 +342,7 @@ pub enum InterfaceItem {
 impl InterfaceItem {
     pub fn span(&self) -> Span {
         match self {
-            InterfaceItem::Subnets(_, s)
-            | InterfaceItem::SecurityGroups(_, s)
-            | InterfaceItem::PrivateDns(_, s) => *s,
+            InterfaceItem::Subnets(_, s) | InterfaceItem::SecurityGroups(_, s) | InterfaceItem::PrivateDns(_, s) => *s,
         }
     }
 }

@@ -45,38 +45,21 @@ pub(super) fn syntax_error(src: &str, error: Error<Rule>) -> Diagnostic {
     };
     let span = Span::new(pos, pos + found.map_or(0, str::len));
     if call_limit {
-        return Diagnostic::new(
-            Code::E0001,
-            "file is too deeply nested or too complex to parse",
-            span,
-            "parsing gave up here",
-        )
-        .with_note("the parser's call limit guards against pathological input");
+        return Diagnostic::new(Code::E0001, "file is too deeply nested or too complex to parse", span, "parsing gave up here")
+            .with_note("the parser's call limit guards against pathological input");
     }
     let message = if expected.is_empty() {
         format!("unexpected {found_text}")
     } else {
         format!("expected {}, found {found_text}", join_or(&expected))
     };
-    let label = if expected.is_empty() {
-        "unexpected here".to_string()
-    } else {
-        format!("expected {}", join_or(&expected))
-    };
+    let label = if expected.is_empty() { "unexpected here".to_string() } else { format!("expected {}", join_or(&expected)) };
     let mut d = Diagnostic::new(Code::E0001, message, span, label);
     if let Some(tok) = found {
-        if ["internet", "service", "blackhole", "local"].contains(&tok)
-            && expected.iter().any(|e| e == "a name")
-        {
-            d = d.with_note(format!(
-                "`{tok}` is a reserved word and cannot be used as a name"
-            ));
+        if ["internet", "service", "blackhole", "local"].contains(&tok) && expected.iter().any(|e| e == "a name") {
+            d = d.with_note(format!("`{tok}` is a reserved word and cannot be used as a name"));
         }
-        if tok.contains('.')
-            && tok
-                .chars()
-                .all(|c| c.is_ascii_digit() || c == '.' || c == '/')
-        {
+        if tok.contains('.') && tok.chars().all(|c| c.is_ascii_digit() || c == '.' || c == '/') {
             d = d.with_note("an IPv4 address has four octets, e.g. 10.0.1.10; a CIDR adds a prefix length, e.g. 10.0.0.0/16");
         }
     }
@@ -87,10 +70,7 @@ pub(super) fn syntax_error(src: &str, error: Error<Rule>) -> Diagnostic {
 /// reported at the token's start, by the rule that wanted the token.
 fn is_lexical(rule: Rule) -> bool {
     use Rule::*;
-    matches!(
-        rule,
-        ipv4 | ipv6 | name | int | ports | string | region_name | az_name | service_name | reserved
-    )
+    matches!(rule, ipv4 | ipv6 | name | int | ports | string | region_name | az_name | service_name | reserved)
 }
 
 /// The literal tokens pest wanted, quoted, without whitespace and comments.
@@ -238,25 +218,14 @@ fn found_token(src: &str, pos: usize) -> Option<&str> {
         }
         return rest.get(..first.len_utf8());
     }
-    let end = rest
-        .char_indices()
-        .find(|&(_, c)| !is_word(c))
-        .map_or(rest.len(), |(i, _)| i);
+    let end = rest.char_indices().find(|&(_, c)| !is_word(c)).map_or(rest.len(), |(i, _)| i);
     // A very long run is shown shortened by the caller's label; keep the span sane.
     rest.get(..end.min(80))
 }
 
 /// Makes control characters visible in a quoted token.
 fn printable(tok: &str) -> String {
-    tok.chars()
-        .flat_map(|c| {
-            if c.is_control() {
-                c.escape_default().collect::<Vec<_>>()
-            } else {
-                vec![c]
-            }
-        })
-        .collect()
+    tok.chars().flat_map(|c| if c.is_control() { c.escape_default().collect::<Vec<_>>() } else { vec![c] }).collect()
 }
 
 fn join_or(words: &[String]) -> String {

@@ -37,17 +37,13 @@ fn unexpected(pair: &Pair<'_, Rule>, rule: &str) -> ! {
 }
 
 fn name(pair: Pair<'_, Rule>) -> Name {
-    Name {
-        text: pair.as_str().to_string(),
-        span: span(&pair),
-    }
+    Name { text: pair.as_str().to_string(), span: span(&pair) }
 }
 
 /// Parses a decimal that the grammar guarantees to be digits; values too
 /// large for `u32` saturate so that range checks report them.
 fn int(text: &str) -> u32 {
-    text.parse::<u64>()
-        .map_or(u32::MAX, |n| u32::try_from(n).unwrap_or(u32::MAX))
+    text.parse::<u64>().map_or(u32::MAX, |n| u32::try_from(n).unwrap_or(u32::MAX))
 }
 
 impl Lower {
@@ -72,10 +68,7 @@ impl Lower {
         let sp = span(&pair);
         let mut it = pair.into_inner();
         let _kw = next(&mut it, "region_stmt");
-        Region {
-            name: name(next(&mut it, "region_stmt")),
-            span: sp,
-        }
+        Region { name: name(next(&mut it, "region_stmt")), span: sp }
     }
 
     fn external(&mut self, pair: Pair<'_, Rule>) -> External {
@@ -84,11 +77,7 @@ impl Lower {
         let _kw = next(&mut it, "external_stmt");
         let n = name(next(&mut it, "external_stmt"));
         let cidrs = it.filter_map(|p| self.cidr(p)).collect();
-        External {
-            name: n,
-            cidrs,
-            span: sp,
-        }
+        External { name: n, cidrs, span: sp }
     }
 
     fn peering(&mut self, pair: Pair<'_, Rule>) -> Peering {
@@ -98,12 +87,7 @@ impl Lower {
         let n = name(next(&mut it, "peering_stmt"));
         let a = name(next(&mut it, "peering_stmt"));
         let b = name(next(&mut it, "peering_stmt"));
-        Peering {
-            name: n,
-            a,
-            b,
-            span: sp,
-        }
+        Peering { name: n, a, b, span: sp }
     }
 
     fn vpc(&mut self, pair: Pair<'_, Rule>) -> Vpc {
@@ -120,13 +104,7 @@ impl Lower {
                 items.push(self.vpc_item(p));
             }
         }
-        Vpc {
-            name: n,
-            cidr,
-            items,
-            has_body,
-            span: sp,
-        }
+        Vpc { name: n, cidr, items, has_body, span: sp }
     }
 
     fn vpc_item(&mut self, pair: Pair<'_, Rule>) -> VpcItem {
@@ -143,10 +121,7 @@ impl Lower {
             Rule::internet_gateway => {
                 let mut it = pair.into_inner();
                 let _kw = next(&mut it, "internet_gateway");
-                VpcItem::InternetGateway(InternetGateway {
-                    name: name(next(&mut it, "internet_gateway")),
-                    span: sp,
-                })
+                VpcItem::InternetGateway(InternetGateway { name: name(next(&mut it, "internet_gateway")), span: sp })
             }
             Rule::subnet => VpcItem::Subnet(self.subnet(pair)),
             Rule::route_table => VpcItem::RouteTable(self.route_table(pair)),
@@ -174,9 +149,7 @@ impl Lower {
                     for ns in p.into_inner().skip(1) {
                         let inner = next(&mut ns.into_inner(), "name_server");
                         match inner.as_rule() {
-                            Rule::kw_amazon_dns => {
-                                servers.push(NameServer::AmazonProvidedDns(span(&inner)))
-                            }
+                            Rule::kw_amazon_dns => servers.push(NameServer::AmazonProvidedDns(span(&inner))),
                             _ => {
                                 if let Some(a) = self.address(inner) {
                                     servers.push(NameServer::Address(a));
@@ -215,10 +188,7 @@ impl Lower {
                     let mut inner = p.into_inner();
                     let _kw = next(&mut inner, "az_clause");
                     let z = next(&mut inner, "az_clause");
-                    az = Some(Az {
-                        text: z.as_str().to_string(),
-                        span: span(&z),
-                    });
+                    az = Some(Az { text: z.as_str().to_string(), span: span(&z) });
                 }
                 Rule::subnet_body => {
                     has_body = true;
@@ -229,36 +199,21 @@ impl Lower {
                 _ => unexpected(&p, "subnet"),
             }
         }
-        Subnet {
-            name: n,
-            cidr,
-            az,
-            items,
-            has_body,
-            span: sp,
-        }
+        Subnet { name: n, cidr, az, items, has_body, span: sp }
     }
 
     fn subnet_item(&mut self, pair: Pair<'_, Rule>) -> SubnetItem {
         let sp = span(&pair);
         match pair.as_rule() {
-            Rule::route_table_assoc => {
-                SubnetItem::RouteTable(second_name(pair, "route_table_assoc"), sp)
-            }
-            Rule::network_acl_assoc => {
-                SubnetItem::NetworkAcl(second_name(pair, "network_acl_assoc"), sp)
-            }
+            Rule::route_table_assoc => SubnetItem::RouteTable(second_name(pair, "route_table_assoc"), sp),
+            Rule::network_acl_assoc => SubnetItem::NetworkAcl(second_name(pair, "network_acl_assoc"), sp),
             Rule::public_ip_on_launch => SubnetItem::PublicIpOnLaunch(flag(pair), sp),
             Rule::nat_gateway => {
                 let mut it = pair.into_inner();
                 let _kw = next(&mut it, "nat_gateway");
                 let n = name(next(&mut it, "nat_gateway"));
                 let private = it.next().map(|p| span(&p));
-                SubnetItem::NatGateway(NatGateway {
-                    name: n,
-                    private,
-                    span: sp,
-                })
+                SubnetItem::NatGateway(NatGateway { name: n, private, span: sp })
             }
             Rule::instance => SubnetItem::Instance(self.instance(pair)),
             _ => unexpected(&pair, "subnet_item"),
@@ -282,10 +237,7 @@ impl Lower {
                         let isp = span(&i);
                         items.push(match i.as_rule() {
                             Rule::public_ip => InstanceItem::PublicIp(flag(i), isp),
-                            Rule::security_groups => InstanceItem::SecurityGroups(
-                                name_list_of(i, "security_groups"),
-                                isp,
-                            ),
+                            Rule::security_groups => InstanceItem::SecurityGroups(name_list_of(i, "security_groups"), isp),
                             Rule::source_dest_check => InstanceItem::SourceDestCheck(flag(i), isp),
                             _ => unexpected(&i, "instance_body"),
                         });
@@ -294,13 +246,7 @@ impl Lower {
                 _ => unexpected(&p, "instance"),
             }
         }
-        Instance {
-            name: n,
-            address,
-            items,
-            has_body,
-            span: sp,
-        }
+        Instance { name: n, address, items, has_body, span: sp }
     }
 
     fn route_table(&mut self, pair: Pair<'_, Rule>) -> RouteTable {
@@ -325,13 +271,7 @@ impl Lower {
                 _ => unexpected(&p, "route_table"),
             }
         }
-        RouteTable {
-            name: n,
-            main,
-            routes,
-            has_body,
-            span: sp,
-        }
+        RouteTable { name: n, main, routes, has_body, span: sp }
     }
 
     fn route(&mut self, pair: Pair<'_, Rule>) -> Option<Route> {
@@ -345,11 +285,7 @@ impl Lower {
             Rule::name => RouteTarget::Name(name(target_pair)),
             _ => unexpected(&target_pair, "route_target"),
         };
-        Some(Route {
-            destination: destination?,
-            target,
-            span: sp,
-        })
+        Some(Route { destination: destination?, target, span: sp })
     }
 
     fn endpoint(&mut self, pair: Pair<'_, Rule>) -> Endpoint {
@@ -362,10 +298,7 @@ impl Lower {
         let mut inner = kind_pair.into_inner();
         let keyword = span(&next(&mut inner, "endpoint kind"));
         let svc = next(&mut inner, "endpoint kind");
-        let service = ServiceName {
-            text: svc.as_str().to_string(),
-            span: span(&svc),
-        };
+        let service = ServiceName { text: svc.as_str().to_string(), span: span(&svc) };
         let rest: Vec<Pair<'_, Rule>> = inner.collect();
         let has_body = body_braces(&sp, &service.span);
         let kind = if is_gateway {
@@ -374,9 +307,7 @@ impl Lower {
                 .map(|p| {
                     let isp = span(&p);
                     match p.as_rule() {
-                        Rule::route_tables => {
-                            GatewayItem::RouteTables(name_list_of(p, "route_tables"), isp)
-                        }
+                        Rule::route_tables => GatewayItem::RouteTables(name_list_of(p, "route_tables"), isp),
                         _ => unexpected(&p, "gateway_kind"),
                     }
                 })
@@ -389,9 +320,7 @@ impl Lower {
                     let isp = span(&p);
                     match p.as_rule() {
                         Rule::subnets => InterfaceItem::Subnets(name_list_of(p, "subnets"), isp),
-                        Rule::security_groups => {
-                            InterfaceItem::SecurityGroups(name_list_of(p, "security_groups"), isp)
-                        }
+                        Rule::security_groups => InterfaceItem::SecurityGroups(name_list_of(p, "security_groups"), isp),
                         Rule::private_dns => InterfaceItem::PrivateDns(flag(p), isp),
                         _ => unexpected(&p, "interface_kind"),
                     }
@@ -399,13 +328,7 @@ impl Lower {
                 .collect();
             EndpointKind::Interface { keyword, items }
         };
-        Endpoint {
-            name: n,
-            service,
-            kind,
-            has_body,
-            span: sp,
-        }
+        Endpoint { name: n, service, kind, has_body, span: sp }
     }
 
     fn security_group(&mut self, pair: Pair<'_, Rule>) -> SecurityGroup {
@@ -420,32 +343,17 @@ impl Lower {
             }
         }
         let has_body = body_braces(&sp, &n.span);
-        SecurityGroup {
-            name: n,
-            rules,
-            has_body,
-            span: sp,
-        }
+        SecurityGroup { name: n, rules, has_body, span: sp }
     }
 
     fn sg_rule(&mut self, pair: Pair<'_, Rule>) -> Option<SgRule> {
         let sp = span(&pair);
         let mut it = pair.into_inner();
         let dir = next(&mut it, "sg_rule");
-        let direction = if dir.as_rule() == Rule::kw_ingress {
-            Direction::In
-        } else {
-            Direction::Out
-        };
+        let direction = if dir.as_rule() == Rule::kw_ingress { Direction::In } else { Direction::Out };
         let protocol = protocol(next(&mut it, "sg_rule"));
         let (ports, peer) = self.ports_and_peer(it, "sg_rule");
-        Some(SgRule {
-            direction,
-            protocol,
-            ports,
-            peer: peer?,
-            span: sp,
-        })
+        Some(SgRule { direction, protocol, ports, peer: peer?, span: sp })
     }
 
     fn network_acl(&mut self, pair: Pair<'_, Rule>) -> NetworkAcl {
@@ -460,23 +368,14 @@ impl Lower {
             }
         }
         let has_body = body_braces(&sp, &n.span);
-        NetworkAcl {
-            name: n,
-            rules,
-            has_body,
-            span: sp,
-        }
+        NetworkAcl { name: n, rules, has_body, span: sp }
     }
 
     fn acl_rule(&mut self, pair: Pair<'_, Rule>) -> Option<AclRule> {
         let sp = span(&pair);
         let mut it = pair.into_inner();
         let dir = next(&mut it, "acl_rule");
-        let direction = if dir.as_rule() == Rule::kw_inbound {
-            Direction::In
-        } else {
-            Direction::Out
-        };
+        let direction = if dir.as_rule() == Rule::kw_inbound { Direction::In } else { Direction::Out };
         let num = next(&mut it, "acl_rule");
         let number = int(num.as_str());
         let number_span = span(&num);
@@ -484,16 +383,7 @@ impl Lower {
         let allow = next(&mut action.into_inner(), "acl_action").as_rule() == Rule::kw_allow;
         let protocol = protocol(next(&mut it, "acl_rule"));
         let (ports, peer) = self.ports_and_peer(it, "acl_rule");
-        Some(AclRule {
-            direction,
-            number,
-            number_span,
-            allow,
-            protocol,
-            ports,
-            peer: peer?,
-            span: sp,
-        })
+        Some(AclRule { direction, number, number_span, allow, protocol, ports, peer: peer?, span: sp })
     }
 
     /// The tail `[PORTS] from|to PEER` shared by security group and ACL rules.
@@ -533,16 +423,7 @@ impl Lower {
         let can = next(&mut it, "expect_stmt").as_rule() == Rule::kw_can;
         let _reach = next(&mut it, "expect_stmt");
         let destination = flow_end(next(&mut it, "expect_stmt"));
-        let mut e = Expect {
-            source,
-            can,
-            destination,
-            protocol: None,
-            ports: None,
-            via: Vec::new(),
-            privately: None,
-            span: sp,
-        };
+        let mut e = Expect { source, can, destination, protocol: None, ports: None, via: Vec::new(), privately: None, span: sp };
         for p in it {
             match p.as_rule() {
                 Rule::protocol => e.protocol = Some(protocol(p)),
@@ -573,36 +454,20 @@ impl Lower {
         let addr = self.octets(sp, addr_text)?;
         let Some(prefix_text) = prefix_text else {
             self.diagnostics.push(
-                Diagnostic::new(
-                    Code::E0101,
-                    format!("`{}` is an address, but a CIDR is needed here", shown(text)),
-                    sp,
-                    "missing prefix length",
-                )
-                .with_help(format!(
-                    "write a prefix length, e.g. `{}/32` for this one address",
-                    shown(text)
-                )),
+                Diagnostic::new(Code::E0101, format!("`{}` is an address, but a CIDR is needed here", shown(text)), sp, "missing prefix length")
+                    .with_help(format!("write a prefix length, e.g. `{}/32` for this one address", shown(text))),
             );
             return None;
         };
         let prefix = int(prefix_text);
         let prefix_start = sp.start as usize + addr_text.len() + 1;
         let prefix_span = Span::new(prefix_start, sp.end as usize);
-        match u8::try_from(prefix)
-            .ok()
-            .and_then(|p| Ipv4Net::new(addr, p).ok())
-        {
+        match u8::try_from(prefix).ok().and_then(|p| Ipv4Net::new(addr, p).ok()) {
             Some(net) => Some(Cidr { net, span: sp }),
             None => {
                 self.diagnostics.push(
-                    Diagnostic::new(
-                        Code::E0101,
-                        format!("prefix length /{} is out of range", shown(prefix_text)),
-                        prefix_span,
-                        "not in 0–32",
-                    )
-                    .with_note("an IPv4 prefix length is between /0 and /32"),
+                    Diagnostic::new(Code::E0101, format!("prefix length /{} is out of range", shown(prefix_text)), prefix_span, "not in 0–32")
+                        .with_note("an IPv4 prefix length is between /0 and /32"),
                 );
                 None
             }
@@ -615,10 +480,7 @@ impl Lower {
     /// once any E0101 exists, so the placeholder is never seen.
     fn cidr_or_default(&mut self, pair: Pair<'_, Rule>) -> Cidr {
         let sp = span(&pair);
-        self.cidr(pair).unwrap_or(Cidr {
-            net: Ipv4Net::default(),
-            span: sp,
-        })
+        self.cidr(pair).unwrap_or(Cidr { net: Ipv4Net::default(), span: sp })
     }
 
     /// An `address` pair; `None` (with an E0101) when malformed.
@@ -632,23 +494,12 @@ impl Lower {
         let text = inner.as_str();
         if let Some((a, _)) = text.split_once('/') {
             self.diagnostics.push(
-                Diagnostic::new(
-                    Code::E0101,
-                    format!(
-                        "`{}` is a CIDR, but a single address is needed here",
-                        shown(text)
-                    ),
-                    sp,
-                    "expected an address",
-                )
-                .with_help(format!("write the address alone: `{a}`")),
+                Diagnostic::new(Code::E0101, format!("`{}` is a CIDR, but a single address is needed here", shown(text)), sp, "expected an address")
+                    .with_help(format!("write the address alone: `{a}`")),
             );
             return None;
         }
-        Some(Address {
-            addr: self.octets(sp, text)?,
-            span: sp,
-        })
+        Some(Address { addr: self.octets(sp, text)?, span: sp })
     }
 
     fn octets(&mut self, sp: Span, text: &str) -> Option<Ipv4Addr> {
@@ -663,19 +514,8 @@ impl Lower {
                 _ => {
                     ok = false;
                     self.diagnostics.push(
-                        Diagnostic::new(
-                            Code::E0101,
-                            format!(
-                                "octet `{}` is out of range in `{}`",
-                                shown(part),
-                                shown(text)
-                            ),
-                            part_span,
-                            "not in 0–255",
-                        )
-                        .with_note(
-                            "each of the four octets of an IPv4 address is between 0 and 255",
-                        ),
+                        Diagnostic::new(Code::E0101, format!("octet `{}` is out of range in `{}`", shown(part), shown(text)), part_span, "not in 0–255")
+                            .with_note("each of the four octets of an IPv4 address is between 0 and 255"),
                     );
                 }
             }
@@ -686,16 +526,9 @@ impl Lower {
 
     fn ipv6(&mut self, sp: Span, text: &str) {
         self.diagnostics.push(
-            Diagnostic::new(
-                Code::E0101,
-                "IPv6 is not supported yet",
-                sp,
-                format!("`{}` is an IPv6 literal", shown(text)),
-            )
-            .with_note(
-                "vpcc models IPv4 addressing only; IPv6 blocks are planned for a later version",
-            )
-            .with_help("remove the IPv6 range, or describe the IPv4 side of the design"),
+            Diagnostic::new(Code::E0101, "IPv6 is not supported yet", sp, format!("`{}` is an IPv6 literal", shown(text)))
+                .with_note("vpcc models IPv4 addressing only; IPv6 blocks are planned for a later version")
+                .with_help("remove the IPv6 range, or describe the IPv4 side of the design"),
         );
     }
 }
@@ -727,10 +560,7 @@ fn flag(pair: Pair<'_, Rule>) -> Flag {
     let mut it = pair.into_inner();
     let kw = next(&mut it, "boolean property");
     match it.next() {
-        None => Flag {
-            value: true,
-            span: span(&kw),
-        },
+        None => Flag { value: true, span: span(&kw) },
         Some(b) => {
             let sp = span(&b);
             let value = next(&mut b.into_inner(), "boolean").as_rule() == Rule::kw_on;
@@ -744,10 +574,7 @@ fn name_list_of(pair: Pair<'_, Rule>, rule: &str) -> NameList {
     let _kw = next(&mut it, rule);
     let list = next(&mut it, rule);
     let sp = span(&list);
-    NameList {
-        items: list.into_inner().map(name).collect(),
-        span: sp,
-    }
+    NameList { items: list.into_inner().map(name).collect(), span: sp }
 }
 
 fn protocol(pair: Pair<'_, Rule>) -> Protocol {
@@ -770,21 +597,14 @@ fn ports(pair: Pair<'_, Rule>) -> Ports {
         Some((a, b)) => (int(a), int(b)),
         None => (int(text), int(text)),
     };
-    Ports {
-        first,
-        last,
-        span: sp,
-    }
+    Ports { first, last, span: sp }
 }
 
 fn service_ref(pair: Pair<'_, Rule>) -> ServiceName {
     let mut it = pair.into_inner();
     let _kw = next(&mut it, "service_ref");
     let s = next(&mut it, "service_ref");
-    ServiceName {
-        text: s.as_str().to_string(),
-        span: span(&s),
-    }
+    ServiceName { text: s.as_str().to_string(), span: span(&s) }
 }
 
 fn flow_end(pair: Pair<'_, Rule>) -> FlowEnd {

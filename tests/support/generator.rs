@@ -155,17 +155,27 @@ fn push_indent(out: &mut String, depth: usize) {
     }
 }
 
-/// Generates a program from `u`.
+/// Generates a program from `u`, with deliberate mistakes in about two
+/// thirds of the programs.
 pub fn program(u: &mut Unstructured<'_>) -> Result<Program> {
+    // Per mille chance of each deliberate mistake.
+    let rate = *u.choose(&[0u32, 0, 20, 60])?;
+    program_with(u, rate)
+}
+
+/// Generates a program the generator means to be free of static errors
+/// (E01xx–E04xx); `expect` statements may still fail.
+pub fn valid_program(u: &mut Unstructured<'_>) -> Result<Program> {
+    program_with(u, 0)
+}
+
+fn program_with(u: &mut Unstructured<'_>, mistake_rate: u32) -> Result<Program> {
     let layout = Layout {
         pretty: !u.ratio(1, 5)?,
         crlf: u.ratio(1, 6)?,
         comments: u.ratio(1, 4)?,
         bom: u.ratio(1, 10)?,
     };
-    // Per mille chance of each deliberate mistake: none for a third of the
-    // programs, so that valid programs are common.
-    let mistake_rate = *u.choose(&[0u32, 0, 20, 60])?;
     let mut g = Gen {
         u,
         mistake_rate,
@@ -240,6 +250,8 @@ struct VpcScope {
     blocks: Vec<(Net, u64)>,
     dns_hostnames: bool,
     dns_support: bool,
+    /// (route table, service) of each gateway endpoint route.
+    gateway_routes: Vec<(String, &'static str)>,
 }
 
 struct VpcPlan {
@@ -338,6 +350,12 @@ impl Gen<'_, '_> {
 
     /// A list of distinct references drawn from `pool`.
     fn name_list(&mut self, pool: &[String], max: usize) -> Result<String> {
+        let items = self.names_from(pool, max)?;
+        Ok(list(&items, self.chance(1, 5)?))
+    }
+
+    /// Up to `max` distinct references drawn from `pool`.
+    fn names_from(&mut self, pool: &[String], max: usize) -> Result<Vec<String>> {
         let n = self.range(0, max.min(pool.len()))?;
         let mut items: Vec<String> = Vec::new();
         for _ in 0..n {
@@ -346,7 +364,7 @@ impl Gen<'_, '_> {
                 items.push(r);
             }
         }
-        Ok(list(&items, self.chance(1, 5)?))
+        Ok(items)
     }
 
     /// A CIDR literal for `net`; sometimes (mistakes) malformed or with
@@ -666,7 +684,7 @@ impl Gen<'_, '_> {
             }
         }
         for _ in 0..self.range(0, 2)? {
-            body.push(self.endpoint(&scope)?);
+            body.push(self.endpoint(&mut scope)?);
         }
         for sg in scope.sgs.clone() {
             body.push(self.security_group(sg, &scope)?);
@@ -778,11 +796,11 @@ impl Gen<'_, '_> {
             return Ok(Some(Stmt::new(words)));
         }
         let mut body = Vec::new();
-        if self.chance(2, 3)? {
+        if !scope.route_tables.is_empty() && self.chance(2, 3)? {
             let rt = self.reference(&scope.route_tables)?;
             body.push(Stmt::new(vec!["route_table".into(), rt]));
         }
-        if self.chance(1, 4)? {
+        if !scope.acls.is_empty() && self.chance(1, 4)? {
             let acl = self.reference(&scope.acls)?;
             body.push(Stmt::new(vec!["network_acl".into(), acl]));
         }
@@ -919,7 +937,7 @@ impl Gen<'_, '_> {
         Ok(out)
     }
 
-    fn endpoint(&mut self, scope: &VpcScope) -> Result<Stmt> {
+    fn endpoint(&mut self, scope: &mut VpcScope) -> Result<Stmt> {
         let name = self.fresh("ep")?;
         if self.chance(1, 2)? {
             let svc = if self.mistake("gateway-service")? {
@@ -931,10 +949,21 @@ impl Gen<'_, '_> {
             if self.chance(1, 6)? {
                 return Ok(Stmt::new(w));
             }
-            let rts = scope.route_tables.clone();
+            // One gateway endpoint route per service per table (E0402).
+            let rts: Vec<String> = scope
+                .route_tables
+                .iter()
+                .filter(|t| !scope.gateway_routes.contains(&((*t).clone(), svc)))
+                .cloned()
+                .collect();
+            let chosen = self.names_from(&rts, 2)?;
+            scope
+                .gateway_routes
+                .extend(chosen.iter().map(|t| (t.clone(), svc)));
+            let trailing = self.chance(1, 5)?;
             let body = vec![Stmt::new(vec![
                 "route_tables".into(),
-                self.name_list(&rts, 2)?,
+                list(&chosen, trailing),
             ])];
             Ok(Stmt::with_body(w, body))
         } else {
