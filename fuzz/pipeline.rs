@@ -1,16 +1,19 @@
 //! The whole pipeline available today, with the invariants every stage must
 //! keep on any input. Both fuzz targets call [`run`].
 //!
-//! WHEN A NEW STAGE LANDS (routes, reach, graph, report, fmt), call it here
-//! on `compilation` so that the fuzzers cover it too, e.g.
+//! WHEN A NEW STAGE LANDS, call it here on the compilation so that both
+//! fuzz targets cover it. On main as of this writing (check, reach, routes,
+//! graph, emit merged) that is, after `vpc::compile` (which runs the checks
+//! and the `expect` proofs):
 //!
 //! ```ignore
 //! if let Some(model) = &compilation.model {
-//!     let _ = vpc::emit::json::routes(model);
-//!     let _ = vpc::emit::dot::graph(model);
-//!     for e in &model.expects { let _ = vpc::reach::check(model, e); }
+//!     let _ = vpc::emit::json::to_string_pretty(model);
+//!     let _ = vpc::graph::dot(model, &vpc::graph::GraphOptions::default());
 //! }
 //! ```
+//!
+//! (`vpc::graph::svg` too, if its layout is fast enough for fuzzing.)
 
 pub fn run(src: &str) {
     let compilation = vpc::compile(src);
