@@ -55,3 +55,36 @@ pub fn line_col(src: &str, offset: usize) -> (usize, usize) {
     let col = before.get(line_start..).map_or(0, |s| s.chars().count()) + 1;
     (line, col)
 }
+
+/// Line starts of one source, for many [`line_col`] look-ups in a row.
+///
+/// `line_col` scans from the start of the file on every call, which is
+/// quadratic when a renderer asks for thousands of positions (40,000
+/// diagnostics in a 1 MB file took minutes). The index answers each look-up
+/// with a binary search and a scan of one line.
+pub struct LineIndex<'a> {
+    src: &'a str,
+    /// Byte offset of the start of each line.
+    starts: Vec<usize>,
+}
+
+impl<'a> LineIndex<'a> {
+    pub fn new(src: &'a str) -> LineIndex<'a> {
+        let starts = std::iter::once(0)
+            .chain(src.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        LineIndex { src, starts }
+    }
+
+    /// The same answer as [`line_col`]`(src, offset)`.
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        let offset = offset.min(self.src.len());
+        if !self.src.is_char_boundary(offset) {
+            return line_col(self.src, offset);
+        }
+        let line = self.starts.partition_point(|&s| s <= offset);
+        let start = self.starts[line - 1];
+        let col = self.src.get(start..offset).map_or(0, |s| s.chars().count()) + 1;
+        (line, col)
+    }
+}

@@ -8,29 +8,44 @@ use vpc::diag::render::{Format, render};
 
 use super::{ColorChoice, MessageFormat};
 
+/// The largest source file `vpcc` reads. Spans are `u32` byte offsets, and a
+/// real .vpc file is kilobytes; the cap also keeps `vpcc check /dev/zero`
+/// from reading until memory runs out.
+pub const MAX_SOURCE_BYTES: u64 = 64 * 1024 * 1024;
+
 /// Reads a source file. Errors are reported as `vpcc: cannot read ...` and
 /// mean exit 2.
+///
+/// A UTF-8 byte-order mark at the start is dropped, as editors and rustc
+/// do, so that columns match what an editor shows (byte offsets in JSON
+/// output count from after the mark).
 pub fn read_source(path: &Path) -> Result<String, String> {
+    use std::io::Read;
+    let cannot = |why: String| format!("cannot read `{}`: {why}", path.display());
     if path.is_dir() {
-        return Err(format!(
-            "cannot read `{}`: it is a directory",
-            path.display()
-        ));
+        return Err(cannot("it is a directory".into()));
     }
-    let bytes = std::fs::read(path).map_err(|e| {
-        format!(
-            "cannot read `{}`: {}",
-            path.display(),
-            lower_first(&e.to_string())
-        )
-    })?;
-    String::from_utf8(bytes).map_err(|e| {
+    let file = std::fs::File::open(path).map_err(|e| cannot(lower_first(&e.to_string())))?;
+    let mut bytes = Vec::new();
+    file.take(MAX_SOURCE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| cannot(lower_first(&e.to_string())))?;
+    if bytes.len() as u64 > MAX_SOURCE_BYTES {
+        return Err(cannot(format!(
+            "it is larger than {} MiB",
+            MAX_SOURCE_BYTES / (1024 * 1024)
+        )));
+    }
+    let mut text = String::from_utf8(bytes).map_err(|e| {
         let offset = e.utf8_error().valid_up_to();
-        format!(
-            "cannot read `{}`: it is not UTF-8 text (invalid byte at offset {offset})",
-            path.display()
-        )
-    })
+        cannot(format!(
+            "it is not UTF-8 text (invalid byte at offset {offset})"
+        ))
+    })?;
+    if text.starts_with('\u{FEFF}') {
+        text.drain(..'\u{FEFF}'.len_utf8());
+    }
+    Ok(text)
 }
 
 fn lower_first(s: &str) -> String {

@@ -11,7 +11,7 @@ use codespan_reporting::term::{self, Config};
 use serde_json::json;
 
 use super::{Diagnostic, Severity};
-use crate::source::line_col;
+use crate::source::LineIndex;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
@@ -31,14 +31,20 @@ pub fn render(
 ) -> String {
     match format {
         Format::Human => human(file_name, src, diagnostics, color),
-        Format::Short => diagnostics
-            .iter()
-            .map(|d| short(file_name, src, d) + "\n")
-            .collect(),
-        Format::Json => diagnostics
-            .iter()
-            .map(|d| json_line(file_name, src, d) + "\n")
-            .collect(),
+        Format::Short => {
+            let index = LineIndex::new(src);
+            diagnostics
+                .iter()
+                .map(|d| short(file_name, &index, d) + "\n")
+                .collect()
+        }
+        Format::Json => {
+            let index = LineIndex::new(src);
+            diagnostics
+                .iter()
+                .map(|d| json_line(file_name, &index, d) + "\n")
+                .collect()
+        }
     }
 }
 
@@ -68,6 +74,7 @@ fn to_codespan(d: &Diagnostic) -> CsDiagnostic<()> {
 fn human(file_name: &str, src: &str, diagnostics: &[Diagnostic], color: bool) -> String {
     let file = SimpleFile::new(file_name, src);
     let config = Config::default();
+    let index = LineIndex::new(src);
     let mut out = String::new();
     for d in diagnostics {
         let cs = to_codespan(d);
@@ -75,12 +82,12 @@ fn human(file_name: &str, src: &str, diagnostics: &[Diagnostic], color: bool) ->
             let mut buf = term::termcolor::Ansi::new(Vec::new());
             match term::emit_to_write_style(&mut buf, &config, &file, &cs) {
                 Ok(()) => String::from_utf8_lossy(&buf.into_inner()).into_owned(),
-                Err(_) => short(file_name, src, d) + "\n",
+                Err(_) => short(file_name, &index, d) + "\n",
             }
         } else {
             match term::emit_into_string(&config, &file, &cs) {
                 Ok(s) => s,
-                Err(_) => short(file_name, src, d) + "\n",
+                Err(_) => short(file_name, &index, d) + "\n",
             }
         };
         out.push_str(&rendered);
@@ -88,8 +95,8 @@ fn human(file_name: &str, src: &str, diagnostics: &[Diagnostic], color: bool) ->
     out
 }
 
-fn short(file_name: &str, src: &str, d: &Diagnostic) -> String {
-    let (line, col) = line_col(src, d.primary.span.start as usize);
+fn short(file_name: &str, index: &LineIndex<'_>, d: &Diagnostic) -> String {
+    let (line, col) = index.line_col(d.primary.span.start as usize);
     format!(
         "{file_name}:{line}:{col}: {}[{}]: {}",
         d.severity.as_str(),
@@ -98,9 +105,9 @@ fn short(file_name: &str, src: &str, d: &Diagnostic) -> String {
     )
 }
 
-fn position(src: &str, span: crate::source::Span) -> serde_json::Value {
-    let (line_start, column_start) = line_col(src, span.start as usize);
-    let (line_end, column_end) = line_col(src, span.end as usize);
+fn position(index: &LineIndex<'_>, span: crate::source::Span) -> serde_json::Value {
+    let (line_start, column_start) = index.line_col(span.start as usize);
+    let (line_end, column_end) = index.line_col(span.end as usize);
     json!({
         "byte_start": span.start,
         "byte_end": span.end,
@@ -111,13 +118,13 @@ fn position(src: &str, span: crate::source::Span) -> serde_json::Value {
     })
 }
 
-fn json_line(file_name: &str, src: &str, d: &Diagnostic) -> String {
+fn json_line(file_name: &str, index: &LineIndex<'_>, d: &Diagnostic) -> String {
     let mut labels = vec![
-        json!({"primary": true, "message": d.primary.message, "span": position(src, d.primary.span)}),
+        json!({"primary": true, "message": d.primary.message, "span": position(index, d.primary.span)}),
     ];
     labels.extend(
         d.secondary.iter().map(
-            |l| json!({"primary": false, "message": l.message, "span": position(src, l.span)}),
+            |l| json!({"primary": false, "message": l.message, "span": position(index, l.span)}),
         ),
     );
     let value = json!({
@@ -125,7 +132,7 @@ fn json_line(file_name: &str, src: &str, d: &Diagnostic) -> String {
         "severity": d.severity.as_str(),
         "message": d.message,
         "file": file_name,
-        "span": position(src, d.primary.span),
+        "span": position(index, d.primary.span),
         "labels": labels,
         "notes": d.notes,
         "help": d.help,

@@ -576,8 +576,8 @@ impl Lower {
         let addr = self.octets(sp, addr_text)?;
         let Some(prefix_text) = prefix_text else {
             self.diagnostics.push(
-                Diagnostic::new(Code::E0101, format!("`{text}` is an address, but a CIDR is needed here"), sp, "missing prefix length")
-                    .with_help(format!("add a prefix length, e.g. `{text}/24` for a block or `{text}/32` for this one address")),
+                Diagnostic::new(Code::E0101, format!("`{}` is an address, but a CIDR is needed here", shown(text)), sp, "missing prefix length")
+                    .with_help(format!("add a prefix length, e.g. `{0}/24` for a block or `{0}/32` for this one address", shown(text))),
             );
             return None;
         };
@@ -593,7 +593,7 @@ impl Lower {
                 self.diagnostics.push(
                     Diagnostic::new(
                         Code::E0101,
-                        format!("prefix length /{prefix_text} is out of range"),
+                        format!("prefix length /{} is out of range", shown(prefix_text)),
                         prefix_span,
                         "not in 0–32",
                     )
@@ -629,7 +629,10 @@ impl Lower {
             self.diagnostics.push(
                 Diagnostic::new(
                     Code::E0101,
-                    format!("`{text}` is a CIDR, but a single address is needed here"),
+                    format!(
+                        "`{}` is a CIDR, but a single address is needed here",
+                        shown(text)
+                    ),
                     sp,
                     "expected an address",
                 )
@@ -657,7 +660,11 @@ impl Lower {
                     self.diagnostics.push(
                         Diagnostic::new(
                             Code::E0101,
-                            format!("octet `{part}` is out of range in `{text}`"),
+                            format!(
+                                "octet `{}` is out of range in `{}`",
+                                shown(part),
+                                shown(text)
+                            ),
                             part_span,
                             "not in 0–255",
                         )
@@ -678,13 +685,24 @@ impl Lower {
                 Code::E0101,
                 "IPv6 is not supported yet",
                 sp,
-                format!("`{text}` is an IPv6 literal"),
+                format!("`{}` is an IPv6 literal", shown(text)),
             )
             .with_note(
                 "vpcc models IPv4 addressing only; IPv6 blocks are planned for a later version",
             )
             .with_help("remove the IPv6 range, or describe the IPv4 side of the design"),
         );
+    }
+}
+
+/// A literal as quoted in a message: shortened past 40 characters, so that
+/// a megabyte of digits does not make a megabyte of message (the label
+/// still marks the whole span).
+fn shown(text: &str) -> std::borrow::Cow<'_, str> {
+    const MAX: usize = 40;
+    match text.char_indices().nth(MAX) {
+        None => std::borrow::Cow::Borrowed(text),
+        Some((cut, _)) => std::borrow::Cow::Owned(format!("{}…", &text[..cut])),
     }
 }
 

@@ -1,0 +1,7 @@
+//! Helpers shared by the integration tests. Each test binary uses only part
+//! of them.
+#![allow(dead_code)]
+
+pub mod cli;
+pub mod generator;
+pub mod invariants;
