@@ -10,9 +10,10 @@
 //! second.
 //!
 //! Output paths (`vpcc build -o DIR`, `vpcc graph -o FILE` on a read-only
-//! directory, a path under a file) need the output commands, which do not
-//! exist yet: `support::cli::unwritable_outputs` is ready for them, and
-//! `unwritable_output_paths_are_ready` below checks the helper itself.
+//! directory, a path under a file, a path under /proc) come from
+//! `support::cli::unwritable_outputs`; `unwritable_output_paths_are_ready`
+//! checks the helper itself and `unwritable_outputs_are_io_errors` the
+//! commands.
 
 mod support;
 
@@ -594,5 +595,34 @@ fn unwritable_output_paths_are_ready() {
             "{} should be unwritable ({why})",
             path.display()
         );
+    }
+}
+
+/// `graph -o` and `build -o` into a place that cannot be written: exit 2
+/// with a `vpcc: error:` line, no panic, and nothing left behind.
+#[test]
+fn unwritable_outputs_are_io_errors() {
+    let dir = tmp();
+    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/peering.vpc");
+    for (out, why) in support::cli::unwritable_outputs(dir.path()) {
+        let svg = out.with_extension("svg");
+        let graph = vpcc([
+            OsStr::new("graph"),
+            example.as_os_str(),
+            OsStr::new("--format"),
+            OsStr::new("svg"),
+            OsStr::new("-o"),
+            svg.as_os_str(),
+        ]);
+        assert_io_error(&graph, "cannot");
+        assert!(!svg.exists(), "graph left {} behind ({why})", svg.display());
+        let build = vpcc([
+            OsStr::new("build"),
+            example.as_os_str(),
+            OsStr::new("-o"),
+            out.as_os_str(),
+        ]);
+        assert_io_error(&build, "cannot");
+        assert!(!out.exists(), "build left {} behind ({why})", out.display());
     }
 }
