@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use clap::ValueEnum;
 use vpc::graph::{self, GraphOptions, path};
 
-use super::io::{emit_diagnostics, error, read_source, stderr_color, write_atomic};
+use super::io::{error, load_model, write_atomic};
 use super::{ColorChoice, Exit, MessageFormat};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -46,28 +46,9 @@ pub struct Args {
 }
 
 pub fn run(args: &Args) -> Exit {
-    let src = match read_source(&args.file) {
-        Ok(src) => src,
-        Err(message) => {
-            error(&message);
-            return Exit::Usage;
-        }
-    };
-    let compilation = vpc::compile(&src);
-    if !compilation.diagnostics.is_empty() {
-        emit_diagnostics(
-            args.message_format,
-            stderr_color(args.color),
-            &args.file,
-            &src,
-            &compilation.diagnostics,
-        );
-    }
-    if compilation.has_errors() {
-        return Exit::Errors;
-    }
-    let Some(model) = compilation.model else {
-        return Exit::Errors;
+    let model = match load_model(&args.file, args.message_format, args.color) {
+        Ok(model) => model,
+        Err(exit) => return exit,
     };
     let mut opts = GraphOptions::default();
     if let Some(spec) = &args.highlight {

@@ -132,3 +132,29 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<(), String> {
     }
     Ok(())
 }
+
+/// Reads and compiles one file for a command that needs its model: prints
+/// the diagnostics (if any) and returns the model, or the exit code to stop
+/// with (2 when the file cannot be read, 1 when it has errors).
+pub fn load_model(
+    path: &Path,
+    format: MessageFormat,
+    color: ColorChoice,
+) -> Result<vpc::model::Model, super::Exit> {
+    let src = read_source(path).map_err(|message| {
+        error(&message);
+        super::Exit::Usage
+    })?;
+    let compilation = vpc::compile(&src);
+    emit_diagnostics(
+        format,
+        stderr_color(color),
+        path,
+        &src,
+        &compilation.diagnostics,
+    );
+    match compilation.model {
+        Some(model) if !compilation.has_errors() => Ok(model),
+        _ => Err(super::Exit::Errors),
+    }
+}

@@ -14,7 +14,7 @@ use vpc::model::SubnetId;
 use vpc::routes::Query;
 use vpc::routes::text::{lookup_json, lookup_text, model_json, table_text, unknown_subnet};
 
-use super::io::{emit_diagnostics, error, read_source, stderr_color};
+use super::io::{error, load_model};
 use super::{ColorChoice, Exit, MessageFormat};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -58,28 +58,9 @@ pub fn run(args: &Args) -> Exit {
             }
         },
     };
-    let src = match read_source(&args.file) {
-        Ok(src) => src,
-        Err(message) => {
-            error(&message);
-            return Exit::Usage;
-        }
-    };
-    let compilation = vpc::compile(&src);
-    if !compilation.diagnostics.is_empty() {
-        emit_diagnostics(
-            MessageFormat::Human,
-            stderr_color(args.color),
-            &args.file,
-            &src,
-            &compilation.diagnostics,
-        );
-    }
-    if compilation.has_errors() {
-        return Exit::Errors;
-    }
-    let Some(model) = compilation.model else {
-        return Exit::Errors;
+    let model = match load_model(&args.file, MessageFormat::Human, args.color) {
+        Ok(model) => model,
+        Err(exit) => return exit,
     };
     let subnets: Vec<SubnetId> = match &args.subnet {
         None => (0..model.subnets.len())
