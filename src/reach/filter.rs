@@ -212,32 +212,31 @@ impl Ctx<'_> {
         )
     }
 
+    /// One direction's rules as match patterns, in number order, each with
+    /// whether it allows: the peer is the source inbound, the destination
+    /// outbound.
+    fn acl_matches(&self, rules: &[AclRule], inbound: bool) -> Vec<(RuleMatch, bool)> {
+        rules
+            .iter()
+            .map(|r| {
+                let peer = Pattern::of_set(cidrs(&r.cidrs), &self.internet);
+                let traffic = Traffic::of(Some(r.protocol), r.ports);
+                let (src, dst) = if inbound {
+                    (peer, Pattern::everything())
+                } else {
+                    (Pattern::everything(), peer)
+                };
+                (RuleMatch { src, dst, traffic }, r.allow)
+            })
+            .collect()
+    }
+
     /// First-match evaluation of one direction of an ACL over cubes:
     /// the cubes it admits, the rules that allowed and the rules that
     /// denied something.
     pub(super) fn eval_acl(&self, acl: &NetworkAcl, inbound: bool, cubes: &[Cube]) -> AclOutcome {
         let rules = if inbound { &acl.inbound } else { &acl.outbound };
-        let matches: Vec<(RuleMatch, bool)> = rules
-            .iter()
-            .map(|r| {
-                let peer = Pattern::of_set(cidrs(&r.cidrs), &self.internet);
-                let traffic = Traffic::of(Some(r.protocol), r.ports);
-                let m = if inbound {
-                    RuleMatch {
-                        src: peer,
-                        dst: Pattern::everything(),
-                        traffic,
-                    }
-                } else {
-                    RuleMatch {
-                        src: Pattern::everything(),
-                        dst: peer,
-                        traffic,
-                    }
-                };
-                (m, r.allow)
-            })
-            .collect();
+        let matches = self.acl_matches(rules, inbound);
         let (passed, hit, rest) = first_match(&matches, cubes);
         let (mut allowed, mut denied) = (Vec::new(), Vec::new());
         for (r, _) in rules.iter().zip(&hit).filter(|(_, h)| **h) {
@@ -356,27 +355,7 @@ impl Ctx<'_> {
     pub(super) fn acl_fix(&self, subnet: SubnetId, inbound: bool, cubes: &[Cube]) -> String {
         let acl = self.m.network_acl(self.m.subnet(subnet).network_acl);
         let rules = if inbound { &acl.inbound } else { &acl.outbound };
-        let matches: Vec<(RuleMatch, bool)> = rules
-            .iter()
-            .map(|r| {
-                let peer = Pattern::of_set(cidrs(&r.cidrs), &self.internet);
-                let traffic = Traffic::of(Some(r.protocol), r.ports);
-                let m = if inbound {
-                    RuleMatch {
-                        src: peer,
-                        dst: Pattern::everything(),
-                        traffic,
-                    }
-                } else {
-                    RuleMatch {
-                        src: Pattern::everything(),
-                        dst: peer,
-                        traffic,
-                    }
-                };
-                (m, r.allow)
-            })
-            .collect();
+        let matches = self.acl_matches(rules, inbound);
         let (_, hit, _) = first_match(&matches, cubes);
         let deny = rules
             .iter()
