@@ -22,6 +22,7 @@ pub mod graph;
 pub mod lsp;
 pub mod model;
 pub mod names;
+pub mod par;
 pub mod reach;
 pub mod report;
 pub mod routes;

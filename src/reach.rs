@@ -214,6 +214,13 @@ pub struct Leg {
     pub traversed: Vec<ViaComponent>,
     /// `traversed` in words: `` subnet `private-a` ``, `` NAT gateway `nat-a` ``.
     pub path: Vec<String>,
+    /// When delivered: every protocol and port of the query that this
+    /// path delivers (asking for any one of them alone gives this same
+    /// path, delivered). `None` when not delivered, or when the answer
+    /// differs port by port in a way this set cannot say (several reply
+    /// cubes at one ACL): then ask port by port.
+    #[serde(skip)]
+    pub delivered_traffic: Option<sets::Traffic>,
 }
 
 /// The answer to a [`Query`].
@@ -236,7 +243,33 @@ impl Verdict {
 
 /// Decides one query.
 pub fn reach(model: &Model, query: &Query) -> Verdict {
-    walk::reach(model, query)
+    Engine::new(model).reach(query)
+}
+
+/// The engine for many queries on one model: what every query needs (the
+/// internet's address space, security group members' addresses) is
+/// computed once and kept. `Engine::new(m).reach(q)` is [`reach`]`(m, q)`.
+///
+/// Not `Sync` (it caches as it goes): give each thread its own.
+pub struct Engine<'m> {
+    ctx: walk::Ctx<'m>,
+}
+
+impl<'m> Engine<'m> {
+    pub fn new(model: &'m Model) -> Engine<'m> {
+        Engine {
+            ctx: walk::Ctx::new(model),
+        }
+    }
+
+    pub fn model(&self) -> &'m Model {
+        self.ctx.m
+    }
+
+    /// Decides one query.
+    pub fn reach(&self, query: &Query) -> Verdict {
+        walk::reach(&self.ctx, query)
+    }
 }
 
 /// The name of a flow end as a user writes it: `` `bastion` ``, `internet`,

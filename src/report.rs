@@ -22,7 +22,7 @@ use serde::Serialize;
 
 use crate::emit::json::route as route_json;
 use crate::model::{EndpointKind, Model};
-use crate::reach::{expect_query, reach};
+use crate::reach::{Engine, expect_query};
 use crate::source::line_col;
 
 pub use matrix::{PortSet, flows_between, port_text};
@@ -305,10 +305,11 @@ fn route_tables(m: &Model) -> Vec<RouteTableRow> {
 }
 
 fn expects(m: &Model, src: &str) -> Vec<ExpectResult> {
+    let engine = Engine::new(m);
     m.expects
         .iter()
         .map(|e| {
-            let verdict = reach(m, &expect_query(e));
+            let verdict = engine.reach(&expect_query(e));
             let holds = verdict.holds == e.can;
             let mut reasons = Vec::new();
             if !holds {

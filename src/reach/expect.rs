@@ -1,6 +1,6 @@
 //! `expect` statements: each one is a [`Query`]; a failed one is E0501.
 
-use super::{Query, Reason, Verdict, end_label, reach, via_label};
+use super::{Engine, Query, Reason, Verdict, end_label, via_label};
 use crate::diag::{Code, Diagnostic};
 use crate::model::{Expect, Model};
 use crate::source::Span;
@@ -19,12 +19,17 @@ pub fn expect_query(e: &Expect) -> Query {
 
 /// Evaluates every `expect` of the model: one E0501 per failure. `src` is
 /// the file, to point at the statement without its trailing comments.
+/// Expectations are independent, so they are asked on every core;
+/// diagnostics stay in source order.
 pub fn check_expects(model: &Model, src: &str) -> Vec<Diagnostic> {
-    model
-        .expects
-        .iter()
-        .filter_map(|e| check_one(model, src, e, trim_span(src, e.span)))
-        .collect()
+    crate::par::map(
+        &model.expects,
+        || Engine::new(model),
+        |engine, e| check_one(engine, src, e, trim_span(src, e.span)),
+    )
+    .into_iter()
+    .flatten()
+    .collect()
 }
 
 /// The span without trailing whitespace and comments (a statement's span
@@ -49,8 +54,9 @@ fn trim_span(src: &str, span: Span) -> Span {
     }
 }
 
-fn check_one(model: &Model, src: &str, e: &Expect, span: Span) -> Option<Diagnostic> {
-    let verdict = reach(model, &expect_query(e));
+fn check_one(engine: &Engine<'_>, src: &str, e: &Expect, span: Span) -> Option<Diagnostic> {
+    let model = engine.model();
+    let verdict = engine.reach(&expect_query(e));
     if verdict.holds == e.can {
         return None;
     }

@@ -14,8 +14,7 @@ use crate::model::{
 use crate::source::Span;
 use crate::syntax::ast::Direction;
 
-pub fn reach(model: &Model, q: &Query) -> Verdict {
-    let ctx = Ctx::new(model);
+pub(super) fn reach(ctx: &Ctx<'_>, q: &Query) -> Verdict {
     let traffic = Traffic::of(q.protocol, q.ports);
     // Jump hosts: instances in `via` that are not route targets on the
     // direct path (a NAT instance or appliance on it is a traversed hop).
@@ -51,7 +50,7 @@ pub fn reach(model: &Model, q: &Query) -> Verdict {
     }
 }
 
-pub(super) struct Ctx<'m> {
+pub struct Ctx<'m> {
     pub(super) m: &'m Model,
     pub(super) internet: Intervals,
     /// Security group members' addresses, computed once per group.
@@ -181,6 +180,10 @@ pub(super) type AclOutcome = (Vec<Cube>, Vec<String>, Vec<(String, Option<Span>)
 pub(super) struct Finished {
     pub(super) branch: Branch,
     pub(super) back: Vec<Hop>,
+    /// The request traffic this branch delivers, port by port, when that
+    /// is simply the traffic that arrived: every ACL on the way back saw
+    /// one reply cube, so each arrived port's reply meets the same rules.
+    pub(super) arrived: Option<Traffic>,
 }
 
 impl<'m> Ctx<'m> {
@@ -300,6 +303,7 @@ impl<'m> Ctx<'m> {
                 crosses_internet_gateway: false,
                 path: Vec::new(),
                 traversed: Vec::new(),
+                delivered_traffic: None,
             };
         };
         let mut b = f.branch;
@@ -379,6 +383,7 @@ impl<'m> Ctx<'m> {
             crosses_internet_gateway: b.crosses_igw,
             path: b.traversed.iter().map(|v| via_label(self.m, *v)).collect(),
             traversed: b.traversed,
+            delivered_traffic: if delivered { f.arrived } else { None },
         }
     }
 
@@ -389,6 +394,7 @@ impl<'m> Ctx<'m> {
             return vec![Finished {
                 branch: b,
                 back: Vec::new(),
+                arrived: None,
             }];
         }
         let dst0 = match dest {
@@ -496,7 +502,11 @@ impl<'m> Ctx<'m> {
         let mut b = b;
         let mut back = Vec::new();
         if !b.reached {
-            return Finished { branch: b, back };
+            return Finished {
+                branch: b,
+                back,
+                arrived: None,
+            };
         }
         let mut common: Option<Traffic> = None;
         let mut acls_seen = Vec::new();
@@ -506,6 +516,7 @@ impl<'m> Ctx<'m> {
             .cubes
             .iter()
             .fold(Traffic::none(), |t, c| t.union(&c.traffic));
+        let mut uniform = true;
         for item in b.ret.clone().into_iter().rev() {
             match item {
                 RetItem::Hop(h) => back.push(h),
@@ -524,6 +535,7 @@ impl<'m> Ctx<'m> {
                         })
                         .filter(|c| !c.is_empty())
                         .collect();
+                    uniform &= replies.len() <= 1;
                     let inbound = !entering;
                     let (passed, allowed, denied) = self.eval_acl(acl, inbound, &replies);
                     let (label, span) = self.acl_label(subnet);
@@ -590,7 +602,11 @@ impl<'m> Ctx<'m> {
             rule: None,
             span: None,
         });
-        Finished { branch: b, back }
+        Finished {
+            branch: b,
+            back,
+            arrived: uniform.then_some(arrived),
+        }
     }
 }
 
