@@ -152,12 +152,15 @@ fn has_model_errors(c: &vpc::Compilation) -> bool {
         .any(|d| d.is_error() && d.code != vpc::diag::Code::E0501)
 }
 
+/// A query's protocol and port range (`None`: any).
+pub(super) type Traffic = (Option<ProtocolKind>, Option<(u16, u16)>);
+
 /// `--proto` and `--port` as a query's protocol and ports (shared with
 /// `vpcc graph --highlight`).
 pub(super) fn traffic(
     proto: Option<Proto>,
     port: Option<&str>,
-) -> Result<(Option<ProtocolKind>, Option<(u16, u16)>), String> {
+) -> Result<Traffic, String> {
     let protocol = proto.map(|p| match p {
         Proto::Tcp => ProtocolKind::Tcp,
         Proto::Udp => ProtocolKind::Udp,
