@@ -1347,12 +1347,12 @@ impl<'m> Builder<'m> {
                 html_escape(&format!("Highlighted: {} ({verdict}).", h.title))
             ));
             rows.push_str(&format!(
-                "<tr><td bgcolor=\"#ffffff\" color=\"{HIGHLIGHT}\">path</td>\
+                "<tr><td border=\"3\" bgcolor=\"#ffffff\" color=\"{HIGHLIGHT}\">path</td>\
                  <td colspan=\"2\" border=\"0\" align=\"left\">Blue, thick: its path, from the reachability engine.</td></tr>"
             ));
             if !h.blockers.is_empty() {
                 rows.push_str(&format!(
-                    "<tr><td bgcolor=\"{BLOCKED_FILL}\" color=\"{BLOCKED}\">blocks</td>\
+                    "<tr><td border=\"3\" bgcolor=\"{BLOCKED_FILL}\" color=\"{BLOCKED}\">blocks</td>\
                      <td colspan=\"2\" border=\"0\" align=\"left\">Red: what blocks it, and why (vpcc reach explains).</td></tr>"
                 ));
             }

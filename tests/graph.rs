@@ -595,6 +595,18 @@ fn docs_images_are_current() {
         let now = graph::svg(&graph::dot(&example(name), &GraphOptions::default())).unwrap();
         assert!(on_disk == now, "{} is stale; regenerate it", path.display());
     }
+    // `vpcc graph examples/nat-bastion-endpoints.vpc --highlight bastion,app
+    // --proto tcp --port 80 --format svg -o docs/img/highlight-blocked.svg`
+    let m = example("nat-bastion-endpoints");
+    let q = Query {
+        protocol: Some(vpc::syntax::ast::ProtocolKind::Tcp),
+        ports: Some((80, 80)),
+        ..Query::new(end(&m, "bastion"), end(&m, "app"))
+    };
+    let now = graph::svg(&draw(&m, graph::highlight(&m, &q, &reach(&m, &q)))).unwrap();
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/img/highlight-blocked.svg");
+    let on_disk = std::fs::read_to_string(&path).unwrap();
+    assert!(on_disk == now, "{} is stale; regenerate it", path.display());
 }
 
 #[test]

@@ -157,10 +157,7 @@ pub(super) type Traffic = (Option<ProtocolKind>, Option<(u16, u16)>);
 
 /// `--proto` and `--port` as a query's protocol and ports (shared with
 /// `vpcc graph --highlight`).
-pub(super) fn traffic(
-    proto: Option<Proto>,
-    port: Option<&str>,
-) -> Result<Traffic, String> {
+pub(super) fn traffic(proto: Option<Proto>, port: Option<&str>) -> Result<Traffic, String> {
     let protocol = proto.map(|p| match p {
         Proto::Tcp => ProtocolKind::Tcp,
         Proto::Udp => ProtocolKind::Udp,

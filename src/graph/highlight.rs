@@ -16,7 +16,7 @@ use super::Hop;
 /// One flow drawn over the diagram.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Highlight {
-    /// The flow in words, for the legend: `` `app` to internet ``.
+    /// The flow in words, for the legend: `app to internet tcp 443`.
     pub title: String,
     /// Every leg is delivered.
     pub delivered: bool,
@@ -72,12 +72,21 @@ pub fn highlight(model: &Model, query: &Query, verdict: &Verdict) -> Highlight {
         }
     }
     // Names as the diagram shows them, without the backticks of the text.
-    let title = format!(
+    let mut title = format!(
         "{} to {}",
         end_label(model, &query.source),
         end_label(model, &query.destination)
     )
     .replace('`', "");
+    if let Some(p) = query.protocol {
+        title.push(' ');
+        title.push_str(p.as_str());
+    }
+    match query.ports {
+        Some((a, b)) if a == b => title.push_str(&format!(" {a}")),
+        Some((a, b)) => title.push_str(&format!(" {a}-{b}")),
+        None => {}
+    }
     Highlight {
         title,
         delivered: verdict.delivered,
