@@ -17,17 +17,21 @@
 //! - one edge per route-table decision: (subnet, or shared route table) ×
 //!   target, labelled with the destinations. `local` routes are not drawn.
 //!
-//! A highlighted flow is a list of [`Hop`]s (see [`path`] for the
-//! route-lookup path the CLI draws today): edges that realise a link between
-//! two consecutive hops turn red, and links the diagram does not draw
-//! (`local` delivery) are added as red edges.
+//! A highlighted flow is a [`Highlight`]: the reachability engine's path
+//! as [`Hop`]s (see [`highlight()`]), and the components that block it.
+//! Nodes on the path and edges that realise a link between two
+//! consecutive hops are drawn thick in the highlight blue; links the
+//! diagram does not draw (`local` delivery) are added as blue dashed
+//! edges; a blocking component is drawn red with its reason code.
 //!
 //! [`svg`] renders DOT with graphviz-pure (EPL-2.0), so no Graphviz install
 //! is needed; an `Error` diagnostic from Graphviz is a [`GraphError`].
 
-pub mod path;
+pub mod highlight;
 
-use std::collections::BTreeSet;
+pub use highlight::{Highlight, Mark, highlight};
+
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 use graphviz_rust::dot_structures::{
@@ -44,8 +48,8 @@ use crate::routes::{self, Query};
 /// What to draw besides the model.
 #[derive(Clone, Debug)]
 pub struct GraphOptions {
-    /// A flow to draw in red, hop by hop (empty: none).
-    pub highlight: Vec<Hop>,
+    /// A flow to draw over the diagram, with its blockers.
+    pub highlight: Option<Highlight>,
     /// A subnet with more instances than this shows them as one box.
     pub group_over: usize,
 }
@@ -53,7 +57,7 @@ pub struct GraphOptions {
 impl Default for GraphOptions {
     fn default() -> Self {
         GraphOptions {
-            highlight: Vec::new(),
+            highlight: None,
             group_over: 6,
         }
     }
@@ -77,6 +81,9 @@ pub enum Hop {
     EndpointInterface(EndpointId, SubnetId),
     Peering(PeeringId),
     Blackhole(VpcId),
+    /// A route table's decisions: its node when several subnets share it,
+    /// its subnet otherwise. Only blockers are drawn here.
+    RouteTable(RouteTableId),
 }
 
 /// Rendering failed.
@@ -150,10 +157,14 @@ pub fn dot(model: &Model, opts: &GraphOptions) -> String {
 
 // ---------------------------------------------------------------------------
 // Palette. Subnet fills are light so black text stays readable; borders
-// carry the hue. Red is kept for highlights.
+// carry the hue. A highlighted path is a strong blue and blockers are red
+// (a pair that colour-blind readers tell apart); nothing else uses red.
 
 const FONT: &str = "Helvetica";
-const HIGHLIGHT: &str = "#d62728";
+const HIGHLIGHT: &str = "#1f6feb";
+const HIGHLIGHT_PEN: &str = "3";
+const BLOCKED: &str = "#d1242f";
+const BLOCKED_FILL: &str = "#ffebe9";
 const EDGE: &str = "#5f6368";
 const TEXT: &str = "#202124";
 
@@ -284,6 +295,9 @@ struct Builder<'m> {
     /// Hops of the highlighted path, and its links.
     hl_hops: BTreeSet<Hop>,
     hl_links: Vec<(Hop, Hop)>,
+    /// Blocking components by where they are drawn (a route table not
+    /// drawn on its own is its subnet).
+    blocked: BTreeMap<Hop, &'m Mark>,
     /// Per subnet: instances drawn one by one, and the grouped rest.
     grouped: Vec<Vec<InstanceId>>,
     /// Instances that are route targets (never grouped).
@@ -293,12 +307,29 @@ struct Builder<'m> {
 
 impl<'m> Builder<'m> {
     fn new(model: &'m Model, opts: &'m GraphOptions) -> Self {
-        let hl_hops: BTreeSet<Hop> = opts.highlight.iter().cloned().collect();
-        let hl_links = opts
-            .highlight
-            .windows(2)
-            .map(|w| link(w[0].clone(), w[1].clone()))
-            .collect();
+        let legs: &[Vec<Hop>] = opts.highlight.as_ref().map_or(&[], |h| &h.legs);
+        let hl_hops: BTreeSet<Hop> = legs.iter().flatten().cloned().collect();
+        let mut hl_links = Vec::new();
+        for leg in legs {
+            hl_links.extend(leg.windows(2).map(|w| link(w[0].clone(), w[1].clone())));
+            // A NAT gateway or NAT instance sends by its own subnet's table:
+            // its dashed egress edge is on the path too.
+            for w in leg.windows(3) {
+                if let (Hop::NatGateway(_) | Hop::Instance(_), Hop::Subnet(_)) = (&w[0], &w[1]) {
+                    hl_links.push(link(w[0].clone(), w[2].clone()));
+                }
+            }
+        }
+        let mut blocked = BTreeMap::new();
+        for mark in opts.highlight.iter().flat_map(|h| &h.blockers) {
+            let at = match mark.at {
+                Hop::RouteTable(t) if model.route_table(t).subnets.len() == 1 => {
+                    Hop::Subnet(model.route_table(t).subnets[0])
+                }
+                ref at => at.clone(),
+            };
+            blocked.entry(at).or_insert(mark);
+        }
         let route_targets = model
             .route_tables
             .iter()
@@ -313,6 +344,7 @@ impl<'m> Builder<'m> {
             opts,
             hl_hops,
             hl_links,
+            blocked,
             grouped: Vec::new(),
             route_targets,
             edges: Vec::new(),
@@ -331,7 +363,10 @@ impl<'m> Builder<'m> {
         }
         all.into_iter()
             .filter(|i| {
-                !self.route_targets.contains(i) && !self.hl_hops.contains(&Hop::Instance(*i))
+                let hop = Hop::Instance(*i);
+                !self.route_targets.contains(i)
+                    && !self.hl_hops.contains(&hop)
+                    && !self.blocked.contains_key(&hop)
             })
             .collect()
     }
@@ -451,6 +486,10 @@ impl<'m> Builder<'m> {
             Hop::EndpointInterface(e, s) => (self.eni_node(*e, *s), None),
             Hop::Peering(p) => (format!("peering:{}", m.peering(*p).name), None),
             Hop::Blackhole(v) => (format!("blackhole:{}", m.vpc(*v).name), None),
+            Hop::RouteTable(t) => match m.route_table(*t).subnets.as_slice() {
+                [s] => self.hop_node(&Hop::Subnet(*s)),
+                _ => (self.rt_node(*t), None),
+            },
         }
     }
 
@@ -556,11 +595,46 @@ impl<'m> Builder<'m> {
         }
     }
 
-    /// Red and thick when `hop` is on the highlighted path.
+    /// Red, with the reason codes, when `hop` blocks the highlighted flow;
+    /// else blue and thick when it is on its path.
     fn mark(&self, hop: &Hop, attrs: &mut Vec<Attribute>) {
-        if self.highlighted(hop) {
+        if let Some(mark) = self.blocked.get(hop) {
+            blocked_label(attrs, mark);
+            attrs.push(attr("color", BLOCKED));
+            attrs.push(attr("fillcolor", BLOCKED_FILL));
+            attrs.push(attr("penwidth", HIGHLIGHT_PEN));
+            attrs.push(attr_id("tooltip", label(&mark.details)));
+        } else if self.highlighted(hop) {
             attrs.push(attr("color", HIGHLIGHT));
-            attrs.push(attr("penwidth", "3"));
+            attrs.push(attr("penwidth", HIGHLIGHT_PEN));
+        }
+    }
+
+    /// [`Self::mark`] for a cluster (a subnet, a VPC).
+    fn mark_cluster(&self, hop: &Hop, inner: &mut Vec<Stmt>) {
+        if let Some(mark) = self.blocked.get(hop) {
+            let mut attrs = Vec::new();
+            self.mark(hop, &mut attrs);
+            // The cluster's own label is its first statement after labelloc.
+            for st in inner.iter_mut() {
+                if let Stmt::Attribute(a) = st
+                    && matches!(&a.0, Id::Plain(k) if k == "label")
+                {
+                    let mut one = vec![a.clone()];
+                    blocked_label(&mut one, mark);
+                    *a = one.remove(0);
+                    break;
+                }
+            }
+            inner.extend(
+                attrs
+                    .into_iter()
+                    .filter(|a| !matches!(&a.0, Id::Plain(k) if k == "fillcolor"))
+                    .map(Stmt::Attribute),
+            );
+        } else if self.highlighted(hop) {
+            inner.push(gattr("color", HIGHLIGHT));
+            inner.push(gattr("penwidth", HIGHLIGHT_PEN));
         }
     }
 
@@ -610,7 +684,7 @@ impl<'m> Builder<'m> {
             .iter()
             .map(|e| e.service.clone())
             .collect();
-        for h in &self.hl_hops {
+        for h in self.hl_hops.iter().chain(self.blocked.keys()) {
             if let Hop::Service(s) = h {
                 set.insert(s.clone());
             }
@@ -663,6 +737,9 @@ impl<'m> Builder<'m> {
             gattr("penwidth", "2"),
             gattr("fontsize", "14"),
         ];
+        if self.blocked.contains_key(&Hop::Vpc(v)) {
+            self.mark_cluster(&Hop::Vpc(v), &mut inner);
+        }
         // Edge of the VPC: internet gateway, gateway endpoints, shared route
         // tables, blackhole.
         if let Some(g) = vpc.internet_gateway {
@@ -777,16 +854,15 @@ impl<'m> Builder<'m> {
         if self.decisions(t).is_empty() {
             lines.push("local routes only".to_string());
         }
-        node(
-            &self.rt_node(t),
-            vec![
-                attr("shape", "note"),
-                attr_id("label", label(&lines)),
-                attr("style", "filled"),
-                attr("fillcolor", "#ffffff"),
-                attr("color", EDGE),
-            ],
-        )
+        let mut attrs = vec![
+            attr("shape", "note"),
+            attr_id("label", label(&lines)),
+            attr("style", "filled"),
+            attr("fillcolor", "#ffffff"),
+            attr("color", EDGE),
+        ];
+        self.mark(&Hop::RouteTable(t), &mut attrs);
+        node(&self.rt_node(t), attrs)
     }
 
     fn subnet(&self, s: SubnetId) -> Stmt {
@@ -818,10 +894,7 @@ impl<'m> Builder<'m> {
             // One row per subnet: its nodes side by side.
             gattr("rank", "same"),
         ];
-        if self.highlighted(&Hop::Subnet(s)) {
-            inner.push(gattr("color", HIGHLIGHT));
-            inner.push(gattr("penwidth", "3"));
-        }
+        self.mark_cluster(&Hop::Subnet(s), &mut inner);
         for (n, nat) in m.nat_gateways.iter().enumerate() {
             if nat.subnet == s {
                 let hop = Hop::NatGateway(NatGatewayId(n as u32));
@@ -885,11 +958,17 @@ impl<'m> Builder<'m> {
                         attr("fillcolor", ENDPOINT.fill),
                         attr("color", ENDPOINT.border),
                     ];
-                    if self.highlighted(&Hop::Endpoint(id)) {
-                        attrs.push(attr("color", HIGHLIGHT));
-                        attrs.push(attr("penwidth", "3"));
+                    // The endpoint as a whole is marked on every interface.
+                    let whole = Hop::Endpoint(id);
+                    if self.blocked.contains_key(&whole) && !self.blocked.contains_key(&hop) {
+                        self.mark(&whole, &mut attrs);
+                    } else {
+                        if self.highlighted(&whole) {
+                            attrs.push(attr("color", HIGHLIGHT));
+                            attrs.push(attr("penwidth", HIGHLIGHT_PEN));
+                        }
+                        self.mark(&hop, &mut attrs);
                     }
-                    self.mark(&hop, &mut attrs);
                     inner.push(node(&self.eni_node(id, s), attrs));
                 }
             }
@@ -1180,17 +1259,18 @@ impl<'m> Builder<'m> {
         if e.links.iter().any(|l| self.hl_links.contains(l)) {
             attrs.push(attr("color", HIGHLIGHT));
             attrs.push(attr("fontcolor", HIGHLIGHT));
-            attrs.push(attr("penwidth", "3"));
+            attrs.push(attr("penwidth", HIGHLIGHT_PEN));
         }
         edge(&e.from, &e.to, attrs)
     }
 
-    /// Red edges for links of the highlighted path that no drawn edge
-    /// realises, such as `local` delivery between two subnets.
+    /// Blue dashed edges for links of the highlighted path that no drawn
+    /// edge realises, such as `local` delivery between two subnets.
     fn missing_links(&self, edges: &[DrawEdge]) -> Vec<Stmt> {
         let mut out = Vec::new();
         let mut done: BTreeSet<(Hop, Hop)> = BTreeSet::new();
-        for w in self.opts.highlight.windows(2) {
+        let legs = self.opts.highlight.iter().flat_map(|h| &h.legs);
+        for w in legs.flat_map(|leg| leg.windows(2)) {
             let (a, b) = (&w[0], &w[1]);
             let l = link(a.clone(), b.clone());
             if a == b
@@ -1211,7 +1291,7 @@ impl<'m> Builder<'m> {
             let mut attrs = vec![
                 attr("color", HIGHLIGHT),
                 attr("fontcolor", HIGHLIGHT),
-                attr("penwidth", "3"),
+                attr("penwidth", HIGHLIGHT_PEN),
                 attr("style", "dashed"),
                 attr("constraint", "false"),
             ];
@@ -1248,20 +1328,34 @@ impl<'m> Builder<'m> {
             ));
         }
         rows.push_str("</tr>");
-        let mut lines = vec![
+        let lines = vec![
             "Arrows: route-table decisions, one per subnet",
             "(or shared route table) and target, labelled",
             "with the destinations. local routes are not drawn.",
             "Dashed: NAT egress. Orange dashed: peering.",
         ];
-        if !self.opts.highlight.is_empty() {
-            lines.push("Red: the highlighted route-lookup path.");
-        }
         for l in lines {
             rows.push_str(&format!(
                 "<tr><td colspan=\"3\" border=\"0\" align=\"left\">{}</td></tr>",
                 html_escape(l)
             ));
+        }
+        if let Some(h) = &self.opts.highlight {
+            let verdict = if h.delivered { "delivered" } else { "blocked" };
+            rows.push_str(&format!(
+                "<tr><td colspan=\"3\" border=\"0\" align=\"left\">{}</td></tr>",
+                html_escape(&format!("Highlighted: {} ({verdict}).", h.title))
+            ));
+            rows.push_str(&format!(
+                "<tr><td border=\"3\" bgcolor=\"#ffffff\" color=\"{HIGHLIGHT}\">path</td>\
+                 <td colspan=\"2\" border=\"0\" align=\"left\">Blue, thick: its path, from the reachability engine.</td></tr>"
+            ));
+            if !h.blockers.is_empty() {
+                rows.push_str(&format!(
+                    "<tr><td border=\"3\" bgcolor=\"{BLOCKED_FILL}\" color=\"{BLOCKED}\">blocks</td>\
+                     <td colspan=\"2\" border=\"0\" align=\"left\">Red: what blocks it, and why (vpcc reach explains).</td></tr>"
+                ));
+            }
         }
         let table = format!(
             "<<table border=\"0\" cellborder=\"1\" cellspacing=\"3\" cellpadding=\"3\">{rows}</table>>"
@@ -1285,6 +1379,22 @@ impl<'m> Builder<'m> {
                 legend,
             ],
         )
+    }
+}
+
+/// Adds `BLOCKED: REASON` as the last line of a label attribute.
+fn blocked_label(attrs: &mut [Attribute], mark: &Mark) {
+    let reasons: Vec<&str> = mark.reasons.iter().map(|r| r.as_str()).collect();
+    let line = escape(&format!("BLOCKED: {}", reasons.join(", ")));
+    for a in attrs.iter_mut() {
+        if !matches!(&a.0, Id::Plain(k) if k == "label") {
+            continue;
+        }
+        if let Id::Escaped(v) = &a.1
+            && let Some(body) = v.strip_suffix('"')
+        {
+            a.1 = Id::Escaped(format!("{body}\\n{line}\""));
+        }
     }
 }
 

@@ -32,7 +32,10 @@ mod walk;
 
 use serde::Serialize;
 
-use crate::model::{FlowEnd, Model, ViaComponent};
+use crate::model::{
+    EndpointId, ExternalId, FlowEnd, InstanceId, InternetGatewayId, Model, NatGatewayId, PeeringId,
+    RouteTableId, SubnetId, ViaComponent, VpcId,
+};
 use crate::source::Span;
 use crate::syntax::ast::ProtocolKind;
 
@@ -165,6 +168,65 @@ pub struct Blocker {
     /// "add `ingress tcp 22 from bastion-sg` to security group `app-sg`".
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fix: Option<String>,
+    /// Where the blocker sits in the model, for drawing it (`vpcc graph
+    /// --highlight`). Not in the JSON: `component` names it in words.
+    #[serde(skip)]
+    pub at: Option<Location>,
+}
+
+/// The model element a [`Blocker`] stands for.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Location {
+    /// An instance: its security groups, its public IP, its
+    /// source/destination check.
+    Instance(InstanceId),
+    /// A subnet: its network ACL, or a host in it as a flow end.
+    Subnet(SubnetId),
+    /// A route table's decision: no route, a blackhole, a loop, no route
+    /// back.
+    RouteTable(RouteTableId),
+    NatGateway(NatGatewayId),
+    InternetGateway(InternetGatewayId),
+    /// A gateway endpoint, or an interface endpoint as a whole.
+    Endpoint(EndpointId),
+    /// One interface of an interface endpoint (its security groups, the
+    /// protocols it carries).
+    EndpointInterface(EndpointId, SubnetId),
+    Peering(PeeringId),
+    /// A VPC: its local route, its missing internet gateway, its DNS
+    /// settings.
+    Vpc(VpcId),
+    Internet,
+    External(ExternalId),
+    Service(String),
+}
+
+impl Location {
+    /// A flow end as a location.
+    pub fn of_end(end: &FlowEnd) -> Location {
+        match end {
+            FlowEnd::Instance(i) => Location::Instance(*i),
+            FlowEnd::Subnet(s) => Location::Subnet(*s),
+            FlowEnd::External(x) => Location::External(*x),
+            FlowEnd::Internet => Location::Internet,
+            FlowEnd::InterfaceEndpoint(e) => Location::Endpoint(*e),
+            FlowEnd::Service(s) => Location::Service(s.clone()),
+        }
+    }
+}
+
+impl From<ViaComponent> for Location {
+    fn from(v: ViaComponent) -> Location {
+        match v {
+            ViaComponent::Instance(i) => Location::Instance(i),
+            ViaComponent::NatGateway(n) => Location::NatGateway(n),
+            ViaComponent::InternetGateway(g) => Location::InternetGateway(g),
+            ViaComponent::Endpoint(e) => Location::Endpoint(e),
+            ViaComponent::Peering(p) => Location::Peering(p),
+            ViaComponent::Subnet(s) => Location::Subnet(s),
+            ViaComponent::RouteTable(t) => Location::RouteTable(t),
+        }
+    }
 }
 
 /// One step of a path.
@@ -208,6 +270,10 @@ pub struct Leg {
     pub dns: Vec<Resolution>,
     pub blockers: Vec<Blocker>,
     pub crosses_internet_gateway: bool,
+    /// The forward path reaches the destination (blocked or not): the
+    /// destination end belongs on a drawing of the path.
+    #[serde(skip)]
+    pub reached: bool,
     /// The components the forward path traverses, in order, as `via`
     /// could name them (for `--highlight` and `via` checks).
     #[serde(skip)]

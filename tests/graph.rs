@@ -1,11 +1,14 @@
 //! Diagrams: DOT snapshots of every example, DOT that parses back, SVG that
 //! is well-formed, deterministic and free of Graphviz errors, and the
-//! `--highlight` route-lookup path.
+//! `--highlight` path of the reachability engine with its blockers.
 
 use std::path::Path;
 
-use vpc::graph::{self, GraphOptions, Hop, path};
-use vpc::model::Model;
+use vpc::graph::{self, GraphOptions, Highlight, Hop};
+use vpc::model::{
+    EndpointId, FlowEnd, InstanceId, InternetGatewayId, Model, NatGatewayId, SubnetId,
+};
+use vpc::reach::{Query, reach};
 
 fn model(path: &Path) -> Model {
     let src = std::fs::read_to_string(path).unwrap();
@@ -22,10 +25,52 @@ fn example(name: &str) -> Model {
     )
 }
 
-fn highlight(m: &Model, src: &str, dst: &str) -> Vec<Hop> {
-    let s = path::resolve(m, src).unwrap();
-    let d = path::resolve(m, dst).unwrap();
-    path::route_path(m, &s, &d).unwrap()
+/// A flow end by name (the CLI's resolution is tested through `vpcc`).
+fn end(m: &Model, name: &str) -> FlowEnd {
+    if name == "internet" {
+        return FlowEnd::Internet;
+    }
+    if let Some(svc) = name.strip_prefix("service ") {
+        return FlowEnd::Service(svc.to_string());
+    }
+    if let Some(i) = m.instances.iter().position(|x| x.name == name) {
+        return FlowEnd::Instance(InstanceId(i as u32));
+    }
+    if let Some(s) = m.subnets.iter().position(|x| x.name == name) {
+        return FlowEnd::Subnet(SubnetId(s as u32));
+    }
+    panic!("no flow end `{name}`")
+}
+
+fn instance(m: &Model, name: &str) -> InstanceId {
+    InstanceId(m.instances.iter().position(|x| x.name == name).unwrap() as u32)
+}
+
+fn subnet(m: &Model, name: &str) -> SubnetId {
+    SubnetId(m.subnets.iter().position(|x| x.name == name).unwrap() as u32)
+}
+
+/// The engine's verdict on SRC → DST (any protocol), ready to draw.
+fn highlight(m: &Model, src: &str, dst: &str) -> Highlight {
+    let q = Query::new(end(m, src), end(m, dst));
+    graph::highlight(m, &q, &reach(m, &q))
+}
+
+fn draw(m: &Model, h: Highlight) -> String {
+    graph::dot(
+        m,
+        &GraphOptions {
+            highlight: Some(h),
+            ..GraphOptions::default()
+        },
+    )
+}
+
+/// The one DOT line that contains `needle`.
+fn line_of<'d>(dot: &'d str, needle: &str) -> &'d str {
+    let found: Vec<&str> = dot.lines().filter(|l| l.contains(needle)).collect();
+    assert_eq!(found.len(), 1, "{needle}: {found:#?}");
+    found[0]
 }
 
 #[test]
@@ -111,57 +156,79 @@ fn route_edges_are_per_table_not_per_host() {
     assert!(!dot.contains("\"instance:app-a01\""), "{dot}");
 }
 
+const BLUE: &str = "#1f6feb";
+const RED: &str = "#d1242f";
+
 #[test]
 fn highlight_app_to_internet_goes_through_nat_and_igw() {
     let m = example("nat-bastion-endpoints");
-    let hops = highlight(&m, "app", "internet");
-    let names: Vec<String> = hops.iter().map(|h| format!("{h:?}")).collect();
-    assert_eq!(hops.len(), 5, "{names:?}");
-    assert!(matches!(hops[0], Hop::Instance(_)));
-    assert!(matches!(hops[1], Hop::Subnet(_)));
-    assert!(matches!(hops[2], Hop::NatGateway(_)));
-    assert!(matches!(hops[3], Hop::InternetGateway(_)));
-    assert_eq!(hops[4], Hop::Internet);
-    let dot = graph::dot(
-        &m,
-        &GraphOptions {
-            highlight: hops,
-            ..GraphOptions::default()
-        },
+    let h = highlight(&m, "app", "internet");
+    assert!(h.delivered);
+    assert!(h.blockers.is_empty());
+    assert_eq!(
+        h.legs,
+        vec![vec![
+            Hop::Instance(instance(&m, "app")),
+            Hop::Subnet(subnet(&m, "private-a")),
+            Hop::NatGateway(NatGatewayId(0)),
+            Hop::Subnet(subnet(&m, "public-a")),
+            Hop::InternetGateway(InternetGatewayId(0)),
+            Hop::Internet,
+        ]]
     );
-    let red: Vec<&str> = dot
+    let dot = draw(&m, h);
+    for id in ["instance:app", "nat:nat-a", "igw:igw", "internet"] {
+        assert!(line_of(&dot, &format!("\"{id}\"[")).contains(BLUE), "{id}");
+    }
+    assert!(!line_of(&dot, "\"instance:bastion\"[").contains(BLUE));
+    let blue: Vec<&str> = dot
         .lines()
-        .filter(|l| l.contains("->") && l.contains("#d62728"))
+        .filter(|l| l.contains("->") && l.contains(BLUE))
         .collect();
-    assert_eq!(red.len(), 3, "{red:#?}");
+    // private-a's route to the NAT, the NAT's egress and public-a's route
+    // to the internet gateway, the gateway to the internet.
+    assert_eq!(blue.len(), 4, "{blue:#?}");
+    assert!(!dot.contains(RED), "{dot}");
+    assert!(dot.contains("Highlighted: app to internet (delivered)."));
     graph::svg(&dot).unwrap();
 }
 
 #[test]
 fn highlight_service_s3_takes_the_gateway_endpoint() {
     let m = example("nat-bastion-endpoints");
-    let hops = highlight(&m, "app", "service s3");
-    assert!(matches!(hops[2], Hop::Endpoint(_)), "{hops:?}");
-    assert_eq!(hops[3], Hop::Service("s3".to_string()));
-    let hops = highlight(&m, "app", "service ec2");
-    assert!(matches!(hops[2], Hop::EndpointInterface(..)), "{hops:?}");
+    let h = highlight(&m, "app", "service s3");
+    assert!(h.delivered);
+    let s3gw = EndpointId(m.endpoints.iter().position(|e| e.name == "s3-gw").unwrap() as u32);
+    assert_eq!(
+        h.legs[0][2..],
+        [Hop::Endpoint(s3gw), Hop::Service("s3".to_string())]
+    );
+    let dot = draw(&m, h);
+    assert!(line_of(&dot, "\"endpoint:s3-gw\"[").contains(BLUE));
+    assert!(line_of(&dot, "\"service:s3\"[").contains(BLUE));
+    assert!(line_of(&dot, "\"instance:app\" -> \"endpoint:s3-gw\"").contains(BLUE));
+    // An interface service with private DNS: the endpoint's interface.
+    let h = highlight(&m, "app", "service ec2");
+    assert!(h.delivered);
+    assert!(
+        matches!(h.legs[0][2], Hop::EndpointInterface(..)),
+        "{:?}",
+        h.legs
+    );
+    let dot = draw(&m, h);
+    assert!(line_of(&dot, "\"eni:ec2-api/private-a\"[").contains(BLUE));
 }
 
 #[test]
-fn highlight_local_delivery_adds_a_red_local_edge() {
+fn highlight_local_delivery_adds_a_blue_local_edge() {
     let m = example("nat-bastion-endpoints");
-    let hops = highlight(&m, "bastion", "app");
-    assert_eq!(hops.len(), 4, "{hops:?}");
-    let dot = graph::dot(
-        &m,
-        &GraphOptions {
-            highlight: hops,
-            ..GraphOptions::default()
-        },
-    );
+    let h = highlight(&m, "bastion", "app");
+    assert!(h.delivered);
+    assert_eq!(h.legs[0].len(), 4, "{:?}", h.legs);
+    let dot = draw(&m, h);
     assert!(
         dot.lines()
-            .any(|l| l.contains("label=\"local\"") && l.contains("#d62728")),
+            .any(|l| l.contains("label=\"local\"") && l.contains(BLUE)),
         "{dot}"
     );
     graph::svg(&dot).unwrap();
@@ -170,19 +237,15 @@ fn highlight_local_delivery_adds_a_red_local_edge() {
 #[test]
 fn highlight_across_a_peering() {
     let m = example("peering");
-    let hops = highlight(&m, "app1", "db1");
+    let h = highlight(&m, "app1", "db1");
+    assert!(h.delivered, "{h:?}");
+    let hops = &h.legs[0];
     assert!(
         hops.iter().any(|h| matches!(h, Hop::Peering(_))),
         "{hops:?}"
     );
     assert!(matches!(hops.last(), Some(Hop::Instance(_))), "{hops:?}");
-    let dot = graph::dot(
-        &m,
-        &GraphOptions {
-            highlight: hops,
-            ..GraphOptions::default()
-        },
-    );
+    let dot = draw(&m, h);
     graph::svg(&dot).unwrap();
 }
 
@@ -196,25 +259,139 @@ fn highlight_grouped_instance_is_drawn_alone() {
         .unwrap()
         .name
         .clone();
-    let hops = highlight(&m, &first, "internet");
-    let dot = graph::dot(
-        &m,
-        &GraphOptions {
-            highlight: hops,
-            ..GraphOptions::default()
-        },
-    );
+    let dot = draw(&m, highlight(&m, &first, "internet"));
     assert!(dot.contains(&format!("\"instance:{first}\"")), "{dot}");
     graph::svg(&dot).unwrap();
 }
 
 #[test]
-fn unknown_highlight_names_are_errors() {
+fn blocked_from_the_internet_marks_the_instance_and_its_subnet() {
     let m = example("nat-bastion-endpoints");
-    assert!(path::resolve(&m, "nope").is_err());
-    let s3 = path::resolve(&m, "service s3").unwrap();
-    let app = path::resolve(&m, "app").unwrap();
-    assert!(path::route_path(&m, &s3, &app).is_err());
+    let h = highlight(&m, "internet", "app");
+    assert!(!h.delivered);
+    // Nothing is traversed: the path is the source.
+    assert_eq!(h.legs, vec![vec![Hop::Internet]]);
+    let dot = draw(&m, h);
+    let app = line_of(&dot, "\"instance:app\"[");
+    assert!(
+        app.contains(RED) && app.contains("BLOCKED: NO_PUBLIC_IP"),
+        "{app}"
+    );
+    assert!(
+        app.contains("tooltip=\"NO_PUBLIC_IP: instance `app`"),
+        "{app}"
+    );
+    // The subnet's cluster: label line and red border.
+    assert!(
+        dot.contains("251 usable, 2 used\\nBLOCKED: NAT_INBOUND\""),
+        "{dot}"
+    );
+    assert!(dot.contains(&format!("color=\"{RED}\"")));
+    assert!(!line_of(&dot, "\"instance:bastion\"[").contains(RED));
+    assert!(dot.contains("Red: what blocks it"));
+    graph::svg(&dot).unwrap();
+}
+
+#[test]
+fn blocked_by_a_security_group_draws_the_path_to_the_instance() {
+    let src = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/nat-bastion-endpoints.vpc"),
+    )
+    .unwrap()
+    .replacen("    ingress tcp 22 from bastion-sg\n", "", 1);
+    let m = vpc::compile(&src).model.unwrap();
+    let h = highlight(&m, "bastion", "app");
+    assert!(!h.delivered);
+    assert_eq!(h.blockers.len(), 1, "{:?}", h.blockers);
+    assert_eq!(h.blockers[0].at, Hop::Instance(instance(&m, "app")));
+    // The path goes as far as it goes: to app, which refuses it.
+    assert_eq!(h.legs[0].last(), Some(&Hop::Instance(instance(&m, "app"))));
+    let dot = draw(&m, h);
+    let app = line_of(&dot, "\"instance:app\"[");
+    assert!(
+        app.contains(RED) && app.contains("BLOCKED: SG_INGRESS"),
+        "{app}"
+    );
+    assert!(app.contains("security group `app-sg`"), "{app}");
+    assert!(line_of(&dot, "\"instance:bastion\"[").contains(BLUE));
+    assert!(
+        dot.lines()
+            .any(|l| l.contains("label=\"local\"") && l.contains(BLUE)),
+        "{dot}"
+    );
+    graph::svg(&dot).unwrap();
+}
+
+#[test]
+fn blocked_by_a_blackhole_marks_the_blackhole() {
+    let src = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/nat-bastion-endpoints.vpc"),
+    )
+    .unwrap()
+    .replacen(
+        "route 0.0.0.0/0 -> nat-a",
+        "route 0.0.0.0/0 -> blackhole",
+        1,
+    );
+    let m = vpc::compile(&src).model.unwrap();
+    let h = highlight(&m, "app", "internet");
+    assert!(!h.delivered);
+    let dot = draw(&m, h);
+    let bh = line_of(&dot, "\"blackhole:main\"[");
+    assert!(
+        bh.contains(RED) && bh.contains("BLOCKED: BLACKHOLE"),
+        "{bh}"
+    );
+    assert!(
+        line_of(&dot, "\"instance:app\" -> \"blackhole:main\"").contains(BLUE),
+        "{dot}"
+    );
+    graph::svg(&dot).unwrap();
+}
+
+#[test]
+fn a_shared_route_table_that_blocks_is_red() {
+    // Two subnets share `private`; drop its default route.
+    let src = "vpc main 10.0.0.0/16 {\n  internet_gateway igw\n  subnet a 10.0.1.0/24 az a {\n    route_table private\n    instance x 10.0.1.10\n  }\n  subnet b 10.0.2.0/24 az a {\n    route_table private\n  }\n  route_table private {\n  }\n}\n";
+    let c = vpc::compile(src);
+    assert!(!c.has_errors(), "{:?}", c.diagnostics);
+    let m = c.model.unwrap();
+    let h = highlight(&m, "x", "internet");
+    assert!(!h.delivered);
+    let dot = draw(&m, h);
+    let table = line_of(&dot, "\"route_table:main/private\"[");
+    assert!(
+        table.contains(RED) && table.contains("BLOCKED: NO_ROUTE"),
+        "{table}"
+    );
+    graph::svg(&dot).unwrap();
+}
+
+#[test]
+fn highlight_is_deterministic_and_only_then_in_the_legend() {
+    let m = example("nat-bastion-endpoints");
+    let a = draw(&m, highlight(&m, "internet", "app"));
+    let b = draw(&m, highlight(&m, "internet", "app"));
+    assert_eq!(a, b);
+    assert_eq!(graph::svg(&a).unwrap(), graph::svg(&b).unwrap());
+    graphviz_rust::parse(&a).unwrap();
+    let plain = graph::dot(&m, &GraphOptions::default());
+    for word in ["Highlighted", BLUE, RED, "BLOCKED"] {
+        assert!(!plain.contains(word), "{word}");
+    }
+}
+
+#[test]
+fn highlight_snapshots() {
+    let m = example("nat-bastion-endpoints");
+    insta::assert_snapshot!(
+        "highlight_delivered_app_to_internet",
+        draw(&m, highlight(&m, "app", "internet"))
+    );
+    insta::assert_snapshot!(
+        "highlight_blocked_internet_to_app",
+        draw(&m, highlight(&m, "internet", "app"))
+    );
 }
 
 #[test]
@@ -277,7 +454,7 @@ fn cli_prints_dot_to_stdout() {
     );
     let dot = String::from_utf8(o.stdout).unwrap();
     assert!(dot.starts_with("digraph"), "{dot}");
-    assert!(dot.contains("#d62728"), "{dot}");
+    assert!(dot.contains(BLUE), "{dot}");
 }
 
 #[test]
@@ -317,6 +494,62 @@ fn cli_bad_highlight_exits_2() {
     ]);
     assert_eq!(o.status.code(), Some(2));
     assert!(o.stdout.is_empty());
+    let o = vpcc(&[
+        "graph",
+        "examples/nat-bastion-endpoints.vpc",
+        "--highlight",
+        "service s3,app",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.starts_with("vpcc: error: --highlight source:") && err.contains("cannot be a source"),
+        "{err}"
+    );
+    // --port needs a protocol that has ports, as in `vpcc reach`.
+    let o = vpcc(&[
+        "graph",
+        "examples/nat-bastion-endpoints.vpc",
+        "--highlight",
+        "app,internet",
+        "--port",
+        "443",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--port needs --proto tcp"));
+    // --proto means nothing without --highlight.
+    let o = vpcc(&[
+        "graph",
+        "examples/nat-bastion-endpoints.vpc",
+        "--proto",
+        "tcp",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn cli_highlight_with_a_port_asks_about_that_port() {
+    // app-sg admits tcp 22 only: the bastion reaches app on 22, not on 80.
+    let args = |port: &'static str| {
+        vpcc(&[
+            "graph",
+            "examples/nat-bastion-endpoints.vpc",
+            "--highlight",
+            "bastion,app",
+            "--proto",
+            "tcp",
+            "--port",
+            port,
+        ])
+    };
+    let ok = args("22");
+    assert_eq!(ok.status.code(), Some(0));
+    let ok = String::from_utf8(ok.stdout).unwrap();
+    assert!(ok.contains("(delivered)") && !ok.contains(RED), "{ok}");
+    let blocked = args("80");
+    assert_eq!(blocked.status.code(), Some(0));
+    let blocked = String::from_utf8(blocked.stdout).unwrap();
+    assert!(blocked.contains("BLOCKED: SG_INGRESS"), "{blocked}");
 }
 
 #[test]
@@ -362,6 +595,18 @@ fn docs_images_are_current() {
         let now = graph::svg(&graph::dot(&example(name), &GraphOptions::default())).unwrap();
         assert!(on_disk == now, "{} is stale; regenerate it", path.display());
     }
+    // `vpcc graph examples/nat-bastion-endpoints.vpc --highlight bastion,app
+    // --proto tcp --port 80 --format svg -o docs/img/highlight-blocked.svg`
+    let m = example("nat-bastion-endpoints");
+    let q = Query {
+        protocol: Some(vpc::syntax::ast::ProtocolKind::Tcp),
+        ports: Some((80, 80)),
+        ..Query::new(end(&m, "bastion"), end(&m, "app"))
+    };
+    let now = graph::svg(&draw(&m, graph::highlight(&m, &q, &reach(&m, &q)))).unwrap();
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/img/highlight-blocked.svg");
+    let on_disk = std::fs::read_to_string(&path).unwrap();
+    assert!(on_disk == now, "{} is stale; regenerate it", path.display());
 }
 
 #[test]

@@ -4,7 +4,7 @@
 
 use vpc::diag::Code;
 use vpc::model::{FlowEnd, Model};
-use vpc::reach::{Query, Reason, Verdict, expect_query, reach, text};
+use vpc::reach::{Location, Query, Reason, Verdict, expect_query, reach, text};
 use vpc::syntax::ast::ProtocolKind;
 
 fn example(name: &str) -> String {
@@ -924,5 +924,149 @@ fn s3_over_the_internet_is_not_private() {
     assert_eq!(
         b.fix.as_deref(),
         Some("add `endpoint s3-gw gateway s3 { route_tables [private] }` to the VPC")
+    );
+}
+
+// --- where blockers are (for `vpcc graph --highlight`) ---------------------
+
+/// The reasons and locations of the blockers of the expectation on `line`,
+/// and the model to name them by.
+fn located(src: &str, line: &str) -> (Model, Vec<(Reason, Option<Location>)>) {
+    let v = verdict_of(src, line);
+    let at = v.blockers().map(|b| (b.reason, b.at.clone())).collect();
+    (model(src), at)
+}
+
+fn instance(m: &Model, name: &str) -> Location {
+    let i = m.instances.iter().position(|x| x.name == name).unwrap();
+    Location::Instance(vpc::model::InstanceId(i as u32))
+}
+
+fn subnet(m: &Model, name: &str) -> Location {
+    let s = m.subnets.iter().position(|x| x.name == name).unwrap();
+    Location::Subnet(vpc::model::SubnetId(s as u32))
+}
+
+fn route_table(m: &Model, name: &str) -> Location {
+    let t = m.route_tables.iter().position(|x| x.name == name).unwrap();
+    Location::RouteTable(vpc::model::RouteTableId(t as u32))
+}
+
+#[test]
+fn security_group_blockers_are_at_the_instance() {
+    let src = mutate(
+        &example("nat-bastion-endpoints.vpc"),
+        "ingress tcp 22 from bastion-sg",
+        "ingress tcp 2222 from bastion-sg",
+    );
+    let (m, at) = located(&src, "expect admin can reach app tcp 22 via bastion");
+    assert_eq!(at, vec![(Reason::SgIngress, Some(instance(&m, "app")))]);
+}
+
+#[test]
+fn acl_blockers_are_at_the_subnet() {
+    let src = mutate(
+        &example("three-tier-multi-az.vpc"),
+        "    # Replies from the data tier, from the internet through NAT, from DynamoDB.\n    inbound 200 allow tcp 1024-65535 from internet\n",
+        "",
+    );
+    let (m, at) = located(&src, "expect app-a1 can reach db-a1 tcp 5432");
+    assert_eq!(at.len(), 1, "{at:?}");
+    assert_eq!(at[0].0, Reason::AclReturn);
+    // app-acl guards the app subnets; the reply enters app-a's.
+    let Some(Location::Subnet(s)) = &at[0].1 else {
+        panic!("{at:?}")
+    };
+    assert!(m.subnet(*s).name.starts_with("app-"), "{at:?}");
+    let two = fixture("two-blockers.vpc");
+    let (m, at) = located(&two, "expect web can reach db tcp 5432");
+    let reasons: Vec<Reason> = at.iter().map(|x| x.0).collect();
+    assert_eq!(
+        reasons,
+        vec![Reason::SgEgress, Reason::AclInbound, Reason::AclReturn]
+    );
+    assert_eq!(at[0].1, Some(instance(&m, "web")));
+    assert!(matches!(at[1].1, Some(Location::Subnet(_))), "{at:?}");
+}
+
+#[test]
+fn public_ip_blockers_are_at_the_instance() {
+    let src = mutate(
+        &example("nat-bastion-endpoints.vpc"),
+        "      public_ip\n",
+        "",
+    );
+    let (m, at) = located(&src, "expect admin can reach bastion tcp 22");
+    assert_eq!(
+        at,
+        vec![(Reason::NoPublicIp, Some(instance(&m, "bastion")))]
+    );
+    // From the internet, a private host: its missing public IP and its
+    // subnet's NAT.
+    let src = example("nat-bastion-endpoints.vpc");
+    let (m, at) = located(&src, "expect internet cannot reach app");
+    assert_eq!(
+        at,
+        vec![
+            (Reason::NoPublicIp, Some(instance(&m, "app"))),
+            (Reason::NatInbound, Some(subnet(&m, "private-a"))),
+        ]
+    );
+}
+
+#[test]
+fn route_blockers_are_at_the_route_table() {
+    let line = "expect app can reach internet tcp 443 via nat-a";
+    let src = mutate(
+        &example("nat-bastion-endpoints.vpc"),
+        "route 0.0.0.0/0 -> nat-a",
+        "route 0.0.0.0/0 -> blackhole",
+    );
+    let (m, at) = located(&src, line);
+    assert!(
+        at.contains(&(Reason::Blackhole, Some(route_table(&m, "private")))),
+        "{at:?}"
+    );
+    let src = mutate(
+        &example("nat-bastion-endpoints.vpc"),
+        "route 0.0.0.0/0 -> igw",
+        "route 0.0.0.0/0 -> nat-a",
+    );
+    let (m, at) = located(&src, line);
+    assert_eq!(
+        at,
+        vec![(Reason::RouteLoop, Some(route_table(&m, "public")))]
+    );
+}
+
+#[test]
+fn gateway_blockers_are_at_the_gateway() {
+    let line = "expect app can reach internet tcp 443 via nat-a";
+    let src = mutate(
+        &example("nat-bastion-endpoints.vpc"),
+        "    nat_gateway nat-a\n",
+        "    nat_gateway nat-a private\n",
+    );
+    let (m, at) = located(&src, line);
+    assert_eq!(
+        at,
+        vec![(
+            Reason::PrivateNat,
+            Some(Location::NatGateway(vpc::model::NatGatewayId(0)))
+        )]
+    );
+    assert_eq!(m.nat_gateways[0].name, "nat-a");
+    let src = mutate(
+        &example("nat-instance.vpc"),
+        "source_dest_check off",
+        "source_dest_check on",
+    );
+    let (m, at) = located(
+        &src,
+        "expect app can reach internet tcp 443 via nat-instance",
+    );
+    assert_eq!(
+        at,
+        vec![(Reason::SourceDestCheck, Some(instance(&m, "nat-instance")))]
     );
 }

@@ -1,12 +1,18 @@
-//! `vpcc graph FILE [--format dot|svg] [-o FILE] [--highlight SRC,DST]`
+//! `vpcc graph FILE [--format dot|svg] [-o FILE] [--highlight SRC,DST [--proto P] [--port N|N-M]]`
+//!
+//! `--highlight` asks the reachability engine about one flow and draws its
+//! path, and what blocks it, over the diagram; names resolve as in
+//! `vpcc reach`.
 
 use std::io::Write;
 use std::path::PathBuf;
 
 use clap::ValueEnum;
-use vpc::graph::{self, GraphOptions, path};
+use vpc::graph::{self, GraphOptions, Highlight};
+use vpc::reach::{Query, reach};
 
 use super::io::{error, load_model, write_atomic};
+use super::reach::{Proto, resolve, traffic};
 use super::{ColorChoice, Exit, MessageFormat};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -28,11 +34,18 @@ pub struct Args {
     /// Write to this file (atomically) instead of stdout
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
-    /// Draw the route-lookup path of one flow in red: SOURCE,DEST (an
-    /// instance, subnet, external, interface endpoint, `internet`, or as
-    /// destination `service NAME`)
+    /// Draw one flow's path from the reachability engine in blue, and what
+    /// blocks it in red: SOURCE,DEST (an instance, subnet, external,
+    /// interface endpoint, `internet`, or as destination `service NAME`)
     #[arg(long, value_name = "SRC,DST")]
     pub highlight: Option<String>,
+    /// With --highlight: the flow's protocol (default: any)
+    #[arg(long, value_enum, requires = "highlight")]
+    pub proto: Option<Proto>,
+    /// With --highlight: destination port or range, e.g. 22 or 1024-65535
+    /// (tcp and udp)
+    #[arg(long, value_name = "N|N-M", requires = "highlight")]
+    pub port: Option<String>,
     /// Render SVG with this Graphviz `dot` program instead of the built-in
     /// renderer
     #[arg(long, value_name = "PATH")]
@@ -52,8 +65,8 @@ pub fn run(args: &Args) -> Exit {
     };
     let mut opts = GraphOptions::default();
     if let Some(spec) = &args.highlight {
-        match highlight(&model, spec) {
-            Ok(hops) => opts.highlight = hops,
+        match highlight(&model, spec, args.proto, args.port.as_deref()) {
+            Ok(h) => opts.highlight = Some(h),
             Err(message) => {
                 error(&message);
                 return Exit::Usage;
@@ -94,8 +107,14 @@ pub fn run(args: &Args) -> Exit {
     Exit::Ok
 }
 
-/// Parses `SRC,DST` and draws the route-lookup path between them.
-fn highlight(model: &vpc::model::Model, spec: &str) -> Result<Vec<graph::Hop>, String> {
+/// Parses `SRC,DST`, asks the reachability engine, and returns what to
+/// draw.
+fn highlight(
+    model: &vpc::model::Model,
+    spec: &str,
+    proto: Option<Proto>,
+    port: Option<&str>,
+) -> Result<Highlight, String> {
     let parts: Vec<&str> = spec.split(',').map(str::trim).collect();
     let [src, dst] = parts.as_slice() else {
         return Err(format!(
@@ -103,9 +122,16 @@ fn highlight(model: &vpc::model::Model, spec: &str) -> Result<Vec<graph::Hop>, S
         ));
     };
     let bad = |which: &str, e: String| format!("--highlight {which}: {e}");
-    let src = path::resolve(model, src).map_err(|e| bad("source", e))?;
-    let dst = path::resolve(model, dst).map_err(|e| bad("destination", e))?;
-    path::route_path(model, &src, &dst).map_err(|e| bad("source", e))
+    let source = resolve(model, src, true).map_err(|e| bad("source", e))?;
+    let destination = resolve(model, dst, false).map_err(|e| bad("destination", e))?;
+    let (protocol, ports) = traffic(proto, port)?;
+    let query = Query {
+        protocol,
+        ports,
+        ..Query::new(source, destination)
+    };
+    let verdict = reach(model, &query);
+    Ok(graph::highlight(model, &query, &verdict))
 }
 
 /// Runs a Graphviz `dot` program the user named, with the DOT on stdin.

@@ -95,28 +95,13 @@ pub fn run(args: &Args) -> Exit {
             return Exit::Usage;
         }
     };
-    let protocol = args.proto.map(|p| match p {
-        Proto::Tcp => ProtocolKind::Tcp,
-        Proto::Udp => ProtocolKind::Udp,
-        Proto::Icmp => ProtocolKind::Icmp,
-        Proto::All => ProtocolKind::All,
-    });
-    let ports = match &args.port {
-        None => None,
-        Some(p) => match parse_ports(p) {
-            Some(r) => Some(r),
-            None => {
-                error(&format!(
-                    "invalid port `{p}`: expected N or N-M with 0 ≤ N ≤ M ≤ 65535"
-                ));
-                return Exit::Usage;
-            }
-        },
+    let (protocol, ports) = match traffic(args.proto, args.port.as_deref()) {
+        Ok(t) => t,
+        Err(m) => {
+            error(&m);
+            return Exit::Usage;
+        }
     };
-    if ports.is_some() && !matches!(protocol, Some(ProtocolKind::Tcp | ProtocolKind::Udp)) {
-        error("--port needs --proto tcp or --proto udp");
-        return Exit::Usage;
-    }
     let mut via = Vec::new();
     for name in &args.via {
         match resolve_via(model, name.trim()) {
@@ -167,6 +152,30 @@ fn has_model_errors(c: &vpc::Compilation) -> bool {
         .any(|d| d.is_error() && d.code != vpc::diag::Code::E0501)
 }
 
+/// A query's protocol and port range (`None`: any).
+pub(super) type Traffic = (Option<ProtocolKind>, Option<(u16, u16)>);
+
+/// `--proto` and `--port` as a query's protocol and ports (shared with
+/// `vpcc graph --highlight`).
+pub(super) fn traffic(proto: Option<Proto>, port: Option<&str>) -> Result<Traffic, String> {
+    let protocol = proto.map(|p| match p {
+        Proto::Tcp => ProtocolKind::Tcp,
+        Proto::Udp => ProtocolKind::Udp,
+        Proto::Icmp => ProtocolKind::Icmp,
+        Proto::All => ProtocolKind::All,
+    });
+    let ports = match port {
+        None => None,
+        Some(p) => Some(parse_ports(p).ok_or_else(|| {
+            format!("invalid port `{p}`: expected N or N-M with 0 ≤ N ≤ M ≤ 65535")
+        })?),
+    };
+    if ports.is_some() && !matches!(protocol, Some(ProtocolKind::Tcp | ProtocolKind::Udp)) {
+        return Err("--port needs --proto tcp or --proto udp".to_string());
+    }
+    Ok((protocol, ports))
+}
+
 fn parse_ports(p: &str) -> Option<(u16, u16)> {
     let (a, b) = match p.split_once('-') {
         Some((a, b)) => (a.trim().parse().ok()?, b.trim().parse().ok()?),
@@ -178,8 +187,9 @@ fn parse_ports(p: &str) -> Option<(u16, u16)> {
     (a <= b).then_some((a, b))
 }
 
-/// A flow end by name, as in an `expect`.
-fn resolve(model: &Model, name: &str, is_source: bool) -> Result<FlowEnd, String> {
+/// A flow end by name, as in an `expect` (shared with `vpcc graph
+/// --highlight`).
+pub(super) fn resolve(model: &Model, name: &str, is_source: bool) -> Result<FlowEnd, String> {
     let name = name.trim();
     if name == "internet" {
         return Ok(FlowEnd::Internet);

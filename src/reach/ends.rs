@@ -19,6 +19,7 @@ impl Ctx<'_> {
             endpoint: None,
             public: inst.public_ip,
             span: inst.span,
+            at: Location::Instance(i),
         }
     }
 
@@ -56,6 +57,7 @@ impl Ctx<'_> {
             endpoint: None,
             public: sub.public_ip_on_launch,
             span: sub.span,
+            at: Location::Subnet(s),
         }
     }
 
@@ -81,6 +83,7 @@ impl Ctx<'_> {
                     endpoint: Some(e),
                     public: false,
                     span: ep.span,
+                    at: Location::EndpointInterface(e, i.subnet),
                 })
                 .collect(),
             EndpointKind::Gateway { .. } => Vec::new(),
@@ -160,6 +163,7 @@ impl Ctx<'_> {
                 } else {
                     format!("turn `public_ip_on_launch` on in subnet `{}`", sub.name)
                 }),
+                at: Some(eni.at.clone()),
             }];
             if sub.kind == crate::model::SubnetKind::Private {
                 blockers.push(Blocker {
@@ -171,6 +175,7 @@ impl Ctx<'_> {
                     ),
                     span: Some(sub.span),
                     fix: None,
+                    at: Some(Location::Subnet(eni.subnet)),
                 });
             }
             out.push(Dest::Unreachable(blockers));
@@ -207,16 +212,19 @@ impl Ctx<'_> {
                 vec![Dest::Outside {
                     space: Space::Set(cidrs(&ext.cidrs)),
                     label: format!("external `{}`", ext.name),
+                    at: Location::External(*x),
                 }]
             }
             FlowEnd::Internet => vec![Dest::Outside {
                 space: Space::Set(self.internet.clone()),
                 label: "the internet".to_string(),
+                at: Location::Internet,
             }],
             FlowEnd::Service(svc) => {
                 let public = Dest::Outside {
                     space: Space::Opaque(Opaque::Service(svc.clone())),
                     label: format!("service {svc}"),
+                    at: Location::Service(svc.clone()),
                 };
                 if crate::model::GatewayService::parse(svc).is_some() {
                     vec![public]
@@ -246,7 +254,7 @@ impl Ctx<'_> {
                                 })
                                 .collect()
                         }
-                        Err((why, span, fix)) => {
+                        Err((why, span, fix, at)) => {
                             dns.push(Resolution {
                                 name: name.clone(),
                                 answer: format!("public addresses of {svc}"),
@@ -258,6 +266,7 @@ impl Ctx<'_> {
                                 detail: format!("it resolves to public addresses: {why}"),
                                 span,
                                 fix: Some(fix),
+                                at: Some(at),
                             });
                             vec![public]
                         }
@@ -280,6 +289,7 @@ impl Ctx<'_> {
                 "the client is outside every VPC".to_string(),
                 None,
                 "none: private DNS answers only inside the VPC".to_string(),
+                Location::Service(svc.to_string()),
             ));
         };
         let vpc = self.m.vpc(v);
@@ -290,6 +300,7 @@ impl Ctx<'_> {
                 "add `endpoint NAME interface {svc}` with `private_dns on` to VPC `{}`",
                 vpc.name
             ),
+            Location::Vpc(v),
         );
         for (i, ep) in self.m.endpoints.iter().enumerate() {
             let EndpointKind::Interface { private_dns, .. } = &ep.kind else {
@@ -303,6 +314,7 @@ impl Ctx<'_> {
                     format!("private DNS of endpoint `{}` is off", ep.name),
                     Some(ep.span),
                     format!("set `private_dns on` in endpoint `{}`", ep.name),
+                    Location::Endpoint(EndpointId(u32::try_from(i).unwrap_or(u32::MAX))),
                 );
             } else if !vpc.dns_support || !vpc.dns_hostnames {
                 why = (
@@ -315,6 +327,7 @@ impl Ctx<'_> {
                         "set `dns_support on` and `dns_hostnames on` in VPC `{}`",
                         vpc.name
                     ),
+                    Location::Vpc(v),
                 );
             } else if !vpc.dhcp.uses_amazon_dns() {
                 why = (
@@ -324,6 +337,7 @@ impl Ctx<'_> {
                     ),
                     vpc.dhcp.span.or(Some(vpc.span)),
                     "add AmazonProvidedDNS to the DHCP options' `name_servers`".to_string(),
+                    Location::Vpc(v),
                 );
             } else {
                 return Ok(EndpointId(u32::try_from(i).unwrap_or(u32::MAX)));
@@ -333,5 +347,6 @@ impl Ctx<'_> {
     }
 }
 
-/// Why a name does not resolve privately, the setting's span and the fix.
-pub(super) type Unresolved = (String, Option<Span>, String);
+/// Why a name does not resolve privately, the setting's span, the fix and
+/// where the setting is.
+pub(super) type Unresolved = (String, Option<Span>, String, Location);

@@ -183,7 +183,7 @@ impl Ctx<'_> {
                 format!("its {word} rules: {}", written.join("; "))
             };
             b.hop(what.clone(), format!("{word}: DENIED"), Some(rules), span);
-            b.block(what, reason, detail, span);
+            b.block(what, reason, detail, span, owner.at.clone());
             b.fix(self.sg_fix(sgs, dir, &b.cubes));
         } else {
             b.hop(
@@ -289,7 +289,13 @@ impl Ctx<'_> {
                 why_span.or(span),
             );
             let detail = deny_text(&why, &self.cubes_text(&b.cubes, entering));
-            b.block(label, reason, detail, why_span.or(span));
+            b.block(
+                label,
+                reason,
+                detail,
+                why_span.or(span),
+                Location::Subnet(subnet),
+            );
             b.fix(self.acl_fix(subnet, entering, &b.cubes));
             b.ret.push(RetItem::Acl {
                 subnet,

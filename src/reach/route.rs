@@ -137,6 +137,7 @@ impl Ctx<'_> {
                     Reason::NoRoute,
                     format!("no route matches {dst}"),
                     tspan,
+                    Location::RouteTable(sub.route_table),
                 );
                 nb.fix(format!(
                     "add a route covering {dst} to route table `{}`",
@@ -166,6 +167,7 @@ impl Ctx<'_> {
                         Reason::RouteLoop,
                         format!("it sends {dst} back to {}", self.m.target_label(r.target)),
                         r.span.or(tspan),
+                        Location::RouteTable(sub.route_table),
                     );
                     out.push(nb);
                     continue;
@@ -197,7 +199,7 @@ impl Ctx<'_> {
                 }
                 _ => {
                     let label = format!("VPC `{}`", self.m.vpc(v).name);
-                    b.block(label, Reason::NotInVpc, "the local route covers the destination address, but the destination is not in this VPC", r.span);
+                    b.block(label, Reason::NotInVpc, "the local route covers the destination address, but the destination is not in this VPC", r.span, Location::Vpc(v));
                     vec![b]
                 }
             },
@@ -207,6 +209,7 @@ impl Ctx<'_> {
                     Reason::Blackhole,
                     "the route is a blackhole: traffic is dropped",
                     r.span,
+                    Location::RouteTable(self.m.subnet(subnet).route_table),
                 );
                 b.fix("point the route at a gateway, NAT or peering, or remove it".to_string());
                 vec![b]
@@ -223,6 +226,7 @@ impl Ctx<'_> {
                         label: who,
                         public,
                         span,
+                        at,
                     } => {
                         if !public {
                             b.block(
@@ -232,6 +236,7 @@ impl Ctx<'_> {
                                     "it has no public IP, so {label} does not carry its traffic"
                                 ),
                                 *span,
+                                at.clone(),
                             );
                             b.fix(format!("add `public_ip` to {who}"));
                         }
@@ -245,6 +250,7 @@ impl Ctx<'_> {
                                 Reason::PrivateNat,
                                 format!("a private NAT gateway has no Elastic IP: {label} drops its traffic"),
                                 Some(nat.span),
+                                Location::NatGateway(*n),
                             );
                             b.fix(format!("make `nat_gateway {}` public (drop `private`), in a subnet routed to {label}", nat.name));
                         }
@@ -258,6 +264,7 @@ impl Ctx<'_> {
                                 Reason::NoPublicIp,
                                 format!("the NAT instance has no public IP, so {label} does not carry its traffic"),
                                 Some(inst.span),
+                                Location::Instance(*i),
                             );
                             b.fix(format!("add `public_ip` to instance `{}`", inst.name));
                         }
@@ -291,6 +298,7 @@ impl Ctx<'_> {
                         Reason::PrivateAddress,
                         format!("it never carries traffic to private addresses such as {dst}"),
                         r.span,
+                        Location::InternetGateway(g),
                     );
                     return vec![b];
                 }
@@ -376,6 +384,7 @@ impl Ctx<'_> {
                         Reason::SourceDestCheck,
                         "source/destination check is on: it drops traffic that is not addressed to it (set `source_dest_check off`)",
                         Some(inst.span),
+                        Location::Instance(i),
                     );
                     b.fix(format!(
                         "add `source_dest_check off` to instance `{}`",
@@ -435,6 +444,7 @@ impl Ctx<'_> {
                         Reason::PeeringTransit,
                         "it does not connect this VPC",
                         r.span,
+                        Location::Peering(p),
                     );
                     return vec![b];
                 };
@@ -476,6 +486,7 @@ impl Ctx<'_> {
                             self.m.vpc(vpc).name
                         ),
                         r.span.or(Some(peering.span)),
+                        Location::Peering(p),
                     );
                     b.fix(format!("peer the destination's VPC with `{}` directly and route {dst} to that peering", self.m.vpc(vpc).name));
                     return vec![b];
@@ -500,6 +511,7 @@ impl Ctx<'_> {
                         Reason::PeeringTransit,
                         format!("the destination is not in `{other_name}`"),
                         r.span,
+                        Location::Peering(p),
                     ),
                 }
                 vec![b]
@@ -513,7 +525,14 @@ impl Ctx<'_> {
                     udp: Intervals::empty(),
                     icmp: true,
                 };
-                self.endpoint_protocols(&mut b, &label, &carried, "TCP and ICMP", ep.span);
+                self.endpoint_protocols(
+                    &mut b,
+                    &label,
+                    &carried,
+                    "TCP and ICMP",
+                    ep.span,
+                    Location::Endpoint(e),
+                );
                 b.hop(
                     label,
                     format!("delivers to {} inside the AWS network", ep.service),
@@ -535,6 +554,7 @@ impl Ctx<'_> {
                         Reason::NoRoute,
                         "the destination is not this service",
                         r.span,
+                        Location::Endpoint(e),
                     ),
                 }
                 vec![b]
@@ -544,7 +564,8 @@ impl Ctx<'_> {
 
     /// The reply must route back to `via` from the destination's subnet.
     pub(super) fn return_route(&self, b: &mut Branch, subnet: SubnetId, via: Target) {
-        let table = self.m.route_table(self.m.subnet(subnet).route_table);
+        let table_id = self.m.subnet(subnet).route_table;
+        let table = self.m.route_table(table_id);
         let (label, tspan) = self.table_label(subnet);
         let mut kept = Vec::new();
         let mut rule = None;
@@ -574,6 +595,7 @@ impl Ctx<'_> {
                     self.m.target_label(via)
                 ),
                 tspan,
+                Location::RouteTable(table_id),
             );
             b.fix(format!(
                 "add `route {} -> {}` to route table `{}`",
@@ -629,6 +651,7 @@ impl Ctx<'_> {
                 &carried,
                 "TCP",
                 eni.span,
+                eni.at.clone(),
             );
         }
     }
@@ -641,6 +664,7 @@ impl Ctx<'_> {
         carried: &Traffic,
         what: &str,
         span: Span,
+        at: Location,
     ) {
         let kept: Vec<Cube> = b
             .cubes
@@ -662,6 +686,7 @@ impl Ctx<'_> {
                 Reason::EndpointProtocol,
                 format!("it carries only {what}, not {t}"),
                 Some(span),
+                at,
             );
         } else {
             b.cubes = kept;
@@ -670,7 +695,7 @@ impl Ctx<'_> {
 
     pub(super) fn on_internet(&self, mut b: Branch, dest: &Dest) -> Vec<Branch> {
         match dest {
-            Dest::Outside { label, space } => {
+            Dest::Outside { label, space, at } => {
                 // Keep the destinations that are on the internet.
                 let mut kept = Vec::new();
                 for c in &b.cubes {
@@ -693,6 +718,7 @@ impl Ctx<'_> {
                         Reason::PrivateAddress,
                         format!("{} is not on the internet", self.desc(space)),
                         None,
+                        at.clone(),
                     );
                     return vec![b];
                 }
@@ -726,6 +752,7 @@ impl Ctx<'_> {
                             eni.label
                         ),
                         Some(vpc.span),
+                        Location::Vpc(w),
                     );
                     return vec![b];
                 };
@@ -774,6 +801,7 @@ impl Ctx<'_> {
                     Reason::NoPublicIp,
                     "it is reachable from the internet only at a public IP",
                     Some(eni.span),
+                    eni.at.clone(),
                 );
                 vec![b]
             }

@@ -6,7 +6,9 @@ use super::sets::{
     Cube, Intervals, Opaque, Space, Traffic, all_addresses, cidrs, describe_space, net,
     private_space,
 };
-use super::{Blocker, Hop, Leg, Query, Reason, Resolution, Verdict, end_label, via_label};
+use super::{
+    Blocker, Hop, Leg, Location, Query, Reason, Resolution, Verdict, end_label, via_label,
+};
 use crate::model::{
     EndpointId, FlowEnd, InstanceId, Model, NatGatewayId, SecurityGroupId, SubnetId, Target,
     ViaComponent,
@@ -65,6 +67,7 @@ pub(super) enum Speaker {
         label: String,
         public: bool,
         span: Option<Span>,
+        at: Location,
     },
     Nat(NatGatewayId),
     NatInstance(InstanceId),
@@ -81,6 +84,8 @@ pub(super) struct Eni {
     pub(super) endpoint: Option<EndpointId>,
     pub(super) public: bool,
     pub(super) span: Span,
+    /// The instance, subnet or endpoint interface it stands for.
+    pub(super) at: Location,
 }
 
 #[derive(Clone, Debug)]
@@ -98,7 +103,11 @@ pub(super) enum Dest {
     /// An interface, at its private address or (`via_public`) its public IP.
     Eni { eni: Eni, via_public: bool },
     /// The internet, an external, a service's public or prefix-list addresses.
-    Outside { space: Space, label: String },
+    Outside {
+        space: Space,
+        label: String,
+        at: Location,
+    },
     /// Nothing to route to.
     Unreachable(Vec<Blocker>),
 }
@@ -152,6 +161,7 @@ impl Branch {
         reason: Reason,
         detail: impl Into<String>,
         span: Option<Span>,
+        at: Location,
     ) {
         let b = Blocker {
             component: component.into(),
@@ -159,8 +169,15 @@ impl Branch {
             detail: detail.into(),
             span,
             fix: None,
+            at: Some(at),
         };
-        if !self.blockers.contains(&b) {
+        // The same blocker twice (the same words) is one, wherever it was
+        // found.
+        let same = |x: &Blocker| {
+            (&x.component, x.reason, &x.detail, x.span, &x.fix)
+                == (&b.component, b.reason, &b.detail, b.span, &b.fix)
+        };
+        if !self.blockers.iter().any(same) {
             self.blockers.push(b);
         }
     }
@@ -299,8 +316,10 @@ impl<'m> Ctx<'m> {
                     detail: "it cannot open connections".to_string(),
                     span: None,
                     fix: None,
+                    at: Some(Location::of_end(from)),
                 }],
                 crosses_internet_gateway: false,
+                reached: false,
                 path: Vec::new(),
                 traversed: Vec::new(),
                 delivered_traffic: None,
@@ -314,6 +333,7 @@ impl<'m> Ctx<'m> {
                 Reason::NoRoute,
                 "no path leads to it",
                 None,
+                Location::of_end(to),
             );
         }
         let mut holds = delivered;
@@ -322,16 +342,20 @@ impl<'m> Ctx<'m> {
             let igw = b
                 .traversed
                 .iter()
-                .find(|v| matches!(v, ViaComponent::InternetGateway(_)))
-                .map_or_else(
-                    || "an internet gateway".to_string(),
-                    |v| via_label(self.m, *v),
-                );
+                .copied()
+                .find(|v| matches!(v, ViaComponent::InternetGateway(_)));
+            let igw_label = igw.map_or_else(
+                || "an internet gateway".to_string(),
+                |v| via_label(self.m, v),
+            );
+            // Crossing an internet gateway always records it.
+            let at = igw.map_or_else(|| Location::of_end(to), Location::from);
             b.block(
-                igw,
+                igw_label,
                 Reason::NotPrivate,
                 "the path crosses it, and `privately` allows no internet gateway",
                 b.igw_span,
+                at,
             );
             // A gateway service goes private with a gateway endpoint on the
             // source's route table.
@@ -357,13 +381,20 @@ impl<'m> Ctx<'m> {
                     Reason::ViaNotTraversed,
                     "the path does not go through it",
                     None,
+                    v.into(),
                 );
             }
         }
         if let Some(d) = dns_blocker
             && !holds
         {
-            b.block(d.component.clone(), d.reason, d.detail.clone(), d.span);
+            b.block(
+                d.component.clone(),
+                d.reason,
+                d.detail.clone(),
+                d.span,
+                d.at.clone().unwrap_or_else(|| Location::of_end(to)),
+            );
         }
         let example = if delivered {
             self.example_text(&b)
@@ -381,6 +412,7 @@ impl<'m> Ctx<'m> {
             dns,
             blockers: b.blockers,
             crosses_internet_gateway: b.crosses_igw,
+            reached: b.reached,
             path: b.traversed.iter().map(|v| via_label(self.m, *v)).collect(),
             traversed: b.traversed,
             delivered_traffic: if delivered { f.arrived } else { None },
@@ -455,6 +487,7 @@ impl<'m> Ctx<'m> {
                             label: s.label.clone(),
                             public: s.public,
                             span: Some(s.span),
+                            at: s.at.clone(),
                         };
                         self.route(b, s.subnet, &speaker, dest)
                     }
@@ -559,6 +592,7 @@ impl<'m> Ctx<'m> {
                                 )
                             ),
                             why_span.or(span),
+                            Location::Subnet(subnet),
                         );
                         b.fix(self.acl_fix(subnet, inbound, &replies));
                         common = Some(Traffic::none());
@@ -579,7 +613,7 @@ impl<'m> Ctx<'m> {
                             Some(t) => t.intersect(&admitted),
                             None => admitted,
                         });
-                        acls_seen.push((label, span));
+                        acls_seen.push((label, span, subnet));
                     }
                 }
             }
@@ -587,13 +621,14 @@ impl<'m> Ctx<'m> {
         if let Some(t) = common
             && t.is_empty()
             && !b.blockers.iter().any(|x| x.reason == Reason::AclReturn)
-            && let Some((label, span)) = acls_seen.last().cloned()
+            && let Some((label, span, subnet)) = acls_seen.last().cloned()
         {
             b.block(
                 label,
                 Reason::AclReturn,
                 "no ephemeral port (1024-65535) is admitted by every ACL on the way back",
                 span,
+                Location::Subnet(subnet),
             );
         }
         back.push(Hop {
