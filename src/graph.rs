@@ -298,6 +298,8 @@ struct Builder<'m> {
     /// Blocking components by where they are drawn (a route table not
     /// drawn on its own is its subnet).
     blocked: BTreeMap<Hop, &'m Mark>,
+    /// Per subnet: its instances, in model order.
+    by_subnet: Vec<Vec<InstanceId>>,
     /// Per subnet: instances drawn one by one, and the grouped rest.
     grouped: Vec<Vec<InstanceId>>,
     /// Instances that are route targets (never grouped).
@@ -345,10 +347,16 @@ impl<'m> Builder<'m> {
             hl_hops,
             hl_links,
             blocked,
+            by_subnet: vec![Vec::new(); model.subnets.len()],
             grouped: Vec::new(),
             route_targets,
             edges: Vec::new(),
         };
+        for (i, inst) in model.instances.iter().enumerate() {
+            if let Some(list) = b.by_subnet.get_mut(inst.subnet.index()) {
+                list.push(InstanceId(i as u32));
+            }
+        }
         b.grouped = (0..model.subnets.len())
             .map(|s| b.group_of(SubnetId(s as u32)))
             .collect();
@@ -372,10 +380,10 @@ impl<'m> Builder<'m> {
     }
 
     fn instances_in(&self, subnet: SubnetId) -> Vec<InstanceId> {
-        (0..self.model.instances.len())
-            .map(|i| InstanceId(i as u32))
-            .filter(|i| self.model.instance(*i).subnet == subnet)
-            .collect()
+        self.by_subnet
+            .get(subnet.index())
+            .cloned()
+            .unwrap_or_default()
     }
 
     fn highlighted(&self, hop: &Hop) -> bool {

@@ -6,9 +6,9 @@
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-/// Items handed to a thread at a time: small enough to balance uneven
-/// items, large enough that taking a chunk costs nothing.
-const CHUNK: usize = 16;
+/// The most items handed to a thread at a time: few enough to balance
+/// uneven items, enough that taking a chunk costs nothing next to them.
+const MAX_CHUNK: usize = 16;
 
 /// `items.iter().map(|x| f(&state, x)).collect()`, on up to
 /// `available_parallelism` threads. Each thread makes its own `state` with
@@ -25,11 +25,15 @@ where
 {
     let threads = std::thread::available_parallelism()
         .map_or(1, usize::from)
-        .min(items.len().div_ceil(CHUNK));
+        .min(items.len());
     if threads <= 1 {
         let state = init();
         return items.iter().map(|x| f(&state, x)).collect();
     }
+    // Eight chunks per thread at least, so a slow chunk does not leave
+    // the other threads idle at the end; one item per chunk for a few
+    // large items (files).
+    let chunk = (items.len() / (threads * 8)).clamp(1, MAX_CHUNK);
     let next = AtomicUsize::new(0);
     let done: Mutex<Vec<(usize, Vec<R>)>> = Mutex::new(Vec::new());
     std::thread::scope(|scope| {
@@ -37,11 +41,11 @@ where
             scope.spawn(|| {
                 let state = init();
                 loop {
-                    let start = next.fetch_add(CHUNK, Ordering::Relaxed);
+                    let start = next.fetch_add(chunk, Ordering::Relaxed);
                     if start >= items.len() {
                         break;
                     }
-                    let end = (start + CHUNK).min(items.len());
+                    let end = (start + chunk).min(items.len());
                     let out: Vec<R> = items[start..end].iter().map(|x| f(&state, x)).collect();
                     // A poisoned lock means another worker panicked; the
                     // scope re-raises that panic, so the data is moot.

@@ -2,7 +2,6 @@
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use vpc::diag::sarif::{FileDiagnostics, render};
 
@@ -77,34 +76,8 @@ fn compile_one(path: &Path) -> Compiled {
     Ok((src, compilation))
 }
 
-/// Compiles every file, on several threads when there are several files,
-/// and returns the results in the order of `files`.
+/// Compiles every file, on every core, and returns the results in the
+/// order of `files`.
 fn compile_all(files: &[PathBuf]) -> Vec<Compiled> {
-    let workers = std::thread::available_parallelism()
-        .map_or(1, usize::from)
-        .min(files.len());
-    if workers <= 1 {
-        return files.iter().map(|f| compile_one(f)).collect();
-    }
-    let next = AtomicUsize::new(0);
-    let mut done: Vec<(usize, Compiled)> = std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..workers)
-            .map(|_| {
-                scope.spawn(|| {
-                    let mut mine = Vec::new();
-                    loop {
-                        let i = next.fetch_add(1, Ordering::Relaxed);
-                        let Some(f) = files.get(i) else { break mine };
-                        mine.push((i, compile_one(f)));
-                    }
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-            .collect()
-    });
-    done.sort_by_key(|(i, _)| *i);
-    done.into_iter().map(|(_, c)| c).collect()
+    vpc::par::map(files, || (), |(), f| compile_one(f))
 }
