@@ -111,6 +111,11 @@ pub struct Matrix {
     /// One cell per (source, destination) pair, row by row; a group is
     /// not paired with itself unless it has several members.
     pub cells: Vec<Cell>,
+    /// Why `cells` is empty although there are sources and destinations:
+    /// the matrix has more pairs than the limit asked for
+    /// (`--matrix-limit`). Absent when the matrix is complete.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub omitted: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
@@ -196,10 +201,23 @@ pub struct ExpectResult {
     pub reasons: Vec<String>,
 }
 
+/// The default for [`Report::build_limited`]: about 15 s of matrix on two
+/// cores. A network with 500 distinct instances has 250,000 pairs; the
+/// generator's org preset (16,384 groups) has 2.7 × 10^8.
+pub const DEFAULT_MATRIX_LIMIT: usize = 250_000;
+
 impl Report {
-    /// Computes the report of `model`. `src` is the file it came from.
+    /// Computes the report of `model`, the whole matrix whatever its size.
+    /// `src` is the file it came from.
     pub fn build(name: &str, model: &Model, src: &str) -> Report {
-        let matrix = matrix::build(model);
+        Report::build_limited(name, model, src, usize::MAX)
+    }
+
+    /// Computes the report of `model`; a matrix of more than
+    /// `matrix_limit` (source, destination) pairs is left out, with
+    /// [`Matrix::omitted`] saying so. Everything else is always there.
+    pub fn build_limited(name: &str, model: &Model, src: &str, matrix_limit: usize) -> Report {
+        let matrix = matrix::build(model, matrix_limit);
         let exposure = matrix::exposure(model);
         Report {
             version: VERSION,
@@ -356,9 +374,19 @@ fn expects(m: &Model, src: &str) -> Vec<ExpectResult> {
         .collect()
 }
 
-/// The diagram as SVG, for the HTML report and `build`; `None` only if the
-/// in-process renderer reports a Graphviz error.
+/// The most subnets [`diagram_svg`] lays out. Layout time grows with the
+/// square of the clusters: 1,000 subnets take about 2 s, 2,000 about 8 s,
+/// the org preset's 10,000 several minutes (BENCHMARKS.md).
+pub const DIAGRAM_SVG_MAX_SUBNETS: usize = 2_000;
+
+/// The diagram as SVG, for the HTML report and `build`; `None` if the
+/// in-process renderer reports a Graphviz error, or if the model has more
+/// than [`DIAGRAM_SVG_MAX_SUBNETS`] subnets (`vpcc graph --format svg`
+/// draws any size).
 pub fn diagram_svg(model: &Model) -> Option<String> {
+    if model.subnets.len() > DIAGRAM_SVG_MAX_SUBNETS {
+        return None;
+    }
     diagram_dot(model).and_then(|d| crate::graph::svg(&d).ok())
 }
 

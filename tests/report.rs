@@ -319,3 +319,71 @@ fn a_file_without_instances_says_so() {
     assert!(report::md::render(&r).contains("## Reachability\n\nThe file has no instances.\n"));
     assert!(report::html::render(&r, None).contains("<p>The file has no instances.</p>"));
 }
+
+#[test]
+fn a_matrix_over_the_limit_is_left_out_and_says_why() {
+    let full = reference();
+    let pairs = full.matrix.cells.len();
+    assert!(pairs > 10, "{pairs}");
+    let path = root().join("examples/nat-bastion-endpoints.vpc");
+    let src = std::fs::read_to_string(&path).expect("read");
+    let model = compile(&src);
+
+    // At the limit: the whole matrix, exactly as without one.
+    let at = Report::build_limited("nat-bastion-endpoints", &model, &src, pairs);
+    assert_eq!(at, full);
+
+    // One below: no cells, a reason with the figures, the rest intact.
+    let below = Report::build_limited("nat-bastion-endpoints", &model, &src, pairs - 1);
+    assert!(below.matrix.cells.is_empty());
+    let why = below.matrix.omitted.as_deref().expect("a reason");
+    assert!(
+        why.contains(&format!(
+            "make {pairs} pairs, more than the limit of {}",
+            pairs - 1
+        )),
+        "{why}"
+    );
+    assert_eq!(below.matrix.sources, full.matrix.sources);
+    assert_eq!(below.exposure, full.exposure);
+    assert_eq!(below.expects, full.expects);
+    assert_eq!(below.subnets, full.subnets);
+
+    // The command line: Markdown says so, JSON validates and carries it.
+    let limit = (pairs - 1).to_string();
+    let file = "examples/nat-bastion-endpoints.vpc";
+    let (code, md, _) = vpcc(&["report", file, "--matrix-limit", &limit]);
+    assert_eq!(code, 0);
+    assert!(md.contains("The matrix is left out: "), "{md}");
+    assert!(!md.contains("| from \\ to |"), "{md}");
+    let (code, json, _) = vpcc(&["report", file, "--format", "json", "--matrix-limit", &limit]);
+    assert_eq!(code, 0);
+    assert_valid(&validator(), "report over the limit", &json);
+    let v: serde_json::Value = serde_json::from_str(&json).expect("JSON");
+    assert_eq!(v["matrix"]["omitted"].as_str(), Some(why));
+    let (_, html, _) = vpcc(&["report", file, "--format", "html", "--matrix-limit", &limit]);
+    assert!(html.contains("The matrix is left out: "), "{html}");
+    // Without the flag the default limit keeps this small matrix whole.
+    let (_, json, _) = vpcc(&["report", file, "--format", "json"]);
+    assert!(!json.contains("\"omitted\""));
+}
+
+#[test]
+fn the_report_diagram_is_left_out_above_the_subnet_limit() {
+    let params = |subnets_per_az| vpc::r#gen::GenParams {
+        vpcs: 1,
+        azs: 3,
+        subnets_per_az,
+        instances_per_subnet: 0,
+        security_groups_per_vpc: 5,
+        seed: 1,
+    };
+    let over = compile(&vpc::r#gen::generate(&params(700)));
+    assert!(over.subnets.len() > report::DIAGRAM_SVG_MAX_SUBNETS);
+    assert_eq!(report::diagram_svg(&over), None);
+    assert!(report::diagram_dot(&over).is_some());
+    let small = compile(&vpc::r#gen::generate(&params(2)));
+    assert!(
+        report::diagram_svg(&small).is_some_and(|s| s.starts_with("<?xml") || s.contains("<svg"))
+    );
+}

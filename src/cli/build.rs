@@ -38,6 +38,10 @@ pub struct Args {
     /// When to colour diagnostics
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+    /// The most (source, destination) pairs a report's reachability
+    /// matrix may have; a larger one is left out with a note
+    #[arg(long, value_name = "PAIRS", default_value_t = report::DEFAULT_MATRIX_LIMIT)]
+    pub matrix_limit: usize,
 }
 
 pub fn run(args: &Args) -> Exit {
@@ -110,8 +114,16 @@ fn build_all(args: &Args) -> Exit {
             exit = exit.max(Exit::Errors);
             continue;
         };
+        if model.subnets.len() > report::DIAGRAM_SVG_MAX_SUBNETS {
+            eprintln!(
+                "vpcc: note: `{}`: graph.svg left out: {} subnets take minutes to lay out (the limit is {}); `vpcc graph --format svg` draws it anyway",
+                path.display(),
+                model.subnets.len(),
+                report::DIAGRAM_SVG_MAX_SUBNETS
+            );
+        }
         let dir = args.out_dir.join(&name);
-        for (file, contents) in outputs(&name, model, &src) {
+        for (file, contents) in outputs(&name, model, &src, args.matrix_limit) {
             let result = std::fs::create_dir_all(&dir)
                 .map_err(|e| format!("cannot create `{}`: {e}", dir.display()))
                 .and_then(|()| write_atomic(&dir.join(file), contents.as_bytes()));
@@ -126,8 +138,13 @@ fn build_all(args: &Args) -> Exit {
 }
 
 /// Every output file of one model, by file name, in a fixed order.
-pub fn outputs(name: &str, model: &vpc::model::Model, src: &str) -> Vec<(&'static str, String)> {
-    let r = Report::build(name, model, src);
+pub fn outputs(
+    name: &str,
+    model: &vpc::model::Model,
+    src: &str,
+    matrix_limit: usize,
+) -> Vec<(&'static str, String)> {
+    let r = Report::build_limited(name, model, src, matrix_limit);
     let svg = report::diagram_svg(model);
     let mut out = vec![("routes.json", vpc::emit::json::to_string_pretty(model))];
     if let Some(dot) = report::diagram_dot(model) {

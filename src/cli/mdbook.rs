@@ -185,7 +185,7 @@ fn block(src: &str, name: &str) -> Option<String> {
         return None;
     }
     let model = c.model.as_ref()?;
-    let r = Report::build(name, model, src);
+    let r = Report::build_limited(name, model, src, report::DEFAULT_MATRIX_LIMIT);
     let mut md = String::from("\n");
     if let Some(svg) = report::diagram_svg(model) {
         let svg = svg.find("<svg").and_then(|i| svg.get(i..)).unwrap_or(&svg);

@@ -34,6 +34,11 @@ pub struct Args {
     /// When to colour diagnostics
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+    /// The most (source, destination) pairs the reachability matrix may
+    /// have; a larger one is left out with a note (the rest of the report
+    /// is always there)
+    #[arg(long, value_name = "PAIRS", default_value_t = report::DEFAULT_MATRIX_LIMIT)]
+    pub matrix_limit: usize,
 }
 
 pub fn run(args: &Args) -> Exit {
@@ -59,7 +64,7 @@ pub fn run(args: &Args) -> Exit {
     let Some(model) = c.model.as_ref().filter(|_| only_expects) else {
         return Exit::Errors;
     };
-    let r = Report::build(&stem(&args.file), model, &src);
+    let r = Report::build_limited(&stem(&args.file), model, &src, args.matrix_limit);
     let out = match args.format {
         Format::Md => report::md::render(&r),
         Format::Json => r.to_json(),

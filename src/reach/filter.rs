@@ -30,19 +30,24 @@ impl Ctx<'_> {
 
     /// The private addresses of a group's members.
     pub(super) fn members(&self, g: SecurityGroupId) -> Intervals {
-        if let Some(set) = self.members.borrow().get(&g) {
-            return set.clone();
-        }
-        let set = self.members_uncached(g);
-        self.members.borrow_mut().insert(g, set.clone());
-        set
+        self.members
+            .get_or_init(|| self.all_members())
+            .get(g.index())
+            .cloned()
+            .unwrap_or_else(Intervals::empty)
     }
 
-    fn members_uncached(&self, g: SecurityGroupId) -> Intervals {
-        let mut ranges = Vec::new();
+    /// Every group's members' addresses, in one pass over the interfaces.
+    fn all_members(&self) -> Vec<Intervals> {
+        let mut ranges: Vec<Vec<(u32, u32)>> = vec![Vec::new(); self.m.security_groups.len()];
+        let mut add = |g: &SecurityGroupId, a: std::net::Ipv4Addr| {
+            if let Some(list) = ranges.get_mut(g.index()) {
+                list.push((u32::from(a), u32::from(a)));
+            }
+        };
         for i in &self.m.instances {
-            if i.security_groups.contains(&g) {
-                ranges.push((u32::from(i.address), u32::from(i.address)));
+            for g in &i.security_groups {
+                add(g, i.address);
             }
         }
         for e in &self.m.endpoints {
@@ -51,16 +56,15 @@ impl Ctx<'_> {
                 security_groups,
                 ..
             } = &e.kind
-                && security_groups.contains(&g)
             {
-                ranges.extend(
-                    interfaces
-                        .iter()
-                        .map(|x| (u32::from(x.address), u32::from(x.address))),
-                );
+                for g in security_groups {
+                    for x in interfaces {
+                        add(g, x.address);
+                    }
+                }
             }
         }
-        Intervals::from_ranges(ranges)
+        ranges.into_iter().map(Intervals::from_ranges).collect()
     }
 
     pub(super) fn sg_peer_text(&self, peer: &SgPeer) -> String {

@@ -55,8 +55,8 @@ pub(super) fn reach(ctx: &Ctx<'_>, q: &Query) -> Verdict {
 pub struct Ctx<'m> {
     pub(super) m: &'m Model,
     pub(super) internet: Intervals,
-    /// Security group members' addresses, computed once per group.
-    pub(super) members: std::cell::RefCell<std::collections::HashMap<SecurityGroupId, Intervals>>,
+    /// Security group members' addresses by group, computed on first use.
+    pub(super) members: std::cell::OnceCell<Vec<Intervals>>,
 }
 
 /// Who sends the packet on a stretch: an internet gateway needs it to have

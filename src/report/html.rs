@@ -95,6 +95,12 @@ fn subnets(o: &mut String, r: &Report) {
 }
 
 fn matrix(o: &mut String, r: &Report) {
+    if let Some(why) = &r.matrix.omitted {
+        o.push_str("<h2>Reachability</h2>\n<p>The matrix is left out: ");
+        o.push_str(&esc(why));
+        o.push_str(".</p>\n");
+        return;
+    }
     if r.matrix.cells.is_empty() {
         o.push_str("<h2>Reachability</h2>\n<p>The file has no instances.</p>\n");
         return;

@@ -56,7 +56,8 @@ impl End {
     }
 }
 
-pub fn build(m: &Model) -> Matrix {
+/// The matrix of `m`, unless it has more than `limit` pairs.
+pub fn build(m: &Model, limit: usize) -> Matrix {
     let atoms = Atoms::of(m);
     let instances = instance_groups(m);
     let externals: Vec<End> = m
@@ -98,32 +99,67 @@ pub fn build(m: &Model) -> Matrix {
         .chain(&services)
         .collect();
     // Every (source, destination) pair to ask about, in row order.
-    let mut pairs: Vec<(&End, &End, &FlowEnd, &FlowEnd)> = Vec::new();
+    let pair = |s: &End, d: &End| -> Option<(FlowEnd, FlowEnd)> {
+        let outside = |e: &End| e.kind != "instance";
+        if outside(s) && outside(d) {
+            return None;
+        }
+        let (from, to) = if std::ptr::eq(s, d) {
+            (s.ends.first()?, s.ends.get(1)?)
+        } else {
+            (s.ends.first()?, d.ends.first()?)
+        };
+        Some((from.clone(), to.clone()))
+    };
+    // Counted before anything is kept: the count can be in the billions.
+    // An instance group pairs with every destination but itself (unless it
+    // has two members to pair); an outside end only with instances.
+    let has = |e: &&&End| !e.ends.is_empty();
+    let all_d = destinations.iter().filter(has).count();
+    let instance_d = destinations
+        .iter()
+        .filter(has)
+        .filter(|d| d.kind == "instance")
+        .count();
+    let count: usize = sources
+        .iter()
+        .filter(has)
+        .map(|s| {
+            if s.kind == "instance" {
+                all_d - usize::from(s.ends.len() < 2)
+            } else {
+                instance_d
+            }
+        })
+        .sum();
+    if count > limit {
+        return Matrix {
+            omitted: Some(format!(
+                "{} sources × {} destinations make {} pairs, more than the limit of {limit}; \
+                 ask about single flows with `vpcc reach`, or raise `--matrix-limit`",
+                sources.len(),
+                destinations.len(),
+                count
+            )),
+            sources: sources.iter().map(|e| e.json()).collect(),
+            destinations: destinations.iter().map(|e| e.json()).collect(),
+            cells: Vec::new(),
+        };
+    }
+    let mut pairs: Vec<(&End, &End, FlowEnd, FlowEnd)> = Vec::with_capacity(count);
     for s in &sources {
         for d in &destinations {
-            let outside = |e: &End| e.kind != "instance";
-            if outside(s) && outside(d) {
-                continue;
+            if let Some((from, to)) = pair(s, d) {
+                pairs.push((s, d, from, to));
             }
-            let (from, to) = if std::ptr::eq(*s, *d) {
-                match (s.ends.first(), s.ends.get(1)) {
-                    (Some(a), Some(b)) => (a, b),
-                    _ => continue,
-                }
-            } else {
-                match (s.ends.first(), d.ends.first()) {
-                    (Some(a), Some(b)) => (a, b),
-                    _ => continue,
-                }
-            };
-            pairs.push((s, d, from, to));
         }
     }
+    debug_assert_eq!(pairs.len(), count);
     // Cells are independent: ask on every core, keep the row order.
     let cells = crate::par::map(
         &pairs,
         || Engine::new(m),
-        |engine, &(s, d, from, to)| {
+        |engine, (s, d, from, to)| {
             let probe = probe(engine, &atoms, from, to);
             Cell {
                 from: s.label.clone(),
@@ -138,6 +174,7 @@ pub fn build(m: &Model) -> Matrix {
         sources: sources.iter().map(|e| e.json()).collect(),
         destinations: destinations.iter().map(|e| e.json()).collect(),
         cells,
+        omitted: None,
     }
 }
 
@@ -537,12 +574,8 @@ fn services(m: &Model) -> Vec<String> {
 /// groups, public IP and source/destination check, not a route target, in
 /// a subnet no rule, route or external cuts in parts.
 fn instance_groups(m: &Model) -> Vec<End> {
-    let cuts = address_cuts(m);
-    let split = |s: SubnetId| {
-        let net = m.subnet(s).cidr;
-        cuts.iter().any(|c| cuts_apart(*c, net))
-    };
-    let targets: Vec<InstanceId> = m
+    let split = split_subnets(m);
+    let targets: std::collections::HashSet<InstanceId> = m
         .route_tables
         .iter()
         .flat_map(|t| t.routes.iter())
@@ -552,34 +585,63 @@ fn instance_groups(m: &Model) -> Vec<End> {
         })
         .collect();
     type Key = (SubnetId, Vec<SecurityGroupId>, bool, bool);
-    let mut groups: Vec<(Option<Key>, End)> = Vec::new();
+    let mut groups: Vec<End> = Vec::new();
+    let mut by_key: std::collections::HashMap<Key, usize> = std::collections::HashMap::new();
     for (i, inst) in m.instances.iter().enumerate() {
         let id = InstanceId(i as u32);
-        let key = (!split(inst.subnet) && !targets.contains(&id)).then(|| {
+        let end = FlowEnd::Instance(id);
+        let key = (!split[inst.subnet.index()] && !targets.contains(&id)).then(|| {
             let mut sgs = inst.security_groups.clone();
             sgs.sort();
             (inst.subnet, sgs, inst.public_ip, inst.source_dest_check)
         });
-        let end = FlowEnd::Instance(id);
         if let Some(k) = &key
-            && let Some((_, g)) = groups.iter_mut().find(|(gk, _)| gk.as_ref() == Some(k))
+            && let Some(g) = by_key.get(k).and_then(|&g| groups.get_mut(g))
         {
             g.members.push(inst.name.clone());
             g.ends.push(end);
-            g.label = group_label(&g.members);
             continue;
         }
-        groups.push((
-            key,
-            End {
-                label: inst.name.clone(),
-                kind: "instance",
-                members: vec![inst.name.clone()],
-                ends: vec![end],
-            },
-        ));
+        if let Some(k) = key {
+            by_key.insert(k, groups.len());
+        }
+        groups.push(End {
+            label: inst.name.clone(),
+            kind: "instance",
+            members: vec![inst.name.clone()],
+            ends: vec![end],
+        });
     }
-    groups.into_iter().map(|(_, e)| e).collect()
+    for g in &mut groups {
+        g.label = group_label(&g.members);
+    }
+    groups
+}
+
+/// Per subnet: whether a rule, route or external cuts it in parts (names
+/// a CIDR inside it that is smaller than it).
+fn split_subnets(m: &Model) -> Vec<bool> {
+    // Subnets by (network, prefix): a cut looks up every prefix shorter
+    // than its own instead of testing every subnet.
+    let mut by_net: std::collections::HashMap<(u32, u8), Vec<SubnetId>> =
+        std::collections::HashMap::new();
+    for (i, s) in m.subnets.iter().enumerate() {
+        by_net
+            .entry((u32::from(s.cidr.network()), s.cidr.prefix_len()))
+            .or_default()
+            .push(SubnetId(i as u32));
+    }
+    let mut split = vec![false; m.subnets.len()];
+    for cut in address_cuts(m) {
+        let addr = u32::from(cut.network());
+        for len in 0..cut.prefix_len() {
+            let mask = u32::MAX.checked_shl(32 - u32::from(len)).unwrap_or(0);
+            for s in by_net.get(&(addr & mask, len)).into_iter().flatten() {
+                split[s.index()] = true;
+            }
+        }
+    }
+    split
 }
 
 /// Every CIDR a rule, route or external names.
@@ -610,11 +672,6 @@ fn address_cuts(m: &Model) -> Vec<Ipv4Net> {
         out.extend(x.cidrs.iter().copied());
     }
     out
-}
-
-/// Whether `cut` covers part of `net` but not all of it.
-fn cuts_apart(cut: Ipv4Net, net: Ipv4Net) -> bool {
-    net.contains(&cut.network()) && cut.prefix_len() > net.prefix_len()
 }
 
 /// `a, b` for two members; `first … last (n)` for more.

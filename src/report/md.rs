@@ -47,6 +47,10 @@ pub fn summary(r: &Report, level: usize) -> String {
     }
     let _ = writeln!(out);
     let _ = writeln!(out, "{h} Reachability\n");
+    if let Some(why) = &r.matrix.omitted {
+        let _ = writeln!(out, "The matrix is left out: {}.\n", why);
+        return out;
+    }
     if r.matrix.cells.is_empty() {
         let _ = writeln!(out, "The file has no instances.\n");
         return out;
