@@ -74,6 +74,22 @@ pub(crate) struct VpcSrc {
     pub name_servers: Option<Span>,
 }
 
+/// At least the number of names `Cx::declare` enters (an upper bound).
+fn declaration_count(file: &ast::File) -> usize {
+    let mut n = file.items.len();
+    for item in &file.items {
+        if let ast::Item::Vpc(v) = item {
+            n += v.items.len();
+            for vi in &v.items {
+                if let ast::VpcItem::Subnet(s) = vi {
+                    n += s.items.len();
+                }
+            }
+        }
+    }
+    n
+}
+
 fn id32(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
@@ -82,6 +98,7 @@ impl Cx {
     // --- pass 1: declarations -------------------------------------------------
 
     fn declare(&mut self, file: &ast::File) {
+        self.names.reserve(declaration_count(file));
         let mut vpc_index = 0u32;
         for item in &file.items {
             match item {
@@ -173,7 +190,11 @@ impl Cx {
                     .cidrs
                     .iter()
                     .map(|c| {
-                        cidr::aligned(c, &format!("external `{}`", e.name.text), &mut self.diags)
+                        cidr::aligned(
+                            c,
+                            &format_args!("external `{}`", e.name.text),
+                            &mut self.diags,
+                        )
                     })
                     .collect();
                 self.model.externals.push(External {
@@ -562,7 +583,7 @@ impl Cx {
         for r in &rt.routes {
             let dest = cidr::aligned(
                 &r.destination,
-                &format!("a route of table `{}`", rt.name.text),
+                &format_args!("a route of table `{}`", rt.name.text),
                 &mut self.diags,
             );
             if cidr::is_forbidden_destination(dest) {
@@ -782,7 +803,7 @@ impl Cx {
                 ast::Peer::Cidr(c) => {
                     let n = cidr::aligned(
                         c,
-                        &format!("a rule of network ACL `{}`", acl.name.text),
+                        &format_args!("a rule of network ACL `{}`", acl.name.text),
                         &mut self.diags,
                     );
                     (vec![n], n.to_string())
@@ -913,7 +934,7 @@ impl Cx {
             ast::Peer::Internet(_) => SgPeer::Internet,
             ast::Peer::Cidr(c) => SgPeer::Cidr(cidr::aligned(
                 c,
-                &format!("a rule of security group `{group}`"),
+                &format_args!("a rule of security group `{group}`"),
                 &mut self.diags,
             )),
             ast::Peer::Service(s, _) => SgPeer::Service(s.text.clone()),
@@ -972,7 +993,7 @@ impl Cx {
         vname: &str,
         seen: &mut Vec<(Ipv4Net, Span, String)>,
     ) {
-        let owner = format!("subnet `{}`", s.name.text);
+        let owner = format_args!("subnet `{}`", s.name.text);
         let net = cidr::aligned(&s.cidr, &owner, &mut self.diags);
         let size_ok = cidr::check_size(&s.cidr, net, Code::E0104, &owner, &mut self.diags);
         let vpc_cidrs = self.model.vpcs[vpc.index()].cidrs.clone();

@@ -56,10 +56,19 @@ pub struct Decl {
 #[derive(Default)]
 pub struct Names {
     map: HashMap<String, Decl>,
-    counts: HashMap<Kind, u32>,
+    /// Declarations so far per kind bucket (`kind_bucket(k) as usize`).
+    counts: [u32; KINDS],
 }
 
+/// The number of `Kind`s.
+const KINDS: usize = Kind::Instance as usize + 1;
+
 impl Names {
+    /// Makes room for `n` more declarations (saves rehashing on large files).
+    pub fn reserve(&mut self, n: usize) {
+        self.map.reserve(n);
+    }
+
     /// Declares `name`; a second declaration of the same name is E0302 and
     /// is not entered (references resolve to the first).
     pub fn declare(
@@ -69,7 +78,7 @@ impl Names {
         vpc: Option<u32>,
         diags: &mut Vec<Diagnostic>,
     ) -> u32 {
-        let counter = self.counts.entry(kind_bucket(kind)).or_insert(0);
+        let counter = &mut self.counts[kind_bucket(kind) as usize];
         let index = *counter;
         *counter += 1;
         if let Some(first) = self.map.get(&name.text) {
