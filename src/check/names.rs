@@ -3,6 +3,7 @@
 //! references across VPCs (E0304).
 
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 
 use crate::diag::{Code, Diagnostic};
 use crate::source::Span;
@@ -81,8 +82,22 @@ impl Names {
         let counter = &mut self.counts[kind_bucket(kind) as usize];
         let index = *counter;
         *counter += 1;
-        if let Some(first) = self.map.get(&name.text) {
-            diags.push(
+        // One hash per declaration: the key is cloned either way (a
+        // duplicate is an error, so the wasted clone does not matter).
+        let slot = match self.map.entry(name.text.clone()) {
+            Entry::Occupied(first) => Err(*first.get()),
+            Entry::Vacant(slot) => Ok(slot),
+        };
+        match slot {
+            Ok(slot) => {
+                slot.insert(Decl {
+                    kind,
+                    index,
+                    vpc,
+                    span: name.span,
+                });
+            }
+            Err(first) => diags.push(
                 Diagnostic::new(
                     Code::E0302,
                     format!("`{}` is declared twice", name.text),
@@ -95,17 +110,7 @@ impl Names {
                 )
                 .with_note("every name in a file lives in one namespace, whatever its kind")
                 .with_help(format!("rename one of them, e.g. `{}-2`", name.text)),
-            );
-        } else {
-            self.map.insert(
-                name.text.clone(),
-                Decl {
-                    kind,
-                    index,
-                    vpc,
-                    span: name.span,
-                },
-            );
+            ),
         }
         index
     }

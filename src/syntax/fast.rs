@@ -51,8 +51,20 @@ pub(super) fn parse(src: &str) -> Option<File> {
 
 /// `ident_char` of the grammar: what may continue a name or end a keyword.
 fn is_ident(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'_' || b == b'-'
+    IDENT[usize::from(b)]
 }
+
+/// [`is_ident`] as a table: the scanner's innermost loop.
+static IDENT: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        t[b] = c.is_ascii_alphanumeric() || c == b'_' || c == b'-';
+        b += 1;
+    }
+    t
+};
 
 /// Words that can never be a name (`reserved` of the grammar).
 fn is_reserved(w: &[u8]) -> bool {
@@ -125,10 +137,17 @@ impl<'a> Parser<'a> {
         }
     }
 
-    /// The end of the run of bytes from `pos` that satisfy `f`.
+    /// The end of the run of bytes from `from` that satisfy `f`.
+    #[inline(always)]
     fn run_end(&self, from: usize, f: impl Fn(u8) -> bool) -> usize {
-        let rest = self.s.get(from..).unwrap_or_default();
-        from + rest.iter().position(|&b| !f(b)).unwrap_or(rest.len())
+        let mut end = from;
+        while let Some(&b) = self.s.get(end) {
+            if !f(b) {
+                break;
+            }
+            end += 1;
+        }
+        end
     }
 
     /// The longest run of name characters at `pos` (possibly empty).
@@ -148,10 +167,10 @@ impl<'a> Parser<'a> {
         }
     }
 
-    /// Consumes the word at `pos` (already compared by the caller).
-    fn take_word(&mut self) -> Span {
+    /// Consumes `w`, the word at `pos` (from [`Parser::word`]).
+    fn take(&mut self, w: &[u8]) -> Span {
         let start = self.pos;
-        self.pos += self.word().len();
+        self.pos += w.len();
         Span::new(start, self.pos)
     }
 
@@ -269,14 +288,15 @@ impl<'a> Parser<'a> {
     /// as pest does.
     fn flag(&mut self, kw: Span) -> Flag {
         self.skip();
-        match self.word() {
+        let w = self.word();
+        match w {
             b"on" => Flag {
                 value: true,
-                span: self.take_word(),
+                span: self.take(w),
             },
             b"off" => Flag {
                 value: false,
-                span: self.take_word(),
+                span: self.take(w),
             },
             _ => Flag {
                 value: true,
@@ -356,7 +376,8 @@ impl<'a> Parser<'a> {
     }
 
     fn protocol(&mut self) -> Option<Protocol> {
-        let kind = match self.word() {
+        let w = self.word();
+        let kind = match w {
             b"tcp" => ProtocolKind::Tcp,
             b"udp" => ProtocolKind::Udp,
             b"icmp" => ProtocolKind::Icmp,
@@ -365,7 +386,7 @@ impl<'a> Parser<'a> {
         };
         Some(Protocol {
             kind,
-            span: self.take_word(),
+            span: self.take(w),
         })
     }
 
@@ -403,8 +424,9 @@ impl<'a> Parser<'a> {
         if self.at_digit() {
             return Some(Peer::Cidr(self.cidr()?));
         }
-        match self.word() {
-            b"internet" => Some(Peer::Internet(self.take_word())),
+        let w = self.word();
+        match w {
+            b"internet" => Some(Peer::Internet(self.take(w))),
             b"service" => {
                 let (s, sp) = self.service_ref()?;
                 Some(Peer::Service(s, sp))
@@ -415,8 +437,9 @@ impl<'a> Parser<'a> {
 
     /// `flow_end = { kw_internet | service_ref | name }`
     fn flow_end(&mut self) -> Option<FlowEnd> {
-        match self.word() {
-            b"internet" => Some(FlowEnd::Internet(self.take_word())),
+        let w = self.word();
+        match w {
+            b"internet" => Some(FlowEnd::Internet(self.take(w))),
             b"service" => {
                 let (s, sp) = self.service_ref()?;
                 Some(FlowEnd::Service(s, sp))
@@ -445,7 +468,8 @@ impl<'a> Parser<'a> {
         let mut items = Vec::new();
         self.skip();
         while self.pos < self.s.len() {
-            let item = match self.word() {
+            let w = self.word();
+            let item = match w {
                 b"vpc" => Item::Vpc(self.vpc()?),
                 b"peering" => Item::Peering(self.peering()?),
                 b"expect" => Item::Expect(self.expect()?),
@@ -524,12 +548,13 @@ impl<'a> Parser<'a> {
         self.skip();
         let source = self.flow_end()?;
         self.skip();
-        let can = match self.word() {
+        let w = self.word();
+        let can = match w {
             b"cannot" => false,
             b"can" => true,
             _ => return None,
         };
-        self.take_word();
+        self.take(w);
         self.skip();
         self.kw(b"reach")?;
         self.skip();
@@ -598,14 +623,15 @@ impl<'a> Parser<'a> {
 
     fn vpc_item(&mut self) -> Option<VpcItem> {
         let start = self.pos;
-        let item = match self.word() {
+        let w = self.word();
+        let item = match w {
             b"subnet" => VpcItem::Subnet(self.subnet()?),
             b"security_group" => VpcItem::SecurityGroup(self.security_group()?),
             b"route_table" => VpcItem::RouteTable(self.route_table()?),
             b"network_acl" => VpcItem::NetworkAcl(self.network_acl()?),
             b"endpoint" => VpcItem::Endpoint(self.endpoint()?),
             b"internet_gateway" => {
-                self.take_word();
+                self.take(w);
                 self.skip();
                 let name = self.name()?;
                 VpcItem::InternetGateway(InternetGateway {
@@ -614,18 +640,18 @@ impl<'a> Parser<'a> {
                 })
             }
             b"cidr" => {
-                self.take_word();
+                self.take(w);
                 self.skip();
                 let c = self.cidr()?;
                 VpcItem::SecondaryCidr(c, Span::new(start, self.pos))
             }
             b"dns_support" => {
-                let kw = self.take_word();
+                let kw = self.take(w);
                 let f = self.flag(kw);
                 VpcItem::DnsSupport(f, Span::new(start, self.pos))
             }
             b"dns_hostnames" => {
-                let kw = self.take_word();
+                let kw = self.take(w);
                 let f = self.flag(kw);
                 VpcItem::DnsHostnames(f, Span::new(start, self.pos))
             }
@@ -648,9 +674,10 @@ impl<'a> Parser<'a> {
 
     fn dhcp_item(&mut self) -> Option<DhcpItem> {
         let start = self.pos;
-        match self.word() {
+        let w = self.word();
+        match w {
             b"domain_name" => {
-                self.take_word();
+                self.take(w);
                 self.skip();
                 let s_start = self.pos;
                 self.byte(b'"')?;
@@ -667,13 +694,14 @@ impl<'a> Parser<'a> {
                 ))
             }
             b"name_servers" => {
-                self.take_word();
+                self.take(w);
                 self.skip();
                 let servers = self.bracket_list(
                     |p| p.word() == b"AmazonProvidedDNS" || p.literal_ahead(),
                     |p| {
-                        if p.word() == b"AmazonProvidedDNS" {
-                            Some(NameServer::AmazonProvidedDns(p.take_word()))
+                        let w = p.word();
+                        if w == b"AmazonProvidedDNS" {
+                            Some(NameServer::AmazonProvidedDns(p.take(w)))
                         } else {
                             Some(NameServer::Address(p.address()?))
                         }
@@ -682,7 +710,7 @@ impl<'a> Parser<'a> {
                 Some(DhcpItem::NameServers(servers, Span::new(start, self.pos)))
             }
             b"ntp_servers" => {
-                self.take_word();
+                self.take(w);
                 self.skip();
                 let addrs = self.bracket_list(Self::literal_ahead, Self::address)?;
                 Some(DhcpItem::NtpServers(addrs, Span::new(start, self.pos)))
@@ -726,22 +754,23 @@ impl<'a> Parser<'a> {
 
     fn subnet_item(&mut self) -> Option<SubnetItem> {
         let start = self.pos;
-        let item = match self.word() {
+        let w = self.word();
+        let item = match w {
             b"instance" => SubnetItem::Instance(self.instance()?),
             b"route_table" => {
-                self.take_word();
+                self.take(w);
                 self.skip();
                 let n = self.name()?;
                 SubnetItem::RouteTable(n, Span::new(start, self.pos))
             }
             b"network_acl" => {
-                self.take_word();
+                self.take(w);
                 self.skip();
                 let n = self.name()?;
                 SubnetItem::NetworkAcl(n, Span::new(start, self.pos))
             }
             b"nat_gateway" => {
-                self.take_word();
+                self.take(w);
                 self.skip();
                 let name = self.name()?;
                 self.skip();
@@ -753,7 +782,7 @@ impl<'a> Parser<'a> {
                 })
             }
             b"public_ip_on_launch" => {
-                let kw = self.take_word();
+                let kw = self.take(w);
                 let f = self.flag(kw);
                 SubnetItem::PublicIpOnLaunch(f, Span::new(start, self.pos))
             }
@@ -790,20 +819,21 @@ impl<'a> Parser<'a> {
 
     fn instance_item(&mut self) -> Option<InstanceItem> {
         let start = self.pos;
-        let item = match self.word() {
+        let w = self.word();
+        let item = match w {
             b"security_groups" => {
-                self.take_word();
+                self.take(w);
                 self.skip();
                 let l = self.name_list()?;
                 InstanceItem::SecurityGroups(l, Span::new(start, self.pos))
             }
             b"public_ip" => {
-                let kw = self.take_word();
+                let kw = self.take(w);
                 let f = self.flag(kw);
                 InstanceItem::PublicIp(f, Span::new(start, self.pos))
             }
             b"source_dest_check" => {
-                let kw = self.take_word();
+                let kw = self.take(w);
                 let f = self.flag(kw);
                 InstanceItem::SourceDestCheck(f, Span::new(start, self.pos))
             }
@@ -843,8 +873,9 @@ impl<'a> Parser<'a> {
         self.byte(b'-')?;
         self.byte(b'>')?;
         self.skip();
-        let target = if self.word() == b"blackhole" {
-            RouteTarget::Blackhole(self.take_word())
+        let w = self.word();
+        let target = if w == b"blackhole" {
+            RouteTarget::Blackhole(self.take(w))
         } else {
             RouteTarget::Name(self.name()?)
         };
@@ -861,12 +892,13 @@ impl<'a> Parser<'a> {
         self.skip();
         let name = self.name()?;
         self.skip();
-        let is_gateway = match self.word() {
+        let w = self.word();
+        let is_gateway = match w {
             b"gateway" => true,
             b"interface" => false,
             _ => return None,
         };
-        let keyword = self.take_word();
+        let keyword = self.take(w);
         self.skip();
         let service = self.service_name()?;
         self.skip();
@@ -908,21 +940,22 @@ impl<'a> Parser<'a> {
 
     fn interface_item(&mut self) -> Option<InterfaceItem> {
         let start = self.pos;
-        let item = match self.word() {
+        let w = self.word();
+        let item = match w {
             b"subnets" => {
-                self.take_word();
+                self.take(w);
                 self.skip();
                 let l = self.name_list()?;
                 InterfaceItem::Subnets(l, Span::new(start, self.pos))
             }
             b"security_groups" => {
-                self.take_word();
+                self.take(w);
                 self.skip();
                 let l = self.name_list()?;
                 InterfaceItem::SecurityGroups(l, Span::new(start, self.pos))
             }
             b"private_dns" => {
-                let kw = self.take_word();
+                let kw = self.take(w);
                 let f = self.flag(kw);
                 InterfaceItem::PrivateDns(f, Span::new(start, self.pos))
             }
@@ -953,12 +986,13 @@ impl<'a> Parser<'a> {
 
     fn sg_rule(&mut self) -> Option<SgRule> {
         let start = self.pos;
-        let (direction, dir_kw): (Direction, &[u8]) = match self.word() {
+        let w = self.word();
+        let (direction, dir_kw): (Direction, &[u8]) = match w {
             b"ingress" => (Direction::In, b"from"),
             b"egress" => (Direction::Out, b"to"),
             _ => return None,
         };
-        self.take_word();
+        self.take(w);
         self.skip();
         let protocol = self.protocol()?;
         let (ports, peer) = self.ports_and_peer(dir_kw)?;
@@ -993,21 +1027,23 @@ impl<'a> Parser<'a> {
 
     fn acl_rule(&mut self) -> Option<AclRule> {
         let start = self.pos;
-        let (direction, dir_kw): (Direction, &[u8]) = match self.word() {
+        let w = self.word();
+        let (direction, dir_kw): (Direction, &[u8]) = match w {
             b"inbound" => (Direction::In, b"from"),
             b"outbound" => (Direction::Out, b"to"),
             _ => return None,
         };
-        self.take_word();
+        self.take(w);
         self.skip();
         let (number, number_span) = self.digits()?;
         self.skip();
-        let allow = match self.word() {
+        let w = self.word();
+        let allow = match w {
             b"allow" => true,
             b"deny" => false,
             _ => return None,
         };
-        self.take_word();
+        self.take(w);
         self.skip();
         let protocol = self.protocol()?;
         let (ports, peer) = self.ports_and_peer(dir_kw)?;
