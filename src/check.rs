@@ -11,6 +11,7 @@
 
 mod alloc;
 mod cidr;
+mod fxhash;
 mod names;
 mod warnings;
 
@@ -37,6 +38,7 @@ pub struct Checked {
 pub fn check(file: &ast::File) -> Checked {
     let mut cx = Cx::default();
     cx.declare(file);
+    cx.reserve_model();
     cx.build(file);
     let mut diagnostics = std::mem::take(&mut cx.diags);
     let has_errors = diagnostics.iter().any(Diagnostic::is_error);
@@ -168,6 +170,26 @@ impl Cx {
                 | ast::VpcItem::DhcpOptions(_) => {}
             }
         }
+    }
+
+    /// Sizes the model's tables from the declarations, so that building a
+    /// large model does not copy them as they grow. The implicit objects
+    /// (a main route table, a default security group and ACL per VPC) are
+    /// included.
+    fn reserve_model(&mut self) {
+        let n = |k| self.names.count(k);
+        let vpcs = n(Kind::Vpc);
+        let m = &mut self.model;
+        m.vpcs.reserve(vpcs);
+        m.subnets.reserve(n(Kind::Subnet));
+        m.instances.reserve(n(Kind::Instance));
+        m.nat_gateways.reserve(n(Kind::NatGateway));
+        m.internet_gateways.reserve(n(Kind::InternetGateway));
+        m.endpoints.reserve(n(Kind::GatewayEndpoint));
+        m.route_tables.reserve(n(Kind::RouteTable) + vpcs);
+        m.security_groups.reserve(n(Kind::SecurityGroup) + vpcs);
+        m.network_acls.reserve(n(Kind::NetworkAcl) + vpcs);
+        m.peerings.reserve(n(Kind::Peering));
     }
 
     // --- pass 2: build --------------------------------------------------------
@@ -548,7 +570,7 @@ impl Cx {
             }
         }
         // Subnets with their NAT gateways and instances.
-        let mut seen: Vec<(Ipv4Net, Span, String)> = Vec::new();
+        let mut seen: Vec<(Ipv4Net, Span, &str)> = Vec::new();
         // Every subnet block of the VPC, so that a suggested free range
         // avoids later subnets too.
         let all_subnets: Vec<Ipv4Net> = v
@@ -986,12 +1008,12 @@ impl Cx {
         })
     }
 
-    fn subnet(
+    fn subnet<'v>(
         &mut self,
-        s: &ast::Subnet,
+        s: &'v ast::Subnet,
         vpc: VpcId,
         vname: &str,
-        seen: &mut Vec<(Ipv4Net, Span, String)>,
+        seen: &mut Vec<(Ipv4Net, Span, &'v str)>,
     ) {
         let owner = format_args!("subnet `{}`", s.name.text);
         let net = cidr::aligned(&s.cidr, &owner, &mut self.diags);
@@ -1051,11 +1073,15 @@ impl Cx {
                 }
                 self.diags.push(d);
             }
-            seen.push((net, s.cidr.span, s.name.text.clone()));
+            seen.push((net, s.cidr.span, &s.name.text));
         }
         let az = s.az.as_ref().map(|a| match &self.model.region {
             Some(r) if a.text.len() == 1 && a.text.chars().all(|c| c.is_ascii_lowercase()) => {
-                format!("{r}{}", a.text)
+                // `{r}{a}`, without the formatting machinery (once per subnet).
+                let mut z = String::with_capacity(r.len() + a.text.len());
+                z.push_str(r);
+                z.push_str(&a.text);
+                z
             }
             _ => a.text.clone(),
         });

@@ -5,6 +5,8 @@
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
 
+use super::fxhash::FxBuild;
+
 use crate::diag::{Code, Diagnostic};
 use crate::source::Span;
 use crate::syntax::ast;
@@ -56,7 +58,7 @@ pub struct Decl {
 
 #[derive(Default)]
 pub struct Names {
-    map: HashMap<String, Decl>,
+    map: HashMap<String, Decl, FxBuild>,
     /// Declarations so far per kind bucket (`kind_bucket(k) as usize`).
     counts: [u32; KINDS],
 }
@@ -65,6 +67,12 @@ pub struct Names {
 const KINDS: usize = Kind::Instance as usize + 1;
 
 impl Names {
+    /// How many declarations of `kind` (or its bucket) were entered,
+    /// duplicates included.
+    pub fn count(&self, kind: Kind) -> usize {
+        self.counts[kind_bucket(kind) as usize] as usize
+    }
+
     /// Makes room for `n` more declarations (saves rehashing on large files).
     pub fn reserve(&mut self, n: usize) {
         self.map.reserve(n);
