@@ -1593,8 +1593,22 @@ impl Cx {
                 rt.subnets.push(SubnetId(id32(si)));
             }
         }
+        // A subnet's kind follows from its route table alone, so it is
+        // worked out once per table (hundreds of subnets share one).
+        let mut by_table: Vec<Option<(SubnetKind, String)>> =
+            vec![None; self.model.route_tables.len()];
         for si in 0..self.model.subnets.len() {
-            let (kind, reason) = crate::routes::subnet_kind(&self.model, SubnetId(id32(si)));
+            let table = self.model.subnets[si].route_table.index();
+            let (kind, reason) = match by_table.get(table) {
+                Some(Some(known)) => known.clone(),
+                _ => {
+                    let found = crate::routes::subnet_kind(&self.model, SubnetId(id32(si)));
+                    if let Some(slot) = by_table.get_mut(table) {
+                        *slot = Some(found.clone());
+                    }
+                    found
+                }
+            };
             self.model.subnets[si].kind = kind;
             self.model.subnets[si].kind_reason = reason;
         }
