@@ -79,6 +79,7 @@ const ALL: &[&str] = &["small", "net4", "medium", "org"];
 /// `svg` stops at medium.
 const STAGES: &[Stage] = &[
     ("parse", parse, ALL),
+    ("parse_pest", parse_pest, ALL),
     ("check", check, ALL),
     ("compile", compile, ALL),
     ("routes", routes, ALL),
@@ -128,6 +129,14 @@ fn svg(p: &Prepared) {
 fn parse(p: &Prepared) {
     for s in &p.sources {
         black_box(vpc::syntax::parse(black_box(s)).is_ok());
+    }
+}
+
+/// The pest parser alone: the reference that `parse` falls back to on
+/// anything the hand-written fast path declines (all syntax errors).
+fn parse_pest(p: &Prepared) {
+    for s in &p.sources {
+        black_box(vpc::syntax::parse_pest(black_box(s)).is_ok());
     }
 }
 

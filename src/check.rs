@@ -11,6 +11,7 @@
 
 mod alloc;
 mod cidr;
+mod fxhash;
 mod names;
 mod warnings;
 
@@ -37,6 +38,7 @@ pub struct Checked {
 pub fn check(file: &ast::File) -> Checked {
     let mut cx = Cx::default();
     cx.declare(file);
+    cx.reserve_model();
     cx.build(file);
     let mut diagnostics = std::mem::take(&mut cx.diags);
     let has_errors = diagnostics.iter().any(Diagnostic::is_error);
@@ -74,6 +76,22 @@ pub(crate) struct VpcSrc {
     pub name_servers: Option<Span>,
 }
 
+/// At least the number of names `Cx::declare` enters (an upper bound).
+fn declaration_count(file: &ast::File) -> usize {
+    let mut n = file.items.len();
+    for item in &file.items {
+        if let ast::Item::Vpc(v) = item {
+            n += v.items.len();
+            for vi in &v.items {
+                if let ast::VpcItem::Subnet(s) = vi {
+                    n += s.items.len();
+                }
+            }
+        }
+    }
+    n
+}
+
 fn id32(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
@@ -82,6 +100,7 @@ impl Cx {
     // --- pass 1: declarations -------------------------------------------------
 
     fn declare(&mut self, file: &ast::File) {
+        self.names.reserve(declaration_count(file));
         let mut vpc_index = 0u32;
         for item in &file.items {
             match item {
@@ -153,6 +172,26 @@ impl Cx {
         }
     }
 
+    /// Sizes the model's tables from the declarations, so that building a
+    /// large model does not copy them as they grow. The implicit objects
+    /// (a main route table, a default security group and ACL per VPC) are
+    /// included.
+    fn reserve_model(&mut self) {
+        let n = |k| self.names.count(k);
+        let vpcs = n(Kind::Vpc);
+        let m = &mut self.model;
+        m.vpcs.reserve(vpcs);
+        m.subnets.reserve(n(Kind::Subnet));
+        m.instances.reserve(n(Kind::Instance));
+        m.nat_gateways.reserve(n(Kind::NatGateway));
+        m.internet_gateways.reserve(n(Kind::InternetGateway));
+        m.endpoints.reserve(n(Kind::GatewayEndpoint));
+        m.route_tables.reserve(n(Kind::RouteTable) + vpcs);
+        m.security_groups.reserve(n(Kind::SecurityGroup) + vpcs);
+        m.network_acls.reserve(n(Kind::NetworkAcl) + vpcs);
+        m.peerings.reserve(n(Kind::Peering));
+    }
+
     // --- pass 2: build --------------------------------------------------------
 
     fn build(&mut self, file: &ast::File) {
@@ -173,7 +212,11 @@ impl Cx {
                     .cidrs
                     .iter()
                     .map(|c| {
-                        cidr::aligned(c, &format!("external `{}`", e.name.text), &mut self.diags)
+                        cidr::aligned(
+                            c,
+                            &format_args!("external `{}`", e.name.text),
+                            &mut self.diags,
+                        )
                     })
                     .collect();
                 self.model.externals.push(External {
@@ -527,7 +570,7 @@ impl Cx {
             }
         }
         // Subnets with their NAT gateways and instances.
-        let mut seen: Vec<(Ipv4Net, Span, String)> = Vec::new();
+        let mut seen: Vec<(Ipv4Net, Span, &str)> = Vec::new();
         // Every subnet block of the VPC, so that a suggested free range
         // avoids later subnets too.
         let all_subnets: Vec<Ipv4Net> = v
@@ -562,7 +605,7 @@ impl Cx {
         for r in &rt.routes {
             let dest = cidr::aligned(
                 &r.destination,
-                &format!("a route of table `{}`", rt.name.text),
+                &format_args!("a route of table `{}`", rt.name.text),
                 &mut self.diags,
             );
             if cidr::is_forbidden_destination(dest) {
@@ -782,7 +825,7 @@ impl Cx {
                 ast::Peer::Cidr(c) => {
                     let n = cidr::aligned(
                         c,
-                        &format!("a rule of network ACL `{}`", acl.name.text),
+                        &format_args!("a rule of network ACL `{}`", acl.name.text),
                         &mut self.diags,
                     );
                     (vec![n], n.to_string())
@@ -913,7 +956,7 @@ impl Cx {
             ast::Peer::Internet(_) => SgPeer::Internet,
             ast::Peer::Cidr(c) => SgPeer::Cidr(cidr::aligned(
                 c,
-                &format!("a rule of security group `{group}`"),
+                &format_args!("a rule of security group `{group}`"),
                 &mut self.diags,
             )),
             ast::Peer::Service(s, _) => SgPeer::Service(s.text.clone()),
@@ -965,14 +1008,14 @@ impl Cx {
         })
     }
 
-    fn subnet(
+    fn subnet<'v>(
         &mut self,
-        s: &ast::Subnet,
+        s: &'v ast::Subnet,
         vpc: VpcId,
         vname: &str,
-        seen: &mut Vec<(Ipv4Net, Span, String)>,
+        seen: &mut Vec<(Ipv4Net, Span, &'v str)>,
     ) {
-        let owner = format!("subnet `{}`", s.name.text);
+        let owner = format_args!("subnet `{}`", s.name.text);
         let net = cidr::aligned(&s.cidr, &owner, &mut self.diags);
         let size_ok = cidr::check_size(&s.cidr, net, Code::E0104, &owner, &mut self.diags);
         let vpc_cidrs = self.model.vpcs[vpc.index()].cidrs.clone();
@@ -1030,11 +1073,15 @@ impl Cx {
                 }
                 self.diags.push(d);
             }
-            seen.push((net, s.cidr.span, s.name.text.clone()));
+            seen.push((net, s.cidr.span, &s.name.text));
         }
         let az = s.az.as_ref().map(|a| match &self.model.region {
             Some(r) if a.text.len() == 1 && a.text.chars().all(|c| c.is_ascii_lowercase()) => {
-                format!("{r}{}", a.text)
+                // `{r}{a}`, without the formatting machinery (once per subnet).
+                let mut z = String::with_capacity(r.len() + a.text.len());
+                z.push_str(r);
+                z.push_str(&a.text);
+                z
             }
             _ => a.text.clone(),
         });
@@ -1546,8 +1593,22 @@ impl Cx {
                 rt.subnets.push(SubnetId(id32(si)));
             }
         }
+        // A subnet's kind follows from its route table alone, so it is
+        // worked out once per table (hundreds of subnets share one).
+        let mut by_table: Vec<Option<(SubnetKind, String)>> =
+            vec![None; self.model.route_tables.len()];
         for si in 0..self.model.subnets.len() {
-            let (kind, reason) = crate::routes::subnet_kind(&self.model, SubnetId(id32(si)));
+            let table = self.model.subnets[si].route_table.index();
+            let (kind, reason) = match by_table.get(table) {
+                Some(Some(known)) => known.clone(),
+                _ => {
+                    let found = crate::routes::subnet_kind(&self.model, SubnetId(id32(si)));
+                    if let Some(slot) = by_table.get_mut(table) {
+                        *slot = Some(found.clone());
+                    }
+                    found
+                }
+            };
             self.model.subnets[si].kind = kind;
             self.model.subnets[si].kind_reason = reason;
         }

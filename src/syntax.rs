@@ -1,11 +1,18 @@
 //! Parsing: source text → [`ast::File`].
 //!
+//! Two parsers give the same tree. The fast path (`fast.rs`, hand-written)
+//! handles valid files; anything it does not accept (every file with a
+//! diagnostic among them) goes to the pest parser (`grammar/vpc.pest`, then
+//! `lower.rs`), which is the reference and the only source of parse
+//! diagnostics. `tests/fast_parser.rs` checks that the two agree.
+//!
 //! pest stops at the first syntax error, so a file with a syntax error gets
 //! exactly one E0001. Malformed literals (E0101) are all collected. A file
 //! with any parse diagnostic is not checked further.
 
 pub mod ast;
 mod errors;
+mod fast;
 mod grammar;
 mod lower;
 
@@ -30,6 +37,35 @@ fn call_limit(len: usize) -> usize {
 
 /// Parses a whole file.
 pub fn parse(src: &str) -> Result<ast::File, Vec<Diagnostic>> {
+    match fast::parse(src) {
+        Some(file) => Ok(file),
+        None => parse_pest(src),
+    }
+}
+
+/// The fast path alone: `Some` only for a file that the pest path would
+/// accept and lower to an equal tree. For differential tests.
+#[doc(hidden)]
+pub fn parse_fast(src: &str) -> Option<ast::File> {
+    fast::parse(src)
+}
+
+/// pest's call limit and error-detail switch are process-wide settings.
+/// Without this lock, a parse on one thread (`vpcc check a.vpc b.vpc`
+/// parses files in parallel; so does the test harness) could run under
+/// another parse's settings, and the text of an E0001 would depend on
+/// timing. Only the pest path takes it; the fast path needs no settings.
+static PEST: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn pest_lock() -> std::sync::MutexGuard<'static, ()> {
+    PEST.lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// The pest path alone (the reference). For differential tests.
+#[doc(hidden)]
+pub fn parse_pest(src: &str) -> Result<ast::File, Vec<Diagnostic>> {
+    let _settings = pest_lock();
     pest::set_call_limit(std::num::NonZeroUsize::new(call_limit(src.len())));
     let mut pairs = match grammar::VpcParser::parse(Rule::file, src) {
         Ok(pairs) => pairs,
@@ -65,6 +101,7 @@ pub fn parse(src: &str) -> Result<ast::File, Vec<Diagnostic>> {
 /// Parses `src` as exactly one `rule` (the whole input), for grammar tests
 /// and tools. Returns whether it matched.
 pub fn matches_rule(rule: Rule, src: &str) -> bool {
+    let _settings = pest_lock();
     match grammar::VpcParser::parse(rule, src) {
         Ok(mut pairs) => pairs.next().is_some_and(|p| p.as_span().end() == src.len()),
         Err(_) => false,

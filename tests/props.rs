@@ -14,8 +14,8 @@ use std::net::Ipv4Addr;
 use arbitrary::Unstructured;
 use ipnet::Ipv4Net;
 use proptest::prelude::*;
-use support::generator;
 use support::invariants::{compile_checked, compile_twice};
+use support::{differential, generator};
 use vpc::diag::{Diagnostic, Severity};
 
 fn codes(ds: &[Diagnostic]) -> Vec<&'static str> {
@@ -251,6 +251,50 @@ proptest! {
     #[test]
     fn token_soup(s in "([a-z_]{1,12}|[0-9]{1,4}|[./{}\\[\\],#>\"-]|->|\\s|\r\n|\u{FEFF}){0,120}") {
         compile_twice(&s);
+    }
+}
+
+// ---------------------------------------------------------------------------
+// The fast parser against pest (see tests/fast_parser.rs)
+// ---------------------------------------------------------------------------
+
+proptest! {
+    #![proptest_config(config(128))]
+
+    /// Generated programs, in every layout and with deliberate mistakes:
+    /// the fast parser never contradicts pest, and it accepts every
+    /// program whose literals are well formed (all of them parse).
+    #[test]
+    fn fast_parser_agrees_on_generated_programs(bytes in proptest::collection::vec(any::<u8>(), 0..6144)) {
+        let p = generated(&bytes);
+        let src = p.print();
+        let outcome = differential::compare(&src);
+        if !p.mistakes.iter().any(|m| m.starts_with("malformed")) {
+            prop_assert_eq!(outcome, differential::Outcome::Both, "declined a valid program\n{}", src);
+        }
+    }
+
+    /// Mutated examples: if the fast parser accepts, pest accepts with an
+    /// equal tree; if pest rejects, the fast parser rejects.
+    #[test]
+    fn fast_parser_agrees_on_mutated_examples(which in any::<prop::sample::Index>(), muts in proptest::collection::vec(mutation(), 1..6)) {
+        let all = examples();
+        let mut bytes = all[which.index(all.len())].clone();
+        for m in &muts {
+            apply(&mut bytes, m);
+        }
+        differential::compare(&String::from_utf8_lossy(&bytes));
+    }
+
+    /// The language's own alphabet, and arbitrary text.
+    #[test]
+    fn fast_parser_agrees_on_token_soup(s in "(vpc a 10.0.0.0/16 \\{|vpc|subnet|instance|route_table|route|security_group|network_acl|inbound|allow|ingress|egress|tcp|all|from|to|internet|service|expect|can|reach|via|external|region|peering|az|main|private|on|off|[a-z_]{1,12}|[0-9]{1,4}|[./{}\\[\\],:#>\"-]|->|\\s|\r\n|\u{FEFF}){0,120}") {
+        differential::compare(&s);
+    }
+
+    #[test]
+    fn fast_parser_agrees_on_arbitrary_strings(s in any::<String>()) {
+        differential::compare(&s);
     }
 }
 

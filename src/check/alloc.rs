@@ -6,9 +6,10 @@
 //! interfaces and address-less instances, each taking the lowest free usable
 //! address of its subnet (E0204 when none is left).
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{HashMap, HashSet};
 use std::net::Ipv4Addr;
 
+use super::fxhash::FxBuild;
 use crate::diag::{Code, Diagnostic};
 use crate::model::{EndpointKind, Model, SubnetId};
 use crate::source::Span;
@@ -80,8 +81,10 @@ pub fn allocate(model: &mut Model, vpcs: &[&ast::Vpc], diags: &mut Vec<Diagnosti
         // Only possible after declaration errors, which are reported.
         return;
     }
-    let mut used: Vec<HashSet<u32>> = vec![HashSet::new(); model.subnets.len()];
-    let mut owner: BTreeMap<(usize, u32), (Span, String)> = BTreeMap::new();
+    // Used addresses per subnet, and who holds each written one (the
+    // instance's index). Fx-hashed: every instance passes through here.
+    let mut used: Vec<HashSet<u32, FxBuild>> = vec![HashSet::default(); model.subnets.len()];
+    let mut owner: HashMap<(usize, u32), (Span, usize), FxBuild> = HashMap::default();
     for (ii, inst) in model.instances.iter().enumerate() {
         if !inst.address_written {
             continue;
@@ -129,7 +132,11 @@ pub fn allocate(model: &mut Model, vpcs: &[&ast::Vpc], diags: &mut Vec<Diagnosti
             continue;
         }
         let key = (si, u32::from(a));
-        if let Some((first, first_name)) = owner.get(&key) {
+        if let Some((first, first_ii)) = owner.get(&key) {
+            let first_name = model
+                .instances
+                .get(*first_ii)
+                .map_or("", |i| i.name.as_str());
             diags.push(
                 Diagnostic::new(
                     Code::E0203,
@@ -149,7 +156,7 @@ pub fn allocate(model: &mut Model, vpcs: &[&ast::Vpc], diags: &mut Vec<Diagnosti
             );
             continue;
         }
-        owner.insert(key, (addr_span, inst.name.clone()));
+        owner.insert(key, (addr_span, ii));
         used[si].insert(u32::from(a));
     }
 

@@ -1,6 +1,7 @@
 //! CIDR rules: host bits (E0102), sizes (E0103, E0104), secondary-block
 //! restrictions (E0107), and helpers to describe ranges in messages.
 
+use std::fmt::Display;
 use std::net::Ipv4Addr;
 
 use ipnet::Ipv4Net;
@@ -36,9 +37,10 @@ pub fn size(net: Ipv4Net) -> u64 {
 }
 
 /// E0102 when the literal has host bits set; the aligned network is the
-/// help. `owner` says whose CIDR it is (`subnet \`a\``). Returns the aligned
-/// network either way.
-pub fn aligned(cidr: &Cidr, owner: &str, diags: &mut Vec<Diagnostic>) -> Ipv4Net {
+/// help. `owner` says whose CIDR it is (`subnet \`a\``); it is only
+/// formatted when there is something to report. Returns the aligned network
+/// either way.
+pub fn aligned(cidr: &Cidr, owner: &dyn Display, diags: &mut Vec<Diagnostic>) -> Ipv4Net {
     let net = cidr.net.trunc();
     if net.addr() != cidr.net.addr() {
         diags.push(
@@ -68,7 +70,7 @@ pub fn check_size(
     cidr: &Cidr,
     net: Ipv4Net,
     code: Code,
-    owner: &str,
+    owner: &dyn Display,
     diags: &mut Vec<Diagnostic>,
 ) -> bool {
     let len = net.prefix_len();
@@ -110,7 +112,12 @@ fn net(addr: u32, len: u8) -> Ipv4Net {
 }
 
 pub fn overlaps(a: Ipv4Net, b: Ipv4Net) -> bool {
-    a.contains(&b.network()) || b.contains(&a.network())
+    // Two blocks overlap when one contains the other's first address, that
+    // is when their ranges intersect; compared as integers because this
+    // runs for every pair of subnets of a VPC (E0106).
+    let (a0, a1) = (u32::from(a.network()), u32::from(a.broadcast()));
+    let (b0, b1) = (u32::from(b.network()), u32::from(b.broadcast()));
+    a0 <= b1 && b0 <= a1
 }
 
 /// Which class of range a primary block is in, for the secondary-block table

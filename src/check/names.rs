@@ -3,6 +3,9 @@
 //! references across VPCs (E0304).
 
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
+
+use super::fxhash::FxBuild;
 
 use crate::diag::{Code, Diagnostic};
 use crate::source::Span;
@@ -55,11 +58,26 @@ pub struct Decl {
 
 #[derive(Default)]
 pub struct Names {
-    map: HashMap<String, Decl>,
-    counts: HashMap<Kind, u32>,
+    map: HashMap<String, Decl, FxBuild>,
+    /// Declarations so far per kind bucket (`kind_bucket(k) as usize`).
+    counts: [u32; KINDS],
 }
 
+/// The number of `Kind`s.
+const KINDS: usize = Kind::Instance as usize + 1;
+
 impl Names {
+    /// How many declarations of `kind` (or its bucket) were entered,
+    /// duplicates included.
+    pub fn count(&self, kind: Kind) -> usize {
+        self.counts[kind_bucket(kind) as usize] as usize
+    }
+
+    /// Makes room for `n` more declarations (saves rehashing on large files).
+    pub fn reserve(&mut self, n: usize) {
+        self.map.reserve(n);
+    }
+
     /// Declares `name`; a second declaration of the same name is E0302 and
     /// is not entered (references resolve to the first).
     pub fn declare(
@@ -69,11 +87,25 @@ impl Names {
         vpc: Option<u32>,
         diags: &mut Vec<Diagnostic>,
     ) -> u32 {
-        let counter = self.counts.entry(kind_bucket(kind)).or_insert(0);
+        let counter = &mut self.counts[kind_bucket(kind) as usize];
         let index = *counter;
         *counter += 1;
-        if let Some(first) = self.map.get(&name.text) {
-            diags.push(
+        // One hash per declaration: the key is cloned either way (a
+        // duplicate is an error, so the wasted clone does not matter).
+        let slot = match self.map.entry(name.text.clone()) {
+            Entry::Occupied(first) => Err(*first.get()),
+            Entry::Vacant(slot) => Ok(slot),
+        };
+        match slot {
+            Ok(slot) => {
+                slot.insert(Decl {
+                    kind,
+                    index,
+                    vpc,
+                    span: name.span,
+                });
+            }
+            Err(first) => diags.push(
                 Diagnostic::new(
                     Code::E0302,
                     format!("`{}` is declared twice", name.text),
@@ -86,17 +118,7 @@ impl Names {
                 )
                 .with_note("every name in a file lives in one namespace, whatever its kind")
                 .with_help(format!("rename one of them, e.g. `{}-2`", name.text)),
-            );
-        } else {
-            self.map.insert(
-                name.text.clone(),
-                Decl {
-                    kind,
-                    index,
-                    vpc,
-                    span: name.span,
-                },
-            );
+            ),
         }
         index
     }

@@ -709,7 +709,7 @@ fn shown(text: &str) -> std::borrow::Cow<'_, str> {
 /// Whether a declaration's text has braces after its head (`x { }`).
 /// The declaration's span is no guide: pest lets a rule that ends in an
 /// optional part swallow the whitespace and comments after it.
-fn body_braces(text: &str, decl: &Span, head: &Span) -> bool {
+pub(super) fn body_braces(text: &str, decl: &Span, head: &Span) -> bool {
     let mut rest = text
         .get((head.end - decl.start) as usize..)
         .unwrap_or_default();

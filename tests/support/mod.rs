@@ -3,5 +3,6 @@
 #![allow(dead_code)]
 
 pub mod cli;
+pub mod differential;
 pub mod generator;
 pub mod invariants;
