@@ -9,6 +9,9 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+mod support;
+use support::schema::assert_valid;
+
 use vpc::model::Model;
 use vpc::report::{self, Report};
 
@@ -54,26 +57,7 @@ fn vpcc(args: &[&str]) -> (i32, String, String) {
 }
 
 fn validator() -> jsonschema::Validator {
-    let text = std::fs::read_to_string(root().join("schemas/report.schema.json"))
-        .expect("schemas/report.schema.json");
-    let schema: serde_json::Value = serde_json::from_str(&text).expect("schema is JSON");
-    jsonschema::options()
-        .should_validate_formats(true)
-        .build(&schema)
-        .expect("a valid schema")
-}
-
-fn assert_valid(v: &jsonschema::Validator, what: &str, json: &str) {
-    let instance: serde_json::Value = serde_json::from_str(json).expect("report is JSON");
-    let errors: Vec<String> = v
-        .iter_errors(&instance)
-        .map(|e| format!("{} at {}", e, e.instance_path()))
-        .collect();
-    assert!(
-        errors.is_empty(),
-        "{what} does not match the schema:\n{}",
-        errors.join("\n")
-    );
+    support::schema::validator("report.schema.json")
 }
 
 // ----- the reference example -------------------------------------------
@@ -193,16 +177,11 @@ fn golden_reports() {
 
 #[test]
 fn schema_is_current() {
-    let path = root().join("schemas/report.schema.json");
-    let generated = report::schema();
-    if std::env::var_os("VPCC_BLESS").is_some() {
-        std::fs::write(&path, &generated).expect("write schema");
-        return;
-    }
-    let committed = std::fs::read_to_string(&path).unwrap_or_default();
-    assert!(
-        committed == generated,
-        "schemas/report.schema.json is out of date with src/report.rs: run `VPCC_BLESS=1 cargo test --test report`"
+    support::schema::assert_current(
+        "report.schema.json",
+        &report::schema(),
+        "src/report.rs",
+        "report",
     );
 }
 

@@ -23,6 +23,9 @@ use vpc::model::{
 };
 use vpc::routes::{self, Loser, Query, text};
 
+mod support;
+use support::schema::{assert_valid, validator};
+
 // ----- helpers -------------------------------------------------------------
 
 fn model(src: &str) -> Model {
@@ -529,45 +532,13 @@ fn cli_json_is_the_library_json() {
 }
 
 fn check_schema_file(name: &str, generated: &str) {
-    let path = root().join("schemas").join(name);
-    if std::env::var_os("VPCC_BLESS").is_some() {
-        std::fs::create_dir_all(root().join("schemas")).expect("mkdir schemas");
-        std::fs::write(&path, generated).expect("write schema");
-        return;
-    }
-    let committed = std::fs::read_to_string(&path).unwrap_or_default();
-    assert!(
-        committed == generated,
-        "schemas/{name} is out of date with src/emit/json.rs: run `VPCC_BLESS=1 cargo test --test routes`"
-    );
+    support::schema::assert_current(name, generated, "src/emit/json.rs", "routes");
 }
 
 #[test]
 fn schemas_are_current() {
     check_schema_file("route-model.schema.json", &dto::schema());
     check_schema_file("route-lookup.schema.json", &dto::lookup_schema());
-}
-
-fn validator(name: &str) -> jsonschema::Validator {
-    let text = std::fs::read_to_string(root().join("schemas").join(name)).expect("schema file");
-    let schema: serde_json::Value = serde_json::from_str(&text).expect("schema is JSON");
-    jsonschema::options()
-        .should_validate_formats(true)
-        .build(&schema)
-        .expect("a valid schema")
-}
-
-fn assert_valid(v: &jsonschema::Validator, what: &str, json: &str) {
-    let instance: serde_json::Value = serde_json::from_str(json).expect("output is JSON");
-    let errors: Vec<String> = v
-        .iter_errors(&instance)
-        .map(|e| format!("{} at {}", e, e.instance_path()))
-        .collect();
-    assert!(
-        errors.is_empty(),
-        "{what} does not match the schema:\n{}",
-        errors.join("\n")
-    );
 }
 
 #[test]

@@ -6,3 +6,4 @@ pub mod cli;
 pub mod differential;
 pub mod generator;
 pub mod invariants;
+pub mod schema;
