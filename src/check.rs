@@ -62,7 +62,10 @@ struct Cx {
     /// Source spans of each VPC's settings, by `VpcId`, for labels.
     vpc_src: Vec<VpcSrc>,
     /// The subnet blocks of the VPC being built, for help messages.
-    all_subnets: Vec<Ipv4Net>,
+    all_subnets: cidr::Occupied,
+    /// Free ranges found for the VPC being built, by prefix length: every
+    /// overlapping subnet of one size gets the same suggestion.
+    free_blocks: Vec<(u8, Option<Ipv4Net>)>,
 }
 
 /// Where a VPC's name, blocks and DNS settings are written.
@@ -570,7 +573,7 @@ impl Cx {
             }
         }
         // Subnets with their NAT gateways and instances.
-        let mut seen: Vec<(Ipv4Net, Span, &str)> = Vec::new();
+        let mut seen: cidr::FirstOverlap<(Span, &str)> = cidr::FirstOverlap::default();
         // Every subnet block of the VPC, so that a suggested free range
         // avoids later subnets too.
         let all_subnets: Vec<Ipv4Net> = v
@@ -584,7 +587,8 @@ impl Cx {
                 }
             })
             .collect();
-        self.all_subnets = all_subnets;
+        self.all_subnets = cidr::Occupied::new(&all_subnets);
+        self.free_blocks.clear();
         for item in &v.items {
             if let ast::VpcItem::Subnet(s) = item {
                 self.subnet(s, vpc, &vname, &mut seen);
@@ -1008,12 +1012,23 @@ impl Cx {
         })
     }
 
+    /// A free range of `len` in the VPC being built, for help messages;
+    /// found once per length.
+    fn free_block(&mut self, vpc_cidrs: &[Ipv4Net], len: u8) -> Option<Ipv4Net> {
+        if let Some(&(_, found)) = self.free_blocks.iter().find(|(l, _)| *l == len) {
+            return found;
+        }
+        let found = cidr::free_block(vpc_cidrs, &self.all_subnets, len);
+        self.free_blocks.push((len, found));
+        found
+    }
+
     fn subnet<'v>(
         &mut self,
         s: &'v ast::Subnet,
         vpc: VpcId,
         vname: &str,
-        seen: &mut Vec<(Ipv4Net, Span, &'v str)>,
+        seen: &mut cidr::FirstOverlap<(Span, &'v str)>,
     ) {
         let owner = format_args!("subnet `{}`", s.name.text);
         let net = cidr::aligned(&s.cidr, &owner, &mut self.diags);
@@ -1044,9 +1059,7 @@ impl Cx {
                 "{}; a subnet must lie inside one block of its VPC",
                 cidr::spans(net)
             ));
-            if let Some(free) =
-                cidr::free_block(&vpc_cidrs, &self.all_subnets, net.prefix_len().max(16))
-            {
+            if let Some(free) = self.free_block(&vpc_cidrs, net.prefix_len().max(16)) {
                 d = d.with_help(format!(
                     "a free range of the same size inside the VPC: `{free}`"
                 ));
@@ -1054,26 +1067,22 @@ impl Cx {
             self.diags.push(d);
         }
         if size_ok {
-            if let Some((other, other_span, other_name)) =
-                seen.iter().find(|x| cidr::overlaps(x.0, net))
-            {
+            if let Some(&(other, (other_span, other_name))) = seen.first(net) {
                 let mut d = Diagnostic::new(
                     Code::E0106,
                     format!("subnet `{}` overlaps subnet `{other_name}`", s.name.text),
                     s.cidr.span,
                     format!("{net} overlaps {other}"),
                 )
-                .with_secondary(*other_span, format!("`{other_name}` is {other}"))
-                .with_note(format!("{}; {}", cidr::spans(net), cidr::spans(*other)))
+                .with_secondary(other_span, format!("`{other_name}` is {other}"))
+                .with_note(format!("{}; {}", cidr::spans(net), cidr::spans(other)))
                 .with_note("subnets of one VPC must be disjoint");
-                if let Some(free) =
-                    cidr::free_block(&vpc_cidrs, &self.all_subnets, net.prefix_len())
-                {
+                if let Some(free) = self.free_block(&vpc_cidrs, net.prefix_len()) {
                     d = d.with_help(format!("a free range of the same size: `{free}`"));
                 }
                 self.diags.push(d);
             }
-            seen.push((net, s.cidr.span, &s.name.text));
+            seen.push(net, (s.cidr.span, &s.name.text));
         }
         let az = s.az.as_ref().map(|a| match &self.model.region {
             Some(r) if a.text.len() == 1 && a.text.chars().all(|c| c.is_ascii_lowercase()) => {

@@ -66,14 +66,56 @@ pub struct LineIndex<'a> {
     src: &'a str,
     /// Byte offset of the start of each line.
     starts: Vec<usize>,
+    /// `(byte offset, characters before it)` about every [`MARK_EVERY`]
+    /// bytes, on character boundaries: a column is counted from the
+    /// nearest mark, not from the start of its line, so thousands of
+    /// diagnostics on one multi-megabyte line stay linear.
+    marks: Vec<(usize, usize)>,
 }
+
+const MARK_EVERY: usize = 4096;
 
 impl<'a> LineIndex<'a> {
     pub fn new(src: &'a str) -> LineIndex<'a> {
         let starts = std::iter::once(0)
             .chain(src.match_indices('\n').map(|(i, _)| i + 1))
             .collect();
-        LineIndex { src, starts }
+        let mut marks = vec![(0, 0)];
+        let (mut at, mut chars) = (0, 0);
+        while at < src.len() {
+            let mut next = (at + MARK_EVERY).min(src.len());
+            while !src.is_char_boundary(next) {
+                next += 1;
+            }
+            chars += src.get(at..next).map_or(0, |s| s.chars().count());
+            marks.push((next, chars));
+            at = next;
+        }
+        LineIndex { src, starts, marks }
+    }
+
+    /// Characters before `offset` (a character boundary).
+    fn chars_before(&self, offset: usize) -> usize {
+        let k = self.marks.partition_point(|m| m.0 <= offset);
+        let (byte, chars) = self
+            .marks
+            .get(k.saturating_sub(1))
+            .copied()
+            .unwrap_or((0, 0));
+        chars + self.src.get(byte..offset).map_or(0, |s| s.chars().count())
+    }
+
+    /// The length in bytes of the line holding `offset` (without its
+    /// newline).
+    pub fn line_len(&self, offset: usize) -> usize {
+        let offset = offset.min(self.src.len());
+        let line = self.starts.partition_point(|&s| s <= offset);
+        let start = self.starts[line - 1];
+        let end = self
+            .starts
+            .get(line)
+            .map_or(self.src.len(), |next| next.saturating_sub(1));
+        end.saturating_sub(start)
     }
 
     /// The same answer as [`line_col`]`(src, offset)`.
@@ -84,7 +126,36 @@ impl<'a> LineIndex<'a> {
         }
         let line = self.starts.partition_point(|&s| s <= offset);
         let start = self.starts[line - 1];
-        let col = self.src.get(start..offset).map_or(0, |s| s.chars().count()) + 1;
+        let col = self.chars_before(offset) - self.chars_before(start) + 1;
         (line, col)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The index gives `line_col`'s answer at every offset, across
+        /// marks, on lines longer than a mark, with multi-byte characters.
+        #[test]
+        fn line_index_agrees_with_line_col(
+            pieces in prop::collection::vec(prop_oneof![
+                Just("a".to_string()),
+                Just("é".to_string()),
+                Just("→".to_string()),
+                Just("\n".to_string()),
+                Just("x".repeat(3000)),
+            ], 0..40),
+            probes in prop::collection::vec(any::<prop::sample::Index>(), 1..20),
+        ) {
+            let src: String = pieces.concat();
+            let index = LineIndex::new(&src);
+            for p in probes {
+                let offset = p.index(src.len() + 1);
+                prop_assert_eq!(index.line_col(offset), line_col(&src, offset), "at {}", offset);
+            }
+        }
     }
 }

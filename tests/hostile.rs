@@ -183,11 +183,49 @@ fn one_megabyte_single_line() {
     let run = check_json(&p);
     assert_diagnostic(&run, "E0101");
     assert_eq!(first_position(&run.stdout), (1, col));
-    // Human output renders the 1 MB line without trouble.
+    // Human output gives the position instead of quoting the 1 MB line.
     let run = check_human(&p);
     assert_sane(&run);
     assert_eq!(run.code, 1);
     assert!(run.stderr.contains("error[E0101]"), "{}", run.stderr_head());
+    assert!(
+        run.stderr
+            .contains(&format!("at {}:1:{col}: ", p.display())),
+        "{}",
+        run.stderr_head()
+    );
+    assert!(run.stderr.lines().all(|l| l.len() < 2_000));
+}
+
+/// 20,000 errors on one 700 KB line (every subnet overlaps an earlier
+/// one): overlap search, free-range help, columns and human output all
+/// stay linear. Human output quoted the whole line once per diagnostic
+/// (14 GB here) and the free-range help scanned every subnet per
+/// candidate; both hung.
+#[test]
+fn twenty_thousand_errors_on_one_line() {
+    let dir = tmp();
+    let subnets: Vec<String> = (0..20_256u32)
+        .map(|i| format!("subnet s{i} 10.0.{}.0/24 az a {{ }}", i % 256))
+        .collect();
+    let line = format!("vpc main 10.0.0.0/16 {{ {} }}\n", subnets.join(" "));
+    let p = write(dir.path(), "overlaps.vpc", line.as_bytes());
+
+    let run = check_json(&p);
+    assert_eq!(run.code, 1);
+    assert_eq!(run.stdout.lines().count(), 20_000);
+    assert!(run.stdout.lines().all(|l| l.contains("\"code\":\"E0106\"")));
+    // The last error: `s20255` at its CIDR, after `s20255 `.
+    let at = line.find("subnet s20255 ").expect("there") + "subnet s20255 ".len() + 1;
+    let last = run.stdout.lines().last().expect("a line");
+    assert!(last.contains(&format!("\"column_start\":{at}")), "{last}");
+
+    let run = check_human(&p);
+    assert_sane(&run);
+    assert_eq!(run.code, 1);
+    assert_eq!(run.stderr.matches("error[E0106]").count(), 20_000);
+    assert!(run.stderr.contains("note: the line is too long to quote"));
+    assert!(run.stderr.lines().all(|l| l.len() < 2_000));
 }
 
 /// Every error of a file is reported: 40,000 of them render (the short and

@@ -256,9 +256,48 @@ pub fn secondary_restriction(existing: &[Ipv4Net], secondary: Ipv4Net) -> Option
     None
 }
 
+/// Address blocks in use, sorted, for "does this block overlap any?" in
+/// O(log n): a VPC may have thousands of subnets, and every overlapping
+/// one asks for a free range.
+#[derive(Clone, Debug, Default)]
+pub struct Occupied {
+    /// First addresses, ascending.
+    starts: Vec<u32>,
+    /// `max_end[i]`: the highest last address among blocks `0..=i`.
+    max_end: Vec<u32>,
+}
+
+impl Occupied {
+    pub fn new(nets: &[Ipv4Net]) -> Occupied {
+        let mut ranges: Vec<(u32, u32)> = nets
+            .iter()
+            .map(|n| (u32::from(n.network()), u32::from(n.broadcast())))
+            .collect();
+        ranges.sort_unstable();
+        let mut max_end = Vec::with_capacity(ranges.len());
+        let mut hi = 0;
+        for (i, &(_, e)) in ranges.iter().enumerate() {
+            hi = if i == 0 { e } else { hi.max(e) };
+            max_end.push(hi);
+        }
+        Occupied {
+            starts: ranges.iter().map(|r| r.0).collect(),
+            max_end,
+        }
+    }
+
+    /// Whether some block in use shares an address with `net`.
+    pub fn overlaps(&self, net: Ipv4Net) -> bool {
+        let (a, b) = (u32::from(net.network()), u32::from(net.broadcast()));
+        // Blocks starting at or before `b`; one of them reaches `a`?
+        let k = self.starts.partition_point(|&s| s <= b);
+        k > 0 && self.max_end.get(k - 1).is_some_and(|&e| e >= a)
+    }
+}
+
 /// A free aligned block of `len` inside `outer` that overlaps none of
 /// `used`, for help messages.
-pub fn free_block(outer: &[Ipv4Net], used: &[Ipv4Net], len: u8) -> Option<Ipv4Net> {
+pub fn free_block(outer: &[Ipv4Net], used: &Occupied, len: u8) -> Option<Ipv4Net> {
     for o in outer {
         if len < o.prefix_len() {
             continue;
@@ -270,7 +309,7 @@ pub fn free_block(outer: &[Ipv4Net], used: &[Ipv4Net], len: u8) -> Option<Ipv4Ne
         let mut tries = 0;
         while a < end && tries < 100_000 {
             let cand = net(u32::try_from(a).unwrap_or(0), len);
-            if !used.iter().any(|u| overlaps(*u, cand)) {
+            if !used.overlaps(cand) {
                 return Some(cand);
             }
             a += step;
@@ -278,4 +317,93 @@ pub fn free_block(outer: &[Ipv4Net], used: &[Ipv4Net], len: u8) -> Option<Ipv4Ne
         }
     }
     None
+}
+
+/// Blocks seen so far, each with a payload, answering "the first one (in
+/// the order pushed) that overlaps this block" without a scan. Two CIDR
+/// blocks overlap when one contains the other, so the answer is among the
+/// blocks containing it (one lookup per shorter prefix) and the blocks
+/// starting inside it (a range of the start index).
+#[derive(Debug)]
+pub struct FirstOverlap<T> {
+    items: Vec<(Ipv4Net, T)>,
+    /// The first index pushed for each exact block.
+    by_block: std::collections::HashMap<(u32, u8), usize>,
+    /// The first index pushed for each first address.
+    by_start: std::collections::BTreeMap<u32, usize>,
+}
+
+impl<T> Default for FirstOverlap<T> {
+    fn default() -> Self {
+        FirstOverlap {
+            items: Vec::new(),
+            by_block: Default::default(),
+            by_start: Default::default(),
+        }
+    }
+}
+
+impl<T> FirstOverlap<T> {
+    pub fn push(&mut self, net: Ipv4Net, payload: T) {
+        let i = self.items.len();
+        let start = u32::from(net.network());
+        self.by_block.entry((start, net.prefix_len())).or_insert(i);
+        self.by_start.entry(start).or_insert(i);
+        self.items.push((net, payload));
+    }
+
+    /// The first block pushed that overlaps `net`.
+    pub fn first(&self, net: Ipv4Net) -> Option<&(Ipv4Net, T)> {
+        let (a, b) = (u32::from(net.network()), u32::from(net.broadcast()));
+        let containing = (0..=net.prefix_len()).filter_map(|len| {
+            let mask = u32::MAX.checked_shl(32 - u32::from(len)).unwrap_or(0);
+            self.by_block.get(&(a & mask, len)).copied()
+        });
+        let inside = self.by_start.range(a..=b).map(|(_, &i)| i);
+        containing
+            .chain(inside)
+            .min()
+            .and_then(|i| self.items.get(i))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Blocks clustered in 10.0.0.0/16 so that overlaps are common.
+    fn block() -> impl Strategy<Value = Ipv4Net> {
+        (0u32..65536, 16u8..=28).prop_map(|(low, len)| net(0x0a00_0000 | low, len).trunc())
+    }
+
+    proptest! {
+        #[test]
+        fn occupied_agrees_with_a_scan(used in prop::collection::vec(block(), 0..40), probe in block()) {
+            let occ = Occupied::new(&used);
+            prop_assert_eq!(occ.overlaps(probe), used.iter().any(|u| overlaps(*u, probe)));
+        }
+
+        #[test]
+        fn first_overlap_agrees_with_a_scan(seen in prop::collection::vec(block(), 0..40), probe in block()) {
+            let mut index = FirstOverlap::default();
+            for (i, n) in seen.iter().enumerate() {
+                index.push(*n, i);
+            }
+            let want = seen.iter().position(|n| overlaps(*n, probe));
+            prop_assert_eq!(index.first(probe).map(|x| x.1), want);
+        }
+
+        #[test]
+        fn free_block_is_free_and_first(used in prop::collection::vec(block(), 0..40), len in 16u8..=28) {
+            let outer = [net(0x0a00_0000, 16)];
+            let found = free_block(&outer, &Occupied::new(&used), len);
+            // The first aligned block of that size that nothing uses.
+            let step = 1u32 << (32 - u32::from(len));
+            let want = (0..(1u32 << (u32::from(len) - 16)))
+                .map(|k| net(0x0a00_0000 + k * step, len))
+                .find(|c| !used.iter().any(|u| overlaps(*u, *c)));
+            prop_assert_eq!(found, want);
+        }
+    }
 }

@@ -71,13 +71,53 @@ fn to_codespan(d: &Diagnostic) -> CsDiagnostic<()> {
         .with_notes(notes)
 }
 
+/// Lines longer than this are not quoted in human output: a snippet would
+/// repeat the whole line (megabytes, for a minified or generated file) for
+/// every diagnostic on it. The positions are given instead.
+pub const MAX_QUOTED_LINE: usize = 1000;
+
+/// `d` without snippets: each label becomes a note with its position.
+fn without_snippets(file_name: &str, index: &LineIndex<'_>, d: &Diagnostic) -> CsDiagnostic<()> {
+    let at = |span: crate::source::Span| {
+        let (line, col) = index.line_col(span.start as usize);
+        format!("{file_name}:{line}:{col}")
+    };
+    let mut notes = vec![format!("at {}: {}", at(d.primary.span), d.primary.message)];
+    notes.extend(
+        d.secondary
+            .iter()
+            .map(|l| format!("and {}: {}", at(l.span), l.message)),
+    );
+    notes.push(format!(
+        "note: the line is too long to quote (over {MAX_QUOTED_LINE} bytes)"
+    ));
+    let cs = to_codespan(d);
+    let mut all = notes;
+    all.extend(cs.notes);
+    CsDiagnostic {
+        labels: Vec::new(),
+        notes: all,
+        ..cs
+    }
+}
+
 fn human(file_name: &str, src: &str, diagnostics: &[Diagnostic], color: bool) -> String {
     let file = SimpleFile::new(file_name, src);
     let config = Config::default();
     let index = LineIndex::new(src);
     let mut out = String::new();
     for d in diagnostics {
-        let cs = to_codespan(d);
+        let long = std::iter::once(d.primary.span)
+            .chain(d.secondary.iter().map(|l| l.span))
+            .any(|s| {
+                index.line_len(s.start as usize) > MAX_QUOTED_LINE
+                    || index.line_len(s.end as usize) > MAX_QUOTED_LINE
+            });
+        let cs = if long {
+            without_snippets(file_name, &index, d)
+        } else {
+            to_codespan(d)
+        };
         let rendered = if color {
             let mut buf = term::termcolor::Ansi::new(Vec::new());
             match term::emit_to_write_style(&mut buf, &config, &file, &cs) {
