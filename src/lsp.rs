@@ -398,7 +398,8 @@ impl Document {
     }
 }
 
-fn subnets(file: &ast::File) -> impl Iterator<Item = &ast::Subnet> {
+/// Every item of every VPC, in source order.
+fn vpc_items(file: &ast::File) -> impl Iterator<Item = &ast::VpcItem> {
     file.items
         .iter()
         .filter_map(|i| match i {
@@ -406,20 +407,17 @@ fn subnets(file: &ast::File) -> impl Iterator<Item = &ast::Subnet> {
             _ => None,
         })
         .flat_map(|v| v.items.iter())
-        .filter_map(|i| match i {
-            ast::VpcItem::Subnet(s) => Some(s),
-            _ => None,
-        })
+}
+
+fn subnets(file: &ast::File) -> impl Iterator<Item = &ast::Subnet> {
+    vpc_items(file).filter_map(|i| match i {
+        ast::VpcItem::Subnet(s) => Some(s),
+        _ => None,
+    })
 }
 
 fn route_tables(file: &ast::File) -> Vec<&ast::RouteTable> {
-    file.items
-        .iter()
-        .filter_map(|i| match i {
-            ast::Item::Vpc(v) => Some(v),
-            _ => None,
-        })
-        .flat_map(|v| v.items.iter())
+    vpc_items(file)
         .filter_map(|i| match i {
             ast::VpcItem::RouteTable(t) => Some(t),
             _ => None,

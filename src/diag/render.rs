@@ -92,11 +92,10 @@ fn without_snippets(file_name: &str, index: &LineIndex<'_>, d: &Diagnostic) -> C
         "note: the line is too long to quote (over {MAX_QUOTED_LINE} bytes)"
     ));
     let cs = to_codespan(d);
-    let mut all = notes;
-    all.extend(cs.notes);
+    notes.extend(cs.notes);
     CsDiagnostic {
         labels: Vec::new(),
-        notes: all,
+        notes,
         ..cs
     }
 }

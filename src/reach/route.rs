@@ -1,5 +1,7 @@
 //! Route tables and the hops they send traffic to.
 
+use std::net::Ipv4Addr;
+
 use super::sets::*;
 use super::walk::*;
 use super::*;
@@ -349,27 +351,7 @@ impl Ctx<'_> {
                     None,
                     Some(nat.span),
                 );
-                b.ret.push(RetItem::Hop(Hop {
-                    component: label,
-                    decision: format!(
-                        "translates the reply's destination {} back to {from}",
-                        nat.address
-                    ),
-                    rule: None,
-                    span: None,
-                }));
-                if b.first_src.is_none() {
-                    b.first_src = b.cubes.first().map(|c| c.src.clone());
-                }
-                b.cubes = normalize(
-                    b.cubes
-                        .into_iter()
-                        .map(|c| Cube {
-                            src: Space::Set(addr(nat.address)),
-                            ..c
-                        })
-                        .collect(),
-                );
+                translate_source(&mut b, label, nat.address, &from);
                 self.acl(&mut b, nat.subnet, false);
                 self.route(b, nat.subnet, &Speaker::Nat(n), dest)
             }
@@ -409,27 +391,7 @@ impl Ctx<'_> {
                     None,
                     Some(inst.span),
                 );
-                b.ret.push(RetItem::Hop(Hop {
-                    component: eni.label.clone(),
-                    decision: format!(
-                        "translates the reply's destination {} back to {from}",
-                        inst.address
-                    ),
-                    rule: None,
-                    span: None,
-                }));
-                if b.first_src.is_none() {
-                    b.first_src = b.cubes.first().map(|c| c.src.clone());
-                }
-                b.cubes = normalize(
-                    b.cubes
-                        .into_iter()
-                        .map(|c| Cube {
-                            src: Space::Set(addr(inst.address)),
-                            ..c
-                        })
-                        .collect(),
-                );
+                translate_source(&mut b, eni.label.clone(), inst.address, &from);
                 self.sg(&mut b, &eni.sgs, Direction::Out, &eni);
                 self.acl(&mut b, inst.subnet, false);
                 self.route(b, inst.subnet, &Speaker::NatInstance(i), dest)
@@ -811,4 +773,28 @@ impl Ctx<'_> {
             }
         }
     }
+}
+
+/// A NAT (gateway or instance) at `address` rewrites the source of every
+/// packet to its own address; the reply's destination is rewritten back to
+/// `from` on the way home.
+fn translate_source(b: &mut Branch, component: String, address: Ipv4Addr, from: &str) {
+    b.ret.push(RetItem::Hop(Hop {
+        component,
+        decision: format!("translates the reply's destination {address} back to {from}"),
+        rule: None,
+        span: None,
+    }));
+    if b.first_src.is_none() {
+        b.first_src = b.cubes.first().map(|c| c.src.clone());
+    }
+    b.cubes = normalize(
+        std::mem::take(&mut b.cubes)
+            .into_iter()
+            .map(|c| Cube {
+                src: Space::Set(addr(address)),
+                ..c
+            })
+            .collect(),
+    );
 }

@@ -99,18 +99,6 @@ pub fn build(m: &Model, limit: usize) -> Matrix {
         .chain(&services)
         .collect();
     // Every (source, destination) pair to ask about, in row order.
-    let pair = |s: &End, d: &End| -> Option<(FlowEnd, FlowEnd)> {
-        let outside = |e: &End| e.kind != "instance";
-        if outside(s) && outside(d) {
-            return None;
-        }
-        let (from, to) = if std::ptr::eq(s, d) {
-            (s.ends.first()?, s.ends.get(1)?)
-        } else {
-            (s.ends.first()?, d.ends.first()?)
-        };
-        Some((from.clone(), to.clone()))
-    };
     // Counted before anything is kept: the count can be in the billions.
     // An instance group pairs with every destination but itself (unless it
     // has two members to pair); an outside end only with instances.
@@ -146,7 +134,7 @@ pub fn build(m: &Model, limit: usize) -> Matrix {
             cells: Vec::new(),
         };
     }
-    let mut pairs: Vec<(&End, &End, FlowEnd, FlowEnd)> = Vec::with_capacity(count);
+    let mut pairs: Vec<(&End, &End, &FlowEnd, &FlowEnd)> = Vec::with_capacity(count);
     for s in &sources {
         for d in &destinations {
             if let Some((from, to)) = pair(s, d) {
@@ -159,7 +147,7 @@ pub fn build(m: &Model, limit: usize) -> Matrix {
     let cells = crate::par::map(
         &pairs,
         || Engine::new(m),
-        |engine, (s, d, from, to)| {
+        |engine, &(s, d, from, to)| {
             let probe = probe(engine, &atoms, from, to);
             Cell {
                 from: s.label.clone(),
@@ -175,6 +163,21 @@ pub fn build(m: &Model, limit: usize) -> Matrix {
         destinations: destinations.iter().map(|e| e.json()).collect(),
         cells,
         omitted: None,
+    }
+}
+
+/// The two flow ends a (source, destination) cell asks about: the first
+/// members, or the first two of a group paired with itself. `None` for two
+/// outside ends, or a one-member group with itself.
+fn pair<'e>(s: &'e End, d: &'e End) -> Option<(&'e FlowEnd, &'e FlowEnd)> {
+    let outside = |e: &End| e.kind != "instance";
+    if outside(s) && outside(d) {
+        return None;
+    }
+    if std::ptr::eq(s, d) {
+        Some((s.ends.first()?, s.ends.get(1)?))
+    } else {
+        Some((s.ends.first()?, d.ends.first()?))
     }
 }
 
