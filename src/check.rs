@@ -258,10 +258,10 @@ impl Cx {
         alloc::allocate(&mut self.model, &vpcs, &mut self.diags);
         self.finish_route_tables();
         for item in &file.items {
-            if let ast::Item::Expect(e) = item {
-                if let Some(x) = self.expect(e) {
-                    self.model.expects.push(x);
-                }
+            if let ast::Item::Expect(e) = item
+                && let Some(x) = self.expect(e)
+            {
+                self.model.expects.push(x);
             }
         }
     }
@@ -305,30 +305,30 @@ impl Cx {
                 ast::VpcItem::SecondaryCidr(c, _) => {
                     let owner = format!("secondary block of VPC `{vname}`");
                     let n = cidr::aligned(c, &owner, &mut self.diags);
-                    if cidr::check_size(c, n, Code::E0103, &owner, &mut self.diags) {
-                        if let Some(why) = cidr::secondary_restriction(&cidrs, n) {
-                            let mut d = Diagnostic::new(
-                                Code::E0107,
-                                format!("secondary block {n} is not allowed in VPC `{vname}`"),
-                                c.span,
-                                why.label,
-                            );
-                            match why
-                                .overlapped
-                                .and_then(|o| src.cidrs.iter().find(|x| x.0 == o))
-                            {
-                                Some((o, sp)) if *sp != v.cidr.span => {
-                                    d = d.with_secondary(*sp, format!("the VPC's block {o}"))
-                                }
-                                _ => {
-                                    d = d.with_secondary(
-                                        v.cidr.span,
-                                        format!("the VPC's primary block {primary}"),
-                                    )
-                                }
+                    if cidr::check_size(c, n, Code::E0103, &owner, &mut self.diags)
+                        && let Some(why) = cidr::secondary_restriction(&cidrs, n)
+                    {
+                        let mut d = Diagnostic::new(
+                            Code::E0107,
+                            format!("secondary block {n} is not allowed in VPC `{vname}`"),
+                            c.span,
+                            why.label,
+                        );
+                        match why
+                            .overlapped
+                            .and_then(|o| src.cidrs.iter().find(|x| x.0 == o))
+                        {
+                            Some((o, sp)) if *sp != v.cidr.span => {
+                                d = d.with_secondary(*sp, format!("the VPC's block {o}"))
                             }
-                            self.diags.push(d.with_note(why.note));
+                            _ => {
+                                d = d.with_secondary(
+                                    v.cidr.span,
+                                    format!("the VPC's primary block {primary}"),
+                                )
+                            }
                         }
+                        self.diags.push(d.with_note(why.note));
                     }
                     cidrs.push(n);
                     src.cidrs.push((n, c.span));
@@ -565,10 +565,11 @@ impl Cx {
                     .iter()
                     .filter_map(|r| self.sg_rule(r, vpc, &g.name.text))
                     .collect();
-                if decl.kind == Kind::SecurityGroup && decl.span == g.name.span {
-                    if let Some(sg) = self.model.security_groups.get_mut(decl.index as usize) {
-                        sg.rules = rules;
-                    }
+                if decl.kind == Kind::SecurityGroup
+                    && decl.span == g.name.span
+                    && let Some(sg) = self.model.security_groups.get_mut(decl.index as usize)
+                {
+                    sg.rules = rules;
                 }
             }
         }
@@ -1490,10 +1491,9 @@ impl Cx {
             if let EndpointKind::Interface {
                 security_groups, ..
             } = &mut e.kind
+                && security_groups.is_empty()
             {
-                if security_groups.is_empty() {
-                    security_groups.push(self.model.vpcs[e.vpc.index()].default_security_group);
-                }
+                security_groups.push(self.model.vpcs[e.vpc.index()].default_security_group);
             }
         }
     }

@@ -444,10 +444,10 @@ impl<'m> Builder<'m> {
             out.push(format!("instances:{}", m.subnet(s).name));
         }
         for (e, ep) in m.endpoints.iter().enumerate() {
-            if let EndpointKind::Interface { interfaces, .. } = &ep.kind {
-                if interfaces.iter().any(|x| x.subnet == s) {
-                    out.push(self.eni_node(EndpointId(e as u32), s));
-                }
+            if let EndpointKind::Interface { interfaces, .. } = &ep.kind
+                && interfaces.iter().any(|x| x.subnet == s)
+            {
+                out.push(self.eni_node(EndpointId(e as u32), s));
             }
         }
         out

@@ -24,7 +24,7 @@ pub fn thousands(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -241,16 +241,16 @@ pub fn secondary_restriction(existing: &[Ipv4Net], secondary: Ipv4Net) -> Option
     if class(primary) == Class::Ten {
         let ten15 = net(0x0A00_0000, 15);
         let ten16 = net(0x0A00_0000, 16);
-        if let Some(e) = existing.iter().find(|e| overlaps(**e, ten15)) {
-            if overlaps(secondary, ten16) {
-                return Some(Restriction {
-                    label: "in 10.0.0.0/16, refused beside a block in 10.0.0.0/15".to_string(),
-                    note: format!(
-                        "the VPC already has {e}, inside 10.0.0.0/15; AWS then refuses any block from 10.0.0.0/16"
-                    ),
-                    overlapped: Some(*e),
-                });
-            }
+        if let Some(e) = existing.iter().find(|e| overlaps(**e, ten15))
+            && overlaps(secondary, ten16)
+        {
+            return Some(Restriction {
+                label: "in 10.0.0.0/16, refused beside a block in 10.0.0.0/15".to_string(),
+                note: format!(
+                    "the VPC already has {e}, inside 10.0.0.0/15; AWS then refuses any block from 10.0.0.0/16"
+                ),
+                overlapped: Some(*e),
+            });
         }
     }
     None

@@ -21,7 +21,10 @@ use std::time::{Duration, SystemTime};
 
 use vpc::report::{self, Report};
 
-use super::io::{emit_diagnostics, error, read_source, stderr_color, write_atomic};
+use super::io::{
+    emit_diagnostics, error, read_source, refuse_symlink, remove_leftovers, stderr_color,
+    write_atomic,
+};
 use super::{ColorChoice, Exit, MessageFormat};
 
 #[derive(clap::Args, Debug)]
@@ -123,10 +126,18 @@ fn build_all(args: &Args) -> Exit {
             );
         }
         let dir = args.out_dir.join(&name);
+        if let Err(m) = refuse_symlink(&dir) {
+            error(&m);
+            exit = exit.max(Exit::Usage);
+            continue;
+        }
+        remove_leftovers(&dir);
         for (file, contents) in outputs(&name, model, &src, args.matrix_limit) {
+            let out = dir.join(file);
             let result = std::fs::create_dir_all(&dir)
                 .map_err(|e| format!("cannot create `{}`: {e}", dir.display()))
-                .and_then(|()| write_atomic(&dir.join(file), contents.as_bytes()));
+                .and_then(|()| refuse_symlink(&out))
+                .and_then(|()| write_atomic(&out, contents.as_bytes()));
             if let Err(m) = result {
                 error(&m);
                 exit = exit.max(Exit::Usage);

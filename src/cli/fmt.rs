@@ -7,10 +7,12 @@
 //! `--check`, the diff) to standard output. A file that does not parse is
 //! left alone and its diagnostics are printed (exit 1).
 
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use super::io::{emit_diagnostics, error, read_source, stderr_color, write_atomic};
+use super::io::{
+    emit_diagnostics, error, read_source, read_stdin_source, stderr_color, write_atomic_with,
+};
 use super::{ColorChoice, Exit, MessageFormat};
 
 #[derive(clap::Args, Debug)]
@@ -33,7 +35,7 @@ pub fn run(args: &Args) -> Exit {
     for path in &args.files {
         let stdin = path.as_os_str() == "-";
         let src = if stdin {
-            read_stdin()
+            read_stdin_source()
         } else {
             read_source(path)
         };
@@ -64,7 +66,7 @@ pub fn run(args: &Args) -> Exit {
             let _ = std::io::stdout().write_all(formatted.as_bytes());
             Exit::Ok
         } else if formatted != src {
-            write_atomic(path, formatted.as_bytes()).map_or_else(
+            write_in_place(path, formatted.as_bytes()).map_or_else(
                 |message| {
                     error(&message);
                     Exit::Usage
@@ -106,15 +108,26 @@ pub fn unified_diff(name: &str, old: &str, new: &str) -> String {
     out
 }
 
-fn read_stdin() -> Result<String, String> {
-    let mut bytes = Vec::new();
-    std::io::stdin()
-        .read_to_end(&mut bytes)
-        .map_err(|e| format!("cannot read standard input: {e}"))?;
-    String::from_utf8(bytes).map_err(|e| {
-        let offset = e.utf8_error().valid_up_to();
-        format!(
-            "cannot read standard input: it is not UTF-8 text (invalid byte at offset {offset})"
-        )
-    })
+/// Replaces a source file with its formatted text, keeping its identity: a
+/// symlink formats its target and stays a link; the file keeps its mode;
+/// a file with several hard links is refused (a rename would split them,
+/// and writing through the inode could leave it half-written). The write
+/// is atomic, so a kill leaves the old bytes or the new ones.
+fn write_in_place(path: &Path, contents: &[u8]) -> Result<(), String> {
+    let target = std::fs::canonicalize(path)
+        .map_err(|e| format!("cannot write `{}`: {e}", path.display()))?;
+    let meta = std::fs::metadata(&target)
+        .map_err(|e| format!("cannot write `{}`: {e}", path.display()))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        if meta.nlink() > 1 {
+            return Err(format!(
+                "not formatting `{}` in place: it has {} hard links, which a rewrite would split; format a copy (`vpcc fmt - < FILE`) instead",
+                path.display(),
+                meta.nlink()
+            ));
+        }
+    }
+    write_atomic_with(&target, contents, Some(meta.permissions()))
 }

@@ -19,28 +19,44 @@ pub const MAX_SOURCE_BYTES: u64 = 64 * 1024 * 1024;
 /// A UTF-8 byte-order mark at the start is dropped, as editors and rustc
 /// do, so that columns match what an editor shows (byte offsets in JSON
 /// output count from after the mark).
+///
+/// `-` is standard input, as everywhere a file is read (write `./-` for a
+/// file of that name).
 pub fn read_source(path: &Path) -> Result<String, String> {
-    use std::io::Read;
+    if path.as_os_str() == "-" {
+        return read_stdin_source();
+    }
     let cannot = |why: String| format!("cannot read `{}`: {why}", path.display());
     if path.is_dir() {
         return Err(cannot("it is a directory".into()));
     }
     let file = std::fs::File::open(path).map_err(|e| cannot(lower_first(&e.to_string())))?;
+    read_capped(file, MAX_SOURCE_BYTES).map_err(cannot)
+}
+
+/// Reads a source from standard input (`-`), with the same cap and checks as
+/// [`read_source`].
+pub fn read_stdin_source() -> Result<String, String> {
+    read_capped(std::io::stdin().lock(), MAX_SOURCE_BYTES)
+        .map_err(|why| format!("cannot read standard input: {why}"))
+}
+
+/// Reads at most `cap` bytes of UTF-8 text; more is an error, never an
+/// allocation of what the input announces. A leading byte-order mark is
+/// dropped. The error is the reason only, for the caller to prefix.
+pub fn read_capped(reader: impl std::io::Read, cap: u64) -> Result<String, String> {
+    use std::io::Read;
     let mut bytes = Vec::new();
-    file.take(MAX_SOURCE_BYTES + 1)
+    reader
+        .take(cap + 1)
         .read_to_end(&mut bytes)
-        .map_err(|e| cannot(lower_first(&e.to_string())))?;
-    if bytes.len() as u64 > MAX_SOURCE_BYTES {
-        return Err(cannot(format!(
-            "it is larger than {} MiB",
-            MAX_SOURCE_BYTES / (1024 * 1024)
-        )));
+        .map_err(|e| lower_first(&e.to_string()))?;
+    if bytes.len() as u64 > cap {
+        return Err(format!("it is larger than {} MiB", cap / (1024 * 1024)));
     }
     let mut text = String::from_utf8(bytes).map_err(|e| {
         let offset = e.utf8_error().valid_up_to();
-        cannot(format!(
-            "it is not UTF-8 text (invalid byte at offset {offset})"
-        ))
+        format!("it is not UTF-8 text (invalid byte at offset {offset})")
     })?;
     if text.starts_with('\u{FEFF}') {
         text.drain(..'\u{FEFF}'.len_utf8());
@@ -106,31 +122,108 @@ pub fn emit_diagnostics(
 
 /// The path as the user wrote it.
 pub fn display_name(path: &Path) -> String {
+    if path.as_os_str() == "-" {
+        return "<stdin>".to_string();
+    }
     path.display().to_string()
 }
 
+/// The start of every temporary file's name. A temporary file is created
+/// exclusively (`O_EXCL`, a random name, never through a symlink), locked
+/// while it is written, and renamed over its destination; on any error it is
+/// removed. [`remove_leftovers`] deletes the ones a killed run left behind.
+pub const TEMP_PREFIX: &str = ".vpcc-tmp-";
+
 /// Writes `contents` to `path` atomically: a temporary file in the same
-/// directory, then a rename, so a failure never leaves a half-written file.
+/// directory, then a rename, so a failure never leaves a half-written file
+/// and a reader sees the old bytes or the new ones. A new file gets mode
+/// 0666 less the umask, as `std::fs::write` would.
 pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<(), String> {
+    write_atomic_with(path, contents, None)
+}
+
+/// [`write_atomic`], giving the new file `permissions` (for `fmt`, which
+/// keeps a file's mode).
+pub fn write_atomic_with(
+    path: &Path,
+    contents: &[u8],
+    permissions: Option<std::fs::Permissions>,
+) -> Result<(), String> {
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
-    let file_name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp = dir.join(format!(".{file_name}.vpcc-tmp-{}", std::process::id()));
-    let result = std::fs::write(&tmp, contents).and_then(|()| std::fs::rename(&tmp, path));
-    if let Err(e) = result {
-        let _ = std::fs::remove_file(&tmp);
-        return Err(format!(
+    let fail = |e: std::io::Error| {
+        format!(
             "cannot write `{}`: {}",
             path.display(),
             lower_first(&e.to_string())
-        ));
+        )
+    };
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(TEMP_PREFIX);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
     }
+    // Dropping `tmp` on any error path below removes the temporary file.
+    let mut tmp = builder.tempfile_in(&dir).map_err(fail)?;
+    // Held until the rename: `remove_leftovers` deletes only unlocked files.
+    let _ = tmp.as_file().try_lock();
+    tmp.write_all(contents).map_err(fail)?;
+    tmp.as_file().sync_all().map_err(fail)?;
+    if let Some(permissions) = permissions {
+        tmp.as_file().set_permissions(permissions).map_err(fail)?;
+    }
+    tmp.persist(path).map_err(|e| fail(e.error))?;
     Ok(())
+}
+
+/// Removes the temporary files a killed `vpcc` left in `dir`: entries whose
+/// name starts with [`TEMP_PREFIX`] (or the older `.NAME.vpcc-tmp-PID`) and
+/// that no running `vpcc` holds locked. A symlink with such a name is
+/// removed itself, never followed. Returns how many were removed.
+pub fn remove_leftovers(dir: &Path) -> usize {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return 0;
+    };
+    let mut removed = 0;
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if !(name.starts_with(TEMP_PREFIX) || name.contains(".vpcc-tmp-")) {
+            continue;
+        }
+        let path = entry.path();
+        let Ok(meta) = std::fs::symlink_metadata(&path) else {
+            continue;
+        };
+        let stale = if meta.file_type().is_symlink() {
+            true
+        } else if meta.is_file() {
+            std::fs::File::open(&path).is_ok_and(|f| f.try_lock().is_ok())
+        } else {
+            false
+        };
+        if stale && std::fs::remove_file(&path).is_ok() {
+            removed += 1;
+        }
+    }
+    removed
+}
+
+/// An output path below a directory vpcc writes into must not be a
+/// symlink: replacing it is refused rather than followed (or silently
+/// turned into a file).
+pub fn refuse_symlink(path: &Path) -> Result<(), String> {
+    match std::fs::symlink_metadata(path) {
+        Ok(meta) if meta.file_type().is_symlink() => Err(format!(
+            "refusing to write `{}`: it is a symlink (vpcc does not follow links below the output directory; remove it)",
+            path.display()
+        )),
+        _ => Ok(()),
+    }
 }
 
 /// Reads and compiles one file for a command that needs its model: prints

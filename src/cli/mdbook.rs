@@ -15,7 +15,7 @@
 //! on mdBook's crates or version: every object with a string `content` and
 //! a `sub_items` list is a chapter (mdBook 0.4 and 0.5 alike).
 
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;
@@ -23,7 +23,7 @@ use vpc::diag::render::{Format, render};
 use vpc::report::{self, Report};
 
 use super::Exit;
-use super::io::error;
+use super::io::{MAX_SOURCE_BYTES, error, read_capped, read_source};
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
@@ -44,11 +44,13 @@ pub fn run(args: &Args) -> Exit {
     if let Some(Sub::Supports { .. }) = args.command {
         return Exit::Ok;
     }
-    let mut input = String::new();
-    if let Err(e) = std::io::stdin().read_to_string(&mut input) {
-        error(&format!("cannot read the book from stdin: {e}"));
-        return Exit::Usage;
-    }
+    let input = match read_capped(std::io::stdin().lock(), MAX_BOOK_BYTES) {
+        Ok(input) => input,
+        Err(why) => {
+            error(&format!("cannot read the book from stdin: {why}"));
+            return Exit::Usage;
+        }
+    };
     let parsed: Value = match serde_json::from_str(&input) {
         Ok(v) => v,
         Err(e) => {
@@ -159,13 +161,13 @@ fn chapter(content: &str, dir: &Path, chapter: &str) -> Result<String, ()> {
             && let Some(file) = rest.strip_suffix("}}")
         {
             let path = dir.join(file.trim());
-            match std::fs::read_to_string(&path) {
+            match read_include(&path) {
                 Ok(src) => match block(&src, &path.display().to_string()) {
                     Some(md) => out.push_str(&md),
                     None => ok = false,
                 },
                 Err(e) => {
-                    error(&format!("{chapter}: cannot read `{}`: {e}", path.display()));
+                    error(&format!("{chapter}: {e}"));
                     ok = false;
                 }
             }
@@ -202,4 +204,20 @@ fn block(src: &str, name: &str) -> Option<String> {
     md.push_str(src.trim_end());
     md.push_str("\n```\n\n</details>\n\n");
     Some(md)
+}
+
+/// The largest book the preprocessor reads from stdin: every chapter's text
+/// in one JSON value.
+const MAX_BOOK_BYTES: u64 = 4 * MAX_SOURCE_BYTES;
+
+/// Reads a `{{#vpc FILE}}` include: a regular file only (a FIFO or a device
+/// would block the book build or never end), capped like every source.
+fn read_include(path: &Path) -> Result<String, String> {
+    if std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
+        return Err(format!(
+            "cannot read `{}`: it is not a regular file",
+            path.display()
+        ));
+    }
+    read_source(path)
 }

@@ -187,14 +187,14 @@ fn address_owner(model: &Model, q: Query) -> Option<String> {
         ));
     }
     for e in &model.endpoints {
-        if let EndpointKind::Interface { interfaces, .. } = &e.kind {
-            if let Some(i) = interfaces.iter().find(|i| i.address == a) {
-                return Some(format!(
-                    "endpoint `{}` in {}",
-                    e.name,
-                    model.subnet(i.subnet).name
-                ));
-            }
+        if let EndpointKind::Interface { interfaces, .. } = &e.kind
+            && let Some(i) = interfaces.iter().find(|i| i.address == a)
+        {
+            return Some(format!(
+                "endpoint `{}` in {}",
+                e.name,
+                model.subnet(i.subnet).name
+            ));
         }
     }
     for s in &model.subnets {
@@ -224,14 +224,14 @@ pub fn lookup_text(model: &Model, subnets: &[SubnetId], q: Query) -> String {
             s.cidr,
             table.name
         );
-        if let Query::Address(a) = q {
-            if s.cidr.contains(&a) {
-                let _ = writeln!(
-                    out,
-                    "  note: {a} is in {} itself: delivered directly, the route table is not consulted",
-                    s.name
-                );
-            }
+        if let Query::Address(a) = q
+            && s.cidr.contains(&a)
+        {
+            let _ = writeln!(
+                out,
+                "  note: {a} is in {} itself: delivered directly, the route table is not consulted",
+                s.name
+            );
         }
         let decision = crate::routes::lookup(table, q);
         let winner = decision.chosen.map(|i| &table.routes[i]);

@@ -64,10 +64,10 @@ pub(super) fn syntax_error(src: &str, error: Error<Rule>) -> Diagnostic {
         format!("expected {}", join_or(&expected))
     };
     let mut d = Diagnostic::new(Code::E0001, message, span, label);
-    if found.is_none() {
-        if let Some(open) = unclosed_brace(src) {
-            d = d.with_secondary(Span::new(open, open + 1), "this `{` is never closed");
-        }
+    if found.is_none()
+        && let Some(open) = unclosed_brace(src)
+    {
+        d = d.with_secondary(Span::new(open, open + 1), "this `{` is never closed");
     }
     if let Some(tok) = found {
         if ["internet", "service", "blackhole", "local"].contains(&tok)
@@ -155,10 +155,10 @@ fn token_words<T: std::fmt::Display + std::fmt::Debug>(tokens: &[T]) -> Vec<Stri
 fn expected_words(rules: &[Rule]) -> Vec<String> {
     let mut words: Vec<String> = Vec::new();
     for rule in rules {
-        if let Some(w) = rule_words(*rule) {
-            if !words.iter().any(|x| x == w) {
-                words.push(w.to_string());
-            }
+        if let Some(w) = rule_words(*rule)
+            && !words.iter().any(|x| x == w)
+        {
+            words.push(w.to_string());
         }
     }
     words.sort_by_key(|w| (w.starts_with('`'), w.clone()));

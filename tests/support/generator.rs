@@ -117,7 +117,7 @@ fn print_stmt(
     count: &mut usize,
 ) {
     *count += 1;
-    if layout.comments && *count % 3 == 0 {
+    if layout.comments && (*count).is_multiple_of(3) {
         if layout.pretty {
             push_indent(out, depth);
         }
