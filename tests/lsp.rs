@@ -387,3 +387,217 @@ fn completion_in_context() {
     );
     client.shutdown();
 }
+
+// Issue 19 item 1, issue 21 items 5 and 8: malformed frames, oversized
+// frames, out-of-bounds edits and floods of edits.
+
+impl Client {
+    fn raw(&mut self, bytes: &[u8]) {
+        self.stdin.write_all(bytes).expect("write");
+        self.stdin.flush().expect("flush");
+    }
+
+    /// The next error response (from `notifications` first), as (id, code).
+    fn error(&mut self) -> (Value, i64) {
+        let found = self
+            .notifications
+            .iter()
+            .position(|n| n.get("error").is_some());
+        let message = match found {
+            Some(i) => self.notifications.remove(i),
+            None => loop {
+                let message = self.receive();
+                if message.get("error").is_some() {
+                    break message;
+                }
+                self.notifications.push(message);
+            },
+        };
+        assert_eq!(message["jsonrpc"], "2.0", "{message}");
+        let code = message["error"]["code"].as_i64().expect("code");
+        (message["id"].clone(), code)
+    }
+
+    /// A hover on the VPC's CIDR must be answered with its facts.
+    fn still_answers(&mut self) {
+        let hover = self.call("textDocument/hover", at("10.0.0.0/16", 0, 2));
+        let text = hover["contents"].to_string();
+        assert!(text.contains("65,536") || text.contains("65536"), "{hover}");
+    }
+}
+
+fn frame(body: &str) -> Vec<u8> {
+    format!("Content-Length: {}\r\n\r\n{body}", body.len()).into_bytes()
+}
+
+#[test]
+fn malformed_frames_are_answered_and_the_server_reads_on() {
+    let mut client = Client::start();
+    client.open(SRC);
+    client.still_answers();
+
+    // Invalid JSON: parse error, id null.
+    client.raw(&frame("{\"jsonrpc\": \"2.0\", \"id\": 1, \"method\""));
+    assert_eq!(client.error(), (Value::Null, -32700));
+    client.still_answers();
+
+    // JSON that is not JSON-RPC: invalid request, with the id when there is one.
+    client.raw(&frame("{\"hello\": \"world\", \"id\": 77}"));
+    assert_eq!(client.error(), (json!(77), -32600));
+    client.raw(&frame("[1, 2, 3]"));
+    assert_eq!(client.error(), (Value::Null, -32600));
+    client.raw(&frame("{\"id\": 5, \"method\": \"textDocument/hover\"}"));
+    assert_eq!(client.error(), (json!(5), -32600), "no jsonrpc member");
+    client.still_answers();
+
+    // Garbage bytes before a header: skipped up to the next header.
+    client.raw(b"\xff\xfe garbage \x00\x01\r\nmore garbage\r\n\r\n");
+    assert_eq!(client.error(), (Value::Null, -32700));
+    client.still_answers();
+
+    // A Content-Length shorter than the body: the rest is garbage, then
+    // the next valid header is found again.
+    let body = "{\"jsonrpc\": \"2.0\", \"method\": \"initialized\", \"params\": {}}";
+    let mut bytes = format!("Content-Length: {}\r\n\r\n{body}", body.len() - 10).into_bytes();
+    bytes.extend_from_slice(b"\r\n");
+    client.raw(&bytes);
+    assert_eq!(client.error(), (Value::Null, -32700));
+    client.still_answers();
+
+    client.shutdown();
+}
+
+#[test]
+fn oversized_and_bad_lengths_are_refused_without_allocating() {
+    let mut client = Client::start();
+    client.open(SRC);
+
+    // Above the 64 MiB cap (and far above memory): refused at once.
+    client.raw(b"Content-Length: 99999999999999\r\n\r\n");
+    assert_eq!(client.error(), (Value::Null, -32600));
+    client.still_answers();
+    client.raw(b"Content-Length: 67108865\r\n\r\n");
+    assert_eq!(client.error(), (Value::Null, -32600));
+    client.still_answers();
+
+    // Not a number.
+    client.raw(b"Content-Length: twelve\r\n\r\n");
+    assert_eq!(client.error(), (Value::Null, -32600));
+    client.raw(b"Content-Length: -5\r\n\r\n");
+    assert_eq!(client.error(), (Value::Null, -32600));
+    client.still_answers();
+
+    // A header line that does not end within the limit: 4 MB of it, read
+    // in bounded chunks, then refused.
+    let mut long = b"Content-Type: ".to_vec();
+    long.extend(std::iter::repeat_n(b'x', 4 << 20));
+    long.extend_from_slice(b"\r\n\r\n");
+    client.raw(&long);
+    assert_eq!(client.error(), (Value::Null, -32700));
+    client.still_answers();
+
+    client.shutdown();
+}
+
+#[test]
+fn an_out_of_bounds_change_is_rejected_and_the_text_kept() {
+    let mut client = Client::start();
+    client.open(SRC);
+    let params = json!({
+        "textDocument": { "uri": URI, "version": 2 },
+        "contentChanges": [{
+            "range": { "start": { "line": 900, "character": 0 }, "end": { "line": 901, "character": 0 } },
+            "text": "garbage"
+        }]
+    });
+    client.notify("textDocument/didChange", params);
+    let message = loop {
+        let message = client.receive();
+        if message["method"] == "window/showMessage" {
+            break message;
+        }
+        assert_ne!(
+            message["method"], "textDocument/publishDiagnostics",
+            "{message}"
+        );
+    };
+    assert!(
+        message["params"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("rejected"),
+        "{message}"
+    );
+    // A column past the end of a line is out of bounds too.
+    let params = json!({
+        "textDocument": { "uri": URI, "version": 3 },
+        "contentChanges": [{
+            "range": { "start": { "line": 0, "character": 500 }, "end": { "line": 0, "character": 501 } },
+            "text": "x"
+        }]
+    });
+    client.notify("textDocument/didChange", params);
+    loop {
+        let message = client.receive();
+        if message["method"] == "window/showMessage" {
+            break;
+        }
+    }
+    // The old text is kept: the hover still finds the CIDR where it was.
+    client.still_answers();
+
+    // An in-bounds range edit applies: rename the VPC's CIDR.
+    let start = position(SRC, SRC.find("10.0.0.0/16").unwrap());
+    let end = position(SRC, SRC.find("10.0.0.0/16").unwrap() + "10.0.0.0/16".len());
+    let params = json!({
+        "textDocument": { "uri": URI, "version": 4 },
+        "contentChanges": [{ "range": { "start": start, "end": end }, "text": "10.0.0.0/8" }]
+    });
+    client.notify("textDocument/didChange", params);
+    let diagnostics = client.diagnostics();
+    assert!(
+        diagnostics["diagnostics"].as_array().is_some(),
+        "{diagnostics}"
+    );
+    let hover = client.call("textDocument/hover", at("10.0.0.0/16", 0, 2));
+    assert!(
+        hover["contents"].to_string().contains("16,777,216")
+            || hover["contents"].to_string().contains("16777216"),
+        "{hover}"
+    );
+    client.shutdown();
+}
+
+#[test]
+fn a_flood_of_full_edits_is_coalesced() {
+    let mut client = Client::start();
+    client.open(SRC);
+    // A big document: SRC's VPC followed by many comment lines.
+    let padding: String = (0..1_000)
+        .map(|i| format!("# filler line {i:>60}\n"))
+        .collect();
+    let edits = 1_000;
+    let mut frames = Vec::new();
+    for version in 0..edits {
+        let text = format!("{SRC}{padding}# edit {version}\n");
+        let params = json!({ "textDocument": { "uri": URI, "version": version + 2 }, "contentChanges": [{ "text": text }] });
+        let body =
+            json!({ "jsonrpc": "2.0", "method": "textDocument/didChange", "params": params })
+                .to_string();
+        frames.extend(frame(&body));
+    }
+    client.raw(&frames);
+    client.still_answers();
+    // Every message before the hover's answer has arrived; diagnostics
+    // were published far fewer times than there were edits.
+    let published = client
+        .notifications
+        .iter()
+        .filter(|n| n["method"] == "textDocument/publishDiagnostics")
+        .count();
+    assert!(
+        published < edits / 2,
+        "{published} analyses for {edits} edits"
+    );
+    client.shutdown();
+}
