@@ -83,10 +83,9 @@ fn serve(connection: &Connection) -> Result<(), Box<dyn std::error::Error + Send
         };
         if let (Message::Notification(n), Some(Message::Notification(next))) =
             (&message, batch.front())
+            && superseded(n, next)
         {
-            if superseded(n, next) {
-                continue;
-            }
+            continue;
         }
         match message {
             Message::Request(request) => {
@@ -551,10 +550,10 @@ fn stdio() -> (
     let from_server = client.receiver;
     let writer = std::thread::spawn(move || {
         for message in from_server {
-            if let Ok(mut out) = out.lock() {
-                if message.write(&mut *out).is_err() {
-                    break;
-                }
+            if let Ok(mut out) = out.lock()
+                && message.write(&mut *out).is_err()
+            {
+                break;
             }
         }
     });
