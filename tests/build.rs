@@ -296,13 +296,15 @@ fn mdbook_preprocessor_protocol() {
 fn mdbook_preprocessor_fails_on_errors() {
     let input = book_json(
         &root().join("book"),
-        "```vpc\nvpc v 10.0.0.0/16 {\n  subnet a 10.1.0.0/24 {}\n}\n```\n",
+        "# A\n```vpc\nvpc v 10.0.0.0/16 {\n  subnet a 10.1.0.0/24 {}\n}\n```\n",
     );
     let (code, stdout, stderr) = preprocess(&[], &input);
     assert_eq!(code, 1);
     assert!(stdout.is_empty());
     assert!(stderr.contains("error["), "{stderr}");
-    assert!(stderr.contains("a.md (vpc block at line 1)"), "{stderr}");
+    // The bad subnet is on line 4 of a.md (line 2 of the block).
+    assert!(stderr.contains("a.md:4:"), "{stderr}");
+    assert!(stderr.contains("subnet a 10.1.0.0/24"), "{stderr}");
 }
 
 /// `mdbook` on PATH, if any.

@@ -139,8 +139,9 @@ fn chapter(content: &str, dir: &Path, chapter: &str) -> Result<String, ()> {
                 }
                 src.push_str(l);
             }
-            let name = format!("{chapter} (vpc block at line {})", n + 1);
-            match block(&src, &name) {
+            // The block's first line is the Markdown file's line n + 2:
+            // diagnostics name that file and its line, not the block's.
+            match block_at(&src, chapter, n + 1) {
                 Some(md) => out.push_str(&md),
                 None => ok = false,
             }
@@ -180,9 +181,19 @@ fn chapter(content: &str, dir: &Path, chapter: &str) -> Result<String, ()> {
 
 /// The Markdown for one `.vpc` text, or `None` after printing its errors.
 fn block(src: &str, name: &str) -> Option<String> {
-    let c = vpc::compile(src);
+    block_at(src, name, 0)
+}
+
+/// [`block`] for a text that starts after `lines_before` lines of the file
+/// `name` (a fenced block in a chapter): diagnostics give positions in that
+/// file. The text is compiled behind as many newlines, so every line and
+/// column is the file's own and the quoted line is the right one.
+fn block_at(src: &str, name: &str, lines_before: usize) -> Option<String> {
+    let mut padded = "\n".repeat(lines_before);
+    padded.push_str(src);
+    let c = vpc::compile(&padded);
     if c.has_errors() {
-        let text = render(Format::Human, name, src, &c.diagnostics, false);
+        let text = render(Format::Human, name, &padded, &c.diagnostics, false);
         let _ = std::io::stderr().write_all(text.as_bytes());
         return None;
     }
