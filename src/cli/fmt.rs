@@ -95,6 +95,12 @@ fn check(path: &Path, src: &str, formatted: &str) -> Exit {
 /// A unified diff with three lines of context, headed `--- NAME` /
 /// `+++ NAME (formatted)`.
 pub fn unified_diff(name: &str, old: &str, new: &str) -> String {
+    let changed = changed_lines(old, new);
+    if changed > MAX_DIFF_LINES {
+        return format!(
+            "--- {name}\n+++ {name} (formatted)\n{changed} lines differ from the formatted text (more than {MAX_DIFF_LINES}: no diff shown); run `vpcc fmt` to rewrite it\n"
+        );
+    }
     let diff = similar::TextDiff::from_lines(old, new);
     let mut out = diff
         .unified_diff()
@@ -106,6 +112,27 @@ pub fn unified_diff(name: &str, old: &str, new: &str) -> String {
         out.push('\n');
     }
     out
+}
+
+/// Past this many changed lines `fmt --check` reports the count, not a
+/// diff. The line diff costs (lines × changed lines), so the bound keeps it
+/// linear in the file's size; a fixed count (not a deadline) keeps the
+/// output the same on every machine.
+const MAX_DIFF_LINES: usize = 2_000;
+
+/// The lines of `old` and `new` between their common first and last lines:
+/// an upper bound on what the diff has to explain, found in linear time.
+fn changed_lines(old: &str, new: &str) -> usize {
+    let a: Vec<&str> = old.split_inclusive('\n').collect();
+    let b: Vec<&str> = new.split_inclusive('\n').collect();
+    let prefix = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    let suffix = a[prefix..]
+        .iter()
+        .rev()
+        .zip(b[prefix..].iter().rev())
+        .take_while(|(x, y)| x == y)
+        .count();
+    (a.len() - prefix - suffix) + (b.len() - prefix - suffix)
 }
 
 /// Replaces a source file with its formatted text, keeping its identity: a
