@@ -366,3 +366,21 @@ fn the_report_diagram_is_left_out_above_the_subnet_limit() {
         report::diagram_svg(&small).is_some_and(|s| s.starts_with("<?xml") || s.contains("<svg"))
     );
 }
+
+/// Issue 21: the file name (the one free string in a report) went into
+/// report.md as raw text, so `<img src=x onerror=…>.vpc` injected HTML into
+/// a docs site (mdBook passes HTML through). It is escaped now, and
+/// Markdown punctuation in it cannot start emphasis or links.
+#[test]
+fn markdown_escapes_the_file_name() {
+    let src =
+        std::fs::read_to_string(root().join("examples/nat-bastion-endpoints.vpc")).expect("read");
+    let r = Report::build("<img src=x onerror=alert(1)>*b*", &compile(&src), &src);
+    let md = report::md::render(&r);
+    assert!(!md.contains("<img"), "{}", &md[..200]);
+    assert!(
+        md.starts_with("# &lt;img src=x onerror=alert\\(1\\)&gt;\\*b\\*\n"),
+        "{}",
+        &md[..200]
+    );
+}

@@ -7,7 +7,7 @@ use super::Report;
 /// The whole report: `# NAME`, then one `##` section each.
 pub fn render(r: &Report) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "# {}\n", r.name);
+    let _ = writeln!(out, "# {}\n", text(&r.name));
     if let Some(region) = &r.region {
         let _ = writeln!(out, "Region: `{region}`.\n");
     }
@@ -48,7 +48,7 @@ pub fn summary(r: &Report, level: usize) -> String {
     let _ = writeln!(out);
     let _ = writeln!(out, "{h} Reachability\n");
     if let Some(why) = &r.matrix.omitted {
-        let _ = writeln!(out, "The matrix is left out: {}.\n", why);
+        let _ = writeln!(out, "The matrix is left out: {}.\n", text(why));
         return out;
     }
     if r.matrix.cells.is_empty() {
@@ -148,9 +148,9 @@ fn expects(out: &mut String, r: &Report) {
         };
         let _ = writeln!(
             out,
-            "| {} | `{}` | {} |",
+            "| {} | {} | {} |",
             e.line,
-            e.text.replace('|', "\\|"),
+            code(&e.text),
             cell(&result)
         );
     }
@@ -159,5 +159,60 @@ fn expects(out: &mut String, r: &Report) {
 
 /// Text safe in a table cell: `|` escaped, no line breaks.
 fn cell(s: &str) -> String {
-    s.replace('|', "\\|").replace('\n', " ")
+    escape_html(s).replace('|', "\\|").replace('\n', " ")
+}
+
+/// User text in prose or a heading (the file name, above all): HTML
+/// escaped, so a docs site that passes HTML through (mdBook does) shows it
+/// as text, and Markdown punctuation escaped, so it cannot start emphasis,
+/// links or headings.
+fn text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in escape_html(s).chars() {
+        if matches!(
+            c,
+            '\\' | '`' | '*' | '_' | '[' | ']' | '(' | ')' | '#' | '+' | '!' | '|' | '~'
+        ) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out.replace('\n', " ")
+}
+
+/// Source text as a Markdown code span that nothing in it can close: the
+/// fence is one backtick longer than the longest run of backticks inside (a
+/// backtick in a comment would otherwise end the span and let what follows
+/// through as HTML). Inside a code span HTML is inert; `|` is escaped for
+/// the table, line breaks become spaces.
+fn code(s: &str) -> String {
+    let body = s.replace('|', "\\|").replace(['\n', '\r'], " ");
+    let mut longest = 0;
+    let mut run = 0;
+    for c in body.chars() {
+        run = if c == '`' { run + 1 } else { 0 };
+        longest = longest.max(run);
+    }
+    let fence = "`".repeat(longest + 1);
+    let pad = if body.starts_with('`') || body.ends_with('`') {
+        " "
+    } else {
+        ""
+    };
+    format!("{fence}{pad}{body}{pad}{fence}")
+}
+
+fn escape_html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
 }
