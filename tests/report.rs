@@ -383,4 +383,7 @@ fn markdown_escapes_the_file_name() {
         "{}",
         &md[..200]
     );
+    // An entity is not broken by the Markdown escaping (`&\#39;`).
+    let r = Report::build("it's", &compile(&src), &src);
+    assert!(report::md::render(&r).starts_with("# it&#39;s\n"));
 }

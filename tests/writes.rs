@@ -25,6 +25,16 @@ fn example() -> String {
         .to_string()
 }
 
+/// `vpcc build EXAMPLE -o dir`.
+fn build_into(dir: &Path) -> support::cli::Run {
+    vpcc([
+        "build".as_ref(),
+        example().as_ref(),
+        "-o".as_ref(),
+        dir.as_os_str(),
+    ])
+}
+
 /// The old temp name under every PID the next run could get: each is a
 /// symlink to a victim file. fmt must not write through any of them.
 #[test]
@@ -103,12 +113,7 @@ fn build_removes_leftovers_of_a_killed_run() {
     std::fs::write(&old_style, "half a report").unwrap();
     let unrelated = dir.join("notes.txt");
     std::fs::write(&unrelated, "mine").unwrap();
-    let run = vpcc([
-        "build".as_ref(),
-        example().as_ref(),
-        "-o".as_ref(),
-        tmp.path().as_os_str(),
-    ]);
+    let run = build_into(tmp.path());
     assert_sane(&run);
     assert_eq!(run.code, 0, "{}", run.stderr_head());
     assert!(!leftover.exists());
@@ -134,12 +139,7 @@ fn build_keeps_a_locked_temp_file() {
     let busy = dir.join(".vpcc-tmp-busy");
     let f = std::fs::File::create(&busy).unwrap();
     f.lock().unwrap();
-    let run = vpcc([
-        "build".as_ref(),
-        example().as_ref(),
-        "-o".as_ref(),
-        tmp.path().as_os_str(),
-    ]);
+    let run = build_into(tmp.path());
     assert_eq!(run.code, 0, "{}", run.stderr_head());
     assert!(busy.exists(), "a locked temp file was removed");
     drop(f);
@@ -189,12 +189,7 @@ fn fmt_in_place_keeps_the_files_identity() {
 #[test]
 fn new_outputs_are_readable_as_before() {
     let tmp = tempfile::tempdir().unwrap();
-    let run = vpcc([
-        "build".as_ref(),
-        example().as_ref(),
-        "-o".as_ref(),
-        tmp.path().as_os_str(),
-    ]);
+    let run = build_into(tmp.path());
     assert_eq!(run.code, 0, "{}", run.stderr_head());
     let mode = std::fs::metadata(tmp.path().join("nat-bastion-endpoints/report.html"))
         .unwrap()

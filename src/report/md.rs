@@ -3,6 +3,7 @@
 use std::fmt::Write;
 
 use super::Report;
+use super::html::esc;
 
 /// The whole report: `# NAME`, then one `##` section each.
 pub fn render(r: &Report) -> String {
@@ -159,7 +160,7 @@ fn expects(out: &mut String, r: &Report) {
 
 /// Text safe in a table cell: `|` escaped, no line breaks.
 fn cell(s: &str) -> String {
-    escape_html(s).replace('|', "\\|").replace('\n', " ")
+    esc(&s.replace('\n', " ")).replace('|', "\\|")
 }
 
 /// User text in prose or a heading (the file name, above all): HTML
@@ -168,7 +169,8 @@ fn cell(s: &str) -> String {
 /// links or headings.
 fn text(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    for c in escape_html(s).chars() {
+    // Punctuation first: escaping after `esc` would break its `&#39;`.
+    for c in s.replace('\n', " ").chars() {
         if matches!(
             c,
             '\\' | '`' | '*' | '_' | '[' | ']' | '(' | ')' | '#' | '+' | '!' | '|' | '~'
@@ -177,7 +179,7 @@ fn text(s: &str) -> String {
         }
         out.push(c);
     }
-    out.replace('\n', " ")
+    esc(&out)
 }
 
 /// Source text as a Markdown code span that nothing in it can close: the
@@ -200,19 +202,4 @@ fn code(s: &str) -> String {
         ""
     };
     format!("{fence}{pad}{body}{pad}{fence}")
-}
-
-fn escape_html(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
