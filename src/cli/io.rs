@@ -192,7 +192,8 @@ pub fn remove_leftovers(dir: &Path) -> usize {
     for entry in entries.flatten() {
         let name = entry.file_name();
         let name = name.to_string_lossy();
-        if !(name.starts_with(TEMP_PREFIX) || name.contains(".vpcc-tmp-")) {
+        // `.vpcc-tmp-…` now, `.NAME.vpcc-tmp-PID` before: both contain it.
+        if !name.contains(TEMP_PREFIX) {
             continue;
         }
         let path = entry.path();
