@@ -487,6 +487,30 @@ impl Cx {
             return;
         };
         let (va, vb) = (VpcId(a.index), VpcId(b.index));
+        // E0415: AWS allows one peering connection per pair of VPCs
+        // (aws-facts §10).
+        if va != vb
+            && let Some(first) = self
+                .model
+                .peerings
+                .iter()
+                .find(|q| (q.a, q.b) == (va, vb) || (q.a, q.b) == (vb, va))
+        {
+            self.diags.push(
+                Diagnostic::new(
+                    Code::E0415,
+                    format!(
+                        "peering `{}` joins VPCs `{}` and `{}`, which peering `{}` already joins",
+                        p.name.text, p.a.text, p.b.text, first.name
+                    ),
+                    p.span,
+                    "a second peering for the same two VPCs",
+                )
+                .with_secondary(first.span, format!("peering `{}` is declared here", first.name))
+                .with_note("AWS allows only one VPC peering connection between the same two VPCs")
+                .with_help(format!("remove peering `{}`, and route both ways through peering `{}`", p.name.text, first.name)),
+            );
+        }
         if va == vb {
             self.diags.push(
                 Diagnostic::new(

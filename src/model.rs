@@ -121,11 +121,55 @@ pub struct DhcpOptions {
     pub span: Option<Span>,
 }
 
-impl DhcpOptions {
-    /// Private DNS of interface endpoints resolves only when the VPC's
-    /// resolver is used: both DNS attributes on and AmazonProvidedDNS.
+/// The ranges an internet gateway never carries, from or to: RFC 1918 and
+/// the shared address space of RFC 6598 (Reachability Analyzer's
+/// `IGW_DESTINATION_ADDRESS_NOT_IN_RFC1918_EGRESS`).
+pub const PRIVATE_RANGES: [Ipv4Net; 4] = [
+    Ipv4Net::new_assert(Ipv4Addr::new(10, 0, 0, 0), 8),
+    Ipv4Net::new_assert(Ipv4Addr::new(172, 16, 0, 0), 12),
+    Ipv4Net::new_assert(Ipv4Addr::new(192, 168, 0, 0), 16),
+    Ipv4Net::new_assert(Ipv4Addr::new(100, 64, 0, 0), 10),
+];
+
+/// The private range that holds all of `net`, if any.
+pub fn private_range_of(net: Ipv4Net) -> Option<Ipv4Net> {
+    PRIVATE_RANGES.into_iter().find(|p| p.contains(&net))
+}
+
+/// The Amazon DNS resolver's fixed address, answered in every VPC.
+pub const AMAZON_DNS_LINK_LOCAL: Ipv4Addr = Ipv4Addr::new(169, 254, 169, 253);
+
+impl Vpc {
+    /// Whether `server` is the VPC's Amazon resolver: the primary block's
+    /// base + 2, or 169.254.169.253.
+    pub fn is_amazon_resolver(&self, server: Ipv4Addr) -> bool {
+        server == AMAZON_DNS_LINK_LOCAL || server == self.dns_server()
+    }
+
+    /// The DHCP options name the Amazon resolver, as `AmazonProvidedDNS` or
+    /// by one of its addresses: private DNS of interface endpoints applies
+    /// (when both DNS attributes are on).
     pub fn uses_amazon_dns(&self) -> bool {
-        self.amazon_provided_dns
+        self.dhcp.amazon_provided_dns
+            || self
+                .dhcp
+                .name_servers
+                .iter()
+                .any(|s| self.is_amazon_resolver(*s))
+    }
+
+    /// The DHCP options name a server other than the Amazon resolver.
+    pub fn uses_other_dns(&self) -> bool {
+        self.dhcp
+            .name_servers
+            .iter()
+            .any(|s| !self.is_amazon_resolver(*s))
+    }
+
+    /// Whether clients in the VPC resolve names at all: a server other
+    /// than Amazon's answers, or Amazon's does with `dns_support` on.
+    pub fn resolves_names(&self) -> bool {
+        self.uses_other_dns() || (self.dns_support && self.uses_amazon_dns())
     }
 }
 

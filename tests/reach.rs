@@ -1070,3 +1070,27 @@ fn gateway_blockers_are_at_the_gateway() {
         vec![(Reason::SourceDestCheck, Some(instance(&m, "nat-instance")))]
     );
 }
+
+/// Issue 15 (1): the internet gateway drops private sources, not only
+/// private destinations.
+#[test]
+fn internet_gateway_drops_private_sources() {
+    let src = fixture("igw-private-source.vpc");
+    assert_eq!(failing(&src), Vec::<String>::new());
+    for line in [
+        "expect office cannot reach bastion tcp 22",
+        "expect cgnat cannot reach bastion tcp 22",
+    ] {
+        let v = verdict_of(&src, line);
+        assert!(!v.delivered, "{line}");
+        assert_eq!(reasons(&v), vec![Reason::PrivateAddress], "{line}");
+    }
+    let v = verdict_of(&src, "expect admin can reach bastion tcp 22");
+    assert!(v.delivered);
+    // An office range that is public again reaches the bastion.
+    let public = mutate(&src, "office 10.50.0.0/16", "office 198.51.100.0/24");
+    assert_eq!(
+        failing(&public),
+        vec!["expect office cannot reach bastion tcp 22".to_string()]
+    );
+}

@@ -1,4 +1,4 @@
-//! Warnings W0601–W0606: the file compiles, but something is probably not
+//! Warnings W0601–W0608: the file compiles, but something is probably not
 //! what the author meant. They run on a complete model.
 
 use super::VpcSrc;
@@ -33,6 +33,8 @@ pub fn check(m: &Model, names: &Names, vpcs: &[VpcSrc]) -> Vec<Diagnostic> {
     source_dest_check_on(m, &src, &mut out);
     cross_az_nat(m, &src, &mut out);
     private_dns_without_amazon_dns(m, &src, &mut out);
+    private_externals(m, &src, &mut out);
+    mixed_name_servers(m, &src, &mut out);
     out
 }
 
@@ -186,7 +188,7 @@ fn private_dns_without_amazon_dns(m: &Model, src: &Src<'_>, out: &mut Vec<Diagno
             continue;
         };
         let v = m.vpc(e.vpc);
-        if v.dhcp.uses_amazon_dns() {
+        if v.uses_amazon_dns() {
             continue;
         }
         let mut d = Diagnostic::new(
@@ -206,5 +208,66 @@ fn private_dns_without_amazon_dns(m: &Model, src: &Src<'_>, out: &mut Vec<Diagno
             d = d.with_secondary(sp, "name servers without AmazonProvidedDNS");
         }
         out.push(d);
+    }
+}
+
+/// W0607: an internet gateway never carries RFC 1918 or 100.64.0.0/10, so
+/// an external on such a range is unreachable through one.
+fn private_externals(m: &Model, src: &Src<'_>, out: &mut Vec<Diagnostic>) {
+    for x in &m.externals {
+        for c in &x.cidrs {
+            let Some(range) = crate::model::private_range_of(*c) else {
+                continue;
+            };
+            let rfc = if range.prefix_len() == 10 {
+                "RFC 6598 shared address space"
+            } else {
+                "RFC 1918"
+            };
+            out.push(
+                Diagnostic::new(
+                    Code::W0607,
+                    format!("external `{}` is on the private range {c}, which an internet gateway never carries", x.name),
+                    src.name(&x.name, x.span),
+                    if c == range {
+                        format!("{c} is private ({rfc})")
+                    } else {
+                        format!("{c} is private: inside {range} ({rfc})")
+                    },
+                )
+                .with_note("an internet gateway drops traffic from and to RFC 1918 and 100.64.0.0/10 addresses: every flow between this network and the VPC through it is blocked (PRIVATE_ADDRESS)")
+                .with_help("give the network's public address (the one its NAT uses on the internet), or connect it through a private link such as a VPN"),
+            );
+        }
+    }
+}
+
+/// W0608: a client asks any listed server, and only Amazon's answers the
+/// VPC's private names.
+fn mixed_name_servers(m: &Model, src: &Src<'_>, out: &mut Vec<Diagnostic>) {
+    for (i, v) in m.vpcs.iter().enumerate() {
+        if !(v.uses_amazon_dns() && v.uses_other_dns()) {
+            continue;
+        }
+        let Some(sp) = src.vpcs.get(i).and_then(|x| x.name_servers).or(v.dhcp.span) else {
+            continue;
+        };
+        let others: Vec<String> = v
+            .dhcp
+            .name_servers
+            .iter()
+            .filter(|s| !v.is_amazon_resolver(**s))
+            .map(|s| s.to_string())
+            .collect();
+        out.push(
+            Diagnostic::new(
+                Code::W0608,
+                format!("VPC `{}` lists the Amazon resolver and other name servers ({})", v.name, others.join(", ")),
+                sp,
+                "Amazon's resolver and other servers",
+            )
+            .with_note("a client may ask any listed server: only the Amazon resolver answers the VPC's private names (interface endpoints' private DNS), so answers depend on the server asked; vpcc assumes the Amazon resolver answers")
+            .with_help("list only the Amazon resolver, or only your servers and have them forward the VPC's private zones to it"),
+        );
     }
 }

@@ -81,6 +81,7 @@ codes! {
     E0412, Error, "peer not allowed in this kind of rule";
     E0413, Error, "route destination AWS reserves (169.254.168.0/22)";
     E0414, Error, "too many servers in a DHCP option list";
+    E0415, Error, "two peering connections join the same two VPCs";
     E0501, Error, "expectation does not hold";
     W0601, Warning, "public NAT gateway in a subnet without a route to an internet gateway";
     W0602, Warning, "SSH or RDP open to the whole internet";
@@ -88,6 +89,8 @@ codes! {
     W0604, Warning, "instance used as a route target with source_dest_check on";
     W0605, Warning, "subnet routes through a NAT gateway in another AZ";
     W0606, Warning, "private DNS cannot resolve: DHCP name servers exclude AmazonProvidedDNS";
+    W0607, Warning, "external on a private range, which an internet gateway never carries";
+    W0608, Warning, "DHCP name servers mix the Amazon resolver with other servers";
 }
 
 impl Code {

@@ -329,7 +329,7 @@ impl Ctx<'_> {
                     ),
                     Location::Vpc(v),
                 );
-            } else if !vpc.dhcp.uses_amazon_dns() {
+            } else if !vpc.uses_amazon_dns() {
                 why = (
                     format!(
                         "the DHCP options of `{}` do not use AmazonProvidedDNS",

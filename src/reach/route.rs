@@ -722,6 +722,39 @@ impl Ctx<'_> {
                 let label = format!("internet gateway `{}`", igw.name);
                 b.traversed.push(ViaComponent::InternetGateway(g));
                 b.crosses_igw = true;
+                // The gateway never carries traffic from private sources
+                // (RFC 1918, 100.64.0.0/10) either: keep the public part.
+                let mut kept = Vec::new();
+                for c in &b.cubes {
+                    match &c.src {
+                        Space::Set(s) => {
+                            let left = s.subtract(&private_space());
+                            if !left.is_empty() {
+                                kept.push(Cube {
+                                    src: Space::Set(left),
+                                    ..c.clone()
+                                });
+                            }
+                        }
+                        Space::Opaque(_) => kept.push(c.clone()),
+                    }
+                }
+                if kept.is_empty() {
+                    let src = b
+                        .cubes
+                        .first()
+                        .map(|c| self.desc(&c.src))
+                        .unwrap_or_default();
+                    b.block(
+                        label,
+                        Reason::PrivateAddress,
+                        format!("it never carries traffic from private addresses such as {src}"),
+                        Some(igw.span),
+                        Location::InternetGateway(g),
+                    );
+                    return vec![b];
+                }
+                b.cubes = kept;
                 let private = self.desc(&Space::Set(eni.address.clone()));
                 b.hop(
                     label.clone(),

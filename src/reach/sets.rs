@@ -133,16 +133,7 @@ pub fn all_addresses() -> Intervals {
 /// RFC 1918 and RFC 6598 (100.64.0.0/10): never carried by an internet
 /// gateway.
 pub fn private_space() -> Intervals {
-    let nets: Vec<Ipv4Net> = [
-        "10.0.0.0/8",
-        "172.16.0.0/12",
-        "192.168.0.0/16",
-        "100.64.0.0/10",
-    ]
-    .iter()
-    .filter_map(|s| s.parse().ok())
-    .collect();
-    cidrs(&nets)
+    cidrs(&crate::model::PRIVATE_RANGES)
 }
 
 /// An address whose value is not known offline.
