@@ -506,9 +506,15 @@ impl Cx {
                     p.span,
                     "a second peering for the same two VPCs",
                 )
-                .with_secondary(first.span, format!("peering `{}` is declared here", first.name))
+                .with_secondary(
+                    first.span,
+                    format!("peering `{}` is declared here", first.name),
+                )
                 .with_note("AWS allows only one VPC peering connection between the same two VPCs")
-                .with_help(format!("remove peering `{}`, and route both ways through peering `{}`", p.name.text, first.name)),
+                .with_help(format!(
+                    "remove peering `{}`, and route both ways through peering `{}`",
+                    p.name.text, first.name
+                )),
             );
         }
         if va == vb {

@@ -71,79 +71,69 @@ impl Query {
     }
 }
 
-/// Why a component drops a flow (or why a qualifier fails).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub enum Reason {
-    /// The route table has no route for the destination.
-    NoRoute,
-    /// The matching route is a blackhole.
-    Blackhole,
-    /// No egress rule of the source's security groups allows it.
-    SgEgress,
-    /// No ingress rule of the destination's security groups allows it.
-    SgIngress,
-    /// The subnet's network ACL denies it leaving.
-    AclOutbound,
-    /// The subnet's network ACL denies it entering.
-    AclInbound,
-    /// An ACL on the way back denies the reply to every ephemeral port.
-    AclReturn,
-    /// An internet gateway needs a public IP on the inside end.
-    NoPublicIp,
-    /// A NAT translates only connections opened from inside.
-    NatInbound,
-    /// A private NAT gateway's traffic to an internet gateway is dropped.
-    PrivateNat,
-    /// An instance route target with source/destination check on.
-    SourceDestCheck,
-    /// A peering carries only traffic between its two VPCs' CIDRs.
-    PeeringTransit,
-    /// A service name resolves to public addresses, not to the endpoint.
-    DnsPublic,
-    /// A route sends the traffic back where it came from.
-    RouteLoop,
-    /// The reply has no route back the way the request came.
-    NoReturnRoute,
-    /// The destination's VPC has no internet gateway.
-    NoInternetGateway,
-    /// An internet gateway never carries RFC 1918 or 100.64.0.0/10.
-    PrivateAddress,
-    /// A local route covers the address, but the destination is elsewhere.
-    NotInVpc,
-    /// A `via` component is not on the path.
-    ViaNotTraversed,
-    /// `privately`, but the path crosses an internet gateway.
-    NotPrivate,
-    /// An endpoint carries only TCP (interface) or TCP and ICMP (gateway).
-    EndpointProtocol,
+macro_rules! reasons {
+    ($($(#[$doc:meta])* $name:ident, $code:literal, $meaning:literal;)*) => {
+        /// Why a component drops a flow (or why a qualifier fails).
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+        #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+        pub enum Reason {
+            $($(#[$doc])* $name,)*
+        }
+
+        impl Reason {
+            /// Every reason, in the order of `docs/reach.md`'s table.
+            pub const ALL: &'static [Reason] = &[$(Reason::$name,)*];
+
+            /// The stable code, as in the JSON output: `SG_INGRESS`.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(Reason::$name => $code,)*
+                }
+            }
+
+            /// What the code means, in one line (`vpcc explain`).
+            pub fn meaning(self) -> &'static str {
+                match self {
+                    $(Reason::$name => $meaning,)*
+                }
+            }
+        }
+    };
+}
+
+reasons! {
+    NoRoute, "NO_ROUTE", "no route in the table matches the destination";
+    Blackhole, "BLACKHOLE", "the matching route is a blackhole";
+    SgEgress, "SG_EGRESS", "no egress rule of the sender's groups allows it";
+    SgIngress, "SG_INGRESS", "no ingress rule of the receiver's groups allows it";
+    AclOutbound, "ACL_OUTBOUND", "the subnet's ACL denies it leaving";
+    AclInbound, "ACL_INBOUND", "the subnet's ACL denies it entering";
+    AclReturn, "ACL_RETURN", "an ACL on the way back denies the reply to every ephemeral port, or no ephemeral port passes all the ACLs of one stretch of the way back";
+    NoPublicIp, "NO_PUBLIC_IP", "an internet gateway needs a public IP on the inside end";
+    NatInbound, "NAT_INBOUND", "the destination's internet route is a NAT, which only translates connections opened from inside";
+    PrivateNat, "PRIVATE_NAT", "a private NAT gateway's traffic to an internet gateway is dropped";
+    SourceDestCheck, "SOURCE_DEST_CHECK", "an instance route target with the check on drops forwarded traffic";
+    PeeringTransit, "PEERING_TRANSIT", "a peering carries only traffic between its two VPCs' CIDRs";
+    DnsPublic, "DNS_PUBLIC", "a service name resolves to public addresses, not to the endpoint";
+    DnsUnresolved, "DNS_UNRESOLVED", "no DNS server answers in the source's VPC (dns_support off and only the Amazon resolver), so a service name does not resolve";
+    RouteLoop, "ROUTE_LOOP", "a route sends traffic back to a hop already on the path";
+    NoReturnRoute, "NO_RETURN_ROUTE", "the destination's subnet has no route back through the gateway or peering the request came in by";
+    NoInternetGateway, "NO_INTERNET_GATEWAY", "the destination's VPC has no internet gateway";
+    PrivateAddress, "PRIVATE_ADDRESS", "an internet gateway never carries traffic from or to RFC 1918 / 100.64.0.0/10 addresses";
+    NotInVpc, "NOT_IN_VPC", "a local route covers the address, but the destination is in another VPC";
+    ViaNotTraversed, "VIA_NOT_TRAVERSED", "a `via` component is not on the path";
+    NotPrivate, "NOT_PRIVATE", "`privately`, but the path crosses an internet gateway";
+    EndpointProtocol, "ENDPOINT_PROTOCOL", "an interface endpoint carries only TCP, a gateway endpoint TCP and ICMP";
+    EndpointInboundOnly, "ENDPOINT_INBOUND_ONLY", "an interface endpoint only answers: the service behind it never opens a connection into the VPC";
 }
 
 impl Reason {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Reason::NoRoute => "NO_ROUTE",
-            Reason::Blackhole => "BLACKHOLE",
-            Reason::SgEgress => "SG_EGRESS",
-            Reason::SgIngress => "SG_INGRESS",
-            Reason::AclOutbound => "ACL_OUTBOUND",
-            Reason::AclInbound => "ACL_INBOUND",
-            Reason::AclReturn => "ACL_RETURN",
-            Reason::NoPublicIp => "NO_PUBLIC_IP",
-            Reason::NatInbound => "NAT_INBOUND",
-            Reason::PrivateNat => "PRIVATE_NAT",
-            Reason::SourceDestCheck => "SOURCE_DEST_CHECK",
-            Reason::PeeringTransit => "PEERING_TRANSIT",
-            Reason::DnsPublic => "DNS_PUBLIC",
-            Reason::RouteLoop => "ROUTE_LOOP",
-            Reason::NoReturnRoute => "NO_RETURN_ROUTE",
-            Reason::NoInternetGateway => "NO_INTERNET_GATEWAY",
-            Reason::PrivateAddress => "PRIVATE_ADDRESS",
-            Reason::NotInVpc => "NOT_IN_VPC",
-            Reason::ViaNotTraversed => "VIA_NOT_TRAVERSED",
-            Reason::NotPrivate => "NOT_PRIVATE",
-            Reason::EndpointProtocol => "ENDPOINT_PROTOCOL",
-        }
+    /// Looks a reason up by its code, case-insensitively (`sg_ingress`).
+    pub fn parse(text: &str) -> Option<Reason> {
+        Reason::ALL
+            .iter()
+            .copied()
+            .find(|r| r.as_str().eq_ignore_ascii_case(text.trim()))
     }
 }
 

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use std::process::{Command, Output};
 
 use vpc::diag::Code;
+use vpc::reach::Reason;
 
 fn vpcc(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_vpcc"))
@@ -222,7 +223,7 @@ fn explain_prints_the_text() {
 fn explain_unknown_code_exits_2() {
     let o = vpcc(&["explain", "E9999"]);
     assert_eq!(code(&o), 2);
-    assert!(stderr(&o).contains("unknown diagnostic code `E9999`"));
+    assert!(stderr(&o).contains("unknown code `E9999`"));
     assert_eq!(code(&vpcc(&["explain"])), 2);
 }
 
@@ -231,11 +232,41 @@ fn explain_list_lists_every_code() {
     let o = vpcc(&["explain", "--list"]);
     assert_eq!(code(&o), 0);
     let out = stdout(&o);
-    assert_eq!(out.lines().count(), Code::ALL.len());
+    assert_eq!(out.lines().count(), Code::ALL.len() + Reason::ALL.len());
     for c in Code::ALL {
         assert!(
             out.contains(&format!("{c}  {}", c.title())),
             "{c} missing from --list"
         );
+    }
+    for r in Reason::ALL {
+        assert!(
+            out.contains(&format!("{r}  {}", r.meaning())),
+            "{r} missing from --list"
+        );
+    }
+}
+
+/// Issue 15 / 19: `vpcc explain` knows the reachability reason codes, in
+/// any case, and docs/reach.md's table lists each with the same meaning.
+#[test]
+fn explain_knows_reason_codes() {
+    let o = vpcc(&["explain", "endpoint_inbound_only"]);
+    assert_eq!(code(&o), 0);
+    assert!(
+        stdout(&o).starts_with(&format!(
+            "ENDPOINT_INBOUND_ONLY: {}\n",
+            Reason::EndpointInboundOnly.meaning()
+        )),
+        "{}",
+        stdout(&o)
+    );
+    let doc = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/reach.md"),
+    )
+    .unwrap();
+    for r in Reason::ALL {
+        let row = format!("| `{r}` | {} |", r.meaning());
+        assert!(doc.contains(&row), "docs/reach.md lacks the row {row}");
     }
 }

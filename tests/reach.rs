@@ -1094,3 +1094,93 @@ fn internet_gateway_drops_private_sources() {
         vec!["expect office cannot reach bastion tcp 22".to_string()]
     );
 }
+
+/// Issue 15 (2): an interface endpoint never opens a connection into the
+/// VPC, whatever the security groups say; it still answers.
+#[test]
+fn interface_endpoint_only_answers() {
+    let src = fixture("endpoint-inbound-only.vpc");
+    assert_eq!(failing(&src), Vec::<String>::new());
+    for line in [
+        "expect ec2-api cannot reach app tcp 443",
+        "expect ec2-api cannot reach app",
+    ] {
+        let v = verdict_of(&src, line);
+        assert!(!v.delivered, "{line}");
+        assert_eq!(reasons(&v), vec![Reason::EndpointInboundOnly], "{line}");
+    }
+    assert!(verdict_of(&src, "expect app can reach ec2-api tcp 443").delivered);
+    // The opposite claim fails, naming the endpoint.
+    let flipped = mutate(
+        &src,
+        "expect ec2-api cannot reach app tcp 443",
+        "expect ec2-api can reach app tcp 443",
+    );
+    assert_eq!(
+        failing(&flipped),
+        vec!["expect ec2-api can reach app tcp 443".to_string()]
+    );
+}
+
+/// Issue 15 (6): with dns_support off and only the Amazon resolver, no
+/// service name resolves; a custom name server resolves public names.
+#[test]
+fn no_dns_no_service_by_name() {
+    let src = fixture("dns-off.vpc");
+    assert_eq!(failing(&src), Vec::<String>::new());
+    for line in [
+        "expect web cannot reach service s3 tcp 443",
+        "expect web cannot reach service ec2 tcp 443",
+    ] {
+        let v = verdict_of(&src, line);
+        assert!(!v.delivered, "{line}");
+        assert_eq!(reasons(&v), vec![Reason::DnsUnresolved], "{line}");
+        assert_eq!(v.legs[0].dns[0].answer, "no answer");
+    }
+    // DNS on again: both services are reached (S3 through the gateway
+    // endpoint, EC2 over the internet), and the two expects fail.
+    let on = mutate(
+        &src,
+        "dns_support off\n  internet_gateway igw\n",
+        "internet_gateway igw\n",
+    );
+    assert_eq!(
+        failing(&on),
+        vec![
+            "expect web cannot reach service s3 tcp 443".to_string(),
+            "expect web cannot reach service ec2 tcp 443".to_string()
+        ]
+    );
+    // The Amazon resolver by address is no answer either with DNS off.
+    let by_address = mutate(&src, "name_servers [10.1.0.53]", "name_servers [10.1.0.2]");
+    assert_eq!(
+        failing(&by_address),
+        vec![
+            "expect web2 can reach service s3 tcp 443".to_string(),
+            "expect web2 can reach service ec2 tcp 443".to_string()
+        ]
+    );
+}
+
+/// Issue 15 (3): the Amazon resolver listed by address is AmazonProvidedDNS
+/// for private DNS; a custom server alone sends the name to the internet.
+#[test]
+fn amazon_resolver_by_address_answers_private_dns() {
+    let src = example("nat-bastion-endpoints.vpc");
+    let line = "expect app can reach service ec2 tcp 443 via ec2-api privately";
+    for servers in ["[10.0.0.2]", "[169.254.169.253]", "[AmazonProvidedDNS]"] {
+        let s = mutate(
+            &src,
+            "  dns_hostnames on\n",
+            &format!("  dns_hostnames on\n  dhcp_options {{\n    name_servers {servers}\n  }}\n"),
+        );
+        assert_eq!(failing(&s), Vec::<String>::new(), "{servers}");
+    }
+    let custom = mutate(
+        &src,
+        "  dns_hostnames on\n",
+        "  dns_hostnames on\n  dhcp_options {\n    name_servers [10.0.0.53]\n  }\n",
+    );
+    assert_eq!(failing(&custom), vec![line.to_string()]);
+    assert!(reasons(&verdict_of(&custom, line)).contains(&Reason::DnsPublic));
+}

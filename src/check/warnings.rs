@@ -229,7 +229,7 @@ fn private_externals(m: &Model, src: &Src<'_>, out: &mut Vec<Diagnostic>) {
                     Code::W0607,
                     format!("external `{}` is on the private range {c}, which an internet gateway never carries", x.name),
                     src.name(&x.name, x.span),
-                    if c == range {
+                    if *c == range {
                         format!("{c} is private ({rfc})")
                     } else {
                         format!("{c} is private: inside {range} ({rfc})")

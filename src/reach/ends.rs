@@ -196,6 +196,33 @@ impl Ctx<'_> {
     ) -> (Vec<Dest>, Vec<Resolution>, Option<Blocker>) {
         let mut dns = Vec::new();
         let mut dns_blocker = None;
+        // No server answers in the source's VPC: no name resolves, so the
+        // client has no address to open the connection to.
+        if let (FlowEnd::Service(svc), Some(v)) = (end, from)
+            && !self.m.vpc(v).resolves_names()
+        {
+            let vpc = self.m.vpc(v);
+            let region = self.m.region.as_deref().unwrap_or("REGION");
+            let name = format!("{svc}.{region}.amazonaws.com");
+            let why = format!(
+                "VPC `{}` has dns_support off and its DHCP options name only the Amazon resolver",
+                vpc.name
+            );
+            dns.push(Resolution {
+                name: name.clone(),
+                answer: "no answer".to_string(),
+                why: why.clone(),
+            });
+            let blocker = Blocker {
+                component: format!("DNS name {name}"),
+                reason: Reason::DnsUnresolved,
+                detail: format!("it does not resolve: {why}"),
+                span: Some(vpc.span),
+                fix: Some(format!("set `dns_support on` in VPC `{}`", vpc.name)),
+                at: Some(Location::Vpc(v)),
+            };
+            return (vec![Dest::Unreachable(vec![blocker])], dns, None);
+        }
         let dests = match end {
             FlowEnd::Instance(i) => self.eni_dests(self.instance_eni(*i), from),
             FlowEnd::Subnet(s) => self.eni_dests(self.subnet_eni(*s), from),

@@ -463,6 +463,22 @@ impl<'m> Ctx<'m> {
                 b.traversed.push(ViaComponent::Subnet(s.subnet));
                 if let Some(e) = s.endpoint {
                     b.traversed.push(ViaComponent::Endpoint(e));
+                    // The service behind an interface endpoint only
+                    // answers connections; it never opens one into the
+                    // VPC, whatever the groups allow (interface endpoints
+                    // in AWS PrivateLink). The walk goes on to find the
+                    // other blockers.
+                    let ep = self.m.endpoint(e);
+                    b.block(
+                        s.label.clone(),
+                        Reason::EndpointInboundOnly,
+                        format!(
+                            "the service behind it ({}) only answers connections from the VPC; it never opens one",
+                            ep.service
+                        ),
+                        Some(ep.span),
+                        s.at.clone(),
+                    );
                 }
                 self.sg(&mut b, &s.sgs, Direction::Out, s);
                 match dest {
