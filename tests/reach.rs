@@ -1184,3 +1184,48 @@ fn amazon_resolver_by_address_answers_private_dns() {
     assert_eq!(failing(&custom), vec![line.to_string()]);
     assert!(reasons(&verdict_of(&custom, line)).contains(&Reason::DnsPublic));
 }
+
+/// Issue 15 (4): a NAT gateway rewrites the source port, so the ACLs on
+/// each side of it need only a reply port of their own; within one side,
+/// some port must still pass every ACL.
+#[test]
+fn nat_rewrites_the_source_port() {
+    let src = fixture("nat-port-rewrite.vpc");
+    let line = "expect app can reach internet tcp 443 via nat-a";
+    assert_eq!(failing(&src), Vec::<String>::new());
+    let v = verdict_of(&src, line);
+    assert!(v.delivered);
+    let nat_hop = v.legs[0]
+        .back
+        .iter()
+        .find(|h| h.component == "NAT gateway `nat-a`")
+        .expect("a NAT hop on the way back");
+    assert!(
+        nat_hop.decision.contains("at tcp 1024-32767"),
+        "{}",
+        nat_hop.decision
+    );
+    // The NAT's side admits no reply: blocked there.
+    let none = mutate(
+        &src,
+        "inbound 200 allow tcp 1024-32767 from internet",
+        "inbound 200 deny tcp 1024-65535 from internet",
+    );
+    assert_eq!(failing(&none), vec![line.to_string()]);
+    assert_eq!(reasons(&verdict_of(&none, line)), vec![Reason::AclReturn]);
+    // The client's side: each ACL admits a port, but none admits both.
+    let split = mutate(
+        &src,
+        "outbound 200 allow tcp 1024-65535 to 10.0.2.0/24",
+        "outbound 200 allow tcp 1024-32767 to 10.0.2.0/24",
+    );
+    assert_eq!(failing(&split), vec![line.to_string()]);
+    let v = verdict_of(&split, line);
+    assert_eq!(reasons(&v), vec![Reason::AclReturn]);
+    assert!(
+        v.blockers()
+            .any(|b| b.detail.contains("on the way back to the client")),
+        "{:?}",
+        v.blockers().collect::<Vec<_>>()
+    );
+}

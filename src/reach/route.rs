@@ -92,6 +92,25 @@ impl Ctx<'_> {
         )
     }
 
+    /// The route to add for traffic no route matches: to a peered VPC, its
+    /// block through the peering (not the one address); else a route
+    /// covering the destination.
+    fn route_fix(&self, b: &Branch, vpc: VpcId, table: &str, dst: &str) -> String {
+        let first = b.cubes.first().and_then(|c| match &c.dst {
+            Space::Set(s) => s.first().map(Ipv4Addr::from),
+            Space::Opaque(_) => None,
+        });
+        if let Some(a) = first {
+            for p in &self.m.peerings {
+                let Some(peer) = p.other(vpc) else { continue };
+                if let Some(block) = self.m.vpc(peer).cidrs.iter().find(|c| c.contains(&a)) {
+                    return format!("add `route {block} -> {}` to route table `{table}`", p.name);
+                }
+            }
+        }
+        format!("add a route covering {dst} to route table `{table}`")
+    }
+
     pub(super) fn route(
         &self,
         b: Branch,
@@ -141,10 +160,7 @@ impl Ctx<'_> {
                     tspan,
                     Location::RouteTable(sub.route_table),
                 );
-                nb.fix(format!(
-                    "add a route covering {dst} to route table `{}`",
-                    table.name
-                ));
+                nb.fix(self.route_fix(&nb, sub.vpc, &table.name, &dst));
                 out.push(nb);
                 continue;
             };
@@ -809,15 +825,13 @@ impl Ctx<'_> {
 }
 
 /// A NAT (gateway or instance) at `address` rewrites the source of every
-/// packet to its own address; the reply's destination is rewritten back to
+/// packet to its own address and port; the reply's destination is rewritten back to
 /// `from` on the way home.
 fn translate_source(b: &mut Branch, component: String, address: Ipv4Addr, from: &str) {
-    b.ret.push(RetItem::Hop(Hop {
+    b.ret.push(RetItem::PortRewrite {
         component,
         decision: format!("translates the reply's destination {address} back to {from}"),
-        rule: None,
-        span: None,
-    }));
+    });
     if b.first_src.is_none() {
         b.first_src = b.cubes.first().map(|c| c.src.clone());
     }

@@ -122,6 +122,14 @@ pub(super) enum RetItem {
         cubes: Vec<Cube>,
     },
     Hop(Hop),
+    /// A NAT (gateway or instance) rewrote the source port: the ACLs on
+    /// either side see replies to different ephemeral ports, so each side
+    /// needs only some port of its own (aws-facts: NAT uses 1024-65535).
+    /// `decision` says how it translates the address back.
+    PortRewrite {
+        component: String,
+        decision: String,
+    },
 }
 
 #[derive(Clone, Debug, Default)]
@@ -221,11 +229,32 @@ impl<'m> Ctx<'m> {
             Space::Set(set) if set.ranges().len() > 2 && self.internet.contains_all(set) => {
                 "an internet address".to_string()
             }
-            Space::Set(set) => set
-                .first()
+            Space::Set(set) => self
+                .host(set)
                 .map_or_else(|| "nothing".to_string(), |a| Ipv4Addr::from(a).to_string()),
             Space::Opaque(_) => describe_space(s),
         }
+    }
+
+    /// An example host of `set`: its first address, unless that is the
+    /// network address of a block (an external's or a VPC's range, or any
+    /// x.x.x.0) and the next address is in the set too.
+    pub(super) fn host(&self, set: &Intervals) -> Option<u32> {
+        let a = set.first()?;
+        let is_block_base = |n: &ipnet::Ipv4Net| n.prefix_len() < 31 && u32::from(n.network()) == a;
+        let network = a & 0xff == 0
+            || self
+                .m
+                .externals
+                .iter()
+                .flat_map(|x| &x.cidrs)
+                .any(is_block_base)
+            || self.m.vpcs.iter().flat_map(|v| &v.cidrs).any(is_block_base);
+        Some(if network && set.contains(a.wrapping_add(1)) {
+            a.wrapping_add(1)
+        } else {
+            a
+        })
     }
 
     pub(super) fn example_text(&self, b: &Branch) -> Option<String> {
@@ -569,6 +598,34 @@ impl<'m> Ctx<'m> {
         for item in b.ret.clone().into_iter().rev() {
             match item {
                 RetItem::Hop(h) => back.push(h),
+                RetItem::PortRewrite {
+                    component,
+                    decision,
+                } => {
+                    // The stretch from the destination to this NAT is
+                    // done: it needs a port of its own, and the stretch
+                    // from the NAT to the client starts afresh.
+                    let ports = match common.take() {
+                        Some(t) if t.is_empty() => {
+                            self.no_common_port(&mut b, &acls_seen, Some(&component));
+                            String::new()
+                        }
+                        Some(t) => format!(
+                            " (the ACLs from here to the destination admit the reply to its port at {})",
+                            t.describe()
+                        ),
+                        None => String::new(),
+                    };
+                    back.push(Hop {
+                        component,
+                        decision: format!(
+                            "{decision}, and its own port back to the client's{ports}"
+                        ),
+                        rule: None,
+                        span: None,
+                    });
+                    acls_seen.clear();
+                }
                 RetItem::Acl {
                     subnet,
                     entering,
@@ -634,18 +691,8 @@ impl<'m> Ctx<'m> {
                 }
             }
         }
-        if let Some(t) = common
-            && t.is_empty()
-            && !b.blockers.iter().any(|x| x.reason == Reason::AclReturn)
-            && let Some((label, span, subnet)) = acls_seen.last().cloned()
-        {
-            b.block(
-                label,
-                Reason::AclReturn,
-                "no ephemeral port (1024-65535) is admitted by every ACL on the way back",
-                span,
-                Location::Subnet(subnet),
-            );
+        if common.as_ref().is_some_and(Traffic::is_empty) {
+            self.no_common_port(&mut b, &acls_seen, None);
         }
         back.push(Hop {
             component: "security groups".to_string(),
@@ -658,6 +705,36 @@ impl<'m> Ctx<'m> {
             back,
             arrived: uniform.then_some(arrived),
         }
+    }
+}
+
+impl Ctx<'_> {
+    /// ACL_RETURN when each ACL of a stretch of the way back admits some
+    /// reply port but no port passes them all. `nat` ends the stretch
+    /// (the reply's destination port is the NAT's own there).
+    fn no_common_port(
+        &self,
+        b: &mut Branch,
+        acls_seen: &[(String, Option<Span>, SubnetId)],
+        nat: Option<&str>,
+    ) {
+        if b.blockers.iter().any(|x| x.reason == Reason::AclReturn) {
+            return;
+        }
+        let Some((label, span, subnet)) = acls_seen.last().cloned() else {
+            return;
+        };
+        let stretch = match nat {
+            Some(n) => format!("between the destination and {n} (the reply to the NAT's port)"),
+            None => "on the way back to the client".to_string(),
+        };
+        b.block(
+            label,
+            Reason::AclReturn,
+            format!("no ephemeral port (1024-65535) is admitted by every ACL {stretch}"),
+            span,
+            Location::Subnet(subnet),
+        );
     }
 }
 
