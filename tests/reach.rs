@@ -1229,3 +1229,20 @@ fn nat_rewrites_the_source_port() {
         v.blockers().collect::<Vec<_>>()
     );
 }
+
+/// Issue 15 (7): example addresses are hosts of the range, and a missing
+/// route to a peered VPC suggests the peer's block, not one address.
+#[test]
+fn examples_are_hosts_and_route_fixes_name_blocks() {
+    let src = example("peering.vpc");
+    let v = verdict_of(&src, "expect office can reach bastion tcp 22");
+    let e = v.legs[0].example.clone().unwrap_or_default();
+    assert!(e.contains("from 198.51.100.1 "), "{e}");
+    let cut = mutate(&src, "    route 10.2.0.0/16 -> pcx-apps-db\n", "");
+    let v = verdict_of(&cut, "expect app1 can reach db1 tcp 5432 via pcx-apps-db");
+    let fixes: Vec<_> = v.blockers().filter_map(|b| b.fix.clone()).collect();
+    assert_eq!(
+        fixes,
+        vec!["add `route 10.2.0.0/16 -> pcx-apps-db` to route table `apps-private-rt`"]
+    );
+}
