@@ -1,0 +1,296 @@
+//! The edges: one per route-table decision, gateway links, tier links,
+//! and the blue links of a highlighted path the diagram does not draw.
+
+use super::style::*;
+use super::*;
+
+impl<'m> Builder<'m> {
+    /// The routes of a table grouped by target, in match order of each
+    /// target's first route; `local` routes left out.
+    pub(super) fn decisions(&self, t: RouteTableId) -> Vec<(Target, Vec<String>)> {
+        let rt = self.model.route_table(t);
+        let mut out: Vec<(Target, Vec<String>)> = Vec::new();
+        for r in &rt.routes {
+            if r.origin == RouteOrigin::Local || matches!(r.target, Target::Local(_)) {
+                continue;
+            }
+            let dest = routes::dest_text(r.destination);
+            match out.iter_mut().find(|(t, _)| *t == r.target) {
+                Some((_, ds)) => ds.push(dest),
+                None => out.push((r.target, vec![dest])),
+            }
+        }
+        out
+    }
+
+    pub(super) fn target_hop_in(&self, t: Target, vpc: VpcId) -> Hop {
+        self.target_hop(t).unwrap_or(Hop::Blackhole(vpc))
+    }
+
+    /// One edge per (subnet or shared table) × target.
+    pub(super) fn route_edges(&mut self) {
+        let m = self.model;
+        for t in 0..m.route_tables.len() {
+            let t = RouteTableId(t as u32);
+            let rt = m.route_table(t);
+            if rt.subnets.is_empty() {
+                continue;
+            }
+            let decisions = self.decisions(t);
+            let shared = self.shared_table(t);
+            let tail = if shared {
+                (self.rt_node(t), None)
+            } else {
+                self.hop_node(&Hop::Subnet(rt.subnets[0]))
+            };
+            let sources: Vec<Hop> = rt.subnets.iter().map(|s| Hop::Subnet(*s)).collect();
+            for (target, dests) in &decisions {
+                let to = self.target_hop_in(*target, rt.vpc);
+                let (head, lhead) = self.hop_node(&to);
+                let mut attrs = vec![attr_id("label", label(&shorten(dests)))];
+                if let Some(c) = &tail.1 {
+                    attrs.push(attr("ltail", c));
+                }
+                if let Some(c) = lhead {
+                    attrs.push(attr("lhead", &c));
+                }
+                attrs.extend(target_style(*target));
+                self.edges.push(DrawEdge {
+                    from: tail.0.clone(),
+                    to: head,
+                    attrs,
+                    links: sources
+                        .iter()
+                        .map(|s| link(s.clone(), to.clone()))
+                        .collect(),
+                });
+            }
+            if shared {
+                for s in &rt.subnets {
+                    let (from, ltail) = self.hop_node(&Hop::Subnet(*s));
+                    let mut attrs = vec![
+                        attr("style", "dotted"),
+                        attr("arrowhead", "none"),
+                        attr("color", AZ_BORDER),
+                    ];
+                    if let Some(c) = ltail {
+                        attrs.push(attr("ltail", &c));
+                    }
+                    let links = decisions
+                        .iter()
+                        .map(|(target, _)| {
+                            link(Hop::Subnet(*s), self.target_hop_in(*target, rt.vpc))
+                        })
+                        .collect();
+                    self.edges.push(DrawEdge {
+                        from,
+                        to: self.rt_node(t),
+                        attrs,
+                        links,
+                    });
+                }
+            }
+        }
+    }
+
+    /// NAT egress, internet gateways to `internet`, endpoints to their
+    /// services, peerings to their VPCs.
+    pub(super) fn gateway_edges(&mut self) {
+        let m = self.model;
+        // A NAT gateway (or NAT instance) sends by its own subnet's table.
+        let mut forwarders: Vec<(Hop, SubnetId)> = m
+            .nat_gateways
+            .iter()
+            .enumerate()
+            .map(|(n, nat)| (Hop::NatGateway(NatGatewayId(n as u32)), nat.subnet))
+            .collect();
+        for i in &self.route_targets {
+            forwarders.push((Hop::Instance(*i), m.instance(*i).subnet));
+        }
+        for (hop, subnet) in forwarders {
+            let table = m.route_table(m.subnet(subnet).route_table);
+            let Some(r) = routes::lookup(table, Query::Internet)
+                .chosen
+                .map(|i| table.routes[i])
+            else {
+                continue;
+            };
+            if matches!(r.target, Target::Local(_)) {
+                continue;
+            }
+            let to = self.target_hop_in(r.target, table.vpc);
+            let (head, lhead) = self.hop_node(&to);
+            let mut attrs = vec![attr("style", "dashed")];
+            if let Some(c) = lhead {
+                attrs.push(attr("lhead", &c));
+            }
+            self.edges.push(DrawEdge {
+                from: self.hop_node(&hop).0,
+                to: head,
+                attrs,
+                links: vec![link(hop, to)],
+            });
+        }
+        for (g, _) in m.internet_gateways.iter().enumerate() {
+            let hop = Hop::InternetGateway(InternetGatewayId(g as u32));
+            self.edges.push(DrawEdge {
+                from: self.hop_node(&hop).0,
+                to: "internet".to_string(),
+                attrs: vec![attr("dir", "both"), attr("color", IGW.border)],
+                links: vec![link(hop, Hop::Internet)],
+            });
+        }
+        for (e, ep) in m.endpoints.iter().enumerate() {
+            let id = EndpointId(e as u32);
+            let svc = Hop::Service(ep.service.clone());
+            let to = self.hop_node(&svc).0;
+            match &ep.kind {
+                EndpointKind::Gateway { .. } => {
+                    let hop = Hop::Endpoint(id);
+                    self.edges.push(DrawEdge {
+                        from: self.hop_node(&hop).0,
+                        to,
+                        attrs: vec![attr("color", ENDPOINT.border)],
+                        links: vec![link(hop, svc)],
+                    });
+                }
+                EndpointKind::Interface { interfaces, .. } => {
+                    for x in interfaces {
+                        let hop = Hop::EndpointInterface(id, x.subnet);
+                        self.edges.push(DrawEdge {
+                            from: self.hop_node(&hop).0,
+                            to: to.clone(),
+                            attrs: vec![attr("color", ENDPOINT.border)],
+                            links: vec![
+                                link(hop, svc.clone()),
+                                link(Hop::Endpoint(id), svc.clone()),
+                            ],
+                        });
+                    }
+                }
+            }
+        }
+        for (p, peering) in m.peerings.iter().enumerate() {
+            let hop = Hop::Peering(PeeringId(p as u32));
+            for v in [peering.a, peering.b] {
+                let (head, lhead) = self.hop_node(&Hop::Vpc(v));
+                let mut attrs = vec![
+                    attr("style", "dashed"),
+                    attr("dir", "none"),
+                    attr("color", PEERING.border),
+                    attr("penwidth", "1.5"),
+                ];
+                if let Some(c) = lhead {
+                    attrs.push(attr("lhead", &c));
+                }
+                self.edges.push(DrawEdge {
+                    from: self.hop_node(&hop).0,
+                    to: head,
+                    attrs,
+                    links: vec![link(hop.clone(), Hop::Vpc(v))],
+                });
+            }
+        }
+    }
+
+    /// Invisible edges that put the subnets of one AZ in rows by kind:
+    /// isolated at the bottom, then private, then public next to the
+    /// internet gateway (the graph runs bottom to top).
+    pub(super) fn tier_edges(&self) -> Vec<Stmt> {
+        let m = self.model;
+        let mut out = Vec::new();
+        for (v, vpc) in m.vpcs.iter().enumerate() {
+            let _ = v;
+            let mut zones: Vec<Option<&str>> = vpc
+                .subnets
+                .iter()
+                .map(|s| m.subnet(*s).az.as_deref())
+                .collect();
+            zones.sort_unstable();
+            zones.dedup();
+            for az in zones {
+                let tiers: Vec<Vec<SubnetId>> = [
+                    SubnetKind::Isolated,
+                    SubnetKind::Private,
+                    SubnetKind::Public,
+                ]
+                .iter()
+                .map(|k| {
+                    vpc.subnets
+                        .iter()
+                        .copied()
+                        .filter(|s| m.subnet(*s).az.as_deref() == az && m.subnet(*s).kind == *k)
+                        .collect::<Vec<_>>()
+                })
+                .filter(|t| !t.is_empty())
+                .collect();
+                for pair in tiers.windows(2) {
+                    let from = self.subnet_anchor(pair[0][0]);
+                    for s in &pair[1] {
+                        out.push(edge(
+                            &from,
+                            &self.subnet_anchor(*s),
+                            vec![attr("style", "invis"), attr("weight", "4")],
+                        ));
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    pub(super) fn finish_edge(&self, e: &DrawEdge) -> Stmt {
+        let mut attrs = e.attrs.clone();
+        if e.links.iter().any(|l| self.hl_links.contains(l)) {
+            attrs.push(attr("color", HIGHLIGHT));
+            attrs.push(attr("fontcolor", HIGHLIGHT));
+            attrs.push(attr("penwidth", HIGHLIGHT_PEN));
+        }
+        edge(&e.from, &e.to, attrs)
+    }
+
+    /// Blue dashed edges for links of the highlighted path that no drawn
+    /// edge realises, such as `local` delivery between two subnets.
+    pub(super) fn missing_links(&self, edges: &[DrawEdge]) -> Vec<Stmt> {
+        let mut out = Vec::new();
+        let mut done: BTreeSet<(Hop, Hop)> = BTreeSet::new();
+        let legs = self.opts.highlight.iter().flat_map(|h| &h.legs);
+        for w in legs.flat_map(|leg| leg.windows(2)) {
+            let (a, b) = (&w[0], &w[1]);
+            let l = link(a.clone(), b.clone());
+            if a == b
+                || self.contains(a, b)
+                || edges.iter().any(|e| e.links.contains(&l))
+                || !done.insert(l)
+            {
+                continue;
+            }
+            let (from, ltail) = self.hop_node(a);
+            let (to, lhead) = self.hop_node(b);
+            let same_vpc = match (a, b) {
+                (Hop::Subnet(x), Hop::Subnet(y)) => {
+                    self.model.subnet(*x).vpc == self.model.subnet(*y).vpc
+                }
+                _ => false,
+            };
+            let mut attrs = vec![
+                attr("color", HIGHLIGHT),
+                attr("fontcolor", HIGHLIGHT),
+                attr("penwidth", HIGHLIGHT_PEN),
+                attr("style", "dashed"),
+                attr("constraint", "false"),
+            ];
+            if same_vpc {
+                attrs.push(attr("label", "local"));
+            }
+            if let Some(c) = ltail {
+                attrs.push(attr("ltail", &c));
+            }
+            if let Some(c) = lhead {
+                attrs.push(attr("lhead", &c));
+            }
+            out.push(edge(&from, &to, attrs));
+        }
+        out
+    }
+}
