@@ -94,3 +94,55 @@ fn ignored_tests_name_the_tool_they_need() {
         hits.join("\n")
     );
 }
+
+/// ARCHITECTURE.md's table of where each diagnostic code is decided is
+/// true: every code is in it, and each listed file produces its codes
+/// (`Code::E0106` appears in one of the row's files).
+#[test]
+fn architecture_code_table_matches_the_tree() {
+    use vpc::diag::Code;
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let arch = std::fs::read_to_string(root.join("ARCHITECTURE.md")).unwrap();
+    let table = arch
+        .split("| file | codes |")
+        .nth(1)
+        .expect("ARCHITECTURE.md has the `| file | codes |` table");
+    let index = |c: &str| Code::ALL.iter().position(|k| k.as_str() == c);
+    let mut listed = std::collections::BTreeSet::new();
+    for row in table.lines().skip(2).take_while(|l| l.starts_with('|')) {
+        let cells: Vec<&str> = row.split('|').map(str::trim).collect();
+        let files: Vec<String> = cells[1]
+            .split(',')
+            .filter_map(|f| f.split_whitespace().next())
+            .map(|f| f.trim_matches('`').to_string())
+            .collect();
+        let text: String = files
+            .iter()
+            .map(|f| {
+                std::fs::read_to_string(root.join("src").join(f))
+                    .unwrap_or_else(|e| panic!("ARCHITECTURE.md names src/{f}: {e}"))
+            })
+            .collect();
+        let words: Vec<&str> = cells[2]
+            .split(|c: char| !(c.is_ascii_alphanumeric() || c == '–'))
+            .collect();
+        for w in words {
+            let (a, b) = w.split_once('–').unwrap_or((w, w));
+            let (Some(i), Some(j)) = (index(a), index(b)) else {
+                continue;
+            };
+            for code in &Code::ALL[i..=j] {
+                assert!(
+                    text.contains(&format!("Code::{code}")),
+                    "ARCHITECTURE.md says {files:?} produce {code}, but none names Code::{code}"
+                );
+                listed.insert(*code);
+            }
+        }
+    }
+    let missing: Vec<_> = Code::ALL.iter().filter(|c| !listed.contains(c)).collect();
+    assert!(
+        missing.is_empty(),
+        "ARCHITECTURE.md's code table lacks {missing:?}"
+    );
+}
