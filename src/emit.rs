@@ -2,3 +2,4 @@
 //! programs. They take `&Model` and cannot fail on user input.
 
 pub mod json;
+pub mod routes;

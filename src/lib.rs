@@ -17,11 +17,15 @@ pub mod diag;
 pub mod diff;
 pub mod emit;
 pub mod fmt;
+// Not API: public only for the `vpcc` binary, tests, benches and fuzz
+// targets (`gen` writes test networks, `par` spreads work over cores).
+#[doc(hidden)]
 pub mod r#gen;
 pub mod graph;
 pub mod lsp;
 pub mod model;
 pub mod names;
+#[doc(hidden)] // not API, see `gen`
 pub mod par;
 pub mod reach;
 pub mod report;

@@ -11,8 +11,6 @@
 //!
 //! `text` renders tables and lookups for `vpcc routes`.
 
-pub mod text;
-
 use std::net::Ipv4Addr;
 
 use ipnet::Ipv4Net;

@@ -11,10 +11,10 @@ use vpc::model::{
 use vpc::reach::{Query, reach};
 
 fn model(path: &Path) -> Model {
-    let src = std::fs::read_to_string(path).unwrap();
+    let src = std::fs::read_to_string(path).expect("the fixture is readable");
     let c = vpc::compile(&src);
     assert!(!c.has_errors(), "{}: {:?}", path.display(), c.diagnostics);
-    c.model.unwrap()
+    c.model.expect("the fixture compiles")
 }
 
 fn example(name: &str) -> Model {
@@ -43,11 +43,21 @@ fn end(m: &Model, name: &str) -> FlowEnd {
 }
 
 fn instance(m: &Model, name: &str) -> InstanceId {
-    InstanceId(m.instances.iter().position(|x| x.name == name).unwrap() as u32)
+    InstanceId(
+        m.instances
+            .iter()
+            .position(|x| x.name == name)
+            .expect("an instance of that name") as u32,
+    )
 }
 
 fn subnet(m: &Model, name: &str) -> SubnetId {
-    SubnetId(m.subnets.iter().position(|x| x.name == name).unwrap() as u32)
+    SubnetId(
+        m.subnets
+            .iter()
+            .position(|x| x.name == name)
+            .expect("a subnet of that name") as u32,
+    )
 }
 
 /// The engine's verdict on SRC → DST (any protocol), ready to draw.
@@ -412,12 +422,12 @@ fn vpcc(args: &[&str]) -> std::process::Output {
         .args(args)
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .output()
-        .unwrap()
+        .expect("vpcc runs")
 }
 
 fn scratch(name: &str) -> std::path::PathBuf {
     let dir = std::env::temp_dir().join(format!("vpcc-graph-test-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::create_dir_all(&dir).expect("the scratch directory");
     dir.join(name)
 }
 

@@ -938,17 +938,29 @@ fn located(src: &str, line: &str) -> (Model, Vec<(Reason, Option<Location>)>) {
 }
 
 fn instance(m: &Model, name: &str) -> Location {
-    let i = m.instances.iter().position(|x| x.name == name).unwrap();
+    let i = m
+        .instances
+        .iter()
+        .position(|x| x.name == name)
+        .expect("an instance of that name");
     Location::Instance(vpc::model::InstanceId(i as u32))
 }
 
 fn subnet(m: &Model, name: &str) -> Location {
-    let s = m.subnets.iter().position(|x| x.name == name).unwrap();
+    let s = m
+        .subnets
+        .iter()
+        .position(|x| x.name == name)
+        .expect("a subnet of that name");
     Location::Subnet(vpc::model::SubnetId(s as u32))
 }
 
 fn route_table(m: &Model, name: &str) -> Location {
-    let t = m.route_tables.iter().position(|x| x.name == name).unwrap();
+    let t = m
+        .route_tables
+        .iter()
+        .position(|x| x.name == name)
+        .expect("a route table of that name");
     Location::RouteTable(vpc::model::RouteTableId(t as u32))
 }
 

@@ -6,7 +6,7 @@
 //! (`cargo insta review` to accept). The schema files are regenerated with
 //! `VPCC_BLESS=1 cargo test --test routes`.
 //!
-//! Goldens render through the library (`routes::text`, `emit::json`); the
+//! Goldens render through the library (`emit::routes`, `emit::json`); the
 //! few command-line tests run `CARGO_BIN_EXE_vpcc`. With a target directory
 //! shared between checkouts of different branches, that binary can be
 //! another checkout's; `VPCC_BIN=path/to/vpcc` picks the binary to run.
@@ -17,11 +17,12 @@ use std::process::Command;
 use ipnet::Ipv4Net;
 use proptest::prelude::*;
 use vpc::emit::json::{self as dto, RouteModel};
+use vpc::emit::routes as text;
 use vpc::model::{
     Destination, GatewayService, Model, Route, RouteOrigin, RouteTable, SubnetId, SubnetKind,
     Target, VpcId,
 };
-use vpc::routes::{self, Loser, Query, text};
+use vpc::routes::{self, Loser, Query};
 
 mod support;
 use support::schema::{assert_valid, validator};

@@ -21,10 +21,7 @@ use std::time::{Duration, SystemTime};
 
 use vpc::report::{self, Report};
 
-use super::io::{
-    emit_diagnostics, error, read_source, refuse_symlink, remove_leftovers, stderr_color,
-    write_atomic,
-};
+use super::io::{Load, Loaded, error, load_model, refuse_symlink, remove_leftovers, write_atomic};
 use super::{ColorChoice, Exit, MessageFormat};
 
 #[derive(clap::Args, Debug)]
@@ -78,7 +75,6 @@ fn stamps(files: &[PathBuf]) -> Vec<Option<(SystemTime, u64)>> {
 }
 
 fn build_all(args: &Args) -> Exit {
-    let color = stderr_color(args.color);
     if let Err(e) = std::fs::create_dir_all(&args.out_dir) {
         error(&format!("cannot create `{}`: {e}", args.out_dir.display()));
         return Exit::Usage;
@@ -103,20 +99,15 @@ fn build_all(args: &Args) -> Exit {
             continue;
         }
         names.push(name.clone());
-        let src = match read_source(path) {
-            Ok(s) => s,
-            Err(m) => {
-                error(&m);
-                exit = exit.max(Exit::Usage);
-                continue;
-            }
-        };
-        let c = vpc::compile(&src);
-        emit_diagnostics(MessageFormat::Human, color, path, &src, &c.diagnostics);
-        let Some(model) = c.model.as_ref().filter(|_| !c.has_errors()) else {
-            exit = exit.max(Exit::Errors);
-            continue;
-        };
+        let Loaded { src, model, .. } =
+            match load_model(path, Load::strict(MessageFormat::Human, args.color)) {
+                Ok(l) => l,
+                Err(e) => {
+                    exit = exit.max(e);
+                    continue;
+                }
+            };
+        let model = &model;
         if model.subnets.len() > report::DIAGRAM_SVG_MAX_SUBNETS {
             eprintln!(
                 "vpcc: note: `{}`: graph.svg left out: {} subnets take minutes to lay out (the limit is {}); `vpcc graph --format svg` draws it anyway",

@@ -9,7 +9,7 @@ use std::path::PathBuf;
 
 use clap::ValueEnum;
 
-use super::io::{emit_diagnostics, error, read_source, stderr_color};
+use super::io::{Load, load_model};
 use super::{ColorChoice, Exit, MessageFormat};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -37,29 +37,19 @@ pub struct Args {
 }
 
 pub fn run(args: &Args) -> Exit {
-    let color = stderr_color(args.color);
-    let mut loaded = Vec::new();
-    for path in [&args.old, &args.new] {
-        let src = match read_source(path) {
-            Ok(s) => s,
-            Err(m) => {
-                error(&m);
-                return Exit::Usage;
-            }
-        };
-        let c = vpc::compile(&src);
-        emit_diagnostics(MessageFormat::Human, color, path, &src, &c.diagnostics);
-        loaded.push((src, c));
-    }
-    let [(old_src, old), (new_src, new)] = &loaded[..] else {
+    // Both files' diagnostics are shown before stopping.
+    let how = Load::strict(MessageFormat::Human, args.color);
+    let old = load_model(&args.old, how);
+    if let Err(Exit::Usage) = old {
         return Exit::Usage;
+    }
+    let new = load_model(&args.new, how);
+    let (old, new) = match (old, new) {
+        (Ok(a), Ok(b)) => (a, b),
+        (Err(x), Err(y)) => return x.max(y),
+        (Err(x), _) | (_, Err(x)) => return x,
     };
-    let (Some(a), Some(b)) = (
-        old.model.as_ref().filter(|_| !old.has_errors()),
-        new.model.as_ref().filter(|_| !new.has_errors()),
-    ) else {
-        return Exit::Errors;
-    };
+    let (a, old_src, b, new_src) = (&old.model, &old.src, &new.model, &new.src);
     let d = vpc::diff::diff(a, old_src, b, new_src);
     let out = match args.format {
         Format::Md => d.to_markdown(),

@@ -11,7 +11,7 @@ use clap::ValueEnum;
 use vpc::graph::{self, GraphOptions, Highlight};
 use vpc::reach::{Query, reach};
 
-use super::io::{error, load_model, write_atomic};
+use super::io::{Load, error, load_model, write_atomic};
 use super::reach::{Proto, resolve, traffic};
 use super::{ColorChoice, Exit, MessageFormat};
 
@@ -59,8 +59,8 @@ pub struct Args {
 }
 
 pub fn run(args: &Args) -> Exit {
-    let model = match load_model(&args.file, args.message_format, args.color) {
-        Ok(model) => model,
+    let model = match load_model(&args.file, Load::strict(args.message_format, args.color)) {
+        Ok(l) => l.model,
         Err(exit) => return exit,
     };
     let mut opts = GraphOptions::default();

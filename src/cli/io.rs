@@ -227,28 +227,70 @@ pub fn refuse_symlink(path: &Path) -> Result<(), String> {
     }
 }
 
+/// How a command that needs a model loads its file.
+#[derive(Clone, Copy, Debug)]
+pub struct Load {
+    pub format: MessageFormat,
+    pub color: ColorChoice,
+    /// Failed `expect`s (E0501) still give a model: `reach` traces any
+    /// flow, `report` shows the failures.
+    pub failed_expects_ok: bool,
+    /// Print the diagnostics only when the command stops (`reach`, whose
+    /// output is the trace), not on success.
+    pub quiet_on_success: bool,
+}
+
+impl Load {
+    /// No error allowed, diagnostics printed as they come.
+    pub fn strict(format: MessageFormat, color: ColorChoice) -> Load {
+        Load {
+            format,
+            color,
+            failed_expects_ok: false,
+            quiet_on_success: false,
+        }
+    }
+}
+
+/// A file's text and its model.
+pub struct Loaded {
+    pub src: String,
+    pub model: vpc::model::Model,
+    /// Some `expect` failed (only with `failed_expects_ok`).
+    pub expects_failed: bool,
+}
+
 /// Reads and compiles one file for a command that needs its model: prints
-/// the diagnostics (if any) and returns the model, or the exit code to stop
-/// with (2 when the file cannot be read, 1 when it has errors).
-pub fn load_model(
-    path: &Path,
-    format: MessageFormat,
-    color: ColorChoice,
-) -> Result<vpc::model::Model, super::Exit> {
+/// the diagnostics (as `how` says) and returns the text and the model, or
+/// the exit code to stop with (2 when the file cannot be read, 1 when it
+/// has errors). Every command that works on a model loads through here.
+pub fn load_model(path: &Path, how: Load) -> Result<Loaded, super::Exit> {
     let src = read_source(path).map_err(|message| {
         error(&message);
         super::Exit::Usage
     })?;
     let compilation = vpc::compile(&src);
-    emit_diagnostics(
-        format,
-        stderr_color(color),
-        path,
-        &src,
-        &compilation.diagnostics,
-    );
+    let blocking = compilation
+        .diagnostics
+        .iter()
+        .any(|d| d.is_error() && !(how.failed_expects_ok && d.code == vpc::diag::Code::E0501));
+    let ok = compilation.model.is_some() && !blocking;
+    if !(ok && how.quiet_on_success) {
+        emit_diagnostics(
+            how.format,
+            stderr_color(how.color),
+            path,
+            &src,
+            &compilation.diagnostics,
+        );
+    }
+    let expects_failed = compilation.has_errors();
     match compilation.model {
-        Some(model) if !compilation.has_errors() => Ok(model),
+        Some(model) if ok => Ok(Loaded {
+            src,
+            model,
+            expects_failed,
+        }),
         _ => Err(super::Exit::Errors),
     }
 }

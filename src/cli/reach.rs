@@ -13,7 +13,7 @@ use vpc::model::{FlowEnd, Model, ViaComponent};
 use vpc::reach::{Query, end_label, reach, text};
 use vpc::syntax::ast::ProtocolKind;
 
-use super::io::{emit_diagnostics, error, read_source, stderr_color};
+use super::io::{Load, Loaded, error, load_model};
 use super::{ColorChoice, Exit, MessageFormat};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -63,28 +63,17 @@ pub struct Args {
 }
 
 pub fn run(args: &Args) -> Exit {
-    let src = match read_source(&args.file) {
-        Ok(s) => s,
-        Err(m) => {
-            error(&m);
-            return Exit::Usage;
-        }
+    let how = Load {
+        format: MessageFormat::Human,
+        color: args.color,
+        failed_expects_ok: true,
+        quiet_on_success: true,
     };
-    let compilation = vpc::compile(&src);
-    let Some(model) = compilation
-        .model
-        .as_ref()
-        .filter(|_| !has_model_errors(&compilation))
-    else {
-        emit_diagnostics(
-            MessageFormat::Human,
-            stderr_color(args.color),
-            &args.file,
-            &src,
-            &compilation.diagnostics,
-        );
-        return Exit::Errors;
+    let Loaded { src, model, .. } = match load_model(&args.file, how) {
+        Ok(l) => l,
+        Err(exit) => return exit,
     };
+    let model = &model;
     let (source, destination) = match (
         resolve(model, &args.from, true),
         resolve(model, &args.to, false),
@@ -143,13 +132,6 @@ pub fn run(args: &Args) -> Exit {
     };
     let _ = std::io::stdout().write_all(out.as_bytes());
     Exit::Ok
-}
-
-/// Errors other than failed expectations make the model untrustworthy.
-fn has_model_errors(c: &vpc::Compilation) -> bool {
-    c.diagnostics
-        .iter()
-        .any(|d| d.is_error() && d.code != vpc::diag::Code::E0501)
 }
 
 /// A query's protocol and port range (`None`: any).

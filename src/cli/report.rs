@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use clap::ValueEnum;
 use vpc::report::{self, Report};
 
-use super::io::{emit_diagnostics, error, read_source, stderr_color};
+use super::io::{Load, Loaded, load_model};
 use super::{ColorChoice, Exit, MessageFormat};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -42,28 +42,19 @@ pub struct Args {
 }
 
 pub fn run(args: &Args) -> Exit {
-    let src = match read_source(&args.file) {
-        Ok(s) => s,
-        Err(m) => {
-            error(&m);
-            return Exit::Usage;
-        }
+    let how = Load {
+        failed_expects_ok: true,
+        ..Load::strict(MessageFormat::Human, args.color)
     };
-    let c = vpc::compile(&src);
-    emit_diagnostics(
-        MessageFormat::Human,
-        stderr_color(args.color),
-        &args.file,
-        &src,
-        &c.diagnostics,
-    );
-    let only_expects = c
-        .diagnostics
-        .iter()
-        .all(|d| !d.is_error() || d.code == vpc::diag::Code::E0501);
-    let Some(model) = c.model.as_ref().filter(|_| only_expects) else {
-        return Exit::Errors;
+    let Loaded {
+        src,
+        model,
+        expects_failed,
+    } = match load_model(&args.file, how) {
+        Ok(l) => l,
+        Err(exit) => return exit,
     };
+    let model = &model;
     let r = Report::build_limited(&stem(&args.file), model, &src, args.matrix_limit);
     let out = match args.format {
         Format::Md => report::md::render(&r),
@@ -71,7 +62,7 @@ pub fn run(args: &Args) -> Exit {
         Format::Html => report::html::render(&r, report::diagram_svg(model).as_deref()),
     };
     let _ = std::io::stdout().write_all(out.as_bytes());
-    if c.has_errors() {
+    if expects_failed {
         Exit::Errors
     } else {
         Exit::Ok

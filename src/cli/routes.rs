@@ -10,11 +10,11 @@ use std::io::Write as _;
 use std::path::PathBuf;
 
 use clap::ValueEnum;
+use vpc::emit::routes::{lookup_json, lookup_text, model_json, table_text, unknown_subnet};
 use vpc::model::SubnetId;
 use vpc::routes::Query;
-use vpc::routes::text::{lookup_json, lookup_text, model_json, table_text, unknown_subnet};
 
-use super::io::{error, load_model};
+use super::io::{Load, error, load_model};
 use super::{ColorChoice, Exit, MessageFormat};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -58,8 +58,8 @@ pub fn run(args: &Args) -> Exit {
             }
         },
     };
-    let model = match load_model(&args.file, MessageFormat::Human, args.color) {
-        Ok(model) => model,
+    let model = match load_model(&args.file, Load::strict(MessageFormat::Human, args.color)) {
+        Ok(l) => l.model,
         Err(exit) => return exit,
     };
     let subnets: Vec<SubnetId> = match &args.subnet {
