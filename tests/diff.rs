@@ -1,19 +1,12 @@
 //! `vpcc diff`: one insta snapshot per pair in `tests/fixtures/diff/`
 //! (`NAME/old.vpc`, `NAME/new.vpc`), plus exit codes and properties.
 
-use std::path::{Path, PathBuf};
+mod support;
+
+use std::path::Path;
 use std::process::Command;
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn model(path: &Path) -> (String, vpc::model::Model) {
-    let src = std::fs::read_to_string(path).expect("read");
-    let c = vpc::compile(&src);
-    assert!(!c.has_errors(), "{}: {:#?}", path.display(), c.diagnostics);
-    (src, c.model.expect("model"))
-}
+use support::fixture::{load as model, root};
 
 fn diff_dir(dir: &Path) -> vpc::diff::Diff {
     let (a_src, a) = model(&dir.join("old.vpc"));

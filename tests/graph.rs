@@ -2,6 +2,8 @@
 //! is well-formed, deterministic and free of Graphviz errors, and the
 //! `--highlight` path of the reachability engine with its blockers.
 
+mod support;
+
 use std::path::Path;
 
 use vpc::graph::{self, GraphOptions, Highlight, Hop};
@@ -11,10 +13,7 @@ use vpc::model::{
 use vpc::reach::{Query, reach};
 
 fn model(path: &Path) -> Model {
-    let src = std::fs::read_to_string(path).expect("the fixture is readable");
-    let c = vpc::compile(&src);
-    assert!(!c.has_errors(), "{}: {:?}", path.display(), c.diagnostics);
-    c.model.expect("the fixture compiles")
+    support::fixture::load(path).1
 }
 
 fn example(name: &str) -> Model {

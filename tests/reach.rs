@@ -2,37 +2,23 @@
 //! the examples break the right expectation with the right reason, and the
 //! text of `vpcc reach` for the reference example reads as intended.
 
+mod support;
+
 use vpc::diag::Code;
 use vpc::model::{FlowEnd, Model};
 use vpc::reach::{Location, Query, Reason, Verdict, expect_query, reach, text};
 use vpc::syntax::ast::ProtocolKind;
 
-fn example(name: &str) -> String {
-    let path = format!("{}/examples/{name}", env!("CARGO_MANIFEST_DIR"));
-    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
-}
+use support::fixture::{example_src as example, model_allowing_failed_expects as model};
 
 fn fixture(name: &str) -> String {
-    let path = format!("{}/tests/reach/{name}", env!("CARGO_MANIFEST_DIR"));
-    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+    support::fixture::read(format!("tests/reach/{name}"))
 }
 
 /// Replaces `from` (which must occur) with `to`.
 fn mutate(src: &str, from: &str, to: &str) -> String {
     assert!(src.contains(from), "mutation target not found: {from:?}");
     src.replacen(from, to, 1)
-}
-
-/// The model of a file with no errors other than failed expectations.
-fn model(src: &str) -> Model {
-    let c = vpc::compile(src);
-    let others: Vec<_> = c
-        .diagnostics
-        .iter()
-        .filter(|d| d.is_error() && d.code != Code::E0501)
-        .collect();
-    assert!(others.is_empty(), "unexpected errors: {others:#?}");
-    c.model.expect("a model")
 }
 
 /// The `expect` statements that fail, by their source line text.

@@ -6,24 +6,15 @@
 //! (`cargo insta review` to accept). The schema file is regenerated with
 //! `VPCC_BLESS=1 cargo test --test report`.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 mod support;
 use support::schema::assert_valid;
 
-use vpc::model::Model;
 use vpc::report::{self, Report};
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn compile(src: &str) -> Model {
-    let c = vpc::compile(src);
-    assert!(!c.has_errors(), "unexpected errors: {:#?}", c.diagnostics);
-    c.model.expect("a model")
-}
+use support::fixture::{model_of as compile, root};
 
 fn report_of(path: &Path) -> Report {
     let src = std::fs::read_to_string(path).expect("read");

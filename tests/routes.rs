@@ -29,12 +29,7 @@ use support::schema::{assert_valid, validator};
 
 // ----- helpers -------------------------------------------------------------
 
-fn model(src: &str) -> Model {
-    let c = vpc::compile(src);
-    let errors: Vec<_> = c.diagnostics.iter().filter(|d| d.is_error()).collect();
-    assert!(errors.is_empty(), "unexpected errors: {errors:#?}");
-    c.model.expect("a model without errors")
-}
+use support::fixture::{model_of as model, root};
 
 fn subnet_id(m: &Model, name: &str) -> SubnetId {
     let i = m
@@ -413,10 +408,6 @@ proptest! {
 }
 
 // ----- examples: goldens and schema -----------------------------------------
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
 
 fn example(name: &str) -> String {
     std::fs::read_to_string(root().join("examples").join(name)).expect("example exists")

@@ -4,6 +4,7 @@
 
 pub mod cli;
 pub mod differential;
+pub mod fixture;
 pub mod generator;
 pub mod invariants;
 pub mod schema;
