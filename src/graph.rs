@@ -159,15 +159,7 @@ impl<'m> Builder<'m> {
             };
             blocked.entry(at).or_insert(mark);
         }
-        let route_targets = model
-            .route_tables
-            .iter()
-            .flat_map(|t| t.routes.iter())
-            .filter_map(|r| match r.target {
-                Target::Instance(i) => Some(i),
-                _ => None,
-            })
-            .collect();
+        let route_targets = model.route_targets();
         let mut b = Builder {
             model,
             opts,

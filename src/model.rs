@@ -567,6 +567,20 @@ impl Model {
     pub fn instance(&self, id: InstanceId) -> &Instance {
         &self.instances[id.index()]
     }
+
+    /// The instances some route sends traffic to (NAT instances,
+    /// appliances), in id order: the one definition the warnings, the
+    /// diagram and the matrix share.
+    pub fn route_targets(&self) -> std::collections::BTreeSet<InstanceId> {
+        self.route_tables
+            .iter()
+            .flat_map(|t| t.routes.iter())
+            .filter_map(|r| match r.target {
+                Target::Instance(i) => Some(i),
+                _ => None,
+            })
+            .collect()
+    }
     pub fn nat_gateway(&self, id: NatGatewayId) -> &NatGateway {
         &self.nat_gateways[id.index()]
     }

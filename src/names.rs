@@ -553,3 +553,51 @@ expect office can reach web tcp 22 via igw
         assert_eq!(index.literals.len(), 6);
     }
 }
+
+/// How similar a name must be to be suggested: normalised
+/// Damerau–Levenshtein similarity (1.0 is equal).
+pub const SIMILAR_ENOUGH: f64 = 0.6;
+
+/// The "did you mean" of every message that names an unknown name: a
+/// case-insensitive match, else the most similar candidate at least
+/// [`SIMILAR_ENOUGH`]; on a tie the first in sorted order. The one helper
+/// the checker, `vpcc reach` and `vpcc routes` share.
+pub fn did_you_mean<'a>(
+    text: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
+    let mut candidates: Vec<&str> = candidates.into_iter().collect();
+    candidates.sort_unstable();
+    candidates.dedup();
+    let mut best: Option<(f64, &str)> = None;
+    for cand in candidates {
+        let score = if cand.eq_ignore_ascii_case(text) {
+            1.0
+        } else {
+            strsim::normalized_damerau_levenshtein(text, cand)
+        };
+        if score >= SIMILAR_ENOUGH && best.is_none_or(|(b, _)| score > b) {
+            best = Some((score, cand));
+        }
+    }
+    best.map(|(_, n)| n)
+}
+
+#[cfg(test)]
+mod suggestion_tests {
+    use super::did_you_mean;
+
+    #[test]
+    fn one_threshold_for_every_hint() {
+        let names = ["private-a", "public-a", "bastion", "app"];
+        assert_eq!(did_you_mean("privte-a", names), Some("private-a"));
+        assert_eq!(did_you_mean("bastoin", names), Some("bastion"));
+        // Case alone is always a match.
+        assert_eq!(did_you_mean("BASTION", names), Some("bastion"));
+        // Too far from everything: no hint.
+        assert_eq!(did_you_mean("database", names), None);
+        // A tie goes to the first name in sorted order, whatever the input order.
+        assert_eq!(did_you_mean("abcd", ["abcf", "abce"]), Some("abce"));
+        assert_eq!(did_you_mean("abcd", ["abce", "abcf"]), Some("abce"));
+    }
+}

@@ -245,25 +245,12 @@ impl Names {
     /// The nearest declared name of one of `kinds` (normalised
     /// Damerau–Levenshtein similarity ≥ 0.6, or a case-insensitive match).
     fn suggest(&self, text: &str, kinds: &[Kind]) -> Option<String> {
-        let mut best: Option<(f64, &str)> = None;
-        let mut candidates: Vec<&String> = self
+        let candidates = self
             .map
             .iter()
             .filter(|(_, d)| kinds.contains(&d.kind))
-            .map(|(n, _)| n)
-            .collect();
-        candidates.sort();
-        for cand in candidates {
-            let score = if cand.eq_ignore_ascii_case(text) {
-                1.0
-            } else {
-                strsim::normalized_damerau_levenshtein(text, cand)
-            };
-            if score >= 0.6 && best.is_none_or(|(b, _)| score > b) {
-                best = Some((score, cand));
-            }
-        }
-        best.map(|(_, n)| n.to_string())
+            .map(|(n, _)| n.as_str());
+        crate::names::did_you_mean(text, candidates).map(str::to_string)
     }
 }
 

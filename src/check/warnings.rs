@@ -122,14 +122,17 @@ fn unused_route_tables(m: &Model, src: &Src<'_>, out: &mut Vec<Diagnostic>) {
 
 /// W0604
 fn source_dest_check_on(m: &Model, src: &Src<'_>, out: &mut Vec<Diagnostic>) {
-    let mut seen = std::collections::BTreeSet::new();
-    for t in &m.route_tables {
-        for r in &t.routes {
-            let Target::Instance(i) = r.target else {
-                continue;
-            };
+    for i in m.route_targets() {
+        // The first route that sends traffic to it.
+        let first = m.route_tables.iter().find_map(|t| {
+            t.routes
+                .iter()
+                .find(|r| r.target == Target::Instance(i))
+                .map(|r| (t, r))
+        });
+        if let Some((t, r)) = first {
             let inst = m.instance(i);
-            if !inst.source_dest_check || !seen.insert(i) {
+            if !inst.source_dest_check {
                 continue;
             }
             let mut d = Diagnostic::new(

@@ -9,10 +9,10 @@ use std::path::PathBuf;
 
 use clap::ValueEnum;
 use vpc::graph::{self, GraphOptions, Highlight};
-use vpc::reach::{Query, reach};
+use vpc::reach::{Query, reach, resolve_end};
 
 use super::io::{Load, error, load_model, write_atomic};
-use super::reach::{Proto, resolve, traffic};
+use super::reach::{Proto, traffic};
 use super::{ColorChoice, Exit, MessageFormat};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -122,8 +122,8 @@ fn highlight(
         ));
     };
     let bad = |which: &str, e: String| format!("--highlight {which}: {e}");
-    let source = resolve(model, src, true).map_err(|e| bad("source", e))?;
-    let destination = resolve(model, dst, false).map_err(|e| bad("destination", e))?;
+    let source = resolve_end(model, src, true).map_err(|e| bad("source", e))?;
+    let destination = resolve_end(model, dst, false).map_err(|e| bad("destination", e))?;
     let (protocol, ports) = traffic(proto, port)?;
     let query = Query {
         protocol,

@@ -9,8 +9,7 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use clap::ValueEnum;
-use vpc::model::{FlowEnd, Model, ViaComponent};
-use vpc::reach::{Query, end_label, reach, text};
+use vpc::reach::{Query, end_label, reach, resolve_end, resolve_via, text};
 use vpc::syntax::ast::ProtocolKind;
 
 use super::io::{Load, Loaded, error, load_model};
@@ -75,8 +74,8 @@ pub fn run(args: &Args) -> Exit {
     };
     let model = &model;
     let (source, destination) = match (
-        resolve(model, &args.from, true),
-        resolve(model, &args.to, false),
+        resolve_end(model, &args.from, true),
+        resolve_end(model, &args.to, false),
     ) {
         (Ok(s), Ok(d)) => (s, d),
         (Err(m), _) | (_, Err(m)) => {
@@ -167,99 +166,4 @@ fn parse_ports(p: &str) -> Option<(u16, u16)> {
         }
     };
     (a <= b).then_some((a, b))
-}
-
-/// A flow end by name, as in an `expect` (shared with `vpcc graph
-/// --highlight`).
-pub(super) fn resolve(model: &Model, name: &str, is_source: bool) -> Result<FlowEnd, String> {
-    let name = name.trim();
-    if name == "internet" {
-        return Ok(FlowEnd::Internet);
-    }
-    if let Some(svc) = name
-        .strip_prefix("service")
-        .filter(|s| s.starts_with([' ', ':']))
-    {
-        if is_source {
-            return Err(format!(
-                "`{name}` cannot be a source: services do not open connections"
-            ));
-        }
-        return Ok(FlowEnd::Service(
-            svc.trim_start_matches([' ', ':']).trim().to_string(),
-        ));
-    }
-    let found = model
-        .instances
-        .iter()
-        .position(|i| i.name == name)
-        .map(|i| FlowEnd::Instance(vpc::model::InstanceId(i as u32)))
-        .or_else(|| {
-            model
-                .subnets
-                .iter()
-                .position(|s| s.name == name)
-                .map(|i| FlowEnd::Subnet(vpc::model::SubnetId(i as u32)))
-        })
-        .or_else(|| {
-            model
-                .externals
-                .iter()
-                .position(|x| x.name == name)
-                .map(|i| FlowEnd::External(vpc::model::ExternalId(i as u32)))
-        })
-        .or_else(|| {
-            model
-                .endpoints
-                .iter()
-                .position(|e| {
-                    e.name == name && matches!(e.kind, vpc::model::EndpointKind::Interface { .. })
-                })
-                .map(|i| FlowEnd::InterfaceEndpoint(vpc::model::EndpointId(i as u32)))
-        });
-    found.ok_or_else(|| {
-        let mut names: Vec<&str> = model.instances.iter().map(|i| i.name.as_str()).collect();
-        names.extend(model.subnets.iter().map(|s| s.name.as_str()));
-        names.extend(model.externals.iter().map(|x| x.name.as_str()));
-        let best = names.iter().map(|n| (strsim::levenshtein(n, name), *n)).min();
-        let hint = match best {
-            Some((d, n)) if d <= name.len().max(3) / 3 + 1 => format!(" (did you mean `{n}`?)"),
-            _ => String::new(),
-        };
-        format!("unknown flow end `{name}`: expected an instance, subnet, external, interface endpoint, `internet` or `service SVC`{hint}")
-    })
-}
-
-/// A component a path can traverse, by name.
-fn resolve_via(model: &Model, name: &str) -> Option<ViaComponent> {
-    fn find<T>(items: &[T], name: &str, key: impl Fn(&T) -> &str) -> Option<u32> {
-        items
-            .iter()
-            .position(|x| key(x) == name)
-            .and_then(|i| u32::try_from(i).ok())
-    }
-    use vpc::model::*;
-    find(&model.instances, name, |x| &x.name)
-        .map(|i| ViaComponent::Instance(InstanceId(i)))
-        .or_else(|| {
-            find(&model.nat_gateways, name, |x| &x.name)
-                .map(|i| ViaComponent::NatGateway(NatGatewayId(i)))
-        })
-        .or_else(|| {
-            find(&model.internet_gateways, name, |x| &x.name)
-                .map(|i| ViaComponent::InternetGateway(InternetGatewayId(i)))
-        })
-        .or_else(|| {
-            find(&model.endpoints, name, |x| &x.name).map(|i| ViaComponent::Endpoint(EndpointId(i)))
-        })
-        .or_else(|| {
-            find(&model.peerings, name, |x| &x.name).map(|i| ViaComponent::Peering(PeeringId(i)))
-        })
-        .or_else(|| {
-            find(&model.subnets, name, |x| &x.name).map(|i| ViaComponent::Subnet(SubnetId(i)))
-        })
-        .or_else(|| {
-            find(&model.route_tables, name, |x| &x.name)
-                .map(|i| ViaComponent::RouteTable(RouteTableId(i)))
-        })
 }

@@ -10,19 +10,9 @@ use crate::routes::Query;
 
 /// "no subnet `privte-a` in `file`; did you mean `private-a`?"
 pub fn unknown_subnet(model: &Model, name: &str) -> String {
-    let mut best: Option<(f64, &str)> = None;
-    for s in &model.subnets {
-        let score = if s.name.eq_ignore_ascii_case(name) {
-            1.0
-        } else {
-            strsim::normalized_damerau_levenshtein(name, &s.name)
-        };
-        if score >= 0.6 && best.is_none_or(|(b, _)| score > b) {
-            best = Some((score, &s.name));
-        }
-    }
+    let best = crate::names::did_you_mean(name, model.subnets.iter().map(|s| s.name.as_str()));
     match best {
-        Some((_, n)) => format!("no subnet named `{name}`; did you mean `{n}`?"),
+        Some(n) => format!("no subnet named `{name}`; did you mean `{n}`?"),
         None => {
             let names: Vec<String> = model
                 .subnets

@@ -377,3 +377,105 @@ impl Ctx<'_> {
 /// Why a name does not resolve privately, the setting's span, the fix and
 /// where the setting is.
 pub(super) type Unresolved = (String, Option<Span>, String, Location);
+
+/// A flow end by name, as an `expect` names it: an instance, subnet,
+/// external or interface endpoint, `internet` or `service SVC`. `vpcc
+/// reach --from/--to` and `vpcc graph --highlight` resolve through here;
+/// the checker resolves the same kinds in the source (`check/expect.rs`).
+pub fn resolve_end(model: &Model, name: &str, is_source: bool) -> Result<FlowEnd, String> {
+    let name = name.trim();
+    if name == "internet" {
+        return Ok(FlowEnd::Internet);
+    }
+    if let Some(svc) = name
+        .strip_prefix("service")
+        .filter(|s| s.starts_with([' ', ':']))
+    {
+        if is_source {
+            return Err(format!(
+                "`{name}` cannot be a source: services do not open connections"
+            ));
+        }
+        return Ok(FlowEnd::Service(
+            svc.trim_start_matches([' ', ':']).trim().to_string(),
+        ));
+    }
+    let found = model
+        .instances
+        .iter()
+        .position(|i| i.name == name)
+        .map(|i| FlowEnd::Instance(crate::model::InstanceId(i as u32)))
+        .or_else(|| {
+            model
+                .subnets
+                .iter()
+                .position(|s| s.name == name)
+                .map(|i| FlowEnd::Subnet(crate::model::SubnetId(i as u32)))
+        })
+        .or_else(|| {
+            model
+                .externals
+                .iter()
+                .position(|x| x.name == name)
+                .map(|i| FlowEnd::External(crate::model::ExternalId(i as u32)))
+        })
+        .or_else(|| {
+            model
+                .endpoints
+                .iter()
+                .position(|e| {
+                    e.name == name && matches!(e.kind, crate::model::EndpointKind::Interface { .. })
+                })
+                .map(|i| FlowEnd::InterfaceEndpoint(crate::model::EndpointId(i as u32)))
+        });
+    found.ok_or_else(|| {
+        let mut names: Vec<&str> = model.instances.iter().map(|i| i.name.as_str()).collect();
+        names.extend(model.subnets.iter().map(|s| s.name.as_str()));
+        names.extend(model.externals.iter().map(|x| x.name.as_str()));
+        names.extend(
+            model
+                .endpoints
+                .iter()
+                .filter(|e| matches!(e.kind, crate::model::EndpointKind::Interface { .. }))
+                .map(|e| e.name.as_str()),
+        );
+        let hint = crate::names::did_you_mean(name, names)
+            .map(|n| format!(" (did you mean `{n}`?)"))
+            .unwrap_or_default();
+        format!("unknown flow end `{name}`: expected an instance, subnet, external, interface endpoint, `internet` or `service SVC`{hint}")
+    })
+}
+
+/// A component a path can traverse, by name.
+pub fn resolve_via(model: &Model, name: &str) -> Option<ViaComponent> {
+    fn find<T>(items: &[T], name: &str, key: impl Fn(&T) -> &str) -> Option<u32> {
+        items
+            .iter()
+            .position(|x| key(x) == name)
+            .and_then(|i| u32::try_from(i).ok())
+    }
+    use crate::model::*;
+    find(&model.instances, name, |x| &x.name)
+        .map(|i| ViaComponent::Instance(InstanceId(i)))
+        .or_else(|| {
+            find(&model.nat_gateways, name, |x| &x.name)
+                .map(|i| ViaComponent::NatGateway(NatGatewayId(i)))
+        })
+        .or_else(|| {
+            find(&model.internet_gateways, name, |x| &x.name)
+                .map(|i| ViaComponent::InternetGateway(InternetGatewayId(i)))
+        })
+        .or_else(|| {
+            find(&model.endpoints, name, |x| &x.name).map(|i| ViaComponent::Endpoint(EndpointId(i)))
+        })
+        .or_else(|| {
+            find(&model.peerings, name, |x| &x.name).map(|i| ViaComponent::Peering(PeeringId(i)))
+        })
+        .or_else(|| {
+            find(&model.subnets, name, |x| &x.name).map(|i| ViaComponent::Subnet(SubnetId(i)))
+        })
+        .or_else(|| {
+            find(&model.route_tables, name, |x| &x.name)
+                .map(|i| ViaComponent::RouteTable(RouteTableId(i)))
+        })
+}

@@ -11,7 +11,7 @@ use ipnet::Ipv4Net;
 
 use super::{Block, Cell, Exposure, Flow, Matrix, MatrixEnd, PortRange};
 use crate::model::{
-    Destination, ExternalId, FlowEnd, InstanceId, Model, SecurityGroupId, SgPeer, SubnetId, Target,
+    Destination, ExternalId, FlowEnd, InstanceId, Model, SecurityGroupId, SgPeer, SubnetId,
     ViaComponent,
 };
 use crate::reach::{Engine, Query, Verdict};
@@ -578,15 +578,7 @@ fn services(m: &Model) -> Vec<String> {
 /// a subnet no rule, route or external cuts in parts.
 fn instance_groups(m: &Model) -> Vec<End> {
     let split = split_subnets(m);
-    let targets: std::collections::HashSet<InstanceId> = m
-        .route_tables
-        .iter()
-        .flat_map(|t| t.routes.iter())
-        .filter_map(|r| match r.target {
-            Target::Instance(i) => Some(i),
-            _ => None,
-        })
-        .collect();
+    let targets = m.route_targets();
     type Key = (SubnetId, Vec<SecurityGroupId>, bool, bool);
     let mut groups: Vec<End> = Vec::new();
     let mut by_key: std::collections::HashMap<Key, usize> = std::collections::HashMap::new();
