@@ -16,6 +16,7 @@ pub mod check;
 pub mod diag;
 pub mod diff;
 pub mod emit;
+pub mod export;
 pub mod fmt;
 pub mod r#gen;
 pub mod graph;
