@@ -219,6 +219,9 @@ impl Builder<'_> {
     }
 }
 
+/// An inclusive port range; `None` for every port.
+type Ports = Option<(u16, u16)>;
+
 fn protocol(p: ProtocolKind) -> &'static str {
     match p {
         ProtocolKind::Tcp => "tcp",
@@ -239,6 +242,23 @@ fn port_range(p: ProtocolKind, ports: Option<(u16, u16)>) -> Option<(i64, i64)> 
         ProtocolKind::Icmp => Some((-1, -1)),
         ProtocolKind::All => None,
     }
+}
+
+/// `eu-west-1a`: a region name (letters and dashes, then a number) and a
+/// zone letter.
+fn is_zone_name(az: &str) -> bool {
+    let Some(region) = az.strip_suffix(|c: char| c.is_ascii_lowercase()) else {
+        return false;
+    };
+    let Some((words, number)) = region.rsplit_once('-') else {
+        return false;
+    };
+    !number.is_empty()
+        && number.bytes().all(|c| c.is_ascii_digit())
+        && words.contains('-')
+        && words
+            .split('-')
+            .all(|w| !w.is_empty() && w.bytes().all(|c| c.is_ascii_lowercase()))
 }
 
 fn ip(a: Ipv4Addr) -> Val {
@@ -277,7 +297,11 @@ pub fn plan(m: &Model, file_name: &str) -> Result<Plan, Vec<Diagnostic>> {
             Some("aws_vpc"),
             vec![
                 both("CidrBlock", "cidr_block", s(primary)),
-                both("EnableDnsSupport", "enable_dns_support", Val::Bool(vpc.dns_support)),
+                both(
+                    "EnableDnsSupport",
+                    "enable_dns_support",
+                    Val::Bool(vpc.dns_support),
+                ),
                 both(
                     "EnableDnsHostnames",
                     "enable_dns_hostnames",
@@ -379,14 +403,29 @@ pub fn plan(m: &Model, file_name: &str) -> Result<Plan, Vec<Diagnostic>> {
             both("CidrBlock", "cidr_block", s(subnet.cidr.to_string())),
         ];
         if let Some(az) = &subnet.az {
+            // With `region`, `az a` is already the zone's name in the model.
             let letter_only = az.len() == 1 && az.bytes().all(|c| c.is_ascii_lowercase());
-            let val = if letter_only {
+            if letter_only {
                 b.uses_zone_index = true;
-                Val::ZoneIndex(u32::from(az.as_bytes()[0] - b'a'))
+                let index = u32::from(az.as_bytes()[0] - b'a');
+                props.push(both(
+                    "AvailabilityZone",
+                    "availability_zone",
+                    Val::ZoneIndex(index),
+                ));
+            } else if is_zone_name(az) {
+                props.push(both("AvailabilityZone", "availability_zone", s(az.clone())));
             } else {
-                s(az.clone())
-            };
-            props.push(both("AvailabilityZone", "availability_zone", val));
+                b.error(
+                    subnet.az_span.or(Some(subnet.span)),
+                    format!(
+                        "subnet `{}` is in zone `{az}`, which is neither a zone letter nor a zone name",
+                        subnet.name
+                    ),
+                    "a bare zone label",
+                    "write a letter (`az a`, with `region` for a fixed region) or a zone name such as `us-east-1a`",
+                );
+            }
         }
         props.push(both(
             "MapPublicIpOnLaunch",
@@ -394,7 +433,13 @@ pub fn plan(m: &Model, file_name: &str) -> Result<Plan, Vec<Diagnostic>> {
             Val::Bool(subnet.public_ip_on_launch),
         ));
         props.push(tags(&subnet.name));
-        let r = b.add("Subnet", &subnet.name, Some("AWS::EC2::Subnet"), Some("aws_subnet"), props);
+        let r = b.add(
+            "Subnet",
+            &subnet.name,
+            Some("AWS::EC2::Subnet"),
+            Some("aws_subnet"),
+            props,
+        );
         b.resources[r].depends_on = b.subnet_deps(SubnetId(i as u32));
         b.subnet.push(r);
     }
@@ -452,15 +497,15 @@ pub fn plan(m: &Model, file_name: &str) -> Result<Plan, Vec<Diagnostic>> {
             continue;
         }
         let mut props = vec![
-                both(
-                    "GroupDescription",
-                    "description",
-                    s(format!("vpcc security group {}", sg.name)),
-                ),
-                both("VpcId", "vpc_id", b.vpc_ref(sg.vpc)),
-                tf_only("revoke_rules_on_delete", Val::Bool(false)),
-                tags(&sg.name),
-            ];
+            both(
+                "GroupDescription",
+                "description",
+                s(format!("vpcc security group {}", sg.name)),
+            ),
+            both("VpcId", "vpc_id", b.vpc_ref(sg.vpc)),
+            tf_only("revoke_rules_on_delete", Val::Bool(false)),
+            tags(&sg.name),
+        ];
         if !sg.default_egress {
             // CloudFormation drops AWS's allow-all egress rule of a new group
             // only for inline egress: this rule (loopback, which never leaves
@@ -496,33 +541,53 @@ pub fn plan(m: &Model, file_name: &str) -> Result<Plan, Vec<Diagnostic>> {
         }
         let subnet = b.subnet[inst.subnet.index()];
         let groups: Vec<Val> = inst.security_groups.iter().map(|g| b.sg_ref(*g)).collect();
-        let eni = Val::Map(vec![
-            cfn_only("DeviceIndex", s("0")),
-            cfn_only("SubnetId", Val::Ref(subnet)),
-            cfn_only("PrivateIpAddress", ip(inst.address)),
-            cfn_only("AssociatePublicIpAddress", Val::Bool(inst.public_ip)),
-            cfn_only("GroupSet", Val::List(groups.clone())),
-        ]);
-        let r = b.add(
-            "Instance",
-            &inst.name,
-            Some("AWS::EC2::Instance"),
-            Some("aws_instance"),
-            vec![
-                both("ImageId", "ami", Val::Param("ImageId")),
-                both("InstanceType", "instance_type", Val::Param("InstanceType")),
+        let mut props = vec![
+            both("ImageId", "ami", Val::Param("ImageId")),
+            both("InstanceType", "instance_type", Val::Param("InstanceType")),
+        ];
+        if inst.public_ip == m.subnet(inst.subnet).public_ip_on_launch {
+            // The subnet's `MapPublicIpOnLaunch` gives the instance's
+            // public-IP setting: the plain properties say the rest.
+            props.extend([
+                both("SubnetId", "subnet_id", Val::Ref(subnet)),
+                both("PrivateIpAddress", "private_ip", ip(inst.address)),
+                tf_only("associate_public_ip_address", Val::Bool(inst.public_ip)),
+                both(
+                    "SecurityGroupIds",
+                    "vpc_security_group_ids",
+                    Val::List(groups),
+                ),
+            ]);
+        } else {
+            // Only an interface specification overrides the subnet's
+            // setting in CloudFormation.
+            let eni = Val::Map(vec![
+                cfn_only("DeviceIndex", s("0")),
+                cfn_only("SubnetId", Val::Ref(subnet)),
+                cfn_only("PrivateIpAddress", ip(inst.address)),
+                cfn_only("AssociatePublicIpAddress", Val::Bool(inst.public_ip)),
+                cfn_only("GroupSet", Val::List(groups.clone())),
+            ]);
+            props.extend([
                 cfn_only("NetworkInterfaces", Val::List(vec![eni])),
                 tf_only("subnet_id", Val::Ref(subnet)),
                 tf_only("private_ip", ip(inst.address)),
                 tf_only("associate_public_ip_address", Val::Bool(inst.public_ip)),
                 tf_only("vpc_security_group_ids", Val::List(groups)),
-                both(
-                    "SourceDestCheck",
-                    "source_dest_check",
-                    Val::Bool(inst.source_dest_check),
-                ),
-                tags(&inst.name),
-            ],
+            ]);
+        }
+        props.push(both(
+            "SourceDestCheck",
+            "source_dest_check",
+            Val::Bool(inst.source_dest_check),
+        ));
+        props.push(tags(&inst.name));
+        let r = b.add(
+            "Instance",
+            &inst.name,
+            Some("AWS::EC2::Instance"),
+            Some("aws_instance"),
+            props,
         );
         if inst.public_ip {
             let vpc = m.subnet(inst.subnet).vpc;
@@ -606,7 +671,11 @@ pub fn plan(m: &Model, file_name: &str) -> Result<Plan, Vec<Diagnostic>> {
             };
             let mut props = vec![
                 both("RouteTableId", "route_table_id", Val::Ref(t)),
-                both("DestinationCidrBlock", "destination_cidr_block", s(dest.to_string())),
+                both(
+                    "DestinationCidrBlock",
+                    "destination_cidr_block",
+                    s(dest.to_string()),
+                ),
             ];
             let mut deps = Vec::new();
             match route.target {
@@ -620,12 +689,15 @@ pub fn plan(m: &Model, file_name: &str) -> Result<Plan, Vec<Diagnostic>> {
                     Val::Ref(b.nat[g.index()]),
                 )),
                 Target::Instance(i) => {
-                    let eni = Val::Att(
-                        b.instance[i.index()],
-                        "PrimaryNetworkInterfaceId",
-                        "primary_network_interface_id",
-                    );
-                    props.push(both("NetworkInterfaceId", "network_interface_id", eni));
+                    // CloudFormation names the instance (its template has
+                    // no attribute for the primary interface); the `aws`
+                    // provider's `aws_route` routes only to an interface.
+                    let inst = b.instance[i.index()];
+                    props.push(cfn_only("InstanceId", Val::Ref(inst)));
+                    props.push(tf_only(
+                        "network_interface_id",
+                        Val::Att(inst, "", "primary_network_interface_id"),
+                    ));
                 }
                 Target::Peering(p) => props.push(both(
                     "VpcPeeringConnectionId",
@@ -733,7 +805,7 @@ pub fn plan(m: &Model, file_name: &str) -> Result<Plan, Vec<Diagnostic>> {
                 ));
             }
         }
-        props.push(tf_only("tags", Val::Name(ep.name.clone())));
+        props.push(tags(&ep.name));
         let r = b.add(
             "Endpoint",
             &ep.name,
@@ -741,6 +813,29 @@ pub fn plan(m: &Model, file_name: &str) -> Result<Plan, Vec<Diagnostic>> {
             Some("aws_vpc_endpoint"),
             props,
         );
+        if let EndpointKind::Interface { interfaces, .. } = &ep.kind {
+            // A template cannot choose an endpoint interface's address (AWS
+            // picks a free one); the instances and NAT gateways of its
+            // subnets, whose addresses the template does give, come first
+            // so that AWS's pick cannot take one of theirs.
+            let subnets: Vec<SubnetId> = interfaces.iter().map(|i| i.subnet).collect();
+            let mut deps: Vec<usize> = m
+                .instances
+                .iter()
+                .zip(&b.instance)
+                .filter(|(inst, _)| subnets.contains(&inst.subnet))
+                .map(|(_, r)| *r)
+                .collect();
+            deps.extend(
+                m.nat_gateways
+                    .iter()
+                    .zip(&b.nat)
+                    .filter(|(nat, _)| subnets.contains(&nat.subnet))
+                    .map(|(_, r)| *r),
+            );
+            deps.sort_unstable();
+            b.resources[r].depends_on = deps;
+        }
         b.endpoint.push(r);
     }
 
@@ -748,8 +843,8 @@ pub fn plan(m: &Model, file_name: &str) -> Result<Plan, Vec<Diagnostic>> {
     // groups can name each other without a cycle.
     for (gi, sg) in m.security_groups.iter().enumerate() {
         let Some(group) = b.sg[gi] else { continue };
-        let mut rules: Vec<(Direction, ProtocolKind, Option<(u16, u16)>, Prop, Option<Span>)> =
-            Vec::new();
+        // (direction, protocol, ports, peer) of each rule resource.
+        let mut rules: Vec<(Direction, ProtocolKind, Ports, Prop)> = Vec::new();
         for rule in &sg.rules {
             let peers: Vec<Prop> = match &rule.peer {
                 SgPeer::Cidr(c) => vec![cidr_peer(rule.direction, c.to_string())],
@@ -780,7 +875,7 @@ pub fn plan(m: &Model, file_name: &str) -> Result<Plan, Vec<Diagnostic>> {
                 }
             };
             for p in peers {
-                rules.push((rule.direction, rule.protocol, rule.ports, p, rule.span));
+                rules.push((rule.direction, rule.protocol, rule.ports, p));
             }
         }
         if sg.default_egress {
@@ -791,11 +886,10 @@ pub fn plan(m: &Model, file_name: &str) -> Result<Plan, Vec<Diagnostic>> {
                 ProtocolKind::All,
                 None,
                 tf_only("cidr_ipv4", s("0.0.0.0/0")),
-                None,
             ));
         }
         let (mut nin, mut nout) = (0, 0);
-        for (dir, proto, ports, peer, _) in rules {
+        for (dir, proto, ports, peer) in rules {
             let (prefix, cfn_type, tf_type, n) = match dir {
                 Direction::In => {
                     nin += 1;
@@ -872,7 +966,11 @@ pub fn plan(m: &Model, file_name: &str) -> Result<Plan, Vec<Diagnostic>> {
                 };
                 let mut props = vec![
                     both("NetworkAclId", "network_acl_id", Val::Ref(a)),
-                    both("RuleNumber", "rule_number", Val::Int(i64::from(rule.number))),
+                    both(
+                        "RuleNumber",
+                        "rule_number",
+                        Val::Int(i64::from(rule.number)),
+                    ),
                     both("Egress", "egress", Val::Bool(egress)),
                     both(
                         "Protocol",
@@ -954,6 +1052,34 @@ pub fn plan(m: &Model, file_name: &str) -> Result<Plan, Vec<Diagnostic>> {
         resources: b.resources,
         uses_zone_index: b.uses_zone_index,
     })
+}
+
+/// The most resources one CloudFormation template may hold.
+pub const CFN_MAX_RESOURCES: usize = 500;
+
+/// E0701 when the CloudFormation form of `plan` holds more resources than
+/// one template may (Terraform has no such limit).
+pub fn cfn_limit(m: &Model, plan: &Plan) -> Option<Diagnostic> {
+    let count = plan
+        .resources
+        .iter()
+        .filter(|r| r.cfn_type.is_some())
+        .count();
+    if count <= CFN_MAX_RESOURCES {
+        return None;
+    }
+    let span = m.vpcs.first().map_or(Span { start: 0, end: 0 }, |v| v.span);
+    Some(
+        Diagnostic::new(
+            Code::E0701,
+            format!(
+                "the CloudFormation template would hold {count} resources, more than the {CFN_MAX_RESOURCES} one template may hold"
+            ),
+            span,
+            "the first VPC of the file",
+        )
+        .with_help("split the file, or export it with `--format terraform`"),
+    )
 }
 
 fn cidr_peer(dir: Direction, cidr: String) -> Prop {

@@ -61,10 +61,10 @@ pub fn run(args: &Args) -> Exit {
         Some(model) if !compilation.has_errors() => model,
         _ => return Exit::Errors,
     };
-    let name = args
-        .file
-        .file_name()
-        .map_or_else(|| display_name(&args.file), |n| n.to_string_lossy().into_owned());
+    let name = args.file.file_name().map_or_else(
+        || display_name(&args.file),
+        |n| n.to_string_lossy().into_owned(),
+    );
     let plan = match vpc::export::plan(&model, &name) {
         Ok(plan) => plan,
         Err(diagnostics) => {
@@ -72,6 +72,12 @@ pub fn run(args: &Args) -> Exit {
             return Exit::Errors;
         }
     };
+    if args.format != Format::Terraform
+        && let Some(d) = vpc::export::cfn_limit(&model, &plan)
+    {
+        emit_diagnostics(MessageFormat::Human, color, &args.file, &src, &[d]);
+        return Exit::Errors;
+    }
     let out = match args.format {
         Format::Cloudformation => vpc::export::cfn::yaml(&plan),
         Format::CloudformationJson => vpc::export::cfn::json(&plan),

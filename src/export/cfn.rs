@@ -125,8 +125,7 @@ fn scalar(n: &Node) -> Option<String> {
 
 fn key(k: &str) -> String {
     if !k.is_empty()
-        && k
-            .chars()
+        && k.chars()
             .all(|c| c.is_ascii_alphanumeric() || c == ':' && !k.ends_with(':'))
         && k.starts_with(|c: char| c.is_ascii_alphabetic())
     {

@@ -165,7 +165,11 @@ pub fn hcl(plan: &Plan) -> String {
             .map(|d| addr(plan, *d))
             .collect();
         out.push('\n');
-        out.push_str(&format!("resource {} {} {{\n", quote(ty), quote(&r.tf_name)));
+        out.push_str(&format!(
+            "resource {} {} {{\n",
+            quote(ty),
+            quote(&r.tf_name)
+        ));
         body(&items, 2, &mut out);
         if !deps.is_empty() {
             out.push('\n');
