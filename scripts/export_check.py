@@ -49,7 +49,8 @@ def lint(yaml_path, json_path, region):
 
 
 def install_moto_workarounds(skipped):
-    """moto 5.2.5 has no CloudFormation model for AWS::EC2::VPCCidrBlock
+    """Where moto 5.2.5 differs from AWS in a way the checks would see, and
+    only there. It has no CloudFormation model for AWS::EC2::VPCCidrBlock
     (../shared/notes/moto-cloudformation.md): it skips the resource, and a
     subnet in the secondary block then fails with InvalidSubnet.Range. This
     model does what AWS does, through moto's own EC2 call. Every other
@@ -86,6 +87,20 @@ def install_moto_workarounds(skipped):
                 props["VpcId"], cidr_block=props["CidrBlock"],
                 amazon_provided_ipv6_cidr_block=False)
             return cls(assoc["association_id"])
+
+    # moto's AWS::EC2::NatGateway reads AllocationId unconditionally (a
+    # KeyError for a private NAT gateway, which has none) and ignores
+    # ConnectivityType: this does what AWS does for both.
+    from moto.ec2.models.nat_gateways import NatGateway
+
+    def nat_from_cloudformation(cls, resource_name, cloudformation_json,
+                                account_id, region_name, **kwargs):
+        props = cloudformation_json["Properties"]
+        return ec2_backends[account_id][region_name].create_nat_gateway(
+            props["SubnetId"], props.get("AllocationId"),
+            connectivity_type=props.get("ConnectivityType", "public"))
+
+    NatGateway.create_from_cloudformation_json = classmethod(nat_from_cloudformation)
 
     parsing.get_model_list.cache_clear()
     parsing.get_model_map.cache_clear()

@@ -21,15 +21,21 @@ fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// Every example, then `tests/fixtures/export/`: files that show what the
+/// examples do not (no `region`, a private NAT gateway, DHCP servers, ...).
 fn examples() -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(root().join("examples"))
-        .expect("examples/")
-        .map(|e| e.expect("entry").path())
-        .filter(|p| p.extension().is_some_and(|e| e == "vpc"))
-        .collect();
-    files.sort();
-    assert!(files.len() >= 5, "the examples are there");
-    files
+    let mut all = Vec::new();
+    for dir in ["examples", "tests/fixtures/export"] {
+        let mut files: Vec<PathBuf> = std::fs::read_dir(root().join(dir))
+            .expect("readable")
+            .map(|e| e.expect("entry").path())
+            .filter(|p| p.extension().is_some_and(|e| e == "vpc"))
+            .collect();
+        files.sort();
+        all.extend(files);
+    }
+    assert!(all.len() >= 7, "the examples and fixtures are there");
+    all
 }
 
 fn file_name(path: &Path) -> String {

@@ -39,7 +39,9 @@ fn val(plan: &Plan, v: &Val) -> Node {
             "Fn::Select",
             Node::List(vec![
                 Node::Int(i64::from(*i)),
-                obj(vec![("Fn::GetAZs", obj(vec![("Ref", str("AWS::Region"))]))]),
+                // `""` is the stack's region (moto 5.2.5 mishandles a
+                // `Ref: AWS::Region` here; AWS takes both).
+                obj(vec![("Fn::GetAZs", str(""))]),
             ]),
         )]),
         Val::RegionalService(svc) => obj(vec![(
