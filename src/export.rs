@@ -8,9 +8,11 @@
 //! `tests/export.rs` checks it again on the printed text.
 //!
 //! What AWS cannot express the way the file does (a blackhole route, an ACL
-//! rule with several CIDRs, a gateway endpoint on the implicit main table,
-//! a security-group rule naming a service prefix list) is E0701 at the
-//! span of the setting, never a silent omission.
+//! rule with several CIDRs, a security-group rule naming a service prefix
+//! list, a bare zone label) is E0701 at the span of the setting, never a
+//! silent omission. (Two further checks, a prefix-list route and a gateway
+//! endpoint on the implicit main table, guard shapes the checker does not
+//! let through today.)
 //!
 //! **Invariant:** pure: no I/O; same model, same bytes.
 

@@ -890,3 +890,24 @@ fn terraform_parses_and_matches_the_cloudformation_resources() {
         }
     }
 }
+
+/// A hostile file name stays inside its string or comment.
+#[test]
+fn a_hostile_file_name_cannot_break_the_output() {
+    let m = vpc::compile("vpc main 10.0.0.0/16 { subnet a 10.0.1.0/24 }\n")
+        .model
+        .expect("a model");
+    let plan = vpc::export::plan(&m, "x\"\n  Evil: ${boom}\n.vpc").expect("exports");
+    let hcl = terraform::hcl(&plan);
+    assert!(hcl.starts_with("# Exported by vpcc from x\"?  Evil: ${boom}?.vpc\n\n"));
+    assert!(!hcl.lines().any(|l| l.starts_with("  Evil")), "{hcl}");
+    let yaml = cfn::yaml(&plan);
+    assert!(
+        yaml.contains("Description: \"Exported by vpcc from x\\\"\\n  Evil: ${boom}\\n.vpc\"\n")
+    );
+    let json: Value = serde_json::from_str(&cfn::json(&plan)).expect("JSON");
+    assert_eq!(
+        json["Description"],
+        "Exported by vpcc from x\"\n  Evil: ${boom}\n.vpc"
+    );
+}

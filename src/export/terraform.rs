@@ -96,7 +96,13 @@ fn block(head: &str, items: &[Item], out: &mut String) {
 /// The Terraform file.
 pub fn hcl(plan: &Plan) -> String {
     let mut out = String::new();
-    out.push_str(&format!("# {}\n\n", plan.description));
+    // A comment ends at a line break: none from the file name gets in.
+    let description: String = plan
+        .description
+        .chars()
+        .map(|c| if c.is_control() { '?' } else { c })
+        .collect();
+    out.push_str(&format!("# {description}\n\n"));
     out.push_str(
         "terraform {\n  required_providers {\n    aws = {\n      source  = \"hashicorp/aws\"\n      version = \"~> 5.0\"\n    }\n  }\n}\n",
     );
