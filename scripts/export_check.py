@@ -131,7 +131,15 @@ def deploy(template_path, region):
         cfn = boto3.client("cloudformation", region_name=region)
         ec2 = boto3.client("ec2", region_name=region)
         params = []
-        if "ImageId" in json.loads(body).get("Parameters", {}):
+        declared = json.loads(body).get("Parameters", {})
+        for key, service in (("PrefixListS3", "s3"), ("PrefixListDynamodb", "dynamodb")):
+            if key in declared:
+                # What the template's user passes: the region's managed list.
+                lists = ec2.describe_managed_prefix_lists(Filters=[{
+                    "Name": "prefix-list-name",
+                    "Values": [f"com.amazonaws.{region}.{service}"]}])["PrefixLists"]
+                params.append({"ParameterKey": key, "ParameterValue": lists[0]["PrefixListId"]})
+        if "ImageId" in declared:
             # moto's SSM has no Amazon Linux 2023 alias: a parameter of our
             # own names one of moto's AMIs (the type is still an SSM path).
             image = ec2.describe_images(Owners=["amazon"])["Images"][0]["ImageId"]

@@ -8,8 +8,8 @@
 //! `tests/export.rs` checks it again on the printed text.
 //!
 //! What AWS cannot express the way the file does (a blackhole route, an ACL
-//! rule with several CIDRs, a security-group rule naming a service prefix
-//! list, a bare zone label) is E0701 at the span of the setting, never a
+//! rule with several CIDRs, a security-group rule naming an interface
+//! service, which has no prefix list, a bare zone label) is E0701 at the span of the setting, never a
 //! silent omission. (Two further checks, a prefix-list route and a gateway
 //! endpoint on the implicit main table, guard shapes the checker does not
 //! let through today.)
@@ -24,8 +24,8 @@ use std::net::Ipv4Addr;
 
 use crate::diag::{Code, Diagnostic};
 use crate::model::{
-    Destination, EndpointKind, Model, NetworkAclId, RouteOrigin, SecurityGroupId, SgPeer, SubnetId,
-    Target, VpcId,
+    Destination, EndpointKind, GatewayService, Model, NetworkAclId, RouteOrigin, SecurityGroupId,
+    SgPeer, SubnetId, Target, VpcId,
 };
 use crate::source::Span;
 use crate::syntax::ast::{Direction, ProtocolKind};
@@ -53,6 +53,11 @@ pub enum Val {
     RegionalService(String),
     /// The `Name` tag.
     Name(String),
+    /// The id of a gateway service's AWS-managed prefix list
+    /// (`com.amazonaws.<region>.s3`): a template parameter in
+    /// CloudFormation, which cannot look it up, an `aws_prefix_list` data
+    /// source in Terraform.
+    PrefixList(GatewayService),
 }
 
 /// A property: its CloudFormation and Terraform keys (`None`: not on
@@ -141,6 +146,10 @@ pub struct Plan {
     pub resources: Vec<Resource>,
     /// The file names zones by letter only (`ZoneIndex` is used).
     pub uses_zone_index: bool,
+    /// The file's `region`, if any.
+    pub region: Option<String>,
+    /// The gateway services whose prefix lists rules name, in order.
+    pub prefix_lists: Vec<GatewayService>,
 }
 
 struct Builder<'m> {
@@ -161,6 +170,7 @@ struct Builder<'m> {
     sg: Vec<Option<usize>>,
     acl: Vec<Option<usize>>,
     uses_zone_index: bool,
+    prefix_lists: Vec<GatewayService>,
 }
 
 impl Builder<'_> {
@@ -287,6 +297,7 @@ pub fn plan(m: &Model, file_name: &str) -> Result<Plan, Vec<Diagnostic>> {
         sg: Vec::new(),
         acl: Vec::new(),
         uses_zone_index: false,
+        prefix_lists: Vec::new(),
     };
 
     // VPCs, secondary blocks, DHCP options.
@@ -864,17 +875,29 @@ pub fn plan(m: &Model, file_name: &str) -> Result<Plan, Vec<Diagnostic>> {
                     };
                     vec![both(key, "referenced_security_group_id", b.sg_ref(*g))]
                 }
-                SgPeer::Service(svc) => {
-                    b.error(
-                        rule.span,
-                        format!(
-                            "rule naming `service {svc}` cannot be exported: the service's prefix-list id is known only in the account"
-                        ),
-                        "service prefix list",
-                        "write the service's CIDRs as an `external`, or a CIDR",
-                    );
-                    continue;
-                }
+                SgPeer::Service(svc) => match GatewayService::parse(svc) {
+                    Some(g) => {
+                        if !b.prefix_lists.contains(&g) {
+                            b.prefix_lists.push(g);
+                        }
+                        let key = match rule.direction {
+                            Direction::In => "SourcePrefixListId",
+                            Direction::Out => "DestinationPrefixListId",
+                        };
+                        vec![both(key, "prefix_list_id", Val::PrefixList(g))]
+                    }
+                    None => {
+                        b.error(
+                            rule.span,
+                            format!(
+                                "rule naming `service {svc}` cannot be exported: AWS has a managed prefix list only for s3 and dynamodb"
+                            ),
+                            "no prefix list for this service",
+                            "name the interface endpoint's subnets or the service's CIDRs (an `external`) instead",
+                        );
+                        continue;
+                    }
+                },
             };
             for p in peers {
                 rules.push((rule.direction, rule.protocol, rule.ports, p));
@@ -1053,6 +1076,12 @@ pub fn plan(m: &Model, file_name: &str) -> Result<Plan, Vec<Diagnostic>> {
         params,
         resources: b.resources,
         uses_zone_index: b.uses_zone_index,
+        region: m.region.clone(),
+        prefix_lists: {
+            let mut p = b.prefix_lists;
+            p.sort();
+            p
+        },
     })
 }
 

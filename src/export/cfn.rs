@@ -3,6 +3,7 @@
 //! Both keep the plan's order: resources as the model declares them.
 
 use super::{Plan, Prop, Val};
+use crate::model::GatewayService;
 
 /// An ordered JSON-like tree.
 #[derive(Clone, Debug, PartialEq)]
@@ -49,6 +50,7 @@ fn val(plan: &Plan, v: &Val) -> Node {
             Node::Str(format!("com.amazonaws.${{AWS::Region}}.{svc}")),
         )]),
         Val::Name(n) => Node::List(vec![obj(vec![("Key", str("Name")), ("Value", str(n))])]),
+        Val::PrefixList(g) => obj(vec![("Ref", Node::Str(prefix_list_param(*g)))]),
     }
 }
 
@@ -61,31 +63,55 @@ fn props_node(plan: &Plan, props: &[Prop]) -> Node {
     )
 }
 
+/// The parameter that holds a gateway service's prefix-list id
+/// (`PrefixListS3`).
+pub fn prefix_list_param(g: GatewayService) -> String {
+    match g {
+        GatewayService::S3 => "PrefixListS3".to_string(),
+        GatewayService::DynamoDb => "PrefixListDynamodb".to_string(),
+    }
+}
+
 /// The template as a tree.
 pub fn template(plan: &Plan) -> Node {
     let mut top = vec![
         ("AWSTemplateFormatVersion", str("2010-09-09")),
         ("Description", str(&plan.description)),
     ];
-    if !plan.params.is_empty() {
-        top.push((
-            "Parameters",
-            Node::Obj(
-                plan.params
-                    .iter()
-                    .map(|p| {
-                        (
-                            p.name.to_string(),
-                            obj(vec![
-                                ("Type", str(p.cfn_type)),
-                                ("Default", str(p.default)),
-                                ("Description", str(p.description)),
-                            ]),
-                        )
-                    })
-                    .collect(),
-            ),
+    let mut params: Vec<(String, Node)> = plan
+        .params
+        .iter()
+        .map(|p| {
+            (
+                p.name.to_string(),
+                obj(vec![
+                    ("Type", str(p.cfn_type)),
+                    ("Default", str(p.default)),
+                    ("Description", str(p.description)),
+                ]),
+            )
+        })
+        .collect();
+    for g in &plan.prefix_lists {
+        // No default: the id differs by region, and no intrinsic finds it.
+        let region = plan.region.as_deref().unwrap_or("REGION");
+        params.push((
+            prefix_list_param(*g),
+            obj(vec![
+                ("Type", str("String")),
+                ("AllowedPattern", str("^pl-[0-9a-f]+$")),
+                (
+                    "Description",
+                    Node::Str(format!(
+                        "Id of the AWS-managed prefix list com.amazonaws.{region}.{} (aws ec2 describe-managed-prefix-lists)",
+                        g.as_str()
+                    )),
+                ),
+            ]),
         ));
+    }
+    if !params.is_empty() {
+        top.push(("Parameters", Node::Obj(params)));
     }
     let resources = plan
         .resources

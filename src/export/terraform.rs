@@ -40,6 +40,7 @@ fn expr(plan: &Plan, v: &Val) -> Option<String> {
             }
         ),
         Val::ZoneIndex(i) => format!("data.aws_availability_zones.available.names[{i}]"),
+        Val::PrefixList(g) => format!("data.aws_prefix_list.{}.id", g.as_str()),
         Val::RegionalService(svc) => {
             format!("\"com.amazonaws.${{data.aws_region.current.name}}.{svc}\"")
         }
@@ -143,10 +144,25 @@ pub fn hcl(plan: &Plan) -> String {
         r.props
             .iter()
             .any(|p| matches!(p.val, Val::RegionalService(_)))
-    });
+    }) || (plan.region.is_none() && !plan.prefix_lists.is_empty());
     if regional {
         out.push('\n');
         out.push_str("data \"aws_region\" \"current\" {}\n");
+    }
+    for g in &plan.prefix_lists {
+        let name = match &plan.region {
+            Some(r) => quote(&format!("com.amazonaws.{r}.{}", g.as_str())),
+            None => format!(
+                "\"com.amazonaws.${{data.aws_region.current.name}}.{}\"",
+                g.as_str()
+            ),
+        };
+        out.push('\n');
+        block(
+            &format!("data \"aws_prefix_list\" {}", quote(g.as_str())),
+            &[Item::Attr("name".into(), name)],
+            &mut out,
+        );
     }
     for r in &plan.resources {
         let Some(ty) = r.tf_type else { continue };
