@@ -1,12 +1,13 @@
-//! `vpcc export`: every example exports in all three formats, the output is
-//! byte-identical across runs, and the templates say what the model says,
-//! checked on the printed text (the JSON parsed with serde_json), not on
-//! the exporter's own plan. Then three outside oracles, each an ignored
-//! test that names its tool (scripts/test.sh runs them): cfn-lint finds no
-//! error, moto's CloudFormation deploys each template and EC2 then holds
-//! the model's subnets, route tables and routes, and python-hcl2 parses the
-//! Terraform file, whose resources match the CloudFormation template's.
-//! The Python side is `scripts/export_check.py`, run with `VPCC_PYTHON`.
+//! `vpcc export`: every example, fixture and small generated network exports
+//! in all three formats, the output is byte-identical across runs, and the
+//! templates say what the model says, checked on the printed text (the JSON
+//! parsed with serde_json), not on the exporter's own plan. Then three
+//! outside oracles, each an ignored test that names its tool
+//! (scripts/test.sh runs them): cfn-lint finds no error, moto's
+//! CloudFormation deploys each template and EC2 then holds the model's
+//! subnets, route tables and routes, and python-hcl2 parses the Terraform
+//! file, whose resources match the CloudFormation template's. The Python
+//! side is `scripts/export_check.py`, run with `VPCC_PYTHON`.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -54,10 +55,42 @@ struct Exported {
     hcl: String,
 }
 
+/// The examples and fixtures by name and text, then two small networks of
+/// `vpcc gen` (several VPCs, peerings, every tier, rules to S3's prefix
+/// list).
+fn inputs() -> Vec<(String, String)> {
+    let mut all: Vec<(String, String)> = examples()
+        .iter()
+        .map(|p| {
+            let src = std::fs::read_to_string(p).expect("UTF-8");
+            (file_name(p), src)
+        })
+        .collect();
+    for seed in [1, 2] {
+        let params = vpc::r#gen::GenParams {
+            vpcs: 3,
+            azs: 2,
+            subnets_per_az: 3,
+            instances_per_subnet: 1,
+            security_groups_per_vpc: 5,
+            seed,
+        };
+        all.push((
+            format!("gen-seed-{seed}.vpc"),
+            vpc::r#gen::generate(&params),
+        ));
+    }
+    all
+}
+
 fn export(path: &Path) -> Exported {
     let src = std::fs::read_to_string(path).expect("example is UTF-8");
-    let name = file_name(path);
-    let compilation = vpc::compile(&src);
+    export_src(&file_name(path), &src)
+}
+
+fn export_src(name: &str, src: &str) -> Exported {
+    let name = name.to_string();
+    let compilation = vpc::compile(src);
     assert!(!compilation.has_errors(), "{name} checks clean");
     let model = compilation.model.expect("a model");
     let plan =
@@ -86,9 +119,9 @@ fn vpcc(args: &[&str]) -> std::process::Output {
 
 #[test]
 fn every_example_exports_the_same_bytes_twice() {
-    for path in examples() {
-        let a = export(&path);
-        let b = export(&path);
+    for (name, src) in inputs() {
+        let a = export_src(&name, &src);
+        let b = export_src(&name, &src);
         assert_eq!(a.yaml, b.yaml, "{}: YAML differs between runs", a.name);
         assert_eq!(a.json, b.json, "{}: JSON differs between runs", a.name);
         assert_eq!(a.hcl, b.hcl, "{}: HCL differs between runs", a.name);
@@ -294,8 +327,8 @@ fn check_refs(name: &str, v: &Value, ids: &BTreeSet<String>) {
 
 #[test]
 fn json_export_holds_what_the_model_says() {
-    for path in examples() {
-        let e = export(&path);
+    for (name, src) in inputs() {
+        let e = export_src(&name, &src);
         let m = &e.model;
         let template: Value = serde_json::from_str(&e.json).expect("JSON");
         let res = resources(&e.json);
@@ -553,8 +586,8 @@ fn write(e: &Exported) -> Written {
 #[test]
 #[ignore = "needs cfn-lint (VPCC_PYTHON with scripts/requirements.txt)"]
 fn cfn_lint_finds_no_error_in_any_example() {
-    for path in examples() {
-        let e = export(&path);
+    for (name, src) in inputs() {
+        let e = export_src(&name, &src);
         let w = write(&e);
         let r = oracle(&["lint", &w.yaml, &w.json, &region(&e.model)]);
         assert_eq!(r["errors"], Value::Array(vec![]), "{}: cfn-lint", e.name);
@@ -578,8 +611,8 @@ const MOTO_SKIPS: &[&str] = &[
 #[test]
 #[ignore = "needs moto (VPCC_PYTHON with scripts/requirements.txt)"]
 fn every_example_deploys_into_moto_as_the_model_says() {
-    for path in examples() {
-        let e = export(&path);
+    for (name, src) in inputs() {
+        let e = export_src(&name, &src);
         let m = &e.model;
         let w = write(&e);
         let res = resources(&e.json);
@@ -797,8 +830,8 @@ const TYPE_MAP: &[(&str, &str)] = &[
 #[test]
 #[ignore = "needs python-hcl2 (VPCC_PYTHON with scripts/requirements.txt)"]
 fn terraform_parses_and_matches_the_cloudformation_resources() {
-    for path in examples() {
-        let e = export(&path);
+    for (name, src) in inputs() {
+        let e = export_src(&name, &src);
         let m = &e.model;
         let w = write(&e);
         let name = &e.name;
