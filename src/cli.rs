@@ -5,6 +5,7 @@ mod check;
 mod completions;
 mod diff;
 mod explain;
+mod export;
 mod fmt;
 mod r#gen;
 mod graph;
@@ -60,6 +61,8 @@ pub enum Command {
     Mdbook(mdbook::Args),
     /// Generate a large, valid network for benchmarks and scale tests
     Gen(r#gen::Args),
+    /// Write the file's AWS resources as CloudFormation (YAML, JSON) or Terraform
+    Export(export::Args),
 }
 
 /// How diagnostics are printed.
@@ -108,6 +111,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Diff(args) => diff::run(&args),
         Command::Mdbook(args) => mdbook::run(&args),
         Command::Gen(args) => r#gen::run(&args),
+        Command::Export(args) => export::run(&args),
     };
     ExitCode::from(exit as u8)
 }

@@ -16,6 +16,7 @@ pub mod check;
 pub mod diag;
 pub mod diff;
 pub mod emit;
+pub mod export;
 pub mod fmt;
 // Not API: public only for the `vpcc` binary, tests, benches and fuzz
 // targets (`gen` writes test networks, `par` spreads work over cores).

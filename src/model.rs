@@ -275,6 +275,8 @@ pub struct Subnet {
     /// The zone: region + letter (`eu-west-1a`), a full zone name as
     /// written, or a bare letter when the file has no `region`.
     pub az: Option<String>,
+    /// The `az` value as written (for `vpcc export`'s E0701).
+    pub az_span: Option<Span>,
     /// The effective route table: the explicit association or the main one.
     pub route_table: RouteTableId,
     /// Whether `route_table` was written in the subnet.

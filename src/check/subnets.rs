@@ -154,6 +154,7 @@ impl Cx {
             vpc,
             cidr: net,
             az,
+            az_span: s.az.as_ref().map(|a| a.span),
             route_table: route_table.map_or(RouteTableId(u32::MAX), |x| x.0),
             explicit_route_table: route_table.is_some(),
             network_acl: acl.map_or(NetworkAclId(u32::MAX), |x| x.0),

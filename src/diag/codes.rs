@@ -83,6 +83,7 @@ codes! {
     E0414, Error, "too many servers in a DHCP option list";
     E0415, Error, "two peering connections join the same two VPCs";
     E0501, Error, "expectation does not hold";
+    E0701, Error, "the file says something AWS templates cannot express";
     W0601, Warning, "public NAT gateway in a subnet without a route to an internet gateway";
     W0602, Warning, "SSH or RDP open to the whole internet";
     W0603, Warning, "route table not used by any subnet or endpoint";

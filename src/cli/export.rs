@@ -1,0 +1,99 @@
+//! `vpcc export FILE --format cloudformation|cloudformation-json|terraform [-o FILE]`
+//!
+//! Writes the AWS resources a checked file describes as a CloudFormation
+//! template (YAML or JSON) or one Terraform file. A file with errors prints
+//! its diagnostics and exits 1, as does a file that says something a
+//! template cannot express (E0701); I/O problems exit 2. `-o` writes
+//! atomically; without it the output goes to stdout.
+
+use std::io::Write as _;
+use std::path::PathBuf;
+
+use clap::ValueEnum;
+
+use super::io::{display_name, emit_diagnostics, error, read_source, stderr_color, write_atomic};
+use super::{ColorChoice, Exit, MessageFormat};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// A CloudFormation template in YAML
+    Cloudformation,
+    /// A CloudFormation template in JSON
+    CloudformationJson,
+    /// One Terraform file (HCL) for the `aws` provider
+    Terraform,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// The .vpc file
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Cloudformation)]
+    pub format: Format,
+    /// Write to this file (atomically) instead of stdout
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// When to colour diagnostics (NO_COLOR is honoured with `auto`)
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+}
+
+pub fn run(args: &Args) -> Exit {
+    let src = match read_source(&args.file) {
+        Ok(src) => src,
+        Err(message) => {
+            error(&message);
+            return Exit::Usage;
+        }
+    };
+    let color = stderr_color(args.color);
+    let compilation = vpc::compile(&src);
+    emit_diagnostics(
+        MessageFormat::Human,
+        color,
+        &args.file,
+        &src,
+        &compilation.diagnostics,
+    );
+    let model = match compilation.model {
+        Some(model) if !compilation.has_errors() => model,
+        _ => return Exit::Errors,
+    };
+    let name = args.file.file_name().map_or_else(
+        || display_name(&args.file),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    let plan = match vpc::export::plan(&model, &name) {
+        Ok(plan) => plan,
+        Err(diagnostics) => {
+            emit_diagnostics(MessageFormat::Human, color, &args.file, &src, &diagnostics);
+            return Exit::Errors;
+        }
+    };
+    if args.format != Format::Terraform
+        && let Some(d) = vpc::export::cfn_limit(&model, &plan)
+    {
+        emit_diagnostics(MessageFormat::Human, color, &args.file, &src, &[d]);
+        return Exit::Errors;
+    }
+    let out = match args.format {
+        Format::Cloudformation => vpc::export::cfn::yaml(&plan),
+        Format::CloudformationJson => vpc::export::cfn::json(&plan),
+        Format::Terraform => vpc::export::terraform::hcl(&plan),
+    };
+    match &args.output {
+        Some(path) => match write_atomic(path, out.as_bytes()) {
+            Ok(()) => Exit::Ok,
+            Err(message) => {
+                error(&message);
+                Exit::Usage
+            }
+        },
+        None => {
+            let _ = std::io::stdout().write_all(out.as_bytes());
+            Exit::Ok
+        }
+    }
+}
