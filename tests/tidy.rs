@@ -146,3 +146,36 @@ fn architecture_code_table_matches_the_tree() {
         "ARCHITECTURE.md's code table lacks {missing:?}"
     );
 }
+
+/// User-facing text cites AWS's pages, never the project's internal
+/// documents by section: the explanations `vpcc explain` prints and the
+/// command line's help have no `§` and no `aws-facts`.
+#[test]
+fn user_text_cites_no_internal_sections() {
+    use vpc::diag::Code;
+    for code in Code::ALL {
+        let text = code.explanation();
+        assert!(
+            !text.contains('§') && !text.contains("aws-facts"),
+            "explain/{code}.md cites an internal section"
+        );
+    }
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_vpcc"))
+        .arg("--help")
+        .output()
+        .expect("vpcc runs");
+    let mut help = String::from_utf8_lossy(&out.stdout).into_owned();
+    for sub in [
+        "check", "build", "routes", "graph", "reach", "report", "diff", "fmt", "export", "explain",
+    ] {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_vpcc"))
+            .args([sub, "--help"])
+            .output()
+            .expect("vpcc runs");
+        help.push_str(&String::from_utf8_lossy(&out.stdout));
+    }
+    assert!(
+        !help.contains('§'),
+        "a --help text cites an internal section"
+    );
+}

@@ -21,7 +21,7 @@ use super::{ColorChoice, Exit, MessageFormat};
 pub enum Format {
     /// An aligned table per subnet
     Text,
-    /// The route model (spec §7); its schema is schemas/route-model.schema.json
+    /// The route model as JSON; its schema is schemas/route-model.schema.json
     Json,
 }
 
