@@ -243,11 +243,39 @@ fn forty_thousand_diagnostics() {
     assert_eq!(run.stdout.lines().count(), 40_000);
 }
 
-/// `/dev/zero` never ends: the input cap turns it into exit 2.
+/// `/dev/zero` never ends: by name it is refused as a device, and on
+/// standard input the input cap turns it into exit 2.
 #[test]
 fn endless_input_is_refused() {
     let run = vpcc(["check", "/dev/zero"]);
-    assert_io_error(&run, "larger than 64 MiB");
+    assert_io_error(&run, "not a regular file");
+    let zero = std::fs::File::open("/dev/zero").expect("/dev/zero");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_vpcc"))
+        .args(["check", "-"])
+        .stdin(zero)
+        .output()
+        .expect("vpcc runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("larger than 64 MiB"), "{stderr}");
+}
+
+/// Issue 21 item 8: a FIFO with no writer made `open` block forever
+/// (`vpcc check FIFO` never returned; `vpcc`'s guard turns a hang into a
+/// failure). A FIFO is refused at once, exit 2, with a pointer to `-`.
+#[cfg(unix)]
+#[test]
+fn fifo_without_a_writer_is_refused() {
+    let dir = tmp();
+    let fifo = dir.path().join("net.vpc");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("mkfifo runs");
+    assert!(made.success(), "mkfifo failed");
+    let run = vpcc([OsStr::new("check"), fifo.as_os_str()]);
+    assert_io_error(&run, "not a regular file");
+    assert!(run.stderr.contains("pass `-`"), "{}", run.stderr_head());
 }
 
 // ---------------------------------------------------------------------------

@@ -9,8 +9,8 @@ use vpc::diag::render::{Format, render};
 use super::{ColorChoice, MessageFormat};
 
 /// The largest source file `vpcc` reads. Spans are `u32` byte offsets, and a
-/// real .vpc file is kilobytes; the cap also keeps `vpcc check /dev/zero`
-/// from reading until memory runs out.
+/// real .vpc file is kilobytes; the cap also keeps `vpcc check - </dev/zero`
+/// from reading until memory runs out (a device given by name is refused).
 pub const MAX_SOURCE_BYTES: u64 = 64 * 1024 * 1024;
 
 /// Reads a source file. Errors are reported as `vpcc: cannot read ...` and
@@ -21,7 +21,9 @@ pub const MAX_SOURCE_BYTES: u64 = 64 * 1024 * 1024;
 /// output count from after the mark).
 ///
 /// `-` is standard input, as everywhere a file is read (write `./-` for a
-/// file of that name).
+/// file of that name). Any other path must be a regular file (after
+/// symlinks): a FIFO, socket or device is refused, since opening a FIFO
+/// with no writer blocks forever.
 pub fn read_source(path: &Path) -> Result<String, String> {
     if path.as_os_str() == "-" {
         return read_stdin_source();
@@ -29,6 +31,14 @@ pub fn read_source(path: &Path) -> Result<String, String> {
     let cannot = |why: String| format!("cannot read `{}`: {why}", path.display());
     if path.is_dir() {
         return Err(cannot("it is a directory".into()));
+    }
+    // A FIFO with no writer would block `open` forever, a device may never
+    // end: only regular files are read by name (issue 21 item 8). A pipe
+    // is read through `-`.
+    if std::fs::metadata(path).is_ok_and(|m| !m.is_file()) {
+        return Err(cannot(
+            "it is not a regular file (a FIFO, socket or device); to read a pipe, pass `-` and redirect it to standard input".into(),
+        ));
     }
     let file = std::fs::File::open(path).map_err(|e| cannot(lower_first(&e.to_string())))?;
     read_capped(file, MAX_SOURCE_BYTES).map_err(cannot)
