@@ -226,8 +226,13 @@ fn block_at(src: &str, name: &str, lines_before: usize) -> Option<String> {
 const MAX_BOOK_BYTES: u64 = 4 * MAX_SOURCE_BYTES;
 
 /// Reads a `{{#vpc FILE}}` include: a regular file only (a FIFO or a device
-/// would block the book build or never end; [`read_source`] refuses them),
-/// capped like every source.
+/// would block the book build or never end), capped like every source.
 fn read_include(path: &Path) -> Result<String, String> {
+    if std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
+        return Err(format!(
+            "cannot read `{}`: it is not a regular file",
+            path.display()
+        ));
+    }
     read_source(path)
 }
