@@ -349,3 +349,53 @@ pub fn decode(body: &[u8]) -> Result<Message, Value> {
         )),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decode_refuses_what_is_not_json_rpc() {
+        let code = |body: &[u8]| decode(body).expect_err("refused")["error"]["code"].clone();
+        assert_eq!(code(b"{"), -32700);
+        assert_eq!(code(b"[1, 2]"), -32600);
+        assert_eq!(code(br#"{"id": 7, "method": "x"}"#), -32600);
+        let e = decode(br#"{"jsonrpc": "1.0", "id": "a", "method": "x"}"#).expect_err("refused");
+        assert_eq!(e["id"], "a");
+        assert!(decode(br#"{"jsonrpc": "2.0", "id": 1, "method": "x"}"#).is_ok());
+    }
+
+    #[test]
+    fn every_request_gets_one_response_of_its_id() {
+        let mut server = Server::new();
+        let open = Notification::new(
+            DidOpenTextDocument::METHOD.into(),
+            serde_json::json!({ "textDocument": { "uri": "file:///a.vpc", "languageId": "vpc", "version": 1, "text": "vpc a 10.0.0.0/16\n" } }),
+        );
+        let out = server.handle(Message::Notification(open));
+        assert!(
+            matches!(&out[..], [Message::Notification(n)] if n.method == PublishDiagnostics::METHOD)
+        );
+        for (method, params) in [
+            (
+                HoverRequest::METHOD,
+                serde_json::json!({ "textDocument": { "uri": "file:///a.vpc" }, "position": { "line": 0, "character": 8 } }),
+            ),
+            (
+                HoverRequest::METHOD,
+                serde_json::json!({ "textDocument": 3 }),
+            ),
+            ("no/such/method", Value::Null),
+        ] {
+            let out = server.handle(Message::Request(Request::new(
+                RequestId::from(9),
+                method.into(),
+                params,
+            )));
+            assert!(
+                matches!(&out[..], [Message::Response(r)] if r.id == RequestId::from(9)),
+                "{method}: {out:?}"
+            );
+        }
+    }
+}
