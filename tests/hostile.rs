@@ -378,6 +378,12 @@ fn long_tokens() {
             format!("external e 203.0.113.{}/24\n", "9".repeat(MB)),
             Some("E0101"),
         ),
+        // A 1 MB run of zeros is octet 0 with leading zeros.
+        (
+            "long-zeros.vpc",
+            format!("external e 203.0.113.{}/24\n", "0".repeat(MB)),
+            Some("E0109"),
+        ),
         // A 1 MB string and a 1 MB comment.
         (
             "long-string.vpc",
