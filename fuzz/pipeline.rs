@@ -68,6 +68,7 @@ fn fmt_round_trip(src: &str, compilation: &vpc::Compilation) {
     });
     match vpc::fmt::format(src) {
         Ok(once) => {
+            assert!(parses, "fmt formatted a file that does not parse:\n{src}");
             let twice = vpc::fmt::format(&once);
             assert_eq!(
                 twice.as_deref().ok(),
