@@ -2,13 +2,14 @@
 # Seeds the fuzz corpora from the project's .vpc files: examples/ and
 # anything under tests/ (fixtures, ui cases, regressions). Idempotent.
 #
-#   corpus/compile  every file as is
+#   corpus/compile, corpus/parse_diff  every file as is (parse_diff reads
+#                   its input as text too)
 #   corpus/diff     pairs "OLD NUL NEW": each example against the next one,
 #                   and each example against itself with one line dropped
 #   corpus/lsp      each example, then NUL-separated JSON-RPC bodies asking
 #                   for every feature of the server on it
-#   corpus/grammar, corpus/parse_diff: generator bytes; libFuzzer starts
-#                   them from nothing (the examples are not generator input)
+#   corpus/grammar: generator bytes; libFuzzer starts it from nothing (the
+#                   examples are not generator input)
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(dirname "$here")"
@@ -26,9 +27,10 @@ put() { # put TARGET < content
 n=0
 while IFS= read -r -d '' f; do
   put compile < "$f"
+  put parse_diff < "$f"
   n=$((n + 1))
 done < <(find "$root/examples" "$root/tests" -name '*.vpc' -type f -print0 2>/dev/null)
-echo "seeded $n files into $here/corpus/compile"
+echo "seeded $n files into $here/corpus/compile and corpus/parse_diff"
 
 uri='{"uri":"file:///fuzz.vpc"}'
 requests=(
