@@ -1,6 +1,7 @@
 //! The language server's analysis: pure functions from a document's text
-//! to LSP answers. `cli/lsp.rs` owns the stdio loop and the open
-//! documents; nothing here does I/O.
+//! to LSP answers, and the message handler over the open documents
+//! ([`server`]). `cli/lsp.rs` owns the stdio transport and the loop;
+//! nothing here does I/O.
 //!
 //! Each open file is a [`Document`]: its text, its compilation (for
 //! diagnostics), and its name index ([`crate::names`]) for hover, go to
@@ -11,6 +12,7 @@
 
 mod complete;
 pub mod position;
+pub mod server;
 
 use std::collections::HashMap;
 use std::net::Ipv4Addr;

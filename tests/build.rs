@@ -307,6 +307,46 @@ fn mdbook_preprocessor_fails_on_errors() {
     assert!(stderr.contains("subnet a 10.1.0.0/24"), "{stderr}");
 }
 
+/// Issue 21 item 8: anything but a `[context, book]` pair of objects on
+/// stdin is refused with exit 2 and nothing on stdout (mdBook would
+/// otherwise read our output as the book).
+#[test]
+fn mdbook_preprocessor_refuses_what_is_not_a_pair() {
+    let book = book_json(&root().join("book"), "# A\n");
+    let pair: serde_json::Value = serde_json::from_str(&book).expect("json");
+    let cases = [
+        ("", "EOF"),
+        ("not json", "expected"),
+        ("{}", "expected an array"),
+        ("[]", "expected two elements"),
+        (
+            &*serde_json::json!([pair[0]]).to_string(),
+            "expected two elements",
+        ),
+        (
+            &*serde_json::json!([pair[0], pair[1], pair[1]]).to_string(),
+            "expected two elements",
+        ),
+        (
+            &*serde_json::json!([pair[0], 5]).to_string(),
+            "expected two objects",
+        ),
+        (
+            &*serde_json::json!(["context", pair[1]]).to_string(),
+            "expected two objects",
+        ),
+    ];
+    for (input, why) in cases {
+        let (code, stdout, stderr) = preprocess(&[], input);
+        assert_eq!(code, 2, "{input:?}: {stderr}");
+        assert!(stdout.is_empty(), "{input:?}: {stdout}");
+        assert!(
+            stderr.contains("not mdBook's [context, book] JSON") && stderr.contains(why),
+            "{input:?}: {stderr}"
+        );
+    }
+}
+
 /// `mdbook` on PATH, if any.
 fn find_mdbook() -> Option<PathBuf> {
     let path = std::env::var_os("PATH")?;

@@ -250,6 +250,48 @@ fn endless_input_is_refused() {
     assert_io_error(&run, "larger than 64 MiB");
 }
 
+/// Issue 21 item 8: a FIFO with no writer made `open` block forever
+/// (`vpcc check FIFO` never returned; `vpcc`'s guard turns a hang into a
+/// failure). Now it is exit 2 at once, saying so.
+#[cfg(unix)]
+#[test]
+fn fifo_without_a_writer_is_refused() {
+    let dir = tmp();
+    let fifo = dir.path().join("net.vpc");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("mkfifo runs");
+    assert!(made.success(), "mkfifo failed");
+    let run = vpcc([OsStr::new("check"), fifo.as_os_str()]);
+    assert_io_error(&run, "it is a FIFO with no writer");
+}
+
+/// A pipe named by path with a writer (what `vpcc check <(gen)` gives) is
+/// still read to its end, however slowly the writer writes.
+#[cfg(unix)]
+#[test]
+fn a_pipe_with_a_writer_is_read() {
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_vpcc"))
+        .args(["check", "/dev/stdin"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("vpcc runs");
+    let mut stdin = child.stdin.take().expect("stdin");
+    // The text arrives after vpcc has opened the pipe.
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    stdin
+        .write_all(b"vpc main 10.0.0.0/16 {\n  subnet a 10.1.0.0/24\n}\n")
+        .expect("write");
+    drop(stdin);
+    let out = child.wait_with_output().expect("vpcc ends");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("E0105"), "{stderr}");
+}
+
 // ---------------------------------------------------------------------------
 // Structure
 // ---------------------------------------------------------------------------
@@ -335,6 +377,12 @@ fn long_tokens() {
             "long-octet.vpc",
             format!("external e 203.0.113.{}/24\n", "9".repeat(MB)),
             Some("E0101"),
+        ),
+        // A 1 MB run of zeros is octet 0 with leading zeros.
+        (
+            "long-zeros.vpc",
+            format!("external e 203.0.113.{}/24\n", "0".repeat(MB)),
+            Some("E0109"),
         ),
         // A 1 MB string and a 1 MB comment.
         (

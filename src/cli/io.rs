@@ -21,7 +21,9 @@ pub const MAX_SOURCE_BYTES: u64 = 64 * 1024 * 1024;
 /// output count from after the mark).
 ///
 /// `-` is standard input, as everywhere a file is read (write `./-` for a
-/// file of that name).
+/// file of that name). A FIFO is read like a file if it has a writer
+/// (`vpcc check <(gen)`); one with no writer is an error at once, not a
+/// wait (see [`open_source`]).
 pub fn read_source(path: &Path) -> Result<String, String> {
     if path.as_os_str() == "-" {
         return read_stdin_source();
@@ -30,8 +32,49 @@ pub fn read_source(path: &Path) -> Result<String, String> {
     if path.is_dir() {
         return Err(cannot("it is a directory".into()));
     }
-    let file = std::fs::File::open(path).map_err(|e| cannot(lower_first(&e.to_string())))?;
-    read_capped(file, MAX_SOURCE_BYTES).map_err(cannot)
+    let file = open_source(path).map_err(|e| cannot(lower_first(&e.to_string())))?;
+    let fifo = is_fifo(&file);
+    let text = read_capped(&file, MAX_SOURCE_BYTES).map_err(cannot)?;
+    if fifo && text.is_empty() {
+        return Err(cannot(
+            "it is a FIFO with no writer (nothing was written to it)".into(),
+        ));
+    }
+    Ok(text)
+}
+
+/// Opens a file for reading without blocking in `open`: a FIFO with no
+/// writer would otherwise block it forever (issue 21 item 8). The flag is
+/// cleared once the file is open, so reading a pipe that has a writer
+/// (`vpcc check <(gen)`) waits for its data as before, and reading one
+/// with no writer ends at once with nothing.
+#[cfg(unix)]
+fn open_source(path: &Path) -> std::io::Result<std::fs::File> {
+    use rustix::fs::{OFlags, fcntl_getfl, fcntl_setfl};
+    use std::os::unix::fs::OpenOptionsExt;
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(OFlags::NONBLOCK.bits() as i32)
+        .open(path)?;
+    let flags = fcntl_getfl(&file)?;
+    fcntl_setfl(&file, flags - OFlags::NONBLOCK)?;
+    Ok(file)
+}
+
+#[cfg(not(unix))]
+fn open_source(path: &Path) -> std::io::Result<std::fs::File> {
+    std::fs::File::open(path)
+}
+
+#[cfg(unix)]
+fn is_fifo(file: &std::fs::File) -> bool {
+    use std::os::unix::fs::FileTypeExt;
+    file.metadata().is_ok_and(|m| m.file_type().is_fifo())
+}
+
+#[cfg(not(unix))]
+fn is_fifo(_: &std::fs::File) -> bool {
+    false
 }
 
 /// Reads a source from standard input (`-`), with the same cap and checks as

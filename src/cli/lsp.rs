@@ -1,30 +1,18 @@
 //! `vpcc lsp`: the language server, over stdio (JSON-RPC with
 //! `Content-Length` framing, as editors start it).
 //!
-//! This file is the loop only: it keeps the open documents, turns requests
-//! into calls on [`vpc::lsp::Document`] and publishes diagnostics after
-//! every open and change. Documents are synced in full.
+//! This file is the transport and the loop only: its own frame reader (the
+//! 64 MiB cap), `lsp-server`'s writer, coalescing of full-text edits, and
+//! `shutdown`/`exit`. The messages themselves are handled by the pure
+//! [`vpc::lsp::server::Server`], which the fuzz target drives too.
+//! Documents are synced in full.
 
-use std::collections::HashMap;
 use std::io::{BufRead, Read, Write};
 use std::sync::{Arc, Mutex};
 
-use lsp_server::{Connection, ErrorCode, Message, Notification, Request, RequestId, Response};
-use lsp_types::notification::{
-    DidChangeTextDocument, DidCloseTextDocument, DidOpenTextDocument, Notification as _,
-    PublishDiagnostics,
-};
-use lsp_types::request::{
-    Completion, DocumentSymbolRequest, Formatting, GotoDefinition, HoverRequest,
-    PrepareRenameRequest, References, Rename, Request as _,
-};
-use lsp_types::{
-    DocumentSymbolResponse, GotoDefinitionResponse, PrepareRenameResponse,
-    PublishDiagnosticsParams, Uri,
-};
-use serde::de::DeserializeOwned;
+use lsp_server::{Connection, Message};
 use serde_json::Value;
-use vpc::lsp::Document;
+use vpc::lsp::server::{Server, decode, error_response, superseded};
 
 use super::Exit;
 use super::io::error;
@@ -59,9 +47,7 @@ fn serve(connection: &Connection) -> Result<(), Box<dyn std::error::Error + Send
         "serverInfo": { "name": "vpcc", "version": env!("CARGO_PKG_VERSION") },
     });
     connection.initialize_finish(id, result)?;
-    let mut server = Server {
-        documents: HashMap::new(),
-    };
+    let mut server = Server::new();
     let mut batch = std::collections::VecDeque::new();
     loop {
         if batch.is_empty() {
@@ -105,271 +91,6 @@ fn serve(connection: &Connection) -> Result<(), Box<dyn std::error::Error + Send
     }
 }
 
-struct Server {
-    documents: HashMap<Uri, Document>,
-}
-
-/// Parses a request's params, or the error response for bad ones.
-fn params<P: DeserializeOwned>(id: &RequestId, params: Value) -> Result<P, Response> {
-    serde_json::from_value(params)
-        .map_err(|e| Response::new_err(id.clone(), ErrorCode::InvalidParams as i32, e.to_string()))
-}
-
-impl Server {
-    fn document(&self, uri: &Uri) -> Option<&Document> {
-        self.documents.get(uri)
-    }
-
-    fn request(&mut self, request: Request) -> Response {
-        let Request {
-            id,
-            method,
-            params: raw,
-        } = request;
-        let result = match method.as_str() {
-            HoverRequest::METHOD => params::<lsp_types::HoverParams>(&id, raw).map(|p| {
-                let at = p.text_document_position_params;
-                json(
-                    self.document(&at.text_document.uri)
-                        .and_then(|d| d.hover(at.position)),
-                )
-            }),
-            GotoDefinition::METHOD => {
-                params::<lsp_types::GotoDefinitionParams>(&id, raw).map(|p| {
-                    let at = p.text_document_position_params;
-                    let uri = &at.text_document.uri;
-                    let location = self
-                        .document(uri)
-                        .and_then(|d| d.definition(uri, at.position));
-                    json(location.map(GotoDefinitionResponse::Scalar))
-                })
-            }
-            References::METHOD => params::<lsp_types::ReferenceParams>(&id, raw).map(|p| {
-                let at = p.text_document_position;
-                let uri = &at.text_document.uri;
-                let include = p.context.include_declaration;
-                json(
-                    self.document(uri)
-                        .map(|d| d.references(uri, at.position, include)),
-                )
-            }),
-            PrepareRenameRequest::METHOD => {
-                params::<lsp_types::TextDocumentPositionParams>(&id, raw).map(|p| {
-                    let range = self
-                        .document(&p.text_document.uri)
-                        .and_then(|d| d.prepare_rename(p.position));
-                    json(range.map(PrepareRenameResponse::Range))
-                })
-            }
-            Rename::METHOD => match params::<lsp_types::RenameParams>(&id, raw) {
-                Ok(p) => {
-                    let at = p.text_document_position;
-                    let uri = &at.text_document.uri;
-                    match self
-                        .document(uri)
-                        .map(|d| d.rename(uri, at.position, &p.new_name))
-                    {
-                        Some(Ok(edit)) => Ok(json(edit)),
-                        Some(Err(message)) => Err(Response::new_err(
-                            id.clone(),
-                            ErrorCode::InvalidRequest as i32,
-                            message,
-                        )),
-                        None => Ok(Value::Null),
-                    }
-                }
-                Err(e) => Err(e),
-            },
-            DocumentSymbolRequest::METHOD => params::<lsp_types::DocumentSymbolParams>(&id, raw)
-                .map(|p| {
-                    json(
-                        self.document(&p.text_document.uri)
-                            .map(|d| DocumentSymbolResponse::Nested(d.symbols())),
-                    )
-                }),
-            Completion::METHOD => params::<lsp_types::CompletionParams>(&id, raw).map(|p| {
-                let at = p.text_document_position;
-                json(
-                    self.document(&at.text_document.uri)
-                        .map(|d| d.completion(at.position)),
-                )
-            }),
-            Formatting::METHOD => {
-                params::<lsp_types::DocumentFormattingParams>(&id, raw).map(|p| {
-                    json(
-                        self.document(&p.text_document.uri)
-                            .and_then(Document::formatting),
-                    )
-                })
-            }
-            _ => Err(Response::new_err(
-                id.clone(),
-                ErrorCode::MethodNotFound as i32,
-                format!("unsupported: {method}"),
-            )),
-        };
-        match result {
-            Ok(value) => Response::new_ok(id, value),
-            Err(response) => response,
-        }
-    }
-
-    /// Handles a notification; returns the notifications to send back.
-    fn notification(&mut self, notification: Notification) -> Vec<Notification> {
-        let uri = match notification.method.as_str() {
-            DidOpenTextDocument::METHOD => {
-                let Ok(p) = serde_json::from_value::<lsp_types::DidOpenTextDocumentParams>(
-                    notification.params,
-                ) else {
-                    return Vec::new();
-                };
-                self.documents.insert(
-                    p.text_document.uri.clone(),
-                    Document::new(p.text_document.text),
-                );
-                p.text_document.uri
-            }
-            DidChangeTextDocument::METHOD => {
-                let Ok(p) = serde_json::from_value::<lsp_types::DidChangeTextDocumentParams>(
-                    notification.params,
-                ) else {
-                    return Vec::new();
-                };
-                // Changes apply in order; a change with a range edits the
-                // text so far, one without replaces it. A range outside the
-                // text rejects the whole notification and keeps the old text.
-                let old = self.documents.get(&p.text_document.uri).map(Document::text);
-                let mut text: Option<String> = None;
-                for change in p.content_changes {
-                    match change.range {
-                        None => text = Some(change.text),
-                        Some(range) => {
-                            let current = text.as_deref().or(old).unwrap_or("");
-                            let (Some(start), Some(end)) =
-                                (offset(current, range.start), offset(current, range.end))
-                            else {
-                                return vec![show_error(format!(
-                                    "vpcc: change rejected: range {}:{}-{}:{} is outside the document; the text is unchanged",
-                                    range.start.line,
-                                    range.start.character,
-                                    range.end.line,
-                                    range.end.character
-                                ))];
-                            };
-                            if start > end {
-                                return vec![show_error(
-                                    "vpcc: change rejected: range ends before it starts"
-                                        .to_string(),
-                                )];
-                            }
-                            let mut edited =
-                                String::with_capacity(current.len() + change.text.len());
-                            edited.push_str(&current[..start]);
-                            edited.push_str(&change.text);
-                            edited.push_str(&current[end..]);
-                            text = Some(edited);
-                        }
-                    }
-                }
-                let Some(text) = text else {
-                    return Vec::new();
-                };
-                match self.documents.get_mut(&p.text_document.uri) {
-                    Some(doc) => doc.update(text),
-                    None => {
-                        self.documents
-                            .insert(p.text_document.uri.clone(), Document::new(text));
-                    }
-                }
-                p.text_document.uri
-            }
-            DidCloseTextDocument::METHOD => {
-                let Ok(p) = serde_json::from_value::<lsp_types::DidCloseTextDocumentParams>(
-                    notification.params,
-                ) else {
-                    return Vec::new();
-                };
-                self.documents.remove(&p.text_document.uri);
-                let clear = PublishDiagnosticsParams {
-                    uri: p.text_document.uri,
-                    diagnostics: Vec::new(),
-                    version: None,
-                };
-                return vec![Notification::new(
-                    PublishDiagnostics::METHOD.to_string(),
-                    clear,
-                )];
-            }
-            _ => return Vec::new(),
-        };
-        let diagnostics = self
-            .documents
-            .get(&uri)
-            .map(|d| d.diagnostics(&uri))
-            .unwrap_or_default();
-        let params = PublishDiagnosticsParams {
-            uri,
-            diagnostics,
-            version: None,
-        };
-        vec![Notification::new(
-            PublishDiagnostics::METHOD.to_string(),
-            params,
-        )]
-    }
-}
-
-/// Whether `next` makes `current` pointless: both replace the whole text
-/// of the same document.
-fn superseded(current: &Notification, next: &Notification) -> bool {
-    fn full_text_uri(n: &Notification) -> Option<&Value> {
-        if n.method != DidChangeTextDocument::METHOD {
-            return None;
-        }
-        let changes = n.params.get("contentChanges")?.as_array()?;
-        let last = changes.last()?;
-        last.get("range").is_none().then_some(())?;
-        n.params.get("textDocument")?.get("uri")
-    }
-    match (full_text_uri(current), full_text_uri(next)) {
-        (Some(a), Some(b)) => a == b,
-        _ => false,
-    }
-}
-
-/// The byte offset of an LSP position (UTF-16 columns) in `text`, or
-/// `None` when the line or column is past the end.
-fn offset(text: &str, position: lsp_types::Position) -> Option<usize> {
-    let mut start = 0;
-    for _ in 0..position.line {
-        start += text[start..].find('\n')? + 1;
-    }
-    let line = &text[start..];
-    let line = &line[..line.find('\n').unwrap_or(line.len())];
-    let mut units = 0u32;
-    for (i, c) in line.char_indices() {
-        if units == position.character {
-            return Some(start + i);
-        }
-        units += c.len_utf16() as u32;
-        if units > position.character {
-            return None;
-        }
-    }
-    (units == position.character).then_some(start + line.len())
-}
-
-fn show_error(message: String) -> Notification {
-    Notification::new(
-        "window/showMessage".to_string(),
-        serde_json::json!({ "type": 1, "message": message }),
-    )
-}
-
-fn json<T: serde::Serialize>(value: T) -> Value {
-    serde_json::to_value(value).unwrap_or(Value::Null)
-}
-
 /// The largest frame body the server reads: the compiler's input cap.
 const MAX_BODY: usize = 64 * 1024 * 1024;
 /// The longest header line the server keeps; longer ones are refused.
@@ -384,10 +105,6 @@ enum Frame {
     Error(Value),
     /// End of input.
     End,
-}
-
-fn error_response(id: Value, code: i32, message: &str) -> Value {
-    serde_json::json!({ "jsonrpc": "2.0", "id": id, "error": { "code": code, "message": message } })
 }
 
 /// Reads one header line of at most `MAX_HEADER_LINE` bytes into `line`;
@@ -482,32 +199,10 @@ fn read_frame(input: &mut impl BufRead) -> std::io::Result<Frame> {
     if got < length {
         return Ok(Frame::End);
     }
-    let value: Value = match serde_json::from_slice(&body) {
-        Ok(value) => value,
-        Err(e) => {
-            return Ok(Frame::Error(error_response(
-                Value::Null,
-                -32700,
-                &format!("parse error: {e}"),
-            )));
-        }
-    };
-    let id = match &value {
-        Value::Object(map) => match map.get("id") {
-            Some(id @ (Value::Number(_) | Value::String(_))) => id.clone(),
-            _ => Value::Null,
-        },
-        _ => Value::Null,
-    };
-    let is_jsonrpc = value.get("jsonrpc").and_then(Value::as_str) == Some("2.0");
-    match serde_json::from_value::<Message>(value) {
-        Ok(message) if is_jsonrpc => Ok(Frame::Message(message)),
-        _ => Ok(Frame::Error(error_response(
-            id,
-            -32600,
-            "invalid request: not a JSON-RPC 2.0 message",
-        ))),
-    }
+    Ok(match decode(&body) {
+        Ok(message) => Frame::Message(message),
+        Err(response) => Frame::Error(response),
+    })
 }
 
 type Out = Arc<Mutex<std::io::Stdout>>;

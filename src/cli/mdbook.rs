@@ -68,6 +68,10 @@ pub fn run(args: &Args) -> Exit {
     }
     let mut book = pair.pop().unwrap_or(Value::Null);
     let context = pair.pop().unwrap_or(Value::Null);
+    if !context.is_object() || !book.is_object() {
+        error("stdin is not mdBook's [context, book] JSON: expected two objects");
+        return Exit::Usage;
+    }
     let root = context
         .get("root")
         .and_then(Value::as_str)

@@ -161,8 +161,8 @@ expect i cannot reach service s3 tcp privately
 #[test]
 fn literals_are_printed_as_written() {
     check(
-        "external e 010.0.0.1/32\nvpc v 10.0.0.1/16 { security_group s { ingress tcp 022-0443 from 10.0.0.0/8 } }\n",
-        "external e 010.0.0.1/32
+        "external e 10.0.0.1/32\nvpc v 10.0.0.1/16 { security_group s { ingress tcp 022-0443 from 10.0.0.0/8 } }\n",
+        "external e 10.0.0.1/32
 
 vpc v 10.0.0.1/16 {
   security_group s {
@@ -171,6 +171,18 @@ vpc v 10.0.0.1/16 {
 }
 ",
     );
+}
+
+/// A leading zero in an address is E0109, found while parsing, so fmt
+/// refuses the file instead of picking a reading (issue 21 item 8).
+#[test]
+fn leading_zeros_in_addresses_are_not_formatted() {
+    let codes: Vec<&str> = format("vpc v 010.0.0.0/16\n")
+        .expect_err("E0109")
+        .iter()
+        .map(|d| d.code.as_str())
+        .collect();
+    assert_eq!(codes, ["E0109"]);
 }
 
 #[test]

@@ -228,6 +228,15 @@ impl<'a> Parser<'a> {
         Some((v, Span::new(start, end)))
     }
 
+    /// An octet or prefix length: digits without a leading zero (lowering
+    /// reports `010` as E0109; a lone `0` is fine).
+    fn decimal(&mut self) -> Option<u32> {
+        let (v, span) = self.digits()?;
+        let leading_zero =
+            span.end - span.start > 1 && self.s.get(span.start as usize) == Some(&b'0');
+        (!leading_zero).then_some(v)
+    }
+
     /// Whether pest's `ipv6` would match here (hex digits, then `:`).
     /// Lowering rejects every IPv6 literal, so the caller gives up.
     fn ipv6_ahead(&self) -> bool {
@@ -244,11 +253,11 @@ impl<'a> Parser<'a> {
             if i > 0 {
                 self.byte(b'.')?;
             }
-            *o = u8::try_from(self.digits()?.0).ok()?;
+            *o = u8::try_from(self.decimal()?).ok()?;
         }
         let prefix = if self.at(b'/') {
             self.pos += 1;
-            Some(self.digits()?.0)
+            Some(self.decimal()?)
         } else {
             None
         };

@@ -588,7 +588,10 @@ impl Lower {
             .ok()
             .and_then(|p| Ipv4Net::new(addr, p).ok())
         {
-            Some(net) => Some(Cidr { net, span: sp }),
+            Some(net) => {
+                self.leading_zeros(sp, text, &format!("{addr}/{prefix}"));
+                Some(Cidr { net, span: sp })
+            }
             None => {
                 self.diagnostics.push(
                     Diagnostic::new(
@@ -640,10 +643,41 @@ impl Lower {
             );
             return None;
         }
-        Some(Address {
-            addr: self.octets(sp, text)?,
-            span: sp,
-        })
+        let addr = self.octets(sp, text)?;
+        self.leading_zeros(sp, text, &addr.to_string());
+        Some(Address { addr, span: sp })
+    }
+
+    /// E0109 for a valid literal (`text`, at `sp`) with a leading zero in
+    /// an octet or the prefix length (`010.1.0.0/016`); a lone `0` is not
+    /// one. `decimal` is the literal as vpcc reads it, for the help.
+    fn leading_zeros(&mut self, sp: Span, text: &str, decimal: &str) {
+        let mut parts = Vec::new();
+        let mut offset = sp.start as usize;
+        for part in text.split(['.', '/']) {
+            if part.len() > 1 && part.starts_with('0') {
+                parts.push(Span::new(offset, offset + part.len()));
+            }
+            offset += part.len() + 1;
+        }
+        let Some(&first) = parts.first() else {
+            return;
+        };
+        let mut d = Diagnostic::new(
+            Code::E0109,
+            format!("`{}` is ambiguous: it has a leading zero", shown(text)),
+            first,
+            "leading zero",
+        );
+        for &more in &parts[1..] {
+            d = d.with_secondary(more, "leading zero");
+        }
+        self.diagnostics.push(
+            d.with_note(
+                "inet_aton and most tools read an octet with a leading zero as octal (`010` is 8), others as decimal; AWS is not consistent about it",
+            )
+            .with_help(format!("write it in decimal without leading zeros: `{decimal}`")),
+        );
     }
 
     fn octets(&mut self, sp: Span, text: &str) -> Option<Ipv4Addr> {

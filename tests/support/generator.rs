@@ -381,12 +381,14 @@ impl Gen<'_, '_> {
             .text());
         }
         if self.mistake("malformed-cidr")? {
-            let bad = self.range(0, 4)?;
+            let bad = self.range(0, 5)?;
             return Ok(match bad {
                 0 => format!("{}/33", ip(net.addr)),
                 1 => ip(net.addr),
                 2 => format!("256.{}.0.0/{}", (net.addr >> 16) & 255, net.len),
                 3 => "2001:db8::/32".to_string(),
+                // A leading zero (E0109), in the first octet or the prefix.
+                4 => format!("0{}/0{}", ip(net.addr), net.len),
                 _ => format!("{}/{}", ip(net.addr), 99_999),
             });
         }
@@ -398,7 +400,7 @@ impl Gen<'_, '_> {
             return Ok(if self.chance(1, 2)? {
                 format!("{}/32", ip(a))
             } else {
-                "10.0.0.300".to_string()
+                self.u.choose(&["10.0.0.300", "10.0.0.010"])?.to_string()
             });
         }
         Ok(ip(a))
