@@ -60,6 +60,15 @@ fn reasons(v: &Verdict) -> Vec<Reason> {
     v.blockers().map(|b| b.reason).collect()
 }
 
+/// The expectation on `line` is not delivered, and `reason` is its one
+/// blocker.
+fn blocked_only_by(src: &str, line: &str, reason: Reason) -> Verdict {
+    let v = verdict_of(src, line);
+    assert!(!v.delivered, "{line}");
+    assert_eq!(reasons(&v), vec![reason], "{line}");
+    v
+}
+
 #[test]
 fn every_example_expectation_holds() {
     for name in [
@@ -1079,9 +1088,7 @@ fn internet_gateway_drops_private_sources() {
         "expect office cannot reach bastion tcp 22",
         "expect cgnat cannot reach bastion tcp 22",
     ] {
-        let v = verdict_of(&src, line);
-        assert!(!v.delivered, "{line}");
-        assert_eq!(reasons(&v), vec![Reason::PrivateAddress], "{line}");
+        blocked_only_by(&src, line, Reason::PrivateAddress);
     }
     let v = verdict_of(&src, "expect admin can reach bastion tcp 22");
     assert!(v.delivered);
@@ -1103,9 +1110,7 @@ fn interface_endpoint_only_answers() {
         "expect ec2-api cannot reach app tcp 443",
         "expect ec2-api cannot reach app",
     ] {
-        let v = verdict_of(&src, line);
-        assert!(!v.delivered, "{line}");
-        assert_eq!(reasons(&v), vec![Reason::EndpointInboundOnly], "{line}");
+        blocked_only_by(&src, line, Reason::EndpointInboundOnly);
     }
     assert!(verdict_of(&src, "expect app can reach ec2-api tcp 443").delivered);
     // The opposite claim fails, naming the endpoint.
@@ -1130,9 +1135,7 @@ fn no_dns_no_service_by_name() {
         "expect web cannot reach service s3 tcp 443",
         "expect web cannot reach service ec2 tcp 443",
     ] {
-        let v = verdict_of(&src, line);
-        assert!(!v.delivered, "{line}");
-        assert_eq!(reasons(&v), vec![Reason::DnsUnresolved], "{line}");
+        let v = blocked_only_by(&src, line, Reason::DnsUnresolved);
         assert_eq!(v.legs[0].dns[0].answer, "no answer");
     }
     // DNS on again: both services are reached (S3 through the gateway

@@ -143,6 +143,11 @@ fn every_code_is_explained() {
             text.contains("```"),
             "{code}: explain/{code}.md has no example"
         );
+        // User text cites AWS's pages, not internal sections.
+        assert!(
+            !text.contains('§') && !text.contains("aws-facts"),
+            "{code}: explain/{code}.md cites an internal section"
+        );
     }
 }
 

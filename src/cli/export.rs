@@ -6,12 +6,13 @@
 //! template cannot express (E0701); I/O problems exit 2. `-o` writes
 //! atomically; without it the output goes to stdout.
 
-use std::io::Write as _;
 use std::path::PathBuf;
 
 use clap::ValueEnum;
 
-use super::io::{display_name, emit_diagnostics, error, read_source, stderr_color, write_atomic};
+use super::io::{
+    Load, Loaded, display_name, emit_diagnostics, load_model, stderr_color, write_output,
+};
 use super::{ColorChoice, Exit, MessageFormat};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -41,26 +42,12 @@ pub struct Args {
 }
 
 pub fn run(args: &Args) -> Exit {
-    let src = match read_source(&args.file) {
-        Ok(src) => src,
-        Err(message) => {
-            error(&message);
-            return Exit::Usage;
-        }
-    };
+    let Loaded { src, model, .. } =
+        match load_model(&args.file, Load::strict(MessageFormat::Human, args.color)) {
+            Ok(l) => l,
+            Err(exit) => return exit,
+        };
     let color = stderr_color(args.color);
-    let compilation = vpc::compile(&src);
-    emit_diagnostics(
-        MessageFormat::Human,
-        color,
-        &args.file,
-        &src,
-        &compilation.diagnostics,
-    );
-    let model = match compilation.model {
-        Some(model) if !compilation.has_errors() => model,
-        _ => return Exit::Errors,
-    };
     let name = args.file.file_name().map_or_else(
         || display_name(&args.file),
         |n| n.to_string_lossy().into_owned(),
@@ -83,17 +70,5 @@ pub fn run(args: &Args) -> Exit {
         Format::CloudformationJson => vpc::export::cfn::json(&plan),
         Format::Terraform => vpc::export::terraform::hcl(&plan),
     };
-    match &args.output {
-        Some(path) => match write_atomic(path, out.as_bytes()) {
-            Ok(()) => Exit::Ok,
-            Err(message) => {
-                error(&message);
-                Exit::Usage
-            }
-        },
-        None => {
-            let _ = std::io::stdout().write_all(out.as_bytes());
-            Exit::Ok
-        }
-    }
+    write_output(args.output.as_deref(), &out)
 }

@@ -1,14 +1,13 @@
 //! `vpcc gen [--preset org] [--vpcs N --azs K --subnets-per-az T
 //! --instances-per-subnet I --security-groups-per-vpc G] [--seed S] [-o FILE]`
 
-use std::io::Write;
 use std::path::PathBuf;
 
 use clap::ValueEnum;
 use vpc::r#gen::{GenParams, generate};
 
 use super::Exit;
-use super::io::{error, write_atomic};
+use super::io::{error, write_output};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum Preset {
@@ -73,17 +72,5 @@ pub fn run(args: &Args) -> Exit {
         return Exit::Usage;
     }
     let text = generate(&params);
-    match &args.output {
-        Some(path) => match write_atomic(path, text.as_bytes()) {
-            Ok(()) => Exit::Ok,
-            Err(message) => {
-                error(&message);
-                Exit::Usage
-            }
-        },
-        None => {
-            let _ = std::io::stdout().write_all(text.as_bytes());
-            Exit::Ok
-        }
-    }
+    write_output(args.output.as_deref(), &text)
 }

@@ -11,7 +11,7 @@ use clap::ValueEnum;
 use vpc::graph::{self, GraphOptions, Highlight};
 use vpc::reach::{Query, reach, resolve_end};
 
-use super::io::{Load, error, load_model, write_atomic};
+use super::io::{Load, error, load_model, write_output};
 use super::reach::{Proto, traffic};
 use super::{ColorChoice, Exit, MessageFormat};
 
@@ -93,18 +93,7 @@ pub fn run(args: &Args) -> Exit {
             },
         },
     };
-    match &args.output {
-        Some(path) => {
-            if let Err(message) = write_atomic(path, out.as_bytes()) {
-                error(&message);
-                return Exit::Usage;
-            }
-        }
-        None => {
-            let _ = std::io::stdout().write_all(out.as_bytes());
-        }
-    }
-    Exit::Ok
+    write_output(args.output.as_deref(), &out)
 }
 
 /// Parses `SRC,DST`, asks the reachability engine, and returns what to

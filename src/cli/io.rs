@@ -270,6 +270,24 @@ pub fn refuse_symlink(path: &Path) -> Result<(), String> {
     }
 }
 
+/// Writes a command's document to `-o FILE` (atomically) or to standard
+/// output: exit 0, or 2 when the file cannot be written.
+pub fn write_output(output: Option<&Path>, text: &str) -> super::Exit {
+    match output {
+        Some(path) => match write_atomic(path, text.as_bytes()) {
+            Ok(()) => super::Exit::Ok,
+            Err(message) => {
+                error(&message);
+                super::Exit::Usage
+            }
+        },
+        None => {
+            let _ = std::io::stdout().write_all(text.as_bytes());
+            super::Exit::Ok
+        }
+    }
+}
+
 /// How a command that needs a model loads its file.
 #[derive(Clone, Copy, Debug)]
 pub struct Load {

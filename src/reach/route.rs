@@ -290,34 +290,9 @@ impl Ctx<'_> {
                     }
                 };
                 // Private destinations are never carried.
-                let mut kept = Vec::new();
-                for c in &b.cubes {
-                    match &c.dst {
-                        Space::Set(s) => {
-                            let left = s.subtract(&private_space());
-                            if !left.is_empty() {
-                                kept.push(Cube {
-                                    dst: Space::Set(left),
-                                    ..c.clone()
-                                });
-                            }
-                        }
-                        Space::Opaque(_) => kept.push(c.clone()),
-                    }
-                }
+                let kept = public_part(&b.cubes, End::Destination);
                 if kept.is_empty() {
-                    let dst = b
-                        .cubes
-                        .first()
-                        .map(|c| self.desc(&c.dst))
-                        .unwrap_or_default();
-                    b.block(
-                        label,
-                        Reason::PrivateAddress,
-                        format!("it never carries traffic to private addresses such as {dst}"),
-                        r.span,
-                        Location::InternetGateway(g),
-                    );
+                    self.block_private(&mut b, label, End::Destination, r.span, g);
                     return vec![b];
                 }
                 let from = kept.first().map(|c| self.desc(&c.src)).unwrap_or_default();
@@ -738,36 +713,10 @@ impl Ctx<'_> {
                 let label = format!("internet gateway `{}`", igw.name);
                 b.traversed.push(ViaComponent::InternetGateway(g));
                 b.crosses_igw = true;
-                // The gateway never carries traffic from private sources
-                // (RFC 1918, 100.64.0.0/10) either: keep the public part.
-                let mut kept = Vec::new();
-                for c in &b.cubes {
-                    match &c.src {
-                        Space::Set(s) => {
-                            let left = s.subtract(&private_space());
-                            if !left.is_empty() {
-                                kept.push(Cube {
-                                    src: Space::Set(left),
-                                    ..c.clone()
-                                });
-                            }
-                        }
-                        Space::Opaque(_) => kept.push(c.clone()),
-                    }
-                }
+                // Nor traffic from private sources: keep the public part.
+                let kept = public_part(&b.cubes, End::Source);
                 if kept.is_empty() {
-                    let src = b
-                        .cubes
-                        .first()
-                        .map(|c| self.desc(&c.src))
-                        .unwrap_or_default();
-                    b.block(
-                        label,
-                        Reason::PrivateAddress,
-                        format!("it never carries traffic from private addresses such as {src}"),
-                        Some(igw.span),
-                        Location::InternetGateway(g),
-                    );
+                    self.block_private(&mut b, label, End::Source, Some(igw.span), g);
                     return vec![b];
                 }
                 b.cubes = kept;
@@ -821,6 +770,69 @@ impl Ctx<'_> {
                 vec![b]
             }
         }
+    }
+}
+
+/// One end of a packet.
+#[derive(Clone, Copy)]
+enum End {
+    Source,
+    Destination,
+}
+
+/// The cubes, each cut to the part whose `end` is not a private address
+/// (RFC 1918, 100.64.0.0/10; an opaque address is public): all an internet
+/// gateway carries, in either direction.
+fn public_part(cubes: &[Cube], end: End) -> Vec<Cube> {
+    let private = Pattern {
+        set: private_space(),
+        ..Pattern::default()
+    };
+    cubes
+        .iter()
+        .filter_map(|c| {
+            let side = match end {
+                End::Source => &c.src,
+                End::Destination => &c.dst,
+            };
+            let (_, public) = private.split(side);
+            (!public.is_empty()).then(|| match end {
+                End::Source => Cube {
+                    src: public,
+                    ..c.clone()
+                },
+                End::Destination => Cube {
+                    dst: public,
+                    ..c.clone()
+                },
+            })
+        })
+        .collect()
+}
+
+impl Ctx<'_> {
+    /// PRIVATE_ADDRESS at internet gateway `g`: every packet has a private
+    /// `end`.
+    fn block_private(
+        &self,
+        b: &mut Branch,
+        label: String,
+        end: End,
+        span: Option<Span>,
+        g: InternetGatewayId,
+    ) {
+        let (side, word) = match end {
+            End::Source => (b.cubes.first().map(|c| &c.src), "from"),
+            End::Destination => (b.cubes.first().map(|c| &c.dst), "to"),
+        };
+        let example = side.map(|s| self.desc(s)).unwrap_or_default();
+        b.block(
+            label,
+            Reason::PrivateAddress,
+            format!("it never carries traffic {word} private addresses such as {example}"),
+            span,
+            Location::InternetGateway(g),
+        );
     }
 }
 
