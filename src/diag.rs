@@ -9,6 +9,7 @@
 pub mod codes;
 pub mod render;
 pub mod sarif;
+pub mod suppress;
 
 pub use codes::Code;
 

@@ -13,6 +13,7 @@
 extern crate alloc;
 
 pub mod check;
+pub mod config;
 pub mod diag;
 pub mod diff;
 pub mod emit;
@@ -43,6 +44,9 @@ pub struct Compilation {
     /// Present when the file has no errors (it may have warnings).
     pub model: Option<model::Model>,
     pub diagnostics: Vec<Diagnostic>,
+    /// Warnings that `# vpcc: allow` comments or `vpcc.toml` levels keep
+    /// out of `diagnostics` (SARIF still lists them, as suppressed).
+    pub suppressed: Vec<diag::suppress::Suppressed>,
 }
 
 impl Compilation {
@@ -51,26 +55,34 @@ impl Compilation {
     }
 }
 
-/// Compiles one file's text.
+/// Compiles one file's text with no project settings (its own `# vpcc:
+/// allow` comments still apply).
 pub fn compile(src: &str) -> Compilation {
+    compile_with(src, &config::Config::default())
+}
+
+/// Compiles one file's text under a project's `vpcc.toml` settings.
+pub fn compile_with(src: &str, config: &config::Config) -> Compilation {
     match syntax::parse(src) {
         Ok(ast) => {
             let checked = check::check(&ast);
             let mut diagnostics = checked.diagnostics;
             if let Some(model) = &checked.model {
                 diagnostics.extend(reach::check_expects(model, src));
-                diag::sort(&mut diagnostics);
             }
+            let (diagnostics, suppressed) = diag::suppress::apply(src, diagnostics, config);
             Compilation {
                 ast: Some(ast),
                 model: checked.model,
                 diagnostics,
+                suppressed,
             }
         }
         Err(diagnostics) => Compilation {
             ast: None,
             model: None,
             diagnostics,
+            suppressed: Vec::new(),
         },
     }
 }

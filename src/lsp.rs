@@ -65,11 +65,19 @@ pub struct Document {
     index: Option<Index>,
     /// The index of the last text that parsed, for completion.
     last_good: Option<Index>,
+    /// The project settings (`vpcc.toml`) the file is compiled under.
+    config: crate::config::Config,
 }
 
 impl Document {
+    /// A document compiled with no project settings.
     pub fn new(text: String) -> Document {
-        let compilation = crate::compile(&text);
+        Document::with_config(text, crate::config::Config::default())
+    }
+
+    /// A document compiled under a project's `vpcc.toml` settings.
+    pub fn with_config(text: String, config: crate::config::Config) -> Document {
+        let compilation = crate::compile_with(&text, &config);
         let index = compilation.ast.as_ref().map(Index::new);
         Document {
             lines: LineIndex::new(&text),
@@ -77,13 +85,16 @@ impl Document {
             index,
             compilation,
             text,
+            config,
         }
     }
 
-    /// Replaces the text, keeping the last good index for completion.
+    /// Replaces the text, keeping the settings and the last good index for
+    /// completion.
     pub fn update(&mut self, text: String) {
         let last_good = self.last_good.take();
-        *self = Document::new(text);
+        let config = std::mem::take(&mut self.config);
+        *self = Document::with_config(text, config);
         if self.last_good.is_none() {
             self.last_good = last_good;
         }

@@ -620,3 +620,28 @@ fn a_flood_of_full_edits_is_coalesced() {
     );
     client.shutdown();
 }
+
+#[test]
+fn the_language_server_honours_allow_comments_and_vpcc_toml() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(dir.path().join("vpcc.toml"), "[lints]\nW0602 = \"deny\"\n").expect("write");
+    let uri = format!("file://{}/sub%20dir/net.vpc", dir.path().display());
+    std::fs::create_dir(dir.path().join("sub dir")).expect("mkdir");
+    let text = "vpc v 10.0.0.0/16 {\n  route_table spare   # vpcc: allow W0603\n  security_group sg {\n    ingress tcp 22 from 0.0.0.0/0\n  }\n}\n";
+    let mut client = Client::start();
+    let doc = json!({ "uri": uri, "languageId": "vpc", "version": 1, "text": text });
+    client.notify("textDocument/didOpen", json!({ "textDocument": doc }));
+    let published = client.diagnostics();
+    let diags = published["diagnostics"].as_array().expect("array");
+    // W0603 is allowed in the file; W0602 is denied by vpcc.toml, two
+    // directories up: an error.
+    assert_eq!(diags.len(), 1, "{published}");
+    assert_eq!(diags[0]["code"], "W0602");
+    assert_eq!(diags[0]["severity"], 1);
+    // An edit keeps the settings.
+    let params = json!({ "textDocument": { "uri": uri, "version": 2 }, "contentChanges": [{ "text": text.replace("22", "3389") }] });
+    client.notify("textDocument/didChange", params);
+    let published = client.diagnostics();
+    assert_eq!(published["diagnostics"][0]["severity"], 1, "{published}");
+    client.shutdown();
+}

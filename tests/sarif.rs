@@ -154,6 +154,7 @@ fn secondary_labels_become_related_locations() {
         path: "net.vpc",
         src,
         diagnostics: &diagnostics,
+        suppressed: &[],
     }]);
     assert_valid(&log);
     let results = &log["runs"][0]["results"];
@@ -167,4 +168,21 @@ fn secondary_labels_become_related_locations() {
     );
     assert_eq!(results[1]["level"], "warning");
     assert!(results[1].get("relatedLocations").is_none());
+}
+
+#[test]
+fn suppressed_results_are_valid_sarif() {
+    let (code, log) = check_sarif(&["tests/ui/suppress/allowed.vpc"]);
+    assert_eq!(code, Some(0));
+    assert_valid(&log);
+    let results = log["runs"][0]["results"].as_array().expect("results");
+    let suppressed: Vec<&Value> = results
+        .iter()
+        .filter(|r| r.get("suppressions").is_some())
+        .collect();
+    assert_eq!(suppressed.len(), 2, "{results:#?}");
+    assert_eq!(
+        suppressed[1]["suppressions"][0]["justification"],
+        "break-glass access, reviewed"
+    );
 }

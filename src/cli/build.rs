@@ -42,6 +42,10 @@ pub struct Args {
     /// matrix may have; a larger one is left out with a note
     #[arg(long, value_name = "PAIRS", default_value_t = report::DEFAULT_MATRIX_LIMIT)]
     pub matrix_limit: usize,
+    /// Treat warnings as errors: a file with any is not built, and the exit
+    /// code is 1 (`deny-warnings = true` in vpcc.toml does the same)
+    #[arg(long)]
+    pub deny_warnings: bool,
 }
 
 pub fn run(args: &Args) -> Exit {
@@ -99,14 +103,24 @@ fn build_all(args: &Args) -> Exit {
             continue;
         }
         names.push(name.clone());
-        let Loaded { src, model, .. } =
-            match load_model(path, Load::strict(MessageFormat::Human, args.color)) {
-                Ok(l) => l,
-                Err(e) => {
-                    exit = exit.max(e);
-                    continue;
-                }
-            };
+        let Loaded {
+            src,
+            model,
+            warnings,
+            deny_warnings,
+            ..
+        } = match load_model(path, Load::strict(MessageFormat::Human, args.color)) {
+            Ok(l) => l,
+            Err(e) => {
+                exit = exit.max(e);
+                continue;
+            }
+        };
+        if warnings > 0 && (args.deny_warnings || deny_warnings) {
+            // Denied warnings fail the file as errors do: nothing is written.
+            exit = exit.max(Exit::Errors);
+            continue;
+        }
         let model = &model;
         if model.subnets.len() > report::DIAGRAM_SVG_MAX_SUBNETS {
             eprintln!(

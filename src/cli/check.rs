@@ -1,11 +1,11 @@
 //! `vpcc check FILE... [--deny-warnings]`
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use vpc::diag::sarif::{FileDiagnostics, render};
 
-use super::io::{display_name, emit_diagnostics, error, read_source, stderr_color};
+use super::io::{compile_file, display_name, emit_diagnostics, error, stderr_color};
 use super::{ColorChoice, Exit, MessageFormat};
 
 #[derive(clap::Args, Debug)]
@@ -31,7 +31,7 @@ pub fn run(args: &Args) -> Exit {
     // Files are independent: read and compile them on every core, then
     // report in argument order.
     for (path, result) in args.files.iter().zip(compile_all(&args.files)) {
-        let (src, compilation) = match result {
+        let (src, config, compilation) = match result {
             Ok(done) => done,
             Err(message) => {
                 error(&message);
@@ -47,20 +47,26 @@ pub fn run(args: &Args) -> Exit {
             &compilation.diagnostics,
         );
         let warnings = compilation.diagnostics.iter().any(|d| !d.is_error());
-        if compilation.has_errors() || (args.deny_warnings && warnings) {
+        if compilation.has_errors() || ((args.deny_warnings || config.deny_warnings) && warnings) {
             exit = exit.max(Exit::Errors);
         }
         if args.message_format == MessageFormat::Sarif {
-            sarif.push((display_name(path), src, compilation.diagnostics));
+            sarif.push((
+                display_name(path),
+                src,
+                compilation.diagnostics,
+                compilation.suppressed,
+            ));
         }
     }
     if args.message_format == MessageFormat::Sarif {
         let files: Vec<FileDiagnostics<'_>> = sarif
             .iter()
-            .map(|(path, src, diagnostics)| FileDiagnostics {
+            .map(|(path, src, diagnostics, suppressed)| FileDiagnostics {
                 path,
                 src,
                 diagnostics,
+                suppressed,
             })
             .collect();
         let _ = std::io::stdout().write_all(render(&files).as_bytes());
@@ -68,16 +74,10 @@ pub fn run(args: &Args) -> Exit {
     exit
 }
 
-type Compiled = Result<(String, vpc::Compilation), String>;
-
-fn compile_one(path: &Path) -> Compiled {
-    let src = read_source(path)?;
-    let compilation = vpc::compile(&src);
-    Ok((src, compilation))
-}
+type Compiled = Result<(String, vpc::config::Config, vpc::Compilation), String>;
 
 /// Compiles every file, on every core, and returns the results in the
 /// order of `files`.
 fn compile_all(files: &[PathBuf]) -> Vec<Compiled> {
-    vpc::par::map(files, || (), |(), f| compile_one(f))
+    vpc::par::map(files, || (), |(), f| compile_file(f))
 }

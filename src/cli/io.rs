@@ -319,6 +319,58 @@ pub struct Loaded {
     pub model: vpc::model::Model,
     /// Some `expect` failed (only with `failed_expects_ok`).
     pub expects_failed: bool,
+    /// How many warnings were reported.
+    pub warnings: usize,
+    /// The project's `vpcc.toml` says `deny-warnings = true`.
+    pub deny_warnings: bool,
+}
+
+/// The project settings for the file `path`: the first `vpcc.toml` in its
+/// directory or a directory above it (from the current directory for `-`),
+/// or the defaults when there is none. An unreadable or invalid one is an
+/// error (exit 2), named with its path, line and column.
+pub fn project_config(path: &Path) -> Result<vpc::config::Config, String> {
+    let dir = if path.as_os_str() == "-" {
+        std::env::current_dir().ok()
+    } else {
+        std::path::absolute(path)
+            .ok()
+            .and_then(|p| p.parent().map(Path::to_path_buf))
+    };
+    match dir {
+        Some(dir) => config_in(&dir),
+        None => Ok(vpc::config::Config::default()),
+    }
+}
+
+/// The project settings for files in `dir` (see [`project_config`]).
+pub fn config_in(dir: &Path) -> Result<vpc::config::Config, String> {
+    let dir = std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf());
+    let Some(file) = dir
+        .ancestors()
+        .map(|d| d.join(vpc::config::FILE_NAME))
+        .find(|candidate| candidate.is_file())
+    else {
+        return Ok(vpc::config::Config::default());
+    };
+    let text = std::fs::read_to_string(&file).map_err(|e| {
+        format!(
+            "cannot read `{}`: {}",
+            file.display(),
+            lower_first(&e.to_string())
+        )
+    })?;
+    vpc::config::Config::parse(&text).map_err(|e| format!("`{}`:{e}", file.display()))
+}
+
+/// Reads a file and its project settings and compiles it under them.
+pub fn compile_file(
+    path: &Path,
+) -> Result<(String, vpc::config::Config, vpc::Compilation), String> {
+    let src = read_source(path)?;
+    let config = project_config(path)?;
+    let compilation = vpc::compile_with(&src, &config);
+    Ok((src, config, compilation))
 }
 
 /// Reads and compiles one file for a command that needs its model: prints
@@ -326,11 +378,10 @@ pub struct Loaded {
 /// the exit code to stop with (2 when the file cannot be read, 1 when it
 /// has errors). Every command that works on a model loads through here.
 pub fn load_model(path: &Path, how: Load) -> Result<Loaded, super::Exit> {
-    let src = read_source(path).map_err(|message| {
+    let (src, config, compilation) = compile_file(path).map_err(|message| {
         error(&message);
         super::Exit::Usage
     })?;
-    let compilation = vpc::compile(&src);
     let blocking = compilation
         .diagnostics
         .iter()
@@ -346,11 +397,18 @@ pub fn load_model(path: &Path, how: Load) -> Result<Loaded, super::Exit> {
         );
     }
     let expects_failed = compilation.has_errors();
+    let warnings = compilation
+        .diagnostics
+        .iter()
+        .filter(|d| !d.is_error())
+        .count();
     match compilation.model {
         Some(model) if ok => Ok(Loaded {
             src,
             model,
             expects_failed,
+            warnings,
+            deny_warnings: config.deny_warnings,
         }),
         _ => Err(super::Exit::Errors),
     }

@@ -15,7 +15,7 @@ use serde_json::Value;
 use vpc::lsp::server::{Server, decode, error_response, superseded};
 
 use super::Exit;
-use super::io::error;
+use super::io::{config_in, error};
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
@@ -82,6 +82,9 @@ fn serve(connection: &Connection) -> Result<(), Box<dyn std::error::Error + Send
                 connection.sender.send(Message::Response(response))?;
             }
             Message::Notification(notification) => {
+                if notification.method == "textDocument/didOpen" {
+                    configure(&mut server, &notification.params);
+                }
                 for out in server.notification(notification) {
                     connection.sender.send(Message::Notification(out))?;
                 }
@@ -89,6 +92,54 @@ fn serve(connection: &Connection) -> Result<(), Box<dyn std::error::Error + Send
             Message::Response(_) => {}
         }
     }
+}
+
+/// Finds the `vpcc.toml` of a document that opens (a `file:` URI) and
+/// gives it to the server. An invalid one is reported on stderr, the
+/// editor's server log, and the document is compiled without it.
+fn configure(server: &mut Server, params: &Value) {
+    let Some(uri) = params.pointer("/textDocument/uri").and_then(Value::as_str) else {
+        return;
+    };
+    let Ok(parsed) = uri.parse::<lsp_types::Uri>() else {
+        return;
+    };
+    let Some(path) = file_path(uri) else {
+        return;
+    };
+    let dir = path.parent().unwrap_or(std::path::Path::new("/"));
+    match config_in(dir) {
+        Ok(config) => server.configure(parsed, config),
+        Err(message) => error(&message),
+    }
+}
+
+/// The path of a `file:` URI (percent-decoded), if it is one.
+fn file_path(uri: &str) -> Option<std::path::PathBuf> {
+    let rest = uri.strip_prefix("file://")?;
+    let rest = rest.strip_prefix("localhost").unwrap_or(rest);
+    let bytes = rest.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && let Some(hex) = rest.get(i + 1..i + 3)
+            && let Ok(b) = u8::from_str_radix(hex, 16)
+        {
+            out.push(b);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    let path = String::from_utf8(out).ok()?;
+    // `file:///C:/x` on Windows.
+    let path = match path.as_bytes() {
+        [b'/', _, b':', ..] => path[1..].to_string(),
+        _ => path,
+    };
+    Some(std::path::PathBuf::from(path))
 }
 
 /// The largest frame body the server reads: the compiler's input cap.

@@ -23,7 +23,7 @@ use vpc::diag::render::{Format, render};
 use vpc::report::{self, Report};
 
 use super::Exit;
-use super::io::{MAX_SOURCE_BYTES, error, read_capped, read_source};
+use super::io::{MAX_SOURCE_BYTES, config_in, error, read_capped, read_source};
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
@@ -145,7 +145,7 @@ fn chapter(content: &str, dir: &Path, chapter: &str) -> Result<String, ()> {
             }
             // The block's first line is the Markdown file's line n + 2:
             // diagnostics name that file and its line, not the block's.
-            match block_at(&src, chapter, n + 1) {
+            match block_at(&src, chapter, n + 1, dir) {
                 Some(md) => out.push_str(&md),
                 None => ok = false,
             }
@@ -167,7 +167,7 @@ fn chapter(content: &str, dir: &Path, chapter: &str) -> Result<String, ()> {
         {
             let path = dir.join(file.trim());
             match read_include(&path) {
-                Ok(src) => match block(&src, &path.display().to_string()) {
+                Ok(src) => match block(&src, &path) {
                     Some(md) => out.push_str(&md),
                     None => ok = false,
                 },
@@ -183,20 +183,32 @@ fn chapter(content: &str, dir: &Path, chapter: &str) -> Result<String, ()> {
     if ok { Ok(out) } else { Err(()) }
 }
 
-/// The Markdown for one `.vpc` text, or `None` after printing its errors.
-fn block(src: &str, name: &str) -> Option<String> {
-    block_at(src, name, 0)
+/// The Markdown for one included `.vpc` file, or `None` after printing its
+/// errors.
+fn block(src: &str, path: &Path) -> Option<String> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    block_at(src, &path.display().to_string(), 0, dir)
 }
 
 /// [`block`] for a text that starts after `lines_before` lines of the file
 /// `name` (a fenced block in a chapter): diagnostics give positions in that
 /// file. The text is compiled behind as many newlines, so every line and
-/// column is the file's own and the quoted line is the right one.
-fn block_at(src: &str, name: &str, lines_before: usize) -> Option<String> {
+/// column is the file's own and the quoted line is the right one. The
+/// `vpcc.toml` that governs `dir` applies: its levels, and with
+/// `deny-warnings` a warning fails the book as an error does.
+fn block_at(src: &str, name: &str, lines_before: usize, dir: &Path) -> Option<String> {
     let mut padded = "\n".repeat(lines_before);
     padded.push_str(src);
-    let c = vpc::compile(&padded);
-    if c.has_errors() {
+    let config = match config_in(dir) {
+        Ok(config) => config,
+        Err(e) => {
+            error(&e);
+            return None;
+        }
+    };
+    let c = vpc::compile_with(&padded, &config);
+    let denied = config.deny_warnings && !c.diagnostics.is_empty();
+    if c.has_errors() || denied {
         let text = render(Format::Human, name, &padded, &c.diagnostics, false);
         let _ = std::io::stderr().write_all(text.as_bytes());
         return None;

@@ -50,6 +50,7 @@ pub fn run(args: &Args) -> Exit {
         src,
         model,
         expects_failed,
+        ..
     } = match load_model(&args.file, how) {
         Ok(l) => l,
         Err(exit) => return exit,

@@ -93,6 +93,8 @@ codes! {
     W0606, Warning, "private DNS cannot resolve: DHCP name servers exclude AmazonProvidedDNS";
     W0607, Warning, "external on a private range, which an internet gateway never carries";
     W0608, Warning, "DHCP name servers mix the Amazon resolver with other servers";
+    W0609, Warning, "allow comment suppresses nothing";
+    W0610, Warning, "`vpcc:` comment that cannot be read";
 }
 
 impl Code {

@@ -11,6 +11,7 @@
 
 use serde_json::{Value, json};
 
+use super::suppress::{Suppressed, SuppressedBy};
 use super::{Code, Diagnostic, Label, Severity};
 use crate::source::{Span, line_col};
 
@@ -21,6 +22,9 @@ pub struct FileDiagnostics<'a> {
     pub path: &'a str,
     pub src: &'a str,
     pub diagnostics: &'a [Diagnostic],
+    /// Warnings suppressed by allow comments or `vpcc.toml`: results with a
+    /// `suppressions` entry, as SARIF 2.1.0 keeps them (`result.suppressions`).
+    pub suppressed: &'a [Suppressed],
 }
 
 /// The SARIF log for one run over `files`, pretty-printed, ending in a
@@ -35,7 +39,15 @@ pub fn render(files: &[FileDiagnostics<'_>]) -> String {
 pub fn log(files: &[FileDiagnostics<'_>]) -> Value {
     let results: Vec<Value> = files
         .iter()
-        .flat_map(|f| f.diagnostics.iter().map(move |d| result(f.path, f.src, d)))
+        .flat_map(|f| {
+            let reported = f.diagnostics.iter().map(move |d| result(f.path, f.src, d));
+            let suppressed = f.suppressed.iter().map(move |s| {
+                let mut r = result(f.path, f.src, &s.diagnostic);
+                r["suppressions"] = json!([suppression(s)]);
+                r
+            });
+            reported.chain(suppressed)
+        })
         .collect();
     let artifacts: Vec<Value> = files
         .iter()
@@ -57,6 +69,23 @@ pub fn log(files: &[FileDiagnostics<'_>]) -> Value {
             "results": results,
         }]
     })
+}
+
+fn suppression(s: &Suppressed) -> Value {
+    let kind = match s.by {
+        SuppressedBy::InSource => "inSource",
+        SuppressedBy::Config => "external",
+    };
+    let mut v = json!({ "kind": kind, "status": "accepted" });
+    let justification = match (&s.justification, s.by) {
+        (Some(reason), _) => Some(reason.as_str()),
+        (None, SuppressedBy::Config) => Some("allowed in vpcc.toml"),
+        (None, SuppressedBy::InSource) => None,
+    };
+    if let Some(j) = justification {
+        v["justification"] = json!(j);
+    }
+    v
 }
 
 fn level(severity: Severity) -> &'static str {
@@ -182,6 +211,7 @@ mod tests {
             path: "dir/x y.vpc",
             src,
             diagnostics: std::slice::from_ref(&d),
+            suppressed: &[],
         }]);
         let run = &v["runs"][0];
         let r = &run["results"][0];

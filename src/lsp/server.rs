@@ -29,6 +29,10 @@ use super::Document;
 #[derive(Debug, Default)]
 pub struct Server {
     documents: HashMap<Uri, Document>,
+    /// Project settings for documents about to open, given by the
+    /// transport (which finds each file's `vpcc.toml`); the server reads no
+    /// files itself.
+    configs: HashMap<Uri, crate::config::Config>,
 }
 
 /// Parses a request's params, or the error response for bad ones.
@@ -56,6 +60,17 @@ impl Server {
                 .collect(),
             Message::Response(_) => Vec::new(),
         }
+    }
+
+    /// Sets the project settings `uri` is compiled under from its next
+    /// `didOpen` on (the transport calls this before passing the
+    /// notification on).
+    pub fn configure(&mut self, uri: Uri, config: crate::config::Config) {
+        self.configs.insert(uri, config);
+    }
+
+    fn config(&self, uri: &Uri) -> crate::config::Config {
+        self.configs.get(uri).cloned().unwrap_or_default()
     }
 
     fn document(&self, uri: &Uri) -> Option<&Document> {
@@ -166,9 +181,10 @@ impl Server {
                 ) else {
                     return Vec::new();
                 };
+                let config = self.config(&p.text_document.uri);
                 self.documents.insert(
                     p.text_document.uri.clone(),
-                    Document::new(p.text_document.text),
+                    Document::with_config(p.text_document.text, config),
                 );
                 p.text_document.uri
             }
@@ -220,8 +236,10 @@ impl Server {
                 match self.documents.get_mut(&p.text_document.uri) {
                     Some(doc) => doc.update(text),
                     None => {
-                        self.documents
-                            .insert(p.text_document.uri.clone(), Document::new(text));
+                        self.documents.insert(p.text_document.uri.clone(), {
+                            let config = self.config(&p.text_document.uri);
+                            Document::with_config(text, config)
+                        });
                     }
                 }
                 p.text_document.uri

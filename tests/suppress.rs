@@ -1,0 +1,184 @@
+//! Suppressing warnings from the command line's side: `# vpcc: allow`
+//! comments and a project's `vpcc.toml`, found upward from each file, in
+//! `check` (every message format, SARIF's `suppressions`), `build` and the
+//! model commands. The rules themselves are unit-tested in
+//! `src/diag/suppress.rs` and `src/config.rs`; the fixtures under
+//! `tests/ui/suppress/` pin the diagnostics.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+/// Two warnings: an unused table (W0603) and SSH open to the internet
+/// (W0602), the table's allowed in the file.
+const NET: &str = "vpc v 10.0.0.0/16 {
+  route_table spare   # vpcc: allow W0603 kept for later
+  route_table other
+  security_group sg {
+    ingress tcp 22 from 0.0.0.0/0
+  }
+}
+";
+
+fn vpcc(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_vpcc"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("vpcc runs")
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// A project: `vpcc.toml` (when given) at the top, the file in `net/`.
+fn project(config: Option<&str>) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    if let Some(text) = config {
+        std::fs::write(dir.path().join("vpcc.toml"), text).expect("write vpcc.toml");
+    }
+    std::fs::create_dir(dir.path().join("net")).expect("mkdir");
+    std::fs::write(dir.path().join("net/a.vpc"), NET).expect("write a.vpc");
+    dir
+}
+
+fn codes(o: &Output) -> Vec<String> {
+    stderr(o)
+        .lines()
+        .filter_map(|l| l.split_once('[').and_then(|(_, r)| r.split_once(']')))
+        .map(|(code, _)| code.to_string())
+        .collect()
+}
+
+#[test]
+fn an_allow_comment_hides_its_warning_and_only_it() {
+    let p = project(None);
+    let o = vpcc(p.path(), &["check", "net/a.vpc"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(codes(&o), ["W0603", "W0602"], "{}", stderr(&o));
+    assert!(stderr(&o).contains("`other`"), "{}", stderr(&o));
+    assert!(!stderr(&o).contains("`spare`"), "{}", stderr(&o));
+}
+
+#[test]
+fn vpcc_toml_above_the_file_sets_levels() {
+    let p = project(Some("[lints]\nW0603 = \"allow\"\nW0602 = \"deny\"\n"));
+    let o = vpcc(p.path(), &["check", "net/a.vpc"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stderr(&o).contains("error[W0602]"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("makes this warning an error"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(codes(&o), ["W0602"]);
+    // A denied warning stops the model commands as an error does.
+    let o = vpcc(p.path(), &["routes", "net/a.vpc"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    // From another directory, the file's project still applies (the
+    // search starts at the file, not the working directory).
+    let elsewhere = tempfile::tempdir().expect("temp dir");
+    let path = p.path().join("net/a.vpc");
+    let o = vpcc(elsewhere.path(), &["check", path.to_str().expect("UTF-8")]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+}
+
+#[test]
+fn deny_warnings_in_vpcc_toml_fails_check_and_build() {
+    let p = project(Some("deny-warnings = true\n"));
+    let o = vpcc(p.path(), &["check", "net/a.vpc"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stderr(&o).contains("warning[W0602]"), "{}", stderr(&o));
+    let o = vpcc(p.path(), &["build", "net/a.vpc", "-o", "out"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(
+        !p.path().join("out/a").exists(),
+        "a denied file is not built"
+    );
+    // Without the setting, build writes it; `--deny-warnings` denies too.
+    let p = project(None);
+    let o = vpcc(p.path(), &["build", "net/a.vpc", "-o", "out"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(p.path().join("out/a/routes.json").is_file());
+    let o = vpcc(
+        p.path(),
+        &["build", "net/a.vpc", "-o", "out2", "--deny-warnings"],
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+}
+
+#[test]
+fn an_invalid_vpcc_toml_is_a_usage_error_with_its_position() {
+    let p = project(Some("[lints]\nW0603 = \"allow\"\nE0106 = \"allow\"\n"));
+    let o = vpcc(p.path(), &["check", "net/a.vpc"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("vpcc.toml`:3:1: `E0106` is an error"),
+        "{}",
+        stderr(&o)
+    );
+    let p = project(Some("[lint]\n"));
+    let o = vpcc(p.path(), &["check", "net/a.vpc"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("lint"), "{}", stderr(&o));
+}
+
+#[test]
+fn sarif_keeps_suppressed_results_with_their_kind_and_justification() {
+    let p = project(Some("[lints]\nW0602 = \"allow\"\n"));
+    let o = vpcc(
+        p.path(),
+        &["check", "--message-format", "sarif", "net/a.vpc"],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let log: Value = serde_json::from_slice(&o.stdout).expect("SARIF is JSON");
+    let results = log["runs"][0]["results"].as_array().expect("results");
+    let by_rule =
+        |rule: &str| -> Vec<&Value> { results.iter().filter(|r| r["ruleId"] == rule).collect() };
+    let w0603 = by_rule("W0603");
+    assert_eq!(w0603.len(), 2, "{results:#?}");
+    // `other` is reported, `spare` suppressed in the source.
+    assert!(w0603[0].get("suppressions").is_none());
+    assert_eq!(w0603[1]["suppressions"][0]["kind"], "inSource");
+    assert_eq!(
+        w0603[1]["suppressions"][0]["justification"],
+        "kept for later"
+    );
+    let w0602 = by_rule("W0602");
+    assert_eq!(w0602.len(), 1);
+    assert_eq!(w0602[0]["suppressions"][0]["kind"], "external");
+}
+
+/// The formatter keeps every allow comment where it covers the same
+/// statements: the formatted fixtures have the same diagnostics.
+#[test]
+fn formatting_keeps_what_each_allow_covers() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/ui/suppress");
+    let mut seen = 0;
+    for entry in std::fs::read_dir(&dir).expect("fixtures") {
+        let path = entry.expect("entry").path();
+        let src = std::fs::read_to_string(&path).expect("read");
+        // Squeeze the layout the formatter restores: blank lines out,
+        // trailing comments pushed right.
+        let squeezed: String = src
+            .lines()
+            .filter(|l| !l.trim().is_empty())
+            .map(|l| format!("{}\n", l.replacen(" #", "      #", 1)))
+            .collect();
+        let formatted = vpc::fmt::format(&squeezed).expect("fixture parses");
+        let codes = |text: &str| -> Vec<String> {
+            vpc::compile(text)
+                .diagnostics
+                .iter()
+                .map(|d| format!("{} {}", d.code, d.message))
+                .collect()
+        };
+        assert_eq!(codes(&src), codes(&formatted), "{}", path.display());
+        assert_eq!(codes(&squeezed), codes(&formatted), "{}", path.display());
+        seen += 1;
+    }
+    assert!(seen >= 3);
+}
