@@ -270,3 +270,112 @@ fn explain_knows_reason_codes() {
         assert!(doc.contains(&row), "docs/reach.md lacks the row {row}");
     }
 }
+
+/// Runs `vpcc` with its stderr on a pseudo-terminal and returns the exit
+/// code and what it wrote there.
+#[cfg(target_os = "linux")]
+fn vpcc_on_a_terminal(args: &[&str]) -> (i32, String) {
+    use rustix::pty::{OpenptFlags, grantpt, openpt, ptsname, unlockpt};
+    use std::io::Read;
+    let master = openpt(OpenptFlags::RDWR | OpenptFlags::NOCTTY).expect("openpt");
+    grantpt(&master).expect("grantpt");
+    unlockpt(&master).expect("unlockpt");
+    let name = ptsname(&master, Vec::new()).expect("ptsname");
+    let slave = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open(name.to_str().expect("UTF-8 pty name"))
+        .expect("open the pty");
+    let status = Command::new(env!("CARGO_BIN_EXE_vpcc"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .current_dir(root())
+        .stderr(slave)
+        .stdout(std::process::Stdio::null())
+        .status()
+        .expect("vpcc runs");
+    // Every writer is gone: the master reads what was written, then EIO.
+    let mut master = std::fs::File::from(master);
+    let mut out = Vec::new();
+    let mut buf = [0u8; 4096];
+    while let Ok(n) = master.read(&mut buf) {
+        if n == 0 {
+            break;
+        }
+        out.extend_from_slice(&buf[..n]);
+    }
+    (
+        status.code().expect("exit code"),
+        String::from_utf8_lossy(&out).replace("\r\n", "\n"),
+    )
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn check_prints_a_summary_at_a_terminal_and_nothing_elsewhere() {
+    let files = ["examples/nat-bastion-endpoints.vpc", "examples/peering.vpc"];
+    let expects: usize = files
+        .iter()
+        .map(|f| {
+            std::fs::read_to_string(root().join(f))
+                .expect("example")
+                .lines()
+                .filter(|l| l.trim_start().starts_with("expect "))
+                .count()
+        })
+        .sum();
+    assert!(expects > 1);
+    let mut args = vec!["check"];
+    args.extend(files);
+    let (rc, text) = vpcc_on_a_terminal(&args);
+    assert_eq!(rc, 0, "{text}");
+    assert_eq!(
+        text,
+        format!("checked 2 files: {expects} expects hold, 0 warnings, 0 errors\n")
+    );
+    // Not a terminal: silent.
+    let o = vpcc(&args);
+    assert_eq!(code(&o), 0);
+    assert_eq!(stderr(&o), "");
+    // A failing run prints its diagnostics, and no summary.
+    let (rc, text) = vpcc_on_a_terminal(&["check", ERRORS]);
+    assert_eq!(rc, 1);
+    assert!(text.contains("error[E0106]"), "{text}");
+    assert!(!text.contains("checked "), "{text}");
+}
+
+#[test]
+fn every_command_that_prints_a_document_writes_it_with_dash_o() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let ex = "examples/nat-bastion-endpoints.vpc";
+    let commands: [&[&str]; 6] = [
+        &["report", ex, "--format", "json"],
+        &["report", "tests/ui/reach/expect_fails.vpc"],
+        &["routes", ex, "--format", "json"],
+        &[
+            "reach", ex, "--from", "admin", "--to", "bastion", "--proto", "tcp", "--port", "22",
+        ],
+        &["diff", ex, "examples/peering.vpc"],
+        &["graph", ex],
+    ];
+    for (i, args) in commands.iter().enumerate() {
+        let to_stdout = vpcc(args);
+        let out = dir.path().join(format!("out{i}"));
+        let mut with_o = args.to_vec();
+        with_o.extend(["-o", out.to_str().expect("UTF-8")]);
+        let to_file = vpcc(&with_o);
+        assert_eq!(
+            code(&to_file),
+            code(&to_stdout),
+            "{args:?}: {}",
+            stderr(&to_file)
+        );
+        assert!(!to_stdout.stdout.is_empty(), "{args:?}");
+        assert_eq!(to_file.stdout, b"", "{args:?}");
+        assert_eq!(
+            std::fs::read(&out).expect("written"),
+            to_stdout.stdout,
+            "{args:?}"
+        );
+    }
+}

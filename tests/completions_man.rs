@@ -66,3 +66,30 @@ fn man_pages() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("no subcommand `nope`"));
 }
+
+/// A command that takes several files shows `FILE...` in its synopsis, as
+/// `--help` does; one that takes a single file does not.
+#[test]
+fn man_synopsis_marks_repeated_files() {
+    let synopsis = |sub: &str| -> String {
+        let page = stdout(&vpcc(&["man", sub]));
+        let mut lines = page.lines().skip_while(|l| *l != ".SH SYNOPSIS");
+        lines.nth(1).expect("a synopsis line").to_string()
+    };
+    for sub in ["check", "fmt", "build"] {
+        let help = stdout(&vpcc(&[sub, "--help"]));
+        assert!(help.contains("<FILE>..."), "{sub} --help: {help}");
+        assert!(
+            synopsis(sub).contains("<\\fIFILE\\fR>..."),
+            "{sub}: {}",
+            synopsis(sub)
+        );
+    }
+    for sub in ["routes", "report", "graph"] {
+        let line = synopsis(sub);
+        assert!(
+            line.contains("<\\fIFILE\\fR>") && !line.contains("..."),
+            "{sub}: {line}"
+        );
+    }
+}

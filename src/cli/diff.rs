@@ -4,12 +4,11 @@
 //! files. Exit 0 whether or not anything changed; 1 when either file has
 //! errors (failed `expect`s included); 2 for I/O.
 
-use std::io::Write;
 use std::path::PathBuf;
 
 use clap::ValueEnum;
 
-use super::io::{Load, load_model};
+use super::io::{Load, load_model, write_output};
 use super::{ColorChoice, Exit, MessageFormat};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -31,6 +30,9 @@ pub struct Args {
     /// Output format
     #[arg(long, value_enum, default_value_t = Format::Md)]
     pub format: Format,
+    /// Write to this file (atomically) instead of stdout
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
     /// When to colour diagnostics
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
@@ -55,6 +57,5 @@ pub fn run(args: &Args) -> Exit {
         Format::Md => d.to_markdown(),
         Format::Json => d.to_json(),
     };
-    let _ = std::io::stdout().write_all(out.as_bytes());
-    Exit::Ok
+    write_output(args.output.as_deref(), &out)
 }

@@ -5,14 +5,13 @@
 //! why. Exit 0 when a verdict was printed (delivered or not), 1 when the
 //! file has errors, 2 for unknown names and usage errors.
 
-use std::io::Write;
 use std::path::PathBuf;
 
 use clap::ValueEnum;
 use vpc::reach::{Query, end_label, reach, resolve_end, resolve_via, text};
 use vpc::syntax::ast::ProtocolKind;
 
-use super::io::{Load, Loaded, error, load_model};
+use super::io::{Load, Loaded, error, load_model, write_output};
 use super::{ColorChoice, Exit, MessageFormat};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -56,6 +55,9 @@ pub struct Args {
     /// Output format
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
+    /// Write to this file (atomically) instead of stdout
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
     /// When to colour diagnostics
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
@@ -129,8 +131,7 @@ pub fn run(args: &Args) -> Exit {
         Format::Text => text::render(&title, &verdict, &src),
         Format::Json => serde_json::to_string_pretty(&verdict).unwrap_or_default() + "\n",
     };
-    let _ = std::io::stdout().write_all(out.as_bytes());
-    Exit::Ok
+    write_output(args.output.as_deref(), &out)
 }
 
 /// A query's protocol and port range (`None`: any).

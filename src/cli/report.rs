@@ -4,13 +4,12 @@
 //! diagnostics and exits 1; a file whose only errors are failed `expect`s
 //! still gets its report (it shows which fail and why), then exits 1.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use clap::ValueEnum;
 use vpc::report::{self, Report};
 
-use super::io::{Load, Loaded, load_model};
+use super::io::{Load, Loaded, load_model, write_output};
 use super::{ColorChoice, Exit, MessageFormat};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -31,6 +30,9 @@ pub struct Args {
     /// Output format
     #[arg(long, value_enum, default_value_t = Format::Md)]
     pub format: Format,
+    /// Write to this file (atomically) instead of stdout
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
     /// When to colour diagnostics
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
@@ -62,11 +64,11 @@ pub fn run(args: &Args) -> Exit {
         Format::Json => r.to_json(),
         Format::Html => report::html::render(&r, report::diagram_svg(model).as_deref()),
     };
-    let _ = std::io::stdout().write_all(out.as_bytes());
+    let written = write_output(args.output.as_deref(), &out);
     if expects_failed {
-        Exit::Errors
+        written.max(Exit::Errors)
     } else {
-        Exit::Ok
+        written
     }
 }
 

@@ -6,7 +6,6 @@
 //! (as `check` does) and exit 1; an unknown subnet or a malformed lookup is
 //! a usage error (exit 2).
 
-use std::io::Write as _;
 use std::path::PathBuf;
 
 use clap::ValueEnum;
@@ -14,7 +13,7 @@ use vpc::emit::routes::{lookup_json, lookup_text, model_json, table_text, unknow
 use vpc::model::SubnetId;
 use vpc::routes::Query;
 
-use super::io::{Load, error, load_model};
+use super::io::{Load, error, load_model, write_output};
 use super::{ColorChoice, Exit, MessageFormat};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -40,6 +39,9 @@ pub struct Args {
     /// Output format
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
+    /// Write to this file (atomically) instead of stdout
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
     /// When to colour diagnostics (NO_COLOR is honoured with `auto`)
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
@@ -80,6 +82,5 @@ pub fn run(args: &Args) -> Exit {
         (Some(q), Format::Text) => lookup_text(&model, &subnets, q),
         (Some(q), Format::Json) => lookup_json(&model, &subnets, q),
     };
-    let _ = std::io::stdout().write_all(out.as_bytes());
-    Exit::Ok
+    write_output(args.output.as_deref(), &out)
 }
