@@ -1,7 +1,10 @@
 //! What changed between two models (`vpcc diff OLD NEW`), for pull-request
-//! review: subnets added, removed or changed, each subnet's effective
-//! routes, endpoints of the reachability matrix added or removed, and the
-//! flows gained or lost between the endpoints both files have.
+//! review: the causes (the resources added, removed or changed, with the
+//! rules, routes and associations that differ, and the `expect`s added or
+//! removed; `diff/resources.rs`) next to the effects (subnets added, removed
+//! or changed, each subnet's effective routes, endpoints of the
+//! reachability matrix added or removed, and the flows gained or lost
+//! between the endpoints both files have).
 //!
 //! Pure, and computed from the models, not the text: reformatting a file
 //! or reordering its statements changes nothing here. Flows come from the
@@ -9,9 +12,14 @@
 //! that a change of grouping is not a change of reachability. A lost flow
 //! says what drops it now, asked of the engine on the new model.
 
+mod github;
+mod resources;
+
 use std::fmt::Write;
 
 use serde::Serialize;
+
+pub use resources::{ResourceChange, expect_text};
 
 use crate::model::{ExternalId, FlowEnd, InstanceId, Model};
 use crate::reach::{Query, reach};
@@ -20,6 +28,8 @@ use crate::syntax::ast::ProtocolKind;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Diff {
+    /// The causes: resources added, removed or changed.
+    pub resources: Vec<ResourceChange>,
     pub subnets: Vec<SubnetChange>,
     pub routes: Vec<RouteChange>,
     /// Instances and externals added to or removed from the matrix.
@@ -42,8 +52,10 @@ pub struct RouteChange {
     pub subnet: String,
     /// `added` or `removed`.
     pub change: String,
-    /// `0.0.0.0/0 → nat-a`.
-    pub route: String,
+    /// The route's destination: a CIDR or `pl:s3`.
+    pub destination: String,
+    /// The target's name: `nat-a`, `local`, `blackhole`.
+    pub target: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -73,7 +85,8 @@ pub struct FlowChange {
 
 impl Diff {
     pub fn is_empty(&self) -> bool {
-        self.subnets.is_empty()
+        self.resources.is_empty()
+            && self.subnets.is_empty()
             && self.routes.is_empty()
             && self.endpoints.is_empty()
             && self.flows.is_empty()
@@ -91,8 +104,25 @@ impl Diff {
     pub fn to_markdown(&self) -> String {
         let mut out = String::new();
         if self.is_empty() {
-            out.push_str("No changes in subnets, routes or reachability.\n");
+            out.push_str("No changes in resources, subnets, routes or reachability.\n");
             return out;
+        }
+        if !self.resources.is_empty() {
+            out.push_str("## Resources\n\n");
+            for r in &self.resources {
+                let _ = write!(out, "- {} {}", resource_title(r), r.change);
+                let facts: Vec<String> = r
+                    .removed
+                    .iter()
+                    .map(|f| format!("− `{f}`"))
+                    .chain(r.added.iter().map(|f| format!("+ `{f}`")))
+                    .collect();
+                if r.change == "changed" && !facts.is_empty() {
+                    let _ = write!(out, ": {}", facts.join(", "));
+                }
+                out.push('\n');
+            }
+            out.push('\n');
         }
         if !self.subnets.is_empty() {
             out.push_str("## Subnets\n\n");
@@ -105,7 +135,11 @@ impl Diff {
             out.push_str("## Routes\n\n");
             for r in &self.routes {
                 let sign = if r.change == "added" { "+" } else { "-" };
-                let _ = writeln!(out, "- `{}`: {sign} `{}`", r.subnet, r.route);
+                let _ = writeln!(
+                    out,
+                    "- `{}`: {sign} `{} → {}`",
+                    r.subnet, r.destination, r.target
+                );
             }
             out.push('\n');
         }
@@ -129,11 +163,24 @@ impl Diff {
     }
 }
 
+/// `route table \`public\` (vpc \`main\`)`, or the statement of an expect.
+fn resource_title(r: &ResourceChange) -> String {
+    if r.kind == "expect" {
+        return format!("`{}`", r.name);
+    }
+    let kind = r.kind.replace('_', " ");
+    match &r.vpc {
+        Some(v) => format!("{kind} `{}` (vpc `{v}`)", r.name),
+        None => format!("{kind} `{}`", r.name),
+    }
+}
+
 /// Compares two models; `old_src` and `new_src` are their files.
 pub fn diff(old: &Model, old_src: &str, new: &Model, new_src: &str) -> Diff {
     let a = Report::build("old", old, old_src);
     let b = Report::build("new", new, new_src);
     Diff {
+        resources: resources::changes(old, new),
         subnets: subnets(&a, &b),
         routes: routes(old, new),
         endpoints: endpoints(&a, &b),
@@ -191,13 +238,18 @@ fn subnets(a: &Report, b: &Report) -> Vec<SubnetChange> {
 
 /// Effective routes of each subnet both models have, as `dest → target`.
 fn routes(old: &Model, new: &Model) -> Vec<RouteChange> {
-    let table = |m: &Model, name: &str| -> Option<Vec<String>> {
+    let table = |m: &Model, name: &str| -> Option<Vec<(String, String)>> {
         let s = m.subnets.iter().find(|s| s.name == name)?;
         Some(
             m.route_table(s.route_table)
                 .routes
                 .iter()
-                .map(|r| crate::routes::route_text(m, r))
+                .map(|r| {
+                    (
+                        crate::routes::dest_text(r.destination),
+                        m.target_name(r.target).to_string(),
+                    )
+                })
                 .collect(),
         )
     };
@@ -210,14 +262,16 @@ fn routes(old: &Model, new: &Model) -> Vec<RouteChange> {
             out.push(RouteChange {
                 subnet: s.name.clone(),
                 change: "removed".to_string(),
-                route: r.clone(),
+                destination: r.0.clone(),
+                target: r.1.clone(),
             });
         }
         for r in y.iter().filter(|r| !x.contains(r)) {
             out.push(RouteChange {
                 subnet: s.name.clone(),
                 change: "added".to_string(),
-                route: r.clone(),
+                destination: r.0.clone(),
+                target: r.1.clone(),
             });
         }
     }

@@ -513,6 +513,32 @@ pub struct AclRule {
     pub span: Option<Span>,
 }
 
+impl AclRule {
+    /// The rule as a `.vpc` statement: `inbound 100 allow tcp 22 from
+    /// office`.
+    pub fn text(&self, inbound: bool) -> String {
+        format!(
+            "{} {} {} {}{} {} {}",
+            if inbound { "inbound" } else { "outbound" },
+            self.number,
+            if self.allow { "allow" } else { "deny" },
+            self.protocol.as_str(),
+            port_suffix(self.ports),
+            if inbound { "from" } else { "to" },
+            self.peer_text
+        )
+    }
+}
+
+/// ` 22`, ` 1024-65535`, or nothing for every port.
+fn port_suffix(ports: Option<(u16, u16)>) -> String {
+    match ports {
+        None => String::new(),
+        Some((a, b)) if a == b => format!(" {a}"),
+        Some((a, b)) => format!(" {a}-{b}"),
+    }
+}
+
 /// One end of an `expect`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum FlowEnd {
@@ -619,6 +645,33 @@ impl Model {
             Target::GatewayEndpoint(id) => format!("gateway endpoint `{}`", self.endpoint(id).name),
             Target::Blackhole => "blackhole".to_string(),
         }
+    }
+
+    /// A security-group peer as the file writes it: a CIDR, `internet`, an
+    /// external's or a group's name, `service s3`.
+    pub fn sg_peer_text(&self, peer: &SgPeer) -> String {
+        match peer {
+            SgPeer::Cidr(n) => n.to_string(),
+            SgPeer::Internet => "internet".to_string(),
+            SgPeer::External(x) => self.external(*x).name.clone(),
+            SgPeer::Group(g) => self.security_group(*g).name.clone(),
+            SgPeer::Service(s) => format!("service {s}"),
+        }
+    }
+
+    /// A security-group rule as a `.vpc` statement: `ingress tcp 22 from
+    /// admin`.
+    pub fn sg_rule_text(&self, r: &SgRule) -> String {
+        let (dir, prep) = match r.direction {
+            crate::syntax::ast::Direction::In => ("ingress", "from"),
+            crate::syntax::ast::Direction::Out => ("egress", "to"),
+        };
+        format!(
+            "{dir} {}{} {prep} {}",
+            r.protocol.as_str(),
+            port_suffix(r.ports),
+            self.sg_peer_text(&r.peer)
+        )
     }
 
     /// The name of the target alone (`igw`, `local`, `blackhole`).

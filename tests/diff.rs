@@ -32,7 +32,9 @@ fn vpcc(args: &[&str]) -> (i32, String, String) {
 fn golden_diffs() {
     insta::glob!("fixtures/diff", "*/old.vpc", |path| {
         let dir = path.parent().expect("dir");
-        insta::assert_snapshot!(diff_dir(dir).to_markdown());
+        let d = diff_dir(dir);
+        insta::assert_snapshot!(d.to_markdown());
+        insta::assert_snapshot!("github", d.to_github("old.vpc", "new.vpc"));
     });
 }
 
@@ -85,7 +87,10 @@ fn cli_formats_and_exit_codes() {
     assert_eq!(v["flows"][0]["change"], "lost");
     let (code, same, _) = vpcc(&["diff", old, old]);
     assert_eq!(code, 0);
-    assert_eq!(same, "No changes in subnets, routes or reachability.\n");
+    assert_eq!(
+        same,
+        "No changes in resources, subnets, routes or reachability.\n"
+    );
 
     let dir = std::env::temp_dir().join(format!("vpcc-diff-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("mkdir");
@@ -110,4 +115,137 @@ fn a_new_nat_reroutes_egress() {
         "{texts:#?}"
     );
     assert!(d.subnets.is_empty());
+}
+
+fn compile(src: &str) -> vpc::model::Model {
+    let c = vpc::compile(src);
+    assert!(!c.has_errors(), "{:?}", c.diagnostics);
+    c.model.expect("a model")
+}
+
+const BASE: &str = "external admin 203.0.113.0/24
+vpc main 10.0.0.0/16 {
+  internet_gateway igw
+  subnet pub 10.0.1.0/24 {
+    route_table public
+    instance web 10.0.1.10 {
+      public_ip security_groups [web-sg]
+    }
+  }
+  route_table public {
+    route 0.0.0.0/0 -> igw
+  }
+  security_group web-sg {
+    ingress tcp 443 from internet
+  }
+  network_acl strict {
+    inbound 100 allow tcp 443 from 0.0.0.0/0
+    outbound 100 allow tcp 1024-65535 to 0.0.0.0/0
+  }
+}
+expect admin can reach web tcp 443
+";
+
+#[test]
+fn resources_name_the_rules_associations_and_expects_that_changed() {
+    let new = BASE
+        .replace(
+            "    route_table public\n",
+            "    route_table public\n    network_acl strict\n",
+        )
+        .replace(
+            "ingress tcp 443 from internet",
+            "ingress tcp 443 from admin",
+        )
+        .replace(
+            "expect admin can reach web tcp 443",
+            "expect admin cannot reach web tcp 22",
+        );
+    let (a, b) = (compile(BASE), compile(&new));
+    let d = vpc::diff::diff(&a, BASE, &b, &new);
+    let got: Vec<(String, String, Vec<String>, Vec<String>)> = d
+        .resources
+        .iter()
+        .map(|r| {
+            (
+                r.kind.clone(),
+                r.name.clone(),
+                r.added.clone(),
+                r.removed.clone(),
+            )
+        })
+        .collect();
+    let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+    assert_eq!(
+        got,
+        [
+            (
+                "subnet".into(),
+                "pub".into(),
+                s(&["network_acl strict"]),
+                s(&["network_acl default"])
+            ),
+            (
+                "security_group".into(),
+                "web-sg".into(),
+                s(&["ingress tcp 443 from admin"]),
+                s(&["ingress tcp 443 from internet"])
+            ),
+            (
+                "expect".into(),
+                "expect admin can reach web tcp 443".into(),
+                vec![],
+                vec![]
+            ),
+            (
+                "expect".into(),
+                "expect admin cannot reach web tcp 22".into(),
+                vec![],
+                vec![]
+            ),
+        ]
+    );
+    assert_eq!(d.resources[2].change, "removed");
+    assert_eq!(d.resources[3].change, "added");
+}
+
+#[test]
+fn reordering_and_reformatting_change_no_resource() {
+    // The same design with its statements in another order and another
+    // layout.
+    let moved = BASE
+        .replace(
+            "  route_table public {\n    route 0.0.0.0/0 -> igw\n  }\n",
+            "",
+        )
+        .replace(
+            "  internet_gateway igw\n",
+            "  internet_gateway igw\n  route_table public { route 0.0.0.0/0 -> igw }\n",
+        );
+    assert_ne!(moved, BASE);
+    let d = vpc::diff::diff(&compile(BASE), BASE, &compile(&moved), &moved);
+    assert!(d.is_empty(), "{d:#?}");
+}
+
+#[test]
+fn the_github_format_is_a_comment_body() {
+    let old = "tests/fixtures/diff/lost-ssh/old.vpc";
+    let new = "tests/fixtures/diff/lost-ssh/new.vpc";
+    let (code, body, _) = vpcc(&["diff", old, new, "--format", "github"]);
+    assert_eq!(code, 0);
+    assert!(
+        body.starts_with(&format!("### vpcc diff: `{old}` → `{new}`\n")),
+        "{body}"
+    );
+    assert!(
+        body.contains("```diff\n  security_group bastion-sg {"),
+        "{body}"
+    );
+    assert!(
+        body.contains("\n-   ingress tcp 22 from admin\n+   ingress tcp 443 from admin\n"),
+        "{body}"
+    );
+    assert!(body.contains("| **lost** |"), "{body}");
+    let (_, same, _) = vpcc(&["diff", old, old, "--format", "github"]);
+    assert!(same.ends_with("No changes in resources, subnets, routes or reachability.\n"));
 }

@@ -1,22 +1,26 @@
-//! `vpcc diff OLD.vpc NEW.vpc [--format md|json]`
+//! `vpcc diff OLD.vpc NEW.vpc [--format md|json|github] [-o FILE]`
 //!
-//! Prints what changed in subnets, routes and reachability between two
-//! files. Exit 0 whether or not anything changed; 1 when either file has
+//! Prints what changed between two files: the resources (rules, routes,
+//! associations, `expect`s) and their effects on subnets, routes and
+//! reachability. Exit 0 whether or not anything changed; 1 when either file has
 //! errors (failed `expect`s included); 2 for I/O.
 
 use std::path::PathBuf;
 
 use clap::ValueEnum;
 
-use super::io::{Load, load_model, write_output};
+use super::io::{Load, display_name, load_model, write_output};
 use super::{ColorChoice, Exit, MessageFormat};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum Format {
-    /// Markdown bullet lists, for pull-request comments
+    /// Markdown bullet lists
     Md,
     /// JSON
     Json,
+    /// The Markdown body of a pull-request comment (summary, a diff block
+    /// of the changed resources, a flow table)
+    Github,
 }
 
 #[derive(clap::Args, Debug)]
@@ -56,6 +60,7 @@ pub fn run(args: &Args) -> Exit {
     let out = match args.format {
         Format::Md => d.to_markdown(),
         Format::Json => d.to_json(),
+        Format::Github => d.to_github(&display_name(&args.old), &display_name(&args.new)),
     };
     write_output(args.output.as_deref(), &out)
 }

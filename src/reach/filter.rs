@@ -67,27 +67,8 @@ impl Ctx<'_> {
         ranges.into_iter().map(Intervals::from_ranges).collect()
     }
 
-    pub(super) fn sg_peer_text(&self, peer: &SgPeer) -> String {
-        match peer {
-            SgPeer::Cidr(n) => n.to_string(),
-            SgPeer::Internet => "internet".to_string(),
-            SgPeer::External(x) => self.m.external(*x).name.clone(),
-            SgPeer::Group(g) => self.m.security_group(*g).name.clone(),
-            SgPeer::Service(s) => format!("service {s}"),
-        }
-    }
-
     pub(super) fn sg_rule_text(&self, r: &SgRule) -> String {
-        let (dir, prep) = match r.direction {
-            Direction::In => ("ingress", "from"),
-            Direction::Out => ("egress", "to"),
-        };
-        format!(
-            "{dir} {}{} {prep} {}",
-            r.protocol.as_str(),
-            ports_text(r.ports),
-            self.sg_peer_text(&r.peer)
-        )
+        self.m.sg_rule_text(r)
     }
 
     /// Security group egress (`Out`) or ingress (`In`) of an interface.
@@ -204,16 +185,7 @@ impl Ctx<'_> {
     }
 
     pub(super) fn acl_rule_text(&self, r: &AclRule, inbound: bool) -> String {
-        format!(
-            "{} {} {} {}{} {} {}",
-            if inbound { "inbound" } else { "outbound" },
-            r.number,
-            if r.allow { "allow" } else { "deny" },
-            r.protocol.as_str(),
-            ports_text(r.ports),
-            if inbound { "from" } else { "to" },
-            r.peer_text
-        )
+        r.text(inbound)
     }
 
     /// One direction's rules as match patterns, in number order, each with

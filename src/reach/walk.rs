@@ -747,14 +747,6 @@ pub(super) fn deny_text(why: &str, what: &str) -> String {
     }
 }
 
-pub(super) fn ports_text(p: Option<(u16, u16)>) -> String {
-    match p {
-        Some((a, b)) if a == b => format!(" {a}"),
-        Some((a, b)) => format!(" {a}-{b}"),
-        None => String::new(),
-    }
-}
-
 /// Whether the path satisfies `via` (in order) and `privately`.
 fn qualifies(b: &Branch, via: &[ViaComponent], privately: bool) -> bool {
     !(privately && b.crosses_igw) && via_in_order(&b.traversed, via, &mut Vec::new())
