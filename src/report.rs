@@ -14,6 +14,7 @@
 //! byte-identical Markdown, JSON and HTML.
 
 pub mod html;
+mod inventory;
 mod matrix;
 pub mod md;
 
@@ -25,6 +26,7 @@ use crate::model::{EndpointKind, Model};
 use crate::reach::{Engine, expect_query};
 use crate::source::line_col;
 
+pub use inventory::{FreeBlock, FreeSpace, Inventory, Table, sections};
 pub use matrix::{PortSet, flows_between, port_text};
 
 /// The version of this format. It changes only when a field is removed or
@@ -53,6 +55,14 @@ pub struct Report {
     pub exposure: Vec<Exposure>,
     /// Every `expect` of the file, in source order.
     pub expects: Vec<ExpectResult>,
+    /// Every security group with its rules (the route model's rows).
+    pub security_groups: Vec<crate::emit::json::SecurityGroupJson>,
+    /// Every network ACL with its rules and subnets.
+    pub network_acls: Vec<crate::emit::json::NetworkAclJson>,
+    /// Interfaces, public addresses, NAT gateways, endpoints, peerings.
+    pub inventory: Inventory,
+    /// Each VPC's unallocated addresses and next free block of each size.
+    pub free_space: Vec<FreeSpace>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
@@ -219,6 +229,7 @@ impl Report {
     pub fn build_limited(name: &str, model: &Model, src: &str, matrix_limit: usize) -> Report {
         let matrix = matrix::build(model, matrix_limit);
         let exposure = matrix::exposure(model);
+        let (security_groups, network_acls, inventory) = inventory::tables(model);
         Report {
             version: VERSION,
             name: name.to_string(),
@@ -228,6 +239,10 @@ impl Report {
             matrix,
             exposure,
             expects: expects(model, src),
+            security_groups,
+            network_acls,
+            inventory,
+            free_space: inventory::free_space(model),
         }
     }
 

@@ -378,3 +378,53 @@ fn markdown_escapes_the_file_name() {
     let r = Report::build("it's", &compile(&src), &src);
     assert!(report::md::render(&r).starts_with("# it&#39;s\n"));
 }
+
+/// Every example's free space: the free count is the blocks' size minus
+/// the subnets' (subnets of a VPC are disjoint and inside it), and each
+/// next free block lies in a block of the VPC and overlaps no subnet.
+#[test]
+fn free_space_is_consistent_with_the_subnets() {
+    for entry in std::fs::read_dir(root().join("examples")).expect("examples") {
+        let path = entry.expect("entry").path();
+        if path.extension().is_none_or(|e| e != "vpc") {
+            continue;
+        }
+        let (_, m) = support::fixture::load(&path);
+        let r = report_of(&path);
+        assert_eq!(r.free_space.len(), m.vpcs.len());
+        for (f, (i, v)) in r.free_space.iter().zip(m.vpcs.iter().enumerate()) {
+            let subnets: Vec<ipnet::Ipv4Net> = m
+                .subnets
+                .iter()
+                .filter(|s| s.vpc.index() == i)
+                .map(|s| s.cidr)
+                .collect();
+            let size = |n: &ipnet::Ipv4Net| 1u64 << (32 - u32::from(n.prefix_len()));
+            let total: u64 = v.cidrs.iter().map(size).sum();
+            let used: u64 = subnets.iter().map(size).sum();
+            assert_eq!(
+                f.free_addresses,
+                total - used,
+                "{}: {}",
+                path.display(),
+                f.vpc
+            );
+            for b in &f.next_free {
+                let net: ipnet::Ipv4Net = b.cidr.parse().expect("a CIDR");
+                assert_eq!(net.prefix_len(), b.prefix_len);
+                assert!(
+                    v.cidrs.iter().any(|c| c.contains(&net)),
+                    "{net} outside {}",
+                    f.vpc
+                );
+                assert!(
+                    !subnets
+                        .iter()
+                        .any(|s| s.contains(&net.network()) || net.contains(&s.network())),
+                    "{net} overlaps a subnet of {}",
+                    f.vpc
+                );
+            }
+        }
+    }
+}

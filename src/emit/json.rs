@@ -28,7 +28,7 @@ use crate::syntax::ast::{Direction, ProtocolKind};
 pub const VERSION: u32 = 1;
 
 /// The resolved route model of one `.vpc` file.
-#[derive(Clone, Debug, Serialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 #[schemars(title = "vpcc route model")]
 pub struct RouteModel {
@@ -57,7 +57,7 @@ pub struct RouteModel {
     pub network_acls: Vec<NetworkAclJson>,
 }
 
-#[derive(Clone, Debug, Serialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ExternalJson {
     pub name: String,
@@ -65,7 +65,7 @@ pub struct ExternalJson {
     pub cidrs: Vec<String>,
 }
 
-#[derive(Clone, Debug, Serialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct VpcJson {
     pub name: String,
@@ -86,7 +86,7 @@ pub struct VpcJson {
     pub subnets: Vec<String>,
 }
 
-#[derive(Clone, Debug, Serialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DhcpJson {
     /// Whether a `dhcp_options` block was written (otherwise AWS's default
@@ -111,7 +111,7 @@ pub enum SubnetKindJson {
     Isolated,
 }
 
-#[derive(Clone, Debug, Serialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SubnetJson {
     pub name: String,
@@ -139,7 +139,7 @@ pub struct SubnetJson {
 }
 
 /// The five addresses AWS reserves in every subnet.
-#[derive(Clone, Debug, Serialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReservedJson {
     /// Base address.
@@ -154,7 +154,7 @@ pub struct ReservedJson {
     pub broadcast: Ipv4Addr,
 }
 
-#[derive(Clone, Debug, Serialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UsableJson {
     /// Base + 4.
@@ -165,7 +165,7 @@ pub struct UsableJson {
     pub count: u32,
 }
 
-#[derive(Clone, Debug, Serialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RouteTableJson {
     pub name: String,
@@ -180,7 +180,7 @@ pub struct RouteTableJson {
     pub routes: Vec<RouteJson>,
 }
 
-#[derive(Clone, Debug, Serialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RouteJson {
     /// A CIDR (`10.0.0.0/16`) or a service prefix list (`pl:s3`).
@@ -228,7 +228,7 @@ pub enum InterfaceKindJson {
     InterfaceEndpoint,
 }
 
-#[derive(Clone, Debug, Serialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct InterfaceJson {
     /// The instance, NAT gateway or endpoint name.
@@ -246,7 +246,7 @@ pub struct InterfaceJson {
     pub public_ip: bool,
 }
 
-#[derive(Clone, Debug, Serialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NatGatewayJson {
     pub name: String,
@@ -264,7 +264,7 @@ pub enum EndpointKindJson {
     Interface,
 }
 
-#[derive(Clone, Debug, Serialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EndpointJson {
     pub name: String,
@@ -288,14 +288,14 @@ pub struct EndpointJson {
     pub private_dns: Option<bool>,
 }
 
-#[derive(Clone, Debug, Serialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EndpointInterfaceJson {
     pub subnet: String,
     pub address: Ipv4Addr,
 }
 
-#[derive(Clone, Debug, Serialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PeeringJson {
     pub name: String,
@@ -304,7 +304,7 @@ pub struct PeeringJson {
     pub vpcs: Vec<String>,
 }
 
-#[derive(Clone, Debug, Serialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SecurityGroupJson {
     pub name: String,
@@ -339,7 +339,7 @@ pub enum PeerKindJson {
     Service,
 }
 
-#[derive(Clone, Debug, Serialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SgRuleJson {
     pub protocol: ProtocolJson,
@@ -353,7 +353,7 @@ pub struct SgRuleJson {
     pub implicit: bool,
 }
 
-#[derive(Clone, Debug, Serialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NetworkAclJson {
     pub name: String,
@@ -375,7 +375,7 @@ pub enum ActionJson {
     Deny,
 }
 
-#[derive(Clone, Debug, Serialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AclRuleJson {
     pub number: u16,
@@ -776,7 +776,7 @@ fn network_acl(m: &Model, index: usize, a: &NetworkAcl) -> NetworkAclJson {
 
 /// `vpcc routes --lookup Q --format json`: the decision of each subnet's
 /// route table. Its schema is `schemas/route-lookup.schema.json`.
-#[derive(Clone, Debug, Serialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 #[schemars(title = "vpcc route lookup")]
 pub struct LookupReport {
@@ -790,7 +790,7 @@ pub struct LookupReport {
     pub lookups: Vec<LookupJson>,
 }
 
-#[derive(Clone, Debug, Serialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LookupJson {
     pub subnet: String,
@@ -819,7 +819,7 @@ pub enum LoserKindJson {
     OtherService,
 }
 
-#[derive(Clone, Debug, Serialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LoserJson {
     pub route: RouteJson,

@@ -60,6 +60,15 @@ pub fn render(r: &Report, diagram: Option<&str>) -> String {
     exposure(&mut o, r);
     expects(&mut o, r);
     route_tables(&mut o, r);
+    for (title, tables) in super::sections(r) {
+        let _ = writeln!(o, "<h2>{}</h2>", esc(title));
+        if tables.is_empty() {
+            o.push_str("<p>None.</p>\n");
+        }
+        for t in tables {
+            table(&mut o, &t);
+        }
+    }
     o.push_str("</main>\n</body>\n</html>\n");
     o
 }
@@ -208,6 +217,30 @@ fn route_tables(o: &mut String, r: &Report) {
         }
         o.push_str("</table>\n");
     }
+}
+
+/// One reviewer's table (see `report/inventory.rs`).
+fn table(o: &mut String, t: &super::Table) {
+    if !t.title.is_empty() {
+        let _ = writeln!(o, "<h3>{}</h3>", code_spans(&esc(&t.title)));
+    }
+    if t.rows.is_empty() {
+        o.push_str("<p>None.</p>\n");
+        return;
+    }
+    o.push_str("<table>\n<tr>");
+    for h in &t.header {
+        let _ = write!(o, "<th>{}</th>", esc(h));
+    }
+    o.push_str("</tr>\n");
+    for row in &t.rows {
+        o.push_str("<tr>");
+        for c in row {
+            let _ = write!(o, "<td>{}</td>", esc(c));
+        }
+        o.push_str("</tr>\n");
+    }
+    o.push_str("</table>\n");
 }
 
 /// Escapes text for HTML content and attribute values.

@@ -16,6 +16,15 @@ pub fn render(r: &Report) -> String {
     route_tables(&mut out, r);
     exposure(&mut out, r);
     expects(&mut out, r);
+    for (title, tables) in super::sections(r) {
+        let _ = writeln!(out, "## {title}\n");
+        if tables.is_empty() {
+            let _ = writeln!(out, "None.\n");
+        }
+        for t in tables {
+            table(&mut out, &t);
+        }
+    }
     out.truncate(out.trim_end().len());
     out.push('\n');
     out
@@ -154,6 +163,25 @@ fn expects(out: &mut String, r: &Report) {
             code(&e.text),
             cell(&result)
         );
+    }
+    let _ = writeln!(out);
+}
+
+/// One reviewer's table: a `###` title (already Markdown: names in code
+/// spans) and the rows.
+fn table(out: &mut String, t: &super::Table) {
+    if !t.title.is_empty() {
+        let _ = writeln!(out, "### {}\n", t.title);
+    }
+    if t.rows.is_empty() {
+        let _ = writeln!(out, "None.\n");
+        return;
+    }
+    let _ = writeln!(out, "| {} |", t.header.join(" | "));
+    let _ = writeln!(out, "|{}", "---|".repeat(t.header.len()));
+    for row in &t.rows {
+        let cells: Vec<String> = row.iter().map(|c| cell(c)).collect();
+        let _ = writeln!(out, "| {} |", cells.join(" | "));
     }
     let _ = writeln!(out);
 }
