@@ -80,7 +80,7 @@ fn layout_is_name_slash_outputs() {
     ]);
     assert_eq!(code, 0, "{stderr}");
     let names: Vec<String> = tree(&out).into_iter().map(|(n, _)| n).collect();
-    let mut expected = Vec::new();
+    let mut expected = vec!["index.html".to_string()];
     for name in ["nat-bastion-endpoints", "peering"] {
         for file in outputs_of(name) {
             expected.push(format!("{name}/{file}"));
@@ -135,7 +135,7 @@ fn two_builds_give_identical_bytes() {
             .len()
         })
         .sum();
-    assert_eq!(ta.len(), files);
+    assert_eq!(ta.len(), files + 1, "every output and index.html");
     assert!(ta == tb, "two builds differ");
     // A rebuild over existing outputs leaves no temporary files behind.
     let mut run = args.clone();
@@ -198,7 +198,12 @@ fn names_that_would_hide_or_collide_are_refused() {
     );
     assert!(stderr.contains("already writes `peering/`"), "{stderr}");
     let names: Vec<String> = tree(&out).into_iter().map(|(n, _)| n).collect();
-    assert!(names.iter().all(|n| n.starts_with("peering/")), "{names:?}");
+    assert!(
+        names
+            .iter()
+            .all(|n| n.starts_with("peering/") || n == "index.html"),
+        "{names:?}"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -456,4 +461,54 @@ fn watch_rebuilds_when_an_input_changes() {
     let _ = std::fs::remove_dir_all(&dir);
     assert!(first, "the first build wrote nothing");
     assert!(rebuilt, "no rebuild after the input changed");
+}
+
+#[test]
+fn build_writes_an_index_that_links_every_design() {
+    let dir = scratch("index");
+    let out = dir.join("out");
+    let out_s = out.to_str().expect("UTF-8");
+    let (code, _) = vpcc(&[
+        "build",
+        "-o",
+        out_s,
+        "examples/peering.vpc",
+        "examples/nat-instance.vpc",
+        "tests/ui/cidr/subnets_overlap.vpc",
+    ]);
+    assert_eq!(code, 1, "one input has errors");
+    let index = std::fs::read_to_string(out.join("index.html")).expect("index.html");
+    // Every link resolves to a file the build wrote.
+    let mut links = 0;
+    for part in index.split("href=\"").skip(1) {
+        let target = &part[..part.find('"').expect("closing quote")];
+        assert!(out.join(target).is_file(), "dangling link {target}");
+        links += 1;
+    }
+    assert!(links >= 2 * 6, "{index}");
+    for name in ["peering", "nat-instance"] {
+        assert!(
+            index.contains(&format!("<a href=\"{name}/report.html\">{name}</a>")),
+            "{index}"
+        );
+    }
+    assert!(
+        index.contains("<td>subnets_overlap</td><td>failed to build: see the diagnostics</td>"),
+        "{index}"
+    );
+    // The same inputs, the same page.
+    let first = index.clone();
+    let _ = vpcc(&[
+        "build",
+        "-o",
+        out_s,
+        "examples/peering.vpc",
+        "examples/nat-instance.vpc",
+        "tests/ui/cidr/subnets_overlap.vpc",
+    ]);
+    assert_eq!(
+        std::fs::read_to_string(out.join("index.html")).expect("index"),
+        first
+    );
+    let _ = std::fs::remove_dir_all(&dir);
 }

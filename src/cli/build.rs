@@ -19,6 +19,7 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
+use vpc::report::html::IndexEntry;
 use vpc::report::{self, Report};
 
 use super::io::{Load, Loaded, error, load_model, refuse_symlink, remove_leftovers, write_atomic};
@@ -85,6 +86,7 @@ fn build_all(args: &Args) -> Exit {
     }
     let mut exit = Exit::Ok;
     let mut names: Vec<String> = Vec::new();
+    let mut index: Vec<IndexEntry> = Vec::new();
     for path in &args.files {
         let name = match output_name(path) {
             Ok(n) => n,
@@ -103,6 +105,11 @@ fn build_all(args: &Args) -> Exit {
             continue;
         }
         names.push(name.clone());
+        index.push(IndexEntry {
+            name: name.clone(),
+            files: Vec::new(),
+            summary: None,
+        });
         let Loaded {
             src,
             model,
@@ -137,6 +144,7 @@ fn build_all(args: &Args) -> Exit {
             continue;
         }
         remove_leftovers(&dir);
+        let mut written = Vec::new();
         for (file, contents) in outputs(&name, model, &src, args.matrix_limit) {
             let out = dir.join(file);
             let result = std::fs::create_dir_all(&dir)
@@ -146,8 +154,27 @@ fn build_all(args: &Args) -> Exit {
             if let Err(m) = result {
                 error(&m);
                 exit = exit.max(Exit::Usage);
+                written.clear();
                 break;
             }
+            written.push(file.to_string());
+        }
+        if let Some(entry) = index.last_mut() {
+            let held = model.expects.len();
+            entry.summary = Some(format!(
+                "{} subnets, {held} expects hold",
+                model.subnets.len()
+            ));
+            entry.files = written;
+        }
+    }
+    if !index.is_empty() {
+        let path = args.out_dir.join("index.html");
+        let result = refuse_symlink(&path)
+            .and_then(|()| write_atomic(&path, report::html::index(&index).as_bytes()));
+        if let Err(m) = result {
+            error(&m);
+            exit = exit.max(Exit::Usage);
         }
     }
     exit
@@ -181,7 +208,10 @@ fn output_name(path: &Path) -> Result<String, String> {
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let bad = stem.is_empty() || stem.starts_with('.') || stem.contains(['/', '\\', '\0', ':']);
+    let bad = stem.is_empty()
+        || stem.starts_with('.')
+        || stem.contains(['/', '\\', '\0', ':'])
+        || stem == "index.html";
     if bad {
         return Err(format!(
             "`{}`: cannot name an output directory `{stem}`; rename the file",

@@ -219,6 +219,78 @@ fn route_tables(o: &mut String, r: &Report) {
     }
 }
 
+/// One design of a `vpcc build` run, for its index page.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct IndexEntry {
+    /// The output directory's name (the file's stem).
+    pub name: String,
+    /// The files written under it, in output order; empty when the design
+    /// failed to build.
+    pub files: Vec<String>,
+    /// Subnets, and `expect`s that hold of all, when built.
+    pub summary: Option<String>,
+}
+
+/// `index.html` of a build directory: every design of the run with links
+/// to what it wrote, one self-contained page.
+pub fn index(entries: &[IndexEntry]) -> String {
+    let mut o = String::new();
+    let _ = write!(
+        o,
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <title>vpcc build</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<main>\n\
+         <h1>Designs</h1>\n<table>\n<tr><th>Design</th><th>Summary</th><th>Files</th></tr>\n"
+    );
+    for e in entries {
+        let name = esc(&e.name);
+        let (summary, files) = if e.files.is_empty() {
+            (
+                "failed to build: see the diagnostics".to_string(),
+                String::new(),
+            )
+        } else {
+            let links: Vec<String> = e
+                .files
+                .iter()
+                .map(|f| {
+                    let f = esc(f);
+                    format!("<a href=\"{}/{f}\">{f}</a>", uri_segment(&e.name))
+                })
+                .collect();
+            (esc(e.summary.as_deref().unwrap_or("")), links.join(" · "))
+        };
+        let title = if e.files.iter().any(|f| f == "report.html") {
+            format!(
+                "<a href=\"{}/report.html\">{name}</a>",
+                uri_segment(&e.name)
+            )
+        } else {
+            name
+        };
+        let _ = writeln!(
+            o,
+            "<tr><td>{title}</td><td>{summary}</td><td>{files}</td></tr>"
+        );
+    }
+    o.push_str("</table>\n</main>\n</body>\n</html>\n");
+    o
+}
+
+/// A directory name as one URI path segment (percent-encoded).
+fn uri_segment(name: &str) -> String {
+    let mut out = String::new();
+    for b in name.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                out.push(b as char)
+            }
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
 /// One reviewer's table (see `report/inventory.rs`).
 fn table(o: &mut String, t: &super::Table) {
     if !t.title.is_empty() {
