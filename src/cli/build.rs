@@ -50,11 +50,13 @@ pub struct Args {
 }
 
 pub fn run(args: &Args) -> Exit {
+    // The inputs' stamps are taken before the build reads them: an edit
+    // made while the first build runs is then seen as a change.
+    let mut seen = stamps(&args.files);
     let exit = build_all(args);
     if !args.watch {
         return exit;
     }
-    let mut seen = stamps(&args.files);
     eprintln!("vpcc: watching {} file(s); Ctrl-C stops", args.files.len());
     loop {
         std::thread::sleep(Duration::from_millis(500));
