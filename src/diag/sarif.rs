@@ -51,7 +51,7 @@ pub fn log(files: &[FileDiagnostics<'_>]) -> Value {
         .collect();
     let artifacts: Vec<Value> = files
         .iter()
-        .map(|f| json!({ "location": { "uri": uri(f.path) }, "length": f.src.len() }))
+        .map(|f| json!({ "location": artifact(f.path), "length": f.src.len() }))
         .collect();
     json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
@@ -153,7 +153,7 @@ fn physical(path: &str, src: &str, span: Span) -> Value {
     let (start_line, start_column) = line_col(src, span.start as usize);
     let (end_line, end_column) = line_col(src, span.end as usize);
     json!({
-        "artifactLocation": { "uri": uri(path) },
+        "artifactLocation": artifact(path),
         "region": {
             "startLine": start_line,
             "startColumn": start_column,
@@ -161,6 +161,22 @@ fn physical(path: &str, src: &str, span: Span) -> Value {
             "endColumn": end_column,
         }
     })
+}
+
+/// The base a relative path is resolved against: the checkout's root, as
+/// GitHub code scanning and other SARIF viewers name it.
+pub const SRCROOT: &str = "%SRCROOT%";
+
+/// An artifact location: a relative path is a URI reference with
+/// `uriBaseId` [`SRCROOT`] (run `vpcc check` from the repository's root);
+/// an absolute one a `file://` URI alone.
+fn artifact(path: &str) -> Value {
+    let uri = uri(path);
+    if uri.starts_with("file:") {
+        json!({ "uri": uri })
+    } else {
+        json!({ "uri": uri, "uriBaseId": SRCROOT })
+    }
 }
 
 /// A URI reference for a path: relative paths stay relative (code
@@ -229,6 +245,18 @@ mod tests {
         assert!(text.ends_with("\nhelp: move `b`"), "{text}");
         let loc = &r["locations"][0]["physicalLocation"];
         assert_eq!(loc["artifactLocation"]["uri"], "dir/x%20y.vpc");
+        assert_eq!(loc["artifactLocation"]["uriBaseId"], SRCROOT);
+        let abs = log(&[FileDiagnostics {
+            path: "/abs/a.vpc",
+            src,
+            diagnostics: std::slice::from_ref(&d),
+            suppressed: &[],
+        }]);
+        let loc = &abs["runs"][0]["results"][0]["locations"][0]["physicalLocation"];
+        assert_eq!(
+            loc["artifactLocation"],
+            json!({ "uri": "file:///abs/a.vpc" })
+        );
         assert_eq!(
             loc["region"],
             json!({"startLine": 3, "startColumn": 4, "endLine": 3, "endColumn": 15})
