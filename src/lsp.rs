@@ -344,7 +344,7 @@ impl Document {
                     kind: symbol_kind(d.kind),
                     tags: None,
                     deprecated: None,
-                    range: self.range(crate::fmt::comments::trim_statement(&self.text, d.span)),
+                    range: self.range(d.span),
                     selection_range: self.range(d.name_span),
                     children: (!children.is_empty()).then_some(children),
                 }
