@@ -11,7 +11,6 @@
 //! last version that parsed.
 
 mod complete;
-pub mod position;
 pub mod server;
 
 use std::collections::HashMap;
@@ -27,11 +26,10 @@ use lsp_types::{
 };
 
 pub use complete::Candidate;
-use position::LineIndex;
 
 use crate::diag::{Diagnostic, Severity};
 use crate::names::{Decl, Index, Kind, Literal, Occurrence};
-use crate::source::Span;
+use crate::source::{Lines, Span};
 use crate::syntax::ast;
 
 /// What the server offers, for the `initialize` answer.
@@ -59,7 +57,7 @@ pub fn capabilities() -> ServerCapabilities {
 #[derive(Debug)]
 pub struct Document {
     text: String,
-    lines: LineIndex,
+    lines: Lines,
     compilation: crate::Compilation,
     /// The index of the current text, when it parses.
     index: Option<Index>,
@@ -72,7 +70,7 @@ impl Document {
         let compilation = crate::compile(&text);
         let index = compilation.ast.as_ref().map(Index::new);
         Document {
-            lines: LineIndex::new(&text),
+            lines: Lines::new(&text),
             last_good: index.clone(),
             index,
             compilation,
@@ -93,12 +91,28 @@ impl Document {
         &self.text
     }
 
+    /// The LSP position of a byte offset (UTF-16 columns).
+    fn position(&self, offset: usize) -> Position {
+        let (line, character) = self.lines.utf16_position(&self.text, offset);
+        Position {
+            line: to_u32(line),
+            character: to_u32(character),
+        }
+    }
+
     fn range(&self, span: Span) -> Range {
-        self.lines.range(&self.text, span)
+        Range {
+            start: self.position(span.start as usize),
+            end: self.position(span.end as usize),
+        }
     }
 
     fn offset(&self, position: Position) -> usize {
-        self.lines.offset(&self.text, position)
+        self.lines.utf16_offset(
+            &self.text,
+            position.line as usize,
+            position.character as usize,
+        )
     }
 
     fn location(&self, uri: &Uri, span: Span) -> Location {
@@ -525,3 +539,7 @@ fn address_facts(index: &Index, addr: Ipv4Addr) -> String {
 
 #[cfg(test)]
 mod tests;
+
+fn to_u32(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
