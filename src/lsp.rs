@@ -449,7 +449,7 @@ fn symbol_kind(kind: Kind) -> SymbolKind {
         Kind::InternetGateway | Kind::NatGateway => SymbolKind::EVENT,
         Kind::Subnet => SymbolKind::MODULE,
         Kind::RouteTable => SymbolKind::ENUM,
-        Kind::Endpoint => SymbolKind::FUNCTION,
+        Kind::GatewayEndpoint | Kind::InterfaceEndpoint => SymbolKind::FUNCTION,
         Kind::SecurityGroup | Kind::NetworkAcl => SymbolKind::STRUCT,
         Kind::Instance => SymbolKind::OBJECT,
     }
@@ -459,9 +459,11 @@ fn completion_kind(kind: Kind) -> CompletionItemKind {
     match kind {
         Kind::External => CompletionItemKind::CONSTANT,
         Kind::Vpc | Kind::Subnet => CompletionItemKind::MODULE,
-        Kind::Peering | Kind::InternetGateway | Kind::NatGateway | Kind::Endpoint => {
-            CompletionItemKind::INTERFACE
-        }
+        Kind::Peering
+        | Kind::InternetGateway
+        | Kind::NatGateway
+        | Kind::GatewayEndpoint
+        | Kind::InterfaceEndpoint => CompletionItemKind::INTERFACE,
         Kind::RouteTable => CompletionItemKind::ENUM,
         Kind::SecurityGroup | Kind::NetworkAcl => CompletionItemKind::STRUCT,
         Kind::Instance => CompletionItemKind::VARIABLE,
