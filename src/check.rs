@@ -111,77 +111,15 @@ fn id32(n: usize) -> u32 {
 impl Cx {
     // --- pass 1: declarations -------------------------------------------------
 
+    /// Declares every name, in the order of the one declaration walk
+    /// ([`crate::names::declarations`]), which is the order of the model's
+    /// ids.
     fn declare(&mut self, file: &ast::File) {
         self.names.reserve(declaration_count(file));
-        let mut vpc_index = 0u32;
-        for item in &file.items {
-            match item {
-                ast::Item::External(e) => {
-                    self.names
-                        .declare(&e.name, Kind::External, None, &mut self.diags);
-                }
-                ast::Item::Peering(p) => {
-                    self.names
-                        .declare(&p.name, Kind::Peering, None, &mut self.diags);
-                }
-                ast::Item::Vpc(v) => {
-                    let vi = self
-                        .names
-                        .declare(&v.name, Kind::Vpc, None, &mut self.diags);
-                    debug_assert_eq!(vi, vpc_index);
-                    self.declare_vpc(v, vpc_index);
-                    vpc_index += 1;
-                }
-                ast::Item::Region(_) | ast::Item::Expect(_) => {}
-            }
-        }
-    }
-
-    fn declare_vpc(&mut self, v: &ast::Vpc, vpc: u32) {
-        let d = &mut self.diags;
-        for item in &v.items {
-            match item {
-                ast::VpcItem::InternetGateway(g) => {
-                    self.names
-                        .declare(&g.name, Kind::InternetGateway, Some(vpc), d);
-                }
-                ast::VpcItem::Subnet(s) => {
-                    self.names.declare(&s.name, Kind::Subnet, Some(vpc), d);
-                    for si in &s.items {
-                        match si {
-                            ast::SubnetItem::NatGateway(n) => {
-                                self.names.declare(&n.name, Kind::NatGateway, Some(vpc), d);
-                            }
-                            ast::SubnetItem::Instance(i) => {
-                                self.names.declare(&i.name, Kind::Instance, Some(vpc), d);
-                            }
-                            _ => {}
-                        }
-                    }
-                }
-                ast::VpcItem::RouteTable(r) => {
-                    self.names.declare(&r.name, Kind::RouteTable, Some(vpc), d);
-                }
-                ast::VpcItem::Endpoint(e) => {
-                    let kind = match e.kind {
-                        ast::EndpointKind::Gateway { .. } => Kind::GatewayEndpoint,
-                        ast::EndpointKind::Interface { .. } => Kind::InterfaceEndpoint,
-                    };
-                    self.names.declare(&e.name, kind, Some(vpc), d);
-                }
-                ast::VpcItem::SecurityGroup(g) => {
-                    self.names
-                        .declare(&g.name, Kind::SecurityGroup, Some(vpc), d);
-                }
-                ast::VpcItem::NetworkAcl(a) => {
-                    self.names.declare(&a.name, Kind::NetworkAcl, Some(vpc), d);
-                }
-                ast::VpcItem::SecondaryCidr(..)
-                | ast::VpcItem::DnsSupport(..)
-                | ast::VpcItem::DnsHostnames(..)
-                | ast::VpcItem::DhcpOptions(_) => {}
-            }
-        }
+        let (names, diags) = (&mut self.names, &mut self.diags);
+        crate::names::declarations(file, |d| {
+            names.declare(d.name, d.kind, d.vpc, diags);
+        });
     }
 
     /// Sizes the model's tables from the declarations, so that building a

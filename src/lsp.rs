@@ -11,7 +11,6 @@
 //! last version that parsed.
 
 mod complete;
-pub mod position;
 pub mod server;
 
 use std::collections::HashMap;
@@ -27,11 +26,10 @@ use lsp_types::{
 };
 
 pub use complete::Candidate;
-use position::LineIndex;
 
 use crate::diag::{Diagnostic, Severity};
 use crate::names::{Decl, Index, Kind, Literal, Occurrence};
-use crate::source::Span;
+use crate::source::{Lines, Span};
 use crate::syntax::ast;
 
 /// What the server offers, for the `initialize` answer.
@@ -59,7 +57,7 @@ pub fn capabilities() -> ServerCapabilities {
 #[derive(Debug)]
 pub struct Document {
     text: String,
-    lines: LineIndex,
+    lines: Lines,
     compilation: crate::Compilation,
     /// The index of the current text, when it parses.
     index: Option<Index>,
@@ -80,7 +78,7 @@ impl Document {
         let compilation = crate::compile_with(&text, &config);
         let index = compilation.ast.as_ref().map(Index::new);
         Document {
-            lines: LineIndex::new(&text),
+            lines: Lines::new(&text),
             last_good: index.clone(),
             index,
             compilation,
@@ -104,12 +102,28 @@ impl Document {
         &self.text
     }
 
+    /// The LSP position of a byte offset (UTF-16 columns).
+    fn position(&self, offset: usize) -> Position {
+        let (line, character) = self.lines.utf16_position(&self.text, offset);
+        Position {
+            line: to_u32(line),
+            character: to_u32(character),
+        }
+    }
+
     fn range(&self, span: Span) -> Range {
-        self.lines.range(&self.text, span)
+        Range {
+            start: self.position(span.start as usize),
+            end: self.position(span.end as usize),
+        }
     }
 
     fn offset(&self, position: Position) -> usize {
-        self.lines.offset(&self.text, position)
+        self.lines.utf16_offset(
+            &self.text,
+            position.line as usize,
+            position.character as usize,
+        )
     }
 
     fn location(&self, uri: &Uri, span: Span) -> Location {
@@ -355,7 +369,7 @@ impl Document {
                     kind: symbol_kind(d.kind),
                     tags: None,
                     deprecated: None,
-                    range: self.range(crate::fmt::comments::trim_statement(&self.text, d.span)),
+                    range: self.range(d.span),
                     selection_range: self.range(d.name_span),
                     children: (!children.is_empty()).then_some(children),
                 }
@@ -446,7 +460,7 @@ fn symbol_kind(kind: Kind) -> SymbolKind {
         Kind::InternetGateway | Kind::NatGateway => SymbolKind::EVENT,
         Kind::Subnet => SymbolKind::MODULE,
         Kind::RouteTable => SymbolKind::ENUM,
-        Kind::Endpoint => SymbolKind::FUNCTION,
+        Kind::GatewayEndpoint | Kind::InterfaceEndpoint => SymbolKind::FUNCTION,
         Kind::SecurityGroup | Kind::NetworkAcl => SymbolKind::STRUCT,
         Kind::Instance => SymbolKind::OBJECT,
     }
@@ -456,9 +470,11 @@ fn completion_kind(kind: Kind) -> CompletionItemKind {
     match kind {
         Kind::External => CompletionItemKind::CONSTANT,
         Kind::Vpc | Kind::Subnet => CompletionItemKind::MODULE,
-        Kind::Peering | Kind::InternetGateway | Kind::NatGateway | Kind::Endpoint => {
-            CompletionItemKind::INTERFACE
-        }
+        Kind::Peering
+        | Kind::InternetGateway
+        | Kind::NatGateway
+        | Kind::GatewayEndpoint
+        | Kind::InterfaceEndpoint => CompletionItemKind::INTERFACE,
         Kind::RouteTable => CompletionItemKind::ENUM,
         Kind::SecurityGroup | Kind::NetworkAcl => CompletionItemKind::STRUCT,
         Kind::Instance => CompletionItemKind::VARIABLE,
@@ -536,3 +552,7 @@ fn address_facts(index: &Index, addr: Ipv4Addr) -> String {
 
 #[cfg(test)]
 mod tests;
+
+fn to_u32(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}

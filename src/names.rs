@@ -17,7 +17,8 @@ use ipnet::Ipv4Net;
 use crate::source::Span;
 use crate::syntax::ast::*;
 
-/// What a declaration declares.
+/// What a declaration declares: the one list of kinds, for the checker's
+/// name table (`check/names.rs`) and this index.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Kind {
     External,
@@ -26,7 +27,8 @@ pub enum Kind {
     InternetGateway,
     Subnet,
     RouteTable,
-    Endpoint,
+    GatewayEndpoint,
+    InterfaceEndpoint,
     SecurityGroup,
     NetworkAcl,
     NatGateway,
@@ -43,10 +45,28 @@ impl Kind {
             Kind::InternetGateway => "internet_gateway",
             Kind::Subnet => "subnet",
             Kind::RouteTable => "route_table",
-            Kind::Endpoint => "endpoint",
+            Kind::GatewayEndpoint | Kind::InterfaceEndpoint => "endpoint",
             Kind::SecurityGroup => "security_group",
             Kind::NetworkAcl => "network_acl",
             Kind::NatGateway => "nat_gateway",
+            Kind::Instance => "instance",
+        }
+    }
+
+    /// What it is called in a message, e.g. "security group".
+    pub fn noun(self) -> &'static str {
+        match self {
+            Kind::External => "external network",
+            Kind::Vpc => "VPC",
+            Kind::Peering => "peering connection",
+            Kind::InternetGateway => "internet gateway",
+            Kind::Subnet => "subnet",
+            Kind::RouteTable => "route table",
+            Kind::GatewayEndpoint => "gateway endpoint",
+            Kind::InterfaceEndpoint => "interface endpoint",
+            Kind::SecurityGroup => "security group",
+            Kind::NetworkAcl => "network ACL",
+            Kind::NatGateway => "NAT gateway",
             Kind::Instance => "instance",
         }
     }
@@ -59,12 +79,124 @@ impl Kind {
         Kind::InternetGateway,
         Kind::Subnet,
         Kind::RouteTable,
-        Kind::Endpoint,
+        Kind::GatewayEndpoint,
+        Kind::InterfaceEndpoint,
         Kind::SecurityGroup,
         Kind::NetworkAcl,
         Kind::NatGateway,
         Kind::Instance,
     ];
+}
+
+/// A declaring statement, as [`declarations`] meets it.
+#[derive(Clone, Copy, Debug)]
+pub enum Stmt<'a> {
+    External(&'a External),
+    Peering(&'a Peering),
+    Vpc(&'a Vpc),
+    InternetGateway(&'a InternetGateway),
+    Subnet(&'a Subnet),
+    NatGateway(&'a NatGateway),
+    Instance(&'a Instance),
+    RouteTable(&'a RouteTable),
+    Endpoint(&'a Endpoint),
+    SecurityGroup(&'a SecurityGroup),
+    NetworkAcl(&'a NetworkAcl),
+}
+
+/// One declaration of the walk.
+#[derive(Clone, Copy, Debug)]
+pub struct Declared<'a> {
+    pub name: &'a Name,
+    pub kind: Kind,
+    pub stmt: Stmt<'a>,
+    /// The enclosing declaration, by its place in the walk (0 is the
+    /// first declaration met).
+    pub parent: Option<usize>,
+    /// The enclosing VPC, by its place among the file's VPCs.
+    pub vpc: Option<u32>,
+}
+
+/// The one declaration walk: every declaration of the file in source order
+/// (a VPC, then what it declares; a subnet, then its NAT gateways and
+/// instances), shared by the checker's pass 1 and [`Index::new`].
+pub fn declarations<'a>(file: &'a File, mut f: impl FnMut(Declared<'a>)) {
+    let mut seen = 0usize;
+    let mut vpcs = 0u32;
+    let mut emit = |name: &'a Name, kind, stmt, parent, vpc| {
+        f(Declared {
+            name,
+            kind,
+            stmt,
+            parent,
+            vpc,
+        });
+        seen += 1;
+        seen - 1
+    };
+    for item in &file.items {
+        match item {
+            Item::External(e) => {
+                emit(&e.name, Kind::External, Stmt::External(e), None, None);
+            }
+            Item::Peering(p) => {
+                emit(&p.name, Kind::Peering, Stmt::Peering(p), None, None);
+            }
+            Item::Vpc(v) => {
+                let id = emit(&v.name, Kind::Vpc, Stmt::Vpc(v), None, None);
+                let (parent, vpc) = (Some(id), Some(vpcs));
+                vpcs += 1;
+                for item in &v.items {
+                    match item {
+                        VpcItem::InternetGateway(g) => {
+                            let stmt = Stmt::InternetGateway(g);
+                            emit(&g.name, Kind::InternetGateway, stmt, parent, vpc);
+                        }
+                        VpcItem::Subnet(s) => {
+                            let sid = emit(&s.name, Kind::Subnet, Stmt::Subnet(s), parent, vpc);
+                            for si in &s.items {
+                                match si {
+                                    SubnetItem::NatGateway(n) => {
+                                        let stmt = Stmt::NatGateway(n);
+                                        emit(&n.name, Kind::NatGateway, stmt, Some(sid), vpc);
+                                    }
+                                    SubnetItem::Instance(i) => {
+                                        let stmt = Stmt::Instance(i);
+                                        emit(&i.name, Kind::Instance, stmt, Some(sid), vpc);
+                                    }
+                                    SubnetItem::RouteTable(..)
+                                    | SubnetItem::NetworkAcl(..)
+                                    | SubnetItem::PublicIpOnLaunch(..) => {}
+                                }
+                            }
+                        }
+                        VpcItem::RouteTable(t) => {
+                            emit(&t.name, Kind::RouteTable, Stmt::RouteTable(t), parent, vpc);
+                        }
+                        VpcItem::Endpoint(e) => {
+                            let kind = match e.kind {
+                                EndpointKind::Gateway { .. } => Kind::GatewayEndpoint,
+                                EndpointKind::Interface { .. } => Kind::InterfaceEndpoint,
+                            };
+                            emit(&e.name, kind, Stmt::Endpoint(e), parent, vpc);
+                        }
+                        VpcItem::SecurityGroup(g) => {
+                            let stmt = Stmt::SecurityGroup(g);
+                            emit(&g.name, Kind::SecurityGroup, stmt, parent, vpc);
+                        }
+                        VpcItem::NetworkAcl(a) => {
+                            emit(&a.name, Kind::NetworkAcl, Stmt::NetworkAcl(a), parent, vpc);
+                        }
+                        VpcItem::SecondaryCidr(..)
+                        | VpcItem::DnsSupport(..)
+                        | VpcItem::DnsHostnames(..)
+                        | VpcItem::DhcpOptions(_) => {}
+                    }
+                }
+            }
+            Item::Region(_) | Item::Expect(_) => {}
+        }
+    }
 }
 
 /// The kinds a route may target.
@@ -75,7 +207,13 @@ pub const ROUTE_TARGETS: &[Kind] = &[
     Kind::Peering,
 ];
 /// The kinds an `expect` may name as a source or destination.
-pub const FLOW_ENDS: &[Kind] = &[Kind::Instance, Kind::Subnet, Kind::External, Kind::Endpoint];
+pub const FLOW_ENDS: &[Kind] = &[
+    Kind::Instance,
+    Kind::Subnet,
+    Kind::External,
+    Kind::GatewayEndpoint,
+    Kind::InterfaceEndpoint,
+];
 /// The kinds a security group rule may name as its peer.
 pub const SG_PEERS: &[Kind] = &[Kind::External, Kind::SecurityGroup];
 /// The kinds a network ACL rule may name as its peer.
@@ -151,6 +289,7 @@ impl Index {
         let mut b = Builder {
             index: Index::default(),
         };
+        declarations(file, |d| b.index.decls.push(decl(d)));
         b.file(file);
         b.index
     }
@@ -206,30 +345,67 @@ impl Index {
     }
 }
 
+/// A declaration of the walk as the index keeps it, with its one-line
+/// summary.
+fn decl(d: Declared<'_>) -> Decl {
+    let (span, detail) = match d.stmt {
+        Stmt::External(e) => {
+            let cidrs: Vec<String> = e.cidrs.iter().map(|c| c.net.to_string()).collect();
+            (e.span, cidrs.join(", "))
+        }
+        Stmt::Peering(p) => (p.span, format!("{} ↔ {}", p.a.text, p.b.text)),
+        Stmt::Vpc(v) => (v.span, v.cidr.net.to_string()),
+        Stmt::InternetGateway(g) => (g.span, String::new()),
+        Stmt::Subnet(s) => {
+            let mut detail = s.cidr.net.to_string();
+            if let Some(az) = &s.az {
+                detail.push_str(" az ");
+                detail.push_str(&az.text);
+            }
+            (s.span, detail)
+        }
+        Stmt::NatGateway(n) => {
+            let detail = if n.private.is_some() {
+                "private"
+            } else {
+                "public"
+            };
+            (n.span, detail.to_string())
+        }
+        Stmt::Instance(i) => (
+            i.span,
+            i.address.map_or_else(String::new, |a| a.addr.to_string()),
+        ),
+        Stmt::RouteTable(t) => {
+            let detail = if t.main.is_some() { "main" } else { "" };
+            (t.span, detail.to_string())
+        }
+        Stmt::Endpoint(e) => {
+            let kind = match e.kind {
+                EndpointKind::Gateway { .. } => "gateway",
+                EndpointKind::Interface { .. } => "interface",
+            };
+            (e.span, format!("{kind} {}", e.service.text))
+        }
+        Stmt::SecurityGroup(g) => (g.span, String::new()),
+        Stmt::NetworkAcl(a) => (a.span, String::new()),
+    };
+    Decl {
+        name: d.name.text.clone(),
+        kind: d.kind,
+        name_span: d.name.span,
+        span,
+        parent: d.parent,
+        detail,
+    }
+}
+
+/// The references and literals of a file, in source order.
 struct Builder {
     index: Index,
 }
 
 impl Builder {
-    fn decl(
-        &mut self,
-        name: &Name,
-        kind: Kind,
-        span: Span,
-        parent: Option<usize>,
-        detail: String,
-    ) -> usize {
-        self.index.decls.push(Decl {
-            name: name.text.clone(),
-            kind,
-            name_span: name.span,
-            span,
-            parent,
-            detail,
-        });
-        self.index.decls.len() - 1
-    }
-
     fn reference(&mut self, name: &Name, expected: &'static [Kind]) {
         self.index.refs.push(Ref {
             name: name.text.clone(),
@@ -257,19 +433,10 @@ impl Builder {
             match item {
                 Item::Region(_) => {}
                 Item::External(e) => {
-                    let cidrs: Vec<String> = e.cidrs.iter().map(|c| c.net.to_string()).collect();
-                    self.decl(&e.name, Kind::External, e.span, None, cidrs.join(", "));
                     e.cidrs.iter().for_each(|c| self.cidr(c));
                 }
                 Item::Vpc(v) => self.vpc(v),
                 Item::Peering(p) => {
-                    self.decl(
-                        &p.name,
-                        Kind::Peering,
-                        p.span,
-                        None,
-                        format!("{} ↔ {}", p.a.text, p.b.text),
-                    );
                     self.reference(&p.a, &[Kind::Vpc]);
                     self.reference(&p.b, &[Kind::Vpc]);
                 }
@@ -288,7 +455,6 @@ impl Builder {
     }
 
     fn vpc(&mut self, v: &Vpc) {
-        let id = self.decl(&v.name, Kind::Vpc, v.span, None, v.cidr.net.to_string());
         self.cidr(&v.cidr);
         for item in &v.items {
             match item {
@@ -311,25 +477,9 @@ impl Builder {
                         }
                     }
                 }
-                VpcItem::InternetGateway(g) => {
-                    self.decl(
-                        &g.name,
-                        Kind::InternetGateway,
-                        g.span,
-                        Some(id),
-                        String::new(),
-                    );
-                }
-                VpcItem::Subnet(s) => self.subnet(s, id),
+                VpcItem::InternetGateway(_) => {}
+                VpcItem::Subnet(s) => self.subnet(s),
                 VpcItem::RouteTable(t) => {
-                    let detail = if t.main.is_some() { "main" } else { "" };
-                    self.decl(
-                        &t.name,
-                        Kind::RouteTable,
-                        t.span,
-                        Some(id),
-                        detail.to_string(),
-                    );
                     for r in &t.routes {
                         self.cidr(&r.destination);
                         if let RouteTarget::Name(n) = &r.target {
@@ -337,51 +487,30 @@ impl Builder {
                         }
                     }
                 }
-                VpcItem::Endpoint(e) => {
-                    let kind = match e.kind {
-                        EndpointKind::Gateway { .. } => "gateway",
-                        EndpointKind::Interface { .. } => "interface",
-                    };
-                    self.decl(
-                        &e.name,
-                        Kind::Endpoint,
-                        e.span,
-                        Some(id),
-                        format!("{kind} {}", e.service.text),
-                    );
-                    match &e.kind {
-                        EndpointKind::Gateway { items, .. } => {
-                            for GatewayItem::RouteTables(l, _) in items {
-                                self.list(l, &[Kind::RouteTable]);
-                            }
+                VpcItem::Endpoint(e) => match &e.kind {
+                    EndpointKind::Gateway { items, .. } => {
+                        for GatewayItem::RouteTables(l, _) in items {
+                            self.list(l, &[Kind::RouteTable]);
                         }
-                        EndpointKind::Interface { items, .. } => {
-                            for i in items {
-                                match i {
-                                    InterfaceItem::Subnets(l, _) => self.list(l, &[Kind::Subnet]),
-                                    InterfaceItem::SecurityGroups(l, _) => {
-                                        self.list(l, &[Kind::SecurityGroup])
-                                    }
-                                    InterfaceItem::PrivateDns(..) => {}
+                    }
+                    EndpointKind::Interface { items, .. } => {
+                        for i in items {
+                            match i {
+                                InterfaceItem::Subnets(l, _) => self.list(l, &[Kind::Subnet]),
+                                InterfaceItem::SecurityGroups(l, _) => {
+                                    self.list(l, &[Kind::SecurityGroup])
                                 }
+                                InterfaceItem::PrivateDns(..) => {}
                             }
                         }
                     }
-                }
+                },
                 VpcItem::SecurityGroup(g) => {
-                    self.decl(
-                        &g.name,
-                        Kind::SecurityGroup,
-                        g.span,
-                        Some(id),
-                        String::new(),
-                    );
                     for r in &g.rules {
                         self.peer(&r.peer, SG_PEERS);
                     }
                 }
                 VpcItem::NetworkAcl(a) => {
-                    self.decl(&a.name, Kind::NetworkAcl, a.span, Some(id), String::new());
                     for r in &a.rules {
                         self.peer(&r.peer, ACL_PEERS);
                     }
@@ -398,36 +527,15 @@ impl Builder {
         }
     }
 
-    fn subnet(&mut self, s: &Subnet, vpc: usize) {
-        let mut detail = s.cidr.net.to_string();
-        if let Some(az) = &s.az {
-            detail.push_str(" az ");
-            detail.push_str(&az.text);
-        }
-        let id = self.decl(&s.name, Kind::Subnet, s.span, Some(vpc), detail);
+    fn subnet(&mut self, s: &Subnet) {
         self.cidr(&s.cidr);
         for item in &s.items {
             match item {
                 SubnetItem::RouteTable(n, _) => self.reference(n, &[Kind::RouteTable]),
                 SubnetItem::NetworkAcl(n, _) => self.reference(n, &[Kind::NetworkAcl]),
                 SubnetItem::PublicIpOnLaunch(..) => {}
-                SubnetItem::NatGateway(n) => {
-                    let detail = if n.private.is_some() {
-                        "private"
-                    } else {
-                        "public"
-                    };
-                    self.decl(
-                        &n.name,
-                        Kind::NatGateway,
-                        n.span,
-                        Some(id),
-                        detail.to_string(),
-                    );
-                }
+                SubnetItem::NatGateway(_) => {}
                 SubnetItem::Instance(i) => {
-                    let detail = i.address.map_or_else(String::new, |a| a.addr.to_string());
-                    self.decl(&i.name, Kind::Instance, i.span, Some(id), detail);
                     if let Some(a) = &i.address {
                         self.address(a);
                     }

@@ -39,7 +39,7 @@ use crate::model::{
 use crate::source::Span;
 use crate::syntax::ast::ProtocolKind;
 
-pub use ends::{resolve_end, resolve_via};
+pub use ends::{END_KINDS, VIA_KINDS, end_of, resolve_end, resolve_via, via_of};
 pub use expect::{check_expects, expect_query};
 
 /// One reachability question.

@@ -56,14 +56,18 @@ pub fn line_col(src: &str, offset: usize) -> (usize, usize) {
     (line, col)
 }
 
-/// Line starts of one source, for many [`line_col`] look-ups in a row.
+/// Line starts of one source, for many position look-ups in a row: the one
+/// line index, for diagnostics ([`Lines::line_col`], through
+/// [`LineIndex`]) and for the language server (UTF-16 columns,
+/// [`Lines::utf16_position`] and [`Lines::utf16_offset`]). It owns no text:
+/// every method takes the source it was built from.
 ///
-/// `line_col` scans from the start of the file on every call, which is
+/// [`line_col`] scans from the start of the file on every call, which is
 /// quadratic when a renderer asks for thousands of positions (40,000
 /// diagnostics in a 1 MB file took minutes). The index answers each look-up
 /// with a binary search and a scan of one line.
-pub struct LineIndex<'a> {
-    src: &'a str,
+#[derive(Clone, Debug)]
+pub struct Lines {
     /// Byte offset of the start of each line.
     starts: Vec<usize>,
     /// `(byte offset, characters before it)` about every [`MARK_EVERY`]
@@ -75,8 +79,8 @@ pub struct LineIndex<'a> {
 
 const MARK_EVERY: usize = 4096;
 
-impl<'a> LineIndex<'a> {
-    pub fn new(src: &'a str) -> LineIndex<'a> {
+impl Lines {
+    pub fn new(src: &str) -> Lines {
         let starts = std::iter::once(0)
             .chain(src.match_indices('\n').map(|(i, _)| i + 1))
             .collect();
@@ -91,43 +95,108 @@ impl<'a> LineIndex<'a> {
             marks.push((next, chars));
             at = next;
         }
-        LineIndex { src, starts, marks }
+        Lines { starts, marks }
     }
 
     /// Characters before `offset` (a character boundary).
-    fn chars_before(&self, offset: usize) -> usize {
+    fn chars_before(&self, src: &str, offset: usize) -> usize {
         let k = self.marks.partition_point(|m| m.0 <= offset);
         let (byte, chars) = self
             .marks
             .get(k.saturating_sub(1))
             .copied()
             .unwrap_or((0, 0));
-        chars + self.src.get(byte..offset).map_or(0, |s| s.chars().count())
+        chars + src.get(byte..offset).map_or(0, |s| s.chars().count())
+    }
+
+    /// The 0-based line holding `offset` (at most `src.len()`) and its start.
+    fn line_of(&self, offset: usize) -> (usize, usize) {
+        let line = self.starts.partition_point(|&s| s <= offset).max(1) - 1;
+        (line, self.starts.get(line).copied().unwrap_or(0))
+    }
+
+    /// The length in bytes of the line holding `offset` (without its
+    /// newline).
+    pub fn line_len(&self, src: &str, offset: usize) -> usize {
+        let (line, start) = self.line_of(offset.min(src.len()));
+        let end = self
+            .starts
+            .get(line + 1)
+            .map_or(src.len(), |next| next.saturating_sub(1));
+        end.saturating_sub(start)
+    }
+
+    /// The same answer as [`line_col`]`(src, offset)`.
+    pub fn line_col(&self, src: &str, offset: usize) -> (usize, usize) {
+        let offset = offset.min(src.len());
+        if !src.is_char_boundary(offset) {
+            return line_col(src, offset);
+        }
+        let (line, start) = self.line_of(offset);
+        let col = self.chars_before(src, offset) - self.chars_before(src, start) + 1;
+        (line + 1, col)
+    }
+
+    /// The LSP's position of a byte offset: 0-based line and column in
+    /// UTF-16 code units (the default `positionEncoding`), clamped to the
+    /// text and rounded down to a character boundary.
+    pub fn utf16_position(&self, src: &str, offset: usize) -> (usize, usize) {
+        let offset = offset.min(src.len());
+        let (line, start) = self.line_of(offset);
+        let mut end = offset;
+        while !src.is_char_boundary(end) {
+            end -= 1;
+        }
+        let character = src.get(start..end).map_or(0, |s| s.encode_utf16().count());
+        (line, character)
+    }
+
+    /// The byte offset of an LSP position (0-based line, UTF-16 column);
+    /// past the end of a line means its end, past the last line the end of
+    /// the text.
+    pub fn utf16_offset(&self, src: &str, line: usize, character: usize) -> usize {
+        let Some(&start) = self.starts.get(line) else {
+            return src.len();
+        };
+        let line_end = self
+            .starts
+            .get(line + 1)
+            .map_or(src.len(), |&next| next - 1);
+        let mut units = 0;
+        for (i, c) in src.get(start..line_end).unwrap_or_default().char_indices() {
+            if units >= character {
+                return start + i;
+            }
+            units += c.len_utf16();
+        }
+        line_end
+    }
+}
+
+/// [`Lines`] with the source it indexes, for a renderer that asks many
+/// positions of one file.
+pub struct LineIndex<'a> {
+    src: &'a str,
+    lines: Lines,
+}
+
+impl<'a> LineIndex<'a> {
+    pub fn new(src: &'a str) -> LineIndex<'a> {
+        LineIndex {
+            src,
+            lines: Lines::new(src),
+        }
     }
 
     /// The length in bytes of the line holding `offset` (without its
     /// newline).
     pub fn line_len(&self, offset: usize) -> usize {
-        let offset = offset.min(self.src.len());
-        let line = self.starts.partition_point(|&s| s <= offset);
-        let start = self.starts[line - 1];
-        let end = self
-            .starts
-            .get(line)
-            .map_or(self.src.len(), |next| next.saturating_sub(1));
-        end.saturating_sub(start)
+        self.lines.line_len(self.src, offset)
     }
 
     /// The same answer as [`line_col`]`(src, offset)`.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
-        let offset = offset.min(self.src.len());
-        if !self.src.is_char_boundary(offset) {
-            return line_col(self.src, offset);
-        }
-        let line = self.starts.partition_point(|&s| s <= offset);
-        let start = self.starts[line - 1];
-        let col = self.chars_before(offset) - self.chars_before(start) + 1;
-        (line, col)
+        self.lines.line_col(self.src, offset)
     }
 }
 
@@ -157,5 +226,21 @@ mod tests {
                 prop_assert_eq!(index.line_col(offset), line_col(&src, offset), "at {}", offset);
             }
         }
+    }
+
+    #[test]
+    fn utf16_columns() {
+        // `é` is 2 bytes and 1 UTF-16 unit; `𝄞` is 4 bytes and 2 units.
+        let text = "ab\n# é𝄞 x\nlast";
+        let lines = Lines::new(text);
+        let x = text.find('x').unwrap();
+        assert_eq!(lines.utf16_position(text, x), (1, 6));
+        assert_eq!(lines.utf16_offset(text, 1, 6), x);
+        assert_eq!(lines.utf16_position(text, text.len()), (2, 4));
+        assert_eq!(lines.utf16_offset(text, 0, 99), 2);
+        assert_eq!(lines.utf16_offset(text, 9, 0), text.len());
+        // Inside a multi-byte character: rounded down to its start.
+        let e = text.find('é').unwrap();
+        assert_eq!(lines.utf16_position(text, e + 1), (1, 2));
     }
 }

@@ -345,3 +345,49 @@ fn deep_nesting_is_declined() {
     let src = format!("vpc a 10.0.0.0/16 {}", "{".repeat(100_000));
     assert_eq!(vpc::syntax::parse_fast(&src), None);
 }
+
+/// Every span in the tree ends at its last token: never on whitespace, and
+/// its last line holds no comment (pest's habit of letting a rule that ends
+/// in an absent optional part take the trivia after it is undone in both
+/// parsers). Checked on the pest tree; the tests above hold the fast one
+/// equal to it.
+#[test]
+fn spans_end_at_the_last_token() {
+    let mut files = corpus("examples");
+    files.extend(corpus("tests/ui"));
+    files.extend(
+        VALID
+            .iter()
+            .map(|s| (PathBuf::from("corner case"), (*s).to_string())),
+    );
+    files.push((
+        PathBuf::from("trivia"),
+        "expect a can reach b # why\n\nvpc v 10.0.0.0/16 { subnet s 10.0.1.0/24 # c\n }\n".into(),
+    ));
+    let mut spans = 0;
+    for (path, src) in files {
+        let Ok(tree) = vpc::syntax::parse_pest(&src) else {
+            continue;
+        };
+        let dump = format!("{tree:?}");
+        for m in dump.split("Span { start: ").skip(1) {
+            let mut nums = m
+                .split(|c: char| !c.is_ascii_digit())
+                .filter(|s| !s.is_empty());
+            let (Some(start), Some(end)) = (nums.next(), nums.next()) else {
+                continue;
+            };
+            let (start, end): (usize, usize) = (start.parse().unwrap(), end.parse().unwrap());
+            let text = &src[start..end];
+            let last_line = text.rsplit('\n').next().unwrap_or_default();
+            assert!(
+                !text.ends_with(char::is_whitespace)
+                    && (!last_line.contains('#') || last_line.contains('"')),
+                "{}: span {start}..{end} ends after its last token: {text:?}",
+                path.display()
+            );
+            spans += 1;
+        }
+    }
+    assert!(spans > 1000, "only {spans} spans");
+}

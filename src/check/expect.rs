@@ -1,6 +1,10 @@
-//! The flow ends of `expect` statements.
+//! The flow ends of `expect` statements: the kinds and what each
+//! declaration stands for are the reachability engine's
+//! ([`crate::reach::END_KINDS`], [`crate::reach::end_of`]), the same that
+//! resolve `vpcc reach --from/--to`.
 
 use super::*;
+use crate::reach::{END_KINDS, VIA_KINDS, end_of, via_of};
 
 impl Cx {
     pub(super) fn expect(&mut self, e: &ast::Expect) -> Option<model::Expect> {
@@ -11,38 +15,14 @@ impl Cx {
             None => None,
         };
         let mut via = Vec::new();
-        let kinds = [
-            Kind::Instance,
-            Kind::NatGateway,
-            Kind::InternetGateway,
-            Kind::GatewayEndpoint,
-            Kind::InterfaceEndpoint,
-            Kind::Peering,
-            Kind::Subnet,
-            Kind::RouteTable,
-        ];
         let mut ok = true;
         for n in &e.via {
-            match self
-                .names
-                .resolve(n, &kinds, "component a path can traverse", &mut self.diags)
-            {
-                Some(d) => via.push((
-                    match d.kind {
-                        Kind::Instance => ViaComponent::Instance(InstanceId(d.index)),
-                        Kind::NatGateway => ViaComponent::NatGateway(NatGatewayId(d.index)),
-                        Kind::InternetGateway => {
-                            ViaComponent::InternetGateway(InternetGatewayId(d.index))
-                        }
-                        Kind::GatewayEndpoint | Kind::InterfaceEndpoint => {
-                            ViaComponent::Endpoint(EndpointId(d.index))
-                        }
-                        Kind::Peering => ViaComponent::Peering(PeeringId(d.index)),
-                        Kind::Subnet => ViaComponent::Subnet(SubnetId(d.index)),
-                        _ => ViaComponent::RouteTable(RouteTableId(d.index)),
-                    },
-                    n.span,
-                )),
+            let what = "component a path can traverse";
+            match self.names.resolve(n, VIA_KINDS, what, &mut self.diags) {
+                Some(d) => match via_of(d.kind, d.index) {
+                    Some(v) => via.push((v, n.span)),
+                    None => unreachable!("resolve returns one of VIA_KINDS"),
+                },
                 None => ok = false,
             }
         }
@@ -80,24 +60,16 @@ impl Cx {
                 Some(FlowEnd::Service(s.text.clone()))
             }
             ast::FlowEnd::Name(n) => {
-                let kinds = [
-                    Kind::Instance,
-                    Kind::Subnet,
-                    Kind::External,
-                    Kind::InterfaceEndpoint,
-                ];
                 let d = self.names.resolve(
                     n,
-                    &kinds,
+                    END_KINDS,
                     "instance, subnet, external or interface endpoint",
                     &mut self.diags,
                 )?;
-                Some(match d.kind {
-                    Kind::Instance => FlowEnd::Instance(InstanceId(d.index)),
-                    Kind::Subnet => FlowEnd::Subnet(SubnetId(d.index)),
-                    Kind::External => FlowEnd::External(ExternalId(d.index)),
-                    _ => FlowEnd::InterfaceEndpoint(EndpointId(d.index)),
-                })
+                match end_of(d.kind, d.index) {
+                    Some(end) => Some(end),
+                    None => unreachable!("resolve returns one of END_KINDS"),
+                }
             }
         }
     }

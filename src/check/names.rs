@@ -11,40 +11,7 @@ use crate::diag::{Code, Diagnostic};
 use crate::source::Span;
 use crate::syntax::ast;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Kind {
-    External,
-    Vpc,
-    Peering,
-    InternetGateway,
-    Subnet,
-    RouteTable,
-    GatewayEndpoint,
-    InterfaceEndpoint,
-    SecurityGroup,
-    NetworkAcl,
-    NatGateway,
-    Instance,
-}
-
-impl Kind {
-    pub fn noun(self) -> &'static str {
-        match self {
-            Kind::External => "external network",
-            Kind::Vpc => "VPC",
-            Kind::Peering => "peering connection",
-            Kind::InternetGateway => "internet gateway",
-            Kind::Subnet => "subnet",
-            Kind::RouteTable => "route table",
-            Kind::GatewayEndpoint => "gateway endpoint",
-            Kind::InterfaceEndpoint => "interface endpoint",
-            Kind::SecurityGroup => "security group",
-            Kind::NetworkAcl => "network ACL",
-            Kind::NatGateway => "NAT gateway",
-            Kind::Instance => "instance",
-        }
-    }
-}
+pub use crate::names::Kind;
 
 /// A declaration: its kind, the index among declarations of its kind (the
 /// model id), its VPC (index) when it lives in one, and where it is.

@@ -5,7 +5,7 @@
 //! taken from the source by span, so formatting never changes a value or
 //! how it is spelled.
 
-use super::comments::{blank_before, open_brace, trim_statement};
+use super::comments::{blank_before, open_brace};
 use super::{Block, Group, Node};
 use crate::source::Span;
 use crate::syntax::ast::*;
@@ -21,7 +21,6 @@ impl Builder<'_> {
 
     /// A statement without braces.
     fn leaf(&self, span: Span, group: Group, head: String) -> Node {
-        let span = trim_statement(self.src, span);
         Node::new(
             span,
             group,
@@ -40,7 +39,6 @@ impl Builder<'_> {
         has_body: bool,
         children: Vec<Node>,
     ) -> Node {
-        let span = trim_statement(self.src, span);
         let body = if has_body {
             let open = open_brace(self.src, span.start as usize, span.end as usize);
             let Some(open) = open else {

@@ -6,8 +6,6 @@
 //! never span lines, so one pass that tracks "in a string" is exact for any
 //! file that parses.
 
-use crate::source::Span;
-
 /// A `#` comment: its text without the line ending, and where it starts.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Comment {
@@ -53,29 +51,6 @@ pub fn blank_before(src: &str, pos: usize) -> bool {
     let before = &src[..pos];
     let gap = before.trim_end_matches([' ', '\t', '\r', '\n', '\u{FEFF}']);
     before[gap.len()..].matches('\n').count() >= 2
-}
-
-/// A statement's span without what pest lets it swallow: a rule that ends
-/// in an optional part (`expect ... [privately]`, `subnet ... [{ }]`) takes
-/// the whitespace and comments after it into its span. Layout and the
-/// editor outline need where the statement really ends.
-pub fn trim_statement(src: &str, span: Span) -> Span {
-    let start = span.start as usize;
-    let comments = scan(&src[span.range()]);
-    let mut end = span.end as usize;
-    loop {
-        end = start
-            + src[start..end]
-                .trim_end_matches([' ', '\t', '\r', '\n', '\u{FEFF}'])
-                .len();
-        match comments
-            .iter()
-            .find(|c| start + c.start + c.text.len() == end)
-        {
-            Some(c) => end = start + c.start,
-            None => return Span::new(start, end),
-        }
-    }
 }
 
 /// Whether `src[from..to]` has no line break: two things are on one line.
@@ -126,17 +101,6 @@ mod tests {
         assert!(!found[0].blank_before);
         assert_eq!(found[1].text, "# after blank");
         assert!(found[1].blank_before);
-    }
-
-    #[test]
-    fn trailing_whitespace_and_comments_are_trimmed() {
-        let src = "expect a can reach b # why\n\n# next\nexpect c can reach d";
-        let end = src.find(" # why").unwrap();
-        assert_eq!(
-            trim_statement(src, Span::new(0, src.find("expect c").unwrap())),
-            Span::new(0, end)
-        );
-        assert_eq!(trim_statement(src, Span::new(0, end)), Span::new(0, end));
     }
 
     #[test]

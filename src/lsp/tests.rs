@@ -30,8 +30,7 @@ fn uri() -> Uri {
 /// The position of the `nth` occurrence of `needle`, plus `delta` columns.
 fn at(needle: &str, nth: usize, delta: u32) -> Position {
     let offset = SRC.match_indices(needle).nth(nth).expect("needle").0;
-    let index = LineIndex::new(SRC);
-    let mut p = index.position(SRC, offset);
+    let mut p = Document::new(SRC.to_string()).position(offset);
     p.character += delta;
     p
 }
@@ -202,7 +201,7 @@ fn completion_keeps_names_while_the_text_is_broken() {
     doc.update(broken.clone());
     assert!(!doc.diagnostics(&uri()).is_empty());
     let offset = broken.find("route_table \n").expect("edit") + "route_table ".len();
-    let p = LineIndex::new(&broken).position(&broken, offset);
+    let p = doc.position(offset);
     let items = doc.completion(p);
     assert_eq!(
         items.iter().map(|i| i.label.as_str()).collect::<Vec<_>>(),

@@ -6,6 +6,7 @@ use super::sets::*;
 use super::walk::*;
 use super::*;
 use crate::model::*;
+use crate::names::Kind;
 use crate::source::Span;
 
 impl Ctx<'_> {
@@ -378,10 +379,104 @@ impl Ctx<'_> {
 /// where the setting is.
 pub(super) type Unresolved = (String, Option<Span>, String, Location);
 
+/// The kinds a flow end may name, in the order they are tried and listed.
+pub const END_KINDS: &[Kind] = &[
+    Kind::Instance,
+    Kind::Subnet,
+    Kind::External,
+    Kind::InterfaceEndpoint,
+];
+
+/// The kinds a path may be asked to traverse (`via`), in the order they
+/// are tried and listed.
+pub const VIA_KINDS: &[Kind] = &[
+    Kind::Instance,
+    Kind::NatGateway,
+    Kind::InternetGateway,
+    Kind::GatewayEndpoint,
+    Kind::InterfaceEndpoint,
+    Kind::Peering,
+    Kind::Subnet,
+    Kind::RouteTable,
+];
+
+/// The flow end a declaration of one of [`END_KINDS`] is; `index` is its
+/// model id.
+pub fn end_of(kind: Kind, index: u32) -> Option<FlowEnd> {
+    Some(match kind {
+        Kind::Instance => FlowEnd::Instance(InstanceId(index)),
+        Kind::Subnet => FlowEnd::Subnet(SubnetId(index)),
+        Kind::External => FlowEnd::External(ExternalId(index)),
+        Kind::InterfaceEndpoint => FlowEnd::InterfaceEndpoint(EndpointId(index)),
+        _ => return None,
+    })
+}
+
+/// The component a declaration of one of [`VIA_KINDS`] is; `index` is its
+/// model id.
+pub fn via_of(kind: Kind, index: u32) -> Option<ViaComponent> {
+    Some(match kind {
+        Kind::Instance => ViaComponent::Instance(InstanceId(index)),
+        Kind::NatGateway => ViaComponent::NatGateway(NatGatewayId(index)),
+        Kind::InternetGateway => ViaComponent::InternetGateway(InternetGatewayId(index)),
+        Kind::GatewayEndpoint | Kind::InterfaceEndpoint => {
+            ViaComponent::Endpoint(EndpointId(index))
+        }
+        Kind::Peering => ViaComponent::Peering(PeeringId(index)),
+        Kind::Subnet => ViaComponent::Subnet(SubnetId(index)),
+        Kind::RouteTable => ViaComponent::RouteTable(RouteTableId(index)),
+        _ => return None,
+    })
+}
+
+/// The names of the model's declarations of `kind`, each with its id.
+fn named(model: &Model, kind: Kind) -> Vec<(&str, u32)> {
+    fn ids<T>(items: &[T], name: impl Fn(&T) -> &str) -> Vec<(&str, u32)> {
+        items
+            .iter()
+            .enumerate()
+            .map(|(i, x)| (name(x), u32::try_from(i).unwrap_or(u32::MAX)))
+            .collect()
+    }
+    let endpoints = |interface: bool| {
+        let mut v = ids(&model.endpoints, |e| &e.name);
+        v.retain(|(_, i)| {
+            model
+                .endpoints
+                .get(*i as usize)
+                .is_some_and(|e| matches!(e.kind, EndpointKind::Interface { .. }) == interface)
+        });
+        v
+    };
+    match kind {
+        Kind::Instance => ids(&model.instances, |x| &x.name),
+        Kind::Subnet => ids(&model.subnets, |x| &x.name),
+        Kind::External => ids(&model.externals, |x| &x.name),
+        Kind::NatGateway => ids(&model.nat_gateways, |x| &x.name),
+        Kind::InternetGateway => ids(&model.internet_gateways, |x| &x.name),
+        Kind::Peering => ids(&model.peerings, |x| &x.name),
+        Kind::RouteTable => ids(&model.route_tables, |x| &x.name),
+        Kind::GatewayEndpoint => endpoints(false),
+        Kind::InterfaceEndpoint => endpoints(true),
+        Kind::Vpc | Kind::SecurityGroup | Kind::NetworkAcl => Vec::new(),
+    }
+}
+
+/// The first declaration of one of `kinds` named `name`.
+fn find(model: &Model, kinds: &[Kind], name: &str) -> Option<(Kind, u32)> {
+    kinds.iter().find_map(|&k| {
+        named(model, k)
+            .into_iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, i)| (k, i))
+    })
+}
+
 /// A flow end by name, as an `expect` names it: an instance, subnet,
 /// external or interface endpoint, `internet` or `service SVC`. `vpcc
 /// reach --from/--to` and `vpcc graph --highlight` resolve through here;
-/// the checker resolves the same kinds in the source (`check/expect.rs`).
+/// the checker resolves the same [`END_KINDS`] in its name table
+/// (`check/expect.rs`) and maps them through the same [`end_of`].
 pub fn resolve_end(model: &Model, name: &str, is_source: bool) -> Result<FlowEnd, String> {
     let name = name.trim();
     if name == "internet" {
@@ -400,82 +495,17 @@ pub fn resolve_end(model: &Model, name: &str, is_source: bool) -> Result<FlowEnd
             svc.trim_start_matches([' ', ':']).trim().to_string(),
         ));
     }
-    let found = model
-        .instances
-        .iter()
-        .position(|i| i.name == name)
-        .map(|i| FlowEnd::Instance(crate::model::InstanceId(i as u32)))
-        .or_else(|| {
-            model
-                .subnets
-                .iter()
-                .position(|s| s.name == name)
-                .map(|i| FlowEnd::Subnet(crate::model::SubnetId(i as u32)))
-        })
-        .or_else(|| {
-            model
-                .externals
-                .iter()
-                .position(|x| x.name == name)
-                .map(|i| FlowEnd::External(crate::model::ExternalId(i as u32)))
-        })
-        .or_else(|| {
-            model
-                .endpoints
-                .iter()
-                .position(|e| {
-                    e.name == name && matches!(e.kind, crate::model::EndpointKind::Interface { .. })
-                })
-                .map(|i| FlowEnd::InterfaceEndpoint(crate::model::EndpointId(i as u32)))
-        });
+    let found = find(model, END_KINDS, name).and_then(|(k, i)| end_of(k, i));
     found.ok_or_else(|| {
-        let mut names: Vec<&str> = model.instances.iter().map(|i| i.name.as_str()).collect();
-        names.extend(model.subnets.iter().map(|s| s.name.as_str()));
-        names.extend(model.externals.iter().map(|x| x.name.as_str()));
-        names.extend(
-            model
-                .endpoints
-                .iter()
-                .filter(|e| matches!(e.kind, crate::model::EndpointKind::Interface { .. }))
-                .map(|e| e.name.as_str()),
-        );
-        let hint = crate::names::did_you_mean(name, names)
+        let names: Vec<(&str, u32)> = END_KINDS.iter().flat_map(|&k| named(model, k)).collect();
+        let hint = crate::names::did_you_mean(name, names.into_iter().map(|(n, _)| n))
             .map(|n| format!(" (did you mean `{n}`?)"))
             .unwrap_or_default();
         format!("unknown flow end `{name}`: expected an instance, subnet, external, interface endpoint, `internet` or `service SVC`{hint}")
     })
 }
 
-/// A component a path can traverse, by name.
+/// A component a path can traverse, by name: one of [`VIA_KINDS`].
 pub fn resolve_via(model: &Model, name: &str) -> Option<ViaComponent> {
-    fn find<T>(items: &[T], name: &str, key: impl Fn(&T) -> &str) -> Option<u32> {
-        items
-            .iter()
-            .position(|x| key(x) == name)
-            .and_then(|i| u32::try_from(i).ok())
-    }
-    use crate::model::*;
-    find(&model.instances, name, |x| &x.name)
-        .map(|i| ViaComponent::Instance(InstanceId(i)))
-        .or_else(|| {
-            find(&model.nat_gateways, name, |x| &x.name)
-                .map(|i| ViaComponent::NatGateway(NatGatewayId(i)))
-        })
-        .or_else(|| {
-            find(&model.internet_gateways, name, |x| &x.name)
-                .map(|i| ViaComponent::InternetGateway(InternetGatewayId(i)))
-        })
-        .or_else(|| {
-            find(&model.endpoints, name, |x| &x.name).map(|i| ViaComponent::Endpoint(EndpointId(i)))
-        })
-        .or_else(|| {
-            find(&model.peerings, name, |x| &x.name).map(|i| ViaComponent::Peering(PeeringId(i)))
-        })
-        .or_else(|| {
-            find(&model.subnets, name, |x| &x.name).map(|i| ViaComponent::Subnet(SubnetId(i)))
-        })
-        .or_else(|| {
-            find(&model.route_tables, name, |x| &x.name)
-                .map(|i| ViaComponent::RouteTable(RouteTableId(i)))
-        })
+    find(model, VIA_KINDS, name).and_then(|(k, i)| via_of(k, i))
 }

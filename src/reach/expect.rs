@@ -18,43 +18,21 @@ pub fn expect_query(e: &Expect) -> Query {
 }
 
 /// Evaluates every `expect` of the model: one E0501 per failure. `src` is
-/// the file, to point at the statement without its trailing comments.
+/// the file, to point at the first line of a declaration on the path.
 /// Expectations are independent, so they are asked on every core;
 /// diagnostics stay in source order.
 pub fn check_expects(model: &Model, src: &str) -> Vec<Diagnostic> {
     crate::par::map(
         &model.expects,
         || Engine::new(model),
-        |engine, e| check_one(engine, src, e, trim_span(src, e.span)),
+        |engine, e| check_one(engine, src, e),
     )
     .into_iter()
     .flatten()
     .collect()
 }
 
-/// The span without trailing whitespace and comments (a statement's span
-/// can include the trivia before a token that did not follow).
-fn trim_span(src: &str, span: Span) -> Span {
-    let Some(text) = src.get(span.range()) else {
-        return span;
-    };
-    let mut end = 0;
-    let mut offset = 0;
-    for line in text.split_inclusive('\n') {
-        let code = line.split('#').next().unwrap_or_default().trim_end();
-        if !code.trim().is_empty() {
-            end = offset + code.len();
-        }
-        offset += line.len();
-    }
-    if end == 0 {
-        span
-    } else {
-        Span::new(span.start as usize, span.start as usize + end)
-    }
-}
-
-fn check_one(engine: &Engine<'_>, src: &str, e: &Expect, span: Span) -> Option<Diagnostic> {
+fn check_one(engine: &Engine<'_>, src: &str, e: &Expect) -> Option<Diagnostic> {
     let model = engine.model();
     let verdict = engine.reach(&expect_query(e));
     if verdict.holds == e.can {
@@ -67,7 +45,7 @@ fn check_one(engine: &Engine<'_>, src: &str, e: &Expect, span: Span) -> Option<D
     } else {
         "delivered, but expected not to be"
     };
-    let mut d = Diagnostic::new(Code::E0501, message, span, label);
+    let mut d = Diagnostic::new(Code::E0501, message, e.span, label);
     if e.can {
         d = explain_blockers(model, src, e, &verdict, d);
         let mut fixes: Vec<&str> = Vec::new();

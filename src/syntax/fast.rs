@@ -14,10 +14,9 @@
 //!
 //! - pest puts an implicit `skip` (whitespace and comments) between the
 //!   elements of every sequence in a non-atomic rule. Here, `skip()` is
-//!   called at exactly those places. A rule that ends with an optional part
-//!   that is absent therefore ends *after* the whitespace and comments that
-//!   follow it, as pest's spans do (`vpc x 10.0.0.0/16  # c` spans the
-//!   comment too).
+//!   called at exactly those places. Every span ends at its last token
+//!   ([`Parser::end`]), never after the trivia a skip passed over, as
+//!   lowering trims pest's spans.
 //! - A keyword `kw_x = @{ "x" ~ !ident_char }` matches exactly when the
 //!   longest run of name characters at the position is `x`, so keywords and
 //!   names are compared as whole words.
@@ -45,6 +44,7 @@ pub(super) fn parse(src: &str) -> Option<File> {
         s: src.as_bytes(),
         src,
         pos: 0,
+        trivia: (0, 0),
     };
     p.file()
 }
@@ -87,6 +87,8 @@ struct Parser<'a> {
     src: &'a str,
     /// Always `<= s.len()`.
     pos: usize,
+    /// The last run of trivia [`Parser::skip`] passed over, `start..end`.
+    trivia: (usize, usize),
 }
 
 impl<'a> Parser<'a> {
@@ -119,6 +121,28 @@ impl<'a> Parser<'a> {
     /// pest's implicit whitespace: spaces, tabs, CR, LF, U+FEFF and
     /// comments (`#` up to, not including, the newline), in any mix.
     fn skip(&mut self) {
+        let from = self.pos;
+        self.skip_trivia();
+        if self.pos != from {
+            // Two skips in a row make one run.
+            if from != self.trivia.1 {
+                self.trivia.0 = from;
+            }
+            self.trivia.1 = self.pos;
+        }
+    }
+
+    /// The end of the last token: `pos`, unless `pos` is just after
+    /// trivia, where it is where the trivia began.
+    fn end(&self) -> usize {
+        if self.pos == self.trivia.1 {
+            self.trivia.0
+        } else {
+            self.pos
+        }
+    }
+
+    fn skip_trivia(&mut self) {
         loop {
             match self.s.get(self.pos) {
                 Some(b' ' | b'\t' | b'\r' | b'\n') => self.pos += 1,
@@ -161,7 +185,7 @@ impl<'a> Parser<'a> {
         if self.word() == kw {
             let start = self.pos;
             self.pos += kw.len();
-            Some(Span::new(start, self.pos))
+            Some(Span::new(start, self.end()))
         } else {
             None
         }
@@ -171,7 +195,7 @@ impl<'a> Parser<'a> {
     fn take(&mut self, w: &[u8]) -> Span {
         let start = self.pos;
         self.pos += w.len();
-        Span::new(start, self.pos)
+        Span::new(start, self.end())
     }
 
     /// `name`: a word starting with a letter or `_`, not reserved. Does not
@@ -261,7 +285,7 @@ impl<'a> Parser<'a> {
         } else {
             None
         };
-        Some((Ipv4Addr::from(octets), prefix, Span::new(start, self.pos)))
+        Some((Ipv4Addr::from(octets), prefix, Span::new(start, self.end())))
     }
 
     /// `cidr`, valid (a prefix length ≤ 32 is written).
@@ -338,7 +362,7 @@ impl<'a> Parser<'a> {
         self.byte(b']')?;
         Some(NameList {
             items,
-            span: Span::new(start, self.pos),
+            span: Span::new(start, self.end()),
         })
     }
 
@@ -411,7 +435,7 @@ impl<'a> Parser<'a> {
         Some(Ports {
             first,
             last,
-            span: Span::new(start, self.pos),
+            span: Span::new(start, self.end()),
         })
     }
 
@@ -422,7 +446,7 @@ impl<'a> Parser<'a> {
         self.kw(b"service")?;
         self.skip();
         let s = self.service_name()?;
-        Some((s, Span::new(start, self.pos)))
+        Some((s, Span::new(start, self.end())))
     }
 
     /// `peer = { kw_internet | service_ref | cidr | name }`
@@ -502,7 +526,7 @@ impl<'a> Parser<'a> {
         )?;
         Some(Region {
             name: Name { text, span },
-            span: Span::new(start, self.pos),
+            span: Span::new(start, self.end()),
         })
     }
 
@@ -530,7 +554,7 @@ impl<'a> Parser<'a> {
         Some(External {
             name,
             cidrs,
-            span: Span::new(start, self.pos),
+            span: Span::new(start, self.end()),
         })
     }
 
@@ -547,7 +571,7 @@ impl<'a> Parser<'a> {
             name,
             a,
             b,
-            span: Span::new(start, self.pos),
+            span: Span::new(start, self.end()),
         })
     }
 
@@ -604,7 +628,7 @@ impl<'a> Parser<'a> {
             ports,
             via,
             privately,
-            span: Span::new(start, self.pos),
+            span: Span::new(start, self.end()),
         })
     }
 
@@ -626,7 +650,7 @@ impl<'a> Parser<'a> {
             cidr,
             items,
             has_body,
-            span: Span::new(start, self.pos),
+            span: Span::new(start, self.end()),
         })
     }
 
@@ -645,24 +669,24 @@ impl<'a> Parser<'a> {
                 let name = self.name()?;
                 VpcItem::InternetGateway(InternetGateway {
                     name,
-                    span: Span::new(start, self.pos),
+                    span: Span::new(start, self.end()),
                 })
             }
             b"cidr" => {
                 self.take(w);
                 self.skip();
                 let c = self.cidr()?;
-                VpcItem::SecondaryCidr(c, Span::new(start, self.pos))
+                VpcItem::SecondaryCidr(c, Span::new(start, self.end()))
             }
             b"dns_support" => {
                 let kw = self.take(w);
                 let f = self.flag(kw);
-                VpcItem::DnsSupport(f, Span::new(start, self.pos))
+                VpcItem::DnsSupport(f, Span::new(start, self.end()))
             }
             b"dns_hostnames" => {
                 let kw = self.take(w);
                 let f = self.flag(kw);
-                VpcItem::DnsHostnames(f, Span::new(start, self.pos))
+                VpcItem::DnsHostnames(f, Span::new(start, self.end()))
             }
             b"dhcp_options" => VpcItem::DhcpOptions(self.dhcp_options()?),
             _ => return None,
@@ -677,7 +701,7 @@ impl<'a> Parser<'a> {
         let items = self.braces(Self::dhcp_item)?;
         Some(DhcpOptions {
             items,
-            span: Span::new(start, self.pos),
+            span: Span::new(start, self.end()),
         })
     }
 
@@ -699,7 +723,7 @@ impl<'a> Parser<'a> {
                 let quoted = self.text(s_start, self.pos)?;
                 Some(DhcpItem::DomainName(
                     quoted.trim_matches('"').to_string(),
-                    Span::new(start, self.pos),
+                    Span::new(start, self.end()),
                 ))
             }
             b"name_servers" => {
@@ -716,13 +740,13 @@ impl<'a> Parser<'a> {
                         }
                     },
                 )?;
-                Some(DhcpItem::NameServers(servers, Span::new(start, self.pos)))
+                Some(DhcpItem::NameServers(servers, Span::new(start, self.end())))
             }
             b"ntp_servers" => {
                 self.take(w);
                 self.skip();
                 let addrs = self.bracket_list(Self::literal_ahead, Self::address)?;
-                Some(DhcpItem::NtpServers(addrs, Span::new(start, self.pos)))
+                Some(DhcpItem::NtpServers(addrs, Span::new(start, self.end())))
             }
             _ => None,
         }
@@ -757,7 +781,7 @@ impl<'a> Parser<'a> {
             az,
             items,
             has_body,
-            span: Span::new(start, self.pos),
+            span: Span::new(start, self.end()),
         })
     }
 
@@ -770,13 +794,13 @@ impl<'a> Parser<'a> {
                 self.take(w);
                 self.skip();
                 let n = self.name()?;
-                SubnetItem::RouteTable(n, Span::new(start, self.pos))
+                SubnetItem::RouteTable(n, Span::new(start, self.end()))
             }
             b"network_acl" => {
                 self.take(w);
                 self.skip();
                 let n = self.name()?;
-                SubnetItem::NetworkAcl(n, Span::new(start, self.pos))
+                SubnetItem::NetworkAcl(n, Span::new(start, self.end()))
             }
             b"nat_gateway" => {
                 self.take(w);
@@ -787,13 +811,13 @@ impl<'a> Parser<'a> {
                 SubnetItem::NatGateway(NatGateway {
                     name,
                     private,
-                    span: Span::new(start, self.pos),
+                    span: Span::new(start, self.end()),
                 })
             }
             b"public_ip_on_launch" => {
                 let kw = self.take(w);
                 let f = self.flag(kw);
-                SubnetItem::PublicIpOnLaunch(f, Span::new(start, self.pos))
+                SubnetItem::PublicIpOnLaunch(f, Span::new(start, self.end()))
             }
             _ => return None,
         };
@@ -822,7 +846,7 @@ impl<'a> Parser<'a> {
             address,
             items,
             has_body,
-            span: Span::new(start, self.pos),
+            span: Span::new(start, self.end()),
         })
     }
 
@@ -834,17 +858,17 @@ impl<'a> Parser<'a> {
                 self.take(w);
                 self.skip();
                 let l = self.name_list()?;
-                InstanceItem::SecurityGroups(l, Span::new(start, self.pos))
+                InstanceItem::SecurityGroups(l, Span::new(start, self.end()))
             }
             b"public_ip" => {
                 let kw = self.take(w);
                 let f = self.flag(kw);
-                InstanceItem::PublicIp(f, Span::new(start, self.pos))
+                InstanceItem::PublicIp(f, Span::new(start, self.end()))
             }
             b"source_dest_check" => {
                 let kw = self.take(w);
                 let f = self.flag(kw);
-                InstanceItem::SourceDestCheck(f, Span::new(start, self.pos))
+                InstanceItem::SourceDestCheck(f, Span::new(start, self.end()))
             }
             _ => return None,
         };
@@ -869,7 +893,7 @@ impl<'a> Parser<'a> {
             main,
             routes,
             has_body,
-            span: Span::new(start, self.pos),
+            span: Span::new(start, self.end()),
         })
     }
 
@@ -891,7 +915,7 @@ impl<'a> Parser<'a> {
         Some(Route {
             destination,
             target,
-            span: Span::new(start, self.pos),
+            span: Span::new(start, self.end()),
         })
     }
 
@@ -911,27 +935,27 @@ impl<'a> Parser<'a> {
         self.skip();
         let service = self.service_name()?;
         self.skip();
+        let has_body = self.at(b'{');
         let kind = if is_gateway {
             let mut items = Vec::new();
-            if self.at(b'{') {
+            if has_body {
                 items = self.braces(|p| {
                     let s = p.pos;
                     p.kw(b"route_tables")?;
                     p.skip();
                     let l = p.name_list()?;
-                    Some(GatewayItem::RouteTables(l, Span::new(s, p.pos)))
+                    Some(GatewayItem::RouteTables(l, Span::new(s, p.end())))
                 })?;
             }
             EndpointKind::Gateway { keyword, items }
         } else {
             let mut items = Vec::new();
-            if self.at(b'{') {
+            if has_body {
                 items = self.braces(Self::interface_item)?;
             }
             EndpointKind::Interface { keyword, items }
         };
-        let span = Span::new(start, self.pos);
-        let has_body = self.has_body(span, service.span)?;
+        let span = Span::new(start, self.end());
         Some(Endpoint {
             name,
             service,
@@ -939,12 +963,6 @@ impl<'a> Parser<'a> {
             has_body,
             span,
         })
-    }
-
-    /// `has_body` exactly as lowering computes it, from the same text.
-    fn has_body(&self, decl: Span, head: Span) -> Option<bool> {
-        let text = self.text(decl.start as usize, decl.end as usize)?;
-        Some(super::lower::body_braces(text, &decl, &head))
     }
 
     fn interface_item(&mut self) -> Option<InterfaceItem> {
@@ -955,18 +973,18 @@ impl<'a> Parser<'a> {
                 self.take(w);
                 self.skip();
                 let l = self.name_list()?;
-                InterfaceItem::Subnets(l, Span::new(start, self.pos))
+                InterfaceItem::Subnets(l, Span::new(start, self.end()))
             }
             b"security_groups" => {
                 self.take(w);
                 self.skip();
                 let l = self.name_list()?;
-                InterfaceItem::SecurityGroups(l, Span::new(start, self.pos))
+                InterfaceItem::SecurityGroups(l, Span::new(start, self.end()))
             }
             b"private_dns" => {
                 let kw = self.take(w);
                 let f = self.flag(kw);
-                InterfaceItem::PrivateDns(f, Span::new(start, self.pos))
+                InterfaceItem::PrivateDns(f, Span::new(start, self.end()))
             }
             _ => return None,
         };
@@ -980,11 +998,11 @@ impl<'a> Parser<'a> {
         let name = self.name()?;
         self.skip();
         let mut rules = Vec::new();
-        if self.at(b'{') {
+        let has_body = self.at(b'{');
+        if has_body {
             rules = self.braces(Self::sg_rule)?;
         }
-        let span = Span::new(start, self.pos);
-        let has_body = self.has_body(span, name.span)?;
+        let span = Span::new(start, self.end());
         Some(SecurityGroup {
             name,
             rules,
@@ -1010,7 +1028,7 @@ impl<'a> Parser<'a> {
             protocol,
             ports,
             peer,
-            span: Span::new(start, self.pos),
+            span: Span::new(start, self.end()),
         })
     }
 
@@ -1021,11 +1039,11 @@ impl<'a> Parser<'a> {
         let name = self.name()?;
         self.skip();
         let mut rules = Vec::new();
-        if self.at(b'{') {
+        let has_body = self.at(b'{');
+        if has_body {
             rules = self.braces(Self::acl_rule)?;
         }
-        let span = Span::new(start, self.pos);
-        let has_body = self.has_body(span, name.span)?;
+        let span = Span::new(start, self.end());
         Some(NetworkAcl {
             name,
             rules,
@@ -1064,7 +1082,7 @@ impl<'a> Parser<'a> {
             protocol,
             ports,
             peer,
-            span: Span::new(start, self.pos),
+            span: Span::new(start, self.end()),
         })
     }
 }
@@ -1090,9 +1108,11 @@ mod tests {
             s: src.as_bytes(),
             src,
             pos: 0,
+            trivia: (0, 0),
         };
         p.skip();
         assert_eq!(p.peek(), Some(b'x'));
+        assert_eq!(p.end(), 0, "a span ends before the trivia");
     }
 
     #[test]

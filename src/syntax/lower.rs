@@ -19,9 +19,53 @@ pub(super) struct Lower {
     pub diagnostics: Vec<Diagnostic>,
 }
 
+/// The pair's span, ending at its last token. pest lets a rule that ends
+/// in an absent optional part (`expect ... [privately]`, `subnet ...
+/// [{ }]`) take the whitespace and comments after it; a span never does.
 fn span(pair: &Pair<'_, Rule>) -> Span {
-    let s = pair.as_span();
-    Span::new(s.start(), s.end())
+    Span::new(pair.as_span().start(), last_token_end(pair))
+}
+
+/// Where a pair's last token ends. After its last inner pair a pair holds
+/// only trivia and literal tokens (`}`, `]`, `,`): no string, so a `#`
+/// there always starts a comment. Atomic rules have no inner pairs and no
+/// trivia, nor has a bracketed list or body without inner pairs.
+fn last_token_end(pair: &Pair<'_, Rule>) -> usize {
+    let Some(last) = pair.clone().into_inner().last() else {
+        return pair.as_span().end();
+    };
+    let from = last.as_span().end();
+    let rest = pair
+        .get_input()
+        .as_bytes()
+        .get(from..pair.as_span().end())
+        .unwrap_or_default();
+    let mut end = last_token_end(&last);
+    let mut i = 0;
+    while let Some(&b) = rest.get(i) {
+        match b {
+            b' ' | b'\t' | b'\r' | b'\n' => i += 1,
+            0xEF if rest.get(i..i + 3) == Some(&[0xEF, 0xBB, 0xBF]) => i += 3,
+            b'#' => {
+                i += rest
+                    .get(i..)
+                    .and_then(|r| r.iter().position(|&c| c == b'\n'))
+                    .unwrap_or(rest.len() - i)
+            }
+            _ => {
+                i += 1;
+                end = from + i;
+            }
+        }
+    }
+    end
+}
+
+/// Whether a declaration's span ends with its body's closing brace.
+fn ends_with_brace(pair: &Pair<'_, Rule>, sp: &Span) -> bool {
+    pair.as_str()
+        .get(..(sp.end - sp.start) as usize)
+        .is_some_and(|t| t.ends_with('}'))
 }
 
 /// Takes the next pair, which the grammar guarantees to exist.
@@ -354,7 +398,7 @@ impl Lower {
 
     fn endpoint(&mut self, pair: Pair<'_, Rule>) -> Endpoint {
         let sp = span(&pair);
-        let text = pair.as_str();
+        let has_body = ends_with_brace(&pair, &sp);
         let mut it = pair.into_inner();
         let _kw = next(&mut it, "endpoint");
         let n = name(next(&mut it, "endpoint"));
@@ -368,7 +412,6 @@ impl Lower {
             span: span(&svc),
         };
         let rest: Vec<Pair<'_, Rule>> = inner.collect();
-        let has_body = body_braces(text, &sp, &service.span);
         let kind = if is_gateway {
             let items = rest
                 .into_iter()
@@ -411,7 +454,7 @@ impl Lower {
 
     fn security_group(&mut self, pair: Pair<'_, Rule>) -> SecurityGroup {
         let sp = span(&pair);
-        let text = pair.as_str();
+        let has_body = ends_with_brace(&pair, &sp);
         let mut it = pair.into_inner();
         let _kw = next(&mut it, "security_group");
         let n = name(next(&mut it, "security_group"));
@@ -421,7 +464,6 @@ impl Lower {
                 rules.push(rule);
             }
         }
-        let has_body = body_braces(text, &sp, &n.span);
         SecurityGroup {
             name: n,
             rules,
@@ -452,7 +494,7 @@ impl Lower {
 
     fn network_acl(&mut self, pair: Pair<'_, Rule>) -> NetworkAcl {
         let sp = span(&pair);
-        let text = pair.as_str();
+        let has_body = ends_with_brace(&pair, &sp);
         let mut it = pair.into_inner();
         let _kw = next(&mut it, "network_acl");
         let n = name(next(&mut it, "network_acl"));
@@ -462,7 +504,6 @@ impl Lower {
                 rules.push(rule);
             }
         }
-        let has_body = body_braces(text, &sp, &n.span);
         NetworkAcl {
             name: n,
             rules,
@@ -737,22 +778,6 @@ fn shown(text: &str) -> std::borrow::Cow<'_, str> {
     match text.char_indices().nth(MAX) {
         None => std::borrow::Cow::Borrowed(text),
         Some((cut, _)) => std::borrow::Cow::Owned(format!("{}…", &text[..cut])),
-    }
-}
-
-/// Whether a declaration's text has braces after its head (`x { }`).
-/// The declaration's span is no guide: pest lets a rule that ends in an
-/// optional part swallow the whitespace and comments after it.
-pub(super) fn body_braces(text: &str, decl: &Span, head: &Span) -> bool {
-    let mut rest = text
-        .get((head.end - decl.start) as usize..)
-        .unwrap_or_default();
-    loop {
-        rest = rest.trim_start();
-        match rest.strip_prefix('#') {
-            Some(comment) => rest = comment.split_once('\n').map_or("", |(_, after)| after),
-            None => return rest.starts_with('{'),
-        }
     }
 }
 
