@@ -1,7 +1,11 @@
 //! Import: turn descriptions of networks that exist elsewhere into .vpc
-//! source. Pure: the CLI reads the files and passes their text in.
+//! source. Pure: the CLI reads the files and passes their parsed JSON in.
 //!
 //! [`aws`] reads the JSON of the AWS CLI's `ec2 describe-*` commands.
+//!
+//! **Invariant:** no I/O; the same input gives the same bytes. Whatever the
+//! input holds that a .vpc file cannot say becomes a warning naming the
+//! resource id, never a silent drop.
 
 pub mod aws;
 
@@ -21,6 +25,7 @@ pub(crate) struct Namer {
 }
 
 impl Namer {
+    /// A fresh name from `wanted` (a `Name` tag), else from `id`.
     pub(crate) fn name(&mut self, wanted: Option<&str>, id: &str) -> String {
         let base = wanted
             .map(sanitize)
@@ -32,7 +37,8 @@ impl Namer {
             base
         };
         let base = match base.as_str() {
-            "internet" | "service" | "blackhole" | "local" | "default" => format!("{base}-1"),
+            // The words that stand where a name could.
+            "internet" | "service" | "blackhole" | "local" => format!("{base}-1"),
             _ => base,
         };
         let mut name = base.clone();
@@ -46,20 +52,43 @@ impl Namer {
     }
 }
 
+/// A valid name (`[A-Za-z_][A-Za-z0-9_-]*`): a valid name is kept as it is;
+/// other characters become `-` (runs of them one), and a leading digit or
+/// dash gets an `n` before it.
 fn sanitize(s: &str) -> String {
     let mut out = String::new();
+    let mut dash = false;
     for c in s.chars() {
-        if c.is_ascii_alphanumeric() || c == '_' {
-            out.push(c.to_ascii_lowercase());
-        } else if !out.is_empty() && !out.ends_with('-') {
-            out.push('-');
+        if c.is_ascii_alphanumeric() || c == '_' || c == '-' {
+            if dash && !out.is_empty() {
+                out.push('-');
+            }
+            dash = false;
+            out.push(c);
+        } else {
+            dash = true;
         }
     }
-    while out.ends_with('-') {
-        out.pop();
-    }
-    if out.starts_with(|c: char| c.is_ascii_digit()) {
+    if out.starts_with(|c: char| c.is_ascii_digit() || c == '-') {
         out.insert(0, 'n');
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_valid_and_unique() {
+        let mut n = Namer::default();
+        assert_eq!(n.name(Some("App-Server"), "i-1"), "App-Server");
+        assert_eq!(n.name(Some("public a"), "subnet-1"), "public-a");
+        assert_eq!(n.name(Some("public a"), "subnet-2"), "public-a-2");
+        assert_eq!(n.name(Some("10 net"), "x"), "n10-net");
+        assert_eq!(n.name(Some("  "), "vpc-0abc"), "vpc-0abc");
+        assert_eq!(n.name(Some("internet"), "igw-1"), "internet-1");
+        assert_eq!(n.name(Some("main"), "vpc-1"), "main");
+        assert_eq!(n.name(None, "日本"), "x");
+    }
 }

@@ -13,10 +13,14 @@ fn import_aws_combined_file() {
         .args(["import", "aws", "tests/import/combined.json"])
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let text = String::from_utf8(out.stdout).unwrap();
     let stderr = String::from_utf8(out.stderr).unwrap();
-    assert!(text.contains("vpc main-vpc 10.0.0.0/16"), "{text}");
+    assert!(text.contains("vpc Main-VPC 10.0.0.0/16"), "{text}");
     assert!(text.contains("# subnet-1"), "{text}");
     assert!(text.contains("route 0.0.0.0/0 -> igw-1"), "{text}");
     assert_eq!(vpc::fmt::format(&text).unwrap(), text);
@@ -31,6 +35,10 @@ fn import_aws_bad_input_exits_2() {
     std::fs::write(&bad, "{not json").unwrap();
     let out = vpcc().args(["import", "aws"]).arg(&bad).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
-    let out = vpcc().args(["import", "aws"]).arg(dir.path()).output().unwrap();
+    let out = vpcc()
+        .args(["import", "aws"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2), "missing describe-vpcs.json");
 }

@@ -64,25 +64,27 @@ pub fn run(args: &Args) -> Exit {
 }
 
 fn load(path: &std::path::Path) -> Result<BTreeMap<String, serde_json::Value>, String> {
+    use vpc::import::aws::{COMMANDS, OPTIONAL, parse_command, split_combined};
     if path.is_dir() {
         let mut docs = BTreeMap::new();
-        for command in vpc::import::aws::COMMANDS {
+        for command in COMMANDS.iter().chain(&OPTIONAL) {
             let file = path.join(format!("{command}.json"));
             if !file.exists() {
-                if command == "describe-vpcs" {
+                if *command == "describe-vpcs" {
                     return Err(format!("{}: missing (required)", file.display()));
                 }
                 continue;
             }
             let text = read_source(&file)?;
-            docs.insert(
-                command.to_string(),
-                vpc::import::aws::parse_command(command, &text)?,
-            );
+            let value =
+                parse_command(command, &text).map_err(|e| format!("{}: {e}", path.display()))?;
+            docs.insert(command.to_string(), value);
         }
         Ok(docs)
     } else {
         let text = read_source(path)?;
-        vpc::import::aws::split_combined(&text).map_err(|e| format!("{}: {e}", path.display()))
+        let value: serde_json::Value = serde_json::from_str(&text)
+            .map_err(|e| format!("{}: malformed JSON: {e}", path.display()))?;
+        split_combined(value).map_err(|e| format!("{}: {e}", path.display()))
     }
 }

@@ -2,10 +2,12 @@
 //! .vpc source.
 //!
 //! Input: a map from command name (`describe-vpcs`, ...) to that command's
-//! JSON text. Missing commands are treated as empty lists. Whatever cannot
-//! be modelled is left out with a warning naming the resource id.
+//! parsed JSON. A missing command is an empty list (the CLI insists on
+//! `describe-vpcs`). Whatever cannot be modelled is left out with a warning
+//! naming the resource id. Output order is the input's order, which the
+//! AWS CLI keeps stable; names come from `Name` tags, else from ids.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
 use serde_json::Value;
@@ -28,21 +30,29 @@ pub const COMMANDS: [&str; 12] = [
     "describe-addresses",
 ];
 
-/// Splits one JSON object holding all the commands' outputs (keyed by command
-/// name) into the map [`import`] takes.
-pub fn split_combined(text: &str) -> Result<BTreeMap<String, Value>, String> {
-    let value: Value = serde_json::from_str(text).map_err(|e| format!("malformed JSON: {e}"))?;
+/// Optional inputs: the VPCs' DNS attributes (a list of `aws ec2
+/// describe-vpc-attribute` outputs), which `describe-vpcs` does not hold,
+/// and the managed prefix lists, which name the service behind a
+/// security-group rule's prefix list.
+pub const OPTIONAL: [&str; 2] = ["describe-vpc-attribute", "describe-managed-prefix-lists"];
+
+/// Splits one JSON object holding all the commands' outputs (keyed by
+/// command name) into the map [`import`] takes.
+pub fn split_combined(value: Value) -> Result<BTreeMap<String, Value>, String> {
     let Value::Object(map) = value else {
         return Err("expected one JSON object keyed by command name".to_string());
     };
     let mut out = BTreeMap::new();
     for (key, value) in map {
-        if !COMMANDS.contains(&key.as_str()) {
+        if !COMMANDS.contains(&key.as_str()) && !OPTIONAL.contains(&key.as_str()) {
             return Err(format!(
                 "unknown key `{key}`: expected command names such as `describe-vpcs`"
             ));
         }
         out.insert(key, value);
+    }
+    if !out.contains_key("describe-vpcs") {
+        return Err("no `describe-vpcs` key: it is required".to_string());
     }
     Ok(out)
 }
@@ -64,6 +74,10 @@ fn s<'a>(v: &'a Value, key: &str) -> &'a str {
     v.get(key).and_then(Value::as_str).unwrap_or("")
 }
 
+fn flag(v: &Value, key: &str) -> Option<bool> {
+    v.get(key).and_then(Value::as_bool)
+}
+
 fn arr<'a>(v: &'a Value, key: &str) -> &'a [Value] {
     v.get(key)
         .and_then(Value::as_array)
@@ -78,11 +92,53 @@ fn name_tag(v: &Value) -> Option<&str> {
         .map(|t| s(t, "Value"))
 }
 
+/// A CIDR or address as vpcc reads it: the text must be an IPv4 literal
+/// (an id or an IPv6 literal here would make a file that does not parse).
+fn ipv4_cidr(text: &str) -> bool {
+    text.parse::<ipnet::Ipv4Net>().is_ok()
+}
+
+fn ipv4(text: &str) -> bool {
+    text.parse::<std::net::Ipv4Addr>().is_ok()
+}
+
+/// The service part of `com.amazonaws.REGION.SVC`.
+fn service_of<'a>(name: &'a str, region: &str) -> Option<&'a str> {
+    let rest = name.strip_prefix("com.amazonaws.")?;
+    let (r, svc) = rest.split_once('.')?;
+    let plain = !svc.is_empty()
+        && svc
+            .bytes()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-' || c == b'.');
+    (plain && (region.is_empty() || r == region)).then_some(svc)
+}
+
+struct Ctx<'a> {
+    warnings: Vec<String>,
+    names: BTreeMap<String, String>,
+    /// Prefix-list id -> gateway service (`s3`, `dynamodb`).
+    prefix_lists: BTreeMap<String, String>,
+    /// ENI id -> instance id.
+    enis: BTreeMap<&'a str, &'a str>,
+    region: String,
+}
+
+impl Ctx<'_> {
+    fn warn(&mut self, text: String) {
+        self.warnings.push(text);
+    }
+}
+
 /// Imports the described network. Errors are about the shape of the input.
 pub fn import(docs: &BTreeMap<String, Value>) -> Result<Imported, String> {
-    let mut warnings = Vec::new();
+    for (command, value) in docs {
+        if COMMANDS.contains(&command.as_str()) && !value.is_object() {
+            return Err(format!(
+                "{command}: expected the JSON object the AWS CLI prints"
+            ));
+        }
+    }
     let mut namer = Namer::default();
-    let mut names: BTreeMap<String, String> = BTreeMap::new();
 
     let vpcs = list(docs, "describe-vpcs", "Vpcs");
     let subnets = list(docs, "describe-subnets", "Subnets");
@@ -101,188 +157,172 @@ pub fn import(docs: &BTreeMap<String, Value>) -> Result<Imported, String> {
         "describe-vpc-peering-connections",
         "VpcPeeringConnections",
     );
+    let dhcp = list(docs, "describe-dhcp-options", "DhcpOptions");
+    let addresses = list(docs, "describe-addresses", "Addresses");
+    let managed = list(docs, "describe-managed-prefix-lists", "PrefixLists");
+    let attributes: Vec<&Value> = docs
+        .get("describe-vpc-attribute")
+        .and_then(Value::as_array)
+        .map(|a| a.iter().collect())
+        .unwrap_or_default();
 
-    // Names first, in a fixed order, so references resolve.
-    let mut name_all = |items: &[&Value], key: &str| {
-        for v in items {
-            let id = s(v, key);
-            if !id.is_empty() && !names.contains_key(id) {
-                let name = namer.name(name_tag(v), id);
-                names.insert(id.to_string(), name);
-            }
+    let region = subnets
+        .iter()
+        .map(|sub| s(sub, "AvailabilityZone"))
+        .find(|az| az.len() > 1)
+        .map(|az| {
+            az.trim_end_matches(|c: char| c.is_ascii_lowercase())
+                .to_string()
+        })
+        .or_else(|| {
+            endpoints.iter().find_map(|e| {
+                let rest = s(e, "ServiceName").strip_prefix("com.amazonaws.")?;
+                rest.split_once('.').map(|(r, _)| r.to_string())
+            })
+        })
+        .unwrap_or_default();
+
+    let mut cx = Ctx {
+        warnings: Vec::new(),
+        names: BTreeMap::new(),
+        prefix_lists: BTreeMap::new(),
+        enis: BTreeMap::new(),
+        region: region.clone(),
+    };
+
+    let vpc_ids: BTreeSet<&str> = vpcs.iter().map(|v| s(v, "VpcId")).collect();
+    let default_sgs: BTreeSet<&str> = sgs
+        .iter()
+        .filter(|g| s(g, "GroupName") == "default")
+        .map(|g| s(g, "GroupId"))
+        .collect();
+
+    // The default ACL is dropped when it is AWS's (allow all both ways).
+    let acl_is_aws_default = |acl: &Value| {
+        flag(acl, "IsDefault") == Some(true) && {
+            let entries: Vec<&Value> = arr(acl, "Entries")
+                .iter()
+                .filter(|e| e.get("RuleNumber").and_then(Value::as_i64) != Some(32767))
+                .collect();
+            entries.len() == 2
+                && [false, true].iter().all(|egress| {
+                    entries.iter().any(|e| {
+                        flag(e, "Egress") == Some(*egress)
+                            && s(e, "Protocol") == "-1"
+                            && s(e, "RuleAction") == "allow"
+                            && (s(e, "CidrBlock") == "0.0.0.0/0" || s(e, "Ipv6CidrBlock") == "::/0")
+                    })
+                })
         }
     };
-    name_all(&vpcs, "VpcId");
-    name_all(&subnets, "SubnetId");
-    name_all(&tables, "RouteTableId");
-    name_all(&igws, "InternetGatewayId");
-    name_all(&nats, "NatGatewayId");
-    name_all(&instances, "InstanceId");
-    name_all(&peerings, "VpcPeeringConnectionId");
+
+    // Names first, in a fixed order, so references resolve.
+    {
+        let mut name_all = |items: &[&Value], key: &str| {
+            for v in items {
+                let id = s(v, key);
+                if !id.is_empty() && !cx.names.contains_key(id) {
+                    let name = namer.name(name_tag(v), id);
+                    cx.names.insert(id.to_string(), name);
+                }
+            }
+        };
+        name_all(&vpcs, "VpcId");
+        name_all(&subnets, "SubnetId");
+        name_all(&tables, "RouteTableId");
+        name_all(&igws, "InternetGatewayId");
+        name_all(&nats, "NatGatewayId");
+        name_all(&instances, "InstanceId");
+        name_all(&endpoints, "VpcEndpointId");
+        name_all(&peerings, "VpcPeeringConnectionId");
+        let acls_named: Vec<&Value> = acls
+            .iter()
+            .copied()
+            .filter(|a| !acl_is_aws_default(a))
+            .collect();
+        name_all(&acls_named, "NetworkAclId");
+    }
     for sg in &sgs {
         let id = s(sg, "GroupId");
-        if s(sg, "GroupName") == "default" || id.is_empty() {
+        if default_sgs.contains(id) || id.is_empty() {
             continue;
         }
         let wanted = name_tag(sg).or(Some(s(sg, "GroupName")));
         let name = namer.name(wanted, id);
-        names.insert(id.to_string(), name);
+        cx.names.insert(id.to_string(), name);
     }
-
-    let mut region = String::new();
-    for sub in &subnets {
-        let az = s(sub, "AvailabilityZone");
-        if let Some(r) = az.get(..az.len().saturating_sub(1)) {
-            region = r.to_string();
-            break;
+    for inst in &instances {
+        for eni in arr(inst, "NetworkInterfaces") {
+            cx.enis
+                .insert(s(eni, "NetworkInterfaceId"), s(inst, "InstanceId"));
         }
     }
-    if region.is_empty() {
-        region = "us-east-1".to_string();
+    // Prefix lists: the managed lists' names, then the gateway endpoints'
+    // routes (`pl-...` via `vpce-...`).
+    for pl in &managed {
+        if let Some(svc) = service_of(s(pl, "PrefixListName"), "") {
+            cx.prefix_lists
+                .insert(s(pl, "PrefixListId").to_string(), svc.to_string());
+        }
+    }
+    let gateway_endpoints: BTreeMap<&str, &str> = endpoints
+        .iter()
+        .filter(|e| s(e, "VpcEndpointType") == "Gateway")
+        .filter_map(|e| {
+            service_of(s(e, "ServiceName"), &region).map(|svc| (s(e, "VpcEndpointId"), svc))
+        })
+        .collect();
+    for t in &tables {
+        for r in arr(t, "Routes") {
+            let pl = s(r, "DestinationPrefixListId");
+            if let Some(svc) = gateway_endpoints.get(s(r, "GatewayId")) {
+                if !pl.is_empty() {
+                    cx.prefix_lists.insert(pl.to_string(), (*svc).to_string());
+                }
+            }
+        }
     }
 
     let mut out = String::new();
-    let _ = writeln!(out, "region {region}");
+    if !region.is_empty() {
+        let _ = writeln!(out, "region {region}");
+    }
+    for sub in &subnets {
+        if !vpc_ids.contains(s(sub, "VpcId")) {
+            let id = s(sub, "SubnetId");
+            cx.warn(format!(
+                "{id}: subnet of a VPC not described ({}) left out",
+                s(sub, "VpcId")
+            ));
+        }
+    }
     for vpc in &vpcs {
-        let vid = s(vpc, "VpcId");
-        let vname = &names[vid];
-        if !arr(vpc, "Ipv6CidrBlockAssociationSet").is_empty() {
-            warnings.push(format!("{vid}: IPv6 CIDR blocks left out"));
-        }
-        let primary = s(vpc, "CidrBlock");
-        let _ = writeln!(out, "\nvpc {vname} {primary} {{ # {vid}");
-        for assoc in arr(vpc, "CidrBlockAssociationSet") {
-            let block = s(assoc, "CidrBlock");
-            let state = assoc
-                .get("CidrBlockState")
-                .map(|st| s(st, "State"))
-                .unwrap_or("associated");
-            if block != primary && state == "associated" {
-                let _ = writeln!(out, "  cidr {block}");
-            }
-        }
-        for igw in &igws {
-            if arr(igw, "Attachments").iter().any(|a| s(a, "VpcId") == vid) {
-                let id = s(igw, "InternetGatewayId");
-                let _ = writeln!(out, "  internet_gateway {} # {id}", names[id]);
-            }
-        }
-        // Explicit associations and the main table.
-        let mut assoc: BTreeMap<&str, &str> = BTreeMap::new();
-        for t in tables.iter().filter(|t| s(t, "VpcId") == vid) {
-            for a in arr(t, "Associations") {
-                let sub = s(a, "SubnetId");
-                if !sub.is_empty() {
-                    assoc.insert(sub, s(t, "RouteTableId"));
-                }
-                if !s(a, "GatewayId").is_empty() {
-                    warnings.push(format!(
-                        "{}: edge association with {} left out",
-                        s(t, "RouteTableId"),
-                        s(a, "GatewayId")
-                    ));
-                }
-            }
-        }
-        for sub in subnets.iter().filter(|x| s(x, "VpcId") == vid) {
-            let sid = s(sub, "SubnetId");
-            if !arr(sub, "Ipv6CidrBlockAssociationSet").is_empty() {
-                warnings.push(format!("{sid}: IPv6 CIDR blocks left out"));
-            }
-            let az = s(sub, "AvailabilityZone");
-            let letter = az.strip_prefix(region.as_str()).unwrap_or(az);
-            let _ = writeln!(
-                out,
-                "  subnet {} {} az {letter} {{ # {sid}",
-                names[sid],
-                s(sub, "CidrBlock")
-            );
-            if let Some(t) = assoc.get(sid) {
-                let _ = writeln!(out, "    route_table {}", names[*t]);
-            }
-            if sub.get("MapPublicIpOnLaunch").and_then(Value::as_bool) == Some(true) {
-                let _ = writeln!(out, "    public_ip_on_launch");
-            }
-            for nat in nats.iter().filter(|n| s(n, "SubnetId") == sid) {
-                let state = s(nat, "State");
-                let id = s(nat, "NatGatewayId");
-                if state == "deleted" || state == "deleting" || state == "failed" {
-                    warnings.push(format!("{id}: NAT gateway in state {state} left out"));
-                    continue;
-                }
-                let private = if s(nat, "ConnectivityType") == "private" {
-                    " private"
-                } else {
-                    ""
-                };
-                let _ = writeln!(out, "    nat_gateway {}{private} # {id}", names[id]);
-            }
-            for inst in instances.iter().filter(|i| s(i, "SubnetId") == sid) {
-                let id = s(inst, "InstanceId");
-                let state = inst.get("State").map(|st| s(st, "Name")).unwrap_or("");
-                if state == "terminated" {
-                    warnings.push(format!("{id}: terminated instance left out"));
-                    continue;
-                }
-                if arr(inst, "NetworkInterfaces").len() > 1 {
-                    warnings.push(format!("{id}: network interfaces after the first left out"));
-                }
-                let _ = writeln!(
-                    out,
-                    "    instance {} {} {{ # {id}",
-                    names[id],
-                    s(inst, "PrivateIpAddress")
-                );
-                if !s(inst, "PublicIpAddress").is_empty() {
-                    let _ = writeln!(out, "      public_ip");
-                }
-                let groups: Vec<&str> = arr(inst, "SecurityGroups")
-                    .iter()
-                    .filter_map(|g| names.get(s(g, "GroupId")).map(String::as_str))
-                    .collect();
-                if !groups.is_empty() {
-                    let _ = writeln!(out, "      security_groups [{}]", groups.join(", "));
-                }
-                if inst.get("SourceDestCheck").and_then(Value::as_bool) == Some(false) {
-                    let _ = writeln!(out, "      source_dest_check off");
-                }
-                let _ = writeln!(out, "    }}");
-            }
-            let _ = writeln!(out, "  }}");
-        }
-        for t in tables.iter().filter(|t| s(t, "VpcId") == vid) {
-            let tid = s(t, "RouteTableId");
-            let main = arr(t, "Associations")
-                .iter()
-                .any(|a| a.get("Main").and_then(Value::as_bool) == Some(true));
-            let main = if main { " main" } else { "" };
-            let _ = writeln!(out, "  route_table {}{main} {{ # {tid}", names[tid]);
-            for r in arr(t, "Routes") {
-                route(&mut out, &mut warnings, &names, tid, r);
-            }
-            let _ = writeln!(out, "  }}");
-        }
-        for sg in sgs.iter().filter(|g| s(g, "VpcId") == vid) {
-            let gid = s(sg, "GroupId");
-            let Some(gname) = names.get(gid) else {
-                warnings.push(format!(
-                    "{gid}: the default security group's rules left out (vpcc's default applies)"
-                ));
-                continue;
-            };
-            let _ = writeln!(out, "  security_group {gname} {{ # {gid}");
-            for p in arr(sg, "IpPermissions") {
-                sg_rule(&mut out, &mut warnings, &names, gid, "ingress", "from", p);
-            }
-            for p in arr(sg, "IpPermissionsEgress") {
-                sg_rule(&mut out, &mut warnings, &names, gid, "egress", "to", p);
-            }
-            let _ = writeln!(out, "  }}");
-        }
-        let _ = writeln!(out, "}}");
+        write_vpc(
+            &mut out,
+            &mut cx,
+            vpc,
+            &Lists {
+                subnets: &subnets,
+                tables: &tables,
+                igws: &igws,
+                nats: &nats,
+                sgs: &sgs,
+                acls: &acls,
+                instances: &instances,
+                endpoints: &endpoints,
+                dhcp: &dhcp,
+                attributes: &attributes,
+                default_sgs: &default_sgs,
+            },
+        );
     }
     for pcx in &peerings {
         let id = s(pcx, "VpcPeeringConnectionId");
+        let status = pcx.get("Status").map(|v| s(v, "Code")).unwrap_or("");
+        if status != "active" {
+            cx.warn(format!("{id}: peering in state `{status}` left out"));
+            continue;
+        }
         let a = pcx
             .get("RequesterVpcInfo")
             .map(|v| s(v, "VpcId"))
@@ -291,31 +331,47 @@ pub fn import(docs: &BTreeMap<String, Value>) -> Result<Imported, String> {
             .get("AccepterVpcInfo")
             .map(|v| s(v, "VpcId"))
             .unwrap_or("");
-        match (names.get(a), names.get(b)) {
-            (Some(a), Some(b)) => {
-                let _ = writeln!(out, "\npeering {} {a} {b} # {id}", names[id]);
+        match (
+            vpc_ids.contains(a).then(|| cx.names.get(a)).flatten(),
+            vpc_ids.contains(b).then(|| cx.names.get(b)).flatten(),
+        ) {
+            (Some(an), Some(bn)) => {
+                let _ = writeln!(out, "\npeering {} {an} {bn} # {id}", cx.names[id]);
             }
-            _ => warnings.push(format!("{id}: peering with a VPC not described left out")),
+            _ => cx.warn(format!(
+                "{id}: peering with a VPC not described ({a} and {b}) left out"
+            )),
         }
     }
-    for acl in &acls {
-        let id = s(acl, "NetworkAclId");
-        if acl.get("IsDefault").and_then(Value::as_bool) != Some(true) {
-            warnings.push(format!("{id}: network ACL left out (not imported yet)"));
+    for addr in &addresses {
+        let id = match s(addr, "AllocationId") {
+            "" => s(addr, "PublicIp"),
+            a => a,
+        };
+        let eni = s(addr, "NetworkInterfaceId");
+        let instance = s(addr, "InstanceId");
+        let of_nat = nats.iter().any(|n| {
+            arr(n, "NatGatewayAddresses").iter().any(|a| {
+                (!eni.is_empty() && s(a, "NetworkInterfaceId") == eni)
+                    || (!s(addr, "AllocationId").is_empty()
+                        && s(a, "AllocationId") == s(addr, "AllocationId"))
+            })
+        });
+        if of_nat || (!instance.is_empty() && cx.names.contains_key(instance)) {
+            // A NAT gateway's Elastic IP, or an instance's public address
+            // (the instance says `public_ip`).
+            continue;
         }
-    }
-    for e in &endpoints {
-        warnings.push(format!(
-            "{}: VPC endpoint {} left out (not imported yet)",
-            s(e, "VpcEndpointId"),
-            s(e, "ServiceName")
-        ));
-    }
-    if docs
-        .get("describe-dhcp-options")
-        .is_some_and(|d| !arr(d, "DhcpOptions").is_empty())
-    {
-        warnings.push("DHCP options left out (not imported yet)".to_string());
+        if instance.is_empty() && eni.is_empty() {
+            cx.warn(format!(
+                "{id}: Elastic IP not associated with anything left out"
+            ));
+        } else {
+            let what = if instance.is_empty() { eni } else { instance };
+            cx.warn(format!(
+                "{id}: Elastic IP of {what}, which is not imported, left out"
+            ));
+        }
     }
     let text = crate::fmt::format(&out).map_err(|d| {
         format!(
@@ -323,31 +379,389 @@ pub fn import(docs: &BTreeMap<String, Value>) -> Result<Imported, String> {
             d.len()
         )
     })?;
-    Ok(Imported { text, warnings })
+    Ok(Imported {
+        text,
+        warnings: cx.warnings,
+    })
 }
 
-fn route(
+struct Lists<'a, 'b> {
+    subnets: &'b [&'a Value],
+    tables: &'b [&'a Value],
+    igws: &'b [&'a Value],
+    nats: &'b [&'a Value],
+    sgs: &'b [&'a Value],
+    acls: &'b [&'a Value],
+    instances: &'b [&'a Value],
+    endpoints: &'b [&'a Value],
+    dhcp: &'b [&'a Value],
+    attributes: &'b [&'a Value],
+    default_sgs: &'b BTreeSet<&'a str>,
+}
+
+fn write_vpc(out: &mut String, cx: &mut Ctx<'_>, vpc: &Value, l: &Lists<'_, '_>) {
+    let vid = s(vpc, "VpcId");
+    let vname = cx.names[vid].clone();
+    let in_vpc = |v: &&&Value| s(v, "VpcId") == vid;
+    for a in arr(vpc, "Ipv6CidrBlockAssociationSet") {
+        cx.warn(format!(
+            "{vid}: IPv6 CIDR block {} left out",
+            s(a, "Ipv6CidrBlock")
+        ));
+    }
+    let primary = s(vpc, "CidrBlock");
+    // The main table is left out when a .vpc file's implicit main table
+    // says the same: only local routes, no subnet or endpoint naming it.
+    let endpoint_tables: BTreeSet<&str> = l
+        .endpoints
+        .iter()
+        .filter(in_vpc)
+        .flat_map(|e| arr(e, "RouteTableIds").iter().filter_map(Value::as_str))
+        .collect();
+    let mut implicit_main = None;
+    for t in l.tables.iter().filter(in_vpc) {
+        let tid = s(t, "RouteTableId");
+        let is_main = arr(t, "Associations")
+            .iter()
+            .any(|a| flag(a, "Main") == Some(true));
+        let only_local = arr(t, "Routes")
+            .iter()
+            .all(|r| s(r, "GatewayId") == "local");
+        let has_subnets = arr(t, "Associations")
+            .iter()
+            .any(|a| !s(a, "SubnetId").is_empty());
+        if is_main && only_local && !has_subnets && !endpoint_tables.contains(tid) {
+            implicit_main = Some(tid);
+        }
+    }
+    let comment = match implicit_main {
+        Some(t) => format!("{vid}, main route table {t}"),
+        None => vid.to_string(),
+    };
+    if !ipv4_cidr(primary) {
+        cx.warn(format!("{vid}: VPC without an IPv4 CIDR block left out"));
+        return;
+    }
+    let _ = writeln!(out, "\nvpc {vname} {primary} {{ # {comment}");
+    for assoc in arr(vpc, "CidrBlockAssociationSet") {
+        let block = s(assoc, "CidrBlock");
+        let state = assoc
+            .get("CidrBlockState")
+            .map(|st| s(st, "State"))
+            .unwrap_or("associated");
+        if block != primary && state == "associated" && ipv4_cidr(block) {
+            let _ = writeln!(out, "  cidr {block} # {}", s(assoc, "AssociationId"));
+        }
+    }
+    // DNS attributes: `describe-vpc-attribute` outputs when given; else a
+    // private-DNS interface endpoint proves both on (AWS requires it).
+    let attribute = |key: &str| {
+        l.attributes
+            .iter()
+            .filter(|a| s(a, "VpcId") == vid)
+            .find_map(|a| a.get(key).and_then(|v| flag(v, "Value")))
+    };
+    let private_dns = l
+        .endpoints
+        .iter()
+        .filter(in_vpc)
+        .any(|e| flag(e, "PrivateDnsEnabled") == Some(true));
+    let support = attribute("EnableDnsSupport");
+    let hostnames = attribute("EnableDnsHostnames");
+    if support.is_none() || hostnames.is_none() {
+        let assumed = if private_dns {
+            "on (a private-DNS endpoint needs both)"
+        } else {
+            "AWS's defaults (support on, hostnames off)"
+        };
+        cx.warn(format!(
+            "{vid}: DNS attributes not in the input (describe-vpc-attribute); assumed {assumed}"
+        ));
+    }
+    if !support.unwrap_or(true) {
+        let _ = writeln!(out, "  dns_support off");
+    }
+    if hostnames.unwrap_or(private_dns) {
+        let _ = writeln!(out, "  dns_hostnames on");
+    }
+    write_dhcp(out, cx, vpc, l.dhcp);
+    for igw in l.igws {
+        if arr(igw, "Attachments").iter().any(|a| s(a, "VpcId") == vid) {
+            let id = s(igw, "InternetGatewayId");
+            let _ = writeln!(out, "  internet_gateway {} # {id}", cx.names[id]);
+        }
+    }
+    // Explicit associations.
+    let mut assoc: BTreeMap<&str, &str> = BTreeMap::new();
+    for t in l.tables.iter().filter(in_vpc) {
+        for a in arr(t, "Associations") {
+            let sub = s(a, "SubnetId");
+            if !sub.is_empty() {
+                assoc.insert(sub, s(t, "RouteTableId"));
+            }
+            if !s(a, "GatewayId").is_empty() {
+                cx.warn(format!(
+                    "{}: edge association with {} left out",
+                    s(t, "RouteTableId"),
+                    s(a, "GatewayId")
+                ));
+            }
+        }
+    }
+    let mut acl_of: BTreeMap<&str, &str> = BTreeMap::new();
+    for acl in l.acls.iter().filter(in_vpc) {
+        let id = s(acl, "NetworkAclId");
+        if cx.names.contains_key(id) {
+            for a in arr(acl, "Associations") {
+                acl_of.insert(s(a, "SubnetId"), id);
+            }
+        }
+    }
+    for sub in l.subnets.iter().filter(in_vpc) {
+        write_subnet(out, cx, sub, &assoc, &acl_of, l);
+    }
+    for t in l.tables.iter().filter(in_vpc) {
+        let tid = s(t, "RouteTableId");
+        if Some(tid) == implicit_main {
+            continue;
+        }
+        let main = arr(t, "Associations")
+            .iter()
+            .any(|a| flag(a, "Main") == Some(true));
+        let main = if main { " main" } else { "" };
+        let _ = writeln!(out, "  route_table {}{main} {{ # {tid}", cx.names[tid]);
+        for r in arr(t, "Routes") {
+            route(out, cx, tid, r);
+        }
+        let _ = writeln!(out, "  }}");
+    }
+    for e in l.endpoints.iter().filter(in_vpc) {
+        write_endpoint(out, cx, e, l.default_sgs);
+    }
+    for sg in l.sgs.iter().filter(in_vpc) {
+        write_sg(out, cx, sg, l.default_sgs);
+    }
+    for acl in l.acls.iter().filter(in_vpc) {
+        write_acl(out, cx, acl);
+    }
+    let _ = writeln!(out, "}}");
+}
+
+fn write_dhcp(out: &mut String, cx: &mut Ctx<'_>, vpc: &Value, dhcp: &[&Value]) {
+    let id = s(vpc, "DhcpOptionsId");
+    if id.is_empty() || id == "default" {
+        return;
+    }
+    let Some(options) = dhcp.iter().find(|d| s(d, "DhcpOptionsId") == id) else {
+        cx.warn(format!(
+            "{}: DHCP options {id} not in describe-dhcp-options; AWS's defaults assumed",
+            s(vpc, "VpcId")
+        ));
+        return;
+    };
+    let mut domain = None;
+    let mut servers = Vec::new();
+    let mut ntp = Vec::new();
+    for c in arr(options, "DhcpConfigurations") {
+        let values: Vec<&str> = arr(c, "Values").iter().map(|v| s(v, "Value")).collect();
+        match s(c, "Key") {
+            "domain-name" => domain = values.first().copied(),
+            "domain-name-servers" => servers = values,
+            "ntp-servers" => ntp = values,
+            other => cx.warn(format!("{id}: DHCP option `{other}` left out")),
+        }
+    }
+    let default_domain = domain.is_none_or(|d| {
+        d == "ec2.internal"
+            || (!cx.region.is_empty() && d == format!("{}.compute.internal", cx.region))
+    });
+    if default_domain && ntp.is_empty() && (servers.is_empty() || servers == ["AmazonProvidedDNS"])
+    {
+        return; // What a .vpc file without `dhcp_options` says.
+    }
+    let _ = writeln!(out, "  dhcp_options {{ # {id}");
+    if let Some(d) = domain {
+        if d.contains(['"', '\\', '\n']) {
+            cx.warn(format!("{id}: domain name {d:?} left out"));
+        } else {
+            let _ = writeln!(out, "    domain_name \"{d}\"");
+        }
+    }
+    let mut keep = |values: &[&str], what: &str| -> Vec<String> {
+        values
+            .iter()
+            .filter(|v| {
+                let ok = ipv4(v) || (what == "name server" && **v == "AmazonProvidedDNS");
+                if !ok {
+                    cx.warn(format!("{id}: {what} {v} left out"));
+                }
+                ok
+            })
+            .map(|v| (*v).to_string())
+            .collect()
+    };
+    let servers = keep(&servers, "name server");
+    let ntp = keep(&ntp, "NTP server");
+    if !servers.is_empty() {
+        let _ = writeln!(out, "    name_servers [{}]", servers.join(", "));
+    }
+    if !ntp.is_empty() {
+        let _ = writeln!(out, "    ntp_servers [{}]", ntp.join(", "));
+    }
+    let _ = writeln!(out, "  }}");
+}
+
+fn write_subnet(
     out: &mut String,
-    warnings: &mut Vec<String>,
-    names: &BTreeMap<String, String>,
-    tid: &str,
-    r: &Value,
+    cx: &mut Ctx<'_>,
+    sub: &Value,
+    assoc: &BTreeMap<&str, &str>,
+    acl_of: &BTreeMap<&str, &str>,
+    l: &Lists<'_, '_>,
 ) {
+    let sid = s(sub, "SubnetId");
+    for a in arr(sub, "Ipv6CidrBlockAssociationSet") {
+        cx.warn(format!(
+            "{sid}: IPv6 CIDR block {} left out",
+            s(a, "Ipv6CidrBlock")
+        ));
+    }
+    let cidr = s(sub, "CidrBlock");
+    if !ipv4_cidr(cidr) {
+        cx.warn(format!("{sid}: subnet without an IPv4 CIDR block left out"));
+        return;
+    }
+    let az = s(sub, "AvailabilityZone");
+    let az = match az.strip_prefix(cx.region.as_str()) {
+        Some(letter) if letter.len() == 1 && !cx.region.is_empty() => format!(" az {letter}"),
+        _ if az.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'-') && !az.is_empty() => {
+            format!(" az {az}")
+        }
+        _ => String::new(),
+    };
+    let _ = writeln!(out, "  subnet {} {cidr}{az} {{ # {sid}", cx.names[sid]);
+    if let Some(t) = assoc.get(sid) {
+        let _ = writeln!(out, "    route_table {}", cx.names[*t]);
+    }
+    if let Some(a) = acl_of.get(sid) {
+        let _ = writeln!(out, "    network_acl {}", cx.names[*a]);
+    }
+    let maps = flag(sub, "MapPublicIpOnLaunch") == Some(true);
+    if maps {
+        let _ = writeln!(out, "    public_ip_on_launch");
+    }
+    for nat in l.nats.iter().filter(|n| s(n, "SubnetId") == sid) {
+        let state = s(nat, "State");
+        let id = s(nat, "NatGatewayId");
+        if matches!(state, "deleted" | "deleting" | "failed") {
+            cx.warn(format!("{id}: NAT gateway in state {state} left out"));
+            continue;
+        }
+        let private = if s(nat, "ConnectivityType") == "private" {
+            " private"
+        } else {
+            ""
+        };
+        let _ = writeln!(out, "    nat_gateway {}{private} # {id}", cx.names[id]);
+    }
+    for inst in l.instances.iter().filter(|i| s(i, "SubnetId") == sid) {
+        let id = s(inst, "InstanceId");
+        let state = inst.get("State").map(|st| s(st, "Name")).unwrap_or("");
+        if matches!(state, "terminated" | "shutting-down") {
+            cx.warn(format!("{id}: {state} instance left out"));
+            continue;
+        }
+        let enis = arr(inst, "NetworkInterfaces");
+        if enis.len() > 1 {
+            cx.warn(format!(
+                "{id}: {} network interfaces after the first left out",
+                enis.len() - 1
+            ));
+        }
+        for eni in enis {
+            let extra = arr(eni, "PrivateIpAddresses")
+                .iter()
+                .filter(|a| flag(a, "Primary") == Some(false))
+                .count();
+            if extra > 0 {
+                cx.warn(format!(
+                    "{id}: {extra} secondary private address(es) of {} left out",
+                    s(eni, "NetworkInterfaceId")
+                ));
+            }
+        }
+        let address = s(inst, "PrivateIpAddress");
+        let address = if ipv4(address) {
+            format!(" {address}")
+        } else {
+            String::new()
+        };
+        let _ = writeln!(out, "    instance {}{address} {{ # {id}", cx.names[id]);
+        let public = !s(inst, "PublicIpAddress").is_empty();
+        if public && !maps {
+            let _ = writeln!(out, "      public_ip");
+        } else if !public && maps {
+            let _ = writeln!(out, "      public_ip off");
+        }
+        let mut groups = Vec::new();
+        for g in arr(inst, "SecurityGroups") {
+            let gid = s(g, "GroupId");
+            match cx.names.get(gid) {
+                Some(n) => groups.push(n.clone()),
+                None if l.default_sgs.contains(gid) => {}
+                None => cx.warn(format!(
+                    "{id}: security group {gid}, not described, left out"
+                )),
+            }
+        }
+        let in_default = arr(inst, "SecurityGroups")
+            .iter()
+            .any(|g| l.default_sgs.contains(s(g, "GroupId")));
+        if in_default && !groups.is_empty() {
+            cx.warn(format!(
+                "{id}: membership of the VPC's default security group left out (a .vpc instance is in it only with no other group)"
+            ));
+        }
+        if !groups.is_empty() {
+            let _ = writeln!(out, "      security_groups [{}]", groups.join(", "));
+        }
+        if flag(inst, "SourceDestCheck") == Some(false) {
+            let _ = writeln!(out, "      source_dest_check off");
+        }
+        let _ = writeln!(out, "    }}");
+    }
+    let _ = writeln!(out, "  }}");
+}
+
+fn route(out: &mut String, cx: &mut Ctx<'_>, tid: &str, r: &Value) {
     let dest = s(r, "DestinationCidrBlock");
-    if dest.is_empty() {
+    if dest.is_empty() || !ipv4_cidr(dest) {
+        let pl = s(r, "DestinationPrefixListId");
+        if !pl.is_empty()
+            && s(r, "GatewayId").starts_with("vpce-")
+            && cx.prefix_lists.contains_key(pl)
+        {
+            return; // A gateway endpoint's route: its `route_tables` say it.
+        }
         let what = if !s(r, "DestinationIpv6CidrBlock").is_empty() {
             format!("IPv6 route {}", s(r, "DestinationIpv6CidrBlock"))
+        } else if !pl.is_empty() {
+            format!("route to prefix list {pl}")
         } else {
-            format!("prefix-list route {}", s(r, "DestinationPrefixListId"))
+            format!("route to {dest:?}")
         };
-        warnings.push(format!("{tid}: {what} left out"));
+        cx.warn(format!("{tid}: {what} left out"));
         return;
     }
     let gw = s(r, "GatewayId");
     if gw == "local" {
         return;
     }
-    let target = [
+    if s(r, "State") == "blackhole" {
+        let _ = writeln!(out, "    route {dest} -> blackhole");
+        return;
+    }
+    let mut target = [
         "GatewayId",
         "NatGatewayId",
         "VpcPeeringConnectionId",
@@ -356,71 +770,319 @@ fn route(
     .iter()
     .map(|k| s(r, k))
     .find(|id| !id.is_empty());
-    match target.and_then(|id| names.get(id)) {
+    if target.is_none() {
+        // A route to an interface: fine when it is an instance's.
+        target = cx.enis.get(s(r, "NetworkInterfaceId")).copied();
+    }
+    match target.and_then(|id| cx.names.get(id)) {
         Some(name) => {
             let _ = writeln!(out, "    route {dest} -> {name}");
         }
         None => {
-            let other = ["TransitGatewayId", "NetworkInterfaceId", "CarrierGatewayId"]
-                .iter()
-                .map(|k| s(r, k))
-                .find(|id| !id.is_empty())
-                .or(target)
-                .unwrap_or("an unknown target");
-            warnings.push(format!("{tid}: route {dest} -> {other} left out"));
+            let other = [
+                "TransitGatewayId",
+                "NetworkInterfaceId",
+                "CarrierGatewayId",
+                "LocalGatewayId",
+                "EgressOnlyInternetGatewayId",
+                "CoreNetworkArn",
+            ]
+            .iter()
+            .map(|k| s(r, k))
+            .find(|id| !id.is_empty())
+            .or(target)
+            .unwrap_or("an unknown target");
+            let why = if other.starts_with("tgw-") {
+                " (transit gateways are not modelled)"
+            } else if other.starts_with("vgw-") {
+                " (VPN gateways are not modelled)"
+            } else if other.starts_with("eni-") {
+                " (an interface of unknown kind)"
+            } else {
+                ""
+            };
+            cx.warn(format!("{tid}: route {dest} -> {other} left out{why}"));
         }
     }
 }
 
+fn write_endpoint(out: &mut String, cx: &mut Ctx<'_>, e: &Value, default_sgs: &BTreeSet<&str>) {
+    let id = s(e, "VpcEndpointId");
+    let service_name = s(e, "ServiceName");
+    let kind = s(e, "VpcEndpointType");
+    let state = s(e, "State").to_ascii_lowercase();
+    if matches!(
+        state.as_str(),
+        "deleted" | "deleting" | "failed" | "rejected"
+    ) {
+        cx.warn(format!("{id}: endpoint in state {state} left out"));
+        return;
+    }
+    let Some(svc) = service_of(service_name, &cx.region) else {
+        cx.warn(format!(
+            "{id}: endpoint for {service_name} left out (only com.amazonaws.{} services are modelled)",
+            if cx.region.is_empty() { "REGION" } else { &cx.region }
+        ));
+        return;
+    };
+    let name = cx.names[id].clone();
+    match kind {
+        "Gateway" => {
+            let tables: Vec<String> = arr(e, "RouteTableIds")
+                .iter()
+                .filter_map(Value::as_str)
+                .filter_map(|t| cx.names.get(t).cloned())
+                .collect();
+            let _ = writeln!(out, "  endpoint {name} gateway {svc} {{ # {id}");
+            if !tables.is_empty() {
+                let _ = writeln!(out, "    route_tables [{}]", tables.join(", "));
+            }
+        }
+        "Interface" => {
+            let subnets: Vec<String> = arr(e, "SubnetIds")
+                .iter()
+                .filter_map(Value::as_str)
+                .filter_map(|t| cx.names.get(t).cloned())
+                .collect();
+            let mut groups = Vec::new();
+            for g in arr(e, "Groups") {
+                let gid = s(g, "GroupId");
+                match cx.names.get(gid) {
+                    Some(n) => groups.push(n.clone()),
+                    None if default_sgs.contains(gid) => {}
+                    None => cx.warn(format!(
+                        "{id}: security group {gid}, not described, left out"
+                    )),
+                }
+            }
+            let _ = writeln!(out, "  endpoint {name} interface {svc} {{ # {id}");
+            if !subnets.is_empty() {
+                let _ = writeln!(out, "    subnets [{}]", subnets.join(", "));
+            }
+            if !groups.is_empty() {
+                let _ = writeln!(out, "    security_groups [{}]", groups.join(", "));
+            }
+            let dns = if flag(e, "PrivateDnsEnabled") == Some(true) {
+                "on"
+            } else {
+                "off"
+            };
+            let _ = writeln!(out, "    private_dns {dns}");
+        }
+        other => {
+            cx.warn(format!(
+                "{id}: {other} endpoint for {service_name} left out"
+            ));
+            return;
+        }
+    }
+    let _ = writeln!(out, "  }}");
+}
+
+/// `tcp 22`, `udp 1000-2000`, `icmp`, `all`; `None`: not expressible.
+fn proto_ports(proto: &str, from: Option<i64>, to: Option<i64>) -> Option<String> {
+    let proto = match proto {
+        "-1" | "all" => "all",
+        "6" | "tcp" => "tcp",
+        "17" | "udp" => "udp",
+        "1" | "icmp" => "icmp",
+        _ => return None,
+    };
+    match (proto, from, to) {
+        ("all", _, _) => Some("all".to_string()),
+        ("icmp", None | Some(-1), None | Some(-1)) => Some("icmp".to_string()),
+        ("tcp" | "udp", Some(0), Some(65535)) | ("tcp" | "udp", None, None) => {
+            Some(proto.to_string())
+        }
+        ("tcp" | "udp", Some(a), Some(b)) if a == b && (0..=65535).contains(&a) => {
+            Some(format!("{proto} {a}"))
+        }
+        ("tcp" | "udp", Some(a), Some(b)) if 0 <= a && a < b && b <= 65535 => {
+            Some(format!("{proto} {a}-{b}"))
+        }
+        _ => None,
+    }
+}
+
+fn write_sg(out: &mut String, cx: &mut Ctx<'_>, sg: &Value, default_sgs: &BTreeSet<&str>) {
+    let gid = s(sg, "GroupId");
+    let Some(gname) = cx.names.get(gid).cloned() else {
+        // The default group: vpcc's default group is AWS's untouched one.
+        let untouched = {
+            let ingress = arr(sg, "IpPermissions");
+            let egress = arr(sg, "IpPermissionsEgress");
+            let all = |p: &Value| s(p, "IpProtocol") == "-1";
+            ingress.len() == 1
+                && all(&ingress[0])
+                && arr(&ingress[0], "IpRanges").is_empty()
+                && arr(&ingress[0], "UserIdGroupPairs")
+                    .iter()
+                    .all(|g| s(g, "GroupId") == gid)
+                && egress.len() == 1
+                && all(&egress[0])
+                && arr(&egress[0], "IpRanges")
+                    .iter()
+                    .all(|r| s(r, "CidrIp") == "0.0.0.0/0")
+        };
+        if !untouched {
+            cx.warn(format!(
+                "{gid}: the default security group's rules differ from AWS's defaults and are left out (vpcc's default group applies)"
+            ));
+        }
+        return;
+    };
+    let _ = writeln!(out, "  security_group {gname} {{ # {gid}");
+    for p in arr(sg, "IpPermissions") {
+        sg_rule(out, cx, gid, "ingress", "from", p, default_sgs);
+    }
+    let egress = arr(sg, "IpPermissionsEgress");
+    let allow_all = egress.len() == 1
+        && s(&egress[0], "IpProtocol") == "-1"
+        && arr(&egress[0], "UserIdGroupPairs").is_empty()
+        && arr(&egress[0], "PrefixListIds").is_empty()
+        && arr(&egress[0], "IpRanges")
+            .iter()
+            .map(|r| s(r, "CidrIp"))
+            .eq(["0.0.0.0/0"]);
+    if egress.is_empty() {
+        // No rule at all allows no egress; vpcc says so with a rule that
+        // matches nothing that leaves an instance.
+        let _ = writeln!(out, "    egress all to 127.0.0.1/32");
+    } else if !allow_all {
+        for p in egress {
+            sg_rule(out, cx, gid, "egress", "to", p, default_sgs);
+        }
+    }
+    if allow_all {
+        for r in arr(&egress[0], "Ipv6Ranges") {
+            cx.warn(format!(
+                "{gid}: IPv6 egress rule {} left out",
+                s(r, "CidrIpv6")
+            ));
+        }
+    }
+    let _ = writeln!(out, "  }}");
+}
+
 fn sg_rule(
     out: &mut String,
-    warnings: &mut Vec<String>,
-    names: &BTreeMap<String, String>,
+    cx: &mut Ctx<'_>,
     gid: &str,
     dir: &str,
     word: &str,
     p: &Value,
+    default_sgs: &BTreeSet<&str>,
 ) {
-    let proto = match s(p, "IpProtocol") {
-        "-1" | "all" => "all".to_string(),
-        "6" => "tcp".to_string(),
-        "17" => "udp".to_string(),
-        other => other.to_string(),
-    };
     let from = p.get("FromPort").and_then(Value::as_i64);
     let to = p.get("ToPort").and_then(Value::as_i64);
-    let ports = match (proto.as_str(), from, to) {
-        ("tcp" | "udp", Some(0), Some(65535)) | ("tcp" | "udp", None, None) => String::new(),
-        ("tcp" | "udp", Some(a), Some(b)) if a == b => format!(" {a}"),
-        ("tcp" | "udp", Some(a), Some(b)) => format!(" {a}-{b}"),
-        ("all", _, _) => String::new(),
-        _ => {
-            warnings.push(format!("{gid}: {dir} rule for protocol {proto} left out"));
-            return;
-        }
+    let Some(rule) = proto_ports(s(p, "IpProtocol"), from, to) else {
+        cx.warn(format!(
+            "{gid}: {dir} rule for protocol {} ports {from:?}-{to:?} left out",
+            s(p, "IpProtocol")
+        ));
+        return;
     };
     for r in arr(p, "IpRanges") {
-        let _ = writeln!(out, "    {dir} {proto}{ports} {word} {}", s(r, "CidrIp"));
+        let cidr = s(r, "CidrIp");
+        if ipv4_cidr(cidr) {
+            let _ = writeln!(out, "    {dir} {rule} {word} {cidr}");
+        } else {
+            cx.warn(format!("{gid}: {dir} rule {rule} {word} {cidr:?} left out"));
+        }
     }
     for g in arr(p, "UserIdGroupPairs") {
         let id = s(g, "GroupId");
-        match names.get(id) {
+        match cx.names.get(id) {
             Some(n) => {
-                let _ = writeln!(out, "    {dir} {proto}{ports} {word} {n}");
+                let _ = writeln!(out, "    {dir} {rule} {word} {n}");
             }
-            None => warnings.push(format!("{gid}: {dir} rule referencing group {id} left out")),
+            None if default_sgs.contains(id) => cx.warn(format!(
+                "{gid}: {dir} rule {rule} naming the default security group {id} left out (a .vpc file cannot name it)"
+            )),
+            None => cx.warn(format!(
+                "{gid}: {dir} rule {rule} naming group {id}, not described, left out"
+            )),
         }
     }
     for r in arr(p, "Ipv6Ranges") {
-        warnings.push(format!(
-            "{gid}: IPv6 {dir} rule {} left out",
+        cx.warn(format!(
+            "{gid}: IPv6 {dir} rule {rule} {word} {} left out",
             s(r, "CidrIpv6")
         ));
     }
     for r in arr(p, "PrefixListIds") {
-        warnings.push(format!(
-            "{gid}: {dir} rule with prefix list {} left out",
-            s(r, "PrefixListId")
-        ));
+        let pl = s(r, "PrefixListId");
+        match cx.prefix_lists.get(pl) {
+            Some(svc) if svc == "s3" || svc == "dynamodb" => {
+                let _ = writeln!(out, "    {dir} {rule} {word} service {svc}");
+            }
+            _ => cx.warn(format!(
+                "{gid}: {dir} rule {rule} with prefix list {pl} left out (not a gateway service's list)"
+            )),
+        }
     }
+}
+
+fn write_acl(out: &mut String, cx: &mut Ctx<'_>, acl: &Value) {
+    let id = s(acl, "NetworkAclId");
+    let Some(name) = cx.names.get(id).cloned() else {
+        return; // AWS's default ACL, which a .vpc file's default is.
+    };
+    let _ = writeln!(out, "  network_acl {name} {{ # {id}");
+    let mut entries: Vec<&Value> = arr(acl, "Entries").iter().collect();
+    // By direction, then number: the order a .vpc file reads best in.
+    entries.sort_by_key(|e| {
+        (
+            flag(e, "Egress") == Some(true),
+            e.get("RuleNumber").and_then(Value::as_i64).unwrap_or(0),
+        )
+    });
+    for e in entries {
+        let number = e.get("RuleNumber").and_then(Value::as_i64).unwrap_or(0);
+        if number == 32767 {
+            continue; // The implicit final deny.
+        }
+        let (dir, word) = if flag(e, "Egress") == Some(true) {
+            ("outbound", "to")
+        } else {
+            ("inbound", "from")
+        };
+        if !s(e, "Ipv6CidrBlock").is_empty() {
+            cx.warn(format!(
+                "{id}: IPv6 {dir} rule {number} ({}) left out",
+                s(e, "Ipv6CidrBlock")
+            ));
+            continue;
+        }
+        let range = e.get("PortRange");
+        let icmp = e.get("IcmpTypeCode");
+        let (from, to) = match (s(e, "Protocol"), range, icmp) {
+            ("6" | "17", Some(r), _) => (
+                r.get("From").and_then(Value::as_i64),
+                r.get("To").and_then(Value::as_i64),
+            ),
+            ("1", _, Some(c)) => (
+                c.get("Type").and_then(Value::as_i64),
+                c.get("Code").and_then(Value::as_i64),
+            ),
+            _ => (None, None),
+        };
+        let action = s(e, "RuleAction");
+        let cidr = s(e, "CidrBlock");
+        let rule = proto_ports(s(e, "Protocol"), from, to);
+        match rule {
+            Some(rule)
+                if (1..=32766).contains(&number)
+                    && matches!(action, "allow" | "deny")
+                    && ipv4_cidr(cidr) =>
+            {
+                let _ = writeln!(out, "    {dir} {number} {action} {rule} {word} {cidr}");
+            }
+            _ => cx.warn(format!(
+                "{id}: {dir} rule {number} (protocol {}, {action} {cidr}) left out",
+                s(e, "Protocol")
+            )),
+        }
+    }
+    let _ = writeln!(out, "  }}");
 }
