@@ -703,8 +703,20 @@ fn write_subnet(
         } else if !public && maps {
             let _ = writeln!(out, "      public_ip off");
         }
+        // The primary interface's groups (the instance's `SecurityGroups`
+        // are those of all its interfaces).
+        let primary = enis.iter().find(|n| {
+            n.get("Attachment")
+                .and_then(|a| a.get("DeviceIndex"))
+                .and_then(Value::as_i64)
+                == Some(0)
+        });
+        let member_of = match primary {
+            Some(n) if n.get("Groups").is_some() => arr(n, "Groups"),
+            _ => arr(inst, "SecurityGroups"),
+        };
         let mut groups = Vec::new();
-        for g in arr(inst, "SecurityGroups") {
+        for g in member_of {
             let gid = s(g, "GroupId");
             match cx.names.get(gid) {
                 Some(n) => groups.push(n.clone()),
@@ -714,7 +726,7 @@ fn write_subnet(
                 )),
             }
         }
-        let in_default = arr(inst, "SecurityGroups")
+        let in_default = member_of
             .iter()
             .any(|g| l.default_sgs.contains(s(g, "GroupId")));
         if in_default && !groups.is_empty() {
@@ -949,7 +961,24 @@ fn write_sg(out: &mut String, cx: &mut Ctx<'_>, sg: &Value, default_sgs: &BTreeS
         // matches nothing that leaves an instance.
         let _ = writeln!(out, "    egress all to 127.0.0.1/32");
     } else if !allow_all {
+        // `all to 127.0.0.1/32` (what `vpcc export` writes to drop AWS's
+        // default egress rule) matches nothing that leaves an instance:
+        // beside other egress rules it says nothing.
+        let loopback = |p: &Value| {
+            s(p, "IpProtocol") == "-1"
+                && arr(p, "UserIdGroupPairs").is_empty()
+                && arr(p, "PrefixListIds").is_empty()
+                && arr(p, "Ipv6Ranges").is_empty()
+                && !arr(p, "IpRanges").is_empty()
+                && arr(p, "IpRanges")
+                    .iter()
+                    .all(|r| s(r, "CidrIp").starts_with("127."))
+        };
+        let others = egress.iter().filter(|p| !loopback(p)).count();
         for p in egress {
+            if others > 0 && loopback(p) {
+                continue;
+            }
             sg_rule(out, cx, gid, "egress", "to", p, default_sgs);
         }
     }
