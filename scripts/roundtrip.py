@@ -195,6 +195,29 @@ def install_more_workarounds():
 
     VPC.create_from_cloudformation_json = classmethod(vpc_with_dns)
 
+    # moto's AWS::EC2::SecurityGroup ignores inline SecurityGroupEgress: AWS
+    # then drops the group's default allow-all egress rule and adds those
+    # given (vpcc export writes one, to loopback, for a group whose egress
+    # the file writes).
+    from moto.ec2.models.security_groups import SecurityGroup
+    sg_from_cfn = SecurityGroup.create_from_cloudformation_json.__func__
+
+    def sg_with_egress(cls, resource_name, cloudformation_json, account_id,
+                       region_name, **kwargs):
+        group = sg_from_cfn(cls, resource_name, cloudformation_json, account_id,
+                            region_name, **kwargs)
+        rules = cloudformation_json["Properties"].get("SecurityGroupEgress")
+        if rules:
+            ec2 = boto3.client("ec2", region_name=region_name)
+            ec2.revoke_security_group_egress(GroupId=group.id, IpPermissions=[
+                {"IpProtocol": "-1", "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}])
+            ec2.authorize_security_group_egress(GroupId=group.id, IpPermissions=[
+                {"IpProtocol": str(r["IpProtocol"]), "IpRanges": [{"CidrIp": r["CidrIp"]}]}
+                for r in rules])
+        return group
+
+    SecurityGroup.create_from_cloudformation_json = classmethod(sg_with_egress)
+
     models = [
         model("AWS::EC2::NetworkAcl", acl),
         model("AWS::EC2::NetworkAclEntry", acl_entry),
@@ -240,6 +263,13 @@ def readback(template_path, region):
             ssm.put_parameter(Name="/vpcc-export/ami", Value=image, Type="String")
             params.append({"ParameterKey": "ImageId", "ParameterValue": "/vpcc-export/ami"})
         cfn.create_stack(StackName="vpcc-roundtrip", TemplateBody=body, Parameters=params)
+        # moto difference: a stack's peering between two VPCs of one account
+        # and region stays `pending-acceptance`; AWS's CloudFormation
+        # accepts it (no PeerOwnerId or PeerRoleArn is needed).
+        for pcx in ec2.describe_vpc_peering_connections()["VpcPeeringConnections"]:
+            if pcx["Status"]["Code"] == "pending-acceptance":
+                ec2.accept_vpc_peering_connection(
+                    VpcPeeringConnectionId=pcx["VpcPeeringConnectionId"])
         status = cfn.describe_stacks(StackName="vpcc-roundtrip")["Stacks"][0]["StackStatus"]
         if status != "CREATE_COMPLETE" or skipped:
             sys.exit(f"stack {status}; moto skipped {sorted(skipped)}")
@@ -445,9 +475,11 @@ def compare(orig_routes, orig_report, new_routes, new_report):
 
     def matrix(report):
         m = report["matrix"]
+        # Rows and columns come in source order, which AWS does not keep
+        # (the import writes describe-* order): compared as sets.
         return {
-            "sources": [s["label"] for s in m["sources"]],
-            "destinations": [d["label"] for d in m["destinations"]],
+            "sources": sorted(s["label"] for s in m["sources"]),
+            "destinations": sorted(d["label"] for d in m["destinations"]),
             "cells": {f'{c["from"]} -> {c["to"]}': c["summary"] for c in m["cells"]},
         }
 

@@ -316,6 +316,16 @@ pub fn import(docs: &BTreeMap<String, Value>) -> Result<Imported, String> {
             },
         );
     }
+    // A peering that is not written is no route target either.
+    for pcx in &peerings {
+        let id = s(pcx, "VpcPeeringConnectionId");
+        let status = pcx.get("Status").map(|v| s(v, "Code")).unwrap_or("");
+        let a = pcx.get("RequesterVpcInfo").map(|v| s(v, "VpcId")).unwrap_or("");
+        let b = pcx.get("AccepterVpcInfo").map(|v| s(v, "VpcId")).unwrap_or("");
+        if status != "active" || !vpc_ids.contains(a) || !vpc_ids.contains(b) {
+            cx.names.remove(id);
+        }
+    }
     for pcx in &peerings {
         let id = s(pcx, "VpcPeeringConnectionId");
         let status = pcx.get("Status").map(|v| s(v, "Code")).unwrap_or("");
@@ -336,7 +346,8 @@ pub fn import(docs: &BTreeMap<String, Value>) -> Result<Imported, String> {
             vpc_ids.contains(b).then(|| cx.names.get(b)).flatten(),
         ) {
             (Some(an), Some(bn)) => {
-                let _ = writeln!(out, "\npeering {} {an} {bn} # {id}", cx.names[id]);
+                let name = cx.names.get(id).cloned().unwrap_or_default();
+                let _ = writeln!(out, "\npeering {name} {an} {bn} # {id}");
             }
             _ => cx.warn(format!(
                 "{id}: peering with a VPC not described ({a} and {b}) left out"
@@ -964,22 +975,27 @@ fn write_sg(out: &mut String, cx: &mut Ctx<'_>, sg: &Value, default_sgs: &BTreeS
         // `all to 127.0.0.1/32` (what `vpcc export` writes to drop AWS's
         // default egress rule) matches nothing that leaves an instance:
         // beside other egress rules it says nothing.
-        let loopback = |p: &Value| {
-            s(p, "IpProtocol") == "-1"
-                && arr(p, "UserIdGroupPairs").is_empty()
-                && arr(p, "PrefixListIds").is_empty()
-                && arr(p, "Ipv6Ranges").is_empty()
-                && !arr(p, "IpRanges").is_empty()
-                && arr(p, "IpRanges")
-                    .iter()
-                    .all(|r| s(r, "CidrIp").starts_with("127."))
+        let loopback = |p: &Value, r: &Value| {
+            s(p, "IpProtocol") == "-1" && s(r, "CidrIp").starts_with("127.")
         };
-        let others = egress.iter().filter(|p| !loopback(p)).count();
+        let peers = |p: &Value| {
+            arr(p, "IpRanges").iter().filter(|r| !loopback(p, r)).count()
+                + arr(p, "UserIdGroupPairs").len()
+                + arr(p, "PrefixListIds").len()
+                + arr(p, "Ipv6Ranges").len()
+        };
+        let others: usize = egress.iter().map(peers).sum();
         for p in egress {
-            if others > 0 && loopback(p) {
-                continue;
+            let mut p = p.clone();
+            if others > 0 && s(&p, "IpProtocol") == "-1" {
+                if let Some(Value::Array(ranges)) = p.get_mut("IpRanges") {
+                    ranges.retain(|r| !s(r, "CidrIp").starts_with("127."));
+                }
+                if peers(&p) == 0 {
+                    continue;
+                }
             }
-            sg_rule(out, cx, gid, "egress", "to", p, default_sgs);
+            sg_rule(out, cx, gid, "egress", "to", &p, default_sgs);
         }
     }
     if allow_all {
