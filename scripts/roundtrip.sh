@@ -30,8 +30,8 @@ fi
 fail() { echo "roundtrip: $file: $*" >&2; exit 1; }
 
 "$vpcc" check "$file" --message-format json > "$work/orig.check" || fail "the original does not check"
-"$vpcc" routes "$file" --format json > "$work/orig.routes.json"
-"$vpcc" report "$file" --format json > "$work/orig.report.json" || true
+"$vpcc" routes "$file" --format json > "$work/orig.routes.json" 2>> "$work/stderr"
+"$vpcc" report "$file" --format json > "$work/orig.report.json" 2>> "$work/stderr" || true
 region="$("$py" -c 'import json,sys; print(json.load(open(sys.argv[1]))["region"] or "us-east-1")' "$work/orig.routes.json")"
 
 "$vpcc" export "$file" --format cloudformation -o "$work/template.yaml"
@@ -67,8 +67,8 @@ print(sorted(json.loads(l)["code"] for l in open(sys.argv[1]) if l.strip() and j
 ' "$1"; }
 [ "$(codes "$work/orig.check")" = "$(codes "$work/new.check")" ] \
   || fail "check diagnostics differ: original $(codes "$work/orig.check"), import $(codes "$work/new.check")"
-"$vpcc" routes "$work/compared.vpc" --format json > "$work/new.routes.json"
-"$vpcc" report "$work/compared.vpc" --format json > "$work/new.report.json"
+"$vpcc" routes "$work/compared.vpc" --format json > "$work/new.routes.json" 2>> "$work/stderr"
+"$vpcc" report "$work/compared.vpc" --format json > "$work/new.report.json" 2>> "$work/stderr"
 "$py" "$root/scripts/roundtrip.py" compare "$work/orig.routes.json" "$work/orig.report.json" \
   "$work/new.routes.json" "$work/new.report.json" || fail "the import differs from the original"
 echo "roundtrip: $file: holds ($(wc -l < "$work/import.warnings") import warnings)"

@@ -55,7 +55,7 @@ impl Namer {
 /// A valid name (`[A-Za-z_][A-Za-z0-9_-]*`): a valid name is kept as it is;
 /// other characters become `-` (runs of them one), and a leading digit or
 /// dash gets an `n` before it.
-fn sanitize(s: &str) -> String {
+pub(crate) fn sanitize(s: &str) -> String {
     let mut out = String::new();
     let mut dash = false;
     for c in s.chars() {

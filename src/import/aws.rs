@@ -70,8 +70,14 @@ fn list<'a>(docs: &'a BTreeMap<String, Value>, command: &str, key: &str) -> Vec<
         .unwrap_or_default()
 }
 
+/// A string field; `""` when absent, not a string, or holding control
+/// characters (no AWS id or value vpcc reads has them, and a newline would
+/// end the comment an id is written in).
 fn s<'a>(v: &'a Value, key: &str) -> &'a str {
-    v.get(key).and_then(Value::as_str).unwrap_or("")
+    v.get(key)
+        .and_then(Value::as_str)
+        .filter(|t| !t.chars().any(char::is_control))
+        .unwrap_or("")
 }
 
 fn flag(v: &Value, key: &str) -> Option<bool> {
@@ -124,6 +130,18 @@ struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
+    /// The name given to `id` (every written object has one; an id that
+    /// was never named, from odd input, is named by itself).
+    fn name(&self, id: &str) -> String {
+        self.names
+            .get(id)
+            .cloned()
+            .unwrap_or_else(|| match super::sanitize(id) {
+                n if n.is_empty() => "unnamed".to_string(),
+                n => n,
+            })
+    }
+
     fn warn(&mut self, text: String) {
         self.warnings.push(text);
     }
@@ -181,6 +199,16 @@ pub fn import(docs: &BTreeMap<String, Value>) -> Result<Imported, String> {
             })
         })
         .unwrap_or_default();
+    // A region name such as `eu-west-1`, else none.
+    let region = if region
+        .bytes()
+        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-')
+        && region.starts_with(|c: char| c.is_ascii_lowercase())
+    {
+        region
+    } else {
+        String::new()
+    };
 
     let mut cx = Ctx {
         warnings: Vec::new(),
@@ -283,6 +311,22 @@ pub fn import(docs: &BTreeMap<String, Value>) -> Result<Imported, String> {
         }
     }
 
+    // A peering that is not written is no route target either.
+    for pcx in &peerings {
+        let id = s(pcx, "VpcPeeringConnectionId");
+        let status = pcx.get("Status").map(|v| s(v, "Code")).unwrap_or("");
+        let a = pcx
+            .get("RequesterVpcInfo")
+            .map(|v| s(v, "VpcId"))
+            .unwrap_or("");
+        let b = pcx
+            .get("AccepterVpcInfo")
+            .map(|v| s(v, "VpcId"))
+            .unwrap_or("");
+        if status != "active" || !vpc_ids.contains(a) || !vpc_ids.contains(b) {
+            cx.names.remove(id);
+        }
+    }
     let mut out = String::new();
     if !region.is_empty() {
         let _ = writeln!(out, "region {region}");
@@ -315,16 +359,6 @@ pub fn import(docs: &BTreeMap<String, Value>) -> Result<Imported, String> {
                 default_sgs: &default_sgs,
             },
         );
-    }
-    // A peering that is not written is no route target either.
-    for pcx in &peerings {
-        let id = s(pcx, "VpcPeeringConnectionId");
-        let status = pcx.get("Status").map(|v| s(v, "Code")).unwrap_or("");
-        let a = pcx.get("RequesterVpcInfo").map(|v| s(v, "VpcId")).unwrap_or("");
-        let b = pcx.get("AccepterVpcInfo").map(|v| s(v, "VpcId")).unwrap_or("");
-        if status != "active" || !vpc_ids.contains(a) || !vpc_ids.contains(b) {
-            cx.names.remove(id);
-        }
     }
     for pcx in &peerings {
         let id = s(pcx, "VpcPeeringConnectionId");
@@ -412,7 +446,11 @@ struct Lists<'a, 'b> {
 
 fn write_vpc(out: &mut String, cx: &mut Ctx<'_>, vpc: &Value, l: &Lists<'_, '_>) {
     let vid = s(vpc, "VpcId");
-    let vname = cx.names[vid].clone();
+    if vid.is_empty() {
+        cx.warn("a VPC without a VpcId left out".to_string());
+        return;
+    }
+    let vname = cx.name(vid);
     let in_vpc = |v: &&&Value| s(v, "VpcId") == vid;
     for a in arr(vpc, "Ipv6CidrBlockAssociationSet") {
         cx.warn(format!(
@@ -499,7 +537,7 @@ fn write_vpc(out: &mut String, cx: &mut Ctx<'_>, vpc: &Value, l: &Lists<'_, '_>)
     for igw in l.igws {
         if arr(igw, "Attachments").iter().any(|a| s(a, "VpcId") == vid) {
             let id = s(igw, "InternetGatewayId");
-            let _ = writeln!(out, "  internet_gateway {} # {id}", cx.names[id]);
+            let _ = writeln!(out, "  internet_gateway {} # {id}", cx.name(id));
         }
     }
     // Explicit associations.
@@ -540,7 +578,7 @@ fn write_vpc(out: &mut String, cx: &mut Ctx<'_>, vpc: &Value, l: &Lists<'_, '_>)
             .iter()
             .any(|a| flag(a, "Main") == Some(true));
         let main = if main { " main" } else { "" };
-        let _ = writeln!(out, "  route_table {}{main} {{ # {tid}", cx.names[tid]);
+        let _ = writeln!(out, "  route_table {}{main} {{ # {tid}", cx.name(tid));
         for r in arr(t, "Routes") {
             route(out, cx, tid, r);
         }
@@ -650,12 +688,12 @@ fn write_subnet(
         }
         _ => String::new(),
     };
-    let _ = writeln!(out, "  subnet {} {cidr}{az} {{ # {sid}", cx.names[sid]);
+    let _ = writeln!(out, "  subnet {} {cidr}{az} {{ # {sid}", cx.name(sid));
     if let Some(t) = assoc.get(sid) {
-        let _ = writeln!(out, "    route_table {}", cx.names[*t]);
+        let _ = writeln!(out, "    route_table {}", cx.name(*t));
     }
     if let Some(a) = acl_of.get(sid) {
-        let _ = writeln!(out, "    network_acl {}", cx.names[*a]);
+        let _ = writeln!(out, "    network_acl {}", cx.name(*a));
     }
     let maps = flag(sub, "MapPublicIpOnLaunch") == Some(true);
     if maps {
@@ -673,7 +711,7 @@ fn write_subnet(
         } else {
             ""
         };
-        let _ = writeln!(out, "    nat_gateway {}{private} # {id}", cx.names[id]);
+        let _ = writeln!(out, "    nat_gateway {}{private} # {id}", cx.name(id));
     }
     for inst in l.instances.iter().filter(|i| s(i, "SubnetId") == sid) {
         let id = s(inst, "InstanceId");
@@ -707,7 +745,7 @@ fn write_subnet(
         } else {
             String::new()
         };
-        let _ = writeln!(out, "    instance {}{address} {{ # {id}", cx.names[id]);
+        let _ = writeln!(out, "    instance {}{address} {{ # {id}", cx.name(id));
         let public = !s(inst, "PublicIpAddress").is_empty();
         if public && !maps {
             let _ = writeln!(out, "      public_ip");
@@ -848,7 +886,7 @@ fn write_endpoint(out: &mut String, cx: &mut Ctx<'_>, e: &Value, default_sgs: &B
         ));
         return;
     };
-    let name = cx.names[id].clone();
+    let name = cx.name(id);
     match kind {
         "Gateway" => {
             let tables: Vec<String> = arr(e, "RouteTableIds")
@@ -975,11 +1013,13 @@ fn write_sg(out: &mut String, cx: &mut Ctx<'_>, sg: &Value, default_sgs: &BTreeS
         // `all to 127.0.0.1/32` (what `vpcc export` writes to drop AWS's
         // default egress rule) matches nothing that leaves an instance:
         // beside other egress rules it says nothing.
-        let loopback = |p: &Value, r: &Value| {
-            s(p, "IpProtocol") == "-1" && s(r, "CidrIp").starts_with("127.")
-        };
+        let loopback =
+            |p: &Value, r: &Value| s(p, "IpProtocol") == "-1" && s(r, "CidrIp").starts_with("127.");
         let peers = |p: &Value| {
-            arr(p, "IpRanges").iter().filter(|r| !loopback(p, r)).count()
+            arr(p, "IpRanges")
+                .iter()
+                .filter(|r| !loopback(p, r))
+                .count()
                 + arr(p, "UserIdGroupPairs").len()
                 + arr(p, "PrefixListIds").len()
                 + arr(p, "Ipv6Ranges").len()
@@ -1021,8 +1061,17 @@ fn sg_rule(
     let from = p.get("FromPort").and_then(Value::as_i64);
     let to = p.get("ToPort").and_then(Value::as_i64);
     let Some(rule) = proto_ports(s(p, "IpProtocol"), from, to) else {
+        let range = match (from, to) {
+            (Some(a), Some(b)) => format!(" {a} to {b}"),
+            _ => String::new(),
+        };
+        let what = if matches!(s(p, "IpProtocol"), "icmp" | "1") {
+            " (vpcc models all of ICMP, not single types)"
+        } else {
+            ""
+        };
         cx.warn(format!(
-            "{gid}: {dir} rule for protocol {} ports {from:?}-{to:?} left out",
+            "{gid}: {dir} rule for protocol {}{range} left out{what}",
             s(p, "IpProtocol")
         ));
         return;
