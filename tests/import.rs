@@ -18,20 +18,27 @@ fn root() -> PathBuf {
 }
 
 fn fixture(name: &str) -> BTreeMap<String, Value> {
-    let text = std::fs::read_to_string(root().join("tests/import").join(name)).unwrap();
-    vpc::import::aws::split_combined(serde_json::from_str(&text).unwrap()).unwrap()
+    let text = std::fs::read_to_string(root().join("tests/import").join(name))
+        .expect("the fixture is there");
+    vpc::import::aws::split_combined(serde_json::from_str(&text).expect("fixture JSON"))
+        .expect("a combined object")
 }
 
 fn import(args: &[&str]) -> (String, String) {
-    let out = vpcc().arg("import").arg("aws").args(args).output().unwrap();
+    let out = vpcc()
+        .arg("import")
+        .arg("aws")
+        .args(args)
+        .output()
+        .expect("vpcc runs");
     assert!(
         out.status.success(),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
     (
-        String::from_utf8(out.stdout).unwrap(),
-        String::from_utf8(out.stderr).unwrap(),
+        String::from_utf8(out.stdout).expect("UTF-8"),
+        String::from_utf8(out.stderr).expect("UTF-8"),
     )
 }
 

@@ -303,10 +303,8 @@ pub fn import(docs: &BTreeMap<String, Value>) -> Result<Imported, String> {
     for t in &tables {
         for r in arr(t, "Routes") {
             let pl = s(r, "DestinationPrefixListId");
-            if let Some(svc) = gateway_endpoints.get(s(r, "GatewayId")) {
-                if !pl.is_empty() {
-                    cx.prefix_lists.insert(pl.to_string(), (*svc).to_string());
-                }
+            if let (Some(svc), false) = (gateway_endpoints.get(s(r, "GatewayId")), pl.is_empty()) {
+                cx.prefix_lists.insert(pl.to_string(), (*svc).to_string());
             }
         }
     }
@@ -690,10 +688,10 @@ fn write_subnet(
     };
     let _ = writeln!(out, "  subnet {} {cidr}{az} {{ # {sid}", cx.name(sid));
     if let Some(t) = assoc.get(sid) {
-        let _ = writeln!(out, "    route_table {}", cx.name(*t));
+        let _ = writeln!(out, "    route_table {}", cx.name(t));
     }
     if let Some(a) = acl_of.get(sid) {
-        let _ = writeln!(out, "    network_acl {}", cx.name(*a));
+        let _ = writeln!(out, "    network_acl {}", cx.name(a));
     }
     let maps = flag(sub, "MapPublicIpOnLaunch") == Some(true);
     if maps {
