@@ -9,6 +9,7 @@ mod export;
 mod fmt;
 mod r#gen;
 mod graph;
+mod import;
 mod io;
 mod lsp;
 mod man;
@@ -63,6 +64,8 @@ pub enum Command {
     Gen(r#gen::Args),
     /// Write the file's AWS resources as CloudFormation (YAML, JSON) or Terraform
     Export(export::Args),
+    /// Write a .vpc file from a network described elsewhere (`import aws DIR`)
+    Import(import::Args),
 }
 
 /// How diagnostics are printed.
@@ -112,6 +115,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Mdbook(args) => mdbook::run(&args),
         Command::Gen(args) => r#gen::run(&args),
         Command::Export(args) => export::run(&args),
+        Command::Import(args) => import::run(&args),
     };
     ExitCode::from(exit as u8)
 }

@@ -24,6 +24,7 @@ pub mod fmt;
 #[doc(hidden)]
 pub mod r#gen;
 pub mod graph;
+pub mod import;
 pub mod lsp;
 pub mod model;
 pub mod names;

@@ -1,0 +1,90 @@
+//! `vpcc import aws PATH [-o FILE]`: write a .vpc file from the saved JSON of
+//! the AWS CLI's `ec2 describe-*` commands (a directory with one
+//! `describe-*.json` per command, or one JSON object keyed by command name).
+//! Warnings (what was left out) go to stderr; bad input exits 2.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::PathBuf;
+
+use super::Exit;
+use super::io::{error, read_source, write_atomic};
+
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    #[command(subcommand)]
+    pub source: Source,
+}
+
+#[derive(clap::Subcommand, Debug)]
+pub enum Source {
+    /// Saved JSON of `aws ec2 describe-*` (a directory or one combined file)
+    Aws {
+        /// A directory holding describe-vpcs.json, ..., or one JSON file
+        #[arg(value_name = "PATH")]
+        path: PathBuf,
+        /// Write the .vpc file here instead of stdout
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+}
+
+pub fn run(args: &Args) -> Exit {
+    let Source::Aws { path, output } = &args.source;
+    let docs = match load(path) {
+        Ok(docs) => docs,
+        Err(message) => {
+            error(&message);
+            return Exit::Usage;
+        }
+    };
+    let imported = match vpc::import::aws::import(&docs) {
+        Ok(imported) => imported,
+        Err(message) => {
+            error(&message);
+            return Exit::Usage;
+        }
+    };
+    let mut stderr = std::io::stderr().lock();
+    for warning in &imported.warnings {
+        let _ = writeln!(stderr, "warning: {warning}");
+    }
+    match output {
+        Some(out) => {
+            if let Err(message) = write_atomic(out, imported.text.as_bytes()) {
+                error(&message);
+                return Exit::Usage;
+            }
+        }
+        None => {
+            let _ = std::io::stdout().lock().write_all(imported.text.as_bytes());
+        }
+    }
+    Exit::Ok
+}
+
+fn load(path: &std::path::Path) -> Result<BTreeMap<String, serde_json::Value>, String> {
+    use vpc::import::aws::{COMMANDS, OPTIONAL, parse_command, split_combined};
+    if path.is_dir() {
+        let mut docs = BTreeMap::new();
+        for command in COMMANDS.iter().chain(&OPTIONAL) {
+            let file = path.join(format!("{command}.json"));
+            if !file.exists() {
+                if *command == "describe-vpcs" {
+                    return Err(format!("{}: missing (required)", file.display()));
+                }
+                continue;
+            }
+            let text = read_source(&file)?;
+            let value =
+                parse_command(command, &text).map_err(|e| format!("{}: {e}", path.display()))?;
+            docs.insert(command.to_string(), value);
+        }
+        Ok(docs)
+    } else {
+        let text = read_source(path)?;
+        let value: serde_json::Value = serde_json::from_str(&text)
+            .map_err(|e| format!("{}: malformed JSON: {e}", path.display()))?;
+        split_combined(value).map_err(|e| format!("{}: {e}", path.display()))
+    }
+}
