@@ -206,12 +206,14 @@ pub const ROUTE_TARGETS: &[Kind] = &[
     Kind::Instance,
     Kind::Peering,
 ];
-/// The kinds an `expect` may name as a source or destination.
+/// The kinds an `expect` may name as a source or destination, in the
+/// order they are tried and listed: the one list the checker, the engine
+/// (`reach::END_KINDS`) and completion share. A gateway endpoint is no end:
+/// it has no interface, traffic only passes it.
 pub const FLOW_ENDS: &[Kind] = &[
     Kind::Instance,
     Kind::Subnet,
     Kind::External,
-    Kind::GatewayEndpoint,
     Kind::InterfaceEndpoint,
 ];
 /// The kinds a security group rule may name as its peer.

@@ -234,3 +234,24 @@ fn formatting_is_one_whole_document_edit() {
     );
     assert_eq!(Document::new("vpc {".to_string()).formatting(), None);
 }
+
+/// After `expect` completion offers what the checker accepts as a flow
+/// end: instances, subnets, externals, interface endpoints, not a gateway
+/// endpoint (E0303 there).
+#[test]
+fn expect_completion_offers_only_flow_ends() {
+    let src = "vpc v 10.0.0.0/16 {\n  subnet a 10.0.1.0/24 az a {\n    instance web\n  }\n  route_table rt\n  endpoint s3gw gateway s3 {\n    route_tables [rt]\n  }\n  endpoint ec2 interface ec2 {\n    subnets [a]\n  }\n}\nexpect \n";
+    // As an editor sends it: the text parsed, then `expect ` was typed.
+    let mut doc = Document::new(src.replace("expect \n", ""));
+    doc.update(src.to_string());
+    let p = doc.position(src.len() - 1);
+    let labels: Vec<String> = doc.completion(p).into_iter().map(|i| i.label).collect();
+    for want in ["web", "a", "ec2", "internet"] {
+        assert!(
+            labels.iter().any(|l| l == want),
+            "{want} missing from {labels:?}"
+        );
+    }
+    assert!(!labels.iter().any(|l| l == "s3gw"), "{labels:?}");
+    assert!(!labels.iter().any(|l| l == "rt"), "{labels:?}");
+}

@@ -379,13 +379,9 @@ impl Ctx<'_> {
 /// where the setting is.
 pub(super) type Unresolved = (String, Option<Span>, String, Location);
 
-/// The kinds a flow end may name, in the order they are tried and listed.
-pub const END_KINDS: &[Kind] = &[
-    Kind::Instance,
-    Kind::Subnet,
-    Kind::External,
-    Kind::InterfaceEndpoint,
-];
+/// The kinds a flow end may name, in the order they are tried and listed
+/// (the editor's completion offers the same list).
+pub const END_KINDS: &[Kind] = crate::names::FLOW_ENDS;
 
 /// The kinds a path may be asked to traverse (`via`), in the order they
 /// are tried and listed.
