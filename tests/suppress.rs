@@ -182,3 +182,43 @@ fn formatting_keeps_what_each_allow_covers() {
     }
     assert!(seen >= 3);
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+
+    /// Allow comments of any shape, anywhere in a real file, never make
+    /// compilation panic, never suppress an error, and leave the reported
+    /// diagnostics sorted; every suppressed diagnostic is a warning.
+    #[test]
+    fn any_allow_comment_is_handled(
+        line in 0usize..40,
+        body in "(allow)?[ ,]{0,2}([EeWw]0[0-9]{3}[ ,]{0,2}){0,3}[a-z{}\" ]{0,12}",
+        own_line in proptest::bool::ANY,
+    ) {
+        let base = std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/ui/suppress/allowed.vpc"),
+        )
+        .expect("fixture");
+        let lines: Vec<&str> = base.lines().collect();
+        let at = line.min(lines.len());
+        let mut text = String::new();
+        for (i, l) in lines.iter().enumerate() {
+            if i == at && own_line {
+                text.push_str(&format!("# vpcc: {body}\n"));
+            }
+            text.push_str(l);
+            if i == at && !own_line {
+                text.push_str(&format!("   # vpcc: {body}"));
+            }
+            text.push('\n');
+        }
+        let plain = vpc::compile(&base);
+        let c = vpc::compile(&text);
+        let errors = |d: &[vpc::diag::Diagnostic]| d.iter().filter(|d| d.is_error()).count();
+        proptest::prop_assert_eq!(errors(&c.diagnostics), errors(&plain.diagnostics));
+        proptest::prop_assert!(c.suppressed.iter().all(|s| !s.diagnostic.is_error()));
+        let mut sorted = c.diagnostics.clone();
+        vpc::diag::sort(&mut sorted);
+        proptest::prop_assert_eq!(sorted, c.diagnostics);
+    }
+}
