@@ -17,6 +17,7 @@ mod resources;
 
 use std::fmt::Write;
 
+use schemars::JsonSchema;
 use serde::Serialize;
 
 pub use resources::{ResourceChange, expect_text};
@@ -26,7 +27,9 @@ use crate::reach::{Query, reach};
 use crate::report::{Flow, PortSet, Report, port_text};
 use crate::syntax::ast::ProtocolKind;
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(title = "vpcc diff")]
 pub struct Diff {
     /// The causes: resources added, removed or changed.
     pub resources: Vec<ResourceChange>,
@@ -37,7 +40,8 @@ pub struct Diff {
     pub flows: Vec<FlowChange>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct SubnetChange {
     pub name: String,
     /// `added`, `removed` or `changed`.
@@ -47,7 +51,8 @@ pub struct SubnetChange {
     pub details: Vec<String>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct RouteChange {
     pub subnet: String,
     /// `added` or `removed`.
@@ -58,14 +63,16 @@ pub struct RouteChange {
     pub target: String,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct EndpointChange {
     pub name: String,
     /// `added` or `removed`.
     pub change: String,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct FlowChange {
     /// The sources this applies to (several when they changed alike).
     pub from: Vec<String>,
@@ -173,6 +180,14 @@ fn resource_title(r: &ResourceChange) -> String {
         Some(v) => format!("{kind} `{}` (vpc `{v}`)", r.name),
         None => format!("{kind} `{}`", r.name),
     }
+}
+
+/// The JSON Schema of [`Diff`]: the contents of `schemas/diff.schema.json`.
+pub fn schema() -> String {
+    let schema = schemars::schema_for!(Diff);
+    let mut s = serde_json::to_string_pretty(&schema).unwrap_or_default();
+    s.push('\n');
+    s
 }
 
 /// Compares two models; `old_src` and `new_src` are their files.

@@ -249,3 +249,34 @@ fn the_github_format_is_a_comment_body() {
     let (_, same, _) = vpcc(&["diff", old, old, "--format", "github"]);
     assert!(same.ends_with("No changes in resources, subnets, routes or reachability.\n"));
 }
+
+#[test]
+fn schema_is_current() {
+    support::schema::assert_current(
+        "diff.schema.json",
+        &vpc::diff::schema(),
+        "src/diff.rs",
+        "diff",
+    );
+}
+
+/// Every fixture pair's JSON matches the published schema, and the schema
+/// is not vacuous: an unknown field or a missing one is rejected.
+#[test]
+fn json_matches_the_schema() {
+    let v = support::schema::validator("diff.schema.json");
+    let mut seen = 0;
+    for entry in std::fs::read_dir(root().join("tests/fixtures/diff")).expect("fixtures") {
+        let dir = entry.expect("entry").path();
+        let json = diff_dir(&dir).to_json();
+        support::schema::assert_valid(&v, &dir.display().to_string(), &json);
+        let mut value: serde_json::Value = serde_json::from_str(&json).expect("JSON");
+        value["surprise"] = serde_json::Value::Bool(true);
+        assert!(!v.is_valid(&value));
+        let mut value: serde_json::Value = serde_json::from_str(&json).expect("JSON");
+        value.as_object_mut().expect("object").remove("resources");
+        assert!(!v.is_valid(&value));
+        seen += 1;
+    }
+    assert!(seen >= 4);
+}

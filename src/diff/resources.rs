@@ -12,12 +12,14 @@
 
 use std::collections::BTreeMap;
 
+use schemars::JsonSchema;
 use serde::Serialize;
 
 use crate::model::{EndpointKind, FlowEnd, Model, SecurityGroupId, SubnetId, ViaComponent};
 
 /// One resource that was added, removed or changed.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct ResourceChange {
     /// `vpc`, `subnet`, `route_table`, `security_group`, `network_acl`,
     /// `instance`, `nat_gateway`, `internet_gateway`, `endpoint`,
