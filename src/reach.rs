@@ -247,8 +247,16 @@ pub struct Resolution {
 /// One connection: from one end to the other, there and back.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Leg {
+    /// The source as the file names it: `admin`, `internet`, `service s3`.
     pub from: String,
+    /// The destination as the file names it.
     pub to: String,
+    /// `from` for a sentence: `` `admin` ``, `internet`. Not in the JSON.
+    #[serde(skip)]
+    pub from_label: String,
+    /// `to` for a sentence. Not in the JSON.
+    #[serde(skip)]
+    pub to_label: String,
     pub delivered: bool,
     /// Delivered, and the leg's `via` and `privately` qualifiers hold.
     pub holds: bool,
@@ -338,6 +346,19 @@ pub fn end_label(model: &Model, end: &FlowEnd) -> String {
         FlowEnd::External(x) => format!("`{}`", model.external(*x).name),
         FlowEnd::Internet => "internet".to_string(),
         FlowEnd::InterfaceEndpoint(e) => format!("`{}`", model.endpoint(*e).name),
+        FlowEnd::Service(s) => format!("service {s}"),
+    }
+}
+
+/// A flow end as the file names it, without quotes: `admin`, `internet`,
+/// `service s3`.
+pub fn end_name(model: &Model, end: &FlowEnd) -> String {
+    match end {
+        FlowEnd::Instance(i) => model.instance(*i).name.clone(),
+        FlowEnd::Subnet(s) => model.subnet(*s).name.clone(),
+        FlowEnd::External(x) => model.external(*x).name.clone(),
+        FlowEnd::Internet => "internet".to_string(),
+        FlowEnd::InterfaceEndpoint(e) => model.endpoint(*e).name.clone(),
         FlowEnd::Service(s) => format!("service {s}"),
     }
 }

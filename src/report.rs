@@ -359,8 +359,8 @@ fn expects(m: &Model, src: &str) -> Vec<ExpectResult> {
                             leg.forward.iter().map(|h| h.component.as_str()).collect();
                         reasons.push(format!(
                             "delivered from {} to {}: {}",
-                            leg.from,
-                            leg.to,
+                            leg.from_label,
+                            leg.to_label,
                             path.join(" → ")
                         ));
                     }

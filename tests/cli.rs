@@ -379,3 +379,35 @@ fn every_command_that_prints_a_document_writes_it_with_dash_o() {
         );
     }
 }
+
+/// Machine output holds plain values: a leg's ends are names as the file
+/// writes them, while the text keeps its quoting.
+#[test]
+fn reach_json_names_the_ends_plainly() {
+    let ex = "examples/nat-bastion-endpoints.vpc";
+    let o = vpcc(&[
+        "reach", ex, "--from", "admin", "--to", "app", "--via", "bastion", "--format", "json",
+    ]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
+    let ends: Vec<(&str, &str)> = v["legs"]
+        .as_array()
+        .expect("legs")
+        .iter()
+        .map(|l| {
+            (
+                l["from"].as_str().expect("from"),
+                l["to"].as_str().expect("to"),
+            )
+        })
+        .collect();
+    assert_eq!(ends, [("admin", "bastion"), ("bastion", "app")]);
+    let o = vpcc(&[
+        "reach", ex, "--from", "admin", "--to", "app", "--via", "bastion",
+    ]);
+    assert!(
+        stdout(&o).contains("leg 1: `admin` → `bastion`"),
+        "{}",
+        stdout(&o)
+    );
+}

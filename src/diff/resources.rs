@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 use schemars::JsonSchema;
 use serde::Serialize;
 
-use crate::model::{EndpointKind, FlowEnd, Model, SecurityGroupId, SubnetId, ViaComponent};
+use crate::model::{EndpointKind, Model, SecurityGroupId, SubnetId, ViaComponent};
 
 /// One resource that was added, removed or changed.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
@@ -274,9 +274,9 @@ fn on_off(b: bool) -> &'static str {
 pub fn expect_text(m: &Model, e: &crate::model::Expect) -> String {
     let mut s = format!(
         "expect {} {} {}",
-        end_name(m, &e.source),
+        crate::reach::end_name(m, &e.source),
         if e.can { "can reach" } else { "cannot reach" },
-        end_name(m, &e.destination)
+        crate::reach::end_name(m, &e.destination)
     );
     if let Some(p) = e.protocol {
         s.push(' ');
@@ -295,17 +295,6 @@ pub fn expect_text(m: &Model, e: &crate::model::Expect) -> String {
         s.push_str(" privately");
     }
     s
-}
-
-fn end_name(m: &Model, end: &FlowEnd) -> String {
-    match end {
-        FlowEnd::Instance(i) => m.instance(*i).name.clone(),
-        FlowEnd::Subnet(s) => m.subnet(*s).name.clone(),
-        FlowEnd::External(x) => m.external(*x).name.clone(),
-        FlowEnd::Internet => "internet".to_string(),
-        FlowEnd::InterfaceEndpoint(e) => m.endpoint(*e).name.clone(),
-        FlowEnd::Service(s) => format!("service {s}"),
-    }
 }
 
 fn via_name(m: &Model, c: ViaComponent) -> &str {

@@ -62,8 +62,8 @@ fn check_one(engine: &Engine<'_>, src: &str, e: &Expect) -> Option<Diagnostic> {
             let path: Vec<String> = leg.forward.iter().map(|h| h.component.clone()).collect();
             d = d.with_note(format!(
                 "path from {} to {}: {}",
-                leg.from,
-                leg.to,
+                leg.from_label,
+                leg.to_label,
                 path.join(" → ")
             ));
             if let Some(x) = &leg.example {
@@ -102,7 +102,10 @@ fn explain_blockers(
     for leg in &verdict.legs {
         if verdict.legs.len() > 1 {
             let state = if leg.holds { "holds" } else { "fails" };
-            d = d.with_note(format!("leg {} to {} {state}", leg.from, leg.to));
+            d = d.with_note(format!(
+                "leg {} to {} {state}",
+                leg.from_label, leg.to_label
+            ));
         }
         for dns in &leg.dns {
             d = d.with_note(format!(

@@ -26,7 +26,13 @@ pub fn render(title: &str, verdict: &Verdict, src: &str) -> String {
             } else {
                 "blocked"
             };
-            let _ = writeln!(out, "\nleg {}: {} → {}: {state}", i + 1, leg.from, leg.to);
+            let _ = writeln!(
+                out,
+                "\nleg {}: {} → {}: {state}",
+                i + 1,
+                leg.from_label,
+                leg.to_label
+            );
         }
         render_leg(&mut out, leg, src);
     }

@@ -7,7 +7,7 @@ use super::sets::{
     private_space,
 };
 use super::{
-    Blocker, Hop, Leg, Location, Query, Reason, Resolution, Verdict, end_label, via_label,
+    Blocker, Hop, Leg, Location, Query, Reason, Resolution, Verdict, end_label, end_name, via_label,
 };
 use crate::model::{
     EndpointId, FlowEnd, InstanceId, Model, NatGatewayId, SecurityGroupId, SubnetId, Target,
@@ -329,10 +329,13 @@ impl<'m> Ctx<'m> {
             }
         }
         let (from_label, to_label) = (end_label(self.m, from), end_label(self.m, to));
+        let (from_name, to_name) = (end_name(self.m, from), end_name(self.m, to));
         let Some((f, dns, dns_blocker)) = best else {
             return Leg {
-                from: from_label,
-                to: to_label,
+                from: from_name,
+                to: to_name,
+                from_label,
+                to_label,
                 delivered: false,
                 holds: false,
                 example: None,
@@ -431,8 +434,10 @@ impl<'m> Ctx<'m> {
             None
         };
         Leg {
-            from: from_label,
-            to: to_label,
+            from: from_name,
+            to: to_name,
+            from_label,
+            to_label,
             delivered,
             holds,
             example,
