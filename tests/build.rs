@@ -468,14 +468,15 @@ fn build_writes_an_index_that_links_every_design() {
     let dir = scratch("index");
     let out = dir.join("out");
     let out_s = out.to_str().expect("UTF-8");
-    let (code, _) = vpcc(&[
+    let args = [
         "build",
         "-o",
         out_s,
         "examples/peering.vpc",
         "examples/nat-instance.vpc",
         "tests/ui/cidr/subnets_overlap.vpc",
-    ]);
+    ];
+    let (code, _) = vpcc(&args);
     assert_eq!(code, 1, "one input has errors");
     let index = std::fs::read_to_string(out.join("index.html")).expect("index.html");
     // Every link resolves to a file the build wrote.
@@ -498,14 +499,7 @@ fn build_writes_an_index_that_links_every_design() {
     );
     // The same inputs, the same page.
     let first = index.clone();
-    let _ = vpcc(&[
-        "build",
-        "-o",
-        out_s,
-        "examples/peering.vpc",
-        "examples/nat-instance.vpc",
-        "tests/ui/cidr/subnets_overlap.vpc",
-    ]);
+    let _ = vpcc(&args);
     assert_eq!(
         std::fs::read_to_string(out.join("index.html")).expect("index"),
         first

@@ -109,6 +109,12 @@ fn ipv4(text: &str) -> bool {
 }
 
 /// The service part of `com.amazonaws.REGION.SVC`.
+/// The requester's and accepter's VPC ids of a peering (`""` when absent).
+fn peering_vpcs(pcx: &Value) -> (&str, &str) {
+    let vpc = |side: &str| pcx.get(side).map(|v| s(v, "VpcId")).unwrap_or("");
+    (vpc("RequesterVpcInfo"), vpc("AccepterVpcInfo"))
+}
+
 fn service_of<'a>(name: &'a str, region: &str) -> Option<&'a str> {
     let rest = name.strip_prefix("com.amazonaws.")?;
     let (r, svc) = rest.split_once('.')?;
@@ -313,14 +319,7 @@ pub fn import(docs: &BTreeMap<String, Value>) -> Result<Imported, String> {
     for pcx in &peerings {
         let id = s(pcx, "VpcPeeringConnectionId");
         let status = pcx.get("Status").map(|v| s(v, "Code")).unwrap_or("");
-        let a = pcx
-            .get("RequesterVpcInfo")
-            .map(|v| s(v, "VpcId"))
-            .unwrap_or("");
-        let b = pcx
-            .get("AccepterVpcInfo")
-            .map(|v| s(v, "VpcId"))
-            .unwrap_or("");
+        let (a, b) = peering_vpcs(pcx);
         if status != "active" || !vpc_ids.contains(a) || !vpc_ids.contains(b) {
             cx.names.remove(id);
         }
@@ -365,14 +364,7 @@ pub fn import(docs: &BTreeMap<String, Value>) -> Result<Imported, String> {
             cx.warn(format!("{id}: peering in state `{status}` left out"));
             continue;
         }
-        let a = pcx
-            .get("RequesterVpcInfo")
-            .map(|v| s(v, "VpcId"))
-            .unwrap_or("");
-        let b = pcx
-            .get("AccepterVpcInfo")
-            .map(|v| s(v, "VpcId"))
-            .unwrap_or("");
+        let (a, b) = peering_vpcs(pcx);
         match (
             vpc_ids.contains(a).then(|| cx.names.get(a)).flatten(),
             vpc_ids.contains(b).then(|| cx.names.get(b)).flatten(),
