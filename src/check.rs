@@ -116,9 +116,13 @@ impl Cx {
     /// ids.
     fn declare(&mut self, file: &ast::File) {
         self.names.reserve(declaration_count(file));
-        let (names, diags) = (&mut self.names, &mut self.diags);
+        let (names, diags, heads) = (&mut self.names, &mut self.diags, &mut self.model.heads);
         crate::names::declarations(file, |d| {
             names.declare(d.name, d.kind, d.vpc, diags);
+            let (span, head) = (d.stmt.span(), d.stmt.head());
+            if head != span {
+                heads.push((span, head));
+            }
         });
     }
 
@@ -204,6 +208,7 @@ impl Cx {
         self.add_implicit_objects(&vpcs);
         alloc::allocate(&mut self.model, &vpcs, &mut self.diags);
         self.finish_route_tables();
+        self.model.heads.sort_unstable();
         for item in &file.items {
             if let ast::Item::Expect(e) = item
                 && let Some(x) = self.expect(e)
@@ -306,6 +311,9 @@ impl Cx {
                         continue;
                     }
                     dhcp.span = Some(o.span);
+                    let keyword = "dhcp_options".len();
+                    let head = Span::new(o.span.start as usize, o.span.start as usize + keyword);
+                    self.model.heads.push((o.span, head));
                     let mut given: Vec<(&str, Span)> = Vec::new();
                     for di in &o.items {
                         let what = match di {

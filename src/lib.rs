@@ -69,7 +69,7 @@ pub fn compile_with(src: &str, config: &config::Config) -> Compilation {
             let checked = check::check(&ast);
             let mut diagnostics = checked.diagnostics;
             if let Some(model) = &checked.model {
-                diagnostics.extend(reach::check_expects(model, src));
+                diagnostics.extend(reach::check_expects(model));
             }
             let (diagnostics, suppressed) = diag::suppress::apply(src, diagnostics, config);
             Compilation {

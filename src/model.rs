@@ -68,6 +68,9 @@ pub struct Model {
     pub peerings: Vec<Peering>,
     /// The file's `expect` statements, names resolved, in source order.
     pub expects: Vec<Expect>,
+    /// Each declaration with a body, as (its span, its header), sorted by
+    /// span: where a label about the whole declaration points ([`Model::head`]).
+    pub heads: Vec<(Span, Span)>,
 }
 
 /// `external NAME CIDR, ...`: a named network on the internet.
@@ -583,6 +586,15 @@ pub struct Expect {
 }
 
 impl Model {
+    /// The header of the declaration at `span` (`security_group app-sg`),
+    /// or `span` itself when it is not a declaration with a body.
+    pub fn head(&self, span: Span) -> Span {
+        match self.heads.binary_search_by_key(&span, |(full, _)| *full) {
+            Ok(i) => self.heads[i].1,
+            Err(_) => span,
+        }
+    }
+
     pub fn vpc(&self, id: VpcId) -> &Vpc {
         &self.vpcs[id.index()]
     }

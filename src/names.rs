@@ -104,6 +104,46 @@ pub enum Stmt<'a> {
     NetworkAcl(&'a NetworkAcl),
 }
 
+impl Stmt<'_> {
+    /// The whole statement.
+    pub fn span(&self) -> Span {
+        match *self {
+            Stmt::External(x) => x.span,
+            Stmt::Peering(x) => x.span,
+            Stmt::Vpc(x) => x.span,
+            Stmt::InternetGateway(x) => x.span,
+            Stmt::Subnet(x) => x.span,
+            Stmt::NatGateway(x) => x.span,
+            Stmt::Instance(x) => x.span,
+            Stmt::RouteTable(x) => x.span,
+            Stmt::Endpoint(x) => x.span,
+            Stmt::SecurityGroup(x) => x.span,
+            Stmt::NetworkAcl(x) => x.span,
+        }
+    }
+
+    /// The declaration's header: its keyword through the last token before
+    /// the body (`security_group app-sg`, `subnet web 10.0.1.0/24 az a`),
+    /// where a diagnostic about the whole declaration points. A statement
+    /// without a body is its own header.
+    pub fn head(&self) -> Span {
+        let upto = |start: Span, end: Span| Span::new(start.start as usize, end.end as usize);
+        match *self {
+            Stmt::External(x) => x.span,
+            Stmt::Peering(x) => x.span,
+            Stmt::InternetGateway(x) => x.span,
+            Stmt::NatGateway(x) => x.span,
+            Stmt::Vpc(x) => upto(x.span, x.cidr.span),
+            Stmt::Subnet(x) => upto(x.span, x.az.as_ref().map_or(x.cidr.span, |a| a.span)),
+            Stmt::Instance(x) => upto(x.span, x.address.map_or(x.name.span, |a| a.span)),
+            Stmt::RouteTable(x) => upto(x.span, x.main.unwrap_or(x.name.span)),
+            Stmt::Endpoint(x) => upto(x.span, x.service.span),
+            Stmt::SecurityGroup(x) => upto(x.span, x.name.span),
+            Stmt::NetworkAcl(x) => upto(x.span, x.name.span),
+        }
+    }
+}
+
 /// One declaration of the walk.
 #[derive(Clone, Copy, Debug)]
 pub struct Declared<'a> {

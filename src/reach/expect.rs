@@ -3,7 +3,6 @@
 use super::{Engine, Query, Reason, Verdict, end_label, via_label};
 use crate::diag::{Code, Diagnostic};
 use crate::model::{Expect, Model};
-use crate::source::Span;
 
 /// The query an `expect` asks.
 pub fn expect_query(e: &Expect) -> Query {
@@ -17,22 +16,22 @@ pub fn expect_query(e: &Expect) -> Query {
     }
 }
 
-/// Evaluates every `expect` of the model: one E0501 per failure. `src` is
-/// the file, to point at the first line of a declaration on the path.
+/// Evaluates every `expect` of the model: one E0501 per failure, pointing
+/// at the header of each declaration on the path ([`Model::head`]).
 /// Expectations are independent, so they are asked on every core;
 /// diagnostics stay in source order.
-pub fn check_expects(model: &Model, src: &str) -> Vec<Diagnostic> {
+pub fn check_expects(model: &Model) -> Vec<Diagnostic> {
     crate::par::map(
         &model.expects,
         || Engine::new(model),
-        |engine, e| check_one(engine, src, e),
+        |engine, e| check_one(engine, e),
     )
     .into_iter()
     .flatten()
     .collect()
 }
 
-fn check_one(engine: &Engine<'_>, src: &str, e: &Expect) -> Option<Diagnostic> {
+fn check_one(engine: &Engine<'_>, e: &Expect) -> Option<Diagnostic> {
     let model = engine.model();
     let verdict = engine.reach(&expect_query(e));
     if verdict.holds == e.can {
@@ -47,7 +46,7 @@ fn check_one(engine: &Engine<'_>, src: &str, e: &Expect) -> Option<Diagnostic> {
     };
     let mut d = Diagnostic::new(Code::E0501, message, e.span, label);
     if e.can {
-        d = explain_blockers(model, src, e, &verdict, d);
+        d = explain_blockers(model, e, &verdict, d);
         let mut fixes: Vec<&str> = Vec::new();
         for f in verdict.blockers().filter_map(|b| b.fix.as_deref()) {
             if !fixes.contains(&f) {
@@ -75,7 +74,7 @@ fn check_one(engine: &Engine<'_>, src: &str, e: &Expect) -> Option<Diagnostic> {
                 .iter()
                 .filter(|h| h.component.starts_with("route table"))
             {
-                if let Some(span) = h.span.map(|s| head_span(src, s))
+                if let Some(span) = h.span.map(|s| model.head(s))
                     && !d.secondary.iter().any(|l| l.span == span)
                 {
                     d = d.with_secondary(
@@ -92,13 +91,7 @@ fn check_one(engine: &Engine<'_>, src: &str, e: &Expect) -> Option<Diagnostic> {
     Some(d)
 }
 
-fn explain_blockers(
-    model: &Model,
-    src: &str,
-    e: &Expect,
-    verdict: &Verdict,
-    mut d: Diagnostic,
-) -> Diagnostic {
+fn explain_blockers(model: &Model, e: &Expect, verdict: &Verdict, mut d: Diagnostic) -> Diagnostic {
     for leg in &verdict.legs {
         if verdict.legs.len() > 1 {
             let state = if leg.holds { "holds" } else { "fails" };
@@ -116,7 +109,7 @@ fn explain_blockers(
         for b in &leg.blockers {
             d = d.with_note(format!("{} at {}: {}", b.reason, b.component, b.detail));
             if let Some(span) = b.span.filter(|s| *s != e.span) {
-                let head = head_span(src, span);
+                let head = model.head(span);
                 match d.secondary.iter_mut().find(|l| l.span == head) {
                     Some(l) => l.message.push_str(&format!("; {}", b.reason)),
                     None => d = d.with_secondary(head, format!("{}: {}", b.reason, b.detail)),
@@ -134,20 +127,6 @@ fn explain_blockers(
         }
     }
     d
-}
-
-/// The first line of a declaration: `security_group app-sg {`.
-fn head_span(src: &str, span: Span) -> Span {
-    let Some(text) = src.get(span.range()) else {
-        return span;
-    };
-    match text.find('\n') {
-        Some(i) => Span::new(
-            span.start as usize,
-            span.start as usize + text[..i].trim_end().len(),
-        ),
-        None => span,
-    }
 }
 
 /// `` `admin` can reach `app` tcp 22 via `bastion` ``.
