@@ -8,23 +8,29 @@
 //!
 //! Pure, and computed from the models, not the text: reformatting a file
 //! or reordering its statements changes nothing here. Flows come from the
-//! two reports' matrices ([`crate::report`]), compared member by member so
-//! that a change of grouping is not a change of reachability. A lost flow
-//! says what drops it now, asked of the engine on the new model.
+//! two models' reachability matrices ([`crate::report`]), compared member by
+//! member so that a change of grouping is not a change of reachability, and
+//! only the cells a change can reach are computed (`diff/scope.rs`): a
+//! one-line change in a large network walks the flows of a few instances,
+//! not every pair. A lost flow says what drops it now, asked of the engine
+//! on the new model.
 
 mod github;
 mod resources;
+mod scope;
 
+use std::collections::{HashMap, HashSet};
 use std::fmt::Write;
 
 use schemars::JsonSchema;
 use serde::Serialize;
 
 pub use resources::{ResourceChange, expect_text};
+pub use scope::Scope;
 
 use crate::model::{ExternalId, FlowEnd, InstanceId, Model};
 use crate::reach::{Query, reach};
-use crate::report::{Flow, PortSet, Report, port_text};
+use crate::report::{Flow, Matrix, MatrixEnd, PortSet, port_text};
 use crate::syntax::ast::ProtocolKind;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
@@ -190,45 +196,75 @@ pub fn schema() -> String {
     s
 }
 
-/// Compares two models; `old_src` and `new_src` are their files.
-pub fn diff(old: &Model, old_src: &str, new: &Model, new_src: &str) -> Diff {
-    let a = Report::build("old", old, old_src);
-    let b = Report::build("new", new, new_src);
+/// Compares two models. Flows are recomputed only where a change can
+/// reach them ([`scope`]); the result is the same as [`diff_full`]'s.
+pub fn diff(old: &Model, new: &Model) -> Diff {
+    let resources = resources::changes(old, new);
+    let scope = scope::of(old, new, &resources);
+    diff_in(old, new, resources, &scope)
+}
+
+/// [`diff`] with every flow of both models recomputed: the reference the
+/// incremental diff is tested against.
+#[doc(hidden)]
+pub fn diff_full(old: &Model, new: &Model) -> Diff {
+    diff_in(old, new, resources::changes(old, new), &Scope::All)
+}
+
+fn diff_in(old: &Model, new: &Model, resources: Vec<ResourceChange>, scope: &Scope) -> Diff {
+    let matrix = |m: &Model| match scope {
+        Scope::All => crate::report::matrix_where(m, None, |_| true),
+        Scope::Instances(names) => crate::report::matrix_where(m, None, |members| {
+            members.iter().any(|n| names.contains(n))
+        }),
+    };
+    let (a, b) = (matrix(old), matrix(new));
     Diff {
-        resources: resources::changes(old, new),
-        subnets: subnets(&a, &b),
+        resources,
+        subnets: subnets(old, new),
         routes: routes(old, new),
         endpoints: endpoints(&a, &b),
-        flows: flows(&a, &b, new),
+        flows: flows(&a, &b, new, scope),
     }
 }
 
-fn subnets(a: &Report, b: &Report) -> Vec<SubnetChange> {
+/// A subnet's facts a reviewer compares: (what, value).
+fn subnet_facts(m: &Model, s: &crate::model::Subnet) -> [(&'static str, String); 6] {
+    [
+        ("vpc", m.vpc(s.vpc).name.clone()),
+        ("cidr", s.cidr.to_string()),
+        ("kind", s.kind.as_str().to_string()),
+        ("az", s.az.clone().unwrap_or_else(|| "-".to_string())),
+        ("route table", m.route_table(s.route_table).name.clone()),
+        ("network acl", m.network_acl(s.network_acl).name.clone()),
+    ]
+}
+
+fn subnets(old: &Model, new: &Model) -> Vec<SubnetChange> {
+    let by_name = |m: &Model| -> HashMap<String, usize> {
+        m.subnets
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.name.clone(), i))
+            .collect()
+    };
+    let (in_old, in_new) = (by_name(old), by_name(new));
+    let brief = |s: &crate::model::Subnet| vec![s.cidr.to_string(), s.kind.as_str().to_string()];
     let mut out = Vec::new();
-    for s in &a.subnets {
-        match b.subnets.iter().find(|t| t.name == s.name) {
+    for s in &old.subnets {
+        match in_new.get(&s.name).map(|&i| &new.subnets[i]) {
             None => out.push(SubnetChange {
                 name: s.name.clone(),
                 change: "removed".to_string(),
-                details: vec![s.cidr.clone(), s.kind.clone()],
+                details: brief(s),
             }),
             Some(t) => {
-                let mut details = Vec::new();
-                let mut field = |what: &str, x: &str, y: &str| {
-                    if x != y {
-                        details.push(format!("{what} {x} → {y}"));
-                    }
-                };
-                field("vpc", &s.vpc, &t.vpc);
-                field("cidr", &s.cidr, &t.cidr);
-                field("kind", &s.kind, &t.kind);
-                field(
-                    "az",
-                    s.az.as_deref().unwrap_or("-"),
-                    t.az.as_deref().unwrap_or("-"),
-                );
-                field("route table", &s.route_table, &t.route_table);
-                field("network acl", &s.network_acl, &t.network_acl);
+                let details: Vec<String> = subnet_facts(old, s)
+                    .into_iter()
+                    .zip(subnet_facts(new, t))
+                    .filter(|(x, y)| x.1 != y.1)
+                    .map(|(x, y)| format!("{} {} → {}", x.0, x.1, y.1))
+                    .collect();
                 if !details.is_empty() {
                     out.push(SubnetChange {
                         name: s.name.clone(),
@@ -239,12 +275,12 @@ fn subnets(a: &Report, b: &Report) -> Vec<SubnetChange> {
             }
         }
     }
-    for t in &b.subnets {
-        if !a.subnets.iter().any(|s| s.name == t.name) {
+    for t in &new.subnets {
+        if !in_old.contains_key(&t.name) {
             out.push(SubnetChange {
                 name: t.name.clone(),
                 change: "added".to_string(),
-                details: vec![t.cidr.clone(), t.kind.clone()],
+                details: brief(t),
             });
         }
     }
@@ -293,12 +329,13 @@ fn routes(old: &Model, new: &Model) -> Vec<RouteChange> {
     out
 }
 
-/// Every member name of the matrix, sources and destinations.
-fn members(r: &Report) -> Vec<String> {
+/// Every member name of the matrix, sources and destinations, in order.
+fn members(r: &Matrix) -> Vec<String> {
+    let mut seen: HashSet<&str> = HashSet::new();
     let mut out: Vec<String> = Vec::new();
-    for e in r.matrix.sources.iter().chain(&r.matrix.destinations) {
+    for e in r.sources.iter().chain(&r.destinations) {
         for m in &e.members {
-            if !out.contains(m) {
+            if seen.insert(m) {
                 out.push(m.clone());
             }
         }
@@ -306,16 +343,17 @@ fn members(r: &Report) -> Vec<String> {
     out
 }
 
-fn endpoints(a: &Report, b: &Report) -> Vec<EndpointChange> {
+fn endpoints(a: &Matrix, b: &Matrix) -> Vec<EndpointChange> {
     let (x, y) = (members(a), members(b));
+    let (xs, ys): (HashSet<&String>, HashSet<&String>) = (x.iter().collect(), y.iter().collect());
     let mut out = Vec::new();
-    for n in x.iter().filter(|n| !y.contains(n)) {
+    for n in x.iter().filter(|n| !ys.contains(n)) {
         out.push(EndpointChange {
             name: n.clone(),
             change: "removed".to_string(),
         });
     }
-    for n in y.iter().filter(|n| !x.contains(n)) {
+    for n in y.iter().filter(|n| !xs.contains(n)) {
         out.push(EndpointChange {
             name: n.clone(),
             change: "added".to_string(),
@@ -324,20 +362,23 @@ fn endpoints(a: &Report, b: &Report) -> Vec<EndpointChange> {
     out
 }
 
-/// The flows of each (source member, destination member) pair.
-fn member_flows(r: &Report) -> Vec<(String, String, Vec<Flow>)> {
-    let group = |label: &str, list: &[crate::report::MatrixEnd]| -> Vec<String> {
+/// The flows of each (source member, destination member) pair in `scope`,
+/// in row order.
+fn member_flows<'r>(r: &'r Matrix, scope: &Scope) -> Vec<(&'r str, &'r str, &'r [Flow])> {
+    let index = |list: &'r [MatrixEnd]| -> HashMap<&'r str, &'r [String]> {
         list.iter()
-            .find(|e| e.label == label)
-            .map(|e| e.members.clone())
-            .unwrap_or_default()
+            .map(|e| (e.label.as_str(), e.members.as_slice()))
+            .collect()
     };
+    let (sources, destinations) = (index(&r.sources), index(&r.destinations));
     let mut out = Vec::new();
-    for c in &r.matrix.cells {
-        for f in group(&c.from, &r.matrix.sources) {
-            for t in group(&c.to, &r.matrix.destinations) {
-                if f != t {
-                    out.push((f.clone(), t, c.flows.clone()));
+    for c in &r.cells {
+        let from = sources.get(c.from.as_str()).copied().unwrap_or_default();
+        let to = destinations.get(c.to.as_str()).copied().unwrap_or_default();
+        for f in from {
+            for t in to {
+                if f != t && scope.covers(f, t) {
+                    out.push((f.as_str(), t.as_str(), c.flows.as_slice()));
                 }
             }
         }
@@ -375,15 +416,18 @@ type Change = (
     Option<String>,
 );
 
-fn flows(a: &Report, b: &Report, new: &Model) -> Vec<FlowChange> {
-    let old_pairs = member_flows(a);
-    let new_pairs = member_flows(b);
+fn flows(a: &Matrix, b: &Matrix, new: &Model, scope: &Scope) -> Vec<FlowChange> {
+    let old_pairs = member_flows(a, scope);
+    let new_pairs: HashMap<(&str, &str), &[Flow]> = member_flows(b, scope)
+        .into_iter()
+        .map(|(f, t, flows)| ((f, t), flows))
+        .collect();
     let mut changes: Vec<Change> = Vec::new();
-    for (from, to, old_flows) in &old_pairs {
-        let Some((_, _, new_flows)) = new_pairs.iter().find(|(f, t, _)| f == from && t == to)
-        else {
+    for &(from, to, old_flows) in &old_pairs {
+        let Some(&new_flows) = new_pairs.get(&(from, to)) else {
             continue;
         };
+        let (from, to) = (&from.to_string(), &to.to_string());
         if old_flows == new_flows {
             continue;
         }

@@ -9,9 +9,9 @@ use std::process::Command;
 use support::fixture::{load as model, root};
 
 fn diff_dir(dir: &Path) -> vpc::diff::Diff {
-    let (a_src, a) = model(&dir.join("old.vpc"));
-    let (b_src, b) = model(&dir.join("new.vpc"));
-    vpc::diff::diff(&a, &a_src, &b, &b_src)
+    let (_, a) = model(&dir.join("old.vpc"));
+    let (_, b) = model(&dir.join("new.vpc"));
+    vpc::diff::diff(&a, &b)
 }
 
 fn vpcc(args: &[&str]) -> (i32, String, String) {
@@ -65,8 +65,8 @@ fn gained_egress_names_the_nat() {
 fn a_file_against_itself_has_no_changes() {
     for name in ["nat-bastion-endpoints", "peering", "nat-instance"] {
         let path = root().join(format!("examples/{name}.vpc"));
-        let (src, m) = model(&path);
-        let d = vpc::diff::diff(&m, &src, &m, &src);
+        let (_, m) = model(&path);
+        let d = vpc::diff::diff(&m, &m);
         assert!(d.is_empty(), "{name}: {d:#?}");
     }
 }
@@ -162,7 +162,7 @@ fn resources_name_the_rules_associations_and_expects_that_changed() {
             "expect admin cannot reach web tcp 22",
         );
     let (a, b) = (compile(BASE), compile(&new));
-    let d = vpc::diff::diff(&a, BASE, &b, &new);
+    let d = vpc::diff::diff(&a, &b);
     let got: Vec<(String, String, Vec<String>, Vec<String>)> = d
         .resources
         .iter()
@@ -223,7 +223,7 @@ fn reordering_and_reformatting_change_no_resource() {
             "  internet_gateway igw\n  route_table public { route 0.0.0.0/0 -> igw }\n",
         );
     assert_ne!(moved, BASE);
-    let d = vpc::diff::diff(&compile(BASE), BASE, &compile(&moved), &moved);
+    let d = vpc::diff::diff(&compile(BASE), &compile(&moved));
     assert!(d.is_empty(), "{d:#?}");
 }
 
@@ -279,4 +279,145 @@ fn json_matches_the_schema() {
         seen += 1;
     }
     assert!(seen >= 4);
+}
+
+// ---------------------------------------------------------------------------
+// The incremental diff against the full one
+// ---------------------------------------------------------------------------
+
+/// A file without its `expect` lines (a failed one would stop the compile).
+fn without_expects(src: &str) -> String {
+    src.lines()
+        .filter(|l| !l.trim_start().starts_with("expect "))
+        .map(|l| format!("{l}\n"))
+        .collect()
+}
+
+/// The files the edits start from: every example, and small generated
+/// networks.
+fn edit_bases() -> Vec<String> {
+    let mut out: Vec<String> = support::fixture::examples()
+        .into_iter()
+        .map(|(_, src)| without_expects(&src))
+        .collect();
+    for (vpcs, seed) in [(2, 1), (3, 7)] {
+        let p = vpc::r#gen::GenParams {
+            vpcs,
+            azs: 2,
+            subnets_per_az: 2,
+            instances_per_subnet: 2,
+            security_groups_per_vpc: 6,
+            seed,
+        };
+        out.push(without_expects(&vpc::r#gen::generate(&p)));
+    }
+    out
+}
+
+/// One edit of a line, as a reviewer's one-line change would be: delete
+/// it, change its last number, flip a word, or move it elsewhere.
+fn edit(src: &str, line: usize, kind: u8, value: u16) -> String {
+    let mut lines: Vec<String> = src.lines().map(str::to_string).collect();
+    if lines.is_empty() {
+        return src.to_string();
+    }
+    let i = line % lines.len();
+    let plain = |l: &str| !l.contains('{') && !l.contains('}');
+    match kind % 4 {
+        0 if plain(&lines[i]) => {
+            lines.remove(i);
+        }
+        1 => {
+            let l = &lines[i];
+            if let Some(end) = l.rfind(|c: char| c.is_ascii_digit()) {
+                let start = l[..end]
+                    .rfind(|c: char| !c.is_ascii_digit())
+                    .map_or(0, |s| s + 1);
+                let n = match l[start..=end].parse::<u32>() {
+                    Ok(n) if n <= 32 => u32::from(value) % 33,
+                    Ok(n) if n <= 255 => u32::from(value) % 256,
+                    _ => u32::from(value),
+                };
+                lines[i] = format!("{}{n}{}", &l[..start], &l[end + 1..]);
+            }
+        }
+        2 => {
+            let flips = [
+                ("allow", "deny"),
+                ("deny", "allow"),
+                ("ingress", "egress"),
+                (" on", " off"),
+                (" off", " on"),
+                ("tcp", "udp"),
+                ("public_ip_on_launch", ""),
+                ("public_ip", ""),
+                ("-> ", "-> blackhole #"),
+            ];
+            if let Some((a, b)) = flips.iter().find(|(a, _)| lines[i].contains(a)) {
+                lines[i] = lines[i].replacen(a, b, 1);
+            }
+        }
+        _ if plain(&lines[i]) => {
+            let l = lines.remove(i);
+            let to = usize::from(value) % (lines.len() + 1);
+            lines.insert(to, l);
+        }
+        _ => {}
+    }
+    lines.iter().map(|l| format!("{l}\n")).collect()
+}
+
+#[test]
+fn the_incremental_diff_equals_the_full_one_on_random_edits() {
+    use proptest::prelude::*;
+    use proptest::test_runner::{Config, TestRunner};
+    let bases: Vec<(String, vpc::model::Model)> = edit_bases()
+        .into_iter()
+        .map(|src| {
+            let m = compile(&src);
+            (src, m)
+        })
+        .collect();
+    let edits = proptest::collection::vec((any::<usize>(), any::<u8>(), any::<u16>()), 1..4);
+    let strategy = (0..bases.len(), edits);
+    let mut runner = TestRunner::new(Config {
+        cases: 160,
+        failure_persistence: None,
+        ..Config::default()
+    });
+    let (compared, changed) = (std::cell::Cell::new(0), std::cell::Cell::new(0));
+    runner
+        .run(&strategy, |(b, edits)| {
+            let (src, old) = &bases[b];
+            let mut text = src.clone();
+            for (line, kind, value) in edits {
+                text = edit(&text, line, kind, value);
+            }
+            let c = vpc::compile(&text);
+            if c.has_errors() {
+                return Ok(());
+            }
+            let Some(new) = c.model else {
+                return Ok(());
+            };
+            let fast = vpc::diff::diff(old, &new);
+            let full = vpc::diff::diff_full(old, &new);
+            prop_assert_eq!(&fast, &full, "edited file:\n{}", text);
+            compared.set(compared.get() + 1);
+            changed.set(changed.get() + usize::from(!full.flows.is_empty()));
+            Ok(())
+        })
+        .unwrap_or_else(|e| panic!("{e}"));
+    // The edits must mostly give valid files, and some must move flows,
+    // or the comparison proves little.
+    assert!(
+        compared.get() >= 60,
+        "only {} edits compiled",
+        compared.get()
+    );
+    assert!(
+        changed.get() >= 15,
+        "only {} edits changed a flow",
+        changed.get()
+    );
 }

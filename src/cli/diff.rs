@@ -55,8 +55,7 @@ pub fn run(args: &Args) -> Exit {
         (Err(x), Err(y)) => return x.max(y),
         (Err(x), _) | (_, Err(x)) => return x,
     };
-    let (a, old_src, b, new_src) = (&old.model, &old.src, &new.model, &new.src);
-    let d = vpc::diff::diff(a, old_src, b, new_src);
+    let d = vpc::diff::diff(&old.model, &new.model);
     let out = match args.format {
         Format::Md => d.to_markdown(),
         Format::Json => d.to_json(),

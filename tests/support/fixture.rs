@@ -54,3 +54,21 @@ pub fn load(path: &Path) -> (String, Model) {
     assert!(!c.has_errors(), "{}: {:#?}", path.display(), c.diagnostics);
     (src, c.model.expect("a model without errors"))
 }
+
+/// Every `examples/*.vpc` as (file name, text), sorted by name.
+pub fn examples() -> Vec<(String, String)> {
+    let dir = root().join("examples");
+    let mut out: Vec<(String, String)> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "vpc"))
+        .map(|p| {
+            let name = p.file_name().map(|n| n.to_string_lossy().into_owned());
+            let text =
+                std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+            (name.unwrap_or_default(), text)
+        })
+        .collect();
+    out.sort();
+    out
+}

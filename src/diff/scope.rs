@@ -1,0 +1,230 @@
+//! Which flows a change can affect, so that `diff` walks only those.
+//!
+//! A flow between a source and a destination meets only the components of
+//! the two ends' VPCs: the source's groups, subnet, ACL and route table; the
+//! gateways, NATs, appliances and endpoints its VPC routes through; the
+//! peering to the destination's VPC; the destination's subnet, ACL, route
+//! table (for the return) and groups. Peering is not transitive, and the
+//! internet, an external or a service is reached from the source's own VPC,
+//! so no third VPC is ever on the path.
+//!
+//! So from the resources that changed ([`super::resources::changes`], the
+//! one comparison of two models) this module derives a set of instances,
+//! and a flow can change only when one of its ends is among them:
+//!
+//! - an instance that changed (address, subnet, groups, public IP,
+//!   source/destination check);
+//! - the instances of a subnet that changed, or whose route table or ACL
+//!   changed, and the members of a security group that changed;
+//! - every instance of a VPC where the change is to something other
+//!   subnets' traffic passes through: the VPC itself (blocks, DNS, DHCP),
+//!   its internet gateway, NAT gateways, endpoints and peerings, an instance
+//!   some route targets, or the subnet, table, ACL or group of such a
+//!   transit point (a NAT's or appliance's subnet, an endpoint's interface).
+//!
+//! A change to an external or the region can move the internet's address
+//! space itself, so it makes every flow a candidate.
+//!
+//! **Invariant:** the flows outside the scope are the same in both models;
+//! `tests/diff.rs` checks the incremental diff against the full one on
+//! random edits of generated networks.
+
+use std::collections::BTreeSet;
+
+use super::resources::ResourceChange;
+use crate::model::{EndpointKind, InstanceId, Model, SubnetId};
+
+/// The flows a diff must recompute.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Scope {
+    /// Every flow.
+    All,
+    /// The flows with one of these instances (by name) as an end.
+    Instances(BTreeSet<String>),
+}
+
+impl Scope {
+    /// Whether the flow between two matrix members is in the scope.
+    pub fn covers(&self, from: &str, to: &str) -> bool {
+        match self {
+            Scope::All => true,
+            Scope::Instances(names) => names.contains(from) || names.contains(to),
+        }
+    }
+
+    /// Whether a matrix cell between groups with these members can hold a
+    /// flow in the scope.
+    pub fn covers_any(&self, from: &[String], to: &[String]) -> bool {
+        match self {
+            Scope::All => true,
+            Scope::Instances(names) => from.iter().chain(to).any(|n| names.contains(n)),
+        }
+    }
+}
+
+/// The scope of the change from `old` to `new`, whose resource changes are
+/// `changes`.
+pub fn of(old: &Model, new: &Model, changes: &[ResourceChange]) -> Scope {
+    if old.region != new.region {
+        return Scope::All;
+    }
+    let models = [Side::new(old), Side::new(new)];
+    let mut vpcs: BTreeSet<String> = BTreeSet::new();
+    let mut instances: BTreeSet<String> = BTreeSet::new();
+    for c in changes {
+        let vpc = || c.vpc.clone().into_iter();
+        match c.kind.as_str() {
+            "external" => return Scope::All,
+            "expect" => {}
+            "vpc" => {
+                vpcs.insert(c.name.clone());
+            }
+            "internet_gateway" | "nat_gateway" | "endpoint" => vpcs.extend(vpc()),
+            "peering" => {
+                for s in &models {
+                    if let Some(p) = s.m.peerings.iter().find(|p| p.name == c.name) {
+                        vpcs.insert(s.m.vpc(p.a).name.clone());
+                        vpcs.insert(s.m.vpc(p.b).name.clone());
+                    }
+                }
+            }
+            kind => {
+                for s in &models {
+                    let subnets = s.subnets_of(kind, &c.name);
+                    let members = s.members_of(kind, &c.name);
+                    let transit = subnets.iter().any(|x| s.transit_subnets.contains(x))
+                        || members.iter().any(|i| s.transit_instances.contains(i))
+                        || (kind == "security_group" && s.transit_groups.contains(&c.name));
+                    if transit {
+                        vpcs.extend(vpc());
+                        continue;
+                    }
+                    for i in members {
+                        instances.insert(s.m.instance(i).name.clone());
+                    }
+                    for (i, inst) in s.m.instances.iter().enumerate() {
+                        if subnets.contains(&inst.subnet) {
+                            instances.insert(s.m.instance(InstanceId(i as u32)).name.clone());
+                        }
+                    }
+                }
+            }
+        }
+    }
+    // Allocated interface addresses are not resource facts: compare them.
+    for e in &old.endpoints {
+        if new
+            .endpoints
+            .iter()
+            .find(|f| f.name == e.name)
+            .map(|f| eni(new, f))
+            != Some(eni(old, e))
+        {
+            vpcs.insert(old.vpc(e.vpc).name.clone());
+        }
+    }
+    for s in &models {
+        for inst in &s.m.instances {
+            let vpc = &s.m.vpc(s.m.subnet(inst.subnet).vpc).name;
+            if vpcs.contains(vpc) {
+                instances.insert(inst.name.clone());
+            }
+        }
+    }
+    Scope::Instances(instances)
+}
+
+/// An interface endpoint's interfaces as (subnet, address) text.
+fn eni(m: &Model, e: &crate::model::Endpoint) -> Vec<(String, std::net::Ipv4Addr)> {
+    match &e.kind {
+        EndpointKind::Interface { interfaces, .. } => interfaces
+            .iter()
+            .map(|i| (m.subnet(i.subnet).name.clone(), i.address))
+            .collect(),
+        EndpointKind::Gateway { .. } => Vec::new(),
+    }
+}
+
+/// One model with its transit points: where traffic between other
+/// subnets passes.
+struct Side<'m> {
+    m: &'m Model,
+    /// Subnets holding a NAT gateway, a route-target instance or an
+    /// endpoint interface.
+    transit_subnets: BTreeSet<SubnetId>,
+    /// Instances some route targets.
+    transit_instances: BTreeSet<InstanceId>,
+    /// Groups of route-target instances and of interface endpoints.
+    transit_groups: BTreeSet<String>,
+}
+
+impl<'m> Side<'m> {
+    fn new(m: &'m Model) -> Side<'m> {
+        let transit_instances = m.route_targets();
+        let mut transit_subnets: BTreeSet<SubnetId> =
+            m.nat_gateways.iter().map(|n| n.subnet).collect();
+        let mut transit_groups: BTreeSet<String> = BTreeSet::new();
+        for &i in &transit_instances {
+            let inst = m.instance(i);
+            transit_subnets.insert(inst.subnet);
+            for g in &inst.security_groups {
+                transit_groups.insert(m.security_group(*g).name.clone());
+            }
+        }
+        for e in &m.endpoints {
+            if let EndpointKind::Interface {
+                interfaces,
+                security_groups,
+                ..
+            } = &e.kind
+            {
+                transit_subnets.extend(interfaces.iter().map(|i| i.subnet));
+                for g in security_groups {
+                    transit_groups.insert(m.security_group(*g).name.clone());
+                }
+            }
+        }
+        Side {
+            m,
+            transit_subnets,
+            transit_instances,
+            transit_groups,
+        }
+    }
+
+    /// The subnets whose traffic a resource of `kind` named `name` decides:
+    /// the subnet itself, or the subnets using the table or ACL.
+    fn subnets_of(&self, kind: &str, name: &str) -> BTreeSet<SubnetId> {
+        let m = self.m;
+        let ids = (0..m.subnets.len() as u32).map(SubnetId);
+        match kind {
+            "subnet" => ids.filter(|s| m.subnet(*s).name == name).collect(),
+            "route_table" => ids
+                .filter(|s| m.route_table(m.subnet(*s).route_table).name == name)
+                .collect(),
+            "network_acl" => ids
+                .filter(|s| m.network_acl(m.subnet(*s).network_acl).name == name)
+                .collect(),
+            _ => BTreeSet::new(),
+        }
+    }
+
+    /// The instances a resource of `kind` named `name` is or holds: the
+    /// instance itself, or a group's members.
+    fn members_of(&self, kind: &str, name: &str) -> Vec<InstanceId> {
+        let m = self.m;
+        let ids = (0..m.instances.len() as u32).map(InstanceId);
+        match kind {
+            "instance" => ids.filter(|i| m.instance(*i).name == name).collect(),
+            "security_group" => ids
+                .filter(|i| {
+                    m.instance(*i)
+                        .security_groups
+                        .iter()
+                        .any(|g| m.security_group(*g).name == name)
+                })
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+}
