@@ -4,8 +4,12 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+mod support;
+use support::cli::{Run, Vpcc, root, vpcc, vpcc_path};
+
+/// `vpcc mdbook ARGS` with `input` on stdin.
+fn preprocess(args: &[&str], input: &str) -> Run {
+    Vpcc::new(["mdbook"]).args(args).stdin(input).run()
 }
 
 /// A fresh scratch directory for one test.
@@ -14,19 +18,6 @@ fn scratch(name: &str) -> PathBuf {
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("mkdir");
     dir
-}
-
-fn vpcc(args: &[&str]) -> (i32, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_vpcc"))
-        .args(args)
-        .current_dir(root())
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("vpcc runs");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
 }
 
 /// Every file under `dir`, relative, sorted, with its bytes.
@@ -71,7 +62,7 @@ fn s(p: &Path) -> &str {
 #[test]
 fn layout_is_name_slash_outputs() {
     let out = scratch("layout");
-    let (code, stderr) = vpcc(&[
+    let Run { code, stderr, .. } = vpcc([
         "build",
         "examples/nat-bastion-endpoints.vpc",
         "examples/peering.vpc",
@@ -119,7 +110,7 @@ fn two_builds_give_identical_bytes() {
     for dir in [&a, &b] {
         let mut run = args.clone();
         run.extend(["-o", s(dir)]);
-        let (code, stderr) = vpcc(&run);
+        let Run { code, stderr, .. } = vpcc(&run);
         assert_eq!(code, 0, "{stderr}");
     }
     let (ta, tb) = (tree(&a), tree(&b));
@@ -140,7 +131,7 @@ fn two_builds_give_identical_bytes() {
     // A rebuild over existing outputs leaves no temporary files behind.
     let mut run = args.clone();
     run.extend(["-o", s(&a)]);
-    assert_eq!(vpcc(&run).0, 0);
+    assert_eq!(vpcc(&run).code, 0);
     assert!(tree(&a) == tb);
     let _ = std::fs::remove_dir_all(&a);
     let _ = std::fs::remove_dir_all(&b);
@@ -157,7 +148,7 @@ fn an_input_with_errors_writes_nothing_and_the_others_are_built() {
         .expect("read")
         .replace("ingress tcp 22 from admin", "ingress tcp 443 from admin");
     std::fs::write(&failing, text).expect("write");
-    let (code, stderr) = vpcc(&[
+    let Run { code, stderr, .. } = vpcc([
         "build",
         s(&bad),
         s(&failing),
@@ -183,7 +174,7 @@ fn names_that_would_hide_or_collide_are_refused() {
     std::fs::create_dir_all(dir.join("other")).expect("mkdir");
     let twin = dir.join("other/peering.vpc");
     std::fs::copy(root().join("examples/peering.vpc"), &twin).expect("copy");
-    let (code, stderr) = vpcc(&[
+    let Run { code, stderr, .. } = vpcc([
         "build",
         s(&hidden),
         "examples/peering.vpc",
@@ -212,41 +203,15 @@ fn an_unwritable_out_dir_is_an_io_error() {
     let dir = scratch("io");
     let file = dir.join("not-a-dir");
     std::fs::write(&file, "x").expect("write");
-    let (code, stderr) = vpcc(&["build", "examples/peering.vpc", "-o", s(&file)]);
+    let Run { code, stderr, .. } = vpcc(["build", "examples/peering.vpc", "-o", s(&file)]);
     assert_eq!(code, 2, "{stderr}");
     assert!(stderr.contains("cannot create"), "{stderr}");
-    let (code, stderr) = vpcc(&["build", "no/such.vpc", "-o", s(&dir.join("out"))]);
+    let Run { code, stderr, .. } = vpcc(["build", "no/such.vpc", "-o", s(&dir.join("out"))]);
     assert_eq!(code, 2, "{stderr}");
     let _ = std::fs::remove_dir_all(&dir);
 }
 
 // ----- mdBook ------------------------------------------------------------
-
-/// `vpcc mdbook` with `input` on stdin.
-fn preprocess(args: &[&str], input: &str) -> (i32, String, String) {
-    use std::io::Write;
-    let mut child = Command::new(env!("CARGO_BIN_EXE_vpcc"))
-        .arg("mdbook")
-        .args(args)
-        .current_dir(root())
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("vpcc runs");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(input.as_bytes())
-        .expect("write stdin");
-    let out = child.wait_with_output().expect("wait");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
 
 /// The `[context, book]` mdBook 0.5 sends, with one chapter.
 fn book_json(root_dir: &Path, content: &str) -> String {
@@ -272,14 +237,19 @@ fn book_json(root_dir: &Path, content: &str) -> String {
 
 #[test]
 fn mdbook_preprocessor_protocol() {
-    let (code, _, _) = preprocess(&["supports", "html"], "");
+    let Run { code, .. } = preprocess(&["supports", "html"], "");
     assert_eq!(code, 0);
     let book = root().join("book");
     let input = book_json(
         &book,
         "# A\n\n{{#vpc ../../examples/nat-bastion-endpoints.vpc}}\n\n```text\n{{#vpc nothing}}\n```\n",
     );
-    let (code, stdout, stderr) = preprocess(&[], &input);
+    let Run {
+        code,
+        stdout,
+        stderr,
+        ..
+    } = preprocess(&[], &input);
     assert_eq!(code, 0, "{stderr}");
     let out: serde_json::Value = serde_json::from_str(&stdout).expect("book JSON");
     let content = out["items"][0]["Chapter"]["content"]
@@ -303,7 +273,12 @@ fn mdbook_preprocessor_fails_on_errors() {
         &root().join("book"),
         "# A\n```vpc\nvpc v 10.0.0.0/16 {\n  subnet a 10.1.0.0/24 {}\n}\n```\n",
     );
-    let (code, stdout, stderr) = preprocess(&[], &input);
+    let Run {
+        code,
+        stdout,
+        stderr,
+        ..
+    } = preprocess(&[], &input);
     assert_eq!(code, 1);
     assert!(stdout.is_empty());
     assert!(stderr.contains("error["), "{stderr}");
@@ -342,7 +317,12 @@ fn mdbook_preprocessor_refuses_what_is_not_a_pair() {
         ),
     ];
     for (input, why) in cases {
-        let (code, stdout, stderr) = preprocess(&[], input);
+        let Run {
+            code,
+            stdout,
+            stderr,
+            ..
+        } = preprocess(&[], input);
         assert_eq!(code, 2, "{input:?}: {stderr}");
         assert!(stdout.is_empty(), "{input:?}: {stdout}");
         assert!(
@@ -365,10 +345,7 @@ fn find_mdbook() -> Option<PathBuf> {
 fn the_sample_book_builds_with_mdbook() {
     let mdbook = find_mdbook()
         .expect("mdbook is not on PATH: cargo install mdbook --locked --version 0.5.4");
-    let vpcc_dir = Path::new(env!("CARGO_BIN_EXE_vpcc"))
-        .parent()
-        .expect("bin dir")
-        .to_path_buf();
+    let vpcc_dir = vpcc_path().parent().expect("bin dir").to_path_buf();
     let path = std::env::join_paths(std::iter::once(vpcc_dir).chain(std::env::split_paths(
         &std::env::var_os("PATH").unwrap_or_default(),
     )))
@@ -441,7 +418,7 @@ fn watch_rebuilds_when_an_input_changes() {
     let text = std::fs::read_to_string(root().join("examples/nat-instance.vpc")).expect("read");
     std::fs::write(&input, &text).expect("write");
     let out = dir.join("out");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_vpcc"))
+    let mut child = Command::new(vpcc_path())
         .args(["build", "--watch", "-o"])
         .arg(&out)
         .arg(&input)
@@ -476,7 +453,7 @@ fn build_writes_an_index_that_links_every_design() {
         "examples/nat-instance.vpc",
         "tests/ui/cidr/subnets_overlap.vpc",
     ];
-    let (code, _) = vpcc(&args);
+    let Run { code, .. } = vpcc(args);
     assert_eq!(code, 1, "one input has errors");
     let index = std::fs::read_to_string(out.join("index.html")).expect("index.html");
     // Every link resolves to a file the build wrote.
@@ -499,7 +476,7 @@ fn build_writes_an_index_that_links_every_design() {
     );
     // The same inputs, the same page.
     let first = index.clone();
-    let _ = vpcc(&args);
+    let _ = vpcc(args);
     assert_eq!(
         std::fs::read_to_string(out.join("index.html")).expect("index"),
         first

@@ -2,35 +2,20 @@
 //! `vpcc explain`. Exit codes are a contract (0 ok, 1 errors or denied
 //! warnings, 2 usage or I/O), so they are tested on the real binary.
 
+mod support;
+
+use std::process::Command;
+
 use std::path::PathBuf;
-use std::process::{Command, Output};
+
+use support::cli::{Run, Vpcc, root, vpcc_path};
 
 use vpc::diag::Code;
 use vpc::reach::Reason;
 
-fn vpcc(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_vpcc"))
-        .args(args)
-        .env_remove("NO_COLOR")
-        .current_dir(root())
-        .output()
-        .expect("vpcc runs")
-}
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn code(o: &Output) -> i32 {
-    o.status.code().expect("vpcc exited normally")
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
+/// This file tests colour, so its runs leave `NO_COLOR` unset.
+fn vpcc(args: &[&str]) -> Run {
+    Vpcc::new(args).colour().run()
 }
 
 /// A file with errors: two overlapping subnets.
@@ -49,15 +34,15 @@ fn every_example_checks_clean() {
     assert!(!examples.is_empty());
     for path in examples {
         let o = vpcc(&["check", path.to_str().expect("UTF-8 path")]);
-        assert_eq!(code(&o), 0, "{}: {}", path.display(), stderr(&o));
+        assert_eq!(o.code, 0, "{}: {}", path.display(), o.stderr);
     }
 }
 
 #[test]
 fn errors_exit_1() {
     let o = vpcc(&["check", ERRORS]);
-    assert_eq!(code(&o), 1);
-    let err = stderr(&o);
+    assert_eq!(o.code, 1);
+    let err = o.stderr;
     assert!(
         err.contains("error[E0106]: subnet `app-b` overlaps subnet `app-a`"),
         "{err}"
@@ -68,17 +53,17 @@ fn errors_exit_1() {
 #[test]
 fn warnings_exit_0_unless_denied() {
     let o = vpcc(&["check", WARNINGS]);
-    assert_eq!(code(&o), 0, "{}", stderr(&o));
-    assert!(stderr(&o).contains("warning[W0602]"));
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(o.stderr.contains("warning[W0602]"));
     let o = vpcc(&["check", "--deny-warnings", WARNINGS]);
-    assert_eq!(code(&o), 1);
+    assert_eq!(o.code, 1);
 }
 
 #[test]
 fn missing_file_exits_2() {
     let o = vpcc(&["check", "tests/ui/no-such-file.vpc"]);
-    assert_eq!(code(&o), 2);
-    let err = stderr(&o);
+    assert_eq!(o.code, 2);
+    let err = o.stderr;
     assert!(
         err.contains("vpcc: error: cannot read `tests/ui/no-such-file.vpc`"),
         "{err}"
@@ -88,23 +73,23 @@ fn missing_file_exits_2() {
 #[test]
 fn a_missing_file_among_others_still_checks_the_others() {
     let o = vpcc(&["check", ERRORS, "tests/ui/no-such-file.vpc"]);
-    assert_eq!(code(&o), 2, "usage/I-O beats errors");
-    assert!(stderr(&o).contains("E0106"));
+    assert_eq!(o.code, 2, "usage/I-O beats errors");
+    assert!(o.stderr.contains("E0106"));
 }
 
 #[test]
 fn no_arguments_exit_2() {
-    assert_eq!(code(&vpcc(&[])), 2);
-    assert_eq!(code(&vpcc(&["check"])), 2);
-    assert_eq!(code(&vpcc(&["no-such-command"])), 2);
+    assert_eq!(vpcc(&[]).code, 2);
+    assert_eq!(vpcc(&["check"]).code, 2);
+    assert_eq!(vpcc(&["no-such-command"]).code, 2);
 }
 
 #[test]
 fn help_and_version_exit_0() {
     let o = vpcc(&["--help"]);
-    assert_eq!(code(&o), 0);
-    assert!(stdout(&o).contains("check"));
-    assert_eq!(code(&vpcc(&["--version"])), 0);
+    assert_eq!(o.code, 0);
+    assert!(o.stdout.contains("check"));
+    assert_eq!(vpcc(&["--version"]).code, 0);
 }
 
 #[test]
@@ -115,8 +100,8 @@ fn json_is_one_object_per_line() {
         "json",
         "tests/ui/multi/ten_mistakes.vpc",
     ]);
-    assert_eq!(code(&o), 1);
-    let out = stdout(&o);
+    assert_eq!(o.code, 1);
+    let out = o.stdout;
     let lines: Vec<&str> = out.lines().collect();
     assert_eq!(lines.len(), 10, "{out}");
     for line in lines {
@@ -153,7 +138,7 @@ fn json_is_one_object_per_line() {
 fn json_spans_point_at_the_token() {
     let o = vpcc(&["check", "--message-format", "json", ERRORS]);
     let v: serde_json::Value =
-        serde_json::from_str(stdout(&o).lines().next().expect("a line")).expect("JSON");
+        serde_json::from_str(o.stdout.lines().next().expect("a line")).expect("JSON");
     let src = std::fs::read_to_string(root().join(ERRORS)).expect("fixture");
     let start = usize::try_from(v["span"]["byte_start"].as_u64().expect("start")).expect("usize");
     let end = usize::try_from(v["span"]["byte_end"].as_u64().expect("end")).expect("usize");
@@ -170,9 +155,9 @@ fn json_spans_point_at_the_token() {
 #[test]
 fn short_is_one_line_per_diagnostic() {
     let o = vpcc(&["check", "--message-format", "short", ERRORS]);
-    assert_eq!(code(&o), 1);
+    assert_eq!(o.code, 1);
     assert_eq!(
-        stderr(&o),
+        o.stderr,
         format!("{ERRORS}:4:16: error[E0106]: subnet `app-b` overlaps subnet `app-a`\n")
     );
 }
@@ -180,28 +165,23 @@ fn short_is_one_line_per_diagnostic() {
 #[test]
 fn colour_always_emits_ansi() {
     let o = vpcc(&["check", "--color", "always", ERRORS]);
-    assert!(stderr(&o).contains("\u{1b}["), "{:?}", stderr(&o));
+    assert!(o.stderr.contains("\u{1b}["), "{:?}", o.stderr);
 }
 
 #[test]
 fn colour_never_and_no_color_emit_none() {
     let o = vpcc(&["check", "--color", "never", ERRORS]);
-    assert!(!stderr(&o).contains('\u{1b}'));
-    let o = Command::new(env!("CARGO_BIN_EXE_vpcc"))
-        .args(["check", "--color", "auto", ERRORS])
-        .env("NO_COLOR", "1")
-        .current_dir(root())
-        .output()
-        .expect("vpcc runs");
-    assert_eq!(code(&o), 1);
-    assert!(!stderr(&o).contains('\u{1b}'));
+    assert!(!o.stderr.contains('\u{1b}'));
+    let o = support::cli::vpcc(["check", "--color", "auto", ERRORS]);
+    assert_eq!(o.code, 1);
+    assert!(!o.stderr.contains('\u{1b}'));
 }
 
 #[test]
 fn explain_prints_the_text() {
     let o = vpcc(&["explain", "E0106"]);
-    assert_eq!(code(&o), 0);
-    let out = stdout(&o);
+    assert_eq!(o.code, 0);
+    let out = o.stdout;
     assert!(
         out.starts_with("E0106: two subnets of a VPC overlap\n"),
         "{out}"
@@ -216,22 +196,22 @@ fn explain_prints_the_text() {
         )
     );
     // Case does not matter.
-    assert_eq!(code(&vpcc(&["explain", "w0602"])), 0);
+    assert_eq!(vpcc(&["explain", "w0602"]).code, 0);
 }
 
 #[test]
 fn explain_unknown_code_exits_2() {
     let o = vpcc(&["explain", "E9999"]);
-    assert_eq!(code(&o), 2);
-    assert!(stderr(&o).contains("unknown code `E9999`"));
-    assert_eq!(code(&vpcc(&["explain"])), 2);
+    assert_eq!(o.code, 2);
+    assert!(o.stderr.contains("unknown code `E9999`"));
+    assert_eq!(vpcc(&["explain"]).code, 2);
 }
 
 #[test]
 fn explain_list_lists_every_code() {
     let o = vpcc(&["explain", "--list"]);
-    assert_eq!(code(&o), 0);
-    let out = stdout(&o);
+    assert_eq!(o.code, 0);
+    let out = o.stdout;
     assert_eq!(out.lines().count(), Code::ALL.len() + Reason::ALL.len());
     for c in Code::ALL {
         assert!(
@@ -252,14 +232,14 @@ fn explain_list_lists_every_code() {
 #[test]
 fn explain_knows_reason_codes() {
     let o = vpcc(&["explain", "endpoint_inbound_only"]);
-    assert_eq!(code(&o), 0);
+    assert_eq!(o.code, 0);
     assert!(
-        stdout(&o).starts_with(&format!(
+        o.stdout.starts_with(&format!(
             "ENDPOINT_INBOUND_ONLY: {}\n",
             Reason::EndpointInboundOnly.meaning()
         )),
         "{}",
-        stdout(&o)
+        o.stdout
     );
     let doc = std::fs::read_to_string(
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/reach.md"),
@@ -286,7 +266,7 @@ fn vpcc_on_a_terminal(args: &[&str]) -> (i32, String) {
         .write(true)
         .open(name.to_str().expect("UTF-8 pty name"))
         .expect("open the pty");
-    let status = Command::new(env!("CARGO_BIN_EXE_vpcc"))
+    let status = Command::new(vpcc_path())
         .args(args)
         .env("NO_COLOR", "1")
         .current_dir(root())
@@ -335,8 +315,8 @@ fn check_prints_a_summary_at_a_terminal_and_nothing_elsewhere() {
     );
     // Not a terminal: silent.
     let o = vpcc(&args);
-    assert_eq!(code(&o), 0);
-    assert_eq!(stderr(&o), "");
+    assert_eq!(o.code, 0);
+    assert_eq!(o.stderr, "");
     // A failing run prints its diagnostics, and no summary.
     let (rc, text) = vpcc_on_a_terminal(&["check", ERRORS]);
     assert_eq!(rc, 1);
@@ -364,16 +344,11 @@ fn every_command_that_prints_a_document_writes_it_with_dash_o() {
         let mut with_o = args.to_vec();
         with_o.extend(["-o", out.to_str().expect("UTF-8")]);
         let to_file = vpcc(&with_o);
-        assert_eq!(
-            code(&to_file),
-            code(&to_stdout),
-            "{args:?}: {}",
-            stderr(&to_file)
-        );
+        assert_eq!(to_file.code, to_stdout.code, "{args:?}: {}", to_file.stderr);
         assert!(!to_stdout.stdout.is_empty(), "{args:?}");
-        assert_eq!(to_file.stdout, b"", "{args:?}");
+        assert_eq!(to_file.stdout, "", "{args:?}");
         assert_eq!(
-            std::fs::read(&out).expect("written"),
+            std::fs::read_to_string(&out).expect("written"),
             to_stdout.stdout,
             "{args:?}"
         );
@@ -388,8 +363,8 @@ fn reach_json_names_the_ends_plainly() {
     let o = vpcc(&[
         "reach", ex, "--from", "admin", "--to", "app", "--via", "bastion", "--format", "json",
     ]);
-    assert_eq!(code(&o), 0, "{}", stderr(&o));
-    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let v: serde_json::Value = serde_json::from_str(&o.stdout).expect("JSON");
     let ends: Vec<(&str, &str)> = v["legs"]
         .as_array()
         .expect("legs")
@@ -406,8 +381,8 @@ fn reach_json_names_the_ends_plainly() {
         "reach", ex, "--from", "admin", "--to", "app", "--via", "bastion",
     ]);
     assert!(
-        stdout(&o).contains("leg 1: `admin` → `bastion`"),
+        o.stdout.contains("leg 1: `admin` → `bastion`"),
         "{}",
-        stdout(&o)
+        o.stdout
     );
 }

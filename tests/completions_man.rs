@@ -1,18 +1,8 @@
 //! `vpcc completions SHELL` and `vpcc man`: generated from the clap
 //! definition, so they list the real subcommands and options.
 
-use std::process::{Command, Output};
-
-fn vpcc(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_vpcc"))
-        .args(args)
-        .output()
-        .expect("vpcc runs")
-}
-
-fn stdout(out: &Output) -> String {
-    String::from_utf8(out.stdout.clone()).expect("utf-8")
-}
+mod support;
+use support::cli::vpcc;
 
 #[test]
 fn completions_for_every_shell() {
@@ -23,9 +13,9 @@ fn completions_for_every_shell() {
         ("powershell", "Register-ArgumentCompleter"),
         ("elvish", "edit:completion:arg-completer[vpcc]"),
     ] {
-        let out = vpcc(&["completions", shell]);
-        assert_eq!(out.status.code(), Some(0), "{shell}: {out:?}");
-        let script = stdout(&out);
+        let out = vpcc(["completions", shell]);
+        assert_eq!(out.code, 0, "{shell}: {out:?}");
+        let script = out.stdout;
         assert!(script.contains(marker), "{shell} script lacks {marker}");
         for word in [
             "check",
@@ -39,14 +29,14 @@ fn completions_for_every_shell() {
             assert!(script.contains(word), "{shell} script lacks {word}");
         }
     }
-    assert_eq!(vpcc(&["completions", "tcsh"]).status.code(), Some(2));
+    assert_eq!(vpcc(["completions", "tcsh"]).code, 2);
 }
 
 #[test]
 fn man_pages() {
-    let out = vpcc(&["man"]);
-    assert_eq!(out.status.code(), Some(0));
-    let page = stdout(&out);
+    let out = vpcc(["man"]);
+    assert_eq!(out.code, 0);
+    let page = out.stdout;
     assert!(page.contains(".TH vpcc 1"), "{page}");
     for sub in [
         "vpcc\\-check(1)",
@@ -56,15 +46,15 @@ fn man_pages() {
     ] {
         assert!(page.contains(sub), "the page does not list {sub}");
     }
-    let out = vpcc(&["man", "fmt"]);
-    assert_eq!(out.status.code(), Some(0));
-    let page = stdout(&out);
+    let out = vpcc(["man", "fmt"]);
+    assert_eq!(out.code, 0);
+    let page = out.stdout;
     assert!(page.contains(".TH vpcc-fmt 1"), "{page}");
     assert!(page.contains("\\fBvpcc fmt\\fR"), "{page}");
     assert!(page.contains("\\-\\-check"), "{page}");
-    let out = vpcc(&["man", "nope"]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("no subcommand `nope`"));
+    let out = vpcc(["man", "nope"]);
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("no subcommand `nope`"));
 }
 
 /// A command that takes several files shows `FILE...` in its synopsis, as
@@ -72,12 +62,12 @@ fn man_pages() {
 #[test]
 fn man_synopsis_marks_repeated_files() {
     let synopsis = |sub: &str| -> String {
-        let page = stdout(&vpcc(&["man", sub]));
+        let page = vpcc(["man", sub]).stdout;
         let mut lines = page.lines().skip_while(|l| *l != ".SH SYNOPSIS");
         lines.nth(1).expect("a synopsis line").to_string()
     };
     for sub in ["check", "fmt", "build"] {
-        let help = stdout(&vpcc(&[sub, "--help"]));
+        let help = vpcc([sub, "--help"]).stdout;
         assert!(help.contains("<FILE>..."), "{sub} --help: {help}");
         assert!(
             synopsis(sub).contains("<\\fIFILE\\fR>..."),

@@ -4,28 +4,14 @@
 mod support;
 
 use std::path::Path;
-use std::process::Command;
 
-use support::fixture::{load as model, root};
+use support::cli::{Run, vpcc};
+use support::fixture::{load as model, model_of as compile, root};
 
 fn diff_dir(dir: &Path) -> vpc::diff::Diff {
     let (_, a) = model(&dir.join("old.vpc"));
     let (_, b) = model(&dir.join("new.vpc"));
     vpc::diff::diff(&a, &b)
-}
-
-fn vpcc(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_vpcc"))
-        .args(args)
-        .current_dir(root())
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("vpcc runs");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
 }
 
 #[test]
@@ -75,17 +61,26 @@ fn a_file_against_itself_has_no_changes() {
 fn cli_formats_and_exit_codes() {
     let old = "tests/fixtures/diff/lost-ssh/old.vpc";
     let new = "tests/fixtures/diff/lost-ssh/new.vpc";
-    let (code, md, stderr) = vpcc(&["diff", old, new]);
+    let Run {
+        code,
+        stdout: md,
+        stderr,
+        ..
+    } = vpcc(["diff", old, new]);
     assert_eq!(code, 0, "{stderr}");
     assert_eq!(
         md,
         diff_dir(&root().join("tests/fixtures/diff/lost-ssh")).to_markdown()
     );
-    let (code, json, _) = vpcc(&["diff", old, new, "--format", "json"]);
+    let Run {
+        code, stdout: json, ..
+    } = vpcc(["diff", old, new, "--format", "json"]);
     assert_eq!(code, 0);
     let v: serde_json::Value = serde_json::from_str(&json).expect("JSON");
     assert_eq!(v["flows"][0]["change"], "lost");
-    let (code, same, _) = vpcc(&["diff", old, old]);
+    let Run {
+        code, stdout: same, ..
+    } = vpcc(["diff", old, old]);
     assert_eq!(code, 0);
     assert_eq!(
         same,
@@ -96,10 +91,10 @@ fn cli_formats_and_exit_codes() {
     std::fs::create_dir_all(&dir).expect("mkdir");
     let bad = dir.join("bad.vpc");
     std::fs::write(&bad, "vpc v 10.0.0.0/16 {\n  subnet a 10.1.0.0/24 {}\n}\n").expect("write");
-    let (code, stdout, _) = vpcc(&["diff", old, bad.to_str().expect("utf-8")]);
+    let Run { code, stdout, .. } = vpcc(["diff", old, bad.to_str().expect("utf-8")]);
     assert_eq!(code, 1);
     assert!(stdout.is_empty());
-    let (code, _, _) = vpcc(&["diff", old, "no/such.vpc"]);
+    let Run { code, .. } = vpcc(["diff", old, "no/such.vpc"]);
     assert_eq!(code, 2);
     let _ = std::fs::remove_dir_all(&dir);
 }
@@ -115,12 +110,6 @@ fn a_new_nat_reroutes_egress() {
         "{texts:#?}"
     );
     assert!(d.subnets.is_empty());
-}
-
-fn compile(src: &str) -> vpc::model::Model {
-    let c = vpc::compile(src);
-    assert!(!c.has_errors(), "{:?}", c.diagnostics);
-    c.model.expect("a model")
 }
 
 const BASE: &str = "external admin 203.0.113.0/24
@@ -231,7 +220,9 @@ fn reordering_and_reformatting_change_no_resource() {
 fn the_github_format_is_a_comment_body() {
     let old = "tests/fixtures/diff/lost-ssh/old.vpc";
     let new = "tests/fixtures/diff/lost-ssh/new.vpc";
-    let (code, body, _) = vpcc(&["diff", old, new, "--format", "github"]);
+    let Run {
+        code, stdout: body, ..
+    } = vpcc(["diff", old, new, "--format", "github"]);
     assert_eq!(code, 0);
     assert!(
         body.starts_with(&format!("### vpcc diff: `{old}` → `{new}`\n")),
@@ -246,7 +237,7 @@ fn the_github_format_is_a_comment_body() {
         "{body}"
     );
     assert!(body.contains("| **lost** |"), "{body}");
-    let (_, same, _) = vpcc(&["diff", old, old, "--format", "github"]);
+    let Run { stdout: same, .. } = vpcc(["diff", old, old, "--format", "github"]);
     assert!(same.ends_with("No changes in resources, subnets, routes or reachability.\n"));
 }
 

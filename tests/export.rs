@@ -14,13 +14,12 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use serde_json::Value;
+
+mod support;
+use support::cli::{root, vpcc};
 use vpc::export::{cfn, terraform};
 use vpc::model::{Destination, Model, RouteOrigin, SgPeer, Target};
 use vpc::syntax::ast::Direction;
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
 
 /// Every example, then `tests/fixtures/export/`: files that show what the
 /// examples do not (no `region`, a private NAT gateway, DHCP servers, ...).
@@ -108,15 +107,6 @@ fn export_src(name: &str, src: &str) -> Exported {
     }
 }
 
-fn vpcc(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_vpcc"))
-        .args(args)
-        .current_dir(root())
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("vpcc runs")
-}
-
 #[test]
 fn every_example_exports_the_same_bytes_twice() {
     for (name, src) in inputs() {
@@ -146,13 +136,13 @@ fn cli_writes_the_same_bytes_to_stdout_and_to_a_file() {
             ("cloudformation-json", &e.json),
             ("terraform", &e.hcl),
         ] {
-            let out = vpcc(&["export", p, "--format", format]);
-            assert_eq!(out.status.code(), Some(0), "{}: {format}", e.name);
-            assert_eq!(&String::from_utf8_lossy(&out.stdout), expected);
+            let out = vpcc(["export", p, "--format", format]);
+            assert_eq!(out.code, 0, "{}: {format}", e.name);
+            assert_eq!(&out.stdout, expected);
             let target = dir.path().join(format!("{}.{format}", e.name));
             let t = target.to_str().expect("UTF-8 path");
-            let out = vpcc(&["export", p, "--format", format, "-o", t]);
-            assert_eq!(out.status.code(), Some(0), "{}: {format} -o", e.name);
+            let out = vpcc(["export", p, "--format", format, "-o", t]);
+            assert_eq!(out.code, 0, "{}: {format} -o", e.name);
             assert!(out.stdout.is_empty(), "-o prints nothing");
             let written = std::fs::read_to_string(&target).expect("written");
             assert_eq!(&written, expected, "{}: {format} -o", e.name);
@@ -172,30 +162,30 @@ fn cli_writes_the_same_bytes_to_stdout_and_to_a_file() {
 #[test]
 fn cli_exit_codes() {
     // E0701 is an error in the file: 1, with the span rendered.
-    let out = vpcc(&["export", "tests/ui/export/blackhole_route.vpc"]);
-    assert_eq!(out.status.code(), Some(1));
-    let err = String::from_utf8_lossy(&out.stderr);
+    let out = vpcc(["export", "tests/ui/export/blackhole_route.vpc"]);
+    assert_eq!(out.code, 1);
+    let err = out.stderr;
     assert!(err.contains("error[E0701]"), "{err}");
     assert!(err.contains("blackhole_route.vpc:8:5"), "{err}");
     assert!(out.stdout.is_empty(), "nothing is exported");
     // A file with check errors: 1, and no export.
-    let out = vpcc(&["export", "tests/ui/routes/duplicate_destination.vpc"]);
-    assert_eq!(out.status.code(), Some(1));
+    let out = vpcc(["export", "tests/ui/routes/duplicate_destination.vpc"]);
+    assert_eq!(out.code, 1);
     assert!(out.stdout.is_empty());
     // I/O and usage: 2.
-    let out = vpcc(&["export", "no/such/file.vpc"]);
-    assert_eq!(out.status.code(), Some(2));
-    let out = vpcc(&["export", "examples/peering.vpc", "--format", "pulumi"]);
-    assert_eq!(out.status.code(), Some(2));
+    let out = vpcc(["export", "no/such/file.vpc"]);
+    assert_eq!(out.code, 2);
+    let out = vpcc(["export", "examples/peering.vpc", "--format", "pulumi"]);
+    assert_eq!(out.code, 2);
     let dir = tempfile::tempdir().expect("tempdir");
     let into_missing = dir.path().join("missing/dir/out.yaml");
-    let out = vpcc(&[
+    let out = vpcc([
         "export",
         "examples/peering.vpc",
         "-o",
         into_missing.to_str().expect("UTF-8"),
     ]);
-    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(out.code, 2);
 }
 
 // ---------------------------------------------------------------------------

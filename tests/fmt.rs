@@ -5,7 +5,9 @@
 //! comment. Files that do not parse must be refused with their diagnostics.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+
+mod support;
+use support::cli::{Vpcc, vpcc};
 
 use vpc::fmt::{comments, format};
 
@@ -173,27 +175,6 @@ fn squashed_examples_are_restored() {
 
 // --- the command line -------------------------------------------------------
 
-fn vpcc(args: &[&str], stdin: Option<&str>) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_vpcc"));
-    cmd.args(args)
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let mut child = cmd.spawn().expect("vpcc runs");
-    if let Some(input) = stdin {
-        use std::io::Write;
-        child
-            .stdin
-            .take()
-            .expect("stdin")
-            .write_all(input.as_bytes())
-            .expect("write stdin");
-    }
-    drop(child.stdin.take());
-    child.wait_with_output().expect("vpcc finishes")
-}
-
 fn temp_dir(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("vpcc-fmt-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
@@ -212,24 +193,18 @@ fn check_reports_a_diff_and_exits_1_without_writing() {
     std::fs::write(&messy, MESSY).expect("write");
     std::fs::write(&tidy, TIDY).expect("write");
 
-    let out = vpcc(
-        &["fmt", "--check", tidy.to_str().expect("utf-8 path")],
-        None,
-    );
-    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let out = vpcc(["fmt", "--check", tidy.to_str().expect("utf-8 path")]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
     assert!(out.stdout.is_empty());
 
-    let out = vpcc(
-        &[
-            "fmt",
-            "--check",
-            tidy.to_str().expect("path"),
-            messy.to_str().expect("path"),
-        ],
-        None,
-    );
-    assert_eq!(out.status.code(), Some(1), "{out:?}");
-    let diff = String::from_utf8(out.stdout).expect("utf-8");
+    let out = vpcc([
+        "fmt",
+        "--check",
+        tidy.to_str().expect("path"),
+        messy.to_str().expect("path"),
+    ]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let diff = out.stdout;
     let name = messy.display().to_string();
     assert!(
         diff.starts_with(&format!("--- {name}\n+++ {name} (formatted)\n@@ ")),
@@ -257,13 +232,13 @@ fn fmt_rewrites_in_place() {
     let dir = temp_dir("write");
     let messy = dir.join("messy.vpc");
     std::fs::write(&messy, MESSY).expect("write");
-    let out = vpcc(&["fmt", messy.to_str().expect("path")], None);
-    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let out = vpcc(["fmt", messy.to_str().expect("path")]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
     assert_eq!(std::fs::read_to_string(&messy).expect("read"), TIDY);
     let leftovers: Vec<_> = std::fs::read_dir(&dir).expect("dir").collect();
     assert_eq!(leftovers.len(), 1, "a temporary file was left behind");
-    let out = vpcc(&["fmt", "--check", messy.to_str().expect("path")], None);
-    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let out = vpcc(["fmt", "--check", messy.to_str().expect("path")]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -275,9 +250,9 @@ fn syntax_errors_are_reported_and_the_file_left_alone() {
     for args in [vec!["fmt"], vec!["fmt", "--check"]] {
         let mut args = args.clone();
         args.push(bad.to_str().expect("path"));
-        let out = vpcc(&args, None);
-        assert_eq!(out.status.code(), Some(1), "{out:?}");
-        let stderr = String::from_utf8(out.stderr).expect("utf-8");
+        let out = vpcc(&args);
+        assert_eq!(out.code, 1, "{}", out.stderr);
+        let stderr = out.stderr;
         assert!(stderr.contains("error[E0001]"), "{stderr}");
         assert!(out.stdout.is_empty());
         assert_eq!(std::fs::read_to_string(&bad).expect("read"), "vpc main {\n");
@@ -287,26 +262,29 @@ fn syntax_errors_are_reported_and_the_file_left_alone() {
 
 #[test]
 fn missing_file_is_an_io_error() {
-    let out = vpcc(&["fmt", "/nonexistent/x.vpc"], None);
-    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    let out = vpcc(["fmt", "/nonexistent/x.vpc"]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
 }
 
 #[test]
 fn stdin_to_stdout() {
-    let out = vpcc(&["fmt", "-"], Some(MESSY));
-    assert_eq!(out.status.code(), Some(0), "{out:?}");
-    assert_eq!(String::from_utf8(out.stdout).expect("utf-8"), TIDY);
+    let out = Vpcc::new(["fmt", "-"]).stdin(MESSY.as_bytes()).run();
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(out.stdout, TIDY);
 
-    let out = vpcc(&["fmt", "--check", "-"], Some(MESSY));
-    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    let out = Vpcc::new(["fmt", "--check", "-"])
+        .stdin(MESSY.as_bytes())
+        .run();
+    assert_eq!(out.code, 1, "{}", out.stderr);
     assert!(
-        String::from_utf8(out.stdout)
-            .expect("utf-8")
+        out.stdout
             .starts_with("--- <stdin>\n+++ <stdin> (formatted)\n")
     );
 
-    let out = vpcc(&["fmt", "--check", "-"], Some(TIDY));
-    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let out = Vpcc::new(["fmt", "--check", "-"])
+        .stdin(TIDY.as_bytes())
+        .run();
+    assert_eq!(out.code, 0, "{}", out.stderr);
     assert!(out.stdout.is_empty());
 }
 
@@ -402,9 +380,11 @@ fn check_on_a_huge_change_reports_the_count() {
         ));
     }
     src.push_str(" }\n");
-    let out = vpcc(&["fmt", "--check", "-"], Some(&src));
-    assert_eq!(out.status.code(), Some(1), "{out:?}");
-    let stdout = String::from_utf8(out.stdout).expect("utf-8");
+    let out = Vpcc::new(["fmt", "--check", "-"])
+        .stdin(src.as_bytes())
+        .run();
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let stdout = out.stdout;
     assert!(
         stdout.contains("lines differ from the formatted text"),
         "{}",
@@ -417,7 +397,9 @@ fn check_on_a_huge_change_reports_the_count() {
     );
 
     // A small change still gets the diff.
-    let out = vpcc(&["fmt", "--check", "-"], Some(MESSY));
-    let stdout = String::from_utf8(out.stdout).expect("utf-8");
+    let out = Vpcc::new(["fmt", "--check", "-"])
+        .stdin(MESSY.as_bytes())
+        .run();
+    let stdout = out.stdout;
     assert!(stdout.contains("\n@@ "), "{stdout}");
 }

@@ -1,6 +1,8 @@
 //! The program generator (`vpcc gen`): every program it writes compiles
 //! cleanly, and its output is a pure function of its parameters.
 
+mod support;
+use support::cli::Vpcc;
 use vpc::r#gen::{GenParams, generate};
 
 fn params(
@@ -178,15 +180,12 @@ fn check_of_several_files_reports_in_argument_order() {
         std::fs::write(&path, text).expect("write");
         args.push(path);
     }
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_vpcc"))
-        .arg("check")
-        .args(["--message-format", "short"])
+    let out = Vpcc::new(["check", "--message-format", "short"])
         .args(&args)
-        .output()
-        .expect("run vpcc");
+        .run();
     let _ = std::fs::remove_dir_all(&dir);
-    assert_eq!(out.status.code(), Some(1));
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.code, 1);
+    let stderr = out.stderr;
     let files: Vec<&str> = stderr
         .lines()
         .filter_map(|l| l.split(".vpc:").next())

@@ -6,6 +6,8 @@ mod support;
 
 use std::path::Path;
 
+use support::cli::vpcc;
+
 use vpc::graph::{self, GraphOptions, Highlight, Hop};
 use vpc::model::{
     EndpointId, FlowEnd, InstanceId, InternetGatewayId, Model, NatGatewayId, SubnetId,
@@ -416,14 +418,6 @@ fn quoting_survives_odd_names() {
 
 // --- the command line ------------------------------------------------------
 
-fn vpcc(args: &[&str]) -> std::process::Output {
-    std::process::Command::new(env!("CARGO_BIN_EXE_vpcc"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("vpcc runs")
-}
-
 fn scratch(name: &str) -> std::path::PathBuf {
     let dir = std::env::temp_dir().join(format!("vpcc-graph-test-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("the scratch directory");
@@ -433,7 +427,7 @@ fn scratch(name: &str) -> std::path::PathBuf {
 #[test]
 fn cli_writes_svg_atomically_with_o() {
     let out = scratch("nbe.svg");
-    let o = vpcc(&[
+    let o = vpcc([
         "graph",
         "examples/nat-bastion-endpoints.vpc",
         "--format",
@@ -441,12 +435,7 @@ fn cli_writes_svg_atomically_with_o() {
         "-o",
         out.to_str().unwrap(),
     ]);
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
+    assert_eq!(o.code, 0, "{}", o.stderr);
     assert!(o.stdout.is_empty());
     let svg = std::fs::read_to_string(&out).unwrap();
     assert!(svg.contains("<svg"), "{svg}");
@@ -454,14 +443,9 @@ fn cli_writes_svg_atomically_with_o() {
 
 #[test]
 fn cli_prints_dot_to_stdout() {
-    let o = vpcc(&["graph", "examples/peering.vpc", "--highlight", "app1,db1"]);
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    let dot = String::from_utf8(o.stdout).unwrap();
+    let o = vpcc(["graph", "examples/peering.vpc", "--highlight", "app1,db1"]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let dot = o.stdout;
     assert!(dot.starts_with("digraph"), "{dot}");
     assert!(dot.contains(BLUE), "{dot}");
 }
@@ -470,53 +454,48 @@ fn cli_prints_dot_to_stdout() {
 fn cli_file_with_errors_exits_1() {
     let bad = scratch("bad.vpc");
     std::fs::write(&bad, "vpc main 10.0.0.0/16 {\n  subnet a 10.1.0.0/24\n}\n").unwrap();
-    let o = vpcc(&["graph", bad.to_str().unwrap(), "--color", "never"]);
-    assert_eq!(
-        o.status.code(),
-        Some(1),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
+    let o = vpcc(["graph", bad.to_str().unwrap(), "--color", "never"]);
+    assert_eq!(o.code, 1, "{}", o.stderr);
     assert!(o.stdout.is_empty());
-    assert!(String::from_utf8_lossy(&o.stderr).contains("error"));
+    assert!(o.stderr.contains("error"));
 }
 
 #[test]
 fn cli_bad_highlight_exits_2() {
-    let o = vpcc(&[
+    let o = vpcc([
         "graph",
         "examples/nat-bastion-endpoints.vpc",
         "--highlight",
         "app,nope",
     ]);
-    assert_eq!(o.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.code, 2);
+    let err = o.stderr;
     assert!(
         err.contains("--highlight destination") && err.contains("`nope`"),
         "{err}"
     );
-    let o = vpcc(&[
+    let o = vpcc([
         "graph",
         "examples/nat-bastion-endpoints.vpc",
         "--highlight",
         "app",
     ]);
-    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(o.code, 2);
     assert!(o.stdout.is_empty());
-    let o = vpcc(&[
+    let o = vpcc([
         "graph",
         "examples/nat-bastion-endpoints.vpc",
         "--highlight",
         "service s3,app",
     ]);
-    assert_eq!(o.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.code, 2);
+    let err = o.stderr;
     assert!(
         err.starts_with("vpcc: error: --highlight source:") && err.contains("cannot be a source"),
         "{err}"
     );
     // --port needs a protocol that has ports, as in `vpcc reach`.
-    let o = vpcc(&[
+    let o = vpcc([
         "graph",
         "examples/nat-bastion-endpoints.vpc",
         "--highlight",
@@ -524,23 +503,23 @@ fn cli_bad_highlight_exits_2() {
         "--port",
         "443",
     ]);
-    assert_eq!(o.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&o.stderr).contains("--port needs --proto tcp"));
+    assert_eq!(o.code, 2);
+    assert!(o.stderr.contains("--port needs --proto tcp"));
     // --proto means nothing without --highlight.
-    let o = vpcc(&[
+    let o = vpcc([
         "graph",
         "examples/nat-bastion-endpoints.vpc",
         "--proto",
         "tcp",
     ]);
-    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(o.code, 2);
 }
 
 #[test]
 fn cli_highlight_with_a_port_asks_about_that_port() {
     // app-sg admits tcp 22 only: the bastion reaches app on 22, not on 80.
     let args = |port: &'static str| {
-        vpcc(&[
+        vpcc([
             "graph",
             "examples/nat-bastion-endpoints.vpc",
             "--highlight",
@@ -552,12 +531,12 @@ fn cli_highlight_with_a_port_asks_about_that_port() {
         ])
     };
     let ok = args("22");
-    assert_eq!(ok.status.code(), Some(0));
-    let ok = String::from_utf8(ok.stdout).unwrap();
+    assert_eq!(ok.code, 0);
+    let ok = ok.stdout;
     assert!(ok.contains("(delivered)") && !ok.contains(RED), "{ok}");
     let blocked = args("80");
-    assert_eq!(blocked.status.code(), Some(0));
-    let blocked = String::from_utf8(blocked.stdout).unwrap();
+    assert_eq!(blocked.code, 0);
+    let blocked = blocked.stdout;
     assert!(blocked.contains("BLOCKED: SG_INGRESS"), "{blocked}");
 }
 
@@ -565,7 +544,7 @@ fn cli_highlight_with_a_port_asks_about_that_port() {
 fn cli_dot_binary_runs_the_named_program_only() {
     // `echo -Tsvg` stands in for Graphviz: vpcc runs exactly what it is
     // given, with `-Tsvg`, and prints its output.
-    let o = vpcc(&[
+    let o = vpcc([
         "graph",
         "examples/nat-instance.vpc",
         "--format",
@@ -573,14 +552,9 @@ fn cli_dot_binary_runs_the_named_program_only() {
         "--dot-binary",
         "/bin/echo",
     ]);
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    assert_eq!(String::from_utf8_lossy(&o.stdout), "-Tsvg\n");
-    let o = vpcc(&[
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert_eq!(o.stdout, "-Tsvg\n");
+    let o = vpcc([
         "graph",
         "examples/nat-instance.vpc",
         "--format",
@@ -588,8 +562,8 @@ fn cli_dot_binary_runs_the_named_program_only() {
         "--dot-binary",
         "/nonexistent/dot",
     ]);
-    assert_eq!(o.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&o.stderr).contains("cannot run `/nonexistent/dot`"));
+    assert_eq!(o.code, 2);
+    assert!(o.stderr.contains("cannot run `/nonexistent/dot`"));
 }
 
 #[test]

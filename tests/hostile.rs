@@ -272,7 +272,7 @@ fn fifo_without_a_writer_is_refused() {
 #[cfg(unix)]
 #[test]
 fn a_pipe_with_a_writer_is_read() {
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_vpcc"))
+    let mut child = std::process::Command::new(support::cli::vpcc_path())
         .args(["check", "/dev/stdin"])
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())

@@ -9,13 +9,8 @@ use std::process::Command;
 
 use serde_json::Value;
 
-fn vpcc() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_vpcc"))
-}
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+mod support;
+use support::cli::{Vpcc, root, vpcc};
 
 fn fixture(name: &str) -> BTreeMap<String, Value> {
     let text = std::fs::read_to_string(root().join("tests/import").join(name))
@@ -25,21 +20,9 @@ fn fixture(name: &str) -> BTreeMap<String, Value> {
 }
 
 fn import(args: &[&str]) -> (String, String) {
-    let out = vpcc()
-        .arg("import")
-        .arg("aws")
-        .args(args)
-        .output()
-        .expect("vpcc runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    (
-        String::from_utf8(out.stdout).expect("UTF-8"),
-        String::from_utf8(out.stderr).expect("UTF-8"),
-    )
+    let out = vpcc(["import", "aws"].iter().chain(args));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    (out.stdout, out.stderr)
 }
 
 fn checks_clean(text: &str) {
@@ -188,7 +171,7 @@ fn odd_shapes_never_panic() {
 #[test]
 fn import_aws_bad_input_exits_2() {
     let dir = tempfile::tempdir().unwrap();
-    let run = |path: &std::path::Path| vpcc().args(["import", "aws"]).arg(path).output().unwrap();
+    let run = |path: &std::path::Path| Vpcc::new(["import", "aws"]).arg(path).run();
     let bad = dir.path().join("bad.json");
     for (text, message) in [
         ("{not json", "malformed JSON"),
@@ -205,30 +188,26 @@ fn import_aws_bad_input_exits_2() {
     ] {
         std::fs::write(&bad, text).unwrap();
         let out = run(&bad);
-        assert_eq!(out.status.code(), Some(2), "{text}");
-        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.code, 2, "{text}");
+        let stderr = out.stderr;
         assert!(stderr.contains(message), "{text}: {stderr}");
         assert!(out.stdout.is_empty());
     }
     let empty = tempfile::tempdir().unwrap();
     let out = run(empty.path());
-    assert_eq!(out.status.code(), Some(2), "missing describe-vpcs.json");
-    assert!(String::from_utf8_lossy(&out.stderr).contains("describe-vpcs.json: missing"));
+    assert_eq!(out.code, 2, "missing describe-vpcs.json");
+    assert!(out.stderr.contains("describe-vpcs.json: missing"));
     std::fs::write(empty.path().join("describe-vpcs.json"), r#"{"Vpcs": []}"#).unwrap();
     std::fs::write(empty.path().join("describe-subnets.json"), "{").unwrap();
     let out = run(empty.path());
-    assert_eq!(
-        out.status.code(),
-        Some(2),
-        "malformed describe-subnets.json"
-    );
+    assert_eq!(Some(out.code), Some(2), "malformed describe-subnets.json");
     assert!(
-        String::from_utf8_lossy(&out.stderr).contains("describe-subnets.json: malformed JSON"),
+        out.stderr.contains("describe-subnets.json: malformed JSON"),
         "{}",
-        String::from_utf8_lossy(&out.stderr)
+        out.stderr
     );
     let out = run(&dir.path().join("nowhere.json"));
-    assert_eq!(out.status.code(), Some(2), "missing file");
+    assert_eq!(out.code, 2, "missing file");
 }
 
 // ---------------------------------------------------------------------------
@@ -243,7 +222,7 @@ fn python() -> String {
 fn roundtrip(file: &std::path::Path) -> std::process::Output {
     Command::new(root().join("scripts/roundtrip.sh"))
         .arg(file)
-        .env("VPCC", env!("CARGO_BIN_EXE_vpcc"))
+        .env("VPCC", support::cli::vpcc_path())
         .env("VPCC_PYTHON", python())
         .output()
         .expect("bash runs")
@@ -312,12 +291,10 @@ fn round_trip_comparison_finds_a_difference() {
         let vpc_file = dir.path().join(format!("{stem}.vpc"));
         std::fs::write(&vpc_file, src).unwrap();
         for what in ["routes", "report"] {
-            let out = vpcc()
-                .arg(what)
+            let out = Vpcc::new([what])
                 .arg(&vpc_file)
                 .args(["--format", "json"])
-                .output()
-                .unwrap();
+                .run();
             let p = dir.path().join(format!("{stem}.{what}.json"));
             std::fs::write(&p, &out.stdout).unwrap();
             paths.push(p);

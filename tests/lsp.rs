@@ -8,6 +8,8 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 
+mod support;
+
 const URI: &str = "file:///work/net.vpc";
 
 const SRC: &str = "external office 203.0.113.0/24
@@ -60,7 +62,7 @@ fn read_message(reader: &mut impl BufRead) -> Option<Value> {
 
 impl Client {
     fn start() -> Client {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_vpcc"))
+        let mut child = Command::new(support::cli::vpcc_path())
             .arg("lsp")
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())

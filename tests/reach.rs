@@ -9,6 +9,7 @@ use vpc::model::{FlowEnd, Model};
 use vpc::reach::{Location, Query, Reason, Verdict, expect_query, reach, text};
 use vpc::syntax::ast::ProtocolKind;
 
+use support::cli::{Run, vpcc};
 use support::fixture::{example_src as example, model_allowing_failed_expects as model};
 
 fn fixture(name: &str) -> String {
@@ -368,18 +369,6 @@ fn private_dns_off_flows() {
     insta::assert_snapshot!("private_dns_off_flows", out);
 }
 
-fn vpcc(args: &[&str]) -> (i32, String, String) {
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_vpcc"))
-        .args(args)
-        .output()
-        .expect("run vpcc");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
-
 fn example_path(name: &str) -> String {
     format!("{}/examples/{name}", env!("CARGO_MANIFEST_DIR"))
 }
@@ -387,7 +376,9 @@ fn example_path(name: &str) -> String {
 #[test]
 fn cli_prints_a_verdict_and_exits_0_delivered_or_not() {
     let f = example_path("nat-bastion-endpoints.vpc");
-    let (code, out, _) = vpcc(&[
+    let Run {
+        code, stdout: out, ..
+    } = vpcc([
         "reach", &f, "--from", "admin", "--to", "bastion", "--proto", "tcp", "--port", "22",
     ]);
     assert_eq!(code, 0);
@@ -395,13 +386,17 @@ fn cli_prints_a_verdict_and_exits_0_delivered_or_not() {
         out.starts_with("`admin` → `bastion` tcp 22: DELIVERED"),
         "{out}"
     );
-    let (code, out, _) = vpcc(&["reach", &f, "--from", "internet", "--to", "app"]);
+    let Run {
+        code, stdout: out, ..
+    } = vpcc(["reach", &f, "--from", "internet", "--to", "app"]);
     assert_eq!(code, 0);
     assert!(
         out.contains("BLOCKED") && out.contains("NO_PUBLIC_IP"),
         "{out}"
     );
-    let (code, out, _) = vpcc(&[
+    let Run {
+        code, stdout: out, ..
+    } = vpcc([
         "reach",
         &f,
         "--from",
@@ -423,7 +418,9 @@ fn cli_prints_a_verdict_and_exits_0_delivered_or_not() {
 #[test]
 fn cli_json() {
     let f = example_path("nat-bastion-endpoints.vpc");
-    let (code, out, _) = vpcc(&[
+    let Run {
+        code, stdout: out, ..
+    } = vpcc([
         "reach", &f, "--from", "app", "--to", "internet", "--proto", "tcp", "--port", "443",
         "--format", "json",
     ]);
@@ -431,7 +428,7 @@ fn cli_json() {
     let v: serde_json::Value = serde_json::from_str(&out).expect("json");
     assert_eq!(v["delivered"], true);
     assert_eq!(v["legs"][0]["crosses_internet_gateway"], true);
-    let (_, out, _) = vpcc(&[
+    let Run { stdout: out, .. } = vpcc([
         "reach", &f, "--from", "internet", "--to", "app", "--format", "json",
     ]);
     let v: serde_json::Value = serde_json::from_str(&out).expect("json");
@@ -441,21 +438,23 @@ fn cli_json() {
 #[test]
 fn cli_usage_errors_exit_2_and_file_errors_exit_1() {
     let f = example_path("nat-bastion-endpoints.vpc");
-    let (code, _, err) = vpcc(&["reach", &f, "--from", "bastoin", "--to", "app"]);
+    let Run {
+        code, stderr: err, ..
+    } = vpcc(["reach", &f, "--from", "bastoin", "--to", "app"]);
     assert_eq!(code, 2);
     assert!(
         err.contains("unknown flow end `bastoin`") && err.contains("did you mean `bastion`?"),
         "{err}"
     );
-    let (code, _, _) = vpcc(&[
+    let Run { code, .. } = vpcc([
         "reach", &f, "--from", "app", "--to", "bastion", "--port", "22",
     ]);
     assert_eq!(code, 2, "--port without tcp/udp");
-    let (code, _, _) = vpcc(&[
+    let Run { code, .. } = vpcc([
         "reach", &f, "--from", "app", "--to", "bastion", "--proto", "tcp", "--port", "9-3",
     ]);
     assert_eq!(code, 2);
-    let (code, _, _) = vpcc(&["reach", "/nonexistent.vpc", "--from", "a", "--to", "b"]);
+    let Run { code, .. } = vpcc(["reach", "/nonexistent.vpc", "--from", "a", "--to", "b"]);
     assert_eq!(code, 2);
     let dir = std::env::temp_dir().join(format!("vpcc-reach-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("tmp");
@@ -465,7 +464,9 @@ fn cli_usage_errors_exit_2_and_file_errors_exit_1() {
         "vpc main 10.0.0.0/16 {\n  subnet a 10.1.0.0/24 az a {\n  }\n}\n",
     )
     .expect("write");
-    let (code, _, err) = vpcc(&[
+    let Run {
+        code, stderr: err, ..
+    } = vpcc([
         "reach",
         bad.to_str().unwrap_or_default(),
         "--from",
@@ -696,7 +697,9 @@ fn nat_instance_without_public_ip() {
 #[test]
 fn cli_via_and_privately() {
     let f = example_path("private-dns-off.vpc");
-    let (code, out, _) = vpcc(&[
+    let Run {
+        code, stdout: out, ..
+    } = vpcc([
         "reach",
         &f,
         "--from",
@@ -719,13 +722,17 @@ fn cli_via_and_privately() {
         "{out}"
     );
     let f = example_path("nat-bastion-endpoints.vpc");
-    let (code, out, _) = vpcc(&[
+    let Run {
+        code, stdout: out, ..
+    } = vpcc([
         "reach", &f, "--from", "admin", "--to", "app", "--proto", "tcp", "--port", "22", "--via",
         "bastion",
     ]);
     assert_eq!(code, 0);
     assert!(out.contains("leg 2: `bastion` → `app`: delivered"), "{out}");
-    let (code, _, err) = vpcc(&[
+    let Run {
+        code, stderr: err, ..
+    } = vpcc([
         "reach", &f, "--from", "admin", "--to", "app", "--via", "nowhere",
     ]);
     assert_eq!(code, 2, "{err}");

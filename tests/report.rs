@@ -7,13 +7,13 @@
 //! `VPCC_BLESS=1 cargo test --test report`.
 
 use std::path::Path;
-use std::process::Command;
 
 mod support;
 use support::schema::assert_valid;
 
 use vpc::report::{self, Report};
 
+use support::cli::{Run, vpcc};
 use support::fixture::{model_of as compile, root};
 
 fn report_of(path: &Path) -> Report {
@@ -31,20 +31,6 @@ fn summary(r: &Report, from: &str, to: &str) -> String {
         .unwrap_or_else(|| panic!("no cell {from} → {to}"))
         .summary
         .clone()
-}
-
-fn vpcc(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_vpcc"))
-        .args(args)
-        .current_dir(root())
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("vpcc runs");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
 }
 
 fn validator() -> jsonschema::Validator {
@@ -228,10 +214,17 @@ fn html_escapes_names() {
 fn cli_prints_the_library_report() {
     let path = root().join("examples/nat-bastion-endpoints.vpc");
     let r = report_of(&path);
-    let (code, md, stderr) = vpcc(&["report", "examples/nat-bastion-endpoints.vpc"]);
+    let Run {
+        code,
+        stdout: md,
+        stderr,
+        ..
+    } = vpcc(["report", "examples/nat-bastion-endpoints.vpc"]);
     assert_eq!(code, 0, "{stderr}");
     assert_eq!(md, report::md::render(&r));
-    let (code, json, _) = vpcc(&[
+    let Run {
+        code, stdout: json, ..
+    } = vpcc([
         "report",
         "examples/nat-bastion-endpoints.vpc",
         "--format",
@@ -239,7 +232,9 @@ fn cli_prints_the_library_report() {
     ]);
     assert_eq!(code, 0);
     assert_eq!(json, r.to_json());
-    let (code, html, _) = vpcc(&[
+    let Run {
+        code, stdout: html, ..
+    } = vpcc([
         "report",
         "examples/nat-bastion-endpoints.vpc",
         "--format",
@@ -262,7 +257,12 @@ fn cli_exit_codes() {
     std::fs::create_dir_all(&dir).expect("mkdir");
     let bad = dir.join("bad.vpc");
     std::fs::write(&bad, "vpc v 10.0.0.0/16 { subnet a 10.1.0.0/24 {} }\n").expect("write");
-    let (code, stdout, stderr) = vpcc(&["report", bad.to_str().expect("utf-8")]);
+    let Run {
+        code,
+        stdout,
+        stderr,
+        ..
+    } = vpcc(["report", bad.to_str().expect("utf-8")]);
     assert_eq!(code, 1, "{stderr}");
     assert!(stdout.is_empty());
     assert!(stderr.contains("error"), "{stderr}");
@@ -272,11 +272,16 @@ fn cli_exit_codes() {
         .expect("read")
         .replace("ingress tcp 22 from admin", "ingress tcp 443 from admin");
     std::fs::write(&failing, text).expect("write");
-    let (code, stdout, stderr) = vpcc(&["report", failing.to_str().expect("utf-8")]);
+    let Run {
+        code,
+        stdout,
+        stderr,
+        ..
+    } = vpcc(["report", failing.to_str().expect("utf-8")]);
     assert_eq!(code, 1, "{stderr}");
     assert!(stderr.contains("E0501"), "{stderr}");
     assert!(stdout.contains("**fails**: SG_INGRESS"), "{stdout}");
-    let (code, _, stderr) = vpcc(&["report", "no/such/file.vpc"]);
+    let Run { code, stderr, .. } = vpcc(["report", "no/such/file.vpc"]);
     assert_eq!(code, 2, "{stderr}");
     let _ = std::fs::remove_dir_all(&dir);
 }
@@ -322,19 +327,24 @@ fn a_matrix_over_the_limit_is_left_out_and_says_why() {
     // The command line: Markdown says so, JSON validates and carries it.
     let limit = (pairs - 1).to_string();
     let file = "examples/nat-bastion-endpoints.vpc";
-    let (code, md, _) = vpcc(&["report", file, "--matrix-limit", &limit]);
+    let Run {
+        code, stdout: md, ..
+    } = vpcc(["report", file, "--matrix-limit", &limit]);
     assert_eq!(code, 0);
     assert!(md.contains("The matrix is left out: "), "{md}");
     assert!(!md.contains("| from \\ to |"), "{md}");
-    let (code, json, _) = vpcc(&["report", file, "--format", "json", "--matrix-limit", &limit]);
+    let Run {
+        code, stdout: json, ..
+    } = vpcc(["report", file, "--format", "json", "--matrix-limit", &limit]);
     assert_eq!(code, 0);
     assert_valid(&validator(), "report over the limit", &json);
     let v: serde_json::Value = serde_json::from_str(&json).expect("JSON");
     assert_eq!(v["matrix"]["omitted"].as_str(), Some(why));
-    let (_, html, _) = vpcc(&["report", file, "--format", "html", "--matrix-limit", &limit]);
+    let Run { stdout: html, .. } =
+        vpcc(["report", file, "--format", "html", "--matrix-limit", &limit]);
     assert!(html.contains("The matrix is left out: "), "{html}");
     // Without the flag the default limit keeps this small matrix whole.
-    let (_, json, _) = vpcc(&["report", file, "--format", "json"]);
+    let Run { stdout: json, .. } = vpcc(["report", file, "--format", "json"]);
     assert!(!json.contains("\"omitted\""));
 }
 

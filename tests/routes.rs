@@ -7,12 +7,11 @@
 //! `VPCC_BLESS=1 cargo test --test routes`.
 //!
 //! Goldens render through the library (`emit::routes`, `emit::json`); the
-//! few command-line tests run `CARGO_BIN_EXE_vpcc`. With a target directory
-//! shared between checkouts of different branches, that binary can be
-//! another checkout's; `VPCC_BIN=path/to/vpcc` picks the binary to run.
+//! few command-line tests run the binary through `support::cli` (which
+//! honours `VPCC_BIN=path/to/vpcc` for a target directory shared between
+//! checkouts).
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use ipnet::Ipv4Net;
 use proptest::prelude::*;
@@ -29,6 +28,7 @@ use support::schema::{assert_valid, validator};
 
 // ----- helpers -------------------------------------------------------------
 
+use support::cli::{Run, vpcc};
 use support::fixture::{model_of as model, root};
 
 fn subnet_id(m: &Model, name: &str) -> SubnetId {
@@ -425,27 +425,6 @@ fn examples() -> Vec<PathBuf> {
     v
 }
 
-/// The binary under test: `CARGO_BIN_EXE_vpcc`, or `VPCC_BIN` when set (for
-/// a target directory shared between checkouts, see the module docs).
-fn vpcc_bin() -> PathBuf {
-    std::env::var_os("VPCC_BIN")
-        .map_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_vpcc")), PathBuf::from)
-}
-
-fn vpcc(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(vpcc_bin())
-        .args(args)
-        .current_dir(root())
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("vpcc runs");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
-
 fn rel(path: &Path) -> String {
     path.strip_prefix(root())
         .unwrap_or(path)
@@ -490,11 +469,21 @@ fn golden_lookups_of_the_reference_example() {
 
 #[test]
 fn cli_prints_the_library_text() {
-    let (code, stdout, stderr) = vpcc(&["routes", "examples/nat-bastion-endpoints.vpc"]);
+    let Run {
+        code,
+        stdout,
+        stderr,
+        ..
+    } = vpcc(["routes", "examples/nat-bastion-endpoints.vpc"]);
     assert_eq!(code, 0, "{stderr}");
     let m = model(&example("nat-bastion-endpoints.vpc"));
     assert_eq!(stdout, text::table_text(&m, &all_subnets(&m)));
-    let (code, stdout, stderr) = vpcc(&[
+    let Run {
+        code,
+        stdout,
+        stderr,
+        ..
+    } = vpcc([
         "routes",
         "examples/nat-bastion-endpoints.vpc",
         "--lookup",
@@ -516,7 +505,12 @@ fn cli_prints_the_library_text() {
 #[test]
 fn cli_json_is_the_library_json() {
     for path in examples() {
-        let (code, stdout, stderr) = vpcc(&["routes", &rel(&path), "--format", "json"]);
+        let Run {
+            code,
+            stdout,
+            stderr,
+            ..
+        } = vpcc(["routes", &rel(&path), "--format", "json"]);
         assert_eq!(code, 0, "{stderr}");
         let m = model(&std::fs::read_to_string(&path).expect("read"));
         assert_eq!(stdout, dto::to_string_pretty(&m), "{}", path.display());
@@ -627,7 +621,12 @@ fn json_has_every_interface_with_its_address() {
 
 #[test]
 fn unknown_subnet_is_a_usage_error_with_a_suggestion() {
-    let (code, stdout, stderr) = vpcc(&[
+    let Run {
+        code,
+        stdout,
+        stderr,
+        ..
+    } = vpcc([
         "routes",
         "examples/nat-bastion-endpoints.vpc",
         "--subnet",
@@ -639,7 +638,7 @@ fn unknown_subnet_is_a_usage_error_with_a_suggestion() {
         stderr.contains("no subnet named `privte-a`; did you mean `private-a`?"),
         "{stderr}"
     );
-    let (code, _, stderr) = vpcc(&[
+    let Run { code, stderr, .. } = vpcc([
         "routes",
         "examples/nat-bastion-endpoints.vpc",
         "--subnet",
@@ -654,7 +653,7 @@ fn unknown_subnet_is_a_usage_error_with_a_suggestion() {
 
 #[test]
 fn subnet_filter_and_bad_lookup() {
-    let (code, stdout, _) = vpcc(&[
+    let Run { code, stdout, .. } = vpcc([
         "routes",
         "examples/nat-bastion-endpoints.vpc",
         "--subnet",
@@ -665,7 +664,7 @@ fn subnet_filter_and_bad_lookup() {
         stdout.starts_with("subnet private-a ") && !stdout.contains("public-a"),
         "{stdout}"
     );
-    let (code, _, stderr) = vpcc(&[
+    let Run { code, stderr, .. } = vpcc([
         "routes",
         "examples/nat-bastion-endpoints.vpc",
         "--lookup",
@@ -681,20 +680,26 @@ fn files_with_errors_print_diagnostics_and_exit_1() {
     std::fs::create_dir_all(&dir).expect("tmp");
     let file = dir.join("bad.vpc");
     std::fs::write(&file, "vpc v 10.0.0.0/16 {\n  subnet a 10.1.0.0/24\n}\n").expect("write");
-    let (code, stdout, stderr) = vpcc(&["routes", &file.display().to_string()]);
+    let Run {
+        code,
+        stdout,
+        stderr,
+        ..
+    } = vpcc(["routes", &file.display().to_string()]);
     let _ = std::fs::remove_dir_all(&dir);
     assert_eq!(code, 1);
     assert!(stdout.is_empty());
     assert!(stderr.contains("error["), "{stderr}");
-    let (code, _, _) = vpcc(&["routes", "does-not-exist.vpc"]);
+    let Run { code, .. } = vpcc(["routes", "does-not-exist.vpc"]);
     assert_eq!(code, 2);
 }
 
 #[test]
 fn output_is_deterministic() {
-    let a = vpcc(&["routes", "examples/large.vpc", "--format", "json"]);
-    let b = vpcc(&["routes", "examples/large.vpc", "--format", "json"]);
-    assert_eq!(a, b);
+    let a = vpcc(["routes", "examples/large.vpc", "--format", "json"]);
+    let b = vpcc(["routes", "examples/large.vpc", "--format", "json"]);
+    assert_eq!(a.code, 0, "{}", a.stderr);
+    assert_eq!(a.stdout, b.stdout);
 }
 
 #[test]

@@ -3,7 +3,9 @@
 //! diagnostics say.
 
 use std::path::Path;
-use std::process::Command;
+
+mod support;
+use support::cli::Vpcc;
 
 use serde_json::{Value, json};
 use vpc::diag::sarif::{FileDiagnostics, log};
@@ -53,16 +55,13 @@ fn assert_valid(log: &Value) {
 }
 
 fn check_sarif(files: &[&str]) -> (Option<i32>, Value) {
-    let out = Command::new(env!("CARGO_BIN_EXE_vpcc"))
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args(["check", "--message-format", "sarif"])
+    let out = Vpcc::new(["check", "--message-format", "sarif"])
         .args(files)
-        .output()
-        .expect("vpcc runs");
-    let text = String::from_utf8(out.stdout).expect("utf-8");
+        .run();
+    let text = out.stdout;
     let log = serde_json::from_str(&text)
         .unwrap_or_else(|e| panic!("stdout is not one JSON document: {e}\n{text}"));
-    (out.status.code(), log)
+    (Some(out.code), log)
 }
 
 #[test]

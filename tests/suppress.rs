@@ -6,7 +6,9 @@
 //! `tests/ui/suppress/` pin the diagnostics.
 
 use std::path::Path;
-use std::process::{Command, Output};
+
+mod support;
+use support::cli::{Run, Vpcc};
 
 use serde_json::Value;
 
@@ -21,19 +23,6 @@ const NET: &str = "vpc v 10.0.0.0/16 {
 }
 ";
 
-fn vpcc(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_vpcc"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("vpcc runs")
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
 /// A project: `vpcc.toml` (when given) at the top, the file in `net/`.
 fn project(config: Option<&str>) -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("temp dir");
@@ -45,8 +34,8 @@ fn project(config: Option<&str>) -> tempfile::TempDir {
     dir
 }
 
-fn codes(o: &Output) -> Vec<String> {
-    stderr(o)
+fn codes(o: &Run) -> Vec<String> {
+    o.stderr
         .lines()
         .filter_map(|l| l.split_once('[').and_then(|(_, r)| r.split_once(']')))
         .map(|(code, _)| code.to_string())
@@ -56,85 +45,89 @@ fn codes(o: &Output) -> Vec<String> {
 #[test]
 fn an_allow_comment_hides_its_warning_and_only_it() {
     let p = project(None);
-    let o = vpcc(p.path(), &["check", "net/a.vpc"]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    assert_eq!(codes(&o), ["W0603", "W0602"], "{}", stderr(&o));
-    assert!(stderr(&o).contains("`other`"), "{}", stderr(&o));
-    assert!(!stderr(&o).contains("`spare`"), "{}", stderr(&o));
+    let o = Vpcc::new(["check", "net/a.vpc"]).cwd(p.path()).run();
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert_eq!(codes(&o), ["W0603", "W0602"], "{}", o.stderr);
+    assert!(o.stderr.contains("`other`"), "{}", o.stderr);
+    assert!(!o.stderr.contains("`spare`"), "{}", o.stderr);
 }
 
 #[test]
 fn vpcc_toml_above_the_file_sets_levels() {
     let p = project(Some("[lints]\nW0603 = \"allow\"\nW0602 = \"deny\"\n"));
-    let o = vpcc(p.path(), &["check", "net/a.vpc"]);
-    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
-    assert!(stderr(&o).contains("error[W0602]"), "{}", stderr(&o));
+    let o = Vpcc::new(["check", "net/a.vpc"]).cwd(p.path()).run();
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    assert!(o.stderr.contains("error[W0602]"), "{}", o.stderr);
     assert!(
-        stderr(&o).contains("makes this warning an error"),
+        o.stderr.contains("makes this warning an error"),
         "{}",
-        stderr(&o)
+        o.stderr
     );
     assert_eq!(codes(&o), ["W0602"]);
     // A denied warning stops the model commands as an error does.
-    let o = vpcc(p.path(), &["routes", "net/a.vpc"]);
-    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let o = Vpcc::new(["routes", "net/a.vpc"]).cwd(p.path()).run();
+    assert_eq!(o.code, 1, "{}", o.stderr);
     // From another directory, the file's project still applies (the
     // search starts at the file, not the working directory).
     let elsewhere = tempfile::tempdir().expect("temp dir");
     let path = p.path().join("net/a.vpc");
-    let o = vpcc(elsewhere.path(), &["check", path.to_str().expect("UTF-8")]);
-    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let o = Vpcc::new(["check", path.to_str().expect("UTF-8")])
+        .cwd(elsewhere.path())
+        .run();
+    assert_eq!(o.code, 1, "{}", o.stderr);
 }
 
 #[test]
 fn deny_warnings_in_vpcc_toml_fails_check_and_build() {
     let p = project(Some("deny-warnings = true\n"));
-    let o = vpcc(p.path(), &["check", "net/a.vpc"]);
-    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
-    assert!(stderr(&o).contains("warning[W0602]"), "{}", stderr(&o));
-    let o = vpcc(p.path(), &["build", "net/a.vpc", "-o", "out"]);
-    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let o = Vpcc::new(["check", "net/a.vpc"]).cwd(p.path()).run();
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    assert!(o.stderr.contains("warning[W0602]"), "{}", o.stderr);
+    let o = Vpcc::new(["build", "net/a.vpc", "-o", "out"])
+        .cwd(p.path())
+        .run();
+    assert_eq!(o.code, 1, "{}", o.stderr);
     assert!(
         !p.path().join("out/a").exists(),
         "a denied file is not built"
     );
     // Without the setting, build writes it; `--deny-warnings` denies too.
     let p = project(None);
-    let o = vpcc(p.path(), &["build", "net/a.vpc", "-o", "out"]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let o = Vpcc::new(["build", "net/a.vpc", "-o", "out"])
+        .cwd(p.path())
+        .run();
+    assert_eq!(o.code, 0, "{}", o.stderr);
     assert!(p.path().join("out/a/routes.json").is_file());
-    let o = vpcc(
-        p.path(),
-        &["build", "net/a.vpc", "-o", "out2", "--deny-warnings"],
-    );
-    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let o = Vpcc::new(["build", "net/a.vpc", "-o", "out2", "--deny-warnings"])
+        .cwd(p.path())
+        .run();
+    assert_eq!(o.code, 1, "{}", o.stderr);
 }
 
 #[test]
 fn an_invalid_vpcc_toml_is_a_usage_error_with_its_position() {
     let p = project(Some("[lints]\nW0603 = \"allow\"\nE0106 = \"allow\"\n"));
-    let o = vpcc(p.path(), &["check", "net/a.vpc"]);
-    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let o = Vpcc::new(["check", "net/a.vpc"]).cwd(p.path()).run();
+    assert_eq!(o.code, 2, "{}", o.stderr);
     assert!(
-        stderr(&o).contains("vpcc.toml`:3:1: `E0106` is an error"),
+        o.stderr.contains("vpcc.toml`:3:1: `E0106` is an error"),
         "{}",
-        stderr(&o)
+        o.stderr
     );
     let p = project(Some("[lint]\n"));
-    let o = vpcc(p.path(), &["check", "net/a.vpc"]);
-    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
-    assert!(stderr(&o).contains("lint"), "{}", stderr(&o));
+    let o = Vpcc::new(["check", "net/a.vpc"]).cwd(p.path()).run();
+    assert_eq!(o.code, 2, "{}", o.stderr);
+    assert!(o.stderr.contains("lint"), "{}", o.stderr);
 }
 
 #[test]
 fn sarif_keeps_suppressed_results_with_their_kind_and_justification() {
     let p = project(Some("[lints]\nW0602 = \"allow\"\n"));
-    let o = vpcc(
-        p.path(),
-        &["check", "--message-format", "sarif", "net/a.vpc"],
-    );
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    let log: Value = serde_json::from_slice(&o.stdout).expect("SARIF is JSON");
+    let o = Vpcc::new(["check", "--message-format", "sarif", "net/a.vpc"])
+        .cwd(p.path())
+        .run();
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let log: Value = serde_json::from_str(&o.stdout).expect("SARIF is JSON");
     let results = log["runs"][0]["results"].as_array().expect("results");
     let by_rule =
         |rule: &str| -> Vec<&Value> { results.iter().filter(|r| r["ruleId"] == rule).collect() };

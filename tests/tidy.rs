@@ -2,6 +2,9 @@
 
 use std::path::Path;
 
+mod support;
+use support::cli::vpcc;
+
 fn rust_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
@@ -152,19 +155,11 @@ fn architecture_code_table_matches_the_tree() {
 /// explanations are checked in `ui::every_code_is_explained`).
 #[test]
 fn help_cites_no_internal_sections() {
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_vpcc"))
-        .arg("--help")
-        .output()
-        .expect("vpcc runs");
-    let mut help = String::from_utf8_lossy(&out.stdout).into_owned();
+    let mut help = vpcc(["--help"]).stdout;
     for sub in [
         "check", "build", "routes", "graph", "reach", "report", "diff", "fmt", "export", "explain",
     ] {
-        let out = std::process::Command::new(env!("CARGO_BIN_EXE_vpcc"))
-            .args([sub, "--help"])
-            .output()
-            .expect("vpcc runs");
-        help.push_str(&String::from_utf8_lossy(&out.stdout));
+        help.push_str(&vpcc([sub, "--help"]).stdout);
     }
     assert!(
         !help.contains('§'),

@@ -45,61 +45,147 @@ fn head(s: &str) -> String {
     format!("{}… ({} bytes in all)", &s[..end], s.len())
 }
 
-pub fn vpcc_path() -> &'static str {
-    env!("CARGO_BIN_EXE_vpcc")
+/// The binary under test: `CARGO_BIN_EXE_vpcc`, or `VPCC_BIN` when set (a
+/// target directory shared between checkouts builds one binary per
+/// checkout; `VPCC_BIN` says which one to run).
+pub fn vpcc_path() -> PathBuf {
+    std::env::var_os("VPCC_BIN")
+        .map_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_vpcc")), PathBuf::from)
 }
 
-/// Runs `vpcc ARGS...` with stdin closed; panics when it outlives [`GUARD`]
-/// or dies from a signal.
+/// The repository root: every run starts there unless told otherwise, so
+/// relative paths like `examples/peering.vpc` work in every test.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Runs `vpcc ARGS...` from the repository root with `NO_COLOR=1` and stdin
+/// closed; panics when it outlives [`GUARD`] or dies from a signal. For
+/// another directory, input on stdin or colour, use [`Vpcc`].
 pub fn vpcc<I, S>(args: I) -> Run
 where
     I: IntoIterator<Item = S>,
     S: AsRef<OsStr>,
 {
-    let mut cmd = Command::new(vpcc_path());
-    cmd.args(args)
-        .stdin(Stdio::null())
+    Vpcc::new(args).run()
+}
+
+/// One run of the binary, set up before it starts: the one runner every
+/// integration test uses.
+#[derive(Debug)]
+pub struct Vpcc {
+    cmd: Command,
+    stdin: Option<Vec<u8>>,
+}
+
+impl Vpcc {
+    pub fn new<I, S>(args: I) -> Vpcc
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<OsStr>,
+    {
+        let mut cmd = Command::new(vpcc_path());
+        cmd.args(args).current_dir(root()).env("NO_COLOR", "1");
+        Vpcc { cmd, stdin: None }
+    }
+
+    /// One more argument.
+    pub fn arg(mut self, arg: impl AsRef<OsStr>) -> Vpcc {
+        self.cmd.arg(arg);
+        self
+    }
+
+    /// More arguments.
+    pub fn args<I, S>(mut self, args: I) -> Vpcc
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<OsStr>,
+    {
+        self.cmd.args(args);
+        self
+    }
+
+    /// Run in `dir` instead of the repository root.
+    pub fn cwd(mut self, dir: impl AsRef<Path>) -> Vpcc {
+        self.cmd.current_dir(dir);
+        self
+    }
+
+    /// Feed `input` on stdin (then close it).
+    pub fn stdin(mut self, input: impl Into<Vec<u8>>) -> Vpcc {
+        self.stdin = Some(input.into());
+        self
+    }
+
+    /// Leave `NO_COLOR` unset, for the tests of colour itself.
+    pub fn colour(mut self) -> Vpcc {
+        self.cmd.env_remove("NO_COLOR");
+        self
+    }
+
+    pub fn env(mut self, key: &str, value: impl AsRef<OsStr>) -> Vpcc {
+        self.cmd.env(key, value);
+        self
+    }
+
+    pub fn run(self) -> Run {
+        let Vpcc { mut cmd, stdin } = self;
+        cmd.stdin(if stdin.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
         .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .env("NO_COLOR", "1");
-    let start = Instant::now();
-    let mut child = cmd.spawn().expect("spawn vpcc");
-    // Drain both pipes on threads: a child blocked on a full pipe would
-    // otherwise look like a hang.
-    let mut out = child.stdout.take().expect("stdout");
-    let mut err = child.stderr.take().expect("stderr");
-    let t_out = std::thread::spawn(move || {
-        let mut v = Vec::new();
-        let _ = out.read_to_end(&mut v);
-        v
-    });
-    let t_err = std::thread::spawn(move || {
-        let mut v = Vec::new();
-        let _ = err.read_to_end(&mut v);
-        v
-    });
-    let status = match child.wait_timeout(GUARD).expect("wait for vpcc") {
-        Some(status) => status,
-        None => {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("vpcc did not finish within {GUARD:?} (hang?)");
+        .stderr(Stdio::piped());
+        let start = Instant::now();
+        let mut child = cmd.spawn().expect("spawn vpcc");
+        // Feed stdin and drain both pipes on threads: a child blocked on a
+        // full pipe would otherwise look like a hang.
+        let t_in = child.stdin.take().zip(stdin).map(|(mut pipe, input)| {
+            std::thread::spawn(move || {
+                use std::io::Write;
+                // A child that exits before reading all of it is not an error.
+                let _ = pipe.write_all(&input);
+            })
+        });
+        let mut out = child.stdout.take().expect("stdout");
+        let mut err = child.stderr.take().expect("stderr");
+        let t_out = std::thread::spawn(move || {
+            let mut v = Vec::new();
+            let _ = out.read_to_end(&mut v);
+            v
+        });
+        let t_err = std::thread::spawn(move || {
+            let mut v = Vec::new();
+            let _ = err.read_to_end(&mut v);
+            v
+        });
+        let status = match child.wait_timeout(GUARD).expect("wait for vpcc") {
+            Some(status) => status,
+            None => {
+                let _ = child.kill();
+                let _ = child.wait();
+                panic!("vpcc did not finish within {GUARD:?} (hang?)");
+            }
+        };
+        let elapsed = start.elapsed();
+        if let Some(t) = t_in {
+            t.join().expect("stdin writer");
         }
-    };
-    let elapsed = start.elapsed();
-    let stdout = String::from_utf8_lossy(&t_out.join().expect("stdout reader")).into_owned();
-    let stderr = String::from_utf8_lossy(&t_err.join().expect("stderr reader")).into_owned();
-    let Some(code) = status.code() else {
-        panic!(
-            "vpcc was killed by a signal ({status:?}), e.g. a stack overflow; stderr:\n{}",
-            head(&stderr)
-        );
-    };
-    Run {
-        code,
-        stdout,
-        stderr,
-        elapsed,
+        let stdout = String::from_utf8_lossy(&t_out.join().expect("stdout reader")).into_owned();
+        let stderr = String::from_utf8_lossy(&t_err.join().expect("stderr reader")).into_owned();
+        let Some(code) = status.code() else {
+            panic!(
+                "vpcc was killed by a signal ({status:?}), e.g. a stack overflow; stderr:\n{}",
+                head(&stderr)
+            );
+        };
+        Run {
+            code,
+            stdout,
+            stderr,
+            elapsed,
+        }
     }
 }
 
