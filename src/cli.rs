@@ -64,7 +64,7 @@ pub enum Command {
     Gen(r#gen::Args),
     /// Write the file's AWS resources as CloudFormation (YAML, JSON) or Terraform
     Export(export::Args),
-    /// Write a .vpc file from a network described elsewhere (`import aws DIR`)
+    /// Write a .vpc file from a network described elsewhere (`import aws DIR`, `import cloudformation TEMPLATE`)
     Import(import::Args),
 }
 

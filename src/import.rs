@@ -1,13 +1,16 @@
 //! Import: turn descriptions of networks that exist elsewhere into .vpc
 //! source. Pure: the CLI reads the files and passes their parsed JSON in.
 //!
-//! [`aws`] reads the JSON of the AWS CLI's `ec2 describe-*` commands.
+//! [`aws`] reads the JSON of the AWS CLI's `ec2 describe-*` commands;
+//! [`cloudformation`] reads a CloudFormation template, turns it into that
+//! JSON and hands it to [`aws`].
 //!
 //! **Invariant:** no I/O; the same input gives the same bytes. Whatever the
 //! input holds that a .vpc file cannot say becomes a warning naming the
 //! resource id, never a silent drop.
 
 pub mod aws;
+pub mod cloudformation;
 
 /// The result of an import: canonical .vpc text and the things it left out.
 #[derive(Debug, Clone, PartialEq, Eq)]

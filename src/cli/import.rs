@@ -1,6 +1,8 @@
 //! `vpcc import aws PATH [-o FILE]`: write a .vpc file from the saved JSON of
 //! the AWS CLI's `ec2 describe-*` commands (a directory with one
 //! `describe-*.json` per command, or one JSON object keyed by command name).
+//! `vpcc import cloudformation TEMPLATE [--param KEY=VALUE]... [-o FILE]`:
+//! the same from a CloudFormation template (YAML or JSON; `-` is stdin).
 //! Warnings (what was left out) go to stderr; bad input exits 2.
 
 use std::collections::BTreeMap;
@@ -27,18 +29,34 @@ pub enum Source {
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
     },
+    /// A CloudFormation template (YAML with short-form tags, or JSON)
+    #[command(name = "cloudformation")]
+    Cloudformation {
+        /// The template file (`-`: standard input)
+        #[arg(value_name = "TEMPLATE")]
+        template: PathBuf,
+        /// A parameter's value, or a pseudo parameter's (`AWS::Region=eu-west-1`)
+        #[arg(long = "param", value_name = "KEY=VALUE")]
+        params: Vec<String>,
+        /// Write the .vpc file here instead of stdout
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
 }
 
 pub fn run(args: &Args) -> Exit {
-    let Source::Aws { path, output } = &args.source;
-    let docs = match load(path) {
-        Ok(docs) => docs,
-        Err(message) => {
-            error(&message);
-            return Exit::Usage;
-        }
+    let (imported, output) = match &args.source {
+        Source::Aws { path, output } => (
+            load(path).and_then(|docs| vpc::import::aws::import(&docs)),
+            output,
+        ),
+        Source::Cloudformation {
+            template,
+            params,
+            output,
+        } => (cloudformation(template, params), output),
     };
-    let imported = match vpc::import::aws::import(&docs) {
+    let imported = match imported {
         Ok(imported) => imported,
         Err(message) => {
             error(&message);
@@ -87,4 +105,24 @@ fn load(path: &std::path::Path) -> Result<BTreeMap<String, serde_json::Value>, S
             .map_err(|e| format!("{}: malformed JSON: {e}", path.display()))?;
         split_combined(value).map_err(|e| format!("{}: {e}", path.display()))
     }
+}
+
+fn cloudformation(
+    path: &std::path::Path,
+    params: &[String],
+) -> Result<vpc::import::Imported, String> {
+    let mut given = BTreeMap::new();
+    for p in params {
+        match p.split_once('=') {
+            Some((k, v)) if !k.trim().is_empty() => {
+                given.insert(k.trim().to_string(), v.to_string());
+            }
+            _ => return Err(format!("--param {p}: expected KEY=VALUE")),
+        }
+    }
+    let text = read_source(path)?;
+    let template = vpc::import::cloudformation::parse_template(&text)
+        .map_err(|e| format!("{}: {e}", path.display()))?;
+    vpc::import::cloudformation::import(&template, &given)
+        .map_err(|e| format!("{}: {e}", path.display()))
 }
