@@ -389,7 +389,7 @@ fn intrinsics_decide_the_facts_of_a_hand_written_template() {
     std::fs::write(
         &file,
         format!(
-            "{text}\nexpect bastion can reach app tcp 8080\nexpect bastion cannot reach app tcp 22\nexpect internet can reach bastion tcp 22\nexpect app cannot reach bastion tcp 22\n"
+            "{text}\nexpect bastion can reach app tcp 8080\nexpect bastion cannot reach app tcp 22\nexternal admins 198.51.100.0/24\nexpect admins can reach bastion tcp 22\nexpect internet cannot reach app\nexpect app can reach internet tcp 443 via nat-a\n"
         ),
     )
     .unwrap();
