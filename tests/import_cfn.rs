@@ -51,7 +51,9 @@ fn field<'a>(v: &'a Value, key: &str) -> &'a Value {
 }
 
 fn items<'a>(v: &'a Value, key: &str) -> &'a [Value] {
-    v.get(key).and_then(Value::as_array).map_or(&[], Vec::as_slice)
+    v.get(key)
+        .and_then(Value::as_array)
+        .map_or(&[], Vec::as_slice)
 }
 
 fn name(v: &Value) -> String {
@@ -144,7 +146,15 @@ fn facts(routes: &Value, report: &Value) -> BTreeMap<String, Value> {
         let rules = |d: &str| -> Vec<Value> {
             items(a, d)
                 .iter()
-                .map(|r| json!([r["number"], r["action"], r["protocol"], r["ports"], r["cidrs"]]))
+                .map(|r| {
+                    json!([
+                        r["number"],
+                        r["action"],
+                        r["protocol"],
+                        r["ports"],
+                        r["cidrs"]
+                    ])
+                })
                 .collect()
         };
         out.insert(
@@ -224,13 +234,24 @@ fn export_import(file: &Path, format: &str, dir: &Path, params: &[&str]) -> (Pat
     let f = file.to_str().unwrap();
     let template = dir.join(format!("template.{format}"));
     ok(
-        vpcc(["export", f, "--format", format, "-o", template.to_str().unwrap()]),
+        vpcc([
+            "export",
+            f,
+            "--format",
+            format,
+            "-o",
+            template.to_str().unwrap(),
+        ]),
         "export",
     );
     let run = ok(import(&template, params), "import cloudformation");
     let routes = json_of(&["routes", f, "--format", "json"]);
     let mut text = run.stdout.clone();
-    assert_eq!(vpc::fmt::format(&text).unwrap(), text, "the import is canonical");
+    assert_eq!(
+        vpc::fmt::format(&text).unwrap(),
+        text,
+        "the import is canonical"
+    );
     for e in items(&routes, "externals") {
         let cidrs: Vec<&str> = items(e, "cidrs").iter().filter_map(Value::as_str).collect();
         text.push_str(&format!("external {} {}\n", name(e), cidrs.join(", ")));
@@ -250,7 +271,9 @@ fn every_example_round_trips_through_cloudformation_yaml_and_json() {
         let path = root().join("examples").join(file);
         let original = facts_of(&path);
         assert!(
-            original.keys().any(|k| k.starts_with("matrix ") && k.contains(" -> ")),
+            original
+                .keys()
+                .any(|k| k.starts_with("matrix ") && k.contains(" -> ")),
             "{file}: an empty matrix proves nothing"
         );
         for format in ["cloudformation", "cloudformation-json"] {
@@ -308,7 +331,9 @@ fn the_round_trip_comparison_finds_a_changed_rule() {
     let marker = "\"203.0.113.0/24\"";
     let at = yaml.find(marker).expect("the admins' CIDR in the template");
     let head = &yaml[..at];
-    let rule_start = head.rfind("Type: \"AWS::EC2::SecurityGroupIngress\"").unwrap();
+    let rule_start = head
+        .rfind("Type: \"AWS::EC2::SecurityGroupIngress\"")
+        .unwrap();
     let changed = format!(
         "{}{}{}",
         &yaml[..rule_start],
@@ -365,20 +390,31 @@ fn intrinsics_decide_the_facts_of_a_hand_written_template() {
             )
         );
     }
-    assert_eq!(subnet_line(text, "public-a").trim(), "subnet public-a 10.20.0.0/24 az a { # PublicA");
-    assert_eq!(subnet_line(text, "app-a").trim(), "subnet app-a 10.20.3.0/24 az a { # AppA");
+    assert_eq!(
+        subnet_line(text, "public-a").trim(),
+        "subnet public-a 10.20.0.0/24 az a { # PublicA"
+    );
+    assert_eq!(
+        subnet_line(text, "app-a").trim(),
+        "subnet app-a 10.20.3.0/24 az a { # AppA"
+    );
     // Fn::Split, Fn::If on IsProd, Fn::FindInMap, GetAtt GroupId.
     assert!(text.contains("instance bastion 10.20.0.10 {"), "{text}");
     assert!(text.contains("instance app 10.20.3.10 {"), "{text}");
     assert!(text.contains("ingress tcp 8080 from bastion-sg"), "{text}");
-    assert!(text.contains("ingress tcp 22 from 198.51.100.0/24"), "{text}");
+    assert!(
+        text.contains("ingress tcp 22 from 198.51.100.0/24"),
+        "{text}"
+    );
     assert!(text.contains("route 0.0.0.0/0 -> nat-a"), "{text}");
     assert!(text.contains("route 0.0.0.0/0 -> igw"), "{text}");
     assert!(text.contains("dns_hostnames on"), "{text}");
     // What is not modelled is a warning naming the logical id.
     let w = &run.stderr;
     assert!(
-        w.contains("warning: Tgw: AWS::EC2::TransitGateway left out (transit gateways are not modelled)"),
+        w.contains(
+            "warning: Tgw: AWS::EC2::TransitGateway left out (transit gateways are not modelled)"
+        ),
         "{w}"
     );
     assert!(w.contains("warning: Logs: AWS::S3::Bucket left out"), "{w}");
@@ -394,7 +430,13 @@ fn intrinsics_decide_the_facts_of_a_hand_written_template() {
     )
     .unwrap();
     let check = vpcc(["check", file.to_str().unwrap()]);
-    assert_eq!(check.code, 0, "{}{}", check.stdout_head(), check.stderr_head());
+    assert_eq!(
+        check.code,
+        0,
+        "{}{}",
+        check.stdout_head(),
+        check.stderr_head()
+    );
 }
 
 #[test]
@@ -403,26 +445,35 @@ fn params_override_defaults_and_conditions_follow_them() {
     let run = ok(
         import(
             &path,
-            &[
-                "VpcCidr=10.30.0.0/16",
-                "Env=test",
-                "AWS::Region=eu-west-1",
-            ],
+            &["VpcCidr=10.30.0.0/16", "Env=test", "AWS::Region=eu-west-1"],
         ),
         "import",
     );
     let text = &run.stdout;
     assert!(text.starts_with("region eu-west-1\n"), "{text}");
     assert!(text.contains("vpc test-vpc 10.30.0.0/16 {"), "{text}");
-    assert_eq!(subnet_line(text, "public-a").trim(), "subnet public-a 10.30.0.0/24 az a { # PublicA");
-    assert_eq!(subnet_line(text, "public-b").trim(), "subnet public-b 10.30.1.0/24 az b { # PublicB");
-    assert_eq!(subnet_line(text, "app-a").trim(), "subnet app-a 10.30.3.0/24 az a { # AppA");
+    assert_eq!(
+        subnet_line(text, "public-a").trim(),
+        "subnet public-a 10.30.0.0/24 az a { # PublicA"
+    );
+    assert_eq!(
+        subnet_line(text, "public-b").trim(),
+        "subnet public-b 10.30.1.0/24 az b { # PublicB"
+    );
+    assert_eq!(
+        subnet_line(text, "app-a").trim(),
+        "subnet app-a 10.30.3.0/24 az a { # AppA"
+    );
     // Condition HasBastion is false for test: no bastion; IsProd false.
     assert!(!text.contains("instance bastion"), "{text}");
     assert!(text.contains("instance app 10.20.3.20 {"), "{text}");
     // Only the overridden one changes.
     let run = ok(import(&path, &["Env=dev"]), "import");
-    assert!(run.stdout.contains("vpc dev-vpc 10.20.0.0/16 {"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("vpc dev-vpc 10.20.0.0/16 {"),
+        "{}",
+        run.stdout
+    );
     assert!(run.stdout.contains("instance bastion 10.20.0.10 {"));
 }
 
@@ -445,7 +496,12 @@ fn json_template_and_stdin_give_the_same_import() {
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    child.stdin.take().unwrap().write_all(yaml.as_bytes()).unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(yaml.as_bytes())
+        .unwrap();
     let out = child.wait_with_output().unwrap();
     assert!(out.status.success());
     assert_eq!(String::from_utf8(out.stdout).unwrap(), from_yaml.stdout);
@@ -460,7 +516,10 @@ fn json_template_and_stdin_give_the_same_import() {
     ]);
     assert_eq!(run.code, 0);
     assert!(run.stdout.is_empty());
-    assert_eq!(std::fs::read_to_string(&out_file).unwrap(), from_yaml.stdout);
+    assert_eq!(
+        std::fs::read_to_string(&out_file).unwrap(),
+        from_yaml.stdout
+    );
 }
 
 #[test]
@@ -471,7 +530,11 @@ fn bad_input_exits_2_with_one_clear_error() {
     for (text, params, message) in [
         ("Resources: [\n", &[][..], "malformed YAML"),
         ("{\"Resources\": ", &[][..], "malformed JSON"),
-        ("Resources:\n  V: !Bogus x\n", &[][..], "unknown tag `!Bogus`"),
+        (
+            "Resources:\n  V: !Bogus x\n",
+            &[][..],
+            "unknown tag `!Bogus`",
+        ),
         ("- 1\n- 2\n", &[][..], "expected a template"),
         ("Description: x\n", &[][..], "no `Resources`"),
         (
@@ -508,7 +571,11 @@ fn bad_input_exits_2_with_one_clear_error() {
         std::fs::write(&bad, text).unwrap();
         let run = import(&bad, params);
         assert_eq!(run.code, 2, "{text}: {}", run.stderr_head());
-        assert!(run.stderr.contains(message), "{text}: {}", run.stderr_head());
+        assert!(
+            run.stderr.contains(message),
+            "{text}: {}",
+            run.stderr_head()
+        );
         assert_eq!(
             run.stderr.lines().count(),
             1,

@@ -365,8 +365,7 @@ impl<'a> Eval<'a> {
                 let name = c
                     .as_str()
                     .ok_or_else(|| format!("{id}: Condition must be a condition's name"))?;
-                self.condition(name, 0)
-                    .map_err(|e| format!("{id}: {e}"))
+                self.condition(name, 0).map_err(|e| format!("{id}: {e}"))
             }
         }
     }
@@ -429,7 +428,10 @@ impl<'a> Eval<'a> {
     fn list(&self, v: &Value, depth: usize, what: &str) -> Result<Vec<Value>, String> {
         match self.value(v, depth)? {
             Value::Array(a) => Ok(a),
-            other => Err(format!("{what}: expected a list, got {}", type_name(&other))),
+            other => Err(format!(
+                "{what}: expected a list, got {}",
+                type_name(&other)
+            )),
         }
     }
 
@@ -680,7 +682,10 @@ impl<'a> Eval<'a> {
         if d > MAX_DEPTH {
             return Err("conditions nest too deep (a cycle?)".to_string());
         }
-        let Some((f, arg)) = expr.as_object().filter(|m| m.len() == 1).and_then(|m| m.iter().next())
+        let Some((f, arg)) = expr
+            .as_object()
+            .filter(|m| m.len() == 1)
+            .and_then(|m| m.iter().next())
         else {
             if let Some(b) = as_bool(expr) {
                 return Ok(b);
@@ -951,7 +956,10 @@ pub fn describe(
     };
 
     // VPCs and their blocks.
-    let vpc_ids: BTreeSet<String> = of("AWS::EC2::VPC").iter().map(|r| r.id.to_string()).collect();
+    let vpc_ids: BTreeSet<String> = of("AWS::EC2::VPC")
+        .iter()
+        .map(|r| r.id.to_string())
+        .collect();
     let mut vpcs = Vec::new();
     let mut attributes = Vec::new();
     // VPC -> its IPv4 blocks (for the local routes).
@@ -1001,9 +1009,10 @@ pub fn describe(
                     "CidrBlockState": {"State": "associated"},
                 }));
             } else {
-                let block = ev
-                    .prop_str(c, "Ipv6CidrBlock", d)?
-                    .map_or_else(|| format!("(Amazon-provided, {})", c.id), |b| format!("{b} ({})", c.id));
+                let block = ev.prop_str(c, "Ipv6CidrBlock", d)?.map_or_else(
+                    || format!("(Amazon-provided, {})", c.id),
+                    |b| format!("{b} ({})", c.id),
+                );
                 v6.push(json!({"Ipv6CidrBlock": block, "AssociationId": c.id}));
             }
         }
@@ -1155,8 +1164,9 @@ pub fn describe(
             "Tags": tags(r)?,
         }));
     }
-    let mut push_to = |out: &mut Out, r: &Res<'_>, table: &str, key: &str, v: Value| {
-        match table_index.get(table) {
+    let mut push_to =
+        |out: &mut Out, r: &Res<'_>, table: &str, key: &str, v: Value| match table_index.get(table)
+        {
             Some(i) => {
                 if let Some(Value::Array(list)) = tables[*i].get_mut(key) {
                     list.push(v);
@@ -1166,8 +1176,7 @@ pub fn describe(
                 "{}: {} of route table {table}, which the template does not declare, left out",
                 r.id, r.ty
             )),
-        }
-    };
+        };
     for r in of("AWS::EC2::Route") {
         let table = req(r, "RouteTableId")?;
         let mut route = Map::new();
@@ -1301,7 +1310,8 @@ pub fn describe(
         let kind = ev
             .prop_str(r, "ConnectivityType", d)?
             .unwrap_or_else(|| "public".to_string());
-        let mut address = json!({"NetworkInterfaceId": format!("{}.NetworkInterface", r.id), "IsPrimary": true});
+        let mut address =
+            json!({"NetworkInterfaceId": format!("{}.NetworkInterface", r.id), "IsPrimary": true});
         if let Some(a) = ev.prop_str(r, "AllocationId", d)? {
             nat_allocations.insert(a.clone());
             address["AllocationId"] = json!(a);
@@ -1315,8 +1325,10 @@ pub fn describe(
             "SecondaryPrivateIpAddressCount",
         ] {
             if ev.prop(r, key, d)?.is_some() {
-                out.warnings
-                    .push(format!("{}: {key} left out (secondary addresses are not modelled)", r.id));
+                out.warnings.push(format!(
+                    "{}: {key} left out (secondary addresses are not modelled)",
+                    r.id
+                ));
             }
         }
         nats.push(json!({
@@ -1681,7 +1693,8 @@ pub fn describe(
             // AWS's pick, unknown before deployment: a placeholder.
             inst["PublicIpAddress"] = json!(format!("{}.PublicIp", r.id));
         }
-        reservations.push(json!({"ReservationId": format!("{}.Reservation", r.id), "Instances": [inst]}));
+        reservations
+            .push(json!({"ReservationId": format!("{}.Reservation", r.id), "Instances": [inst]}));
     }
 
     // Endpoints.
@@ -1696,7 +1709,11 @@ pub fn describe(
             .unwrap_or_else(|| "Gateway".to_string());
         let strings = |key: &str| -> Result<Vec<Value>, String> {
             Ok(match ev.prop(r, key, d)? {
-                Some(Value::Array(a)) => a.iter().filter_map(scalar_text).map(Value::String).collect(),
+                Some(Value::Array(a)) => a
+                    .iter()
+                    .filter_map(scalar_text)
+                    .map(Value::String)
+                    .collect(),
                 _ => Vec::new(),
             })
         };
@@ -1747,7 +1764,10 @@ pub fn describe(
 
     let mut docs = BTreeMap::new();
     docs.insert("describe-vpcs".to_string(), json!({ "Vpcs": vpcs }));
-    docs.insert("describe-subnets".to_string(), json!({ "Subnets": subnets }));
+    docs.insert(
+        "describe-subnets".to_string(),
+        json!({ "Subnets": subnets }),
+    );
     docs.insert(
         "describe-route-tables".to_string(),
         json!({ "RouteTables": tables }),
@@ -1798,7 +1818,12 @@ pub fn describe(
 /// One rule (an inline rule or a rule resource's evaluated properties) as
 /// describe-security-groups shows it; `None` (with a warning) when it
 /// names its peer in a way the import cannot follow.
-fn permission(out: &mut Out, id: &str, rule: &Value, egress: bool) -> Result<Option<Value>, String> {
+fn permission(
+    out: &mut Out,
+    id: &str,
+    rule: &Value,
+    egress: bool,
+) -> Result<Option<Value>, String> {
     let text = |key: &str| rule.get(key).and_then(scalar_text);
     let proto = text("IpProtocol")
         .ok_or_else(|| format!("{id}: a security-group rule without IpProtocol"))?
@@ -1892,7 +1917,8 @@ mod tests {
             ("10.0.0.0/16", 6, 8),
             ("10.0.0.0/16", 256, 8),
             ("10.0.0.0/24", 4, 6),
-            ("192.168.4.0/22", 3, 9),
+            ("192.168.4.0/22", 2, 9),
+            ("192.168.4.0/22", 8, 7),
             ("172.16.0.0/20", 16, 8),
             ("10.1.2.0/24", 1, 8),
             ("10.1.2.0/24", 128, 1),
@@ -1927,6 +1953,7 @@ mod tests {
         assert!(cidr("10.0.0.0/24", 5, 6).is_err(), "5 /26 in a /24");
         assert!(cidr("10.0.0.0/24", 0, 6).is_err(), "count 0");
         assert!(cidr("10.0.0.0/24", 129, 1).is_err(), "129 /31 in a /24");
+        assert!(cidr("192.168.4.0/22", 3, 9).is_err(), "3 /23 in a /22");
         assert!(cidr("10.0.0.0/16", 257, 8).is_err(), "count 257");
         assert!(cidr("10.0.0.0/24", 1, 9).is_err(), "a /23 in a /24");
         assert!(cidr("10.0.0.0/24", 1, 0).is_err(), "0 bits");
@@ -1941,10 +1968,7 @@ mod tests {
         .unwrap();
         let p = &t["Resources"]["A"]["Properties"];
         assert_eq!(p["P"], json!({"Fn::GetAtt": ["V", "CidrBlock"]}));
-        assert_eq!(
-            p["Q"],
-            json!({"Fn::Select": [0, {"Fn::GetAZs": ""}]})
-        );
+        assert_eq!(p["Q"], json!({"Fn::Select": [0, {"Fn::GetAZs": ""}]}));
         assert_eq!(p["R"], json!({"Ref": "Y"}));
         assert!(parse_template("Resources: !Bogus x").is_err());
         assert!(parse_template("a: [").is_err());
@@ -1967,8 +1991,11 @@ mod tests {
             .unwrap();
         assert_eq!(v, Some(json!("prod-us-east-1-10.0.0.0/16-${Lit}-y")));
         assert_eq!(
-            ev.eval(&json!({"Fn::If": ["NotProd", "a", {"Ref": "AWS::NoValue"}]}), 0)
-                .unwrap(),
+            ev.eval(
+                &json!({"Fn::If": ["NotProd", "a", {"Ref": "AWS::NoValue"}]}),
+                0
+            )
+            .unwrap(),
             None
         );
         let given = BTreeMap::from([("Env".to_string(), "dev".to_string())]);
