@@ -217,7 +217,7 @@ fn differences(a: &BTreeMap<String, Value>, b: &BTreeMap<String, Value>) -> Vec<
 }
 
 fn facts_of(file: &Path) -> BTreeMap<String, Value> {
-    let f = file.to_str().unwrap();
+    let f = file.to_str().expect("a UTF-8 path");
     let routes = json_of(&["routes", f, "--format", "json"]);
     let report = json_of(&["report", f, "--format", "json"]);
     assert!(
@@ -231,7 +231,7 @@ fn facts_of(file: &Path) -> BTreeMap<String, Value> {
 /// import's text (with the original's externals added back: AWS keeps
 /// only their CIDRs, which the rules name) and the import's stderr.
 fn export_import(file: &Path, format: &str, dir: &Path, params: &[&str]) -> (PathBuf, String) {
-    let f = file.to_str().unwrap();
+    let f = file.to_str().expect("a UTF-8 path");
     let template = dir.join(format!("template.{format}"));
     ok(
         vpcc([
@@ -240,7 +240,7 @@ fn export_import(file: &Path, format: &str, dir: &Path, params: &[&str]) -> (Pat
             "--format",
             format,
             "-o",
-            template.to_str().unwrap(),
+            template.to_str().expect("a UTF-8 path"),
         ]),
         "export",
     );
@@ -248,7 +248,7 @@ fn export_import(file: &Path, format: &str, dir: &Path, params: &[&str]) -> (Pat
     let routes = json_of(&["routes", f, "--format", "json"]);
     let mut text = run.stdout.clone();
     assert_eq!(
-        vpc::fmt::format(&text).unwrap(),
+        vpc::fmt::format(&text).expect("the import parses"),
         text,
         "the import is canonical"
     );
@@ -257,7 +257,7 @@ fn export_import(file: &Path, format: &str, dir: &Path, params: &[&str]) -> (Pat
         text.push_str(&format!("external {} {}\n", name(e), cidrs.join(", ")));
     }
     let out = dir.join(format!("imported-{format}.vpc"));
-    std::fs::write(&out, text).unwrap();
+    std::fs::write(&out, text).expect("the temporary directory is writable");
     (out, run.stderr)
 }
 

@@ -1213,11 +1213,9 @@ pub fn describe(
         route.insert("Origin".to_string(), json!("CreateRoute"));
         push_to(&mut out, r, &table, "Routes", Value::Object(route));
     }
-    let mut explicit_table: BTreeSet<String> = BTreeSet::new();
     for r in of("AWS::EC2::SubnetRouteTableAssociation") {
         let table = req(r, "RouteTableId")?;
         let subnet = req(r, "SubnetId")?;
-        explicit_table.insert(subnet.clone());
         push_to(
             &mut out,
             r,
@@ -1297,7 +1295,6 @@ pub fn describe(
 
     // NAT gateways.
     let mut nats = Vec::new();
-    let mut nat_allocations: BTreeSet<String> = BTreeSet::new();
     for r in of("AWS::EC2::NatGateway") {
         let subnet = req(r, "SubnetId")?;
         let Some((vpc, _)) = subnet_info.get(&subnet) else {
@@ -1313,7 +1310,6 @@ pub fn describe(
         let mut address =
             json!({"NetworkInterfaceId": format!("{}.NetworkInterface", r.id), "IsPrimary": true});
         if let Some(a) = ev.prop_str(r, "AllocationId", d)? {
-            nat_allocations.insert(a.clone());
             address["AllocationId"] = json!(a);
         }
         if let Some(ip) = ev.prop_str(r, "PrivateIpAddress", d)? {
@@ -1563,13 +1559,12 @@ pub fn describe(
         if explicit_acl.contains(subnet) {
             continue;
         }
-        if let Some(i) = acl_index.get(&default_acl(vpc)) {
-            if let Some(Value::Array(list)) = acls[*i].get_mut("Associations") {
-                list.push(json!({"NetworkAclAssociationId": format!("{subnet}.NetworkAclAssociation"), "NetworkAclId": default_acl(vpc), "SubnetId": subnet}));
-            }
+        if let Some(i) = acl_index.get(&default_acl(vpc))
+            && let Some(Value::Array(list)) = acls[*i].get_mut("Associations")
+        {
+            list.push(json!({"NetworkAclAssociationId": format!("{subnet}.NetworkAclAssociation"), "NetworkAclId": default_acl(vpc), "SubnetId": subnet}));
         }
     }
-    let _ = explicit_table;
 
     // Instances.
     let mut reservations = Vec::new();
@@ -1760,7 +1755,6 @@ pub fn describe(
             "Tags": tags(r)?,
         }));
     }
-    let _ = nat_allocations;
 
     let mut docs = BTreeMap::new();
     docs.insert("describe-vpcs".to_string(), json!({ "Vpcs": vpcs }));
