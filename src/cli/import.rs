@@ -10,7 +10,7 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use super::Exit;
-use super::io::{error, read_source, write_atomic};
+use super::io::{error, read_source, write_output};
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
@@ -67,18 +67,7 @@ pub fn run(args: &Args) -> Exit {
     for warning in &imported.warnings {
         let _ = writeln!(stderr, "warning: {warning}");
     }
-    match output {
-        Some(out) => {
-            if let Err(message) = write_atomic(out, imported.text.as_bytes()) {
-                error(&message);
-                return Exit::Usage;
-            }
-        }
-        None => {
-            let _ = std::io::stdout().lock().write_all(imported.text.as_bytes());
-        }
-    }
-    Exit::Ok
+    write_output(output.as_deref(), &imported.text)
 }
 
 fn load(path: &std::path::Path) -> Result<BTreeMap<String, serde_json::Value>, String> {

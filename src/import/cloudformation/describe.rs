@@ -52,10 +52,127 @@ fn why_not(ty: &str) -> &'static str {
     }
 }
 
-/// The describe-* JSON being built, and the warnings.
-struct Out {
+/// What every section reads: the evaluator, the resources made (a false
+/// `Condition`: not made) by type, the template's VPCs; and the warnings.
+struct Cx<'e, 'a> {
+    ev: &'e Eval<'a>,
+    by_type: BTreeMap<&'a str, Vec<&'e Res<'a>>>,
+    vpc_ids: BTreeSet<String>,
     warnings: Vec<String>,
 }
+
+impl<'e, 'a> Cx<'e, 'a> {
+    fn new(ev: &'e Eval<'a>) -> Result<Self, String> {
+        let mut by_type: BTreeMap<&'a str, Vec<&'e Res<'a>>> = BTreeMap::new();
+        let mut warnings = Vec::new();
+        for r in ev.resources.values() {
+            if !ev.exists(r.id)? {
+                continue;
+            }
+            if MODELLED.contains(&r.ty) {
+                by_type.entry(r.ty).or_default().push(r);
+            } else {
+                warnings.push(format!("{}: {} left out ({})", r.id, r.ty, why_not(r.ty)));
+            }
+        }
+        let vpc_ids = by_type
+            .get("AWS::EC2::VPC")
+            .into_iter()
+            .flatten()
+            .map(|r| r.id.to_string())
+            .collect();
+        Ok(Cx {
+            ev,
+            by_type,
+            vpc_ids,
+            warnings,
+        })
+    }
+
+    /// The resources of a type, in logical-id order.
+    fn of(&self, ty: &str) -> Vec<&'e Res<'a>> {
+        self.by_type.get(ty).cloned().unwrap_or_default()
+    }
+
+    fn prop(&self, r: &Res<'_>, key: &str) -> Result<Option<Value>, String> {
+        self.ev.prop(r, key, 0)
+    }
+
+    fn str(&self, r: &Res<'_>, key: &str) -> Result<Option<String>, String> {
+        self.ev.prop_str(r, key, 0)
+    }
+
+    fn bool(&self, r: &Res<'_>, key: &str) -> Result<Option<bool>, String> {
+        self.ev.prop_bool(r, key, 0)
+    }
+
+    fn int(&self, r: &Res<'_>, key: &str) -> Result<Option<i64>, String> {
+        self.ev.prop_int(r, key, 0)
+    }
+
+    /// A property the resource cannot do without.
+    fn req(&self, r: &Res<'_>, key: &str) -> Result<String, String> {
+        self.str(r, key)?
+            .ok_or_else(|| format!("{}: {} without {key}", r.id, r.ty))
+    }
+
+    fn tags(&self, r: &Res<'_>) -> Result<Value, String> {
+        Ok(self.prop(r, "Tags")?.unwrap_or_else(|| json!([])))
+    }
+
+    /// Whether `vpc` is one of the template's; a warning when not.
+    fn in_template(&mut self, r: &Res<'_>, vpc: &str) -> bool {
+        let ok = self.vpc_ids.contains(vpc);
+        if !ok {
+            self.warnings.push(format!(
+                "{}: {} in VPC {vpc}, which the template does not declare, left out",
+                r.id, r.ty
+            ));
+        }
+        ok
+    }
+
+    /// The warning for a resource that adds to an object the template does
+    /// not declare.
+    fn undeclared(&mut self, r: &Res<'_>, what: &str) {
+        self.warnings.push(format!(
+            "{}: {what}, which the template does not declare, left out",
+            r.id
+        ));
+    }
+}
+
+/// Appends `item` to the list `key` of the object `index` names; `false`
+/// when `index` does not name `at`.
+fn append(
+    objects: &mut [Value],
+    index: &BTreeMap<String, usize>,
+    at: &str,
+    key: &str,
+    item: Value,
+) -> bool {
+    let list = index
+        .get(at)
+        .and_then(|&i| objects.get_mut(i))
+        .and_then(|o| o.get_mut(key))
+        .and_then(Value::as_array_mut);
+    match list {
+        Some(list) => {
+            list.push(item);
+            true
+        }
+        None => false,
+    }
+}
+
+/// VPC -> its IPv4 blocks (for the local routes and peerings).
+type Blocks = BTreeMap<String, Vec<String>>;
+
+/// Elastic IP -> the instance or the interface it is associated with.
+type EipOf = BTreeMap<String, String>;
+
+/// Subnet -> (VPC, MapPublicIpOnLaunch).
+type SubnetInfo = BTreeMap<String, (String, bool)>;
 
 /// The template as the describe-* JSON [`super::super::aws::import`] reads (one
 /// entry per command), and the warnings about what it leaves out.
@@ -64,51 +181,71 @@ pub fn describe(
     params: &BTreeMap<String, String>,
 ) -> Result<(BTreeMap<String, Value>, Vec<String>), String> {
     let ev = Eval::new(template, params)?;
-    let mut out = Out {
-        warnings: Vec::new(),
-    };
-    let d = 0;
-    // The resources made (a false Condition: not made), by type.
-    let mut by_type: BTreeMap<&str, Vec<&Res<'_>>> = BTreeMap::new();
-    for r in ev.resources.values() {
-        if !ev.exists(r.id)? {
-            continue;
-        }
-        if MODELLED.contains(&r.ty) {
-            by_type.entry(r.ty).or_default().push(r);
-        } else {
-            out.warnings
-                .push(format!("{}: {} left out ({})", r.id, r.ty, why_not(r.ty)));
-        }
-    }
-    let of = |ty: &str| by_type.get(ty).cloned().unwrap_or_default();
-    let tags = |r: &Res<'_>| -> Result<Value, String> {
-        Ok(ev.prop(r, "Tags", d)?.unwrap_or_else(|| json!([])))
-    };
-    let req = |r: &Res<'_>, key: &str| -> Result<String, String> {
-        ev.prop_str(r, key, d)?
-            .ok_or_else(|| format!("{}: {} without {key}", r.id, r.ty))
-    };
+    let cx = &mut Cx::new(&ev)?;
+    let (vpcs, attributes, blocks) = vpcs(cx)?;
+    let dhcp = dhcp_options(cx)?;
+    let (subnets, subnet_info) = subnets(cx)?;
+    let tables = route_tables(cx, &blocks)?;
+    let igws = internet_gateways(cx)?;
+    let (eip_instance, eip_eni) = elastic_ips(cx)?;
+    let nats = nat_gateways(cx, &subnet_info)?;
+    let addresses = addresses(cx, &eip_instance, &eip_eni)?;
+    let sgs = security_groups(cx)?;
+    let acls = network_acls(cx, &subnet_info)?;
+    let public: BTreeSet<&str> = eip_instance.values().map(String::as_str).collect();
+    let reservations = instances(cx, &subnet_info, &public)?;
+    let endpoints = endpoints(cx)?;
+    let peerings = peerings(cx, &blocks)?;
+    let docs = [
+        ("describe-vpcs", json!({ "Vpcs": vpcs })),
+        ("describe-subnets", json!({ "Subnets": subnets })),
+        ("describe-route-tables", json!({ "RouteTables": tables })),
+        (
+            "describe-internet-gateways",
+            json!({ "InternetGateways": igws }),
+        ),
+        ("describe-nat-gateways", json!({ "NatGateways": nats })),
+        ("describe-security-groups", json!({ "SecurityGroups": sgs })),
+        ("describe-network-acls", json!({ "NetworkAcls": acls })),
+        (
+            "describe-instances",
+            json!({ "Reservations": reservations }),
+        ),
+        (
+            "describe-vpc-endpoints",
+            json!({ "VpcEndpoints": endpoints }),
+        ),
+        (
+            "describe-vpc-peering-connections",
+            json!({ "VpcPeeringConnections": peerings }),
+        ),
+        ("describe-dhcp-options", json!({ "DhcpOptions": dhcp })),
+        ("describe-addresses", json!({ "Addresses": addresses })),
+        ("describe-vpc-attribute", Value::Array(attributes)),
+    ]
+    .into_iter()
+    .map(|(command, v)| (command.to_string(), v))
+    .collect();
+    Ok((docs, std::mem::take(&mut cx.warnings)))
+}
 
-    // VPCs and their blocks.
-    let vpc_ids: BTreeSet<String> = of("AWS::EC2::VPC")
-        .iter()
-        .map(|r| r.id.to_string())
-        .collect();
+/// VPCs with their blocks, their DNS attributes (describe-vpc-attribute)
+/// and their IPv4 blocks.
+fn vpcs(cx: &mut Cx<'_, '_>) -> Result<(Vec<Value>, Vec<Value>, Blocks), String> {
     let mut vpcs = Vec::new();
     let mut attributes = Vec::new();
     // VPC -> its IPv4 blocks (for the local routes).
     let mut blocks: BTreeMap<String, Vec<String>> = BTreeMap::new();
     let mut dhcp_of: BTreeMap<String, String> = BTreeMap::new();
-    for a in of("AWS::EC2::VPCDHCPOptionsAssociation") {
-        let vpc = req(a, "VpcId")?;
-        dhcp_of.insert(vpc, req(a, "DhcpOptionsId")?);
+    for a in cx.of("AWS::EC2::VPCDHCPOptionsAssociation") {
+        let vpc = cx.req(a, "VpcId")?;
+        dhcp_of.insert(vpc, cx.req(a, "DhcpOptionsId")?);
     }
     let mut cidr_blocks: Vec<(&Res<'_>, String)> = Vec::new();
-    for c in of("AWS::EC2::VPCCidrBlock") {
-        let vpc = req(c, "VpcId")?;
-        if !vpc_ids.contains(&vpc) {
-            out.warnings.push(format!(
+    for c in cx.of("AWS::EC2::VPCCidrBlock") {
+        let vpc = cx.req(c, "VpcId")?;
+        if !cx.vpc_ids.contains(&vpc) {
+            cx.warnings.push(format!(
                 "{}: CIDR block of VPC {vpc}, which the template does not declare, left out",
                 c.id
             ));
@@ -116,11 +253,11 @@ pub fn describe(
         }
         cidr_blocks.push((c, vpc));
     }
-    for r in of("AWS::EC2::VPC") {
+    for r in cx.of("AWS::EC2::VPC") {
         let id = r.id;
-        let primary = ev.prop_str(r, "CidrBlock", d)?;
+        let primary = cx.str(r, "CidrBlock")?;
         if primary.is_none() {
-            out.warnings.push(format!(
+            cx.warnings.push(format!(
                 "{id}: no CidrBlock (an IPAM pool's block is chosen at deployment); the VPC is left out"
             ));
         }
@@ -136,7 +273,7 @@ pub fn describe(
             if vpc != id {
                 continue;
             }
-            if let Some(block) = ev.prop_str(c, "CidrBlock", d)? {
+            if let Some(block) = cx.str(c, "CidrBlock")? {
                 mine.push(block.clone());
                 set.push(json!({
                     "CidrBlock": block,
@@ -144,7 +281,7 @@ pub fn describe(
                     "CidrBlockState": {"State": "associated"},
                 }));
             } else {
-                let block = ev.prop_str(c, "Ipv6CidrBlock", d)?.map_or_else(
+                let block = cx.str(c, "Ipv6CidrBlock")?.map_or_else(
                     || format!("(Amazon-provided, {})", c.id),
                     |b| format!("{b} ({})", c.id),
                 );
@@ -160,29 +297,21 @@ pub fn describe(
             "DhcpOptionsId": dhcp_of.get(id).cloned().unwrap_or_else(|| "default".to_string()),
             "State": "available",
             "IsDefault": false,
-            "Tags": tags(r)?,
+            "Tags": cx.tags(r)?,
         }));
         attributes.push(json!({
             "VpcId": id,
-            "EnableDnsSupport": {"Value": ev.prop_bool(r, "EnableDnsSupport", d)?.unwrap_or(true)},
-            "EnableDnsHostnames": {"Value": ev.prop_bool(r, "EnableDnsHostnames", d)?.unwrap_or(false)},
+            "EnableDnsSupport": {"Value": cx.bool(r, "EnableDnsSupport")?.unwrap_or(true)},
+            "EnableDnsHostnames": {"Value": cx.bool(r, "EnableDnsHostnames")?.unwrap_or(false)},
         }));
     }
-    // Keeps `item` when its VPC is declared, else warns.
-    let in_template = |out: &mut Out, r: &Res<'_>, vpc: &str| -> bool {
-        let ok = vpc_ids.contains(vpc);
-        if !ok {
-            out.warnings.push(format!(
-                "{}: {} in VPC {vpc}, which the template does not declare, left out",
-                r.id, r.ty
-            ));
-        }
-        ok
-    };
+    Ok((vpcs, attributes, blocks))
+}
 
-    // DHCP options.
+/// DHCP option sets.
+fn dhcp_options(cx: &mut Cx<'_, '_>) -> Result<Vec<Value>, String> {
     let mut dhcp = Vec::new();
-    for r in of("AWS::EC2::DHCPOptions") {
+    for r in cx.of("AWS::EC2::DHCPOptions") {
         let mut conf = Vec::new();
         for (key, name) in [
             ("DomainName", "domain-name"),
@@ -195,7 +324,7 @@ pub fn describe(
                 "ipv6-address-preferred-lease-time",
             ),
         ] {
-            let values: Vec<Value> = match ev.prop(r, key, d)? {
+            let values: Vec<Value> = match cx.prop(r, key)? {
                 None => continue,
                 Some(Value::Array(items)) => items
                     .iter()
@@ -209,47 +338,51 @@ pub fn describe(
             };
             conf.push(json!({"Key": name, "Values": values}));
         }
-        dhcp.push(json!({"DhcpOptionsId": r.id, "DhcpConfigurations": conf, "Tags": tags(r)?}));
+        dhcp.push(json!({"DhcpOptionsId": r.id, "DhcpConfigurations": conf, "Tags": cx.tags(r)?}));
     }
 
-    // Subnets.
+    Ok(dhcp)
+}
+
+/// Subnets, and what later sections need of them.
+fn subnets(cx: &mut Cx<'_, '_>) -> Result<(Vec<Value>, SubnetInfo), String> {
     let mut subnets = Vec::new();
     // Subnet -> (VPC, MapPublicIpOnLaunch).
     let mut subnet_info: BTreeMap<String, (String, bool)> = BTreeMap::new();
     let mut subnet_v6: BTreeMap<String, Vec<Value>> = BTreeMap::new();
-    for c in of("AWS::EC2::SubnetCidrBlock") {
-        let sub = req(c, "SubnetId")?;
-        let block = ev
-            .prop_str(c, "Ipv6CidrBlock", d)?
+    for c in cx.of("AWS::EC2::SubnetCidrBlock") {
+        let sub = cx.req(c, "SubnetId")?;
+        let block = cx
+            .str(c, "Ipv6CidrBlock")?
             .unwrap_or_else(|| "(IPv6)".to_string());
         subnet_v6
             .entry(sub)
             .or_default()
             .push(json!({"Ipv6CidrBlock": format!("{block} ({})", c.id), "AssociationId": c.id}));
     }
-    for r in of("AWS::EC2::Subnet") {
-        let vpc = req(r, "VpcId")?;
-        if !in_template(&mut out, r, &vpc) {
+    for r in cx.of("AWS::EC2::Subnet") {
+        let vpc = cx.req(r, "VpcId")?;
+        if !cx.in_template(r, &vpc) {
             continue;
         }
-        let maps = ev.prop_bool(r, "MapPublicIpOnLaunch", d)?.unwrap_or(false);
+        let maps = cx.bool(r, "MapPublicIpOnLaunch")?.unwrap_or(false);
         let mut v6 = subnet_v6.remove(r.id).unwrap_or_default();
-        if let Some(b) = ev.prop_str(r, "Ipv6CidrBlock", d)? {
+        if let Some(b) = cx.str(r, "Ipv6CidrBlock")? {
             v6.push(json!({"Ipv6CidrBlock": b}));
         }
         let mut sub = json!({
             "SubnetId": r.id,
             "VpcId": vpc,
-            "CidrBlock": ev.prop_str(r, "CidrBlock", d)?.unwrap_or_default(),
+            "CidrBlock": cx.str(r, "CidrBlock")?.unwrap_or_default(),
             "MapPublicIpOnLaunch": maps,
             "State": "available",
             "Ipv6CidrBlockAssociationSet": v6,
-            "Tags": tags(r)?,
+            "Tags": cx.tags(r)?,
         });
-        if let Some(az) = ev.prop_str(r, "AvailabilityZone", d)? {
+        if let Some(az) = cx.str(r, "AvailabilityZone")? {
             sub["AvailabilityZone"] = json!(az);
-        } else if ev.prop(r, "AvailabilityZoneId", d)?.is_some() {
-            out.warnings.push(format!(
+        } else if cx.prop(r, "AvailabilityZoneId")?.is_some() {
+            cx.warnings.push(format!(
                 "{}: AvailabilityZoneId left out (a zone id names a different zone in each account)",
                 r.id
             ));
@@ -258,12 +391,17 @@ pub fn describe(
         subnets.push(sub);
     }
     for (sub, _) in subnet_v6 {
-        out.warnings.push(format!(
+        cx.warnings.push(format!(
             "{sub}: IPv6 block of a subnet the template does not declare left out"
         ));
     }
 
-    // Route tables: each VPC's main table, then the declared ones.
+    Ok((subnets, subnet_info))
+}
+
+/// Route tables: each VPC's main table, then the declared ones, with their
+/// routes and associations.
+fn route_tables(cx: &mut Cx<'_, '_>, blocks: &Blocks) -> Result<Vec<Value>, String> {
     let local = |vpc: &str| -> Vec<Value> {
         blocks
             .get(vpc)
@@ -274,7 +412,7 @@ pub fn describe(
     };
     let mut tables: Vec<Value> = Vec::new();
     let mut table_index: BTreeMap<String, usize> = BTreeMap::new();
-    for vpc in &vpc_ids {
+    for vpc in &cx.vpc_ids.clone() {
         let t = main_table(vpc);
         table_index.insert(t.clone(), tables.len());
         tables.push(json!({
@@ -285,9 +423,9 @@ pub fn describe(
             "Tags": [],
         }));
     }
-    for r in of("AWS::EC2::RouteTable") {
-        let vpc = req(r, "VpcId")?;
-        if !in_template(&mut out, r, &vpc) {
+    for r in cx.of("AWS::EC2::RouteTable") {
+        let vpc = cx.req(r, "VpcId")?;
+        if !cx.in_template(r, &vpc) {
             continue;
         }
         table_index.insert(r.id.to_string(), tables.len());
@@ -296,24 +434,11 @@ pub fn describe(
             "VpcId": vpc,
             "Routes": local(&vpc),
             "Associations": [],
-            "Tags": tags(r)?,
+            "Tags": cx.tags(r)?,
         }));
     }
-    let mut push_to =
-        |out: &mut Out, r: &Res<'_>, table: &str, key: &str, v: Value| match table_index.get(table)
-        {
-            Some(i) => {
-                if let Some(Value::Array(list)) = tables[*i].get_mut(key) {
-                    list.push(v);
-                }
-            }
-            None => out.warnings.push(format!(
-                "{}: {} of route table {table}, which the template does not declare, left out",
-                r.id, r.ty
-            )),
-        };
-    for r in of("AWS::EC2::Route") {
-        let table = req(r, "RouteTableId")?;
+    for r in cx.of("AWS::EC2::Route") {
+        let table = cx.req(r, "RouteTableId")?;
         let mut route = Map::new();
         for key in [
             "DestinationCidrBlock",
@@ -331,13 +456,13 @@ pub fn describe(
             "CoreNetworkArn",
             "VpcEndpointId",
         ] {
-            if let Some(v) = ev.prop_str(r, key, d)? {
+            if let Some(v) = cx.str(r, key)? {
                 route.insert(key.to_string(), json!(v));
             }
         }
         if let Some(e) = route.remove("VpcEndpointId") {
             // A Gateway Load Balancer endpoint: AWS shows it as a gateway.
-            out.warnings.push(format!(
+            cx.warnings.push(format!(
                 "{}: route to endpoint {} left out (Gateway Load Balancer endpoints are not modelled)",
                 r.id,
                 e.as_str().unwrap_or("")
@@ -346,51 +471,69 @@ pub fn describe(
         }
         route.insert("State".to_string(), json!("active"));
         route.insert("Origin".to_string(), json!("CreateRoute"));
-        push_to(&mut out, r, &table, "Routes", Value::Object(route));
+        if !append(
+            &mut tables,
+            &table_index,
+            &table,
+            "Routes",
+            Value::Object(route),
+        ) {
+            cx.undeclared(r, &format!("{} of route table {table}", r.ty));
+        }
     }
-    for r in of("AWS::EC2::SubnetRouteTableAssociation") {
-        let table = req(r, "RouteTableId")?;
-        let subnet = req(r, "SubnetId")?;
-        push_to(
-            &mut out,
-            r,
+    for r in cx.of("AWS::EC2::SubnetRouteTableAssociation") {
+        let table = cx.req(r, "RouteTableId")?;
+        let subnet = cx.req(r, "SubnetId")?;
+        let association = json!({"Main": false, "RouteTableId": table, "SubnetId": subnet, "RouteTableAssociationId": r.id, "AssociationState": {"State": "associated"}});
+        if !append(
+            &mut tables,
+            &table_index,
             &table,
             "Associations",
-            json!({"Main": false, "RouteTableId": table, "SubnetId": subnet, "RouteTableAssociationId": r.id, "AssociationState": {"State": "associated"}}),
-        );
+            association,
+        ) {
+            cx.undeclared(r, &format!("{} of route table {table}", r.ty));
+        }
     }
-    for r in of("AWS::EC2::GatewayRouteTableAssociation") {
-        let table = req(r, "RouteTableId")?;
-        let gateway = req(r, "GatewayId")?;
-        push_to(
-            &mut out,
-            r,
+    for r in cx.of("AWS::EC2::GatewayRouteTableAssociation") {
+        let table = cx.req(r, "RouteTableId")?;
+        let gateway = cx.req(r, "GatewayId")?;
+        let association = json!({"Main": false, "RouteTableId": table, "GatewayId": gateway, "RouteTableAssociationId": r.id});
+        if !append(
+            &mut tables,
+            &table_index,
             &table,
             "Associations",
-            json!({"Main": false, "RouteTableId": table, "GatewayId": gateway, "RouteTableAssociationId": r.id}),
-        );
+            association,
+        ) {
+            cx.undeclared(r, &format!("{} of route table {table}", r.ty));
+        }
     }
 
-    // Internet gateways.
+    Ok(tables)
+}
+
+/// Internet gateways with their attachments.
+fn internet_gateways(cx: &mut Cx<'_, '_>) -> Result<Vec<Value>, String> {
     let mut igws = Vec::new();
     let mut attached: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for a in of("AWS::EC2::VPCGatewayAttachment") {
-        let vpc = req(a, "VpcId")?;
-        if let Some(g) = ev.prop_str(a, "InternetGatewayId", d)? {
-            if in_template(&mut out, a, &vpc) {
+    for a in cx.of("AWS::EC2::VPCGatewayAttachment") {
+        let vpc = cx.req(a, "VpcId")?;
+        if let Some(g) = cx.str(a, "InternetGatewayId")? {
+            if cx.in_template(a, &vpc) {
                 attached.entry(g).or_default().push(vpc);
             }
-        } else if let Some(g) = ev.prop_str(a, "VpnGatewayId", d)? {
-            out.warnings.push(format!(
+        } else if let Some(g) = cx.str(a, "VpnGatewayId")? {
+            cx.warnings.push(format!(
                 "{}: attachment of VPN gateway {g} to {vpc} left out (VPN gateways are not modelled)",
                 a.id
             ));
         }
     }
-    for r in of("AWS::EC2::InternetGateway") {
+    for r in cx.of("AWS::EC2::InternetGateway") {
         let vpcs_of = attached.remove(r.id).unwrap_or_default();
         if vpcs_of.is_empty() {
-            out.warnings.push(format!(
+            cx.warnings.push(format!(
                 "{}: internet gateway attached to no VPC of the template left out",
                 r.id
             ));
@@ -399,55 +542,64 @@ pub fn describe(
             .iter()
             .map(|v| json!({"VpcId": v, "State": "available"}))
             .collect();
-        igws.push(json!({"InternetGatewayId": r.id, "Attachments": attachments, "Tags": tags(r)?}));
+        igws.push(
+            json!({"InternetGatewayId": r.id, "Attachments": attachments, "Tags": cx.tags(r)?}),
+        );
     }
     for (g, _) in attached {
-        out.warnings.push(format!(
+        cx.warnings.push(format!(
             "{g}: attachment of an internet gateway the template does not declare left out"
         ));
     }
 
-    // Elastic IPs: which instance or interface each is associated with.
-    let mut eip_instance: BTreeMap<String, String> = BTreeMap::new();
-    let mut eip_eni: BTreeMap<String, String> = BTreeMap::new();
-    for r in of("AWS::EC2::EIP") {
-        if let Some(i) = ev.prop_str(r, "InstanceId", d)? {
+    Ok(igws)
+}
+
+/// Elastic IPs: which instance, and which interface, each is associated
+/// with.
+fn elastic_ips(cx: &mut Cx<'_, '_>) -> Result<(EipOf, EipOf), String> {
+    let mut eip_instance = EipOf::new();
+    let mut eip_eni = EipOf::new();
+    for r in cx.of("AWS::EC2::EIP") {
+        if let Some(i) = cx.str(r, "InstanceId")? {
             eip_instance.insert(r.id.to_string(), i);
         }
     }
-    for r in of("AWS::EC2::EIPAssociation") {
-        let eip = match ev.prop_str(r, "AllocationId", d)? {
+    for r in cx.of("AWS::EC2::EIPAssociation") {
+        let eip = match cx.str(r, "AllocationId")? {
             Some(a) => a,
-            None => ev.prop_str(r, "EIP", d)?.unwrap_or_default(),
+            None => cx.str(r, "EIP")?.unwrap_or_default(),
         };
-        if let Some(i) = ev.prop_str(r, "InstanceId", d)? {
+        if let Some(i) = cx.str(r, "InstanceId")? {
             eip_instance.insert(eip, i);
-        } else if let Some(n) = ev.prop_str(r, "NetworkInterfaceId", d)? {
+        } else if let Some(n) = cx.str(r, "NetworkInterfaceId")? {
             eip_eni.insert(eip, n);
         }
     }
-    let public_instances: BTreeSet<&String> = eip_instance.values().collect();
+    Ok((eip_instance, eip_eni))
+}
 
-    // NAT gateways.
+/// NAT gateways.
+fn nat_gateways(cx: &mut Cx<'_, '_>, subnet_info: &SubnetInfo) -> Result<Vec<Value>, String> {
     let mut nats = Vec::new();
-    for r in of("AWS::EC2::NatGateway") {
-        let subnet = req(r, "SubnetId")?;
+    for r in cx.of("AWS::EC2::NatGateway") {
+        let subnet = cx.req(r, "SubnetId")?;
         let Some((vpc, _)) = subnet_info.get(&subnet) else {
-            out.warnings.push(format!(
+            cx.warnings.push(format!(
                 "{}: NAT gateway in subnet {subnet}, which the template does not declare, left out",
                 r.id
             ));
             continue;
         };
-        let kind = ev
-            .prop_str(r, "ConnectivityType", d)?
+        let kind = cx
+            .str(r, "ConnectivityType")?
             .unwrap_or_else(|| "public".to_string());
         let mut address =
             json!({"NetworkInterfaceId": format!("{}.NetworkInterface", r.id), "IsPrimary": true});
-        if let Some(a) = ev.prop_str(r, "AllocationId", d)? {
+        if let Some(a) = cx.str(r, "AllocationId")? {
             address["AllocationId"] = json!(a);
         }
-        if let Some(ip) = ev.prop_str(r, "PrivateIpAddress", d)? {
+        if let Some(ip) = cx.str(r, "PrivateIpAddress")? {
             address["PrivateIp"] = json!(ip);
         }
         for key in [
@@ -455,8 +607,8 @@ pub fn describe(
             "SecondaryPrivateIpAddresses",
             "SecondaryPrivateIpAddressCount",
         ] {
-            if ev.prop(r, key, d)?.is_some() {
-                out.warnings.push(format!(
+            if cx.prop(r, key)?.is_some() {
+                cx.warnings.push(format!(
                     "{}: {key} left out (secondary addresses are not modelled)",
                     r.id
                 ));
@@ -469,12 +621,21 @@ pub fn describe(
             "State": "available",
             "ConnectivityType": kind,
             "NatGatewayAddresses": [address],
-            "Tags": tags(r)?,
+            "Tags": cx.tags(r)?,
         }));
     }
+    Ok(nats)
+}
+
+/// Elastic IPs as describe-addresses shows them.
+fn addresses(
+    cx: &mut Cx<'_, '_>,
+    eip_instance: &EipOf,
+    eip_eni: &EipOf,
+) -> Result<Vec<Value>, String> {
     let mut addresses = Vec::new();
-    for r in of("AWS::EC2::EIP") {
-        let mut a = json!({"AllocationId": r.id, "PublicIp": format!("{}.PublicIp", r.id), "Domain": "vpc", "Tags": tags(r)?});
+    for r in cx.of("AWS::EC2::EIP") {
+        let mut a = json!({"AllocationId": r.id, "PublicIp": format!("{}.PublicIp", r.id), "Domain": "vpc", "Tags": cx.tags(r)?});
         if let Some(i) = eip_instance.get(r.id) {
             a["InstanceId"] = json!(i);
         }
@@ -484,10 +645,15 @@ pub fn describe(
         addresses.push(a);
     }
 
-    // Security groups: each VPC's default group, then the declared ones.
+    Ok(addresses)
+}
+
+/// Security groups: each VPC's default group, then the declared ones, with
+/// their inline rules and rule resources.
+fn security_groups(cx: &mut Cx<'_, '_>) -> Result<Vec<Value>, String> {
     let mut sgs: Vec<Value> = Vec::new();
     let mut sg_index: BTreeMap<String, usize> = BTreeMap::new();
-    for vpc in &vpc_ids {
+    for vpc in &cx.vpc_ids.clone() {
         let g = default_sg(vpc);
         sg_index.insert(g.clone(), sgs.len());
         sgs.push(json!({
@@ -501,29 +667,29 @@ pub fn describe(
         }));
     }
     let allow_all_egress = json!({"IpProtocol": "-1", "IpRanges": [{"CidrIp": "0.0.0.0/0"}], "Ipv6Ranges": [], "PrefixListIds": [], "UserIdGroupPairs": []});
-    for r in of("AWS::EC2::SecurityGroup") {
-        let Some(vpc) = ev.prop_str(r, "VpcId", d)? else {
-            out.warnings.push(format!(
+    for r in cx.of("AWS::EC2::SecurityGroup") {
+        let Some(vpc) = cx.str(r, "VpcId")? else {
+            cx.warnings.push(format!(
                 "{}: security group without VpcId (in the account's default VPC) left out",
                 r.id
             ));
             continue;
         };
-        if !in_template(&mut out, r, &vpc) {
+        if !cx.in_template(r, &vpc) {
             continue;
         }
         let mut ingress = Vec::new();
-        for rule in ev
-            .prop(r, "SecurityGroupIngress", d)?
+        for rule in cx
+            .prop(r, "SecurityGroupIngress")?
             .and_then(|v| v.as_array().cloned())
             .unwrap_or_default()
         {
-            if let Some(p) = permission(&mut out, r.id, &rule, false)? {
+            if let Some(p) = permission(&mut cx.warnings, r.id, &rule, false)? {
                 ingress.push(p);
             }
         }
-        let inline_egress = ev
-            .prop(r, "SecurityGroupEgress", d)?
+        let inline_egress = cx
+            .prop(r, "SecurityGroupEgress")?
             .and_then(|v| v.as_array().cloned())
             .unwrap_or_default();
         let mut egress = Vec::new();
@@ -533,33 +699,33 @@ pub fn describe(
             egress.push(allow_all_egress.clone());
         }
         for rule in inline_egress {
-            if let Some(p) = permission(&mut out, r.id, &rule, true)? {
+            if let Some(p) = permission(&mut cx.warnings, r.id, &rule, true)? {
                 egress.push(p);
             }
         }
-        let name = ev
-            .prop_str(r, "GroupName", d)?
-            .unwrap_or_else(|| format!("{}-{}", ev.stack, r.id));
+        let name = cx
+            .str(r, "GroupName")?
+            .unwrap_or_else(|| format!("{}-{}", cx.ev.stack, r.id));
         sg_index.insert(r.id.to_string(), sgs.len());
         sgs.push(json!({
             "GroupId": r.id,
             "GroupName": name,
-            "Description": ev.prop_str(r, "GroupDescription", d)?.unwrap_or_default(),
+            "Description": cx.str(r, "GroupDescription")?.unwrap_or_default(),
             "VpcId": vpc,
             "IpPermissions": ingress,
             "IpPermissionsEgress": egress,
-            "Tags": tags(r)?,
+            "Tags": cx.tags(r)?,
         }));
     }
     for (ty, egress) in [
         ("AWS::EC2::SecurityGroupIngress", false),
         ("AWS::EC2::SecurityGroupEgress", true),
     ] {
-        for r in of(ty) {
-            let group = match ev.prop_str(r, "GroupId", d)? {
+        for r in cx.of(ty) {
+            let group = match cx.str(r, "GroupId")? {
                 Some(g) => g,
                 None => {
-                    out.warnings.push(format!(
+                    cx.warnings.push(format!(
                         "{}: rule naming its group by GroupName (the default VPC's) left out",
                         r.id
                     ));
@@ -569,14 +735,10 @@ pub fn describe(
             let props = Value::Object(
                 r.props
                     .keys()
-                    .filter_map(|k| {
-                        ev.prop(r, k, d)
-                            .transpose()
-                            .map(|v| v.map(|v| (k.clone(), v)))
-                    })
+                    .filter_map(|k| cx.prop(r, k).transpose().map(|v| v.map(|v| (k.clone(), v))))
                     .collect::<Result<Map<String, Value>, String>>()?,
             );
-            let Some(p) = permission(&mut out, r.id, &props, egress)? else {
+            let Some(p) = permission(&mut cx.warnings, r.id, &props, egress)? else {
                 continue;
             };
             let key = if egress {
@@ -584,25 +746,22 @@ pub fn describe(
             } else {
                 "IpPermissions"
             };
-            match sg_index.get(&group) {
-                Some(i) => {
-                    if let Some(Value::Array(list)) = sgs[*i].get_mut(key) {
-                        list.push(p);
-                    }
-                }
-                None => out.warnings.push(format!(
-                    "{}: rule of security group {group}, which the template does not declare, left out",
-                    r.id
-                )),
+            if !append(&mut sgs, &sg_index, &group, key, p) {
+                cx.undeclared(r, &format!("rule of security group {group}"));
             }
         }
     }
 
-    // Network ACLs: each VPC's default ACL, then the declared ones.
+    Ok(sgs)
+}
+
+/// Network ACLs: each VPC's default ACL, then the declared ones, with their
+/// entries and associations.
+fn network_acls(cx: &mut Cx<'_, '_>, subnet_info: &SubnetInfo) -> Result<Vec<Value>, String> {
     let deny_all = |egress: bool| json!({"RuleNumber": 32767, "Egress": egress, "Protocol": "-1", "RuleAction": "deny", "CidrBlock": "0.0.0.0/0"});
     let mut acls: Vec<Value> = Vec::new();
     let mut acl_index: BTreeMap<String, usize> = BTreeMap::new();
-    for vpc in &vpc_ids {
+    for vpc in &cx.vpc_ids.clone() {
         let a = default_acl(vpc);
         acl_index.insert(a.clone(), acls.len());
         acls.push(json!({
@@ -619,9 +778,9 @@ pub fn describe(
             "Tags": [],
         }));
     }
-    for r in of("AWS::EC2::NetworkAcl") {
-        let vpc = req(r, "VpcId")?;
-        if !in_template(&mut out, r, &vpc) {
+    for r in cx.of("AWS::EC2::NetworkAcl") {
+        let vpc = cx.req(r, "VpcId")?;
+        if !cx.in_template(r, &vpc) {
             continue;
         }
         acl_index.insert(r.id.to_string(), acls.len());
@@ -631,117 +790,111 @@ pub fn describe(
             "IsDefault": false,
             "Entries": [deny_all(false), deny_all(true)],
             "Associations": [],
-            "Tags": tags(r)?,
+            "Tags": cx.tags(r)?,
         }));
     }
-    for r in of("AWS::EC2::NetworkAclEntry") {
-        let acl = req(r, "NetworkAclId")?;
+    for r in cx.of("AWS::EC2::NetworkAclEntry") {
+        let acl = cx.req(r, "NetworkAclId")?;
         let mut e = json!({
-            "RuleNumber": ev.prop_int(r, "RuleNumber", d)?.unwrap_or(0),
-            "Egress": ev.prop_bool(r, "Egress", d)?.unwrap_or(false),
-            "Protocol": ev.prop_str(r, "Protocol", d)?.unwrap_or_else(|| "-1".to_string()),
-            "RuleAction": ev.prop_str(r, "RuleAction", d)?.unwrap_or_default().to_ascii_lowercase(),
+            "RuleNumber": cx.int(r, "RuleNumber")?.unwrap_or(0),
+            "Egress": cx.bool(r, "Egress")?.unwrap_or(false),
+            "Protocol": cx.str(r, "Protocol")?.unwrap_or_else(|| "-1".to_string()),
+            "RuleAction": cx.str(r, "RuleAction")?.unwrap_or_default().to_ascii_lowercase(),
         });
-        if let Some(c) = ev.prop_str(r, "CidrBlock", d)? {
+        if let Some(c) = cx.str(r, "CidrBlock")? {
             e["CidrBlock"] = json!(c);
         }
-        if let Some(c) = ev.prop_str(r, "Ipv6CidrBlock", d)? {
+        if let Some(c) = cx.str(r, "Ipv6CidrBlock")? {
             e["Ipv6CidrBlock"] = json!(c);
         }
-        if let Some(Value::Object(p)) = ev.prop(r, "PortRange", d)? {
+        if let Some(Value::Object(p)) = cx.prop(r, "PortRange")? {
             e["PortRange"] = json!({
                 "From": p.get("From").and_then(as_int),
                 "To": p.get("To").and_then(as_int),
             });
         }
-        if let Some(Value::Object(p)) = ev.prop(r, "Icmp", d)? {
+        if let Some(Value::Object(p)) = cx.prop(r, "Icmp")? {
             e["IcmpTypeCode"] = json!({
                 "Code": p.get("Code").and_then(as_int).unwrap_or(-1),
                 "Type": p.get("Type").and_then(as_int).unwrap_or(-1),
             });
         }
-        match acl_index.get(&acl) {
-            Some(i) => {
-                if let Some(Value::Array(list)) = acls[*i].get_mut("Entries") {
-                    list.push(e);
-                }
-            }
-            None => out.warnings.push(format!(
-                "{}: entry of network ACL {acl}, which the template does not declare, left out",
-                r.id
-            )),
+        if !append(&mut acls, &acl_index, &acl, "Entries", e) {
+            cx.undeclared(r, &format!("entry of network ACL {acl}"));
         }
     }
     let mut explicit_acl: BTreeSet<String> = BTreeSet::new();
-    for r in of("AWS::EC2::SubnetNetworkAclAssociation") {
-        let acl = req(r, "NetworkAclId")?;
-        let subnet = req(r, "SubnetId")?;
-        match acl_index.get(&acl) {
-            Some(i) => {
-                explicit_acl.insert(subnet.clone());
-                if let Some(Value::Array(list)) = acls[*i].get_mut("Associations") {
-                    list.push(json!({"NetworkAclAssociationId": r.id, "NetworkAclId": acl, "SubnetId": subnet}));
-                }
-            }
-            None => out.warnings.push(format!(
-                "{}: association with network ACL {acl}, which the template does not declare, left out",
-                r.id
-            )),
+    for r in cx.of("AWS::EC2::SubnetNetworkAclAssociation") {
+        let acl = cx.req(r, "NetworkAclId")?;
+        let subnet = cx.req(r, "SubnetId")?;
+        let association =
+            json!({"NetworkAclAssociationId": r.id, "NetworkAclId": acl, "SubnetId": subnet});
+        if append(&mut acls, &acl_index, &acl, "Associations", association) {
+            explicit_acl.insert(subnet);
+        } else {
+            cx.undeclared(r, &format!("association with network ACL {acl}"));
         }
     }
     // A subnet without an explicit ACL is in its VPC's default ACL.
-    for (subnet, (vpc, _)) in &subnet_info {
+    for (subnet, (vpc, _)) in subnet_info {
         if explicit_acl.contains(subnet) {
             continue;
         }
-        if let Some(i) = acl_index.get(&default_acl(vpc))
-            && let Some(Value::Array(list)) = acls[*i].get_mut("Associations")
-        {
-            list.push(json!({"NetworkAclAssociationId": format!("{subnet}.NetworkAclAssociation"), "NetworkAclId": default_acl(vpc), "SubnetId": subnet}));
-        }
+        // Every VPC of subnet_info has its default ACL in acl_index.
+        let acl = default_acl(vpc);
+        let association = json!({"NetworkAclAssociationId": format!("{subnet}.NetworkAclAssociation"), "NetworkAclId": acl, "SubnetId": subnet});
+        append(&mut acls, &acl_index, &acl, "Associations", association);
     }
 
-    // Instances.
+    Ok(acls)
+}
+
+/// Instances, one reservation each.
+fn instances(
+    cx: &mut Cx<'_, '_>,
+    subnet_info: &SubnetInfo,
+    public_instances: &BTreeSet<&str>,
+) -> Result<Vec<Value>, String> {
     let mut reservations = Vec::new();
-    for r in of("AWS::EC2::Instance") {
-        let enis: Vec<Value> = ev
-            .prop(r, "NetworkInterfaces", d)?
+    for r in cx.of("AWS::EC2::Instance") {
+        let enis: Vec<Value> = cx
+            .prop(r, "NetworkInterfaces")?
             .and_then(|v| v.as_array().cloned())
             .unwrap_or_default();
         let primary = enis
             .iter()
             .find(|n| n.get("DeviceIndex").and_then(as_int) == Some(0));
         let text = |v: Option<&Value>| v.and_then(scalar_text);
-        let subnet = match ev.prop_str(r, "SubnetId", d)? {
+        let subnet = match cx.str(r, "SubnetId")? {
             Some(s) => Some(s),
             None => text(primary.and_then(|n| n.get("SubnetId"))),
         };
         let Some(subnet) = subnet else {
-            out.warnings.push(format!(
+            cx.warnings.push(format!(
                 "{}: instance without SubnetId (in the account's default VPC) left out",
                 r.id
             ));
             continue;
         };
         let Some((vpc, maps)) = subnet_info.get(&subnet) else {
-            out.warnings.push(format!(
+            cx.warnings.push(format!(
                 "{}: instance in subnet {subnet}, which the template does not declare, left out",
                 r.id
             ));
             continue;
         };
         if primary.is_some_and(|n| n.get("NetworkInterfaceId").is_some()) {
-            out.warnings.push(format!(
+            cx.warnings.push(format!(
                 "{}: the primary interface is a separate resource, which is not modelled; the instance is left out",
                 r.id
             ));
             continue;
         }
-        let address = match ev.prop_str(r, "PrivateIpAddress", d)? {
+        let address = match cx.str(r, "PrivateIpAddress")? {
             Some(a) => Some(a),
             None => text(primary.and_then(|n| n.get("PrivateIpAddress"))),
         };
-        let mut groups: Vec<Value> = match ev.prop(r, "SecurityGroupIds", d)? {
+        let mut groups: Vec<Value> = match cx.prop(r, "SecurityGroupIds")? {
             Some(Value::Array(g)) => g,
             _ => primary
                 .and_then(|n| n.get("GroupSet"))
@@ -749,8 +902,8 @@ pub fn describe(
                 .cloned()
                 .unwrap_or_default(),
         };
-        if let Some(names) = ev.prop(r, "SecurityGroups", d)? {
-            out.warnings.push(format!(
+        if let Some(names) = cx.prop(r, "SecurityGroups")? {
+            cx.warnings.push(format!(
                 "{}: SecurityGroups (group names: {names}) left out; a VPC instance names its groups by id (SecurityGroupIds)",
                 r.id
             ));
@@ -766,7 +919,7 @@ pub fn describe(
         let public = match primary.and_then(|n| n.get("AssociatePublicIpAddress")) {
             Some(v) => as_bool(v).unwrap_or(false),
             None => *maps,
-        } || public_instances.contains(&r.id.to_string());
+        } || public_instances.contains(r.id);
         let mut private_ips = Vec::new();
         if let Some(a) = &address {
             private_ips.push(json!({"Primary": true, "PrivateIpAddress": a}));
@@ -813,8 +966,8 @@ pub fn describe(
             "State": {"Name": "running"},
             "SecurityGroups": groups,
             "NetworkInterfaces": interfaces,
-            "SourceDestCheck": ev.prop_bool(r, "SourceDestCheck", d)?.unwrap_or(true),
-            "Tags": tags(r)?,
+            "SourceDestCheck": cx.bool(r, "SourceDestCheck")?.unwrap_or(true),
+            "Tags": cx.tags(r)?,
         });
         if let Some(a) = address {
             inst["PrivateIpAddress"] = json!(a);
@@ -827,18 +980,22 @@ pub fn describe(
             .push(json!({"ReservationId": format!("{}.Reservation", r.id), "Instances": [inst]}));
     }
 
-    // Endpoints.
+    Ok(reservations)
+}
+
+/// VPC endpoints.
+fn endpoints(cx: &mut Cx<'_, '_>) -> Result<Vec<Value>, String> {
     let mut endpoints = Vec::new();
-    for r in of("AWS::EC2::VPCEndpoint") {
-        let vpc = req(r, "VpcId")?;
-        if !in_template(&mut out, r, &vpc) {
+    for r in cx.of("AWS::EC2::VPCEndpoint") {
+        let vpc = cx.req(r, "VpcId")?;
+        if !cx.in_template(r, &vpc) {
             continue;
         }
-        let kind = ev
-            .prop_str(r, "VpcEndpointType", d)?
+        let kind = cx
+            .str(r, "VpcEndpointType")?
             .unwrap_or_else(|| "Gateway".to_string());
         let strings = |key: &str| -> Result<Vec<Value>, String> {
-            Ok(match ev.prop(r, key, d)? {
+            Ok(match cx.prop(r, key)? {
                 Some(Value::Array(a)) => a
                     .iter()
                     .filter_map(scalar_text)
@@ -855,28 +1012,32 @@ pub fn describe(
         endpoints.push(json!({
             "VpcEndpointId": r.id,
             "VpcId": vpc,
-            "ServiceName": req(r, "ServiceName")?,
+            "ServiceName": cx.req(r, "ServiceName")?,
             "VpcEndpointType": kind,
             "State": "available",
             "RouteTableIds": strings("RouteTableIds")?,
             "SubnetIds": strings("SubnetIds")?,
             "Groups": groups,
-            "PrivateDnsEnabled": ev.prop_bool(r, "PrivateDnsEnabled", d)?.unwrap_or(false),
-            "Tags": tags(r)?,
+            "PrivateDnsEnabled": cx.bool(r, "PrivateDnsEnabled")?.unwrap_or(false),
+            "Tags": cx.tags(r)?,
         }));
     }
 
-    // Peerings.
+    Ok(endpoints)
+}
+
+/// Peerings between the template's VPCs.
+fn peerings(cx: &mut Cx<'_, '_>, blocks: &Blocks) -> Result<Vec<Value>, String> {
     let mut peerings = Vec::new();
-    for r in of("AWS::EC2::VPCPeeringConnection") {
-        let a = req(r, "VpcId")?;
-        let b = req(r, "PeerVpcId")?;
-        let region = ev.prop_str(r, "PeerRegion", d)?;
-        let owner = ev.prop_str(r, "PeerOwnerId", d)?;
-        let elsewhere = region.as_deref().is_some_and(|x| x != ev.region)
-            || owner.as_deref().is_some_and(|x| x != ev.account);
+    for r in cx.of("AWS::EC2::VPCPeeringConnection") {
+        let a = cx.req(r, "VpcId")?;
+        let b = cx.req(r, "PeerVpcId")?;
+        let region = cx.str(r, "PeerRegion")?;
+        let owner = cx.str(r, "PeerOwnerId")?;
+        let elsewhere = region.as_deref().is_some_and(|x| x != cx.ev.region)
+            || owner.as_deref().is_some_and(|x| x != cx.ev.account);
         if elsewhere {
-            out.warnings.push(format!(
+            cx.warnings.push(format!(
                 "{}: peering with {b} in another account or region left out",
                 r.id
             ));
@@ -887,68 +1048,18 @@ pub fn describe(
             "RequesterVpcInfo": {"VpcId": a, "CidrBlock": blocks.get(&a).and_then(|x| x.first()).cloned().unwrap_or_default()},
             "AccepterVpcInfo": {"VpcId": b, "CidrBlock": blocks.get(&b).and_then(|x| x.first()).cloned().unwrap_or_default()},
             "Status": {"Code": "active"},
-            "Tags": tags(r)?,
+            "Tags": cx.tags(r)?,
         }));
     }
 
-    let mut docs = BTreeMap::new();
-    docs.insert("describe-vpcs".to_string(), json!({ "Vpcs": vpcs }));
-    docs.insert(
-        "describe-subnets".to_string(),
-        json!({ "Subnets": subnets }),
-    );
-    docs.insert(
-        "describe-route-tables".to_string(),
-        json!({ "RouteTables": tables }),
-    );
-    docs.insert(
-        "describe-internet-gateways".to_string(),
-        json!({ "InternetGateways": igws }),
-    );
-    docs.insert(
-        "describe-nat-gateways".to_string(),
-        json!({ "NatGateways": nats }),
-    );
-    docs.insert(
-        "describe-security-groups".to_string(),
-        json!({ "SecurityGroups": sgs }),
-    );
-    docs.insert(
-        "describe-network-acls".to_string(),
-        json!({ "NetworkAcls": acls }),
-    );
-    docs.insert(
-        "describe-instances".to_string(),
-        json!({ "Reservations": reservations }),
-    );
-    docs.insert(
-        "describe-vpc-endpoints".to_string(),
-        json!({ "VpcEndpoints": endpoints }),
-    );
-    docs.insert(
-        "describe-vpc-peering-connections".to_string(),
-        json!({ "VpcPeeringConnections": peerings }),
-    );
-    docs.insert(
-        "describe-dhcp-options".to_string(),
-        json!({ "DhcpOptions": dhcp }),
-    );
-    docs.insert(
-        "describe-addresses".to_string(),
-        json!({ "Addresses": addresses }),
-    );
-    docs.insert(
-        "describe-vpc-attribute".to_string(),
-        Value::Array(attributes),
-    );
-    Ok((docs, out.warnings))
+    Ok(peerings)
 }
 
 /// One rule (an inline rule or a rule resource's evaluated properties) as
 /// describe-security-groups shows it; `None` (with a warning) when it
 /// names its peer in a way the import cannot follow.
 fn permission(
-    out: &mut Out,
+    warnings: &mut Vec<String>,
     id: &str,
     rule: &Value,
     egress: bool,
@@ -1003,8 +1114,7 @@ fn permission(
             "names no peer the import reads"
         };
         let dir = if egress { "egress" } else { "ingress" };
-        out.warnings
-            .push(format!("{id}: {dir} rule {proto} left out: it {what}"));
+        warnings.push(format!("{id}: {dir} rule {proto} left out: it {what}"));
         return Ok(None);
     }
     Ok(Some(p))

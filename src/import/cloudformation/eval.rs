@@ -69,7 +69,7 @@ pub(super) struct Res<'a> {
     pub(super) ty: &'a str,
     pub(super) props: &'a Map<String, Value>,
     /// The name of the condition that decides whether it is made.
-    pub(super) condition: Option<&'a Value>,
+    condition: Option<&'a Value>,
 }
 
 /// The evaluation context: parameters, conditions, resources.
@@ -77,16 +77,16 @@ pub(super) struct Eval<'a> {
     pub(super) resources: BTreeMap<&'a str, Res<'a>>,
     /// Declared parameters: their value, `None` when neither given nor
     /// defaulted (an error when referenced).
-    pub(super) params: BTreeMap<String, Option<Value>>,
-    pub(super) mappings: Option<&'a Map<String, Value>>,
-    pub(super) conditions: Option<&'a Map<String, Value>>,
-    pub(super) condition_values: RefCell<BTreeMap<String, bool>>,
+    params: BTreeMap<String, Option<Value>>,
+    mappings: Option<&'a Map<String, Value>>,
+    conditions: Option<&'a Map<String, Value>>,
+    condition_values: RefCell<BTreeMap<String, bool>>,
     pub(super) region: String,
     pub(super) account: String,
     pub(super) stack: String,
 }
 
-pub(super) fn type_name(v: &Value) -> &'static str {
+fn type_name(v: &Value) -> &'static str {
     match v {
         Value::Null => "null",
         Value::Bool(_) => "a boolean",
@@ -278,17 +278,17 @@ impl<'a> Eval<'a> {
     }
 
     /// A value that must be there (not `AWS::NoValue`).
-    pub(super) fn value(&self, v: &Value, depth: usize) -> Result<Value, String> {
+    fn value(&self, v: &Value, depth: usize) -> Result<Value, String> {
         self.eval(v, depth)?
             .ok_or_else(|| "AWS::NoValue where a value is needed".to_string())
     }
 
-    pub(super) fn string(&self, v: &Value, depth: usize, what: &str) -> Result<String, String> {
+    fn string(&self, v: &Value, depth: usize, what: &str) -> Result<String, String> {
         let x = self.value(v, depth)?;
         scalar_text(&x).ok_or_else(|| format!("{what}: expected a string, got {}", type_name(&x)))
     }
 
-    pub(super) fn list(&self, v: &Value, depth: usize, what: &str) -> Result<Vec<Value>, String> {
+    fn list(&self, v: &Value, depth: usize, what: &str) -> Result<Vec<Value>, String> {
         match self.value(v, depth)? {
             Value::Array(a) => Ok(a),
             other => Err(format!(
@@ -298,7 +298,7 @@ impl<'a> Eval<'a> {
         }
     }
 
-    pub(super) fn reference(&self, name: &str) -> Result<Option<Value>, String> {
+    fn reference(&self, name: &str) -> Result<Option<Value>, String> {
         let pseudo = match name {
             "AWS::Region" => Some(json!(self.region)),
             "AWS::AccountId" => Some(json!(self.account)),
@@ -337,7 +337,7 @@ impl<'a> Eval<'a> {
         ))
     }
 
-    pub(super) fn function(&self, f: &str, arg: &Value, d: usize) -> Result<Option<Value>, String> {
+    fn function(&self, f: &str, arg: &Value, d: usize) -> Result<Option<Value>, String> {
         match f {
             "Ref" => {
                 let name = self.string(arg, d, "Ref")?;
@@ -483,12 +483,7 @@ impl<'a> Eval<'a> {
 
     /// `Fn::Sub`'s text with `${Name}`, `${Res.Attr}` replaced and `${!x}`
     /// kept literally as `${x}`.
-    pub(super) fn sub(
-        &self,
-        text: &str,
-        vars: &Map<String, Value>,
-        d: usize,
-    ) -> Result<String, String> {
+    fn sub(&self, text: &str, vars: &Map<String, Value>, d: usize) -> Result<String, String> {
         let mut out = String::new();
         let mut rest = text;
         while let Some(start) = rest.find("${") {
@@ -546,7 +541,7 @@ impl<'a> Eval<'a> {
         Ok(v)
     }
 
-    pub(super) fn condition_expr(&self, expr: &Value, d: usize) -> Result<bool, String> {
+    fn condition_expr(&self, expr: &Value, d: usize) -> Result<bool, String> {
         if d > MAX_DEPTH {
             return Err("conditions nest too deep (a cycle?)".to_string());
         }
@@ -601,27 +596,36 @@ impl<'a> Eval<'a> {
         }
     }
 
+    /// A property converted by `read`, which CloudFormation's loose typing
+    /// lets accept a string for a number or a boolean; `what` names the
+    /// type for the error.
+    fn prop_as<T>(
+        &self,
+        r: &Res<'_>,
+        key: &str,
+        d: usize,
+        read: fn(&Value) -> Option<T>,
+        what: &str,
+    ) -> Result<Option<T>, String> {
+        match self.prop(r, key, d)? {
+            None => Ok(None),
+            Some(v) => read(&v)
+                .map(Some)
+                .ok_or_else(|| format!("{}: {key}: expected {what}, got {}", r.id, type_name(&v))),
+        }
+    }
+
     pub(super) fn prop_str(
         &self,
         r: &Res<'_>,
         key: &str,
         d: usize,
     ) -> Result<Option<String>, String> {
-        match self.prop(r, key, d)? {
-            None => Ok(None),
-            Some(v) => scalar_text(&v).map(Some).ok_or_else(|| {
-                format!("{}: {key}: expected a string, got {}", r.id, type_name(&v))
-            }),
-        }
+        self.prop_as(r, key, d, scalar_text, "a string")
     }
 
     pub(super) fn prop_int(&self, r: &Res<'_>, key: &str, d: usize) -> Result<Option<i64>, String> {
-        match self.prop(r, key, d)? {
-            None => Ok(None),
-            Some(v) => as_int(&v).map(Some).ok_or_else(|| {
-                format!("{}: {key}: expected a number, got {}", r.id, type_name(&v))
-            }),
-        }
+        self.prop_as(r, key, d, as_int, "a number")
     }
 
     pub(super) fn prop_bool(
@@ -630,17 +634,12 @@ impl<'a> Eval<'a> {
         key: &str,
         d: usize,
     ) -> Result<Option<bool>, String> {
-        match self.prop(r, key, d)? {
-            None => Ok(None),
-            Some(v) => as_bool(&v).map(Some).ok_or_else(|| {
-                format!("{}: {key}: expected a boolean, got {}", r.id, type_name(&v))
-            }),
-        }
+        self.prop_as(r, key, d, as_bool, "a boolean")
     }
 
     /// `Fn::GetAtt RES.ATTR` for the attributes a network description
     /// uses; others are an error naming them.
-    pub(super) fn get_att(&self, id: &str, attr: &str, d: usize) -> Result<Value, String> {
+    fn get_att(&self, id: &str, attr: &str, d: usize) -> Result<Value, String> {
         if d > MAX_DEPTH {
             return Err("Fn::GetAtt chains too deep (a cycle?)".to_string());
         }
