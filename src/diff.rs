@@ -30,7 +30,7 @@ pub use scope::Scope;
 
 use crate::model::{ExternalId, FlowEnd, InstanceId, Model};
 use crate::reach::{Query, reach};
-use crate::report::{Flow, Matrix, MatrixEnd, PortSet, port_text};
+use crate::report::{Block, Flow, Matrix, MatrixEnd, PortSet, port_text};
 use crate::syntax::ast::ProtocolKind;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
@@ -52,9 +52,40 @@ pub struct SubnetChange {
     pub name: String,
     /// `added`, `removed` or `changed`.
     pub change: String,
-    /// `cidr 10.0.2.0/24 → 10.0.2.0/23`, `kind private → public`, or the
-    /// subnet's CIDR and kind when added or removed.
-    pub details: Vec<String>,
+    /// What changed: `cidr` from `10.0.2.0/24` to `10.0.2.0/23`; when the
+    /// subnet is added or removed, its `cidr` and `kind`.
+    pub facts: Vec<FactChange>,
+}
+
+/// One fact of a subnet, before and after.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FactChange {
+    /// `vpc`, `cidr`, `kind`, `az`, `route_table` or `network_acl`.
+    pub fact: String,
+    /// Absent when the subnet is added.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub old: Option<String>,
+    /// Absent when the subnet is removed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub new: Option<String>,
+}
+
+impl SubnetChange {
+    /// `cidr 10.0.2.0/24 → 10.0.2.0/23`, or `10.0.2.0/24, private` for an
+    /// added or removed subnet.
+    pub fn details(&self) -> String {
+        let words: Vec<String> = self
+            .facts
+            .iter()
+            .map(|f| match (&f.old, &f.new) {
+                (Some(o), Some(n)) => format!("{} {o} → {n}", f.fact.replace('_', " ")),
+                (Some(v), None) | (None, Some(v)) => v.clone(),
+                (None, None) => f.fact.clone(),
+            })
+            .collect();
+        words.join(", ")
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
@@ -90,9 +121,18 @@ pub struct FlowChange {
     /// The path's gateways (new path for `gained` and `rerouted`, old for
     /// `lost`).
     pub via: Vec<String>,
-    /// For `lost`: what drops it now. For `rerouted`: the old path.
+    /// For `lost`: what drops it now. For `rerouted`: the old path. In
+    /// words; `blocked_by` and `was_via` hold the same as data.
+    #[serde(serialize_with = "crate::prose::ser_opt")]
     pub reason: Option<String>,
+    /// For `lost`: every component that drops it in the new model.
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub blocked_by: Vec<Block>,
+    /// For `rerouted`: the old path's gateways.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub was_via: Option<Vec<String>>,
     /// The change as a sentence.
+    #[serde(serialize_with = "crate::prose::ser")]
     pub text: String,
 }
 
@@ -140,7 +180,7 @@ impl Diff {
         if !self.subnets.is_empty() {
             out.push_str("## Subnets\n\n");
             for s in &self.subnets {
-                let _ = writeln!(out, "- `{}` {}: {}", s.name, s.change, s.details.join(", "));
+                let _ = writeln!(out, "- `{}` {}: {}", s.name, s.change, s.details());
             }
             out.push('\n');
         }
@@ -235,8 +275,8 @@ fn subnet_facts(m: &Model, s: &crate::model::Subnet) -> [(&'static str, String);
         ("cidr", s.cidr.to_string()),
         ("kind", s.kind.as_str().to_string()),
         ("az", s.az.clone().unwrap_or_else(|| "-".to_string())),
-        ("route table", m.route_table(s.route_table).name.clone()),
-        ("network acl", m.network_acl(s.network_acl).name.clone()),
+        ("route_table", m.route_table(s.route_table).name.clone()),
+        ("network_acl", m.network_acl(s.network_acl).name.clone()),
     ]
 }
 
@@ -249,27 +289,43 @@ fn subnets(old: &Model, new: &Model) -> Vec<SubnetChange> {
             .collect()
     };
     let (in_old, in_new) = (by_name(old), by_name(new));
-    let brief = |s: &crate::model::Subnet| vec![s.cidr.to_string(), s.kind.as_str().to_string()];
+    let brief = |s: &crate::model::Subnet, removed: bool| -> Vec<FactChange> {
+        [
+            ("cidr", s.cidr.to_string()),
+            ("kind", s.kind.as_str().to_string()),
+        ]
+        .into_iter()
+        .map(|(fact, v)| FactChange {
+            fact: fact.to_string(),
+            old: removed.then(|| v.clone()),
+            new: (!removed).then_some(v),
+        })
+        .collect()
+    };
     let mut out = Vec::new();
     for s in &old.subnets {
         match in_new.get(&s.name).map(|&i| &new.subnets[i]) {
             None => out.push(SubnetChange {
                 name: s.name.clone(),
                 change: "removed".to_string(),
-                details: brief(s),
+                facts: brief(s, true),
             }),
             Some(t) => {
-                let details: Vec<String> = subnet_facts(old, s)
+                let facts: Vec<FactChange> = subnet_facts(old, s)
                     .into_iter()
                     .zip(subnet_facts(new, t))
                     .filter(|(x, y)| x.1 != y.1)
-                    .map(|(x, y)| format!("{} {} → {}", x.0, x.1, y.1))
+                    .map(|(x, y)| FactChange {
+                        fact: x.0.to_string(),
+                        old: Some(x.1),
+                        new: Some(y.1),
+                    })
                     .collect();
-                if !details.is_empty() {
+                if !facts.is_empty() {
                     out.push(SubnetChange {
                         name: s.name.clone(),
                         change: "changed".to_string(),
-                        details,
+                        facts,
                     });
                 }
             }
@@ -280,7 +336,7 @@ fn subnets(old: &Model, new: &Model) -> Vec<SubnetChange> {
             out.push(SubnetChange {
                 name: t.name.clone(),
                 change: "added".to_string(),
-                details: brief(t),
+                facts: brief(t, false),
             });
         }
     }
@@ -406,15 +462,19 @@ fn by_protocol(flows: &[Flow]) -> Vec<(ProtocolKind, PortSet, Vec<String>)> {
 }
 
 /// One change before grouping sources: (from, to, change, traffic, via,
-/// reason).
-type Change = (
-    String,
-    String,
-    &'static str,
-    String,
-    Vec<String>,
-    Option<String>,
-);
+/// cause).
+type Change = (String, String, &'static str, String, Vec<String>, Cause);
+
+/// Why a flow changed, beyond the change itself.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Cause {
+    /// Gained, or lost with nothing in the new model to blame.
+    Nothing,
+    /// Lost: what drops it now.
+    Blocked(Vec<Block>),
+    /// Rerouted: the old path's gateways.
+    WasVia(Vec<String>),
+}
 
 fn flows(a: &Matrix, b: &Matrix, new: &Model, scope: &Scope) -> Vec<FlowChange> {
     let old_pairs = member_flows(a, scope);
@@ -449,14 +509,21 @@ fn flows(a: &Matrix, b: &Matrix, new: &Model, scope: &Scope) -> Vec<FlowChange> 
                 let gained = subtract(ports, &covered);
                 if !gained.is_empty() {
                     let t = traffic(*p, &gained);
-                    changes.push((from.clone(), to.clone(), "gained", t, via.clone(), None));
+                    changes.push((
+                        from.clone(),
+                        to.clone(),
+                        "gained",
+                        t,
+                        via.clone(),
+                        Cause::Nothing,
+                    ));
                 }
                 // Same ports, another path.
                 for (_, old_ports, old_via) in x.iter().filter(|e| e.0 == proto && e.2 != *via) {
                     let both = intersect(ports, old_ports);
                     if !both.is_empty() {
                         let t = traffic(*p, &both);
-                        let was = Some(format!("was via {}", via_text(old_via)));
+                        let was = Cause::WasVia(old_via.clone());
                         changes.push((from.clone(), to.clone(), "rerouted", t, via.clone(), was));
                     }
                 }
@@ -507,13 +574,29 @@ fn fold_all(changes: Vec<Change>) -> Vec<Change> {
 /// Joins changes that differ only in the source into one line.
 fn group_sources(changes: Vec<Change>) -> Vec<FlowChange> {
     let mut out: Vec<FlowChange> = Vec::new();
-    for (from, to, change, traffic, via, reason) in changes {
+    for (from, to, change, traffic, via, cause) in changes {
+        let (reason, blocked_by, was_via) = match cause {
+            Cause::Nothing => (None, Vec::new(), None),
+            Cause::Blocked(blocks) => {
+                let words: Vec<String> = blocks
+                    .iter()
+                    .map(|b| format!("{} {}", b.reason, b.component))
+                    .collect();
+                (Some(words.join(", ")), blocks, None)
+            }
+            Cause::WasVia(old) => (
+                Some(format!("was via {}", via_text(&old))),
+                Vec::new(),
+                Some(old),
+            ),
+        };
         if let Some(f) = out.iter_mut().find(|f| {
             f.to == to
                 && f.change == change
                 && f.traffic == traffic
                 && f.via == via
-                && f.reason == reason
+                && f.blocked_by == blocked_by
+                && f.was_via == was_via
         }) {
             f.from.push(from);
             continue;
@@ -525,6 +608,8 @@ fn group_sources(changes: Vec<Change>) -> Vec<FlowChange> {
             traffic,
             via,
             reason,
+            blocked_by,
+            was_via,
             text: String::new(),
         });
     }
@@ -586,9 +671,9 @@ fn traffic(p: ProtocolKind, ports: &PortSet) -> String {
 }
 
 /// What drops the first lost range in the new model.
-fn why_lost(m: &Model, from: &str, to: &str, p: ProtocolKind, lost: &PortSet) -> Option<String> {
+fn why_lost(m: &Model, from: &str, to: &str, p: ProtocolKind, lost: &PortSet) -> Cause {
     let (Some(src), Some(dst)) = (end(m, from), end(m, to)) else {
-        return None;
+        return Cause::Nothing;
     };
     let ports = match p {
         ProtocolKind::Tcp | ProtocolKind::Udp => lost.first().copied(),
@@ -602,14 +687,21 @@ fn why_lost(m: &Model, from: &str, to: &str, p: ProtocolKind, lost: &PortSet) ->
             ..Query::new(src, dst)
         },
     );
-    let mut out: Vec<String> = Vec::new();
+    let mut out: Vec<Block> = Vec::new();
     for b in v.blockers() {
-        let s = format!("{} {}", b.reason, b.component);
-        if !out.contains(&s) {
-            out.push(s);
+        let block = Block {
+            reason: b.reason.as_str().to_string(),
+            component: b.component.clone(),
+        };
+        if !out.contains(&block) {
+            out.push(block);
         }
     }
-    (!out.is_empty()).then(|| out.join(", "))
+    if out.is_empty() {
+        Cause::Nothing
+    } else {
+        Cause::Blocked(out)
+    }
 }
 
 /// A matrix member's name as a flow end of `m`.

@@ -30,6 +30,7 @@ pub mod model;
 pub mod names;
 #[doc(hidden)] // not API, see `gen`
 pub mod par;
+pub mod prose;
 pub mod reach;
 pub mod report;
 pub mod routes;

@@ -22,6 +22,7 @@
 //!
 //! `docs/reach.md` documents the semantic decisions.
 
+mod component;
 mod ends;
 mod expect;
 mod filter;
@@ -31,6 +32,8 @@ pub mod text;
 mod walk;
 
 use serde::Serialize;
+
+pub use component::{Component, ComponentKind};
 
 use crate::model::{
     EndpointId, ExternalId, FlowEnd, InstanceId, InternetGatewayId, Model, NatGatewayId, PeeringId,
@@ -148,9 +151,10 @@ impl std::fmt::Display for Reason {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Blocker {
     /// `security group \`app-sg\``.
-    pub component: String,
+    pub component: Component,
     pub reason: Reason,
     /// Why, in words: "no ingress rule allows tcp 22 from 10.0.1.10".
+    #[serde(serialize_with = "crate::prose::ser")]
     pub detail: String,
     /// The declaration or statement to change (byte offsets).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -158,6 +162,7 @@ pub struct Blocker {
     /// A concrete change that removes this blocker, where one is known:
     /// "add `ingress tcp 22 from bastion-sg` to security group `app-sg`".
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(serialize_with = "crate::prose::ser_opt")]
     pub fix: Option<String>,
     /// Where the blocker sits in the model, for drawing it (`vpcc graph
     /// --highlight`). Not in the JSON: `component` names it in words.
@@ -224,11 +229,13 @@ impl From<ViaComponent> for Location {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Hop {
     /// `route table \`private\``.
-    pub component: String,
+    pub component: Component,
     /// What it did: "allows", "0.0.0.0/0 → NAT gateway `nat-a`".
+    #[serde(serialize_with = "crate::prose::ser")]
     pub decision: String,
     /// The rule or route that decided, as written.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(serialize_with = "crate::prose::ser_opt")]
     pub rule: Option<String>,
     /// The statement that decided (byte offsets).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -240,7 +247,9 @@ pub struct Hop {
 pub struct Resolution {
     pub name: String,
     /// `10.0.2.5`, or `public addresses of ec2`.
+    #[serde(serialize_with = "crate::prose::ser")]
     pub answer: String,
+    #[serde(serialize_with = "crate::prose::ser")]
     pub why: String,
 }
 
@@ -262,6 +271,7 @@ pub struct Leg {
     pub holds: bool,
     /// A packet that makes it, e.g. `tcp 10.0.1.10 → 10.0.2.4 port 22`.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(serialize_with = "crate::prose::ser_opt")]
     pub example: Option<String>,
     pub forward: Vec<Hop>,
     #[serde(rename = "return")]
@@ -277,8 +287,8 @@ pub struct Leg {
     /// could name them (for `--highlight` and `via` checks).
     #[serde(skip)]
     pub traversed: Vec<ViaComponent>,
-    /// `traversed` in words: `` subnet `private-a` ``, `` NAT gateway `nat-a` ``.
-    pub path: Vec<String>,
+    /// `traversed` as components: `` subnet `private-a` ``, `` NAT gateway `nat-a` ``.
+    pub path: Vec<Component>,
     /// When delivered: every protocol and port of the query that this
     /// path delivers (asking for any one of them alone gives this same
     /// path, delivered). `None` when not delivered, or when the answer
@@ -350,6 +360,20 @@ pub fn end_label(model: &Model, end: &FlowEnd) -> String {
     }
 }
 
+/// A flow end as a component: `` instance `bastion` ``, `the internet`.
+pub fn end_component(model: &Model, end: &FlowEnd) -> Component {
+    match end {
+        FlowEnd::Instance(i) => Component::new(ComponentKind::Instance, &model.instance(*i).name),
+        FlowEnd::Subnet(s) => Component::new(ComponentKind::Subnet, &model.subnet(*s).name),
+        FlowEnd::External(x) => Component::new(ComponentKind::External, &model.external(*x).name),
+        FlowEnd::Internet => Component::unnamed(ComponentKind::Internet),
+        FlowEnd::InterfaceEndpoint(e) => {
+            Component::new(ComponentKind::Endpoint, &model.endpoint(*e).name)
+        }
+        FlowEnd::Service(s) => Component::new(ComponentKind::Service, s.clone()),
+    }
+}
+
 /// A flow end as the file names it, without quotes: `admin`, `internet`,
 /// `service s3`.
 pub fn end_name(model: &Model, end: &FlowEnd) -> String {
@@ -363,17 +387,26 @@ pub fn end_name(model: &Model, end: &FlowEnd) -> String {
     }
 }
 
-/// The name of a `via` component: `` NAT gateway `nat-a` ``.
-pub fn via_label(model: &Model, v: ViaComponent) -> String {
+/// A `via` component: `` NAT gateway `nat-a` ``.
+pub fn via_label(model: &Model, v: ViaComponent) -> Component {
     match v {
-        ViaComponent::Instance(i) => format!("instance `{}`", model.instance(i).name),
-        ViaComponent::NatGateway(n) => format!("NAT gateway `{}`", model.nat_gateway(n).name),
-        ViaComponent::InternetGateway(g) => {
-            format!("internet gateway `{}`", model.internet_gateway(g).name)
+        ViaComponent::Instance(i) => {
+            Component::new(ComponentKind::Instance, &model.instance(i).name)
         }
-        ViaComponent::Endpoint(e) => format!("endpoint `{}`", model.endpoint(e).name),
-        ViaComponent::Peering(p) => format!("peering `{}`", model.peering(p).name),
-        ViaComponent::Subnet(s) => format!("subnet `{}`", model.subnet(s).name),
-        ViaComponent::RouteTable(r) => format!("route table `{}`", model.route_table(r).name),
+        ViaComponent::NatGateway(n) => {
+            Component::new(ComponentKind::NatGateway, &model.nat_gateway(n).name)
+        }
+        ViaComponent::InternetGateway(g) => Component::new(
+            ComponentKind::InternetGateway,
+            &model.internet_gateway(g).name,
+        ),
+        ViaComponent::Endpoint(e) => {
+            Component::new(ComponentKind::Endpoint, &model.endpoint(e).name)
+        }
+        ViaComponent::Peering(p) => Component::new(ComponentKind::Peering, &model.peering(p).name),
+        ViaComponent::Subnet(s) => Component::new(ComponentKind::Subnet, &model.subnet(s).name),
+        ViaComponent::RouteTable(r) => {
+            Component::new(ComponentKind::RouteTable, &model.route_table(r).name)
+        }
     }
 }

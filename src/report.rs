@@ -23,7 +23,7 @@ use serde::Serialize;
 
 use crate::emit::json::route as route_json;
 use crate::model::{EndpointKind, Model};
-use crate::reach::{Engine, expect_query};
+use crate::reach::{Component, Engine, expect_query};
 use crate::source::line_col;
 
 pub use inventory::{FreeBlock, FreeSpace, Inventory, Table, sections};
@@ -73,6 +73,7 @@ pub struct SubnetRow {
     /// `public`, `private` or `isolated`.
     pub kind: String,
     /// Why `kind`, in words.
+    #[serde(serialize_with = "crate::prose::ser")]
     pub kind_reason: String,
     pub cidr: String,
     pub az: Option<String>,
@@ -162,8 +163,8 @@ pub struct Cell {
 pub struct Block {
     /// The reason code, as in `vpcc reach`: `SG_INGRESS`, `NO_ROUTE`, ...
     pub reason: String,
-    /// The component: `` security group `app-sg` ``.
-    pub component: String,
+    /// The component: `{"kind": "security_group", "name": "app-sg"}`.
+    pub component: Component,
 }
 
 /// Traffic of one protocol delivered along one path.
@@ -195,7 +196,7 @@ pub struct Exposure {
     /// `tcp 22`.
     pub traffic: String,
     /// The forward path, component by component.
-    pub path: Vec<String>,
+    pub path: Vec<Component>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
@@ -208,6 +209,7 @@ pub struct ExpectResult {
     pub holds: bool,
     /// Why it fails: each blocker (`SG_INGRESS at security group `app-sg`:
     /// ...`), or the path that delivers a flow expected not to be.
+    #[serde(serialize_with = "crate::prose::ser_vec")]
     pub reasons: Vec<String>,
 }
 
@@ -355,8 +357,11 @@ fn expects(m: &Model, src: &str) -> Vec<ExpectResult> {
                     }
                 } else {
                     for leg in &verdict.legs {
-                        let path: Vec<&str> =
-                            leg.forward.iter().map(|h| h.component.as_str()).collect();
+                        let path: Vec<String> = leg
+                            .forward
+                            .iter()
+                            .map(|h| h.component.to_string())
+                            .collect();
                         reasons.push(format!(
                             "delivered from {} to {}: {}",
                             leg.from_label,

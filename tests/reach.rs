@@ -6,7 +6,9 @@ mod support;
 
 use vpc::diag::Code;
 use vpc::model::{FlowEnd, Model};
-use vpc::reach::{Location, Query, Reason, Verdict, expect_query, reach, text};
+use vpc::reach::{
+    Component, ComponentKind, Location, Query, Reason, Verdict, expect_query, reach, text,
+};
 use vpc::syntax::ast::ProtocolKind;
 
 use support::cli::{Run, vpcc};
@@ -166,7 +168,11 @@ fn missing_security_group_rule() {
     assert!(v.legs[0].holds);
     assert_eq!(reasons(&v), vec![Reason::SgIngress]);
     let b = v.blockers().next().expect("a blocker");
-    assert_eq!(b.component, "security group `app-sg`");
+    assert_eq!(
+        b.component,
+        Component::new(ComponentKind::SecurityGroup, "app-sg")
+    );
+    assert_eq!(b.component.to_string(), "security group `app-sg`");
     assert!(b.detail.contains("tcp 22 from 10.0.1.10"), "{}", b.detail);
     assert!(b.span.is_some());
 }
@@ -182,7 +188,10 @@ fn acl_without_ephemeral_return() {
     assert!(failing(&src).contains(&line.to_string()));
     let v = verdict_of(&src, line);
     assert_eq!(reasons(&v), vec![Reason::AclReturn]);
-    assert!(v.blockers().any(|b| b.component.contains("app-acl")));
+    assert!(
+        v.blockers()
+            .any(|b| b.component.name.as_deref() == Some("app-acl"))
+    );
 }
 
 #[test]
@@ -607,6 +616,7 @@ fn public_instance_in_a_private_subnet_has_no_return_route() {
     assert!(
         v.legs[0].blockers[0]
             .component
+            .to_string()
             .contains("route table `private`")
     );
 }
@@ -691,7 +701,7 @@ fn nat_instance_without_public_ip() {
         "expect app can reach internet tcp 443 via nat-instance",
     );
     assert_eq!(reasons(&v), vec![Reason::NoPublicIp]);
-    assert!(v.legs[0].blockers[0].component.contains("nat-instance"));
+    assert!(v.legs[0].blockers[0].component.name.as_deref() == Some("nat-instance"));
 }
 
 #[test]
@@ -1206,7 +1216,7 @@ fn nat_rewrites_the_source_port() {
     let nat_hop = v.legs[0]
         .back
         .iter()
-        .find(|h| h.component == "NAT gateway `nat-a`")
+        .find(|h| h.component == Component::new(ComponentKind::NatGateway, "nat-a"))
         .expect("a NAT hop on the way back");
     assert!(
         nat_hop.decision.contains("at tcp 1024-32767"),

@@ -67,7 +67,12 @@ fn reference_exposure_is_the_bastion_ssh_only() {
         .map(|e| (e.instance.clone(), e.traffic.clone()))
         .collect();
     assert_eq!(exposed, [("bastion".to_string(), "tcp 22".to_string())]);
-    assert!(r.exposure[0].path.iter().any(|c| c.contains("igw")));
+    assert!(
+        r.exposure[0]
+            .path
+            .iter()
+            .any(|c| c.name.as_deref() == Some("igw"))
+    );
 }
 
 #[test]

@@ -59,13 +59,7 @@ impl Diff {
                 "<details><summary>Subnets, effective routes and matrix ends</summary>\n\n",
             );
             for s in &self.subnets {
-                let _ = writeln!(
-                    out,
-                    "- subnet `{}` {}: {}",
-                    s.name,
-                    s.change,
-                    s.details.join(", ")
-                );
+                let _ = writeln!(out, "- subnet `{}` {}: {}", s.name, s.change, s.details());
             }
             for r in &self.routes {
                 let sign = if r.change == "added" { "+" } else { "−" };

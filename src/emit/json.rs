@@ -123,6 +123,7 @@ pub struct SubnetJson {
     pub az: Option<String>,
     pub kind: SubnetKindJson,
     /// Why `kind`, in words: "0.0.0.0/0 → internet gateway `igw`".
+    #[serde(serialize_with = "crate::prose::ser")]
     pub kind_reason: String,
     pub public_ip_on_launch: bool,
     pub reserved: ReservedJson,

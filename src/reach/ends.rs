@@ -16,7 +16,7 @@ impl Ctx<'_> {
             subnet: inst.subnet,
             sgs: Some(inst.security_groups.clone()),
             address: addr(inst.address),
-            label: format!("instance `{}`", inst.name),
+            label: Component::new(ComponentKind::Instance, &inst.name),
             endpoint: None,
             public: inst.public_ip,
             span: inst.span,
@@ -54,7 +54,7 @@ impl Ctx<'_> {
             subnet: s,
             sgs: None,
             address: if free.is_empty() { usable } else { free },
-            label: format!("a host in subnet `{}`", sub.name),
+            label: Component::unnamed(ComponentKind::Host).at(&sub.name),
             endpoint: None,
             public: sub.public_ip_on_launch,
             span: sub.span,
@@ -75,12 +75,11 @@ impl Ctx<'_> {
                     subnet: i.subnet,
                     sgs: Some(security_groups.clone()),
                     address: addr(i.address),
-                    label: format!(
-                        "endpoint `{}` ({} in `{}`)",
-                        ep.name,
-                        i.address,
-                        self.m.subnet(i.subnet).name
-                    ),
+                    label: Component {
+                        address: Some(i.address.to_string()),
+                        ..Component::new(ComponentKind::EndpointInterface, &ep.name)
+                            .at(&self.m.subnet(i.subnet).name)
+                    },
                     endpoint: Some(e),
                     public: false,
                     span: ep.span,
@@ -99,7 +98,7 @@ impl Ctx<'_> {
                 let ext = self.m.external(*x);
                 vec![Src::Outside {
                     space: Space::Set(cidrs(&ext.cidrs)),
-                    label: format!("external `{}`", ext.name),
+                    label: Component::new(ComponentKind::External, &ext.name),
                 }]
             }
             // Spec §6: `internet can reach X` holds when *some* internet
@@ -107,7 +106,7 @@ impl Ctx<'_> {
             // public space, externals and documentation ranges included.
             FlowEnd::Internet => vec![Src::Outside {
                 space: Space::Set(self.internet.clone()),
-                label: "the internet".to_string(),
+                label: Component::unnamed(ComponentKind::Internet),
             }],
             FlowEnd::InterfaceEndpoint(e) => {
                 self.endpoint_enis(*e).into_iter().map(Src::Eni).collect()
@@ -159,7 +158,7 @@ impl Ctx<'_> {
                     "it has no public IP, and {whence} can reach only a public address"
                 ),
                 span: Some(eni.span),
-                fix: Some(if eni.label.starts_with("instance") {
+                fix: Some(if eni.label.is(ComponentKind::Instance) {
                     format!("add `public_ip` to {}", eni.label)
                 } else {
                     format!("turn `public_ip_on_launch` on in subnet `{}`", sub.name)
@@ -168,7 +167,7 @@ impl Ctx<'_> {
             }];
             if sub.kind == crate::model::SubnetKind::Private {
                 blockers.push(Blocker {
-                    component: format!("subnet `{}`", sub.name),
+                    component: Component::new(ComponentKind::Subnet, &sub.name),
                     reason: Reason::NatInbound,
                     detail: format!(
                         "{}; a NAT translates only connections opened from inside",
@@ -215,7 +214,7 @@ impl Ctx<'_> {
                 why: why.clone(),
             });
             let blocker = Blocker {
-                component: format!("DNS name {name}"),
+                component: Component::new(ComponentKind::DnsName, name.to_string()),
                 reason: Reason::DnsUnresolved,
                 detail: format!("it does not resolve: {why}"),
                 span: Some(vpc.span),
@@ -239,19 +238,19 @@ impl Ctx<'_> {
                 let ext = self.m.external(*x);
                 vec![Dest::Outside {
                     space: Space::Set(cidrs(&ext.cidrs)),
-                    label: format!("external `{}`", ext.name),
+                    label: Component::new(ComponentKind::External, &ext.name),
                     at: Location::External(*x),
                 }]
             }
             FlowEnd::Internet => vec![Dest::Outside {
                 space: Space::Set(self.internet.clone()),
-                label: "the internet".to_string(),
+                label: Component::unnamed(ComponentKind::Internet),
                 at: Location::Internet,
             }],
             FlowEnd::Service(svc) => {
                 let public = Dest::Outside {
                     space: Space::Opaque(Opaque::Service(svc.clone())),
-                    label: format!("service {svc}"),
+                    label: Component::new(ComponentKind::Service, svc.to_string()),
                     at: Location::Service(svc.clone()),
                 };
                 if crate::model::GatewayService::parse(svc).is_some() {
@@ -289,7 +288,7 @@ impl Ctx<'_> {
                                 why: why.clone(),
                             });
                             dns_blocker = Some(Blocker {
-                                component: format!("DNS name {name}"),
+                                component: Component::new(ComponentKind::DnsName, name.to_string()),
                                 reason: Reason::DnsPublic,
                                 detail: format!("it resolves to public addresses: {why}"),
                                 span,

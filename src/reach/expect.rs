@@ -1,6 +1,6 @@
 //! `expect` statements: each one is a [`Query`]; a failed one is E0501.
 
-use super::{Engine, Query, Reason, Verdict, end_label, via_label};
+use super::{ComponentKind, Engine, Query, Reason, Verdict, end_label, via_label};
 use crate::diag::{Code, Diagnostic};
 use crate::model::{Expect, Model};
 
@@ -58,7 +58,11 @@ fn check_one(engine: &Engine<'_>, e: &Expect) -> Option<Diagnostic> {
         }
     } else {
         for leg in &verdict.legs {
-            let path: Vec<String> = leg.forward.iter().map(|h| h.component.clone()).collect();
+            let path: Vec<String> = leg
+                .forward
+                .iter()
+                .map(|h| h.component.to_string())
+                .collect();
             d = d.with_note(format!(
                 "path from {} to {}: {}",
                 leg.from_label,
@@ -72,7 +76,7 @@ fn check_one(engine: &Engine<'_>, e: &Expect) -> Option<Diagnostic> {
             for h in leg
                 .forward
                 .iter()
-                .filter(|h| h.component.starts_with("route table"))
+                .filter(|h| h.component.is(ComponentKind::RouteTable))
             {
                 if let Some(span) = h.span.map(|s| model.head(s))
                     && !d.secondary.iter().any(|l| l.span == span)
@@ -152,11 +156,9 @@ fn flow_text(model: &Model, e: &Expect, verb: &str) -> String {
             .via
             .iter()
             .map(|(v, _)| {
-                let label = via_label(model, *v);
                 // `instance \`bastion\`` as written: `bastion`.
-                label
-                    .find('`')
-                    .map_or(label.clone(), |i| label[i..].to_string())
+                let name = via_label(model, *v).name.unwrap_or_default();
+                format!("`{name}`")
             })
             .collect();
         s.push_str(&format!(" via {}", names.join(", ")));

@@ -132,11 +132,11 @@ impl Ctx<'_> {
                 }
             }
         }
-        let names: Vec<String> = sgs
-            .iter()
-            .map(|g| format!("`{}`", self.m.security_group(*g).name))
-            .collect();
-        let what = format!("security group {}", names.join(", "));
+        let what = Component::security_groups(
+            sgs.iter()
+                .map(|g| self.m.security_group(*g).name.clone())
+                .collect(),
+        );
         let (word, reason) = match dir {
             Direction::In => ("ingress", Reason::SgIngress),
             Direction::Out => ("egress", Reason::SgEgress),
@@ -236,11 +236,11 @@ impl Ctx<'_> {
         (passed, allowed, denied)
     }
 
-    pub(super) fn acl_label(&self, subnet: SubnetId) -> (String, Option<Span>) {
+    pub(super) fn acl_label(&self, subnet: SubnetId) -> (Component, Option<Span>) {
         let sub = self.m.subnet(subnet);
         let acl = self.m.network_acl(sub.network_acl);
         (
-            format!("network ACL `{}` of subnet `{}`", acl.name, sub.name),
+            Component::new(ComponentKind::NetworkAcl, &acl.name).at(&sub.name),
             acl.span.or(Some(sub.span)),
         )
     }

@@ -75,19 +75,14 @@ impl Ctx<'_> {
         groups.into_iter().map(|(i, c)| (i, normalize(c))).collect()
     }
 
-    pub(super) fn table_label(&self, subnet: SubnetId) -> (String, Option<Span>) {
+    pub(super) fn table_label(&self, subnet: SubnetId) -> (Component, Option<Span>) {
         let sub = self.m.subnet(subnet);
         let t = self.m.route_table(sub.route_table);
-        let implicit = if t.span.is_none() {
-            " (implicit main table)"
-        } else {
-            ""
-        };
         (
-            format!(
-                "route table `{}` of subnet `{}`{implicit}",
-                t.name, sub.name
-            ),
+            Component {
+                implicit: t.span.is_none(),
+                ..Component::new(ComponentKind::RouteTable, &t.name).at(&sub.name)
+            },
             t.span.or(Some(sub.span)),
         )
     }
@@ -216,14 +211,15 @@ impl Ctx<'_> {
                     vec![b]
                 }
                 _ => {
-                    let label = format!("VPC `{}`", self.m.vpc(v).name);
+                    let label = Component::new(ComponentKind::Vpc, &self.m.vpc(v).name);
                     b.block(label, Reason::NotInVpc, "the local route covers the destination address, but the destination is not in this VPC", r.span, Location::Vpc(v));
                     vec![b]
                 }
             },
             Target::Blackhole => {
                 b.block(
-                    format!("route {}", dest_text(r.destination)),
+                    Component::new(ComponentKind::Route, dest_text(r.destination))
+                        .at(&self.m.subnet(subnet).name),
                     Reason::Blackhole,
                     "the route is a blackhole: traffic is dropped",
                     r.span,
@@ -234,7 +230,7 @@ impl Ctx<'_> {
             }
             Target::InternetGateway(g) => {
                 let igw = self.m.internet_gateway(g);
-                let label = format!("internet gateway `{}`", igw.name);
+                let label = Component::new(ComponentKind::InternetGateway, &igw.name);
                 b.traversed.push(ViaComponent::InternetGateway(g));
                 b.crosses_igw = true;
                 b.igw_span = b.igw_span.or(r.span);
@@ -264,7 +260,7 @@ impl Ctx<'_> {
                         let nat = self.m.nat_gateway(*n);
                         if nat.private {
                             b.block(
-                                format!("NAT gateway `{}`", nat.name),
+                                Component::new(ComponentKind::NatGateway, &nat.name),
                                 Reason::PrivateNat,
                                 format!("a private NAT gateway has no Elastic IP: {label} drops its traffic"),
                                 Some(nat.span),
@@ -278,7 +274,7 @@ impl Ctx<'_> {
                         let inst = self.m.instance(*i);
                         if !inst.public_ip {
                             b.block(
-                                format!("instance `{}`", inst.name),
+                                Component::new(ComponentKind::Instance, &inst.name),
                                 Reason::NoPublicIp,
                                 format!("the NAT instance has no public IP, so {label} does not carry its traffic"),
                                 Some(inst.span),
@@ -325,7 +321,7 @@ impl Ctx<'_> {
             }
             Target::NatGateway(n) => {
                 let nat = self.m.nat_gateway(n);
-                let label = format!("NAT gateway `{}`", nat.name);
+                let label = Component::new(ComponentKind::NatGateway, &nat.name);
                 b.traversed.push(ViaComponent::NatGateway(n));
                 b.traversed.push(ViaComponent::Subnet(nat.subnet));
                 if nat.subnet != subnet {
@@ -389,7 +385,7 @@ impl Ctx<'_> {
             }
             Target::Peering(p) => {
                 let peering = self.m.peering(p);
-                let label = format!("peering `{}`", peering.name);
+                let label = Component::new(ComponentKind::Peering, &peering.name);
                 b.traversed.push(ViaComponent::Peering(p));
                 let Some(other) = peering.other(vpc) else {
                     b.block(
@@ -472,7 +468,7 @@ impl Ctx<'_> {
             Target::GatewayEndpoint(e) => {
                 let ep = self.m.endpoint(e);
                 b.traversed.push(ViaComponent::Endpoint(e));
-                let label = format!("gateway endpoint `{}`", ep.name);
+                let label = Component::new(ComponentKind::GatewayEndpoint, &ep.name);
                 let carried = Traffic {
                     tcp: Intervals::range(0, 65535),
                     udp: Intervals::empty(),
@@ -503,7 +499,7 @@ impl Ctx<'_> {
                         b.reached = true;
                     }
                     _ => b.block(
-                        format!("gateway endpoint `{}`", ep.name),
+                        Component::new(ComponentKind::GatewayEndpoint, &ep.name),
                         Reason::NoRoute,
                         "the destination is not this service",
                         r.span,
@@ -600,7 +596,7 @@ impl Ctx<'_> {
             };
             self.endpoint_protocols(
                 b,
-                &format!("endpoint `{}`", self.m.endpoint(e).name),
+                &Component::new(ComponentKind::Endpoint, &self.m.endpoint(e).name),
                 &carried,
                 "TCP",
                 eni.span,
@@ -613,7 +609,7 @@ impl Ctx<'_> {
     pub(super) fn endpoint_protocols(
         &self,
         b: &mut Branch,
-        label: &str,
+        label: &Component,
         carried: &Traffic,
         what: &str,
         span: Span,
@@ -635,7 +631,7 @@ impl Ctx<'_> {
                 .map(|c| c.traffic.describe())
                 .unwrap_or_default();
             b.block(
-                label,
+                label.clone(),
                 Reason::EndpointProtocol,
                 format!("it carries only {what}, not {t}"),
                 Some(span),
@@ -698,7 +694,7 @@ impl Ctx<'_> {
                 let vpc = self.m.vpc(w);
                 let Some(g) = vpc.internet_gateway else {
                     b.block(
-                        format!("VPC `{}`", vpc.name),
+                        Component::new(ComponentKind::Vpc, &vpc.name),
                         Reason::NoInternetGateway,
                         format!(
                             "it has no internet gateway, so nothing reaches {} from the internet",
@@ -710,7 +706,7 @@ impl Ctx<'_> {
                     return vec![b];
                 };
                 let igw = self.m.internet_gateway(g);
-                let label = format!("internet gateway `{}`", igw.name);
+                let label = Component::new(ComponentKind::InternetGateway, &igw.name);
                 b.traversed.push(ViaComponent::InternetGateway(g));
                 b.crosses_igw = true;
                 // Nor traffic from private sources: keep the public part.
@@ -816,7 +812,7 @@ impl Ctx<'_> {
     fn block_private(
         &self,
         b: &mut Branch,
-        label: String,
+        label: Component,
         end: End,
         span: Option<Span>,
         g: InternetGatewayId,
@@ -839,7 +835,7 @@ impl Ctx<'_> {
 /// A NAT (gateway or instance) at `address` rewrites the source of every
 /// packet to its own address and port; the reply's destination is rewritten back to
 /// `from` on the way home.
-fn translate_source(b: &mut Branch, component: String, address: Ipv4Addr, from: &str) {
+fn translate_source(b: &mut Branch, component: Component, address: Ipv4Addr, from: &str) {
     b.ret.push(RetItem::PortRewrite {
         component,
         decision: format!("translates the reply's destination {address} back to {from}"),

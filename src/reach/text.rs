@@ -99,3 +99,9 @@ fn at(span: Option<Span>, src: &str) -> String {
         _ => String::new(),
     }
 }
+
+/// A path in words: `` the internet → internet gateway `igw` → … ``.
+pub fn path_text(path: &[super::Component]) -> String {
+    let words: Vec<String> = path.iter().map(ToString::to_string).collect();
+    words.join(" → ")
+}

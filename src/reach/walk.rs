@@ -7,7 +7,8 @@ use super::sets::{
     private_space,
 };
 use super::{
-    Blocker, Hop, Leg, Location, Query, Reason, Resolution, Verdict, end_label, end_name, via_label,
+    Blocker, Component, ComponentKind, Hop, Leg, Location, Query, Reason, Resolution, Verdict,
+    end_component, end_label, end_name, via_label,
 };
 use crate::model::{
     EndpointId, FlowEnd, InstanceId, Model, NatGatewayId, SecurityGroupId, SubnetId, Target,
@@ -64,7 +65,7 @@ pub struct Ctx<'m> {
 #[derive(Clone, Debug)]
 pub(super) enum Speaker {
     Eni {
-        label: String,
+        label: Component,
         public: bool,
         span: Option<Span>,
         at: Location,
@@ -80,7 +81,7 @@ pub(super) struct Eni {
     pub(super) sgs: Option<Vec<SecurityGroupId>>,
     pub(super) address: Intervals,
     /// `` instance `app` ``.
-    pub(super) label: String,
+    pub(super) label: Component,
     pub(super) endpoint: Option<EndpointId>,
     pub(super) public: bool,
     pub(super) span: Span,
@@ -94,7 +95,7 @@ pub(super) enum Src {
     /// An external's CIDRs, or (the internet) one unknown internet address.
     Outside {
         space: Space,
-        label: String,
+        label: Component,
     },
 }
 
@@ -105,7 +106,7 @@ pub(super) enum Dest {
     /// The internet, an external, a service's public or prefix-list addresses.
     Outside {
         space: Space,
-        label: String,
+        label: Component,
         at: Location,
     },
     /// Nothing to route to.
@@ -127,7 +128,7 @@ pub(super) enum RetItem {
     /// needs only some port of its own (aws-facts: NAT uses 1024-65535).
     /// `decision` says how it translates the address back.
     PortRewrite {
-        component: String,
+        component: Component,
         decision: String,
     },
 }
@@ -150,13 +151,13 @@ pub(super) struct Branch {
 impl Branch {
     pub(super) fn hop(
         &mut self,
-        component: impl Into<String>,
+        component: Component,
         decision: impl Into<String>,
         rule: Option<String>,
         span: Option<Span>,
     ) {
         self.hops.push(Hop {
-            component: component.into(),
+            component,
             decision: decision.into(),
             rule,
             span,
@@ -165,14 +166,14 @@ impl Branch {
 
     pub(super) fn block(
         &mut self,
-        component: impl Into<String>,
+        component: Component,
         reason: Reason,
         detail: impl Into<String>,
         span: Option<Span>,
         at: Location,
     ) {
         let b = Blocker {
-            component: component.into(),
+            component,
             reason,
             detail: detail.into(),
             span,
@@ -343,7 +344,7 @@ impl<'m> Ctx<'m> {
                 back: Vec::new(),
                 dns: Vec::new(),
                 blockers: vec![Blocker {
-                    component: end_label(self.m, from),
+                    component: end_component(self.m, from),
                     reason: Reason::NoRoute,
                     detail: "it cannot open connections".to_string(),
                     span: None,
@@ -361,7 +362,7 @@ impl<'m> Ctx<'m> {
         let delivered = b.reached && b.blockers.is_empty();
         if !b.reached && b.blockers.is_empty() {
             b.block(
-                end_label(self.m, to),
+                end_component(self.m, to),
                 Reason::NoRoute,
                 "no path leads to it",
                 None,
@@ -377,7 +378,7 @@ impl<'m> Ctx<'m> {
                 .copied()
                 .find(|v| matches!(v, ViaComponent::InternetGateway(_)));
             let igw_label = igw.map_or_else(
-                || "an internet gateway".to_string(),
+                || Component::unnamed(ComponentKind::InternetGateway),
                 |v| via_label(self.m, v),
             );
             // Crossing an internet gateway always records it.
@@ -521,7 +522,7 @@ impl<'m> Ctx<'m> {
                         via_public: false,
                     } if eni.subnet == s.subnet => {
                         b.hop(
-                            format!("subnet `{}`", sub.name),
+                            Component::new(ComponentKind::Subnet, &sub.name),
                             "same subnet: delivered directly, no route table or network ACL",
                             None,
                             None,
@@ -700,7 +701,7 @@ impl<'m> Ctx<'m> {
             self.no_common_port(&mut b, &acls_seen, None);
         }
         back.push(Hop {
-            component: "security groups".to_string(),
+            component: Component::unnamed(ComponentKind::SecurityGroups),
             decision: "stateful: replies to an allowed connection are allowed".to_string(),
             rule: None,
             span: None,
@@ -720,8 +721,8 @@ impl Ctx<'_> {
     fn no_common_port(
         &self,
         b: &mut Branch,
-        acls_seen: &[(String, Option<Span>, SubnetId)],
-        nat: Option<&str>,
+        acls_seen: &[(Component, Option<Span>, SubnetId)],
+        nat: Option<&Component>,
     ) {
         if b.blockers.iter().any(|x| x.reason == Reason::AclReturn) {
             return;

@@ -131,7 +131,11 @@ fn matrix(o: &mut String, r: &Report) {
                         esc(&c
                             .blocked_by
                             .iter()
-                            .map(|b| format!("{} {}", b.reason, b.component.replace('`', "")))
+                            .map(|b| format!(
+                                "{} {}",
+                                b.reason,
+                                b.component.to_string().replace('`', "")
+                            ))
                             .collect::<Vec<_>>()
                             .join("\n"))
                     );
@@ -160,7 +164,7 @@ fn exposure(o: &mut String, r: &Report) {
             "<tr><td><code>{}</code></td><td class=\"mono\">{}</td><td>{}</td></tr>",
             esc(&e.instance),
             esc(&e.traffic),
-            code_spans(&esc(&e.path.join(" → ")))
+            code_spans(&esc(&crate::reach::text::path_text(&e.path)))
         );
     }
     o.push_str("</table>\n");

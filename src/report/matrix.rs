@@ -14,7 +14,7 @@ use crate::model::{
     Destination, ExternalId, FlowEnd, InstanceId, Model, SecurityGroupId, SgPeer, SubnetId,
     ViaComponent,
 };
-use crate::reach::{Engine, Query, Verdict};
+use crate::reach::{Component, Engine, Query, Verdict};
 use crate::syntax::ast::ProtocolKind;
 
 /// Sorted, disjoint, inclusive port ranges.
@@ -248,7 +248,7 @@ fn flow_text(f: &Flow) -> String {
     }
 }
 
-fn summary(flows: &[(Flow, Vec<String>)]) -> String {
+fn summary(flows: &[(Flow, Vec<Component>)]) -> String {
     if flows.is_empty() {
         return "-".to_string();
     }
@@ -260,11 +260,11 @@ fn summary(flows: &[(Flow, Vec<String>)]) -> String {
 }
 
 /// A delivered atom: protocol, ports, via and the forward path.
-type Hit = (ProtocolKind, (u16, u16), Vec<String>, Vec<String>);
+type Hit = (ProtocolKind, (u16, u16), Vec<String>, Vec<Component>);
 
 struct Probe {
     /// Each flow with the forward path of one of its packets.
-    flows: Vec<(Flow, Vec<String>)>,
+    flows: Vec<(Flow, Vec<Component>)>,
     blockers: Vec<Block>,
 }
 
@@ -417,8 +417,8 @@ fn via(m: &Model, v: &Verdict) -> Vec<String> {
     out
 }
 
-fn path(v: &Verdict) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
+fn path(v: &Verdict) -> Vec<Component> {
+    let mut out: Vec<Component> = Vec::new();
     for leg in &v.legs {
         for h in &leg.forward {
             if out.last() != Some(&h.component) {
@@ -431,9 +431,9 @@ fn path(v: &Verdict) -> Vec<String> {
 
 /// Merges delivered atoms into flows: adjacent ranges with the same path
 /// join; every protocol and port along one path is `all`.
-fn merge(hits: Vec<Hit>) -> Vec<(Flow, Vec<String>)> {
+fn merge(hits: Vec<Hit>) -> Vec<(Flow, Vec<Component>)> {
     // Group by (protocol, via), keeping first-seen paths.
-    let mut groups: Vec<(ProtocolKind, Vec<String>, PortSet, Vec<String>)> = Vec::new();
+    let mut groups: Vec<(ProtocolKind, Vec<String>, PortSet, Vec<Component>)> = Vec::new();
     for (proto, range, via, path) in hits {
         match groups
             .iter_mut()
@@ -443,9 +443,9 @@ fn merge(hits: Vec<Hit>) -> Vec<(Flow, Vec<String>)> {
             None => groups.push((proto, via, vec![range], path)),
         }
     }
-    let full = |g: &(ProtocolKind, Vec<String>, PortSet, Vec<String>)| g.2 == [(0, 65535)];
+    let full = |g: &(ProtocolKind, Vec<String>, PortSet, Vec<Component>)| g.2 == [(0, 65535)];
     // tcp, udp and icmp all along one path: `all`.
-    let mut out: Vec<(Flow, Vec<String>)> = Vec::new();
+    let mut out: Vec<(Flow, Vec<Component>)> = Vec::new();
     let mut used = vec![false; groups.len()];
     for (i, g) in groups.iter().enumerate() {
         if g.0 != ProtocolKind::Tcp || !full(g) {

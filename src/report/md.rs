@@ -136,7 +136,7 @@ fn exposure(out: &mut String, r: &Report) {
             "| {} | {} | {} |",
             cell(&e.instance),
             cell(&e.traffic),
-            cell(&e.path.join(" → "))
+            cell(&crate::reach::text::path_text(&e.path))
         );
     }
     let _ = writeln!(out);
