@@ -41,6 +41,7 @@ use crate::model::{
 };
 use crate::source::Span;
 use crate::syntax::ast::ProtocolKind;
+use schemars::JsonSchema;
 
 pub use ends::{END_KINDS, VIA_KINDS, end_of, resolve_end, resolve_via, via_of};
 pub use expect::{check_expects, expect_query};
@@ -78,7 +79,7 @@ impl Query {
 macro_rules! reasons {
     ($($(#[$doc:meta])* $name:ident, $code:literal, $meaning:literal;)*) => {
         /// Why a component drops a flow (or why a qualifier fails).
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, JsonSchema)]
         #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
         pub enum Reason {
             $($(#[$doc])* $name,)*
@@ -148,7 +149,8 @@ impl std::fmt::Display for Reason {
 }
 
 /// A component that drops the flow, and the setting to change.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct Blocker {
     /// `security group \`app-sg\``.
     pub component: Component,
@@ -226,7 +228,8 @@ impl From<ViaComponent> for Location {
 }
 
 /// One step of a path.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct Hop {
     /// `route table \`private\``.
     pub component: Component,
@@ -240,10 +243,28 @@ pub struct Hop {
     /// The statement that decided (byte offsets).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub span: Option<Span>,
+    /// At a route table: the route that matched, as data.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub route: Option<RouteUsed>,
+}
+
+/// The route a route table chose for a flow: its destination and target as
+/// separate values (the text output prints `0.0.0.0/0 → NAT gateway `nat-a``).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RouteUsed {
+    /// The traffic the route was chosen for: `0.0.0.0/0`, `10.1.0.0/16`.
+    pub traffic: String,
+    /// The route's destination: a CIDR or a prefix list (`pl:s3`).
+    pub destination: String,
+    /// The target's name (`igw`, `nat-a`), `local` or `blackhole`.
+    pub target: String,
+    pub target_kind: crate::emit::json::TargetKindJson,
 }
 
 /// A DNS answer the flow depends on.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct Resolution {
     pub name: String,
     /// `10.0.2.5`, or `public addresses of ec2`.
@@ -254,7 +275,8 @@ pub struct Resolution {
 }
 
 /// One connection: from one end to the other, there and back.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct Leg {
     /// The source as the file names it: `admin`, `internet`, `service s3`.
     pub from: String,
@@ -299,7 +321,9 @@ pub struct Leg {
 }
 
 /// The answer to a [`Query`].
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(title = "vpcc reach")]
 pub struct Verdict {
     /// Every leg is delivered.
     pub delivered: bool,
@@ -314,6 +338,15 @@ impl Verdict {
     pub fn blockers(&self) -> impl Iterator<Item = &Blocker> {
         self.legs.iter().flat_map(|l| l.blockers.iter())
     }
+}
+
+/// The JSON Schema of `vpcc reach --format json` (a [`Verdict`]), as
+/// published in `schemas/reach.schema.json`.
+pub fn schema() -> String {
+    let schema = schemars::schema_for!(Verdict);
+    let mut s = serde_json::to_string_pretty(&schema).unwrap_or_default();
+    s.push('\n');
+    s
 }
 
 /// Decides one query.

@@ -1,12 +1,15 @@
 //! Byte spans into one source file.
 
+use schemars::JsonSchema;
 use serde::Serialize;
 
 /// A half-open byte range `start..end` in the file being compiled.
 ///
 /// Every AST node and every model element keeps the span it came from, so
 /// that any later stage can point back into the source.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, JsonSchema,
+)]
 pub struct Span {
     pub start: u32,
     pub end: u32,

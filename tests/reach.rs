@@ -445,6 +445,95 @@ fn cli_json() {
 }
 
 #[test]
+fn json_route_hops_carry_the_route_as_data() {
+    let f = example_path("nat-bastion-endpoints.vpc");
+    let Run { stdout: out, .. } = vpcc([
+        "reach", &f, "--from", "app", "--to", "internet", "--proto", "tcp", "--port", "443",
+        "--format", "json",
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&out).expect("json");
+    let routes: Vec<&serde_json::Value> = v["legs"][0]["forward"]
+        .as_array()
+        .expect("forward hops")
+        .iter()
+        .filter_map(|h| h.get("route"))
+        .collect();
+    // app's table sends the internet to the NAT gateway, the NAT gateway's
+    // subnet's table to the internet gateway.
+    assert_eq!(routes.len(), 2, "{out}");
+    assert_eq!(routes[0]["destination"], "0.0.0.0/0");
+    assert_eq!(routes[0]["target"], "nat-a");
+    assert_eq!(routes[0]["target_kind"], "nat_gateway");
+    assert_eq!(routes[1]["target_kind"], "internet_gateway");
+    // Only route tables carry a route.
+    for h in v["legs"][0]["forward"].as_array().unwrap() {
+        assert_eq!(
+            h.get("route").is_some(),
+            h["component"]["kind"] == "route_table",
+            "{h}"
+        );
+    }
+    // No field holds Markdown or a pre-rendered arrow.
+    assert!(!out.contains('`') && !out.contains('→'), "{out}");
+
+    // Across a peering, the reply's route table says which route takes the
+    // reply back: db's table sends 10.1.0.0/16 to the peering.
+    let f = example_path("peering.vpc");
+    let Run { stdout: out, .. } = vpcc([
+        "reach", &f, "--from", "app1", "--to", "db1", "--proto", "tcp", "--port", "5432",
+        "--format", "json",
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&out).expect("json");
+    let back: Vec<&serde_json::Value> = v["legs"][0]["return"]
+        .as_array()
+        .expect("return hops")
+        .iter()
+        .filter_map(|h| h.get("route"))
+        .collect();
+    assert_eq!(back.len(), 1, "{out}");
+    assert_eq!(back[0]["destination"], "10.1.0.0/16");
+    assert_eq!(back[0]["target"], "pcx-apps-db");
+    assert_eq!(back[0]["target_kind"], "peering");
+}
+
+#[test]
+fn reach_schema_is_current_and_every_answer_matches_it() {
+    support::schema::assert_current(
+        "reach.schema.json",
+        &vpc::reach::schema(),
+        "src/reach.rs",
+        "reach",
+    );
+    let validator = support::schema::validator("reach.schema.json");
+    let f = example_path("nat-bastion-endpoints.vpc");
+    let queries: &[&[&str]] = &[
+        &[
+            "--from", "app", "--to", "internet", "--proto", "tcp", "--port", "443",
+        ],
+        &["--from", "internet", "--to", "app"],
+        &["--from", "app", "--to", "service s3"],
+        &[
+            "--from", "admin", "--to", "app", "--via", "bastion", "--proto", "tcp", "--port", "22",
+        ],
+    ];
+    for q in queries {
+        let mut args = vec!["reach", f.as_str()];
+        args.extend_from_slice(q);
+        args.extend_from_slice(&["--format", "json"]);
+        let Run { stdout, code, .. } = vpcc(args);
+        assert_eq!(code, 0, "{q:?}");
+        support::schema::assert_valid(&validator, &format!("reach {q:?}"), &stdout);
+    }
+    // The schema is strict: an unknown field is an error.
+    let Run { stdout, .. } = vpcc([
+        "reach", &f, "--from", "app", "--to", "internet", "--format", "json",
+    ]);
+    let mut v: serde_json::Value = serde_json::from_str(&stdout).expect("json");
+    v["legs"][0]["forward"][0]["surprise"] = serde_json::Value::Bool(true);
+    assert!(!validator.is_valid(&v));
+}
+
+#[test]
 fn cli_usage_errors_exit_2_and_file_errors_exit_1() {
     let f = example_path("nat-bastion-endpoints.vpc");
     let Run {

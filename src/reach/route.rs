@@ -90,6 +90,16 @@ impl Ctx<'_> {
     /// The route to add for traffic no route matches: to a peered VPC, its
     /// block through the peering (not the one address); else a route
     /// covering the destination.
+    /// The route chosen for `traffic`, as data for the JSON output.
+    fn route_used(&self, traffic: &str, destination: Destination, target: Target) -> RouteUsed {
+        RouteUsed {
+            traffic: traffic.to_string(),
+            destination: dest_text(destination),
+            target: self.m.target_name(target).to_string(),
+            target_kind: crate::emit::json::target_kind(target),
+        }
+    }
+
     fn route_fix(&self, b: &Branch, vpc: VpcId, table: &str, dst: &str) -> String {
         let first = b.cubes.first().and_then(|c| match &c.dst {
             Space::Set(s) => s.first().map(Ipv4Addr::from),
@@ -160,14 +170,15 @@ impl Ctx<'_> {
                 continue;
             };
             let r = table.routes[i];
-            nb.hop(
+            let used = self.route_used(&dst, r.destination, r.target);
+            nb.route_hop(
                 label.clone(),
                 format!(
                     "for {dst}: {} → {}",
-                    dest_text(r.destination),
+                    used.destination,
                     self.m.target_label(r.target)
                 ),
-                None,
+                used,
                 r.span,
             );
             if matches!(
@@ -306,6 +317,7 @@ impl Ctx<'_> {
                     ),
                     rule: None,
                     span: None,
+                    route: None,
                 }));
                 if b.first_src.is_none() {
                     b.first_src = b.cubes.first().map(|c| c.src.clone());
@@ -517,16 +529,12 @@ impl Ctx<'_> {
         let table = self.m.route_table(table_id);
         let (label, tspan) = self.table_label(subnet);
         let mut kept = Vec::new();
-        let mut rule = None;
+        let mut chosen = None;
         for (idx, cubes) in self.partition(&table.routes, &b.cubes, true) {
             if let Some(i) = idx
                 && table.routes[i].target == via
             {
-                rule = Some(format!(
-                    "{} → {}",
-                    dest_text(table.routes[i].destination),
-                    self.m.target_name(via)
-                ));
+                chosen = Some(table.routes[i].destination);
                 kept.extend(cubes);
             }
         }
@@ -535,6 +543,10 @@ impl Ctx<'_> {
             .first()
             .map(|c| self.desc(&c.src))
             .unwrap_or_default();
+        let used = chosen.map(|d| self.route_used(&src, d, via));
+        let rule = used
+            .as_ref()
+            .map(|u| format!("{} → {}", u.destination, u.target));
         if kept.is_empty() {
             b.block(
                 label.clone(),
@@ -561,6 +573,7 @@ impl Ctx<'_> {
                 decision: format!("no route back to {src}: DROPPED"),
                 rule: None,
                 span: tspan,
+                route: None,
             }));
         } else {
             b.ret.push(RetItem::Hop(Hop {
@@ -571,6 +584,7 @@ impl Ctx<'_> {
                 ),
                 rule,
                 span: None,
+                route: used,
             }));
             b.cubes = normalize(kept);
         }
@@ -734,6 +748,7 @@ impl Ctx<'_> {
                     ),
                     rule: None,
                     span: None,
+                    route: None,
                 }));
                 b.cubes = normalize(
                     b.cubes

@@ -7,8 +7,8 @@ use super::sets::{
     private_space,
 };
 use super::{
-    Blocker, Component, ComponentKind, Hop, Leg, Location, Query, Reason, Resolution, Verdict,
-    end_component, end_label, end_name, via_label,
+    Blocker, Component, ComponentKind, Hop, Leg, Location, Query, Reason, Resolution, RouteUsed,
+    Verdict, end_component, end_label, end_name, via_label,
 };
 use crate::model::{
     EndpointId, FlowEnd, InstanceId, Model, NatGatewayId, SecurityGroupId, SubnetId, Target,
@@ -161,7 +161,22 @@ impl Branch {
             decision: decision.into(),
             rule,
             span,
+            route: None,
         });
+    }
+
+    /// A route table's hop that names the route it chose.
+    pub(super) fn route_hop(
+        &mut self,
+        component: Component,
+        decision: String,
+        route: RouteUsed,
+        span: Option<Span>,
+    ) {
+        self.hop(component, decision, None, span);
+        if let Some(h) = self.hops.last_mut() {
+            h.route = Some(route);
+        }
     }
 
     pub(super) fn block(
@@ -629,6 +644,7 @@ impl<'m> Ctx<'m> {
                         ),
                         rule: None,
                         span: None,
+                        route: None,
                     });
                     acls_seen.clear();
                 }
@@ -659,6 +675,7 @@ impl<'m> Ctx<'m> {
                             decision: format!("{word}: DENIED"),
                             rule: Some(why.clone()),
                             span: why_span.or(span),
+                            route: None,
                         });
                         b.block(
                             label,
@@ -687,6 +704,7 @@ impl<'m> Ctx<'m> {
                             ),
                             rule: Some(allowed.join("; ")),
                             span: None,
+                            route: None,
                         });
                         common = Some(match common {
                             Some(t) => t.intersect(&admitted),
@@ -705,6 +723,7 @@ impl<'m> Ctx<'m> {
             decision: "stateful: replies to an allowed connection are allowed".to_string(),
             rule: None,
             span: None,
+            route: None,
         });
         Finished {
             branch: b,
