@@ -187,9 +187,24 @@ fn html_is_self_contained() {
     assert!(html.starts_with("<!DOCTYPE html>"));
     // An embedded SVG declares namespaces with http:// URIs; those load
     // nothing, so only references that would fetch something are refused.
-    for external in ["<script", "<link", "src=", "href=\"http", "@import", "url("] {
+    for external in [
+        "<link",
+        "src=",
+        "href=\"http",
+        "href=\"//",
+        "@import",
+        "url(",
+        "fetch(",
+        "XMLHttpRequest",
+        "WebSocket",
+        "import(",
+        "sendBeacon",
+    ] {
         assert!(!html.contains(external), "HTML references `{external}`");
     }
+    // One script, inline.
+    assert_eq!(html.matches("<script").count(), 1);
+    assert!(html.contains("<script>\n"));
     assert!(html.contains("<style>"));
     assert!(html.contains("tcp 22 via igw"));
     assert!(html.ends_with("</html>\n"));
@@ -201,7 +216,7 @@ fn html_embeds_a_diagram_when_given_one() {
         &reference(),
         Some("<?xml version=\"1.0\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\"></svg>"),
     );
-    assert!(html.contains("<div class=\"diagram\"><svg"));
+    assert!(html.contains("<div class=\"diagram\" id=\"diagram\"><svg"));
     assert!(!html.contains("<?xml"));
 }
 
