@@ -20,7 +20,8 @@ body{font:15px/1.45 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;color:#
 main{max-width:1360px;margin:0 auto;padding:24px 28px 48px;background:#fff;min-height:100vh}
 h1{font-size:26px;margin:0 0 4px}h2{font-size:20px;margin:32px 0 10px;border-bottom:1px solid #e3e6ea;padding-bottom:4px}
 h3{font-size:15px;margin:18px 0 6px}
-.meta{color:#5b6472;margin:0 0 12px}
+.meta{color:#5b6472;margin:0 0 6px}
+.toc{font-size:13.5px;margin:0 0 12px}.toc a{color:#1c4b8f;text-decoration:none}.toc a:hover{text-decoration:underline}
 table{border-collapse:collapse;margin:6px 0 12px;font-size:13.5px}
 th,td{border:1px solid #d9dde3;padding:5px 8px;text-align:left;vertical-align:top}
 th{background:#eef1f5;font-weight:600}
@@ -72,10 +73,35 @@ pub fn render(r: &Report, diagram: Option<&str>) -> String {
         held,
         r.expects.len()
     );
+    let sections = super::sections(r);
+    let mut toc: Vec<&str> = Vec::new();
+    if diagram.is_some() {
+        toc.push("Diagram");
+    }
+    toc.extend([
+        "Subnets",
+        "Reachability",
+        "Internet exposure",
+        "Expectations",
+        "Route tables",
+    ]);
+    toc.extend(sections.iter().map(|(title, _)| *title));
+    let links: Vec<String> = toc
+        .iter()
+        .map(|t| {
+            let id = if *t == "Diagram" {
+                "diagram-section".to_string()
+            } else {
+                slug(t)
+            };
+            format!("<a href=\"#{id}\">{}</a>", esc(t))
+        })
+        .collect();
+    let _ = writeln!(o, "<nav class=\"toc\">{}</nav>", links.join(" · "));
     if let Some(svg) = diagram {
         let svg = svg.find("<svg").and_then(|i| svg.get(i..)).unwrap_or(svg);
         o.push_str(
-            "<h2>Diagram</h2>\n<div class=\"tools\" id=\"diagram-tools\" hidden>\
+            "<h2 id=\"diagram-section\">Diagram</h2>\n<div class=\"tools\" id=\"diagram-tools\" hidden>\
              <button type=\"button\" data-zoom=\"in\" title=\"Zoom in\">+</button>\
              <button type=\"button\" data-zoom=\"out\" title=\"Zoom out\">\u{2212}</button>\
              <button type=\"button\" data-zoom=\"fit\" title=\"Fit the box\">Fit</button>\
@@ -89,8 +115,8 @@ pub fn render(r: &Report, diagram: Option<&str>) -> String {
     exposure(&mut o, r);
     expects(&mut o, r);
     route_tables(&mut o, r);
-    for (title, tables) in super::sections(r) {
-        let _ = writeln!(o, "<h2>{}</h2>", esc(title));
+    for (title, tables) in sections {
+        let _ = writeln!(o, "<h2 id=\"{}\">{}</h2>", slug(title), esc(title));
         if tables.is_empty() {
             o.push_str("<p>None.</p>\n");
         }
@@ -103,7 +129,7 @@ pub fn render(r: &Report, diagram: Option<&str>) -> String {
 }
 
 fn subnets(o: &mut String, r: &Report) {
-    o.push_str("<h2>Subnets</h2>\n<table>\n<tr><th>Subnet</th><th>VPC</th><th>Kind</th><th>CIDR</th><th>AZ</th><th>Addresses used</th><th>Route table</th><th>ACL</th></tr>\n");
+    o.push_str("<h2 id=\"subnets\">Subnets</h2>\n<table>\n<tr><th>Subnet</th><th>VPC</th><th>Kind</th><th>CIDR</th><th>AZ</th><th>Addresses used</th><th>Route table</th><th>ACL</th></tr>\n");
     for s in &r.subnets {
         let pct = if s.usable == 0 {
             100
@@ -134,17 +160,17 @@ fn subnets(o: &mut String, r: &Report) {
 
 fn matrix(o: &mut String, r: &Report) {
     if let Some(why) = &r.matrix.omitted {
-        o.push_str("<h2>Reachability</h2>\n<p>The matrix is left out: ");
+        o.push_str("<h2 id=\"reachability\">Reachability</h2>\n<p>The matrix is left out: ");
         o.push_str(&esc(why));
         o.push_str(".</p>\n");
         return;
     }
     if r.matrix.cells.is_empty() {
-        o.push_str("<h2>Reachability</h2>\n<p>The file has no instances.</p>\n");
+        o.push_str("<h2 id=\"reachability\">Reachability</h2>\n<p>The file has no instances.</p>\n");
         return;
     }
     o.push_str(
-        "<h2>Reachability</h2>\n<p>Rows open connections to columns. A cell lists the traffic delivered there and back and the gateways it crosses; hover an empty cell for what drops it.</p>\n\
+        "<h2 id=\"reachability\">Reachability</h2>\n<p>Rows open connections to columns. A cell lists the traffic delivered there and back and the gateways it crosses; hover an empty cell for what drops it.</p>\n\
          <div class=\"tools\" id=\"matrix-tools\" hidden>\
          <label>From <input type=\"search\" id=\"filter-from\" placeholder=\"source names\" autocomplete=\"off\"></label>\
          <label>To <input type=\"search\" id=\"filter-to\" placeholder=\"destination names\" autocomplete=\"off\"></label>\
@@ -155,6 +181,10 @@ fn matrix(o: &mut String, r: &Report) {
         let _ = write!(o, "<th{}>{}</th>", members(d), esc(&d.label));
     }
     o.push_str("</tr></thead>\n<tbody>\n");
+    // Cells come row by row, in the order of the labels ([`super::Matrix`]),
+    // and a pair without one has no cell: one pass finds them all
+    // (`Report::cell` per pair would be quadratic in the cells).
+    let mut cells = r.matrix.cells.iter().peekable();
     for s in &r.matrix.sources {
         let _ = write!(
             o,
@@ -163,7 +193,11 @@ fn matrix(o: &mut String, r: &Report) {
             esc(&s.label)
         );
         for d in &r.matrix.destinations {
-            match r.cell(&s.label, &d.label) {
+            let cell = match cells.peek() {
+                Some(c) if c.from == s.label && c.to == d.label => cells.next(),
+                _ => None,
+            };
+            match cell {
                 None => o.push_str("<td class=\"self\"></td>"),
                 Some(c) if c.flows.is_empty() => {
                     let _ = write!(
@@ -204,7 +238,7 @@ fn members(end: &super::MatrixEnd) -> String {
 }
 
 fn exposure(o: &mut String, r: &Report) {
-    o.push_str("<h2>Internet exposure</h2>\n");
+    o.push_str("<h2 id=\"internet-exposure\">Internet exposure</h2>\n");
     if r.exposure.is_empty() {
         o.push_str("<p>No instance accepts connections from the internet.</p>\n");
         return;
@@ -223,7 +257,7 @@ fn exposure(o: &mut String, r: &Report) {
 }
 
 fn expects(o: &mut String, r: &Report) {
-    o.push_str("<h2>Expectations</h2>\n");
+    o.push_str("<h2 id=\"expectations\">Expectations</h2>\n");
     if r.expects.is_empty() {
         o.push_str("<p>The file has no <code>expect</code> statements.</p>\n");
         return;
@@ -253,7 +287,7 @@ fn expects(o: &mut String, r: &Report) {
 }
 
 fn route_tables(o: &mut String, r: &Report) {
-    o.push_str("<h2>Route tables</h2>\n");
+    o.push_str("<h2 id=\"route-tables\">Route tables</h2>\n");
     for t in &r.route_tables {
         let main = if t.main { ", main" } else { "" };
         let _ = writeln!(
@@ -331,6 +365,20 @@ pub fn index(entries: &[IndexEntry]) -> String {
     }
     o.push_str("</table>\n</main>\n</body>\n</html>\n");
     o
+}
+
+/// A heading's id: `Free address space` → `free-address-space`.
+fn slug(title: &str) -> String {
+    title
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect()
 }
 
 /// A directory name as one URI path segment (percent-encoded).

@@ -29,6 +29,8 @@
     w0 = r.width; h0 = r.height;
     byId("diagram-tools").hidden = false;
     box.classList.add("grab");
+    // Natural size, the top centre in view (the internet and the gateways).
+    box.scrollLeft = (box.scrollWidth - box.clientWidth) / 2;
     byId("diagram-tools").addEventListener("click", function (e) {
       var z = e.target.getAttribute("data-zoom");
       if (z === "in") setScale(scale * 1.25);
