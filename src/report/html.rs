@@ -42,7 +42,7 @@ code,.mono{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font
 .matrix thead th.corner{left:0;z-index:3}
 td.open{background:#e9f7ee}td.none{color:#98a0ab;background:#fafbfc;text-align:center}td.self{background:#f1f2f4}
 .ok{color:#17602d;font-weight:600}.fail{color:#b42318;font-weight:600}
-.diagram{border:1px solid #d9dde3;overflow:auto;max-height:80vh;background:#fff}
+.diagram{border:1px solid #d9dde3;overflow:auto;max-height:70vh;background:#fff}
 .diagram svg{display:block}
 .diagram.grab{cursor:grab}.diagram.panning{cursor:grabbing;user-select:none}
 .usage{display:inline-block;width:70px;height:8px;background:#eceef1;border-radius:4px;margin-left:6px;vertical-align:middle;overflow:hidden}
