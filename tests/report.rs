@@ -266,8 +266,8 @@ fn html_works_without_its_script() {
     assert!(html.contains(".matrix th.src{position:sticky;left:0;"));
     assert!(html.contains("<thead><tr><th class=\"corner\">from \\ to</th>"));
     // Every cell of the report is in the table.
-    let shown = html.matches("<td class=\"open\"").count()
-        + html.matches("<td class=\"none\"").count();
+    let shown =
+        html.matches("<td class=\"open\"").count() + html.matches("<td class=\"none\"").count();
     assert_eq!(shown, r.matrix.cells.len());
     // A group's members are all findable by the filter.
     assert!(html.contains(" data-members=\"app-a01 app-a02 app-a03 "));

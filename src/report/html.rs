@@ -124,7 +124,10 @@ pub fn render(r: &Report, diagram: Option<&str>) -> String {
             table(&mut o, &t);
         }
     }
-    let _ = write!(o, "</main>\n<script>\n{SCRIPT}</script>\n</body>\n</html>\n");
+    let _ = write!(
+        o,
+        "</main>\n<script>\n{SCRIPT}</script>\n</body>\n</html>\n"
+    );
     o
 }
 
@@ -166,7 +169,9 @@ fn matrix(o: &mut String, r: &Report) {
         return;
     }
     if r.matrix.cells.is_empty() {
-        o.push_str("<h2 id=\"reachability\">Reachability</h2>\n<p>The file has no instances.</p>\n");
+        o.push_str(
+            "<h2 id=\"reachability\">Reachability</h2>\n<p>The file has no instances.</p>\n",
+        );
         return;
     }
     o.push_str(
