@@ -47,7 +47,7 @@ td.open{background:#e9f7ee}td.none{color:#98a0ab;background:#fafbfc;text-align:c
 .diagram.grab{cursor:grab}.diagram.panning{cursor:grabbing;user-select:none}
 .usage{display:inline-block;width:70px;height:8px;background:#eceef1;border-radius:4px;margin-left:6px;vertical-align:middle;overflow:hidden}
 .usage span{display:block;height:100%;background:#4c7bd9}
-@media print{.diagram,.matrix{max-height:none;overflow:visible}.tools{display:none}.matrix th{position:static}}
+@media print{.diagram,.matrix{max-height:none;overflow:visible}.diagram svg{width:100%!important;height:auto!important}.tools{display:none}.matrix th{position:static}}
 ";
 
 /// The page's script: zoom and pan, the matrix filter, the self-check.
