@@ -187,9 +187,24 @@ fn html_is_self_contained() {
     assert!(html.starts_with("<!DOCTYPE html>"));
     // An embedded SVG declares namespaces with http:// URIs; those load
     // nothing, so only references that would fetch something are refused.
-    for external in ["<script", "<link", "src=", "href=\"http", "@import", "url("] {
+    for external in [
+        "<link",
+        "src=",
+        "href=\"http",
+        "href=\"//",
+        "@import",
+        "url(",
+        "fetch(",
+        "XMLHttpRequest",
+        "WebSocket",
+        "import(",
+        "sendBeacon",
+    ] {
         assert!(!html.contains(external), "HTML references `{external}`");
     }
+    // One script, inline.
+    assert_eq!(html.matches("<script").count(), 1);
+    assert!(html.contains("<script>\n"));
     assert!(html.contains("<style>"));
     assert!(html.contains("tcp 22 via igw"));
     assert!(html.ends_with("</html>\n"));
@@ -201,8 +216,61 @@ fn html_embeds_a_diagram_when_given_one() {
         &reference(),
         Some("<?xml version=\"1.0\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\"></svg>"),
     );
-    assert!(html.contains("<div class=\"diagram\"><svg"));
+    assert!(html.contains("<div class=\"diagram\" id=\"diagram\"><svg"));
     assert!(!html.contains("<?xml"));
+}
+
+/// The reference example's page without the diagram (the SVG is the
+/// graph module's, snapshotted there): layout, tool bars and script.
+#[test]
+fn golden_html() {
+    insta::assert_snapshot!("html", report::html::render(&reference(), None));
+}
+
+/// The same file gives the same bytes, diagram and script included.
+#[test]
+fn html_is_deterministic() {
+    let args = ["report", "examples/large.vpc", "--format", "html"];
+    let Run {
+        code, stdout: a, ..
+    } = vpcc(args);
+    assert_eq!(code, 0);
+    let Run { stdout: b, .. } = vpcc(args);
+    assert!(a == b, "two runs differ");
+}
+
+/// Without its script the page hides nothing: only the tool bars (which
+/// need the script) start hidden, the diagram is not shrunk to the page,
+/// and the matrix's headers are sticky by CSS alone.
+#[test]
+fn html_works_without_its_script() {
+    let path = root().join("examples/large.vpc");
+    let src = std::fs::read_to_string(&path).expect("read");
+    let model = compile(&src);
+    let r = Report::build("large", &model, &src);
+    let html = report::html::render(&r, report::diagram_svg(&model).as_deref());
+    let hidden: Vec<&str> = html
+        .match_indices(" hidden")
+        .map(|(i, _)| html[..i].rsplit('<').next().unwrap_or_default())
+        .collect();
+    assert_eq!(
+        hidden,
+        [
+            "div class=\"tools\" id=\"diagram-tools\"",
+            "div class=\"tools\" id=\"matrix-tools\""
+        ]
+    );
+    assert!(!html.contains("max-width:100%"));
+    assert!(html.contains(".diagram{border:1px solid #d9dde3;overflow:auto;"));
+    assert!(html.contains(".matrix thead th{position:sticky;top:0;"));
+    assert!(html.contains(".matrix th.src{position:sticky;left:0;"));
+    assert!(html.contains("<thead><tr><th class=\"corner\">from \\ to</th>"));
+    // Every cell of the report is in the table.
+    let shown =
+        html.matches("<td class=\"open\"").count() + html.matches("<td class=\"none\"").count();
+    assert_eq!(shown, r.matrix.cells.len());
+    // A group's members are all findable by the filter.
+    assert!(html.contains(" data-members=\"app-a01 app-a02 app-a03 "));
 }
 
 #[test]

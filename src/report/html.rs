@@ -1,6 +1,14 @@
-//! The report as one self-contained HTML file: inline CSS, no scripts, no
-//! external assets, readable offline. The diagram, when given, is embedded
-//! as inline SVG.
+//! The report as one self-contained HTML file: inline CSS, one inline
+//! script (`report.js`), no external assets, readable offline. The
+//! diagram, when given, is embedded as inline SVG at its natural size in a
+//! scrolling box; the script adds zoom and pan. The matrix scrolls in its
+//! own box with sticky row and column headers; the script adds a filter on
+//! source and destination names. Without the script both still scroll and
+//! nothing is hidden (the tool bars carry `hidden` until it runs).
+//!
+//! **Invariant:** the page names no URL that a browser would load (no
+//! `src`, no `href` to another site, no `url(`, no `@import`) and its
+//! script fetches nothing; the same report gives the same bytes.
 
 use std::fmt::Write;
 
@@ -8,10 +16,12 @@ use super::Report;
 
 const STYLE: &str = "
 body{font:15px/1.45 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;color:#1d2330;margin:0;background:#f6f7f9}
-main{max-width:1160px;margin:0 auto;padding:24px 28px 48px;background:#fff;min-height:100vh}
+[hidden]{display:none!important}
+main{max-width:1360px;margin:0 auto;padding:24px 28px 48px;background:#fff;min-height:100vh}
 h1{font-size:26px;margin:0 0 4px}h2{font-size:20px;margin:32px 0 10px;border-bottom:1px solid #e3e6ea;padding-bottom:4px}
 h3{font-size:15px;margin:18px 0 6px}
-.meta{color:#5b6472;margin:0 0 12px}
+.meta{color:#5b6472;margin:0 0 6px}
+.toc{font-size:13.5px;margin:0 0 12px}.toc a{color:#1c4b8f;text-decoration:none}.toc a:hover{text-decoration:underline}
 table{border-collapse:collapse;margin:6px 0 12px;font-size:13.5px}
 th,td{border:1px solid #d9dde3;padding:5px 8px;text-align:left;vertical-align:top}
 th{background:#eef1f5;font-weight:600}
@@ -19,16 +29,29 @@ td.num{text-align:right;font-variant-numeric:tabular-nums}
 code,.mono{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:12.5px}
 .kind{display:inline-block;padding:0 7px;border-radius:9px;font-size:12px;font-weight:600}
 .public{background:#dff3e4;color:#17602d}.private{background:#e2ecfb;color:#1c4b8f}.isolated{background:#eceef1;color:#4a5260}
-.matrix{overflow-x:auto}
+.tools{display:flex;flex-wrap:wrap;gap:6px 10px;align-items:center;margin:0 0 6px;font-size:13px;color:#5b6472}
+.tools button{font:inherit;min-width:34px;padding:2px 9px;border:1px solid #c9ced6;background:#f6f7f9;color:#1d2330;border-radius:4px;cursor:pointer}
+.tools button:hover{background:#e9ecf0}
+.tools input{font:inherit;padding:3px 7px;border:1px solid #c9ced6;border-radius:4px;width:15em}
+.matrix{overflow:auto;max-height:80vh;border:1px solid #d9dde3}
+.matrix table{border-collapse:separate;border-spacing:0;margin:0}
+.matrix th,.matrix td{border-width:0 1px 1px 0}
 .matrix td{min-width:90px;max-width:220px}
-.matrix th.src{white-space:nowrap}
+.matrix thead th{position:sticky;top:0;z-index:2;white-space:nowrap}
+.matrix th.src{position:sticky;left:0;z-index:1;white-space:nowrap}
+.matrix thead th.corner{left:0;z-index:3}
 td.open{background:#e9f7ee}td.none{color:#98a0ab;background:#fafbfc;text-align:center}td.self{background:#f1f2f4}
 .ok{color:#17602d;font-weight:600}.fail{color:#b42318;font-weight:600}
-.diagram{border:1px solid #e3e6ea;padding:8px;overflow:auto}
-.diagram svg{max-width:100%;height:auto}
+.diagram{border:1px solid #d9dde3;overflow:auto;max-height:70vh;background:#fff}
+.diagram svg{display:block}
+.diagram.grab{cursor:grab}.diagram.panning{cursor:grabbing;user-select:none}
 .usage{display:inline-block;width:70px;height:8px;background:#eceef1;border-radius:4px;margin-left:6px;vertical-align:middle;overflow:hidden}
 .usage span{display:block;height:100%;background:#4c7bd9}
+@media print{.diagram,.matrix{max-height:none;overflow:visible}.diagram svg{width:100%!important;height:auto!important}.tools{display:none}.matrix th{position:static}}
 ";
+
+/// The page's script: zoom and pan, the matrix filter, the self-check.
+const SCRIPT: &str = include_str!("report.js");
 
 /// Renders the report; `diagram` is an SVG document to embed.
 pub fn render(r: &Report, diagram: Option<&str>) -> String {
@@ -51,17 +74,50 @@ pub fn render(r: &Report, diagram: Option<&str>) -> String {
         held,
         r.expects.len()
     );
+    let sections = super::sections(r);
+    let mut toc: Vec<&str> = Vec::new();
+    if diagram.is_some() {
+        toc.push("Diagram");
+    }
+    toc.extend([
+        "Subnets",
+        "Reachability",
+        "Internet exposure",
+        "Expectations",
+        "Route tables",
+    ]);
+    toc.extend(sections.iter().map(|(title, _)| *title));
+    let links: Vec<String> = toc
+        .iter()
+        .map(|t| {
+            let id = if *t == "Diagram" {
+                "diagram-section".to_string()
+            } else {
+                slug(t)
+            };
+            format!("<a href=\"#{id}\">{}</a>", esc(t))
+        })
+        .collect();
+    let _ = writeln!(o, "<nav class=\"toc\">{}</nav>", links.join(" · "));
     if let Some(svg) = diagram {
         let svg = svg.find("<svg").and_then(|i| svg.get(i..)).unwrap_or(svg);
-        let _ = writeln!(o, "<h2>Diagram</h2>\n<div class=\"diagram\">{svg}</div>");
+        o.push_str(
+            "<h2 id=\"diagram-section\">Diagram</h2>\n<div class=\"tools\" id=\"diagram-tools\" hidden>\
+             <button type=\"button\" data-zoom=\"in\" title=\"Zoom in\">+</button>\
+             <button type=\"button\" data-zoom=\"out\" title=\"Zoom out\">\u{2212}</button>\
+             <button type=\"button\" data-zoom=\"fit\" title=\"Fit the box\">Fit</button>\
+             <button type=\"button\" data-zoom=\"reset\" title=\"Natural size\">1:1</button>\
+             <span id=\"zoom-level\">100%</span><span>· wheel zooms, drag pans</span></div>\n",
+        );
+        let _ = writeln!(o, "<div class=\"diagram\" id=\"diagram\">{svg}</div>");
     }
     subnets(&mut o, r);
     matrix(&mut o, r);
     exposure(&mut o, r);
     expects(&mut o, r);
     route_tables(&mut o, r);
-    for (title, tables) in super::sections(r) {
-        let _ = writeln!(o, "<h2>{}</h2>", esc(title));
+    for (title, tables) in sections {
+        let _ = writeln!(o, "<h2 id=\"{}\">{}</h2>", slug(title), esc(title));
         if tables.is_empty() {
             o.push_str("<p>None.</p>\n");
         }
@@ -69,12 +125,15 @@ pub fn render(r: &Report, diagram: Option<&str>) -> String {
             table(&mut o, &t);
         }
     }
-    o.push_str("</main>\n</body>\n</html>\n");
+    let _ = write!(
+        o,
+        "</main>\n<script>\n{SCRIPT}</script>\n</body>\n</html>\n"
+    );
     o
 }
 
 fn subnets(o: &mut String, r: &Report) {
-    o.push_str("<h2>Subnets</h2>\n<table>\n<tr><th>Subnet</th><th>VPC</th><th>Kind</th><th>CIDR</th><th>AZ</th><th>Addresses used</th><th>Route table</th><th>ACL</th></tr>\n");
+    o.push_str("<h2 id=\"subnets\">Subnets</h2>\n<table>\n<tr><th>Subnet</th><th>VPC</th><th>Kind</th><th>CIDR</th><th>AZ</th><th>Addresses used</th><th>Route table</th><th>ACL</th></tr>\n");
     for s in &r.subnets {
         let pct = if s.usable == 0 {
             100
@@ -105,24 +164,46 @@ fn subnets(o: &mut String, r: &Report) {
 
 fn matrix(o: &mut String, r: &Report) {
     if let Some(why) = &r.matrix.omitted {
-        o.push_str("<h2>Reachability</h2>\n<p>The matrix is left out: ");
+        o.push_str("<h2 id=\"reachability\">Reachability</h2>\n<p>The matrix is left out: ");
         o.push_str(&esc(why));
         o.push_str(".</p>\n");
         return;
     }
     if r.matrix.cells.is_empty() {
-        o.push_str("<h2>Reachability</h2>\n<p>The file has no instances.</p>\n");
+        o.push_str(
+            "<h2 id=\"reachability\">Reachability</h2>\n<p>The file has no instances.</p>\n",
+        );
         return;
     }
-    o.push_str("<h2>Reachability</h2>\n<p>Rows open connections to columns. A cell lists the traffic delivered there and back and the gateways it crosses; hover an empty cell for what drops it.</p>\n<div class=\"matrix\"><table>\n<tr><th>from \\ to</th>");
+    o.push_str(
+        "<h2 id=\"reachability\">Reachability</h2>\n<p>Rows open connections to columns. A cell lists the traffic delivered there and back and the gateways it crosses; hover an empty cell for what drops it.</p>\n\
+         <div class=\"tools\" id=\"matrix-tools\" hidden>\
+         <label>From <input type=\"search\" id=\"filter-from\" placeholder=\"source names\" autocomplete=\"off\"></label>\
+         <label>To <input type=\"search\" id=\"filter-to\" placeholder=\"destination names\" autocomplete=\"off\"></label>\
+         <span id=\"matrix-count\"></span></div>\n\
+         <div class=\"matrix\" id=\"matrix\"><table>\n<thead><tr><th class=\"corner\">from \\ to</th>",
+    );
     for d in &r.matrix.destinations {
-        let _ = write!(o, "<th>{}</th>", esc(&d.label));
+        let _ = write!(o, "<th{}>{}</th>", members(d), esc(&d.label));
     }
-    o.push_str("</tr>\n");
+    o.push_str("</tr></thead>\n<tbody>\n");
+    // Cells come row by row, in the order of the labels ([`super::Matrix`]),
+    // and a pair without one has no cell: one pass finds them all
+    // (`Report::cell` per pair would be quadratic in the cells).
+    let mut cells = r.matrix.cells.iter().peekable();
     for s in &r.matrix.sources {
-        let _ = write!(o, "<tr><th class=\"src\">{}</th>", esc(&s.label));
+        let _ = write!(
+            o,
+            "<tr><th class=\"src\"{}>{}</th>",
+            members(s),
+            esc(&s.label)
+        );
         for d in &r.matrix.destinations {
-            match r.cell(&s.label, &d.label) {
+            let cell = match cells.peek() {
+                Some(c) if c.from == s.label && c.to == d.label => cells.next(),
+                _ => None,
+            };
+            match cell {
                 None => o.push_str("<td class=\"self\"></td>"),
                 Some(c) if c.flows.is_empty() => {
                     let _ = write!(
@@ -148,11 +229,22 @@ fn matrix(o: &mut String, r: &Report) {
         }
         o.push_str("</tr>\n");
     }
-    o.push_str("</table></div>\n");
+    o.push_str("</tbody></table></div>\n");
+}
+
+/// ` data-members="…"` when a group's label leaves members out
+/// (`app-a01 … app-a14 (14)`), so the filter finds every member's name.
+fn members(end: &super::MatrixEnd) -> String {
+    let all = end.members.join(" ");
+    if end.members.join(", ") == end.label || end.members.is_empty() {
+        String::new()
+    } else {
+        format!(" data-members=\"{}\"", esc(&all))
+    }
 }
 
 fn exposure(o: &mut String, r: &Report) {
-    o.push_str("<h2>Internet exposure</h2>\n");
+    o.push_str("<h2 id=\"internet-exposure\">Internet exposure</h2>\n");
     if r.exposure.is_empty() {
         o.push_str("<p>No instance accepts connections from the internet.</p>\n");
         return;
@@ -171,7 +263,7 @@ fn exposure(o: &mut String, r: &Report) {
 }
 
 fn expects(o: &mut String, r: &Report) {
-    o.push_str("<h2>Expectations</h2>\n");
+    o.push_str("<h2 id=\"expectations\">Expectations</h2>\n");
     if r.expects.is_empty() {
         o.push_str("<p>The file has no <code>expect</code> statements.</p>\n");
         return;
@@ -201,7 +293,7 @@ fn expects(o: &mut String, r: &Report) {
 }
 
 fn route_tables(o: &mut String, r: &Report) {
-    o.push_str("<h2>Route tables</h2>\n");
+    o.push_str("<h2 id=\"route-tables\">Route tables</h2>\n");
     for t in &r.route_tables {
         let main = if t.main { ", main" } else { "" };
         let _ = writeln!(
@@ -279,6 +371,20 @@ pub fn index(entries: &[IndexEntry]) -> String {
     }
     o.push_str("</table>\n</main>\n</body>\n</html>\n");
     o
+}
+
+/// A heading's id: `Free address space` → `free-address-space`.
+fn slug(title: &str) -> String {
+    title
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect()
 }
 
 /// A directory name as one URI path segment (percent-encoded).
