@@ -93,6 +93,43 @@ fn a_clean_run_is_valid_with_no_results() {
     assert_eq!(run["results"], json!([]));
 }
 
+/// GitHub code scanning links a rule to its `helpUri` and the tool to its
+/// `informationUri`, and resolves relative artifact URIs through
+/// `originalUriBaseIds`.
+#[test]
+fn rules_link_to_the_code_reference() {
+    let (_, log) = check_sarif(&["tests/ui/cidr/host_bits_set.vpc"]);
+    assert_valid(&log);
+    let driver = &log["runs"][0]["tool"]["driver"];
+    let info = driver["informationUri"].as_str().expect("informationUri");
+    assert!(info.starts_with("https://"), "{info}");
+    let reference = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/codes.md"),
+    )
+    .expect("docs/codes.md");
+    for (rule, code) in driver["rules"].as_array().unwrap().iter().zip(Code::ALL) {
+        let uri = rule["helpUri"].as_str().expect("helpUri");
+        let (page, anchor) = uri.split_once('#').expect("an anchor");
+        assert!(
+            page.starts_with(info) && page.ends_with("/docs/codes.md"),
+            "{uri}"
+        );
+        assert_eq!(anchor, code.as_str().to_ascii_lowercase());
+        assert!(
+            reference.contains(&format!("\n## {}\n", code.as_str())),
+            "docs/codes.md has no section for {}",
+            code.as_str()
+        );
+    }
+    let base = &log["runs"][0]["originalUriBaseIds"]["%SRCROOT%"];
+    assert!(base.is_object(), "{log}");
+    for r in log["runs"][0]["results"].as_array().unwrap() {
+        let loc = &r["locations"][0]["physicalLocation"]["artifactLocation"];
+        assert_eq!(loc["uriBaseId"], "%SRCROOT%");
+        assert!(!loc["uri"].as_str().unwrap().starts_with('/'));
+    }
+}
+
 #[test]
 fn errors_of_several_files_go_into_one_run() {
     let dir = std::env::temp_dir().join(format!("vpcc-sarif-{}", std::process::id()));

@@ -277,3 +277,33 @@ fn explanation_examples_are_accurate() {
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
+
+/// `docs/codes.md` is generated from the registry (SARIF's `helpUri` links
+/// to its sections): it must be current. `VPCC_BLESS=1` rewrites it.
+#[test]
+fn code_reference_is_current() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/codes.md");
+    let generated = vpc::diag::codes::reference_markdown();
+    if std::env::var_os("VPCC_BLESS").is_some() {
+        std::fs::write(&path, &generated).expect("write docs/codes.md");
+        return;
+    }
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        committed == generated,
+        "docs/codes.md is out of date with src/diag/codes.rs: run `VPCC_BLESS=1 cargo test --test ui`"
+    );
+    // One section per code, in registry order, each anchor the one
+    // `Code::help_uri` names.
+    let headings: Vec<&str> = committed
+        .lines()
+        .filter_map(|l| l.strip_prefix("## "))
+        .collect();
+    let codes: Vec<&str> = Code::ALL.iter().map(|c| c.as_str()).collect();
+    assert_eq!(headings, codes);
+    for c in Code::ALL {
+        let anchor = c.help_uri();
+        let anchor = anchor.rsplit('#').next().unwrap();
+        assert_eq!(anchor, c.as_str().to_ascii_lowercase());
+    }
+}

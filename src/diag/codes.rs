@@ -112,3 +112,55 @@ impl std::fmt::Display for Code {
         f.write_str(self.as_str())
     }
 }
+
+/// Where the code reference is published: `docs/codes.md` in the
+/// repository (`repository` in Cargo.toml), on the main branch. SARIF
+/// rules link there (`helpUri`), so code scanning's "learn more" opens the
+/// code's explanation.
+pub const DOCS_URL: &str = concat!(env!("CARGO_PKG_REPOSITORY"), "/blob/main/docs/codes.md");
+
+impl Code {
+    /// The code's section of the published reference:
+    /// `…/docs/codes.md#e0102`.
+    pub fn help_uri(self) -> String {
+        format!("{DOCS_URL}#{}", self.as_str().to_ascii_lowercase())
+    }
+}
+
+/// `docs/codes.md`: every code with its level, title and explanation, one
+/// section per code (anchor `#e0102`), generated from this registry. A test
+/// keeps the committed file equal to it.
+pub fn reference_markdown() -> String {
+    let mut out = String::from(
+        "<!-- Generated from src/diag/codes.rs and src/diag/explain/: run \
+         `VPCC_BLESS=1 cargo test --test ui` after changing them. -->\n\n\
+         # Diagnostic codes\n\n\
+         Every code vpcc reports, as `vpcc explain CODE` prints it. Errors are \
+         designs AWS refuses or that cannot work; warnings can be silenced \
+         ([Suppressing a warning](diagnostics.md#suppressing-a-warning)).\n",
+    );
+    for code in Code::ALL {
+        let level = match code.severity() {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        out.push_str(&format!(
+            "\n## {}\n\n**{level}**: {}\n\n",
+            code.as_str(),
+            code.title()
+        ));
+        // The explanations' own headings, if any, sit below the code's
+        // (a `#` inside a fenced block is a comment, not a heading).
+        let mut fenced = false;
+        for line in code.explanation().trim_end().lines() {
+            if line.starts_with("```") {
+                fenced = !fenced;
+            } else if !fenced && line.starts_with('#') {
+                out.push_str("##");
+            }
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    out
+}

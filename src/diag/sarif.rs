@@ -61,8 +61,12 @@ pub fn log(files: &[FileDiagnostics<'_>]) -> Value {
                 "driver": {
                     "name": "vpcc",
                     "version": env!("CARGO_PKG_VERSION"),
+                    "informationUri": env!("CARGO_PKG_REPOSITORY"),
                     "rules": Code::ALL.iter().map(|c| rule(*c)).collect::<Vec<_>>(),
                 }
+            },
+            "originalUriBaseIds": {
+                SRCROOT: { "description": { "text": "The directory vpcc ran in: relative paths are resolved against it." } }
             },
             "artifacts": artifacts,
             "columnKind": "unicodeCodePoints",
@@ -99,6 +103,7 @@ fn rule(code: Code) -> Value {
     json!({
         "id": code.as_str(),
         "shortDescription": { "text": code.title() },
+        "helpUri": code.help_uri(),
         "help": { "text": code.explanation(), "markdown": code.explanation() },
         "defaultConfiguration": { "level": level(code.severity()) },
     })
