@@ -65,26 +65,72 @@ pub fn compile(src: &str) -> Compilation {
 
 /// Compiles one file's text under a project's `vpcc.toml` settings.
 pub fn compile_with(src: &str, config: &config::Config) -> Compilation {
+    let checked = compile_without_expects(src);
+    let expects = match &checked.model {
+        Some(model) => reach::check_expects(model),
+        None => Vec::new(),
+    };
+    checked.finish(src, config, expects)
+}
+
+/// A file parsed and checked, its `expect`s not yet walked and no
+/// suppression applied: the first half of [`compile_with`], for callers
+/// that walk the expectations elsewhere (the language server does it off
+/// the request path, reusing the answers an edit cannot change).
+#[derive(Debug)]
+pub struct Checked {
+    pub ast: Option<syntax::ast::File>,
+    pub model: Option<model::Model>,
+    /// Parse and check diagnostics, before suppression.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Parses and checks `src`; the `expect`s are left to [`Checked::finish`].
+pub fn compile_without_expects(src: &str) -> Checked {
     match syntax::parse(src) {
         Ok(ast) => {
             let checked = check::check(&ast);
-            let mut diagnostics = checked.diagnostics;
-            if let Some(model) = &checked.model {
-                diagnostics.extend(reach::check_expects(model));
-            }
-            let (diagnostics, suppressed) = diag::suppress::apply(src, diagnostics, config);
-            Compilation {
+            Checked {
                 ast: Some(ast),
                 model: checked.model,
-                diagnostics,
-                suppressed,
+                diagnostics: checked.diagnostics,
             }
         }
-        Err(diagnostics) => Compilation {
+        Err(diagnostics) => Checked {
             ast: None,
             model: None,
             diagnostics,
-            suppressed: Vec::new(),
         },
+    }
+}
+
+impl Checked {
+    /// The compilation, given the diagnostics of the `expect`s (E0501, in
+    /// the model's `expect` order): `compile_with`'s result exactly.
+    pub fn finish(
+        self,
+        src: &str,
+        config: &config::Config,
+        expects: Vec<Diagnostic>,
+    ) -> Compilation {
+        let (diagnostics, suppressed) = self.diagnostics_with(src, config, expects);
+        Compilation {
+            ast: self.ast,
+            model: self.model,
+            diagnostics,
+            suppressed,
+        }
+    }
+
+    /// [`Checked::finish`]'s diagnostics and suppressions, keeping `self`.
+    pub fn diagnostics_with(
+        &self,
+        src: &str,
+        config: &config::Config,
+        expects: Vec<Diagnostic>,
+    ) -> (Vec<Diagnostic>, Vec<diag::suppress::Suppressed>) {
+        let mut diagnostics = self.diagnostics.clone();
+        diagnostics.extend(expects);
+        diag::suppress::apply(src, diagnostics, config)
     }
 }

@@ -364,9 +364,11 @@ impl Index {
 
     /// Declarations of the given kinds, in source order, names deduplicated.
     pub fn names_of<'a>(&'a self, kinds: &'a [Kind]) -> impl Iterator<Item = &'a Decl> + 'a {
-        self.decls.iter().enumerate().filter_map(move |(i, d)| {
-            let first = self.decls.iter().position(|e| e.name == d.name) == Some(i);
-            (first && kinds.contains(&d.kind)).then_some(d)
+        // One pass: a name counts at its first declaration (of any kind).
+        let mut seen: std::collections::HashSet<&'a str> = std::collections::HashSet::new();
+        self.decls.iter().filter(move |d| {
+            let first = seen.insert(d.name.as_str());
+            first && kinds.contains(&d.kind)
         })
     }
 

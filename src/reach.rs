@@ -44,7 +44,7 @@ use crate::syntax::ast::ProtocolKind;
 use schemars::JsonSchema;
 
 pub use ends::{END_KINDS, VIA_KINDS, end_of, resolve_end, resolve_via, via_of};
-pub use expect::{check_expects, expect_query};
+pub use expect::{check_expects, check_one as check_expect, expect_query};
 
 /// One reachability question.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -31,7 +31,8 @@ pub fn check_expects(model: &Model) -> Vec<Diagnostic> {
     .collect()
 }
 
-fn check_one(engine: &Engine<'_>, e: &Expect) -> Option<Diagnostic> {
+/// Evaluates one `expect`: its E0501 when it does not hold.
+pub fn check_one(engine: &Engine<'_>, e: &Expect) -> Option<Diagnostic> {
     let model = engine.model();
     let verdict = engine.reach(&expect_query(e));
     if verdict.holds == e.can {
