@@ -7,7 +7,8 @@ drives it.
 Opens FILE, then per round: a one-line edit (full-text didChange, as vpcc
 syncs documents in full) timed until its publishDiagnostics arrives; a
 hover on a CIDR timed until its answer; a completion likewise. Prints the
-median and min-max of each, and the server's peak resident memory (VmHWM)
+median and min-max of each; then a hover sent right after an edit (the
+edit is checked on the request path, its `expect`s are walked off it); and the server's peak resident memory (VmHWM)
 against the file's size. Timings include JSON framing and the pipe, as an
 editor sees them.
 """
@@ -58,7 +59,7 @@ def main():
     hover_line = next(i for i, l in enumerate(lines) if "subnet " in l and "/" in l)
     col = lines[hover_line].index("/") - 2
     edit_line = next(i for i, l in enumerate(lines) if "ingress tcp" in l)
-    change, hover, complete = [], [], []
+    change, hover, complete, busy = [], [], [], []
     for r in range(a.rounds):
         lines[edit_line] = lines[edit_line].rstrip() + (" " if r % 2 == 0 else "")
         t = time.perf_counter()
@@ -76,6 +77,17 @@ def main():
         send({"jsonrpc": "2.0", "id": rid, "method": "textDocument/completion", "params": {"textDocument": {"uri": uri}, "position": {"line": edit_line, "character": 0}}})
         wait(lambda m: m.get("id") == rid)
         complete.append((time.perf_counter() - t) * 1000)
+    # A hover sent right after an edit, while the edit's `expect`s are
+    # walked: timed until its answer, which must not wait for the walk.
+    for r in range(a.rounds):
+        lines[edit_line] = lines[edit_line].rstrip() + (" " if r % 2 == 0 else "")
+        send({"jsonrpc": "2.0", "method": "textDocument/didChange", "params": {"textDocument": {"uri": uri, "version": a.rounds + r + 2}, "contentChanges": [{"text": "\n".join(lines)}]}})
+        rid = 9000 + r
+        t = time.perf_counter()
+        send({"jsonrpc": "2.0", "id": rid, "method": "textDocument/hover", "params": {"textDocument": {"uri": uri}, "position": {"line": hover_line, "character": col}}})
+        wait(lambda m: m.get("id") == rid)
+        busy.append((time.perf_counter() - t) * 1000)
+        wait(lambda m: m.get("method") == "textDocument/publishDiagnostics")
     hwm = 0
     for l in open(f"/proc/{p.pid}/status"):
         if l.startswith("VmHWM:"):
@@ -91,6 +103,7 @@ def main():
     show("didChange", change)
     show("hover", hover)
     show("completion", complete)
+    show("hover+edit", busy)
     print(f"peak memory  {hwm / 2**20:.1f} MiB = {hwm / len(text):.1f}x the input")
 
 main()

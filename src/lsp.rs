@@ -11,10 +11,14 @@
 //! last version that parsed.
 
 mod complete;
+pub mod expects;
 pub mod server;
 
 use std::collections::HashMap;
 use std::net::Ipv4Addr;
+use std::str::FromStr;
+use std::sync::Arc;
+use std::sync::atomic::AtomicU64;
 
 use ipnet::Ipv4Net;
 use lsp_types::{
@@ -58,11 +62,24 @@ pub fn capabilities() -> ServerCapabilities {
 pub struct Document {
     text: String,
     lines: Lines,
-    compilation: crate::Compilation,
+    /// The syntax tree, when the text parses.
+    ast: Option<ast::File>,
+    /// The resolved model, when the file checks (shared with the `expect`
+    /// job walking it).
+    model: Option<Arc<crate::model::Model>>,
+    /// Parse and check diagnostics, before suppression.
+    checked: Vec<Diagnostic>,
+    /// The `expect` diagnostics (E0501), once walked; `None` while a job
+    /// for this version is pending.
+    expects: Option<Vec<Diagnostic>>,
+    /// What is published: all of the above, suppressions applied.
+    published: Vec<Diagnostic>,
+    /// The keys of the expectations that held in the last version walked.
+    cache: Arc<expects::Cache>,
     /// The index of the current text, when it parses.
-    index: Option<Index>,
+    index: Option<Arc<Index>>,
     /// The index of the last text that parsed, for completion.
-    last_good: Option<Index>,
+    last_good: Option<Arc<Index>>,
     /// The project settings (`vpcc.toml`) the file is compiled under.
     config: crate::config::Config,
 }
@@ -73,29 +90,123 @@ impl Document {
         Document::with_config(text, crate::config::Config::default())
     }
 
-    /// A document compiled under a project's `vpcc.toml` settings.
+    /// A document compiled under a project's `vpcc.toml` settings, its
+    /// `expect`s walked before this returns.
     pub fn with_config(text: String, config: crate::config::Config) -> Document {
-        let compilation = crate::compile_with(&text, &config);
-        let index = compilation.ast.as_ref().map(Index::new);
-        Document {
-            lines: Lines::new(&text),
-            last_good: index.clone(),
-            index,
-            compilation,
-            text,
-            config,
+        let mut doc = Document::pending(text, config, Arc::default(), None);
+        doc.settle();
+        doc
+    }
+
+    /// Walks the pending `expect`s here and now.
+    fn settle(&mut self) {
+        let uri = Uri::from_str("file:///").expect("a valid URI");
+        if let Some(job) = self.job(uri, 0, Arc::default()) {
+            let outcome = job
+                .run()
+                .expect("a job with no newer version is never stale");
+            self.expects_done(outcome);
         }
     }
 
-    /// Replaces the text, keeping the settings and the last good index for
-    /// completion.
+    /// A document parsed and checked, its `expect`s left to a [`Job`]
+    /// (see [`Document::job`]); `last_good` is the previous version's
+    /// index, kept for completion while this text does not parse.
+    fn pending(
+        text: String,
+        config: crate::config::Config,
+        cache: Arc<expects::Cache>,
+        last_good: Option<Arc<Index>>,
+    ) -> Document {
+        let crate::Checked {
+            ast,
+            model,
+            diagnostics,
+        } = crate::compile_without_expects(&text);
+        // The previous index goes before the new one is built, when this
+        // text parses and so replaces it for completion.
+        let last_good = if ast.is_some() { None } else { last_good };
+        let index = ast.as_ref().map(|a| Arc::new(Index::new(a)));
+        let model = model.map(Arc::new);
+        // With no model there is nothing to walk: the diagnostics are final.
+        let expects = model.is_none().then(Vec::new);
+        let mut doc = Document {
+            lines: Lines::new(&text),
+            last_good: index.clone().or(last_good),
+            index,
+            ast,
+            model,
+            checked: diagnostics,
+            expects,
+            published: Vec::new(),
+            cache,
+            text,
+            config,
+        };
+        doc.publish();
+        doc
+    }
+
+    /// Recomputes what is published from the check and `expect` diagnostics.
+    fn publish(&mut self) {
+        let mut all = self.checked.clone();
+        all.extend(self.expects.iter().flatten().cloned());
+        self.published = crate::diag::suppress::apply(&self.text, all, &self.config).0;
+    }
+
+    /// Replaces the text, keeping the settings, the `expect` cache and the
+    /// last good index for completion; the `expect`s are walked before this
+    /// returns.
     pub fn update(&mut self, text: String) {
-        let last_good = self.last_good.take();
+        self.replace(text);
+        self.settle();
+    }
+
+    /// Replaces the text and checks it, leaving the `expect`s pending. The
+    /// old version's tree, model and index go before the new ones are
+    /// built, so two versions of a large file are never held at once.
+    fn replace(&mut self, text: String) {
         let config = std::mem::take(&mut self.config);
-        *self = Document::with_config(text, config);
-        if self.last_good.is_none() {
-            self.last_good = last_good;
+        let cache = std::mem::take(&mut self.cache);
+        let last_good = self.index.take().or_else(|| self.last_good.take());
+        self.last_good = None;
+        self.ast = None;
+        self.model = None;
+        self.checked = Vec::new();
+        self.published = Vec::new();
+        self.text = String::new();
+        self.lines = Lines::new("");
+        *self = Document::pending(text, config, cache, last_good);
+    }
+
+    /// The job that walks this version's `expect`s, or `None` when they are
+    /// known (no model, or already walked).
+    fn job(&self, uri: Uri, generation: u64, current: Arc<AtomicU64>) -> Option<expects::Job> {
+        if self.expects.is_some() {
+            return None;
         }
+        let (ast, model) = (self.ast.as_ref()?, self.model.as_ref()?);
+        Some(expects::Job::new(
+            uri,
+            generation,
+            current,
+            &self.text,
+            ast,
+            Arc::clone(model),
+            Arc::clone(&self.cache),
+        ))
+    }
+
+    /// Takes in a finished job's answers for this version.
+    fn expects_done(&mut self, outcome: expects::Outcome) {
+        self.cache = Arc::new(outcome.cache);
+        self.expects = Some(outcome.diagnostics);
+        self.publish();
+    }
+
+    /// Whether the diagnostics are final (the `expect`s walked).
+    pub fn settled(&self) -> bool {
+        self.expects.is_some()
     }
 
     pub fn text(&self) -> &str {
@@ -136,8 +247,7 @@ impl Document {
     /// The compiler's diagnostics as LSP diagnostics; secondary labels
     /// become related information, notes and help join the message.
     pub fn diagnostics(&self, uri: &Uri) -> Vec<lsp_types::Diagnostic> {
-        self.compilation
-            .diagnostics
+        self.published
             .iter()
             .map(|d| self.diagnostic(uri, d))
             .collect()
@@ -238,7 +348,7 @@ impl Document {
     /// routes (local and prefix-list routes included, in match order) from
     /// it instead.
     fn subnet_facts(&self, decl: &Decl) -> Vec<String> {
-        let Some(file) = self.compilation.ast.as_ref() else {
+        let Some(file) = self.ast.as_ref() else {
             return Vec::new();
         };
         let Some(subnet) = subnets(file).find(|s| s.name.span == decl.name_span) else {
@@ -379,7 +489,7 @@ impl Document {
 
     pub fn completion(&self, position: Position) -> Vec<CompletionItem> {
         let offset = self.offset(position);
-        let index = self.index.as_ref().or(self.last_good.as_ref());
+        let index = self.index.as_deref().or(self.last_good.as_deref());
         let word = complete::partial_word(&self.text, offset);
         let range = self.range(Span::new(word.start, word.end));
         complete::complete(&self.text, offset, index)

@@ -647,3 +647,88 @@ fn the_language_server_honours_allow_comments_and_vpcc_toml() {
     assert_eq!(published["diagnostics"][0]["severity"], 1, "{published}");
     client.shutdown();
 }
+
+/// `expect`s are walked off the request path: a failed one is published
+/// once its walk ends, a request sent meanwhile is answered, and a fix
+/// clears it.
+#[test]
+fn expects_are_walked_off_the_request_path() {
+    let mut client = Client::start();
+    let failing = SRC.replace("ingress tcp 22", "ingress tcp 2222");
+    assert_ne!(failing, SRC, "the fixture has the rule this test edits");
+    let published = client.open(&failing);
+    let codes: Vec<&Value> = published["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .map(|d| &d["code"])
+        .collect();
+    assert!(codes.contains(&&json!("E0501")), "{published}");
+
+    // An edit, then at once a hover: the hover is answered whether or not
+    // the walk has ended, and the diagnostics follow.
+    let params = json!({ "textDocument": { "uri": URI, "version": 2 }, "contentChanges": [{ "text": SRC }] });
+    client.notify("textDocument/didChange", params);
+    let hover = client.call(
+        "textDocument/hover",
+        json!({ "textDocument": { "uri": URI }, "position": { "line": 0, "character": 0 } }),
+    );
+    assert!(
+        hover.is_null() || hover.get("contents").is_some(),
+        "{hover}"
+    );
+    assert_eq!(client.diagnostics()["diagnostics"], json!([]));
+    client.shutdown();
+}
+
+/// A whole session written at once (as a script or a fast client does):
+/// the messages already read when `shutdown` arrives, `exit` among them,
+/// and the `expect` worker's wake-ups are all taken in order, and the
+/// server exits 0.
+#[test]
+fn a_session_sent_in_one_write_ends_cleanly() {
+    let mut input = Vec::new();
+    let messages = [
+        json!({ "jsonrpc": "2.0", "id": 0, "method": "initialize", "params": { "capabilities": {} } }),
+        json!({ "jsonrpc": "2.0", "method": "initialized", "params": {} }),
+        json!({ "jsonrpc": "2.0", "method": "textDocument/didOpen", "params": { "textDocument": { "uri": URI, "languageId": "vpc", "version": 1, "text": SRC } } }),
+        json!({ "jsonrpc": "2.0", "method": "textDocument/didChange", "params": { "textDocument": { "uri": URI, "version": 2 }, "contentChanges": [{ "text": SRC.replace("tcp 22", "tcp 23") }] } }),
+        json!({ "jsonrpc": "2.0", "id": 1, "method": "shutdown" }),
+        json!({ "jsonrpc": "2.0", "id": 2, "method": "textDocument/hover", "params": { "textDocument": { "uri": URI }, "position": { "line": 0, "character": 0 } } }),
+        json!({ "jsonrpc": "2.0", "method": "exit" }),
+    ];
+    for m in &messages {
+        let body = m.to_string();
+        write!(input, "Content-Length: {}\r\n\r\n{body}", body.len()).expect("write");
+    }
+    let mut child = Command::new(support::cli::vpcc_path())
+        .arg("lsp")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("vpcc lsp starts");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(&input)
+        .expect("write");
+    let out = child.wait_with_output().expect("the server exits");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let mut reader = BufReader::new(&out.stdout[..]);
+    let mut answers = Vec::new();
+    while let Some(m) = read_message(&mut reader) {
+        answers.push(m);
+    }
+    let response = |id: i64| answers.iter().find(|m| m["id"] == id).cloned();
+    assert_eq!(
+        response(1).expect("shutdown answered")["result"],
+        Value::Null
+    );
+    assert_eq!(
+        response(2).expect("a request after shutdown is answered")["error"]["code"],
+        -32600
+    );
+}

@@ -12,6 +12,7 @@ use std::sync::{Arc, Mutex};
 
 use lsp_server::{Connection, Message};
 use serde_json::Value;
+use vpc::lsp::expects::{Job, Outcome};
 use vpc::lsp::server::{Server, decode, error_response, superseded};
 
 use super::Exit;
@@ -25,8 +26,8 @@ pub struct Args {
 }
 
 pub fn run(_args: &Args) -> Exit {
-    let (connection, reader, writer) = stdio();
-    let result = serve(&connection);
+    let (connection, wake, reader, writer) = stdio();
+    let result = serve(&connection, wake);
     drop(connection);
     // The reader may be blocked on stdin after `exit`; it ends with the process.
     drop(reader);
@@ -34,13 +35,50 @@ pub fn run(_args: &Args) -> Exit {
     match result.map_err(|e| e.to_string()) {
         Ok(()) => Exit::Ok,
         Err(message) => {
+            // A message before `initialize` is quoted in the error: keep
+            // the log line short when it is a large document.
+            let message = match message.char_indices().nth(300) {
+                Some((cut, _)) => format!("{}…", &message[..cut]),
+                None => message,
+            };
             error(&format!("language server: {message}"));
             Exit::Usage
         }
     }
 }
 
-fn serve(connection: &Connection) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+/// The notification the `expect` worker sends the loop when it has
+/// outcomes: the loop sleeps on one channel, the connection's.
+const EXPECTS_DONE: &str = "$/vpcc/expectsDone";
+
+/// Runs `expect` jobs off the request path, one at a time, oldest first;
+/// a job whose document has moved on returns at once. Each outcome is sent
+/// on `outcomes`, then the loop is woken.
+fn expect_worker(
+    wake: Wake,
+) -> (
+    std::sync::mpsc::Sender<Job>,
+    std::sync::mpsc::Receiver<Outcome>,
+) {
+    let (jobs, todo) = std::sync::mpsc::channel::<Job>();
+    let (done, outcomes) = std::sync::mpsc::channel::<Outcome>();
+    std::thread::spawn(move || {
+        for job in todo {
+            if let Some(outcome) = job.run() {
+                if done.send(outcome).is_err() {
+                    break;
+                }
+                wake();
+            }
+        }
+    });
+    (jobs, outcomes)
+}
+
+fn serve(
+    connection: &Connection,
+    wake: Wake,
+) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     let (id, _params) = connection.initialize_start()?;
     let result = serde_json::json!({
         "capabilities": vpc::lsp::capabilities(),
@@ -48,6 +86,8 @@ fn serve(connection: &Connection) -> Result<(), Box<dyn std::error::Error + Send
     });
     connection.initialize_finish(id, result)?;
     let mut server = Server::new();
+    server.defer_expects();
+    let (jobs, outcomes) = expect_worker(wake);
     let mut batch = std::collections::VecDeque::new();
     loop {
         if batch.is_empty() {
@@ -75,11 +115,18 @@ fn serve(connection: &Connection) -> Result<(), Box<dyn std::error::Error + Send
         }
         match message {
             Message::Request(request) => {
-                if connection.handle_shutdown(&request)? {
-                    return Ok(());
+                if request.method == "shutdown" {
+                    return shut_down(connection, request.id, batch);
                 }
                 let response = server.request(request);
                 connection.sender.send(Message::Response(response))?;
+            }
+            Message::Notification(notification) if notification.method == EXPECTS_DONE => {
+                while let Ok(outcome) = outcomes.try_recv() {
+                    for out in server.expects_done(outcome) {
+                        connection.sender.send(Message::Notification(out))?;
+                    }
+                }
             }
             Message::Notification(notification) => {
                 if notification.method == "textDocument/didOpen" {
@@ -90,6 +137,50 @@ fn serve(connection: &Connection) -> Result<(), Box<dyn std::error::Error + Send
                 }
             }
             Message::Response(_) => {}
+        }
+        for job in server.take_jobs() {
+            jobs.send(job)?;
+        }
+    }
+}
+
+/// Answers `shutdown`, then waits for `exit` (as `lsp-server`'s
+/// `handle_shutdown` does, but passing over the `expect` worker's wake-ups
+/// and refusing requests, as the protocol asks after `shutdown`).
+fn shut_down(
+    connection: &Connection,
+    id: lsp_server::RequestId,
+    // Messages already taken from the connection, in order.
+    mut batch: std::collections::VecDeque<Message>,
+) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+    connection
+        .sender
+        .send(Message::Response(lsp_server::Response::new_ok(
+            id,
+            Value::Null,
+        )))?;
+    loop {
+        let next = match batch.pop_front() {
+            Some(message) => Ok(message),
+            None => connection
+                .receiver
+                .recv_timeout(std::time::Duration::from_secs(30)),
+        };
+        match next {
+            Ok(Message::Notification(n)) if n.method == "exit" => return Ok(()),
+            Ok(Message::Request(r)) => {
+                let refused = lsp_server::Response::new_err(
+                    r.id,
+                    lsp_server::ErrorCode::InvalidRequest as i32,
+                    "the server is shutting down".to_string(),
+                );
+                connection.sender.send(Message::Response(refused))?;
+            }
+            Ok(_) => {}
+            Err(e) if e.is_disconnected() => return Ok(()),
+            Err(_) => {
+                return Err("no exit notification within 30 s of shutdown".into());
+            }
         }
     }
 }
@@ -270,6 +361,7 @@ fn write_raw(out: &Out, value: &Value) {
 /// writer on stdout. Returns the server's end of the connection.
 fn stdio() -> (
     Connection,
+    Wake,
     std::thread::JoinHandle<()>,
     std::thread::JoinHandle<()>,
 ) {
@@ -277,6 +369,13 @@ fn stdio() -> (
     let out: Out = Arc::new(Mutex::new(std::io::stdout()));
     let reader_out = Arc::clone(&out);
     let to_server = client.sender;
+    let waker = to_server.clone();
+    let wake: Wake = Box::new(move || {
+        let _ = waker.send(Message::Notification(lsp_server::Notification::new(
+            EXPECTS_DONE.to_string(),
+            Value::Null,
+        )));
+    });
     let reader = std::thread::spawn(move || {
         let stdin = std::io::stdin();
         let mut input = stdin.lock();
@@ -303,5 +402,8 @@ fn stdio() -> (
             }
         }
     });
-    (server, reader, writer)
+    (server, wake, reader, writer)
 }
+
+/// Wakes the loop (see [`EXPECTS_DONE`]).
+type Wake = Box<dyn Fn() + Send>;

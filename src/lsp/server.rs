@@ -23,7 +23,11 @@ use lsp_types::{
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
 use super::Document;
+use super::expects::{Job, Outcome};
 
 /// The open documents, by URI.
 #[derive(Debug, Default)]
@@ -33,6 +37,14 @@ pub struct Server {
     /// transport (which finds each file's `vpcc.toml`); the server reads no
     /// files itself.
     configs: HashMap<Uri, crate::config::Config>,
+    /// Whether `expect`s are left to [`Job`]s the transport runs off the
+    /// request path; otherwise each edit walks them before it is answered.
+    deferred: bool,
+    /// Each open document's newest version (a count of its edits), shared
+    /// with its running job so the job stops once the count moves on.
+    generations: HashMap<Uri, Arc<AtomicU64>>,
+    /// Jobs made since the transport last took them.
+    jobs: Vec<Job>,
 }
 
 /// Parses a request's params, or the error response for bad ones.
@@ -67,6 +79,63 @@ impl Server {
     /// notification on).
     pub fn configure(&mut self, uri: Uri, config: crate::config::Config) {
         self.configs.insert(uri, config);
+    }
+
+    /// From now on, an edit's `expect`s are walked by [`Job`]s (taken with
+    /// [`Server::take_jobs`], their outcomes given back with
+    /// [`Server::expects_done`]): diagnostics of an edit that no `expect`
+    /// depends on are published at once, the others when the job ends, and
+    /// requests are answered meanwhile.
+    pub fn defer_expects(&mut self) {
+        self.deferred = true;
+    }
+
+    /// The jobs to run, oldest first.
+    pub fn take_jobs(&mut self) -> Vec<Job> {
+        std::mem::take(&mut self.jobs)
+    }
+
+    /// Takes in a job's outcome; publishes the document's diagnostics if the
+    /// outcome is for its current version (an older one is dropped).
+    pub fn expects_done(&mut self, outcome: Outcome) -> Vec<Notification> {
+        let current = self
+            .generations
+            .get(&outcome.uri)
+            .map(|g| g.load(Ordering::Relaxed));
+        if current != Some(outcome.generation) {
+            return Vec::new();
+        }
+        let uri = outcome.uri.clone();
+        let Some(doc) = self.documents.get_mut(&uri) else {
+            return Vec::new();
+        };
+        doc.expects_done(outcome);
+        vec![publish(&uri, doc)]
+    }
+
+    /// Opens or replaces a document's text: checked here; its `expect`s
+    /// walked here too, or, deferred, by a new job.
+    fn set_text(&mut self, uri: &Uri, text: String) {
+        let config = self.config(uri);
+        let doc = match self.documents.get_mut(uri) {
+            Some(doc) => {
+                doc.replace(text);
+                doc
+            }
+            None => self
+                .documents
+                .entry(uri.clone())
+                .or_insert_with(|| Document::pending(text, config, Arc::default(), None)),
+        };
+        if !self.deferred {
+            doc.settle();
+            return;
+        }
+        let current = self.generations.entry(uri.clone()).or_default();
+        let generation = current.fetch_add(1, Ordering::Relaxed) + 1;
+        if let Some(job) = doc.job(uri.clone(), generation, Arc::clone(current)) {
+            self.jobs.push(job);
+        }
     }
 
     fn config(&self, uri: &Uri) -> crate::config::Config {
@@ -181,11 +250,9 @@ impl Server {
                 ) else {
                     return Vec::new();
                 };
-                let config = self.config(&p.text_document.uri);
-                self.documents.insert(
-                    p.text_document.uri.clone(),
-                    Document::with_config(p.text_document.text, config),
-                );
+                // A second open of an open document starts it afresh.
+                self.documents.remove(&p.text_document.uri);
+                self.set_text(&p.text_document.uri, p.text_document.text);
                 p.text_document.uri
             }
             DidChangeTextDocument::METHOD => {
@@ -233,15 +300,7 @@ impl Server {
                 let Some(text) = text else {
                     return Vec::new();
                 };
-                match self.documents.get_mut(&p.text_document.uri) {
-                    Some(doc) => doc.update(text),
-                    None => {
-                        self.documents.insert(p.text_document.uri.clone(), {
-                            let config = self.config(&p.text_document.uri);
-                            Document::with_config(text, config)
-                        });
-                    }
-                }
+                self.set_text(&p.text_document.uri, text);
                 p.text_document.uri
             }
             DidCloseTextDocument::METHOD => {
@@ -251,6 +310,10 @@ impl Server {
                     return Vec::new();
                 };
                 self.documents.remove(&p.text_document.uri);
+                // A running job for it stops.
+                if let Some(g) = self.generations.remove(&p.text_document.uri) {
+                    g.fetch_add(1, Ordering::Relaxed);
+                }
                 let clear = PublishDiagnosticsParams {
                     uri: p.text_document.uri,
                     diagnostics: Vec::new(),
@@ -263,21 +326,22 @@ impl Server {
             }
             _ => return Vec::new(),
         };
-        let diagnostics = self
-            .documents
-            .get(&uri)
-            .map(|d| d.diagnostics(&uri))
-            .unwrap_or_default();
-        let params = PublishDiagnosticsParams {
-            uri,
-            diagnostics,
-            version: None,
-        };
-        vec![Notification::new(
-            PublishDiagnostics::METHOD.to_string(),
-            params,
-        )]
+        // Diagnostics waiting for a job are published when it ends.
+        match self.documents.get(&uri) {
+            Some(doc) if doc.settled() => vec![publish(&uri, doc)],
+            _ => Vec::new(),
+        }
     }
+}
+
+/// The `publishDiagnostics` notification of a document.
+fn publish(uri: &Uri, doc: &Document) -> Notification {
+    let params = PublishDiagnosticsParams {
+        uri: uri.clone(),
+        diagnostics: doc.diagnostics(uri),
+        version: None,
+    };
+    Notification::new(PublishDiagnostics::METHOD.to_string(), params)
 }
 
 /// Whether `next` makes `current` pointless: both replace the whole text

@@ -2,6 +2,8 @@
 
 use lsp_types::{HoverContents, Position, Uri};
 
+use std::sync::atomic::Ordering;
+
 use super::*;
 
 const SRC: &str = "external office 203.0.113.0/24
@@ -254,4 +256,153 @@ fn expect_completion_offers_only_flow_ends() {
     }
     assert!(!labels.iter().any(|l| l == "s3gw"), "{labels:?}");
     assert!(!labels.iter().any(|l| l == "rt"), "{labels:?}");
+}
+
+/// The examples, for the incremental tests.
+const EXAMPLES: [(&str, &str); 6] = [
+    ("large", include_str!("../../examples/large.vpc")),
+    (
+        "nat-bastion-endpoints",
+        include_str!("../../examples/nat-bastion-endpoints.vpc"),
+    ),
+    (
+        "nat-instance",
+        include_str!("../../examples/nat-instance.vpc"),
+    ),
+    ("peering", include_str!("../../examples/peering.vpc")),
+    (
+        "private-dns-off",
+        include_str!("../../examples/private-dns-off.vpc"),
+    ),
+    (
+        "three-tier-multi-az",
+        include_str!("../../examples/three-tier-multi-az.vpc"),
+    ),
+];
+
+/// Edited one line at a time (each line deleted, then the file restored),
+/// a document that reuses its held `expect`s publishes exactly what a
+/// full compilation of the same text gives.
+#[test]
+fn incremental_expects_equal_a_full_compile() {
+    let (mut reused, mut walked) = (0, 0);
+    let current = Arc::new(AtomicU64::new(0));
+    for (name, src) in EXAMPLES {
+        let mut doc = Document::new(src.to_string());
+        assert_eq!(doc.published, crate::compile(src).diagnostics, "{name}");
+        let lines: Vec<&str> = src.split_inclusive('\n').collect();
+        for i in 0..lines.len() {
+            let edited: String = lines
+                .iter()
+                .enumerate()
+                .filter(|&(j, _)| j != i)
+                .map(|(_, l)| *l)
+                .collect();
+            for text in [edited.as_str(), src] {
+                doc.replace(text.to_string());
+                if let Some(job) = doc.job(uri(), 0, Arc::clone(&current)) {
+                    let outcome = job.run().expect("not stale");
+                    reused += outcome.reused;
+                    walked += outcome.walked;
+                    doc.expects_done(outcome);
+                }
+                assert_eq!(
+                    doc.published,
+                    crate::compile(text).diagnostics,
+                    "{name}, line {} deleted",
+                    i + 1
+                );
+            }
+        }
+    }
+    // Restoring the file walks nothing that held, and an edit in one VPC
+    // reuses the other VPCs' expectations.
+    assert!(reused > walked, "reused {reused}, walked {walked}");
+}
+
+const TWO_VPCS: &str = "vpc a 10.0.0.0/16 {
+  subnet a1 10.0.1.0/24 az a {
+    instance x 10.0.1.10 { security_groups [sa] }
+    instance y 10.0.1.11 { security_groups [sa] }
+  }
+  security_group sa {
+    ingress tcp 22 from 10.0.0.0/16
+  }
+}
+vpc b 10.1.0.0/16 {
+  subnet b1 10.1.1.0/24 az a {
+    instance p 10.1.1.10 { security_groups [sb] }
+    instance q 10.1.1.11 { security_groups [sb] }
+  }
+  security_group sb {
+    ingress tcp 22 from 10.1.0.0/16
+  }
+}
+expect x can reach y tcp 22
+expect p can reach q tcp 22
+";
+
+fn job_for(doc: &Document, generation: u64, current: &Arc<AtomicU64>) -> expects::Job {
+    doc.job(uri(), generation, Arc::clone(current))
+        .expect("a pending document with a model")
+}
+
+/// An edit inside one VPC walks that VPC's expectation again and answers
+/// the other from the cache; a failed one is walked every time.
+#[test]
+fn an_edit_rewalks_only_the_expects_it_can_change() {
+    let current = Arc::new(AtomicU64::new(1));
+    let mut doc = Document::pending(
+        TWO_VPCS.to_string(),
+        Default::default(),
+        Arc::default(),
+        None,
+    );
+    assert!(!doc.settled());
+    let first = job_for(&doc, 1, &current).run().expect("not stale");
+    assert_eq!((first.walked, first.reused), (2, 0));
+    assert!(first.diagnostics.is_empty());
+    doc.expects_done(first);
+    assert!(doc.settled());
+
+    // Port 22 closed in `b`: its expectation fails, `a`'s is reused.
+    doc.replace(TWO_VPCS.replace("ingress tcp 22 from 10.1", "ingress tcp 23 from 10.1"));
+    current.store(2, Ordering::Relaxed);
+    let second = job_for(&doc, 2, &current).run().expect("not stale");
+    assert_eq!((second.walked, second.reused), (1, 1));
+    assert_eq!(second.diagnostics.len(), 1);
+    assert_eq!(second.diagnostics[0].code.as_str(), "E0501");
+    doc.expects_done(second);
+
+    // A line added above both VPCs moves them without changing a key; the
+    // failed expectation is walked again (its diagnostic points into the
+    // new text).
+    doc.replace(format!(
+        "# a comment\n{}",
+        TWO_VPCS.replace("ingress tcp 22 from 10.1", "ingress tcp 23 from 10.1")
+    ));
+    current.store(3, Ordering::Relaxed);
+    let third = job_for(&doc, 3, &current).run().expect("not stale");
+    assert_eq!((third.walked, third.reused), (1, 1));
+    doc.expects_done(third);
+    assert_eq!(
+        doc.published,
+        crate::compile(&doc.text).diagnostics,
+        "the reused answers are the full compilation's"
+    );
+}
+
+/// A job whose document has a newer version stops without an answer.
+#[test]
+fn a_stale_job_stops() {
+    let current = Arc::new(AtomicU64::new(1));
+    let doc = Document::pending(
+        TWO_VPCS.to_string(),
+        Default::default(),
+        Arc::default(),
+        None,
+    );
+    let job = job_for(&doc, 1, &current);
+    current.store(2, Ordering::Relaxed);
+    assert!(job.run().is_none());
 }
