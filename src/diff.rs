@@ -30,7 +30,7 @@ pub use scope::Scope;
 
 use crate::model::{ExternalId, FlowEnd, InstanceId, Model};
 use crate::reach::{Query, reach};
-use crate::report::{Block, Flow, Matrix, MatrixEnd, PortSet, port_text};
+use crate::report::{Block, Flow, FlowCells, PortSet, port_text};
 use crate::syntax::ast::ProtocolKind;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
@@ -252,13 +252,13 @@ pub fn diff_full(old: &Model, new: &Model) -> Diff {
 }
 
 fn diff_in(old: &Model, new: &Model, resources: Vec<ResourceChange>, scope: &Scope) -> Diff {
-    let matrix = |m: &Model| match scope {
-        Scope::All => crate::report::matrix_where(m, None, |_| true),
-        Scope::Instances(names) => crate::report::matrix_where(m, None, |members| {
+    let cells = |m: &Model| match scope {
+        Scope::All => crate::report::flow_cells(m, |_| true),
+        Scope::Instances(names) => crate::report::flow_cells(m, |members| {
             members.iter().any(|n| names.contains(n))
         }),
     };
-    let (a, b) = (matrix(old), matrix(new));
+    let (a, b) = (cells(old), cells(new));
     Diff {
         resources,
         subnets: subnets(old, new),
@@ -386,11 +386,11 @@ fn routes(old: &Model, new: &Model) -> Vec<RouteChange> {
 }
 
 /// Every member name of the matrix, sources and destinations, in order.
-fn members(r: &Matrix) -> Vec<String> {
+fn members(r: &FlowCells) -> Vec<String> {
     let mut seen: HashSet<&str> = HashSet::new();
     let mut out: Vec<String> = Vec::new();
     for e in r.sources.iter().chain(&r.destinations) {
-        for m in &e.members {
+        for m in e {
             if seen.insert(m) {
                 out.push(m.clone());
             }
@@ -399,7 +399,7 @@ fn members(r: &Matrix) -> Vec<String> {
     out
 }
 
-fn endpoints(a: &Matrix, b: &Matrix) -> Vec<EndpointChange> {
+fn endpoints(a: &FlowCells, b: &FlowCells) -> Vec<EndpointChange> {
     let (x, y) = (members(a), members(b));
     let (xs, ys): (HashSet<&String>, HashSet<&String>) = (x.iter().collect(), y.iter().collect());
     let mut out = Vec::new();
@@ -418,28 +418,41 @@ fn endpoints(a: &Matrix, b: &Matrix) -> Vec<EndpointChange> {
     out
 }
 
-/// The flows of each (source member, destination member) pair in `scope`,
-/// in row order.
-fn member_flows<'r>(r: &'r Matrix, scope: &Scope) -> Vec<(&'r str, &'r str, &'r [Flow])> {
-    let index = |list: &'r [MatrixEnd]| -> HashMap<&'r str, &'r [String]> {
-        list.iter()
-            .map(|e| (e.label.as_str(), e.members.as_slice()))
-            .collect()
-    };
-    let (sources, destinations) = (index(&r.sources), index(&r.destinations));
-    let mut out = Vec::new();
-    for c in &r.cells {
-        let from = sources.get(c.from.as_str()).copied().unwrap_or_default();
-        let to = destinations.get(c.to.as_str()).copied().unwrap_or_default();
-        for f in from {
-            for t in to {
-                if f != t && scope.covers(f, t) {
-                    out.push((f.as_str(), t.as_str(), c.flows.as_slice()));
+/// Finds a member pair's flows in a model's cells: its row and column by
+/// member name, then the cell, by binary search in its row (cells are in
+/// row order, columns ascending within a row).
+struct Lookup<'c> {
+    row: HashMap<&'c str, u32>,
+    column: HashMap<&'c str, u32>,
+    cells: &'c [(u32, u32, Vec<Flow>)],
+}
+
+impl<'c> Lookup<'c> {
+    fn new(c: &'c FlowCells) -> Lookup<'c> {
+        let index = |ends: &'c [Vec<String>]| -> HashMap<&'c str, u32> {
+            let mut map = HashMap::new();
+            for (i, members) in ends.iter().enumerate() {
+                for m in members {
+                    map.entry(m.as_str()).or_insert(i as u32);
                 }
             }
+            map
+        };
+        Lookup {
+            row: index(&c.sources),
+            column: index(&c.destinations),
+            cells: &c.cells,
         }
     }
-    out
+
+    fn flows(&self, from: &str, to: &str) -> Option<&'c [Flow]> {
+        let (r, c) = (*self.row.get(from)?, *self.column.get(to)?);
+        let start = self.cells.partition_point(|x| x.0 < r);
+        let row = &self.cells[start..];
+        let row = &row[..row.partition_point(|x| x.0 == r)];
+        let i = row.binary_search_by_key(&c, |x| x.1).ok()?;
+        Some(row[i].2.as_slice())
+    }
 }
 
 /// The ports delivered per protocol, and along which path.
@@ -476,15 +489,21 @@ enum Cause {
     WasVia(Vec<String>),
 }
 
-fn flows(a: &Matrix, b: &Matrix, new: &Model, scope: &Scope) -> Vec<FlowChange> {
-    let old_pairs = member_flows(a, scope);
-    let new_pairs: HashMap<(&str, &str), &[Flow]> = member_flows(b, scope)
-        .into_iter()
-        .map(|(f, t, flows)| ((f, t), flows))
-        .collect();
+fn flows(a: &FlowCells, b: &FlowCells, new: &Model, scope: &Scope) -> Vec<FlowChange> {
+    let lookup = Lookup::new(b);
     let mut changes: Vec<Change> = Vec::new();
-    for &(from, to, old_flows) in &old_pairs {
-        let Some(&new_flows) = new_pairs.get(&(from, to)) else {
+    // Member pair by member pair, in the old matrix's row order, without
+    // expanding the groups into a list (millions of pairs at org size).
+    let old_pairs = a.cells.iter().flat_map(|(s, d, flows)| {
+        let (from, to) = (&a.sources[*s as usize], &a.destinations[*d as usize]);
+        from.iter().flat_map(move |f| {
+            to.iter()
+                .filter(move |t| f != *t && scope.covers(f, t))
+                .map(move |t| (f.as_str(), t.as_str(), flows.as_slice()))
+        })
+    });
+    for (from, to, old_flows) in old_pairs {
+        let Some(new_flows) = lookup.flows(from, to) else {
             continue;
         };
         let (from, to) = (&from.to_string(), &to.to_string());

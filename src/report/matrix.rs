@@ -66,45 +66,8 @@ pub fn build(m: &Model, limit: usize) -> Matrix {
 /// affect.
 pub fn build_where(m: &Model, limit: Option<usize>, touched: impl Fn(&[String]) -> bool) -> Matrix {
     let atoms = Atoms::of(m);
-    let instances = instance_groups(m);
-    let externals: Vec<End> = m
-        .externals
-        .iter()
-        .enumerate()
-        .map(|(i, x)| End {
-            label: x.name.clone(),
-            kind: "external",
-            members: vec![x.name.clone()],
-            ends: vec![FlowEnd::External(ExternalId(i as u32))],
-        })
-        .collect();
-    let internet = End {
-        label: "internet".to_string(),
-        kind: "internet",
-        members: vec!["internet".to_string()],
-        ends: vec![FlowEnd::Internet],
-    };
-    let services: Vec<End> = services(m)
-        .into_iter()
-        .map(|s| End {
-            label: format!("service {s}"),
-            kind: "service",
-            members: vec![format!("service {s}")],
-            ends: vec![FlowEnd::Service(s)],
-        })
-        .collect();
-
-    let sources: Vec<&End> = instances
-        .iter()
-        .chain(&externals)
-        .chain(std::iter::once(&internet))
-        .collect();
-    let destinations: Vec<&End> = instances
-        .iter()
-        .chain(&externals)
-        .chain(std::iter::once(&internet))
-        .chain(&services)
-        .collect();
+    let all = Ends::of(m);
+    let (sources, destinations) = (all.sources(), all.destinations());
     // Every (source, destination) pair to ask about, in row order.
     // Counted before anything is kept: the count can be in the billions.
     // An instance group pairs with every destination but itself (unless it
@@ -141,20 +104,10 @@ pub fn build_where(m: &Model, limit: Option<usize>, touched: impl Fn(&[String]) 
             cells: Vec::new(),
         };
     }
-    let touched_d: Vec<bool> = destinations.iter().map(|d| touched(&d.members)).collect();
-    let mut pairs: Vec<(&End, &End, &FlowEnd, &FlowEnd)> = Vec::new();
-    for s in &sources {
-        let all = touched(&s.members);
-        for (d, _) in destinations
-            .iter()
-            .zip(&touched_d)
-            .filter(|(_, t)| all || **t)
-        {
-            if let Some((from, to)) = pair(s, d) {
-                pairs.push((s, d, from, to));
-            }
-        }
-    }
+    let pairs: Vec<(&End, &End, &FlowEnd, &FlowEnd)> = plan(&sources, &destinations, &touched)
+        .into_iter()
+        .map(|(s, d, from, to)| (sources[s], destinations[d], from, to))
+        .collect();
     // Cells are independent: ask on every core, keep the row order.
     let cells = crate::par::map(
         &pairs,
@@ -175,6 +128,128 @@ pub fn build_where(m: &Model, limit: Option<usize>, touched: impl Fn(&[String]) 
         destinations: destinations.iter().map(|e| e.json()).collect(),
         cells,
         omitted: None,
+    }
+}
+
+/// Every end of the matrix of a model.
+struct Ends {
+    instances: Vec<End>,
+    externals: Vec<End>,
+    internet: End,
+    services: Vec<End>,
+}
+
+impl Ends {
+    fn of(m: &Model) -> Ends {
+        Ends {
+            instances: instance_groups(m),
+            externals: m
+                .externals
+                .iter()
+                .enumerate()
+                .map(|(i, x)| End {
+                    label: x.name.clone(),
+                    kind: "external",
+                    members: vec![x.name.clone()],
+                    ends: vec![FlowEnd::External(ExternalId(i as u32))],
+                })
+                .collect(),
+            internet: End {
+                label: "internet".to_string(),
+                kind: "internet",
+                members: vec!["internet".to_string()],
+                ends: vec![FlowEnd::Internet],
+            },
+            services: services(m)
+                .into_iter()
+                .map(|s| End {
+                    label: format!("service {s}"),
+                    kind: "service",
+                    members: vec![format!("service {s}")],
+                    ends: vec![FlowEnd::Service(s)],
+                })
+                .collect(),
+        }
+    }
+
+    /// The rows: instance groups, externals, the internet.
+    fn sources(&self) -> Vec<&End> {
+        self.instances
+            .iter()
+            .chain(&self.externals)
+            .chain(std::iter::once(&self.internet))
+            .collect()
+    }
+
+    /// The columns: the rows and the services.
+    fn destinations(&self) -> Vec<&End> {
+        self.instances
+            .iter()
+            .chain(&self.externals)
+            .chain(std::iter::once(&self.internet))
+            .chain(&self.services)
+            .collect()
+    }
+}
+
+/// The (row, column) cells to ask about, in row order, with the flow ends
+/// each asks: those with an end whose members `touched` accepts.
+fn plan<'e>(
+    sources: &[&'e End],
+    destinations: &[&'e End],
+    touched: &impl Fn(&[String]) -> bool,
+) -> Vec<(usize, usize, &'e FlowEnd, &'e FlowEnd)> {
+    let touched_d: Vec<bool> = destinations.iter().map(|d| touched(&d.members)).collect();
+    let mut pairs = Vec::new();
+    for (si, s) in sources.iter().enumerate() {
+        let all = touched(&s.members);
+        for (di, d) in destinations.iter().enumerate() {
+            if !(all || touched_d[di]) {
+                continue;
+            }
+            if let Some((from, to)) = pair(s, d) {
+                pairs.push((si, di, from, to));
+            }
+        }
+    }
+    pairs
+}
+
+/// The delivered flows of a model's matrix cells, lean: the members of
+/// each row and column, and per cell asked its row, column and flows (no
+/// labels, summaries or blockers). `diff` compares two of these member by
+/// member; at organisation size a change's cells number in the millions.
+#[derive(Debug)]
+pub struct FlowCells {
+    pub sources: Vec<Vec<String>>,
+    pub destinations: Vec<Vec<String>>,
+    /// (row, column, flows), in row order.
+    pub cells: Vec<(u32, u32, Vec<Flow>)>,
+}
+
+/// [`FlowCells`] of the cells of `m` that have an end whose members
+/// `touched` accepts; the flows are [`build_where`]'s.
+pub fn flow_cells(m: &Model, touched: impl Fn(&[String]) -> bool) -> FlowCells {
+    let atoms = Atoms::of(m);
+    let all = Ends::of(m);
+    let (sources, destinations) = (all.sources(), all.destinations());
+    let pairs = plan(&sources, &destinations, &touched);
+    let cells = crate::par::map(
+        &pairs,
+        || Engine::new(m),
+        |engine, &(s, d, from, to)| {
+            let flows = probe(engine, &atoms, from, to)
+                .flows
+                .into_iter()
+                .map(|(f, _)| f)
+                .collect();
+            (s as u32, d as u32, flows)
+        },
+    );
+    FlowCells {
+        sources: sources.iter().map(|e| e.members.clone()).collect(),
+        destinations: destinations.iter().map(|e| e.members.clone()).collect(),
+        cells,
     }
 }
 
