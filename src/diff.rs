@@ -252,11 +252,12 @@ pub fn diff_full(old: &Model, new: &Model) -> Diff {
 }
 
 fn diff_in(old: &Model, new: &Model, resources: Vec<ResourceChange>, scope: &Scope) -> Diff {
-    let cells = |m: &Model| match scope {
-        Scope::All => crate::report::flow_cells(m, |_| true),
-        Scope::Instances(names) => crate::report::flow_cells(m, |members| {
-            members.iter().any(|n| names.contains(n))
-        }),
+    let cells = |m: &Model| {
+        crate::report::flow_cells(
+            m,
+            |members| scope.covers_row(members),
+            |members| scope.covers_column(members),
+        )
     };
     let (a, b) = (cells(old), cells(new));
     Diff {

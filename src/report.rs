@@ -27,7 +27,9 @@ use crate::reach::{Component, Engine, expect_query};
 use crate::source::line_col;
 
 pub use inventory::{FreeBlock, FreeSpace, Inventory, Table, sections};
-pub use matrix::{FlowCells, PortSet, build_where as matrix_where, flow_cells, flows_between, port_text};
+pub use matrix::{
+    FlowCells, PortSet, build_where as matrix_where, flow_cells, flows_between, port_text,
+};
 
 /// The version of this format. It changes only when a field is removed or
 /// changes meaning; new fields may appear in any version.

@@ -39,8 +39,16 @@ use crate::model::{EndpointKind, InstanceId, Model, SubnetId};
 pub enum Scope {
     /// Every flow.
     All,
-    /// The flows with one of these instances (by name) as an end.
-    Instances(BTreeSet<String>),
+    /// The flows from one of the `from` instances or to one of the `to`
+    /// instances (by name). A change that decides both directions puts an
+    /// instance in both; a security group's ingress rules decide only
+    /// what reaches its members (security groups are stateful: the return
+    /// of a flow its members open is allowed whatever the ingress rules
+    /// say), its egress rules only what they open.
+    Instances {
+        from: BTreeSet<String>,
+        to: BTreeSet<String>,
+    },
 }
 
 impl Scope {
@@ -48,17 +56,52 @@ impl Scope {
     pub fn covers(&self, from: &str, to: &str) -> bool {
         match self {
             Scope::All => true,
-            Scope::Instances(names) => names.contains(from) || names.contains(to),
+            Scope::Instances { from: f, to: t } => f.contains(from) || t.contains(to),
         }
     }
 
-    /// Whether a matrix cell between groups with these members can hold a
-    /// flow in the scope.
-    pub fn covers_any(&self, from: &[String], to: &[String]) -> bool {
+    /// Whether a row whose members are these can hold a flow in the scope
+    /// whatever the column.
+    pub fn covers_row(&self, members: &[String]) -> bool {
         match self {
             Scope::All => true,
-            Scope::Instances(names) => from.iter().chain(to).any(|n| names.contains(n)),
+            Scope::Instances { from, .. } => members.iter().any(|n| from.contains(n)),
         }
+    }
+
+    /// Whether a column whose members are these can hold a flow in the
+    /// scope whatever the row.
+    pub fn covers_column(&self, members: &[String]) -> bool {
+        match self {
+            Scope::All => true,
+            Scope::Instances { to, .. } => members.iter().any(|n| to.contains(n)),
+        }
+    }
+}
+
+/// Which directions of its members' flows a change to a resource decides.
+#[derive(Clone, Copy)]
+enum Sides {
+    Both,
+    /// Only the flows its members open (egress rules).
+    Outgoing,
+    /// Only the flows to its members (ingress rules).
+    Incoming,
+}
+
+/// A security group change that only touches ingress rules, or only egress
+/// rules, decides one direction; anything else both.
+fn sides(c: &ResourceChange) -> Sides {
+    if c.kind != "security_group" || c.change != "changed" {
+        return Sides::Both;
+    }
+    let facts = || c.added.iter().chain(&c.removed);
+    if facts().all(|f| f.starts_with("ingress ")) {
+        Sides::Incoming
+    } else if facts().all(|f| f.starts_with("egress ")) {
+        Sides::Outgoing
+    } else {
+        Sides::Both
     }
 }
 
@@ -70,8 +113,18 @@ pub fn of(old: &Model, new: &Model, changes: &[ResourceChange]) -> Scope {
     }
     let models = [Side::new(old), Side::new(new)];
     let mut vpcs: BTreeSet<String> = BTreeSet::new();
-    let mut instances: BTreeSet<String> = BTreeSet::new();
+    let mut from: BTreeSet<String> = BTreeSet::new();
+    let mut to: BTreeSet<String> = BTreeSet::new();
     for c in changes {
+        let sides = sides(c);
+        let mut add = |name: &str| {
+            if !matches!(sides, Sides::Incoming) {
+                from.insert(name.to_string());
+            }
+            if !matches!(sides, Sides::Outgoing) {
+                to.insert(name.to_string());
+            }
+        };
         let vpc = || c.vpc.clone().into_iter();
         match c.kind.as_str() {
             "external" => return Scope::All,
@@ -100,11 +153,11 @@ pub fn of(old: &Model, new: &Model, changes: &[ResourceChange]) -> Scope {
                         continue;
                     }
                     for i in members {
-                        instances.insert(s.m.instance(i).name.clone());
+                        add(&s.m.instance(i).name);
                     }
                     for (i, inst) in s.m.instances.iter().enumerate() {
                         if subnets.contains(&inst.subnet) {
-                            instances.insert(s.m.instance(InstanceId(i as u32)).name.clone());
+                            add(&s.m.instance(InstanceId(i as u32)).name);
                         }
                     }
                 }
@@ -127,11 +180,12 @@ pub fn of(old: &Model, new: &Model, changes: &[ResourceChange]) -> Scope {
         for inst in &s.m.instances {
             let vpc = &s.m.vpc(s.m.subnet(inst.subnet).vpc).name;
             if vpcs.contains(vpc) {
-                instances.insert(inst.name.clone());
+                from.insert(inst.name.clone());
+                to.insert(inst.name.clone());
             }
         }
     }
-    Scope::Instances(instances)
+    Scope::Instances { from, to }
 }
 
 /// An interface endpoint's interfaces as (subnet, address) text.

@@ -104,10 +104,11 @@ pub fn build_where(m: &Model, limit: Option<usize>, touched: impl Fn(&[String]) 
             cells: Vec::new(),
         };
     }
-    let pairs: Vec<(&End, &End, &FlowEnd, &FlowEnd)> = plan(&sources, &destinations, &touched)
-        .into_iter()
-        .map(|(s, d, from, to)| (sources[s], destinations[d], from, to))
-        .collect();
+    let pairs: Vec<(&End, &End, &FlowEnd, &FlowEnd)> =
+        plan(&sources, &destinations, &touched, &touched)
+            .into_iter()
+            .map(|(s, d, from, to)| (sources[s], destinations[d], from, to))
+            .collect();
     // Cells are independent: ask on every core, keep the row order.
     let cells = crate::par::map(
         &pairs,
@@ -193,16 +194,18 @@ impl Ends {
 }
 
 /// The (row, column) cells to ask about, in row order, with the flow ends
-/// each asks: those with an end whose members `touched` accepts.
+/// each asks: those whose row's members `row` accepts, or whose column's
+/// members `column` accepts.
 fn plan<'e>(
     sources: &[&'e End],
     destinations: &[&'e End],
-    touched: &impl Fn(&[String]) -> bool,
+    row: &impl Fn(&[String]) -> bool,
+    column: &impl Fn(&[String]) -> bool,
 ) -> Vec<(usize, usize, &'e FlowEnd, &'e FlowEnd)> {
-    let touched_d: Vec<bool> = destinations.iter().map(|d| touched(&d.members)).collect();
+    let touched_d: Vec<bool> = destinations.iter().map(|d| column(&d.members)).collect();
     let mut pairs = Vec::new();
     for (si, s) in sources.iter().enumerate() {
-        let all = touched(&s.members);
+        let all = row(&s.members);
         for (di, d) in destinations.iter().enumerate() {
             if !(all || touched_d[di]) {
                 continue;
@@ -227,13 +230,18 @@ pub struct FlowCells {
     pub cells: Vec<(u32, u32, Vec<Flow>)>,
 }
 
-/// [`FlowCells`] of the cells of `m` that have an end whose members
-/// `touched` accepts; the flows are [`build_where`]'s.
-pub fn flow_cells(m: &Model, touched: impl Fn(&[String]) -> bool) -> FlowCells {
+/// [`FlowCells`] of the cells of `m` whose row's members `row` accepts or
+/// whose column's members `column` accepts; the flows are
+/// [`build_where`]'s.
+pub fn flow_cells(
+    m: &Model,
+    row: impl Fn(&[String]) -> bool,
+    column: impl Fn(&[String]) -> bool,
+) -> FlowCells {
     let atoms = Atoms::of(m);
     let all = Ends::of(m);
     let (sources, destinations) = (all.sources(), all.destinations());
-    let pairs = plan(&sources, &destinations, &touched);
+    let pairs = plan(&sources, &destinations, &row, &column);
     let cells = crate::par::map(
         &pairs,
         || Engine::new(m),
