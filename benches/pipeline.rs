@@ -9,7 +9,9 @@
 //! all), `net4` a generated 4-VPC network (96 instances), `medium` a
 //! generated 10-VPC network, `org` the generator's `org` preset (100 VPCs,
 //! 10,000 subnets, 20,000 instances). Throughput is reported in bytes of
-//! source, so criterion prints MB/s.
+//! source, so criterion prints MB/s. The `diff` stage compares each input
+//! with a copy whose first `ingress tcp` port is one higher (the reviewer's
+//! one-line change), on the sizes where it runs in well under a minute.
 //!
 //! Adding a back end: write a `fn(&Prepared)` that runs it on the prepared
 //! model and add one line to [`STAGES`], with the sizes it runs on.
@@ -33,6 +35,9 @@ struct Prepared {
     models: Vec<Model>,
     /// Each model's DOT, for the SVG stage.
     dots: Vec<String>,
+    /// Each model after a one-line edit (the first `ingress tcp` rule's
+    /// port plus one), for the diff stage; `None` where no rule has one.
+    edited: Vec<Option<Model>>,
 }
 
 impl Prepared {
@@ -52,17 +57,30 @@ impl Prepared {
             .iter()
             .map(|m| vpc::graph::dot(m, &GraphOptions::default()))
             .collect();
+        let edited = sources.iter().map(|s| edit_one_port(s)).collect();
         Prepared {
             sources,
             asts,
             models,
             dots,
+            edited,
         }
     }
 
     fn bytes(&self) -> u64 {
         self.sources.iter().map(|s| s.len() as u64).sum()
     }
+}
+
+/// `src` compiled with its first `ingress tcp PORT` rule's port plus one,
+/// the one-line change a reviewer's `diff` sees.
+fn edit_one_port(src: &str) -> Option<Model> {
+    let at = src.find("ingress tcp ")? + "ingress tcp ".len();
+    let len = src[at..].find(|c: char| !c.is_ascii_digit())?;
+    let port: u32 = src[at..at + len].parse().ok()?;
+    let edited = format!("{}{}{}", &src[..at], port % 65535 + 1, &src[at + len..]);
+    let ast = vpc::syntax::parse(&edited).ok()?;
+    vpc::check::check(&ast).model
 }
 
 /// A stage: a name, what one iteration does, and the sizes it runs on.
@@ -85,6 +103,7 @@ const STAGES: &[Stage] = &[
     ("routes", routes, ALL),
     ("reach", reach_one, ALL),
     ("report", report, &["small", "net4"]),
+    ("diff", diff, &["small", "net4", "medium"]),
     ("dot", dot, ALL),
     ("svg", svg, &["small", "net4", "medium"]),
 ];
@@ -111,6 +130,16 @@ fn reach_one(p: &Prepared) {
 fn report(p: &Prepared) {
     for (m, s) in p.models.iter().zip(&p.sources) {
         black_box(vpc::report::Report::build("bench", m, s).matrix.cells.len());
+    }
+}
+
+/// `vpcc diff` of each model against its one-line edit: resource changes
+/// and the flows gained and lost (incremental, see src/diff/scope.rs).
+fn diff(p: &Prepared) {
+    for (m, e) in p.models.iter().zip(&p.edited) {
+        if let Some(e) = e {
+            black_box(vpc::diff::diff(m, e).flows.len());
+        }
     }
 }
 

@@ -2,10 +2,15 @@
 """Latency of the language server on one file, over stdio as an editor
 drives it.
 
-    scripts/bench-lsp.py [--vpcc target/release/vpcc] [--rounds 15] FILE.vpc
+    scripts/bench-lsp.py [--vpcc target/release/vpcc] [--rounds 15]
+                         [--edit space|port] FILE.vpc
 
 Opens FILE, then per round: a one-line edit (full-text didChange, as vpcc
-syncs documents in full) timed until its publishDiagnostics arrives; a
+syncs documents in full) timed until its publishDiagnostics arrives; the
+edit is on the first `ingress tcp` rule, a trailing space (`--edit space`,
+no meaning changes) or its port plus one and back (`--edit port`, the
+default: the `expect`s that depend on the group are walked again before the
+diagnostics are published); a
 hover on a CIDR timed until its answer; a completion likewise. Prints the
 median and min-max of each; then a hover sent right after an edit (the
 edit is checked on the request path, its `expect`s are walked off it); and the server's peak resident memory (VmHWM)
@@ -37,6 +42,7 @@ def main():
     ap.add_argument("file")
     ap.add_argument("--vpcc", default="target/release/vpcc")
     ap.add_argument("--rounds", type=int, default=15)
+    ap.add_argument("--edit", choices=["space", "port"], default="port")
     a = ap.parse_args()
     text = open(a.file).read()
     uri = "file://" + os.path.abspath(a.file)
@@ -59,9 +65,18 @@ def main():
     hover_line = next(i for i, l in enumerate(lines) if "subnet " in l and "/" in l)
     col = lines[hover_line].index("/") - 2
     edit_line = next(i for i, l in enumerate(lines) if "ingress tcp" in l)
+    original = lines[edit_line]
+    head, _, rest = original.partition("ingress tcp ")
+    port, _, tail = rest.partition(" ")
+    def edit(r):
+        if a.edit == "space":
+            lines[edit_line] = original + (" " if r % 2 == 0 else "")
+        else:
+            p = int(port) + 1 if r % 2 == 0 else int(port)
+            lines[edit_line] = f"{head}ingress tcp {p} {tail}"
     change, hover, complete, busy = [], [], [], []
     for r in range(a.rounds):
-        lines[edit_line] = lines[edit_line].rstrip() + (" " if r % 2 == 0 else "")
+        edit(r)
         t = time.perf_counter()
         send({"jsonrpc": "2.0", "method": "textDocument/didChange", "params": {"textDocument": {"uri": uri, "version": r + 2}, "contentChanges": [{"text": "\n".join(lines)}]}})
         wait(lambda m: m.get("method") == "textDocument/publishDiagnostics")
@@ -80,7 +95,7 @@ def main():
     # A hover sent right after an edit, while the edit's `expect`s are
     # walked: timed until its answer, which must not wait for the walk.
     for r in range(a.rounds):
-        lines[edit_line] = lines[edit_line].rstrip() + (" " if r % 2 == 0 else "")
+        edit(r)
         send({"jsonrpc": "2.0", "method": "textDocument/didChange", "params": {"textDocument": {"uri": uri, "version": a.rounds + r + 2}, "contentChanges": [{"text": "\n".join(lines)}]}})
         rid = 9000 + r
         t = time.perf_counter()
@@ -98,7 +113,7 @@ def main():
     p.wait(timeout=10)
     def show(name, xs):
         print(f"{name:<12} median {statistics.median(xs):8.1f} ms   min {min(xs):8.1f}   max {max(xs):8.1f}   ({len(xs)} rounds)")
-    print(f"file         {len(text):,} bytes")
+    print(f"file         {len(text):,} bytes; edit: {a.edit} on line {edit_line + 1}")
     print(f"open         {open_ms:8.1f} ms")
     show("didChange", change)
     show("hover", hover)

@@ -370,6 +370,17 @@ impl<'m> Engine<'m> {
         }
     }
 
+    /// An engine whose verdicts are wordless: the same decisions, hops,
+    /// components, traversed lists and blocker reasons as [`Engine::new`],
+    /// with empty decision texts, details and fixes. For callers that keep
+    /// only the structure (the report's matrix, `diff`), which then skip
+    /// formatting rule texts on every hop.
+    pub fn quiet(model: &'m Model) -> Engine<'m> {
+        let mut ctx = walk::Ctx::new(model);
+        ctx.words = false;
+        Engine { ctx }
+    }
+
     pub fn model(&self) -> &'m Model {
         self.ctx.m
     }

@@ -113,10 +113,10 @@ impl Ctx<'_> {
                         traffic,
                     },
                 };
-                let text = match r.span {
+                let text = self.say(|| match r.span {
                     Some(_) => format!("`{}`: {}", sg.name, self.sg_rule_text(r)),
                     None => format!("`{}`: all traffic from members of `{}`", sg.name, sg.name),
-                };
+                });
                 rules.push((m, text));
             }
             for (m, text) in rules {
@@ -143,40 +143,46 @@ impl Ctx<'_> {
         };
         let passed = normalize(passed);
         if passed.is_empty() {
-            let detail = format!(
-                "no {word} rule allows {}",
-                self.cubes_text(&b.cubes, dir == Direction::In)
-            );
+            let detail = self.say(|| {
+                format!(
+                    "no {word} rule allows {}",
+                    self.cubes_text(&b.cubes, dir == Direction::In)
+                )
+            });
             let span = sgs
                 .iter()
                 .find_map(|g| self.m.security_group(*g).span)
                 .or(Some(owner.span));
-            let written: Vec<String> = sgs
-                .iter()
-                .flat_map(|g| {
-                    self.m
-                        .security_group(*g)
-                        .rules
-                        .iter()
-                        .filter(|r| r.direction == dir && r.span.is_some())
-                })
-                .map(|r| self.sg_rule_text(r))
-                .collect();
-            let rules = if written.is_empty() {
-                format!("no {word} rules")
-            } else {
-                format!("its {word} rules: {}", written.join("; "))
-            };
+            let rules = self.say(|| {
+                let written: Vec<String> = sgs
+                    .iter()
+                    .flat_map(|g| {
+                        self.m
+                            .security_group(*g)
+                            .rules
+                            .iter()
+                            .filter(|r| r.direction == dir && r.span.is_some())
+                    })
+                    .map(|r| self.sg_rule_text(r))
+                    .collect();
+                if written.is_empty() {
+                    format!("no {word} rules")
+                } else {
+                    format!("its {word} rules: {}", written.join("; "))
+                }
+            });
             b.hop(what.clone(), format!("{word}: DENIED"), Some(rules), span);
             b.block(what, reason, detail, span, owner.at.clone());
-            b.fix(self.sg_fix(sgs, dir, &b.cubes));
+            b.fix(self.say(|| self.sg_fix(sgs, dir, &b.cubes)));
         } else {
             b.hop(
                 what,
-                format!(
-                    "{word}: allows {}",
-                    self.cubes_text(&passed, dir == Direction::In)
-                ),
+                self.say(|| {
+                    format!(
+                        "{word}: allows {}",
+                        self.cubes_text(&passed, dir == Direction::In)
+                    )
+                }),
                 Some(rules_used.join("; ")),
                 None,
             );
@@ -216,11 +222,13 @@ impl Ctx<'_> {
         let (passed, hit, rest) = first_match(&matches, cubes);
         let (mut allowed, mut denied) = (Vec::new(), Vec::new());
         for (r, _) in rules.iter().zip(&hit).filter(|(_, h)| **h) {
-            let text = if acl.default {
-                format!("rule {} allows all traffic (default ACL)", r.number)
-            } else {
-                self.acl_rule_text(r, inbound)
-            };
+            let text = self.say(|| {
+                if acl.default {
+                    format!("rule {} allows all traffic (default ACL)", r.number)
+                } else {
+                    self.acl_rule_text(r, inbound)
+                }
+            });
             if r.allow {
                 allowed.push(text);
             } else {
@@ -264,7 +272,7 @@ impl Ctx<'_> {
                 Some(why.clone()),
                 why_span.or(span),
             );
-            let detail = deny_text(&why, &self.cubes_text(&b.cubes, entering));
+            let detail = self.say(|| deny_text(&why, &self.cubes_text(&b.cubes, entering)));
             b.block(
                 label,
                 reason,
@@ -272,7 +280,7 @@ impl Ctx<'_> {
                 why_span.or(span),
                 Location::Subnet(subnet),
             );
-            b.fix(self.acl_fix(subnet, entering, &b.cubes));
+            b.fix(self.say(|| self.acl_fix(subnet, entering, &b.cubes)));
             b.ret.push(RetItem::Acl {
                 subnet,
                 entering,
@@ -281,7 +289,7 @@ impl Ctx<'_> {
         } else {
             b.hop(
                 label,
-                format!("{word}: allows {}", self.cubes_text(&passed, entering)),
+                self.say(|| format!("{word}: allows {}", self.cubes_text(&passed, entering))),
                 Some(allowed.join("; ")),
                 None,
             );

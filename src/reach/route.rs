@@ -146,11 +146,12 @@ impl Ctx<'_> {
             let mut nb = b.clone();
             nb.cubes = cubes;
             nb.traversed.push(ViaComponent::RouteTable(sub.route_table));
-            let dst = nb
-                .cubes
-                .first()
-                .map(|c| self.desc(&c.dst))
-                .unwrap_or_default();
+            let dst = self.say(|| {
+                nb.cubes
+                    .first()
+                    .map(|c| self.desc(&c.dst))
+                    .unwrap_or_default()
+            });
             let Some(i) = idx else {
                 nb.hop(
                     label.clone(),
@@ -165,7 +166,7 @@ impl Ctx<'_> {
                     tspan,
                     Location::RouteTable(sub.route_table),
                 );
-                nb.fix(self.route_fix(&nb, sub.vpc, &table.name, &dst));
+                nb.fix(self.say(|| self.route_fix(&nb, sub.vpc, &table.name, &dst)));
                 out.push(nb);
                 continue;
             };

@@ -58,6 +58,11 @@ pub struct Ctx<'m> {
     pub(super) internet: Intervals,
     /// Security group members' addresses by group, computed on first use.
     pub(super) members: std::cell::OnceCell<Vec<Intervals>>,
+    /// Whether hops and blockers are worded (decisions, rule texts,
+    /// details, fixes). A wordless walk decides the same and takes the
+    /// same path through the same components; the matrix, which keeps
+    /// only those, asks wordless.
+    pub(super) words: bool,
 }
 
 /// Who sends the packet on a stretch: an internet gateway needs it to have
@@ -311,7 +316,13 @@ impl<'m> Ctx<'m> {
             m,
             internet,
             members: Default::default(),
+            words: true,
         }
+    }
+
+    /// `text()`, or an empty string in a wordless walk.
+    pub(super) fn say(&self, text: impl FnOnce() -> String) -> String {
+        if self.words { text() } else { String::new() }
     }
 
     pub(super) fn leg(

@@ -112,7 +112,7 @@ pub fn build_where(m: &Model, limit: Option<usize>, touched: impl Fn(&[String]) 
     // Cells are independent: ask on every core, keep the row order.
     let cells = crate::par::map(
         &pairs,
-        || Engine::new(m),
+        || Engine::quiet(m),
         |engine, &(s, d, from, to)| {
             let probe = probe(engine, &atoms, from, to);
             Cell {
@@ -244,7 +244,7 @@ pub fn flow_cells(
     let pairs = plan(&sources, &destinations, &row, &column);
     let cells = crate::par::map(
         &pairs,
-        || Engine::new(m),
+        || Engine::quiet(m),
         |engine, &(s, d, from, to)| {
             let flows = probe(engine, &atoms, from, to)
                 .flows
@@ -283,7 +283,7 @@ pub fn exposure(m: &Model) -> Vec<Exposure> {
     let ids: Vec<InstanceId> = (0..m.instances.len() as u32).map(InstanceId).collect();
     let per_instance = crate::par::map(
         &ids,
-        || Engine::new(m),
+        || Engine::quiet(m),
         |engine, &i| {
             let name = &m.instance(i).name;
             probe(engine, &atoms, &FlowEnd::Internet, &FlowEnd::Instance(i))
@@ -302,7 +302,7 @@ pub fn exposure(m: &Model) -> Vec<Exposure> {
 
 /// What `from` can open to `to`: the flows, or what blocks everything.
 pub fn flows_between(m: &Model, from: &FlowEnd, to: &FlowEnd) -> (Vec<Flow>, Vec<Block>) {
-    let p = probe(&Engine::new(m), &Atoms::of(m), from, to);
+    let p = probe(&Engine::quiet(m), &Atoms::of(m), from, to);
     (p.flows.into_iter().map(|(f, _)| f).collect(), p.blockers)
 }
 
@@ -817,9 +817,45 @@ mod tests {
         crate::check::check(&ast).model.expect("checks")
     }
 
-    /// Every pair of ends of `m`, searched and asked port by port.
+    /// What a wordless walk must keep of a verdict: everything but the
+    /// words (decisions, rule texts, details, fixes).
+    fn structure(v: &Verdict) -> impl PartialEq + std::fmt::Debug {
+        let legs: Vec<_> = v
+            .legs
+            .iter()
+            .map(|l| {
+                let hops = |hs: &[crate::reach::Hop]| {
+                    hs.iter()
+                        .map(|h| (h.component.clone(), h.span, h.route.is_some()))
+                        .collect::<Vec<_>>()
+                };
+                let blockers: Vec<_> = l
+                    .blockers
+                    .iter()
+                    .map(|b| (b.component.clone(), b.reason, b.span))
+                    .collect();
+                (
+                    l.delivered,
+                    l.holds,
+                    l.reached,
+                    l.crosses_internet_gateway,
+                    hops(&l.forward),
+                    hops(&l.back),
+                    blockers,
+                    l.traversed.clone(),
+                    l.path.clone(),
+                    l.delivered_traffic.clone(),
+                )
+            })
+            .collect();
+        (v.delivered, v.holds, legs)
+    }
+
+    /// Every pair of ends of `m`, searched and asked port by port, and
+    /// the wordless walk held to the worded one.
     fn agree(m: &Model) -> usize {
         let engine = Engine::new(m);
+        let quiet = Engine::quiet(m);
         let atoms = Atoms::of(m);
         let mut ends: Vec<FlowEnd> = (0..m.instances.len() as u32)
             .map(|i| FlowEnd::Instance(InstanceId(i)))
@@ -837,6 +873,25 @@ mod tests {
                 let fast = probe(&engine, &atoms, from, to);
                 let slow = port_by_port(&engine, &atoms, from, to);
                 assert_eq!(fast.flows, slow.flows, "{from:?} → {to:?}");
+                // The wordless walk the matrix uses finds the same.
+                let silent = probe(&quiet, &atoms, from, to);
+                assert_eq!(fast.flows, silent.flows, "quiet {from:?} → {to:?}");
+                assert_eq!(fast.blockers, silent.blockers, "quiet {from:?} → {to:?}");
+                for (protocol, ports) in [
+                    (None, None),
+                    (Some(ProtocolKind::Tcp), Some((22, 22))),
+                    (Some(ProtocolKind::Tcp), Some((443, 443))),
+                    (Some(ProtocolKind::Udp), Some((53, 53))),
+                    (Some(ProtocolKind::Icmp), None),
+                ] {
+                    let worded = ask(&engine, from, to, protocol, ports);
+                    let wordless = ask(&quiet, from, to, protocol, ports);
+                    assert_eq!(
+                        structure(&worded),
+                        structure(&wordless),
+                        "{from:?} → {to:?} {protocol:?} {ports:?}"
+                    );
+                }
                 delivered += usize::from(!fast.flows.is_empty());
             }
         }
