@@ -280,6 +280,12 @@ impl<'m> Builder<'m> {
             .unwrap_or_else(|| format!("anchor:{}", self.model.subnet(s).name))
     }
 
+    /// The invisible node at the bottom of a zone's column (an AZ, or the
+    /// subnets without one): zones are ordered by these.
+    fn zone_anchor(&self, v: VpcId, az: Option<&str>) -> String {
+        format!("zone:{}/{}", self.model.vpc(v).name, az.unwrap_or("-"))
+    }
+
     fn vpc_anchor(&self, v: VpcId) -> String {
         let vpc = self.model.vpc(v);
         if let Some(g) = vpc.internet_gateway {
@@ -359,6 +365,9 @@ impl<'m> Builder<'m> {
                 attr("rankdir", "BT"),
                 attr("compound", "true"),
                 attr("newrank", "true"),
+                // Keep the declared order (AZs, subnets by name): little
+                // crossing minimisation after the initial order.
+                attr("mclimit", "0.01"),
                 attr("nodesep", "0.25"),
                 attr("ranksep", "0.6"),
                 attr("labelloc", "t"),
@@ -397,9 +406,21 @@ impl<'m> Builder<'m> {
         }
         for (p, peering) in m.peerings.iter().enumerate() {
             let hop = Hop::Peering(PeeringId(p as u32));
+            let side = |v: VpcId| {
+                let vpc = m.vpc(v);
+                let cidrs: Vec<String> = vpc.cidrs.iter().map(|c| c.to_string()).collect();
+                format!("{} {}", vpc.name, cidrs.join(", "))
+            };
             let mut attrs = vec![
                 attr("shape", "hexagon"),
-                attr_id("label", label(&["peering", &peering.name])),
+                attr_id(
+                    "label",
+                    label(&[
+                        format!("peering {}", peering.name),
+                        side(peering.a),
+                        side(peering.b),
+                    ]),
+                ),
                 attr("fillcolor", PEERING.fill),
                 attr("color", PEERING.border),
             ];
@@ -409,6 +430,7 @@ impl<'m> Builder<'m> {
         self.route_edges();
         self.gateway_edges();
         stmts.extend(self.tier_edges());
+        stmts.extend(self.zone_order());
         stmts.push(self.legend());
         let edges = std::mem::take(&mut self.edges);
         for e in &edges {
