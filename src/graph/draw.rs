@@ -49,6 +49,7 @@ impl<'m> Builder<'m> {
             .model
             .endpoints
             .iter()
+            .filter(|e| self.mode(e.vpc) == Mode::Full)
             .map(|e| e.service.clone())
             .collect();
         for h in self.hl_hops.iter().chain(self.blocked.keys()) {
@@ -88,6 +89,26 @@ impl<'m> Builder<'m> {
             inner.push(node(&self.hop_node(&hop).0, attrs));
         }
         Some(cluster("cluster_services", inner))
+    }
+
+    /// A collapsed VPC: one box with its name and CIDRs.
+    pub(super) fn collapsed_vpc(&self, v: VpcId) -> Stmt {
+        let vpc = self.model.vpc(v);
+        let mut lines = vec![format!("VPC {}", vpc.name)];
+        lines.extend(vpc.cidrs.iter().map(|c| c.to_string()));
+        let n = vpc.subnets.len();
+        lines.push(format!("{n} subnet{}", if n == 1 { "" } else { "s" }));
+        let mut attrs = vec![
+            attr("shape", "box3d"),
+            attr_id("label", label(&lines)),
+            attr("style", "filled"),
+            attr("fillcolor", "#ffffff"),
+            attr("color", VPC_BORDER),
+            attr("penwidth", "2"),
+            attr("fontsize", "12"),
+        ];
+        self.mark(&Hop::Vpc(v), &mut attrs);
+        node(&self.vpc_box(v), attrs)
     }
 
     pub(super) fn vpc(&self, v: VpcId) -> Stmt {

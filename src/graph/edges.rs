@@ -310,10 +310,14 @@ impl<'m> Builder<'m> {
     }
 
     /// VPCs in rows of at most `max(4, 1.5 * sqrt(zones))` zone columns,
-    /// in model order, so a large network is a grid rather than a strip.
+    /// in model order (VPCs drawn in full only), so a large network is a
+    /// grid rather than a strip.
     pub(super) fn vpc_rows(&self) -> Vec<Vec<VpcId>> {
-        let n = self.model.vpcs.len();
-        let widths: Vec<usize> = (0..n).map(|v| self.zones(VpcId(v as u32)).len()).collect();
+        let full: Vec<VpcId> = (0..self.model.vpcs.len())
+            .map(|v| VpcId(v as u32))
+            .filter(|v| self.mode(*v) == Mode::Full)
+            .collect();
+        let widths: Vec<usize> = full.iter().map(|v| self.zones(*v).len()).collect();
         let total: usize = widths.iter().sum();
         let mut limit = 4;
         while limit * limit * 4 < total * 9 {
@@ -321,14 +325,14 @@ impl<'m> Builder<'m> {
         }
         let mut rows: Vec<Vec<VpcId>> = Vec::new();
         let mut width = 0;
-        for (v, w) in widths.iter().enumerate() {
+        for (v, w) in full.iter().zip(&widths) {
             match rows.last_mut() {
                 Some(row) if width + w <= limit => {
-                    row.push(VpcId(v as u32));
+                    row.push(*v);
                     width += w;
                 }
                 _ => {
-                    rows.push(vec![VpcId(v as u32)]);
+                    rows.push(vec![*v]);
                     width = *w;
                 }
             }
