@@ -309,7 +309,7 @@ impl<'m> Builder<'m> {
         out
     }
 
-    /// VPCs in rows of at most `max(4, 1.5 * sqrt(zones))` zone columns,
+    /// VPCs in rows of at most `max(4, sqrt(zones))` zone columns,
     /// in model order (VPCs drawn in full only), so a large network is a
     /// grid rather than a strip.
     pub(super) fn vpc_rows(&self) -> Vec<Vec<VpcId>> {
@@ -320,7 +320,7 @@ impl<'m> Builder<'m> {
         let widths: Vec<usize> = full.iter().map(|v| self.zones(*v).len()).collect();
         let total: usize = widths.iter().sum();
         let mut limit = 4;
-        while limit * limit * 4 < total * 9 {
+        while limit * limit < total {
             limit += 1;
         }
         let mut rows: Vec<Vec<VpcId>> = Vec::new();
