@@ -151,7 +151,12 @@ fn models() -> Vec<(String, Model)> {
 }
 
 fn vpc_named(m: &Model, name: &str) -> VpcId {
-    VpcId(m.vpcs.iter().position(|v| v.name == name).unwrap() as u32)
+    VpcId(
+        m.vpcs
+            .iter()
+            .position(|v| v.name == name)
+            .expect("a VPC of that name") as u32,
+    )
 }
 
 /// The AZs of a VPC in name order, as zone anchor ids ("-" for subnets
@@ -455,7 +460,7 @@ fn run(args: &[&str]) -> (i32, String, String) {
         .args(args)
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .output()
-        .unwrap();
+        .expect("vpcc runs");
     (
         o.status.code().unwrap_or(-1),
         String::from_utf8_lossy(&o.stdout).into_owned(),
