@@ -58,6 +58,12 @@ pub struct GraphOptions {
     pub highlight: Option<Highlight>,
     /// A subnet with more instances than this shows them as one box.
     pub group_over: usize,
+    /// Draw only this VPC in full, and of the rest what it connects to:
+    /// its peerings, each peer VPC as one box. Other VPCs are left out.
+    pub vpc: Option<VpcId>,
+    /// Draw every VPC other than [`Self::vpc`] (every VPC when it is
+    /// `None`) as one box with its name and CIDRs instead of its subnets.
+    pub collapse: bool,
 }
 
 impl Default for GraphOptions {
@@ -65,8 +71,75 @@ impl Default for GraphOptions {
         GraphOptions {
             highlight: None,
             group_over: 6,
+            vpc: None,
+            collapse: false,
         }
     }
+}
+
+/// How one VPC is drawn.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Mode {
+    /// Its AZs, subnets and everything in them.
+    Full,
+    /// One box: its name and CIDRs.
+    Collapsed,
+    /// Not at all.
+    Hidden,
+}
+
+/// The drawing mode of each VPC, by the options.
+fn modes(model: &Model, opts: &GraphOptions) -> Vec<Mode> {
+    (0..model.vpcs.len())
+        .map(|v| {
+            let v = VpcId(v as u32);
+            match opts.vpc {
+                Some(sel) if sel == v => Mode::Full,
+                Some(sel) => {
+                    let peer = model
+                        .peerings
+                        .iter()
+                        .any(|p| (p.a == sel && p.b == v) || (p.b == sel && p.a == v));
+                    if peer { Mode::Collapsed } else { Mode::Hidden }
+                }
+                None if opts.collapse => Mode::Collapsed,
+                None => Mode::Full,
+            }
+        })
+        .collect()
+}
+
+/// Node ids declared anywhere in `stmts` (subgraphs included).
+fn declared(stmts: &[Stmt], out: &mut BTreeSet<String>) {
+    for st in stmts {
+        match st {
+            Stmt::Node(n) => {
+                out.insert(id_text(&n.id.0));
+            }
+            Stmt::Subgraph(g) => declared(&g.stmts, out),
+            _ => {}
+        }
+    }
+}
+
+fn id_text(id: &Id) -> String {
+    match id {
+        Id::Html(s) | Id::Escaped(s) | Id::Plain(s) | Id::Anonymous(s) => s.clone(),
+    }
+}
+
+/// Whether both ends of an edge statement are declared nodes.
+fn edge_declared(st: &Stmt, nodes: &BTreeSet<String>) -> bool {
+    let Stmt::Edge(e) = st else {
+        return true;
+    };
+    let EdgeTy::Pair(a, b) = &e.ty else {
+        return true;
+    };
+    [a, b].iter().all(|v| match v {
+        Vertex::N(n) => nodes.contains(&id_text(&n.0)),
+        Vertex::S(_) => true,
+    })
 }
 
 /// One element of a drawn path.
@@ -132,6 +205,8 @@ struct Builder<'m> {
     /// Instances that are route targets (never grouped).
     route_targets: BTreeSet<InstanceId>,
     edges: Vec<DrawEdge>,
+    /// Per VPC: how it is drawn.
+    modes: Vec<Mode>,
 }
 
 impl<'m> Builder<'m> {
@@ -170,6 +245,7 @@ impl<'m> Builder<'m> {
             grouped: Vec::new(),
             route_targets,
             edges: Vec::new(),
+            modes: modes(model, opts),
         };
         for (i, inst) in model.instances.iter().enumerate() {
             if let Some(list) = b.by_subnet.get_mut(inst.subnet.index()) {
@@ -280,6 +356,21 @@ impl<'m> Builder<'m> {
             .unwrap_or_else(|| format!("anchor:{}", self.model.subnet(s).name))
     }
 
+    /// The invisible node at the bottom of a zone's column (an AZ, or the
+    /// subnets without one): zones are ordered by these.
+    fn zone_anchor(&self, v: VpcId, az: Option<&str>) -> String {
+        format!("zone:{}/{}", self.model.vpc(v).name, az.unwrap_or("-"))
+    }
+
+    fn mode(&self, v: VpcId) -> Mode {
+        self.modes[v.index()]
+    }
+
+    /// The one box of a collapsed VPC.
+    fn vpc_box(&self, v: VpcId) -> String {
+        format!("vpc:{}", self.model.vpc(v).name)
+    }
+
     fn vpc_anchor(&self, v: VpcId) -> String {
         let vpc = self.model.vpc(v);
         if let Some(g) = vpc.internet_gateway {
@@ -298,6 +389,7 @@ impl<'m> Builder<'m> {
             Hop::Internet => ("internet".to_string(), None),
             Hop::External(e) => (format!("external:{}", m.external(*e).name), None),
             Hop::Service(s) => (format!("service:{s}"), None),
+            Hop::Vpc(v) if self.mode(*v) != Mode::Full => (self.vpc_box(*v), None),
             Hop::Vpc(v) => (self.vpc_anchor(*v), Some(self.vpc_cluster(*v))),
             Hop::Subnet(s) => (self.subnet_anchor(*s), Some(self.subnet_cluster(*s))),
             Hop::Instance(i) => (self.instance_node(*i), None),
@@ -359,6 +451,9 @@ impl<'m> Builder<'m> {
                 attr("rankdir", "BT"),
                 attr("compound", "true"),
                 attr("newrank", "true"),
+                // Keep the declared order (AZs, subnets by name): little
+                // crossing minimisation after the initial order.
+                attr("mclimit", "0.01"),
                 attr("nodesep", "0.25"),
                 attr("ranksep", "0.6"),
                 attr("labelloc", "t"),
@@ -393,13 +488,33 @@ impl<'m> Builder<'m> {
             stmts.push(s);
         }
         for v in 0..m.vpcs.len() {
-            stmts.push(self.vpc(VpcId(v as u32)));
+            let v = VpcId(v as u32);
+            match self.mode(v) {
+                Mode::Full => stmts.push(self.vpc(v)),
+                Mode::Collapsed => stmts.push(self.collapsed_vpc(v)),
+                Mode::Hidden => {}
+            }
         }
         for (p, peering) in m.peerings.iter().enumerate() {
+            if self.mode(peering.a) == Mode::Hidden || self.mode(peering.b) == Mode::Hidden {
+                continue;
+            }
             let hop = Hop::Peering(PeeringId(p as u32));
+            let side = |v: VpcId| {
+                let vpc = m.vpc(v);
+                let cidrs: Vec<String> = vpc.cidrs.iter().map(|c| c.to_string()).collect();
+                format!("{} {}", vpc.name, cidrs.join(", "))
+            };
             let mut attrs = vec![
                 attr("shape", "hexagon"),
-                attr_id("label", label(&["peering", &peering.name])),
+                attr_id(
+                    "label",
+                    label(&[
+                        format!("peering {}", peering.name),
+                        side(peering.a),
+                        side(peering.b),
+                    ]),
+                ),
                 attr("fillcolor", PEERING.fill),
                 attr("color", PEERING.border),
             ];
@@ -409,12 +524,18 @@ impl<'m> Builder<'m> {
         self.route_edges();
         self.gateway_edges();
         stmts.extend(self.tier_edges());
+        stmts.extend(self.zone_order());
         stmts.push(self.legend());
         let edges = std::mem::take(&mut self.edges);
         for e in &edges {
             stmts.push(self.finish_edge(e));
         }
         stmts.extend(self.missing_links(&edges));
+        // Edges to what is not drawn (inside a collapsed or left-out VPC)
+        // go.
+        let mut nodes = BTreeSet::new();
+        declared(&stmts, &mut nodes);
+        stmts.retain(|st| edge_declared(st, &nodes));
         Graph::DiGraph {
             id: Id::Plain("vpc".to_string()),
             strict: false,

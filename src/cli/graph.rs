@@ -1,4 +1,4 @@
-//! `vpcc graph FILE [--format dot|svg] [-o FILE] [--highlight SRC,DST [--proto P] [--port N|N-M]]`
+//! `vpcc graph FILE [--format dot|svg] [-o FILE] [--highlight SRC,DST [--proto P] [--port N|N-M]] [--vpc NAME] [--collapse]`
 //!
 //! `--highlight` asks the reachability engine about one flow and draws its
 //! path, and what blocks it, over the diagram; names resolve as in
@@ -9,6 +9,7 @@ use std::path::PathBuf;
 
 use clap::ValueEnum;
 use vpc::graph::{self, GraphOptions, Highlight};
+use vpc::model::VpcId;
 use vpc::reach::{Query, reach, resolve_end};
 
 use super::io::{Load, error, load_model, write_output};
@@ -46,6 +47,13 @@ pub struct Args {
     /// (tcp and udp)
     #[arg(long, value_name = "N|N-M", requires = "highlight")]
     pub port: Option<String>,
+    /// Draw only this VPC, with its peerings and each peer VPC as one box
+    #[arg(long, value_name = "NAME")]
+    pub vpc: Option<String>,
+    /// Draw every other VPC (every VPC without --vpc) as one box with its
+    /// name and CIDRs instead of its subnets
+    #[arg(long)]
+    pub collapse: bool,
     /// Render SVG with this Graphviz `dot` program instead of the built-in
     /// renderer
     #[arg(long, value_name = "PATH")]
@@ -63,7 +71,28 @@ pub fn run(args: &Args) -> Exit {
         Ok(l) => l.model,
         Err(exit) => return exit,
     };
-    let mut opts = GraphOptions::default();
+    let mut opts = GraphOptions {
+        collapse: args.collapse,
+        ..GraphOptions::default()
+    };
+    if let Some(name) = &args.vpc {
+        match model.vpcs.iter().position(|v| &v.name == name) {
+            Some(i) => opts.vpc = Some(VpcId(i as u32)),
+            None => {
+                let names: Vec<&str> = model.vpcs.iter().map(|v| v.name.as_str()).collect();
+                error(&format!(
+                    "--vpc: no VPC named `{name}` in {} (VPCs: {})",
+                    args.file.display(),
+                    if names.is_empty() {
+                        "none".to_string()
+                    } else {
+                        names.join(", ")
+                    }
+                ));
+                return Exit::Usage;
+            }
+        }
+    }
     if let Some(spec) = &args.highlight {
         match highlight(&model, spec, args.proto, args.port.as_deref()) {
             Ok(h) => opts.highlight = Some(h),

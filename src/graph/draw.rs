@@ -49,6 +49,7 @@ impl<'m> Builder<'m> {
             .model
             .endpoints
             .iter()
+            .filter(|e| self.mode(e.vpc) == Mode::Full)
             .map(|e| e.service.clone())
             .collect();
         for h in self.hl_hops.iter().chain(self.blocked.keys()) {
@@ -90,6 +91,26 @@ impl<'m> Builder<'m> {
         Some(cluster("cluster_services", inner))
     }
 
+    /// A collapsed VPC: one box with its name and CIDRs.
+    pub(super) fn collapsed_vpc(&self, v: VpcId) -> Stmt {
+        let vpc = self.model.vpc(v);
+        let mut lines = vec![format!("VPC {}", vpc.name)];
+        lines.extend(vpc.cidrs.iter().map(|c| c.to_string()));
+        let n = vpc.subnets.len();
+        lines.push(format!("{n} subnet{}", if n == 1 { "" } else { "s" }));
+        let mut attrs = vec![
+            attr("shape", "box3d"),
+            attr_id("label", label(&lines)),
+            attr("style", "filled"),
+            attr("fillcolor", "#ffffff"),
+            attr("color", VPC_BORDER),
+            attr("penwidth", "2"),
+            attr("fontsize", "12"),
+        ];
+        self.mark(&Hop::Vpc(v), &mut attrs);
+        node(&self.vpc_box(v), attrs)
+    }
+
     pub(super) fn vpc(&self, v: VpcId) -> Stmt {
         let m = self.model;
         let vpc = m.vpc(v);
@@ -103,6 +124,9 @@ impl<'m> Builder<'m> {
             gattr("color", VPC_BORDER),
             gattr("penwidth", "2"),
             gattr("fontsize", "14"),
+            // Titles in the corner, away from the edges that leave the
+            // middle of the cluster.
+            gattr("labeljust", "l"),
         ];
         if self.blocked.contains_key(&Hop::Vpc(v)) {
             self.mark_cluster(&Hop::Vpc(v), &mut inner);
@@ -171,22 +195,43 @@ impl<'m> Builder<'m> {
             .collect();
         azs.sort_unstable();
         azs.dedup();
-        for s in vpc.subnets.iter().filter(|s| m.subnet(**s).az.is_none()) {
-            inner.push(self.subnet(*s));
+        let mut unzoned: Vec<SubnetId> = vpc
+            .subnets
+            .iter()
+            .copied()
+            .filter(|s| m.subnet(*s).az.is_none())
+            .collect();
+        unzoned.sort_by(|a, b| m.subnet(*a).name.cmp(&m.subnet(*b).name));
+        if !unzoned.is_empty() || azs.is_empty() {
+            inner.push(node(&self.zone_anchor(v, None), invisible()));
         }
-        for az in azs {
+        for s in unzoned {
+            inner.push(self.subnet(s));
+        }
+        let columns = azs.len();
+        for (i, az) in azs.into_iter().enumerate() {
+            // Edges leave an AZ upwards towards the VPC's middle (its
+            // internet gateway): the title goes in the outer corner, left
+            // in the left half of the VPC, right in the right half.
+            let side = if 2 * i + 1 > columns { "r" } else { "l" };
             let mut az_inner = vec![
                 Stmt::Attribute(attr_id("label", label(&[az_label(az)]))),
                 gattr("style", "rounded,dashed"),
                 gattr("color", AZ_BORDER),
                 gattr("fontcolor", "#5f6368"),
+                gattr("labeljust", side),
             ];
-            for s in vpc
+            // The zone's anchor: the bottom of its column, for ordering.
+            az_inner.push(node(&self.zone_anchor(v, Some(az)), invisible()));
+            let mut in_az: Vec<SubnetId> = vpc
                 .subnets
                 .iter()
-                .filter(|s| m.subnet(**s).az.as_deref() == Some(az))
-            {
-                az_inner.push(self.subnet(*s));
+                .copied()
+                .filter(|s| m.subnet(*s).az.as_deref() == Some(az))
+                .collect();
+            in_az.sort_by(|a, b| m.subnet(*a).name.cmp(&m.subnet(*b).name));
+            for s in in_az {
+                az_inner.push(self.subnet(s));
             }
             for (t, rt) in m.route_tables.iter().enumerate() {
                 let t = RouteTableId(t as u32);
@@ -258,6 +303,8 @@ impl<'m> Builder<'m> {
             gattr("color", colors.border),
             gattr("fontcolor", TEXT),
             gattr("fontsize", "11"),
+            // Centred whatever side its AZ's title is on.
+            gattr("labeljust", "c"),
             // One row per subnet: its nodes side by side.
             gattr("rank", "same"),
         ];

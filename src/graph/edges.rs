@@ -47,7 +47,13 @@ impl<'m> Builder<'m> {
             for (target, dests) in &decisions {
                 let to = self.target_hop_in(*target, rt.vpc);
                 let (head, lhead) = self.hop_node(&to);
-                let mut attrs = vec![attr_id("label", label(&shorten(dests)))];
+                // A route to a peering for exactly the peer's blocks is
+                // told by the peering node; only other destinations are
+                // written on the edge, so labels do not pile up there.
+                let mut attrs = Vec::new();
+                if !self.peer_blocks(*target, rt.vpc, dests) {
+                    attrs.push(attr_id("label", label(&shorten(dests))));
+                }
                 if let Some(c) = &tail.1 {
                     attrs.push(attr("ltail", c));
                 }
@@ -55,6 +61,11 @@ impl<'m> Builder<'m> {
                     attrs.push(attr("lhead", &c));
                 }
                 attrs.extend(target_style(*target));
+                if matches!(target, Target::Peering(_)) {
+                    // Route edges to a peering do not rank or order: the
+                    // VPCs stay side by side in model order.
+                    attrs.push(attr("constraint", "false"));
+                }
                 self.edges.push(DrawEdge {
                     from: tail.0.clone(),
                     to: head,
@@ -120,7 +131,12 @@ impl<'m> Builder<'m> {
             }
             let to = self.target_hop_in(r.target, table.vpc);
             let (head, lhead) = self.hop_node(&to);
+            // From the subnet's border, so the line does not run through
+            // the subnet's title above the NAT.
             let mut attrs = vec![attr("style", "dashed")];
+            if !self.contains(&Hop::Subnet(subnet), &to) {
+                attrs.push(attr("ltail", &self.subnet_cluster(subnet)));
+            }
             if let Some(c) = lhead {
                 attrs.push(attr("lhead", &c));
             }
@@ -160,7 +176,11 @@ impl<'m> Builder<'m> {
                         self.edges.push(DrawEdge {
                             from: self.hop_node(&hop).0,
                             to: to.clone(),
-                            attrs: vec![attr("color", ENDPOINT.border)],
+                            // From the subnet's border, clear of its title.
+                            attrs: vec![
+                                attr("color", ENDPOINT.border),
+                                attr("ltail", &self.subnet_cluster(x.subnet)),
+                            ],
                             links: vec![
                                 link(hop, svc.clone()),
                                 link(Hop::Endpoint(id), svc.clone()),
@@ -200,7 +220,6 @@ impl<'m> Builder<'m> {
         let m = self.model;
         let mut out = Vec::new();
         for (v, vpc) in m.vpcs.iter().enumerate() {
-            let _ = v;
             let mut zones: Vec<Option<&str>> = vpc
                 .subnets
                 .iter()
@@ -209,6 +228,7 @@ impl<'m> Builder<'m> {
             zones.sort_unstable();
             zones.dedup();
             for az in zones {
+                let v = VpcId(v as u32);
                 let tiers: Vec<Vec<SubnetId>> = [
                     SubnetKind::Isolated,
                     SubnetKind::Private,
@@ -224,6 +244,15 @@ impl<'m> Builder<'m> {
                 })
                 .filter(|t| !t.is_empty())
                 .collect();
+                // The zone's anchor below its bottom row.
+                let anchor = self.zone_anchor(v, az);
+                for s in tiers.first().into_iter().flatten() {
+                    out.push(edge(
+                        &anchor,
+                        &self.subnet_anchor(*s),
+                        vec![attr("style", "invis"), attr("weight", "2")],
+                    ));
+                }
                 for pair in tiers.windows(2) {
                     let from = self.subnet_anchor(pair[0][0]);
                     for s in &pair[1] {
@@ -233,6 +262,120 @@ impl<'m> Builder<'m> {
                             vec![attr("style", "invis"), attr("weight", "4")],
                         ));
                     }
+                }
+            }
+        }
+        out
+    }
+
+    /// Whether a route to `target` is a peering route for exactly the
+    /// peer VPC's blocks.
+    fn peer_blocks(&self, target: Target, vpc: VpcId, dests: &[String]) -> bool {
+        let Target::Peering(p) = target else {
+            return false;
+        };
+        let peering = self.model.peering(p);
+        let peer = if peering.a == vpc {
+            peering.b
+        } else {
+            peering.a
+        };
+        let blocks: Vec<String> = self
+            .model
+            .vpc(peer)
+            .cidrs
+            .iter()
+            .map(|c| c.to_string())
+            .collect();
+        blocks == dests
+    }
+
+    /// The zones (AZs in name order) of each VPC, as anchor ids.
+    pub(super) fn zones(&self, v: VpcId) -> Vec<String> {
+        let m = self.model;
+        let vpc = m.vpc(v);
+        let mut azs: Vec<&str> = vpc
+            .subnets
+            .iter()
+            .filter_map(|s| m.subnet(*s).az.as_deref())
+            .collect();
+        azs.sort_unstable();
+        azs.dedup();
+        let mut out = Vec::new();
+        if azs.is_empty() || vpc.subnets.iter().any(|s| m.subnet(*s).az.is_none()) {
+            out.push(self.zone_anchor(v, None));
+        }
+        out.extend(azs.into_iter().map(|az| self.zone_anchor(v, Some(az))));
+        out
+    }
+
+    /// VPCs in rows of at most `max(4, sqrt(zones))` zone columns,
+    /// in model order (VPCs drawn in full only), so a large network is a
+    /// grid rather than a strip.
+    pub(super) fn vpc_rows(&self) -> Vec<Vec<VpcId>> {
+        let full: Vec<VpcId> = (0..self.model.vpcs.len())
+            .map(|v| VpcId(v as u32))
+            .filter(|v| self.mode(*v) == Mode::Full)
+            .collect();
+        let widths: Vec<usize> = full.iter().map(|v| self.zones(*v).len()).collect();
+        let total: usize = widths.iter().sum();
+        let mut limit = 4;
+        while limit * limit < total {
+            limit += 1;
+        }
+        let mut rows: Vec<Vec<VpcId>> = Vec::new();
+        let mut width = 0;
+        for (v, w) in full.iter().zip(&widths) {
+            match rows.last_mut() {
+                Some(row) if width + w <= limit => {
+                    row.push(*v);
+                    width += w;
+                }
+                _ => {
+                    rows.push(vec![*v]);
+                    width = *w;
+                }
+            }
+        }
+        rows
+    }
+
+    /// The explicit layout order: in each row of VPCs, every zone anchor
+    /// on one rank, chained left to right by invisible edges (VPCs in
+    /// model order, AZs in name order); each row above the one before.
+    pub(super) fn zone_order(&self) -> Vec<Stmt> {
+        let m = self.model;
+        let mut out = Vec::new();
+        let rows = self.vpc_rows();
+        for (r, row) in rows.iter().enumerate() {
+            let anchors: Vec<String> = row.iter().flat_map(|v| self.zones(*v)).collect();
+            let mut inner = vec![gattr("rank", "same")];
+            inner.extend(anchors.iter().map(|a| node(a, vec![])));
+            out.push(Stmt::Subgraph(Subgraph {
+                id: quoted(&format!("order_row_{r}")),
+                stmts: inner,
+            }));
+            for pair in anchors.windows(2) {
+                out.push(edge(
+                    &pair[0],
+                    &pair[1],
+                    vec![attr("style", "invis"), attr("weight", "100")],
+                ));
+            }
+            // Above the row before: from the top of each of its VPCs (the
+            // internet gateway, else its subnets) to this row's first zone.
+            let (Some(prev), Some(first)) = (r.checked_sub(1).map(|p| &rows[p]), anchors.first())
+            else {
+                continue;
+            };
+            for v in prev {
+                let vpc = m.vpc(*v);
+                let tops: Vec<String> = match vpc.internet_gateway {
+                    Some(g) => vec![format!("igw:{}", m.internet_gateway(g).name)],
+                    None => vpc.subnets.iter().map(|s| self.subnet_anchor(*s)).collect(),
+                };
+                for t in tops {
+                    out.push(edge(&t, first, vec![attr("style", "invis")]));
                 }
             }
         }
