@@ -362,6 +362,41 @@ impl<'m> Builder<'m> {
         format!("zone:{}/{}", self.model.vpc(v).name, az.unwrap_or("-"))
     }
 
+    /// A VPC's zones in drawing order: the subnets without an AZ first
+    /// (also when it has no AZ at all, so every VPC has a zone), then its
+    /// AZs in name order.
+    fn zones_of(&self, v: VpcId) -> Vec<Option<&'m str>> {
+        let m = self.model;
+        let vpc = m.vpc(v);
+        let mut azs: Vec<&'m str> = vpc
+            .subnets
+            .iter()
+            .filter_map(|s| m.subnet(*s).az.as_deref())
+            .collect();
+        azs.sort_unstable();
+        azs.dedup();
+        let mut out = Vec::new();
+        if azs.is_empty() || vpc.subnets.iter().any(|s| m.subnet(*s).az.is_none()) {
+            out.push(None);
+        }
+        out.extend(azs.into_iter().map(Some));
+        out
+    }
+
+    /// The subnets of one zone of a VPC, by name.
+    fn subnets_in(&self, v: VpcId, az: Option<&str>) -> Vec<SubnetId> {
+        let m = self.model;
+        let mut out: Vec<SubnetId> = m
+            .vpc(v)
+            .subnets
+            .iter()
+            .copied()
+            .filter(|s| m.subnet(*s).az.as_deref() == az)
+            .collect();
+        out.sort_by(|a, b| m.subnet(*a).name.cmp(&m.subnet(*b).name));
+        out
+    }
+
     fn mode(&self, v: VpcId) -> Mode {
         self.modes[v.index()]
     }

@@ -163,19 +163,19 @@ fn vpc_named(m: &Model, name: &str) -> VpcId {
 /// without an AZ, first).
 fn zones(m: &Model, v: usize) -> Vec<String> {
     let vpc = &m.vpcs[v];
-    let mut azs: Vec<&str> = vpc
+    // A set sorts the AZs by name; `None` (no AZ) sorts first.
+    let mut zones: std::collections::BTreeSet<Option<&str>> = vpc
         .subnets
         .iter()
-        .filter_map(|s| m.subnet(*s).az.as_deref())
+        .map(|s| m.subnet(*s).az.as_deref())
         .collect();
-    azs.sort_unstable();
-    azs.dedup();
-    let mut out = Vec::new();
-    if azs.is_empty() || vpc.subnets.iter().any(|s| m.subnet(*s).az.is_none()) {
-        out.push(format!("zone:{}/-", vpc.name));
+    if zones.is_empty() {
+        zones.insert(None);
     }
-    out.extend(azs.iter().map(|az| format!("zone:{}/{az}", vpc.name)));
-    out
+    zones
+        .into_iter()
+        .map(|az| format!("zone:{}/{}", vpc.name, az.unwrap_or("-")))
+        .collect()
 }
 
 #[test]

@@ -188,25 +188,13 @@ impl<'m> Builder<'m> {
             inner.push(node(&self.vpc_anchor(v), invisible()));
         }
         // AZ clusters in name order; subnets without an AZ directly in the VPC.
-        let mut azs: Vec<&str> = vpc
-            .subnets
-            .iter()
-            .filter_map(|s| m.subnet(*s).az.as_deref())
-            .collect();
-        azs.sort_unstable();
-        azs.dedup();
-        let mut unzoned: Vec<SubnetId> = vpc
-            .subnets
-            .iter()
-            .copied()
-            .filter(|s| m.subnet(*s).az.is_none())
-            .collect();
-        unzoned.sort_by(|a, b| m.subnet(*a).name.cmp(&m.subnet(*b).name));
-        if !unzoned.is_empty() || azs.is_empty() {
+        let zones = self.zones_of(v);
+        let azs: Vec<&str> = zones.iter().flatten().copied().collect();
+        if zones.first() == Some(&None) {
             inner.push(node(&self.zone_anchor(v, None), invisible()));
-        }
-        for s in unzoned {
-            inner.push(self.subnet(s));
+            for s in self.subnets_in(v, None) {
+                inner.push(self.subnet(s));
+            }
         }
         let columns = azs.len();
         for (i, az) in azs.into_iter().enumerate() {
@@ -223,14 +211,7 @@ impl<'m> Builder<'m> {
             ];
             // The zone's anchor: the bottom of its column, for ordering.
             az_inner.push(node(&self.zone_anchor(v, Some(az)), invisible()));
-            let mut in_az: Vec<SubnetId> = vpc
-                .subnets
-                .iter()
-                .copied()
-                .filter(|s| m.subnet(*s).az.as_deref() == Some(az))
-                .collect();
-            in_az.sort_by(|a, b| m.subnet(*a).name.cmp(&m.subnet(*b).name));
-            for s in in_az {
+            for s in self.subnets_in(v, Some(az)) {
                 az_inner.push(self.subnet(s));
             }
             for (t, rt) in m.route_tables.iter().enumerate() {

@@ -220,15 +220,8 @@ impl<'m> Builder<'m> {
         let m = self.model;
         let mut out = Vec::new();
         for (v, vpc) in m.vpcs.iter().enumerate() {
-            let mut zones: Vec<Option<&str>> = vpc
-                .subnets
-                .iter()
-                .map(|s| m.subnet(*s).az.as_deref())
-                .collect();
-            zones.sort_unstable();
-            zones.dedup();
-            for az in zones {
-                let v = VpcId(v as u32);
+            let v = VpcId(v as u32);
+            for az in self.zones_of(v) {
                 let tiers: Vec<Vec<SubnetId>> = [
                     SubnetKind::Isolated,
                     SubnetKind::Private,
@@ -290,23 +283,12 @@ impl<'m> Builder<'m> {
         blocks == dests
     }
 
-    /// The zones (AZs in name order) of each VPC, as anchor ids.
+    /// The zones of a VPC (see [`Builder::zones_of`]), as anchor ids.
     pub(super) fn zones(&self, v: VpcId) -> Vec<String> {
-        let m = self.model;
-        let vpc = m.vpc(v);
-        let mut azs: Vec<&str> = vpc
-            .subnets
-            .iter()
-            .filter_map(|s| m.subnet(*s).az.as_deref())
-            .collect();
-        azs.sort_unstable();
-        azs.dedup();
-        let mut out = Vec::new();
-        if azs.is_empty() || vpc.subnets.iter().any(|s| m.subnet(*s).az.is_none()) {
-            out.push(self.zone_anchor(v, None));
-        }
-        out.extend(azs.into_iter().map(|az| self.zone_anchor(v, Some(az))));
-        out
+        self.zones_of(v)
+            .into_iter()
+            .map(|az| self.zone_anchor(v, az))
+            .collect()
     }
 
     /// VPCs in rows of at most `max(4, sqrt(zones))` zone columns,
@@ -371,7 +353,7 @@ impl<'m> Builder<'m> {
             for v in prev {
                 let vpc = m.vpc(*v);
                 let tops: Vec<String> = match vpc.internet_gateway {
-                    Some(g) => vec![format!("igw:{}", m.internet_gateway(g).name)],
+                    Some(g) => vec![self.hop_node(&Hop::InternetGateway(g)).0],
                     None => vpc.subnets.iter().map(|s| self.subnet_anchor(*s)).collect(),
                 };
                 for t in tops {
