@@ -43,9 +43,7 @@ impl Cx {
                     l.max_entries_span,
                     "not in 1–1000",
                 )
-                .with_note(
-                    "AWS takes a maximum of 1 to 1000 entries when it creates a prefix list",
-                )
+                .with_note("AWS takes a maximum of 1 to 1000 entries when it creates a prefix list")
                 .with_help(format!(
                     "write `max_entries {}` or more, and no more than 1000",
                     entries.len().max(1)

@@ -83,7 +83,12 @@ impl Cx {
     ) {
         let list = self
             .names
-            .resolve(n, crate::names::ROUTE_DESTINATIONS, "prefix list", &mut self.diags)
+            .resolve(
+                n,
+                crate::names::ROUTE_DESTINATIONS,
+                "prefix list",
+                &mut self.diags,
+            )
             .map(|d| PrefixListId(d.index));
         if let Some(id) = list {
             if let Some(first) = lists.get(&id) {
@@ -98,7 +103,9 @@ impl Cx {
                         "second route to this prefix list",
                     )
                     .with_secondary(*first, "first route to it")
-                    .with_note("a route table holds one route per destination, a prefix list included")
+                    .with_note(
+                        "a route table holds one route per destination, a prefix list included",
+                    )
                     .with_help("remove one of them"),
                 );
                 return;

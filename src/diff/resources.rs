@@ -159,7 +159,7 @@ fn inventory(m: &Model) -> BTreeMap<Key, Vec<String>> {
             .map(|r| {
                 format!(
                     "route {} -> {}",
-                    crate::routes::dest_text(r.destination),
+                    crate::routes::dest_text(m, r.destination),
                     m.target_name(r.target)
                 )
             })

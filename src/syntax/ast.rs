@@ -318,6 +318,14 @@ impl RouteDestination {
         }
     }
 
+    /// The destination as written: `10.0.0.0/8`, or a prefix list's name.
+    pub fn text(&self) -> String {
+        match self {
+            RouteDestination::Cidr(c) => c.net.to_string(),
+            RouteDestination::PrefixList(n) => n.text.clone(),
+        }
+    }
+
     /// The CIDR, when the destination is one.
     pub fn cidr(&self) -> Option<Cidr> {
         match self {
