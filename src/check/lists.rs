@@ -44,10 +44,11 @@ impl Cx {
                     "not in 1–1000",
                 )
                 .with_note("AWS takes a maximum of 1 to 1000 entries when it creates a prefix list")
-                .with_help(format!(
-                    "write `max_entries {}` or more, and no more than 1000",
-                    entries.len().max(1)
-                )),
+                .with_help(if l.max_entries == 0 {
+                    format!("write `max_entries {}` or more", entries.len().max(1))
+                } else {
+                    "write `max_entries 1000` or less".to_string()
+                }),
             );
         } else if entries.len() > l.max_entries as usize {
             self.diags.push(

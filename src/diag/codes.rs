@@ -96,7 +96,7 @@ codes! {
     W0608, Warning, "DHCP name servers mix the Amazon resolver with other servers";
     W0609, Warning, "allow comment suppresses nothing";
     W0610, Warning, "`vpcc:` comment that cannot be read";
-    W0611, Warning, "prefix list references push a table or group past its AWS quota";
+    W0611, Warning, "route table, security group or network ACL past its default AWS quota";
     W0612, Warning, "one CIDR in two prefix lists routed to different targets";
 }
 
