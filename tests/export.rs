@@ -440,13 +440,14 @@ fn json_export_holds_what_the_model_says() {
                     .find_map(|k| p[*k]["Ref"].as_str())
                     .expect("a target")
                     .to_string();
-                    (
-                        p["DestinationCidrBlock"]
+                    let dest = match p["DestinationPrefixListId"]["Ref"].as_str() {
+                        Some(list) => format!("list {list}"),
+                        None => p["DestinationCidrBlock"]
                             .as_str()
                             .expect("CIDR")
                             .to_string(),
-                        target,
-                    )
+                    };
+                    (dest, target)
                 })
                 .collect();
             got.sort();
@@ -454,11 +455,22 @@ fn json_export_holds_what_the_model_says() {
                 .routes
                 .iter()
                 .filter(|r| r.origin == RouteOrigin::Written)
-                .map(|r| {
-                    let Destination::Cidr(c) = r.destination else {
-                        panic!("a written route has a CIDR")
+                .filter_map(|r| {
+                    let dest = match r.destination {
+                        Destination::Cidr(c) => c.to_string(),
+                        // One AWS route per list, however many entries.
+                        Destination::ListEntry(l, c) => {
+                            let list = m.prefix_list(l);
+                            if list.entries.first() != Some(&c) {
+                                return None;
+                            }
+                            format!("list {}", logical(&res, "AWS::EC2::PrefixList", &list.name))
+                        }
+                        Destination::PrefixList(_) => {
+                            panic!("a written route has a CIDR or a list")
+                        }
                     };
-                    (c.to_string(), target_id(&res, m, r.target))
+                    Some((dest, target_id(&res, m, r.target)))
                 })
                 .collect();
             want.sort();
@@ -663,12 +675,19 @@ fn every_example_deploys_into_moto_as_the_model_says() {
             let mut want: Vec<(String, String)> = t
                 .routes
                 .iter()
-                .map(|r| {
+                .filter_map(|r| {
                     let dest = match r.destination {
                         Destination::Cidr(c) => c.to_string(),
                         Destination::PrefixList(_) => "pl".to_string(),
+                        // A customer list's route is one AWS route.
+                        Destination::ListEntry(l, c) => {
+                            if m.prefix_list(l).entries.first() != Some(&c) {
+                                return None;
+                            }
+                            "pl".to_string()
+                        }
                     };
-                    (dest, target_id(&res, m, r.target))
+                    Some((dest, target_id(&res, m, r.target)))
                 })
                 .collect();
             want.sort();
