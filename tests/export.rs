@@ -222,6 +222,7 @@ fn expected_counts(m: &Model) -> BTreeMap<&'static str, usize> {
             *c.entry(k).or_default() += n;
         }
     };
+    add("AWS::EC2::PrefixList", m.prefix_lists.len());
     add("AWS::EC2::VPC", m.vpcs.len());
     add(
         "AWS::EC2::VPCCidrBlock",
@@ -246,6 +247,11 @@ fn expected_counts(m: &Model) -> BTreeMap<&'static str, usize> {
             .iter()
             .flat_map(|t| &t.routes)
             .filter(|r| r.origin == RouteOrigin::Written)
+            // A prefix list's route is one AWS route, not one per entry.
+            .filter(|r| match r.destination {
+                Destination::ListEntry(l, c) => m.prefix_list(l).entries.first() == Some(&c),
+                _ => true,
+            })
             .count(),
     );
     // Every subnet of a declared table is associated explicitly: a
@@ -814,6 +820,7 @@ const TYPE_MAP: &[(&str, &str)] = &[
         "aws_route_table_association",
     ),
     ("AWS::EC2::VPCEndpoint", "aws_vpc_endpoint"),
+    ("AWS::EC2::PrefixList", "aws_ec2_managed_prefix_list"),
     ("AWS::EC2::SecurityGroup", "aws_security_group"),
     (
         "AWS::EC2::SecurityGroupIngress",

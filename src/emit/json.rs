@@ -204,7 +204,7 @@ pub struct RouteJson {
     #[schemars(regex(pattern = r"^(\d{1,3}(\.\d{1,3}){3}/\d{1,2}|pl:(s3|dynamodb))$"))]
     pub destination: String,
     /// The customer-managed prefix list this route is an entry of (`route
-    /// corp -> vgw` gives one route per entry of `corp`).
+    /// corp -> nat` gives one route per entry of `corp`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prefix_list: Option<String>,
     /// The target's name (`igw`, `nat-a`, `s3-gw`), or `local`, or
