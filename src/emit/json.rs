@@ -426,15 +426,7 @@ impl RouteModel {
                     cidrs: strings(&e.cidrs),
                 })
                 .collect(),
-            prefix_lists: m
-                .prefix_lists
-                .iter()
-                .map(|l| PrefixListJson {
-                    name: l.name.clone(),
-                    entries: strings(&l.entries),
-                    max_entries: l.max_entries,
-                })
-                .collect(),
+            prefix_lists: prefix_lists(m),
             vpcs: m.vpcs.iter().map(|v| vpc(m, v)).collect(),
             subnets: m.subnets.iter().map(|s| subnet(m, s)).collect(),
             route_tables: m.route_tables.iter().map(|t| route_table(m, t)).collect(),
@@ -562,6 +554,18 @@ fn routes(m: &Model, t: RouteTableId) -> Vec<RouteJson> {
 }
 
 /// One route in JSON form.
+/// The customer-managed prefix lists, in source order.
+pub fn prefix_lists(m: &Model) -> Vec<PrefixListJson> {
+    m.prefix_lists
+        .iter()
+        .map(|l| PrefixListJson {
+            name: l.name.clone(),
+            entries: strings(&l.entries),
+            max_entries: l.max_entries,
+        })
+        .collect()
+}
+
 pub fn route(m: &Model, r: &Route) -> RouteJson {
     RouteJson {
         destination: match r.destination {
