@@ -3,7 +3,9 @@
 //!
 //! Every program it writes compiles without errors or warnings. Its shape:
 //!
-//! - one `region` (so AZ letters join it), one `external admin` range;
+//! - one `region` (so AZ letters join it), one `external admin` range
+//!   and the prefix list `admin-ranges` holding it, which the bastion
+//!   groups name (network ACLs take no prefix list: they name `admin`);
 //! - per VPC a distinct /16: `10.i.0.0/16` for the first 256 VPCs, then
 //!   `172.16+i.0.0/16` (16 of them), then `100.64+i.0.0/16` (64 of them);
 //! - per AZ `subnets_per_az` subnets whose tiers cycle public, private,
@@ -14,7 +16,7 @@
 //! - an S3 gateway endpoint on the private tables and an `ec2` interface
 //!   endpoint (private DNS on, `dns_hostnames on`) with one subnet per AZ;
 //! - security groups referencing each other (web → app → db), a bastion
-//!   group open to `admin`, an endpoint group, and `svc` groups up to
+//!   group open to `admin-ranges`, an endpoint group, and `svc` groups up to
 //!   `security_groups_per_vpc`, some referencing a peered VPC's group;
 //! - a network ACL per tier with the ephemeral-port return rules;
 //! - hub-and-spoke peering: VPC 0 is the hub, peered with every other VPC,
@@ -251,6 +253,10 @@ impl Gen {
         self.line(0, format_args!("region {REGION}"));
         self.out.push('\n');
         self.line(0, format_args!("external admin 203.0.113.0/24"));
+        self.line(
+            0,
+            format_args!("prefix_list admin-ranges [203.0.113.0/24] max_entries 5"),
+        );
         for i in 0..p.vpcs {
             self.out.push('\n');
             self.vpc(i);
@@ -415,7 +421,7 @@ impl Gen {
         let cidr = vpc_cidr(i);
         self.out.push('\n');
         self.line(1, format_args!("security_group {v}-bastion-sg {{"));
-        self.line(2, format_args!("ingress tcp 22 from admin"));
+        self.line(2, format_args!("ingress tcp 22 from admin-ranges"));
         self.line(1, format_args!("}}"));
         self.line(1, format_args!("security_group {v}-web-sg {{"));
         self.line(2, format_args!("ingress tcp 443 from internet"));

@@ -261,6 +261,10 @@ impl Cx {
                 target,
                 vpc,
                 block: *block,
+                list: match &r.destination {
+                    ast::RouteDestination::PrefixList(n) => Some(n.text.clone()),
+                    ast::RouteDestination::Cidr(_) => None,
+                },
             });
         }
     }
@@ -283,8 +287,13 @@ impl Cx {
             let mut d = Diagnostic::new(
                 Code::E0408,
                 format!(
-                    "route destination {} {relation} VPC `{vname}`'s own block {}",
-                    p.dest, p.block
+                    "route destination {}{} {relation} VPC `{vname}`'s own block {}",
+                    p.dest,
+                    p.list
+                        .as_ref()
+                        .map(|l| format!(" (an entry of prefix list `{l}`)"))
+                        .unwrap_or_default(),
+                    p.block
                 ),
                 p.dest_span,
                 "the `local` route covers this destination",
@@ -401,4 +410,6 @@ pub(super) struct PendingLocal {
     target: Target,
     vpc: VpcId,
     block: Ipv4Net,
+    /// The prefix list the destination is an entry of.
+    list: Option<String>,
 }
