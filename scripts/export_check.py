@@ -102,11 +102,85 @@ def install_moto_workarounds(skipped):
 
     NatGateway.create_from_cloudformation_json = classmethod(nat_from_cloudformation)
 
+    # moto has no CloudFormation model for AWS::EC2::PrefixList, and its
+    # AWS::EC2::Route ignores DestinationPrefixListId; its EC2 API has
+    # both. These do what AWS does through that API.
+    class PrefixList(CloudFormationModel):
+        __module__ = "moto.ec2.export_check"
+
+        def __init__(self, list_id):
+            self.id = list_id
+
+        @property
+        def physical_resource_id(self):
+            return self.id
+
+        @staticmethod
+        def cloudformation_name_type():
+            return ""
+
+        @staticmethod
+        def cloudformation_type():
+            return "AWS::EC2::PrefixList"
+
+        @classmethod
+        def create_from_cloudformation_json(cls, resource_name, cloudformation_json,
+                                            account_id, region_name, **kwargs):
+            props = cloudformation_json["Properties"]
+            created = ec2_backends[account_id][region_name].create_managed_prefix_list(
+                address_family=props["AddressFamily"],
+                entry=[{"Cidr": e["Cidr"]} for e in props.get("Entries", [])],
+                max_entries=str(props["MaxEntries"]),
+                prefix_list_name=props["PrefixListName"])
+            return cls(created.id)
+
+    from moto.ec2.models.route_tables import Route
+    route_from_cloudformation = Route.create_from_cloudformation_json
+
+    def route_with_prefix_list(cls, resource_name, cloudformation_json,
+                               account_id, region_name, **kwargs):
+        props = cloudformation_json["Properties"]
+        if "DestinationPrefixListId" not in props:
+            return route_from_cloudformation(resource_name, cloudformation_json,
+                                             account_id, region_name, **kwargs)
+        return ec2_backends[account_id][region_name].create_route(
+            route_table_id=props["RouteTableId"],
+            destination_cidr_block=None,
+            destination_prefix_list_id=props["DestinationPrefixListId"],
+            gateway_id=props.get("GatewayId"),
+            instance_id=props.get("InstanceId"),
+            nat_gateway_id=props.get("NatGatewayId"),
+            vpc_peering_connection_id=props.get("VpcPeeringConnectionId"))
+
+    Route.create_from_cloudformation_json = classmethod(route_with_prefix_list)
+
+    # Its AWS::EC2::SecurityGroupIngress asserts a CIDR or a group source
+    # and drops SourcePrefixListId, which AWS takes.
+    from moto.ec2.models.security_groups import SecurityGroupIngress
+    ingress_from_cloudformation = SecurityGroupIngress.create_from_cloudformation_json
+
+    def ingress_with_prefix_list(cls, resource_name, cloudformation_json,
+                                 account_id, region_name, **kwargs):
+        props = cloudformation_json["Properties"]
+        if "SourcePrefixListId" not in props:
+            return ingress_from_cloudformation(resource_name, cloudformation_json,
+                                               account_id, region_name, **kwargs)
+        backend = ec2_backends[account_id][region_name]
+        group = backend.describe_security_groups(group_ids=[props["GroupId"]])[0]
+        backend.authorize_security_group_ingress(
+            group_name_or_id=group.id, ip_protocol=props["IpProtocol"],
+            from_port=props.get("FromPort"), to_port=props.get("ToPort"), ip_ranges=[],
+            prefix_list_ids=[{"PrefixListId": props["SourcePrefixListId"]}])
+        return cls(group, props)
+
+    SecurityGroupIngress.create_from_cloudformation_json = classmethod(ingress_with_prefix_list)
+
     parsing.get_model_list.cache_clear()
     parsing.get_model_map.cache_clear()
     parsing.get_name_type_map.cache_clear()
     supported = parsing.get_model_map()
     assert "AWS::EC2::VPCCidrBlock" in supported
+    assert "AWS::EC2::PrefixList" in supported
 
     original = parsing.resource_class_from_type
 

@@ -301,6 +301,13 @@ def readback(template_path, region):
                                   ("EnableDnsHostnames", "enableDnsHostnames"))}}
             for v in out["describe-vpcs"]["Vpcs"]
         ]
+        # The account's own prefix lists' entries, keyed by list id, as
+        # docs/interop.md's loop over get-managed-prefix-list-entries does.
+        out["get-managed-prefix-list-entries"] = {
+            pl["PrefixListId"]: ec2.get_managed_prefix_list_entries(PrefixListId=pl["PrefixListId"])
+            for pl in out["describe-managed-prefix-lists"]["PrefixLists"]
+            if pl.get("OwnerId") != "AWS"
+        }
         for v in out.values():
             if isinstance(v, dict):
                 v.pop("ResponseMetadata", None)

@@ -17,6 +17,7 @@ mod expect;
 mod filters;
 mod fxhash;
 mod implicit;
+mod lists;
 mod names;
 mod routes;
 mod subnets;
@@ -178,6 +179,12 @@ impl Cx {
                     cidrs,
                     span: e.span,
                 });
+            }
+        }
+
+        for item in &file.items {
+            if let ast::Item::PrefixList(l) = item {
+                self.prefix_list(l);
             }
         }
 

@@ -354,7 +354,7 @@ fn routes(old: &Model, new: &Model) -> Vec<RouteChange> {
                 .iter()
                 .map(|r| {
                     (
-                        crate::routes::dest_text(r.destination),
+                        crate::routes::dest_text(m, r.destination),
                         m.target_name(r.target).to_string(),
                     )
                 })

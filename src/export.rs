@@ -171,6 +171,8 @@ struct Builder<'m> {
     acl: Vec<Option<usize>>,
     uses_zone_index: bool,
     prefix_lists: Vec<GatewayService>,
+    /// The resource of each customer-managed prefix list, by id.
+    managed_list: Vec<usize>,
 }
 
 impl Builder<'_> {
@@ -298,7 +300,35 @@ pub fn plan(m: &Model, file_name: &str) -> Result<Plan, Vec<Diagnostic>> {
         acl: Vec::new(),
         uses_zone_index: false,
         prefix_lists: Vec::new(),
+        managed_list: Vec::new(),
     };
+
+    // Customer-managed prefix lists: regional, named by routes and rules.
+    for list in &m.prefix_lists {
+        let entries = list
+            .entries
+            .iter()
+            .map(|c| Val::Map(vec![both("Cidr", "cidr", s(c.to_string()))]))
+            .collect();
+        let r = b.add(
+            "PrefixList",
+            &list.name,
+            Some("AWS::EC2::PrefixList"),
+            Some("aws_ec2_managed_prefix_list"),
+            vec![
+                both("PrefixListName", "name", s(list.name.clone())),
+                both("AddressFamily", "address_family", s("IPv4")),
+                both(
+                    "MaxEntries",
+                    "max_entries",
+                    Val::Int(i64::from(list.max_entries)),
+                ),
+                both("Entries", "entry", Val::List(entries)),
+                tags(&list.name),
+            ],
+        );
+        b.managed_list.push(r);
+    }
 
     // VPCs, secondary blocks, DHCP options.
     for vpc in &m.vpcs {
@@ -666,9 +696,30 @@ pub fn plan(m: &Model, file_name: &str) -> Result<Plan, Vec<Diagnostic>> {
             if route.origin != RouteOrigin::Written {
                 continue;
             }
-            n += 1;
-            let dest = match route.destination {
-                Destination::Cidr(c) => c,
+            // A prefix list's route is one AWS route, made for its first
+            // entry's route and skipped for the others.
+            let (dest, dest_prop) = match route.destination {
+                Destination::Cidr(c) => (
+                    c,
+                    both(
+                        "DestinationCidrBlock",
+                        "destination_cidr_block",
+                        s(c.to_string()),
+                    ),
+                ),
+                Destination::ListEntry(l, entry) => {
+                    if m.prefix_list(l).entries.first() != Some(&entry) {
+                        continue;
+                    }
+                    (
+                        entry,
+                        both(
+                            "DestinationPrefixListId",
+                            "destination_prefix_list_id",
+                            Val::Ref(b.managed_list[l.index()]),
+                        ),
+                    )
+                }
                 Destination::PrefixList(svc) => {
                     b.error(
                         route.span,
@@ -682,13 +733,10 @@ pub fn plan(m: &Model, file_name: &str) -> Result<Plan, Vec<Diagnostic>> {
                     continue;
                 }
             };
+            n += 1;
             let mut props = vec![
                 both("RouteTableId", "route_table_id", Val::Ref(t)),
-                both(
-                    "DestinationCidrBlock",
-                    "destination_cidr_block",
-                    s(dest.to_string()),
-                ),
+                dest_prop,
             ];
             let mut deps = Vec::new();
             match route.target {
@@ -868,6 +916,17 @@ pub fn plan(m: &Model, file_name: &str) -> Result<Plan, Vec<Diagnostic>> {
                     .iter()
                     .map(|c| cidr_peer(rule.direction, c.to_string()))
                     .collect(),
+                SgPeer::PrefixList(l) => {
+                    let key = match rule.direction {
+                        Direction::In => "SourcePrefixListId",
+                        Direction::Out => "DestinationPrefixListId",
+                    };
+                    vec![both(
+                        key,
+                        "prefix_list_id",
+                        Val::Ref(b.managed_list[l.index()]),
+                    )]
+                }
                 SgPeer::Group(g) => {
                     let key = match rule.direction {
                         Direction::In => "SourceSecurityGroupId",

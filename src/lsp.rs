@@ -379,7 +379,7 @@ impl Document {
                         ast::RouteTarget::Name(n) => n.text.as_str(),
                         ast::RouteTarget::Blackhole(_) => "blackhole",
                     };
-                    routes.push_str(&format!("\n- `{}` → `{target}`", r.destination.net));
+                    routes.push_str(&format!("\n- `{}` → `{target}`", r.destination.text()));
                 }
                 facts.push(routes);
             }
@@ -564,7 +564,7 @@ fn route_tables(file: &ast::File) -> Vec<&ast::RouteTable> {
 
 fn symbol_kind(kind: Kind) -> SymbolKind {
     match kind {
-        Kind::External => SymbolKind::CONSTANT,
+        Kind::External | Kind::PrefixList => SymbolKind::CONSTANT,
         Kind::Vpc => SymbolKind::NAMESPACE,
         Kind::Peering => SymbolKind::INTERFACE,
         Kind::InternetGateway | Kind::NatGateway => SymbolKind::EVENT,
@@ -578,7 +578,7 @@ fn symbol_kind(kind: Kind) -> SymbolKind {
 
 fn completion_kind(kind: Kind) -> CompletionItemKind {
     match kind {
-        Kind::External => CompletionItemKind::CONSTANT,
+        Kind::External | Kind::PrefixList => CompletionItemKind::CONSTANT,
         Kind::Vpc | Kind::Subnet => CompletionItemKind::MODULE,
         Kind::Peering
         | Kind::InternetGateway

@@ -45,7 +45,8 @@ ids!(
     SecurityGroupId,
     NetworkAclId,
     PeeringId,
-    ExternalId
+    ExternalId,
+    PrefixListId
 );
 
 #[derive(Clone, Debug, Default)]
@@ -53,6 +54,8 @@ pub struct Model {
     /// `region NAME`, when written.
     pub region: Option<String>,
     pub externals: Vec<External>,
+    /// Customer-managed prefix lists, in source order.
+    pub prefix_lists: Vec<PrefixList>,
     pub vpcs: Vec<Vpc>,
     pub subnets: Vec<Subnet>,
     pub route_tables: Vec<RouteTable>,
@@ -78,6 +81,20 @@ pub struct Model {
 pub struct External {
     pub name: String,
     pub cidrs: Vec<Ipv4Net>,
+    pub span: Span,
+}
+
+/// `prefix_list NAME [CIDR, ...] max_entries N`: a customer-managed prefix
+/// list, a named set of CIDRs that routes and security-group rules
+/// reference. Regional, like an external: no VPC owns it.
+#[derive(Clone, Debug)]
+pub struct PrefixList {
+    pub name: String,
+    /// Aligned, in source order, no two equal.
+    pub entries: Vec<Ipv4Net>,
+    /// What each reference counts against a route table's or a security
+    /// group's quota (AWS counts `max_entries`, not the entries written).
+    pub max_entries: u32,
     pub span: Span,
 }
 
@@ -396,6 +413,21 @@ pub enum Destination {
     /// (`pl:s3`, `pl:dynamodb`). Its addresses are public and unknown
     /// offline; see `routes` for how it competes with CIDR routes.
     PrefixList(GatewayService),
+    /// One entry of a customer-managed prefix list: a route `corp -> x`
+    /// becomes one such route per entry, each matching as its CIDR does,
+    /// after a written CIDR route to the same block (aws-facts.md §2).
+    ListEntry(PrefixListId, Ipv4Net),
+}
+
+impl Destination {
+    /// The block the route matches, when it is known offline (a CIDR or a
+    /// customer-managed list's entry; not an AWS service's prefix list).
+    pub fn net(self) -> Option<Ipv4Net> {
+        match self {
+            Destination::Cidr(n) | Destination::ListEntry(_, n) => Some(n),
+            Destination::PrefixList(_) => None,
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -488,6 +520,8 @@ pub enum SgPeer {
     Group(SecurityGroupId),
     /// A gateway or interface service's prefix list (`service s3`).
     Service(String),
+    /// A customer-managed prefix list: matches its entries.
+    PrefixList(PrefixListId),
 }
 
 #[derive(Clone, Debug)]
@@ -642,6 +676,9 @@ impl Model {
     pub fn external(&self, id: ExternalId) -> &External {
         &self.externals[id.index()]
     }
+    pub fn prefix_list(&self, id: PrefixListId) -> &PrefixList {
+        &self.prefix_lists[id.index()]
+    }
 
     /// The name of a route target as a user would say it:
     /// `internet gateway \`igw\``.
@@ -668,6 +705,7 @@ impl Model {
             SgPeer::External(x) => self.external(*x).name.clone(),
             SgPeer::Group(g) => self.security_group(*g).name.clone(),
             SgPeer::Service(s) => format!("service {s}"),
+            SgPeer::PrefixList(l) => self.prefix_list(*l).name.clone(),
         }
     }
 

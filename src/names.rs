@@ -22,6 +22,7 @@ use crate::syntax::ast::*;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Kind {
     External,
+    PrefixList,
     Vpc,
     Peering,
     InternetGateway,
@@ -40,6 +41,7 @@ impl Kind {
     pub fn keyword(self) -> &'static str {
         match self {
             Kind::External => "external",
+            Kind::PrefixList => "prefix_list",
             Kind::Vpc => "vpc",
             Kind::Peering => "peering",
             Kind::InternetGateway => "internet_gateway",
@@ -57,6 +59,7 @@ impl Kind {
     pub fn noun(self) -> &'static str {
         match self {
             Kind::External => "external network",
+            Kind::PrefixList => "prefix list",
             Kind::Vpc => "VPC",
             Kind::Peering => "peering connection",
             Kind::InternetGateway => "internet gateway",
@@ -74,6 +77,7 @@ impl Kind {
     /// Every kind, in declaration-keyword order.
     pub const ALL: &'static [Kind] = &[
         Kind::External,
+        Kind::PrefixList,
         Kind::Vpc,
         Kind::Peering,
         Kind::InternetGateway,
@@ -92,6 +96,7 @@ impl Kind {
 #[derive(Clone, Copy, Debug)]
 pub enum Stmt<'a> {
     External(&'a External),
+    PrefixList(&'a PrefixList),
     Peering(&'a Peering),
     Vpc(&'a Vpc),
     InternetGateway(&'a InternetGateway),
@@ -109,6 +114,7 @@ impl Stmt<'_> {
     pub fn span(&self) -> Span {
         match *self {
             Stmt::External(x) => x.span,
+            Stmt::PrefixList(x) => x.span,
             Stmt::Peering(x) => x.span,
             Stmt::Vpc(x) => x.span,
             Stmt::InternetGateway(x) => x.span,
@@ -130,6 +136,7 @@ impl Stmt<'_> {
         let upto = |start: Span, end: Span| Span::new(start.start as usize, end.end as usize);
         match *self {
             Stmt::External(x) => x.span,
+            Stmt::PrefixList(x) => x.span,
             Stmt::Peering(x) => x.span,
             Stmt::InternetGateway(x) => x.span,
             Stmt::NatGateway(x) => x.span,
@@ -178,6 +185,9 @@ pub fn declarations<'a>(file: &'a File, mut f: impl FnMut(Declared<'a>)) {
         match item {
             Item::External(e) => {
                 emit(&e.name, Kind::External, Stmt::External(e), None, None);
+            }
+            Item::PrefixList(l) => {
+                emit(&l.name, Kind::PrefixList, Stmt::PrefixList(l), None, None);
             }
             Item::Peering(p) => {
                 emit(&p.name, Kind::Peering, Stmt::Peering(p), None, None);
@@ -257,9 +267,12 @@ pub const FLOW_ENDS: &[Kind] = &[
     Kind::InterfaceEndpoint,
 ];
 /// The kinds a security group rule may name as its peer.
-pub const SG_PEERS: &[Kind] = &[Kind::External, Kind::SecurityGroup];
-/// The kinds a network ACL rule may name as its peer.
+pub const SG_PEERS: &[Kind] = &[Kind::External, Kind::PrefixList, Kind::SecurityGroup];
+/// The kinds a network ACL rule may name as its peer (AWS takes no prefix
+/// list there: a prefix list in an ACL rule is E0412, not E0303).
 pub const ACL_PEERS: &[Kind] = &[Kind::External];
+/// The kinds a route may name as its destination.
+pub const ROUTE_DESTINATIONS: &[Kind] = &[Kind::PrefixList];
 
 /// A declaration.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -397,6 +410,11 @@ fn decl(d: Declared<'_>) -> Decl {
             let cidrs: Vec<String> = e.cidrs.iter().map(|c| c.net.to_string()).collect();
             (e.span, cidrs.join(", "))
         }
+        Stmt::PrefixList(l) => {
+            let cidrs: Vec<String> = l.entries.iter().map(|c| c.net.to_string()).collect();
+            let detail = format!("[{}] max_entries {}", cidrs.join(", "), l.max_entries);
+            (l.span, detail)
+        }
         Stmt::Peering(p) => (p.span, format!("{} ↔ {}", p.a.text, p.b.text)),
         Stmt::Vpc(v) => (v.span, v.cidr.net.to_string()),
         Stmt::InternetGateway(g) => (g.span, String::new()),
@@ -479,6 +497,9 @@ impl Builder {
                 Item::External(e) => {
                     e.cidrs.iter().for_each(|c| self.cidr(c));
                 }
+                Item::PrefixList(l) => {
+                    l.entries.iter().for_each(|c| self.cidr(c));
+                }
                 Item::Vpc(v) => self.vpc(v),
                 Item::Peering(p) => {
                     self.reference(&p.a, &[Kind::Vpc]);
@@ -525,7 +546,12 @@ impl Builder {
                 VpcItem::Subnet(s) => self.subnet(s),
                 VpcItem::RouteTable(t) => {
                     for r in &t.routes {
-                        self.cidr(&r.destination);
+                        match &r.destination {
+                            RouteDestination::Cidr(c) => self.cidr(c),
+                            RouteDestination::PrefixList(n) => {
+                                self.reference(n, ROUTE_DESTINATIONS)
+                            }
+                        }
                         if let RouteTarget::Name(n) = &r.target {
                             self.reference(n, ROUTE_TARGETS);
                         }

@@ -51,6 +51,9 @@ pub struct Report {
     pub subnets: Vec<SubnetRow>,
     /// Every route table used by a subnet, in model order.
     pub route_tables: Vec<RouteTableRow>,
+    /// Customer-managed prefix lists; left out when the file has none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub prefix_lists: Vec<crate::emit::json::PrefixListJson>,
     /// The reachability matrix.
     pub matrix: Matrix,
     /// Every instance port the internet can open a connection to.
@@ -104,6 +107,9 @@ pub struct RouteTableRow {
 pub struct RouteRow {
     /// A CIDR or a prefix list (`pl:s3`).
     pub destination: String,
+    /// The customer-managed prefix list the route is an entry of.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prefix_list: Option<String>,
     /// The target's name, `local` or `blackhole`.
     pub target: String,
     /// As in the route model: `local`, `internet_gateway`, `nat_gateway`,
@@ -240,6 +246,7 @@ impl Report {
             region: model.region.clone(),
             subnets: subnets(model),
             route_tables: route_tables(model),
+            prefix_lists: crate::emit::json::prefix_lists(model),
             matrix,
             exposure,
             expects: expects(model, src),
@@ -329,6 +336,7 @@ fn route_tables(m: &Model) -> Vec<RouteTableRow> {
                     let j = route_json(m, r);
                     RouteRow {
                         destination: j.destination,
+                        prefix_list: j.prefix_list,
                         target: j.target,
                         target_kind: serde_json::to_value(j.target_kind)
                             .ok()

@@ -19,15 +19,24 @@ use crate::model::{
     Destination, GatewayService, Model, Route, RouteTable, SubnetId, SubnetKind, Target,
 };
 
-/// The match-order key: longer prefixes first, prefix lists just before
-/// the default route, then by address.
+/// The match-order key: longer prefixes first, AWS service prefix lists
+/// just before the default route, then by address. A customer-managed
+/// list's entry matches as its CIDR does, after a written CIDR route to the
+/// same block (AWS: a static route beats a prefix-list route of the same
+/// length); entries of two lists for one block keep their written order
+/// (AWS picks one at random, W0612), since the sort is stable.
 fn sort_key(r: &Route) -> (u8, u32, u8) {
-    match r.destination {
-        Destination::Cidr(n) if n.prefix_len() > 0 => {
-            (32 - n.prefix_len(), u32::from(n.network()), 0)
+    let by_block = |n: Ipv4Net, tie: u8| {
+        if n.prefix_len() > 0 {
+            (32 - n.prefix_len(), u32::from(n.network()), tie)
+        } else {
+            (33, u32::from(n.network()), tie)
         }
+    };
+    match r.destination {
+        Destination::Cidr(n) => by_block(n, 0),
+        Destination::ListEntry(_, n) => by_block(n, 1),
         Destination::PrefixList(s) => (32, 0, s as u8),
-        Destination::Cidr(n) => (33, u32::from(n.network()), 0),
     }
 }
 
@@ -70,8 +79,11 @@ pub struct Lookup {
 /// Whether route `r` covers the query.
 fn covers(r: &Route, q: Query) -> bool {
     match (r.destination, q) {
-        (Destination::Cidr(n), Query::Address(a)) => n.contains(&a),
-        (Destination::Cidr(n), Query::Service(_) | Query::Internet) => n.prefix_len() == 0,
+        (Destination::Cidr(n) | Destination::ListEntry(_, n), Query::Address(a)) => n.contains(&a),
+        (
+            Destination::Cidr(n) | Destination::ListEntry(_, n),
+            Query::Service(_) | Query::Internet,
+        ) => n.prefix_len() == 0,
         (Destination::PrefixList(s), Query::Service(t)) => s == t,
         (Destination::PrefixList(_), _) => false,
     }
@@ -122,7 +134,7 @@ pub fn subnet_kind(model: &Model, id: SubnetId) -> (SubnetKind, String) {
             ),
         );
     };
-    let dest = dest_text(route.destination);
+    let dest = dest_text(model, route.destination);
     match route.target {
         Target::InternetGateway(g) => (
             SubnetKind::Public,
@@ -199,11 +211,13 @@ pub fn egress_via_igw(model: &Model, subnet: SubnetId) -> bool {
     internet_route(table).is_some_and(|r| matches!(r.target, Target::InternetGateway(_)))
 }
 
-/// `10.0.0.0/16` or `pl:s3`.
-pub fn dest_text(d: Destination) -> String {
+/// `10.0.0.0/16`, `pl:s3`, or `10.50.0.0/16 (corp)` for an entry of the
+/// prefix list `corp`.
+pub fn dest_text(model: &Model, d: Destination) -> String {
     match d {
         Destination::Cidr(n) => n.to_string(),
         Destination::PrefixList(s) => format!("pl:{}", s.as_str()),
+        Destination::ListEntry(l, n) => format!("{n} ({})", model.prefix_list(l).name),
     }
 }
 
@@ -258,16 +272,13 @@ impl Query {
 pub fn route_text(model: &Model, r: &Route) -> String {
     format!(
         "{} → {}",
-        dest_text(r.destination),
+        dest_text(model, r.destination),
         model.target_name(r.target)
     )
 }
 
 fn prefix_len(d: Destination) -> Option<u8> {
-    match d {
-        Destination::Cidr(n) => Some(n.prefix_len()),
-        Destination::PrefixList(_) => None,
-    }
+    d.net().map(|n| n.prefix_len())
 }
 
 /// Why the chosen route of a lookup matched, in words:
@@ -280,13 +291,19 @@ pub fn chosen_reason(r: &Route, q: Query) -> String {
         (Destination::Cidr(n), Query::Address(a)) => {
             format!("the longest prefix that contains {a} (/{})", n.prefix_len())
         }
+        (Destination::ListEntry(_, n), Query::Address(a)) => {
+            format!(
+                "the longest prefix that contains {a} (/{}), an entry of a prefix list",
+                n.prefix_len()
+            )
+        }
         (Destination::PrefixList(s), Query::Service(_)) => {
             format!(
                 "{}'s prefix list, more specific than the default route",
                 service_title(s)
             )
         }
-        (Destination::Cidr(_), Query::Service(s)) => format!(
+        (Destination::Cidr(_) | Destination::ListEntry(..), Query::Service(s)) => format!(
             "the default route (the table has no pl:{} route)",
             s.as_str()
         ),
@@ -316,13 +333,31 @@ pub fn loser_reason(r: &Route, why: Loser, winner: Option<&Route>, q: Query) -> 
                     s.as_str()
                 )
             }
-            (Some(Destination::Cidr(w)), Some(len)) if len < w.prefix_len() => {
+            (Some(Destination::Cidr(w) | Destination::ListEntry(_, w)), Some(len))
+                if len < w.prefix_len() =>
+            {
                 format!(
                     "matches too, but less specific than {w} (/{len} < /{})",
                     w.prefix_len()
                 )
             }
-            (Some(Destination::Cidr(w)), _) => format!("matches too, but {w} comes first"),
+            (Some(Destination::Cidr(w)), _)
+                if matches!(r.destination, Destination::ListEntry(..)) =>
+            {
+                format!(
+                    "matches too, but the written route {w} beats a prefix list's entry for the same block"
+                )
+            }
+            (Some(Destination::ListEntry(_, w)), _)
+                if matches!(r.destination, Destination::ListEntry(..)) =>
+            {
+                format!(
+                    "matches too, but another prefix list's entry for {w} is written first (AWS picks one at random, W0612)"
+                )
+            }
+            (Some(Destination::Cidr(w) | Destination::ListEntry(_, w)), _) => {
+                format!("matches too, but {w} comes first")
+            }
             (None, _) => "matches".to_string(),
         },
         Loser::OtherService => match (r.destination, q) {
@@ -336,14 +371,16 @@ pub fn loser_reason(r: &Route, why: Loser, winner: Option<&Route>, q: Query) -> 
             _ => "a prefix list for another service".to_string(),
         },
         Loser::NoMatch => match (r.destination, q) {
-            (Destination::Cidr(n), Query::Address(a)) => format!("{n} does not contain {a}"),
-            (Destination::Cidr(n), Query::Service(s)) => {
+            (Destination::Cidr(n) | Destination::ListEntry(_, n), Query::Address(a)) => {
+                format!("{n} does not contain {a}")
+            }
+            (Destination::Cidr(n) | Destination::ListEntry(_, n), Query::Service(s)) => {
                 format!(
                     "{n} is not one of {}'s public ranges (vpcc takes written CIDRs as disjoint from them)",
                     service_title(s)
                 )
             }
-            (Destination::Cidr(n), Query::Internet) => {
+            (Destination::Cidr(n) | Destination::ListEntry(_, n), Query::Internet) => {
                 format!("covers only {n}, not internet destinations at large")
             }
             (Destination::PrefixList(s), Query::Address(_)) => {

@@ -222,6 +222,7 @@ fn expected_counts(m: &Model) -> BTreeMap<&'static str, usize> {
             *c.entry(k).or_default() += n;
         }
     };
+    add("AWS::EC2::PrefixList", m.prefix_lists.len());
     add("AWS::EC2::VPC", m.vpcs.len());
     add(
         "AWS::EC2::VPCCidrBlock",
@@ -246,6 +247,11 @@ fn expected_counts(m: &Model) -> BTreeMap<&'static str, usize> {
             .iter()
             .flat_map(|t| &t.routes)
             .filter(|r| r.origin == RouteOrigin::Written)
+            // A prefix list's route is one AWS route, not one per entry.
+            .filter(|r| match r.destination {
+                Destination::ListEntry(l, c) => m.prefix_list(l).entries.first() == Some(&c),
+                _ => true,
+            })
             .count(),
     );
     // Every subnet of a declared table is associated explicitly: a
@@ -440,13 +446,14 @@ fn json_export_holds_what_the_model_says() {
                     .find_map(|k| p[*k]["Ref"].as_str())
                     .expect("a target")
                     .to_string();
-                    (
-                        p["DestinationCidrBlock"]
+                    let dest = match p["DestinationPrefixListId"]["Ref"].as_str() {
+                        Some(list) => format!("list {list}"),
+                        None => p["DestinationCidrBlock"]
                             .as_str()
                             .expect("CIDR")
                             .to_string(),
-                        target,
-                    )
+                    };
+                    (dest, target)
                 })
                 .collect();
             got.sort();
@@ -454,11 +461,22 @@ fn json_export_holds_what_the_model_says() {
                 .routes
                 .iter()
                 .filter(|r| r.origin == RouteOrigin::Written)
-                .map(|r| {
-                    let Destination::Cidr(c) = r.destination else {
-                        panic!("a written route has a CIDR")
+                .filter_map(|r| {
+                    let dest = match r.destination {
+                        Destination::Cidr(c) => c.to_string(),
+                        // One AWS route per list, however many entries.
+                        Destination::ListEntry(l, c) => {
+                            let list = m.prefix_list(l);
+                            if list.entries.first() != Some(&c) {
+                                return None;
+                            }
+                            format!("list {}", logical(&res, "AWS::EC2::PrefixList", &list.name))
+                        }
+                        Destination::PrefixList(_) => {
+                            panic!("a written route has a CIDR or a list")
+                        }
                     };
-                    (c.to_string(), target_id(&res, m, r.target))
+                    Some((dest, target_id(&res, m, r.target)))
                 })
                 .collect();
             want.sort();
@@ -663,12 +681,19 @@ fn every_example_deploys_into_moto_as_the_model_says() {
             let mut want: Vec<(String, String)> = t
                 .routes
                 .iter()
-                .map(|r| {
+                .filter_map(|r| {
                     let dest = match r.destination {
                         Destination::Cidr(c) => c.to_string(),
                         Destination::PrefixList(_) => "pl".to_string(),
+                        // A customer list's route is one AWS route.
+                        Destination::ListEntry(l, c) => {
+                            if m.prefix_list(l).entries.first() != Some(&c) {
+                                return None;
+                            }
+                            "pl".to_string()
+                        }
                     };
-                    (dest, target_id(&res, m, r.target))
+                    Some((dest, target_id(&res, m, r.target)))
                 })
                 .collect();
             want.sort();
@@ -795,6 +820,7 @@ const TYPE_MAP: &[(&str, &str)] = &[
         "aws_route_table_association",
     ),
     ("AWS::EC2::VPCEndpoint", "aws_vpc_endpoint"),
+    ("AWS::EC2::PrefixList", "aws_ec2_managed_prefix_list"),
     ("AWS::EC2::SecurityGroup", "aws_security_group"),
     (
         "AWS::EC2::SecurityGroupIngress",

@@ -18,8 +18,8 @@ use proptest::prelude::*;
 use vpc::emit::json::{self as dto, RouteModel};
 use vpc::emit::routes as text;
 use vpc::model::{
-    Destination, GatewayService, Model, Route, RouteOrigin, RouteTable, SubnetId, SubnetKind,
-    Target, VpcId,
+    Destination, GatewayService, Model, PrefixListId, Route, RouteOrigin, RouteTable, SubnetId,
+    SubnetKind, Target, VpcId,
 };
 use vpc::routes::{self, Loser, Query};
 
@@ -325,6 +325,12 @@ fn arb_route() -> impl Strategy<Value = Route> {
             let net = Ipv4Net::new(a.into(), len).expect("len ≤ 32").trunc();
             Route { destination: Destination::Cidr(net), target: Target::Blackhole, origin: RouteOrigin::Written, span: None }
         }),
+        // An entry of a customer-managed prefix list, often for a block a
+        // written route also has: the written route must win.
+        3 => (0u32..2, any::<u32>(), 8u8..=32).prop_map(|(l, a, len)| {
+            let net = Ipv4Net::new((0x0A00_0000 | (a & 0x00FF_FFFF)).into(), len).expect("len ≤ 32").trunc();
+            Route { destination: Destination::ListEntry(PrefixListId(l), net), target: Target::Blackhole, origin: RouteOrigin::Written, span: None }
+        }),
         1 => prop_oneof![Just(GatewayService::S3), Just(GatewayService::DynamoDb)].prop_map(|s| Route {
             destination: Destination::PrefixList(s),
             target: Target::Blackhole,
@@ -361,19 +367,32 @@ fn arb_query() -> impl Strategy<Value = Query> {
 }
 
 /// The specification, by brute force: for an address, the containing CIDR
-/// route with the longest prefix; for a service, its prefix-list route, else
-/// the default route; for the internet, the default route.
+/// route with the longest prefix, a written CIDR before a prefix list's
+/// entry for the same block, and of two lists' entries for one block the
+/// first in the table (AWS picks either: W0612); for a service, its
+/// prefix-list route, else the default route; for the internet, the
+/// default route.
 fn brute_force(t: &RouteTable, q: Query) -> Option<Destination> {
     match q {
-        Query::Address(a) => t
-            .routes
-            .iter()
-            .filter_map(|r| match r.destination {
-                Destination::Cidr(n) if n.contains(&a) => Some(n),
-                _ => None,
-            })
-            .max_by_key(Ipv4Net::prefix_len)
-            .map(Destination::Cidr),
+        Query::Address(a) => {
+            let best = t
+                .routes
+                .iter()
+                .filter_map(|r| r.destination.net())
+                .filter(|n| n.contains(&a))
+                .map(|n| n.prefix_len())
+                .max()?;
+            let at = |d: &Destination| {
+                d.net()
+                    .is_some_and(|n| n.contains(&a) && n.prefix_len() == best)
+            };
+            let written = t
+                .routes
+                .iter()
+                .map(|r| r.destination)
+                .find(|d| matches!(d, Destination::Cidr(_)) && at(d));
+            written.or_else(|| t.routes.iter().map(|r| r.destination).find(at))
+        }
         Query::Service(s) => {
             let pl = Destination::PrefixList(s);
             let default = Destination::Cidr(Ipv4Net::default());
@@ -397,8 +416,8 @@ proptest! {
         for (i, why) in &l.others {
             let r = &t.routes[*i];
             let covers = match (r.destination, q) {
-                (Destination::Cidr(n), Query::Address(a)) => n.contains(&a),
-                (Destination::Cidr(n), _) => n.prefix_len() == 0,
+                (Destination::Cidr(n) | Destination::ListEntry(_, n), Query::Address(a)) => n.contains(&a),
+                (Destination::Cidr(n) | Destination::ListEntry(_, n), _) => n.prefix_len() == 0,
                 (Destination::PrefixList(s), Query::Service(u)) => s == u,
                 (Destination::PrefixList(_), _) => false,
             };

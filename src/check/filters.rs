@@ -74,6 +74,21 @@ impl Cx {
                     );
                     continue;
                 }
+                ast::Peer::Name(n)
+                    if self
+                        .names
+                        .get(&n.text)
+                        .is_some_and(|d| d.kind == Kind::PrefixList) =>
+                {
+                    let decl = self.names.get(&n.text).map_or(n.span, |d| d.span);
+                    self.diags.push(
+                        Diagnostic::new(Code::E0412, format!("network ACL rules cannot name prefix list `{}`", n.text), n.span, "a prefix list is not allowed here")
+                            .with_secondary(decl, "declared here as a prefix list")
+                            .with_note("AWS allows prefix lists in security group rules and route tables, not in network ACL rules")
+                            .with_help("write one rule per CIDR of the list, or an external with the same CIDRs"),
+                    );
+                    continue;
+                }
                 ast::Peer::Name(n) => match self.names.resolve(
                     n,
                     &[Kind::External],
@@ -196,12 +211,14 @@ impl Cx {
             ast::Peer::Name(n) => {
                 let d = self.names.resolve(
                     n,
-                    &[Kind::External, Kind::SecurityGroup],
-                    "external network or security group",
+                    crate::names::SG_PEERS,
+                    "external network, prefix list or security group",
                     &mut self.diags,
                 )?;
                 if d.kind == Kind::External {
                     SgPeer::External(ExternalId(d.index))
+                } else if d.kind == Kind::PrefixList {
+                    SgPeer::PrefixList(PrefixListId(d.index))
                 } else {
                     let other = VpcId(d.vpc.unwrap_or(0));
                     let peered = self

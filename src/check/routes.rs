@@ -6,9 +6,17 @@ impl Cx {
     pub(super) fn routes(&mut self, rt: &ast::RouteTable, vpc: VpcId, vname: &str) -> Vec<Route> {
         let mut out = Vec::new();
         let mut seen: BTreeMap<Ipv4Net, Span> = BTreeMap::new();
+        let mut lists: BTreeMap<PrefixListId, Span> = BTreeMap::new();
         for r in &rt.routes {
+            let c = match &r.destination {
+                ast::RouteDestination::Cidr(c) => c,
+                ast::RouteDestination::PrefixList(n) => {
+                    self.list_route(rt, r, n, vpc, vname, &mut lists, &mut out);
+                    continue;
+                }
+            };
             let dest = cidr::aligned(
-                &r.destination,
+                c,
                 &format_args!("a route of table `{}`", rt.name.text),
                 &mut self.diags,
             );
@@ -19,7 +27,7 @@ impl Cx {
                         format!(
                             "route destination {dest} is in 169.254.168.0/22, which AWS reserves"
                         ),
-                        r.destination.span,
+                        r.destination.span(),
                         "AWS refuses this destination",
                     )
                     .with_note(format!(
@@ -34,7 +42,7 @@ impl Cx {
                     Diagnostic::new(
                         Code::E0402,
                         format!("route table `{}` has two routes to {dest}", rt.name.text),
-                        r.destination.span,
+                        r.destination.span(),
                         "second route to this destination",
                     )
                     .with_secondary(*first, "first route to it")
@@ -42,7 +50,7 @@ impl Cx {
                     .with_help("remove one of them, or make one more specific"),
                 );
             } else {
-                seen.insert(dest, r.destination.span);
+                seen.insert(dest, r.destination.span());
             }
             let target = match &r.target {
                 ast::RouteTarget::Blackhole(_) => Some(Target::Blackhole),
@@ -58,6 +66,74 @@ impl Cx {
             });
         }
         out
+    }
+
+    /// `route LIST -> TARGET`: one route per entry of the list (E0402 when
+    /// the table names the list twice).
+    #[allow(clippy::too_many_arguments)]
+    fn list_route(
+        &mut self,
+        rt: &ast::RouteTable,
+        r: &ast::Route,
+        n: &ast::Name,
+        vpc: VpcId,
+        vname: &str,
+        lists: &mut BTreeMap<PrefixListId, Span>,
+        out: &mut Vec<Route>,
+    ) {
+        let list = self
+            .names
+            .resolve(
+                n,
+                crate::names::ROUTE_DESTINATIONS,
+                "prefix list",
+                &mut self.diags,
+            )
+            .map(|d| PrefixListId(d.index));
+        if let Some(id) = list {
+            if let Some(first) = lists.get(&id) {
+                self.diags.push(
+                    Diagnostic::new(
+                        Code::E0402,
+                        format!(
+                            "route table `{}` has two routes to prefix list `{}`",
+                            rt.name.text, n.text
+                        ),
+                        n.span,
+                        "second route to this prefix list",
+                    )
+                    .with_secondary(*first, "first route to it")
+                    .with_note(
+                        "a route table holds one route per destination, a prefix list included",
+                    )
+                    .with_help("remove one of them"),
+                );
+                return;
+            }
+            lists.insert(id, n.span);
+        }
+        let target = match &r.target {
+            ast::RouteTarget::Blackhole(_) => Some(Target::Blackhole),
+            ast::RouteTarget::Name(t) => self.route_target(t, vpc, vname),
+        };
+        let (Some(id), Some(target)) = (list, target) else {
+            return;
+        };
+        let entries = self
+            .model
+            .prefix_lists
+            .get(id.index())
+            .map(|l| l.entries.clone())
+            .unwrap_or_default();
+        for net in entries {
+            self.check_local_overlap(r, net, target, vpc);
+            out.push(Route {
+                destination: Destination::ListEntry(id, net),
+                target,
+                origin: RouteOrigin::Written,
+                span: Some(r.span),
+            });
+        }
     }
 
     pub(super) fn route_target(
@@ -179,12 +255,16 @@ impl Cx {
         if let Some(block) = vpc_cidrs.iter().find(|c| c.contains(&dest)) {
             self.pending_local.push(PendingLocal {
                 route: r.span,
-                dest_span: r.destination.span,
+                dest_span: r.destination.span(),
                 target_span: r.target.span(),
                 dest,
                 target,
                 vpc,
                 block: *block,
+                list: match &r.destination {
+                    ast::RouteDestination::PrefixList(n) => Some(n.text.clone()),
+                    ast::RouteDestination::Cidr(_) => None,
+                },
             });
         }
     }
@@ -207,8 +287,13 @@ impl Cx {
             let mut d = Diagnostic::new(
                 Code::E0408,
                 format!(
-                    "route destination {} {relation} VPC `{vname}`'s own block {}",
-                    p.dest, p.block
+                    "route destination {}{} {relation} VPC `{vname}`'s own block {}",
+                    p.dest,
+                    p.list
+                        .as_ref()
+                        .map(|l| format!(" (an entry of prefix list `{l}`)"))
+                        .unwrap_or_default(),
+                    p.block
                 ),
                 p.dest_span,
                 "the `local` route covers this destination",
@@ -325,4 +410,6 @@ pub(super) struct PendingLocal {
     target: Target,
     vpc: VpcId,
     block: Ipv4Net,
+    /// The prefix list the destination is an entry of.
+    list: Option<String>,
 }

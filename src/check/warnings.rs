@@ -1,10 +1,10 @@
-//! Warnings W0601–W0608: the file compiles, but something is probably not
+//! Warnings W0601–W0608, W0611 and W0612: the file compiles, but something is probably not
 //! what the author meant. They run on a complete model.
 
 use super::VpcSrc;
 use super::names::Names;
 use crate::diag::{Code, Diagnostic};
-use crate::model::{EndpointKind, Model, SgPeer, Target};
+use crate::model::{Destination, EndpointKind, Model, RouteOrigin, SgPeer, SgRule, Target};
 use crate::routes;
 use crate::source::Span;
 use crate::syntax::ast::{Direction, ProtocolKind};
@@ -35,7 +35,178 @@ pub fn check(m: &Model, names: &Names, vpcs: &[VpcSrc]) -> Vec<Diagnostic> {
     private_dns_without_amazon_dns(m, &src, &mut out);
     private_externals(m, &src, &mut out);
     mixed_name_servers(m, &src, &mut out);
+    quotas(m, &mut out);
+    list_entry_conflicts(m, &mut out);
     out
+}
+
+/// AWS's default quotas (Amazon VPC quotas, aws-facts.md §2, §7, §8): all
+/// adjustable, hence warnings.
+const ROUTES_PER_TABLE: usize = 50;
+const RULES_PER_GROUP: usize = 60;
+const RULES_PER_ACL: usize = 20;
+
+/// What a security group rule costs against its group's quota: one per
+/// CIDR, a prefix list its `max_entries`.
+fn sg_rule_cost(m: &Model, r: &SgRule) -> usize {
+    match &r.peer {
+        SgPeer::External(x) => m.external(*x).cidrs.len().max(1),
+        SgPeer::PrefixList(l) => m.prefix_list(*l).max_entries as usize,
+        _ => 1,
+    }
+}
+
+/// One W0611 for a list of (span, cost) in written order whose total
+/// passes `quota`: on the item that crosses it.
+fn over_quota(
+    items: &mut [(Span, usize, bool)],
+    quota: usize,
+    what: String,
+    unit: &str,
+    out: &mut Vec<Diagnostic>,
+) {
+    let total: usize = items.iter().map(|i| i.1).sum();
+    if total <= quota {
+        return;
+    }
+    items.sort_by_key(|i| i.0.start);
+    let mut sum = 0;
+    let Some(&(span, cost, list)) = items.iter().find(|i| {
+        sum += i.1;
+        sum > quota
+    }) else {
+        return;
+    };
+    let label = if list {
+        format!("a prefix list counts as its max_entries: {cost} {unit}")
+    } else {
+        format!("{sum} {unit} with this one, of at most {quota}")
+    };
+    out.push(
+        Diagnostic::new(
+            Code::W0611,
+            format!("{what} needs {total} {unit}, past AWS's default quota of {quota}"),
+            span,
+            label,
+        )
+        .with_note("AWS refuses the routes or rules past the quota; it counts a prefix list reference as the list's max_entries, however many entries it holds now, and an external as one per CIDR")
+        .with_help("lower the prefix lists' max_entries, split the table or group, or ask AWS to raise the quota (then `# vpcc: allow W0611`)"),
+    );
+}
+
+/// W0611: routes per table, rules per group and direction, ACL rules per
+/// direction, counted as AWS counts them.
+fn quotas(m: &Model, out: &mut Vec<Diagnostic>) {
+    for t in &m.route_tables {
+        if t.span.is_none() {
+            continue;
+        }
+        let mut items: Vec<(Span, usize, bool)> = Vec::new();
+        let mut seen_lists = Vec::new();
+        for r in &t.routes {
+            let Some(span) = r.span.filter(|_| r.origin == RouteOrigin::Written) else {
+                continue;
+            };
+            match r.destination {
+                Destination::ListEntry(l, _) if seen_lists.contains(&l) => {}
+                Destination::ListEntry(l, _) => {
+                    seen_lists.push(l);
+                    items.push((span, m.prefix_list(l).max_entries as usize, true));
+                }
+                _ => items.push((span, 1, false)),
+            }
+        }
+        over_quota(
+            &mut items,
+            ROUTES_PER_TABLE,
+            format!("route table `{}`", t.name),
+            "routes",
+            out,
+        );
+    }
+    for g in &m.security_groups {
+        for (dir, word) in [(Direction::In, "inbound"), (Direction::Out, "outbound")] {
+            let mut items: Vec<(Span, usize, bool)> = g
+                .rules
+                .iter()
+                .filter(|r| r.direction == dir)
+                .filter_map(|r| {
+                    let list = matches!(r.peer, SgPeer::PrefixList(_));
+                    r.span.map(|s| (s, sg_rule_cost(m, r), list))
+                })
+                .collect();
+            over_quota(
+                &mut items,
+                RULES_PER_GROUP,
+                format!("security group `{}`", g.name),
+                &format!("{word} rules"),
+                out,
+            );
+        }
+    }
+    for a in &m.network_acls {
+        for (rules, word) in [(&a.inbound, "inbound"), (&a.outbound, "outbound")] {
+            let mut items: Vec<(Span, usize, bool)> = rules
+                .iter()
+                .filter_map(|r| r.span.map(|s| (s, r.cidrs.len().max(1), false)))
+                .collect();
+            over_quota(
+                &mut items,
+                RULES_PER_ACL,
+                format!("network ACL `{}`", a.name),
+                &format!("{word} rules"),
+                out,
+            );
+        }
+    }
+}
+
+/// W0612: one block in two prefix lists of one table, to different
+/// targets, with no written route for the block to settle it. AWS picks
+/// one at random (route-tables-priority.html); vpcc takes the first
+/// written.
+fn list_entry_conflicts(m: &Model, out: &mut Vec<Diagnostic>) {
+    for t in &m.route_tables {
+        for (i, r) in t.routes.iter().enumerate() {
+            let Destination::ListEntry(l, net) = r.destination else {
+                continue;
+            };
+            if t.routes
+                .iter()
+                .any(|o| o.destination == Destination::Cidr(net))
+            {
+                continue;
+            }
+            let Some(first) = t.routes[..i].iter().find(|o| {
+                matches!(o.destination, Destination::ListEntry(ol, on) if on == net && ol != l)
+                    && o.target != r.target
+            }) else {
+                continue;
+            };
+            let (Some(span), Some(first_span)) = (r.span, first.span) else {
+                continue;
+            };
+            let Destination::ListEntry(fl, _) = first.destination else {
+                continue;
+            };
+            out.push(
+                Diagnostic::new(
+                    Code::W0612,
+                    format!(
+                        "{net} is in prefix lists `{}` and `{}`, which route table `{}` sends to different targets",
+                        m.prefix_list(fl).name,
+                        m.prefix_list(l).name,
+                        t.name
+                    ),
+                    span,
+                    format!("{net} → {}", m.target_name(r.target)),
+                )
+                .with_secondary(first_span, format!("{net} → {}", m.target_name(first.target)))
+                .with_note("AWS documents no order between two prefix-list routes for one block and picks one at random; vpcc takes the route written first")
+                .with_help(format!("keep {net} in one of the lists, or write `route {net} -> TARGET`, which takes priority over both")),
+            );
+        }
+    }
 }
 
 /// W0601

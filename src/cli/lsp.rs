@@ -26,6 +26,7 @@ pub struct Args {
 }
 
 pub fn run(_args: &Args) -> Exit {
+    one_malloc_arena();
     let (connection, wake, reader, writer) = stdio();
     let result = serve(&connection, wake);
     drop(connection);
@@ -407,3 +408,19 @@ fn stdio() -> (
 
 /// Wakes the loop (see [`EXPECTS_DONE`]).
 type Wake = Box<dyn Fn() + Send>;
+
+/// glibc gives each thread that allocates its own arena and keeps freed
+/// pages there; the server's worker threads (analysis off the request
+/// path) then hold several copies of a document's peak. One arena keeps
+/// the peak near one analysis (BENCHMARKS.md, language server memory).
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn one_malloc_arena() {
+    // SAFETY: mallopt only sets an allocator parameter; it is called
+    // before the server starts its threads.
+    unsafe {
+        libc::mallopt(libc::M_ARENA_MAX, 1);
+    }
+}
+
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+fn one_malloc_arena() {}

@@ -83,6 +83,7 @@ codes! {
     E0413, Error, "route destination AWS reserves (169.254.168.0/22)";
     E0414, Error, "too many servers in a DHCP option list";
     E0415, Error, "two peering connections join the same two VPCs";
+    E0416, Error, "prefix list entries repeated or beyond its max_entries";
     E0501, Error, "expectation does not hold";
     E0701, Error, "the file says something AWS templates cannot express";
     W0601, Warning, "public NAT gateway in a subnet without a route to an internet gateway";
@@ -95,6 +96,8 @@ codes! {
     W0608, Warning, "DHCP name servers mix the Amazon resolver with other servers";
     W0609, Warning, "allow comment suppresses nothing";
     W0610, Warning, "`vpcc:` comment that cannot be read";
+    W0611, Warning, "route table, security group or network ACL past its default AWS quota";
+    W0612, Warning, "one CIDR in two prefix lists routed to different targets";
 }
 
 impl Code {

@@ -23,9 +23,10 @@ use crate::model::{EndpointKind, Model, SecurityGroupId, SubnetId, ViaComponent}
 pub struct ResourceChange {
     /// `vpc`, `subnet`, `route_table`, `security_group`, `network_acl`,
     /// `instance`, `nat_gateway`, `internet_gateway`, `endpoint`,
-    /// `peering`, `external` or `expect`.
+    /// `peering`, `external`, `prefix_list` or `expect`.
     pub kind: String,
-    /// The VPC it belongs to (`None` for externals, peerings and expects).
+    /// The VPC it belongs to (`None` for externals, prefix lists, peerings
+    /// and expects).
     pub vpc: Option<String>,
     /// Its name; for an `expect`, the statement itself.
     pub name: String,
@@ -39,7 +40,7 @@ pub struct ResourceChange {
 
 /// The kinds in the order a reviewer reads them: the things traffic meets
 /// first, the expectations last.
-const KINDS: [&str; 12] = [
+const KINDS: [&str; 13] = [
     "vpc",
     "subnet",
     "route_table",
@@ -51,6 +52,7 @@ const KINDS: [&str; 12] = [
     "endpoint",
     "peering",
     "external",
+    "prefix_list",
     "expect",
 ];
 
@@ -157,11 +159,12 @@ fn inventory(m: &Model) -> BTreeMap<Key, Vec<String>> {
             .routes
             .iter()
             .map(|r| {
-                format!(
-                    "route {} -> {}",
-                    crate::routes::dest_text(r.destination),
-                    m.target_name(r.target)
-                )
+                // A prefix list's route is one fact, however many entries.
+                let dest = match r.destination {
+                    crate::model::Destination::ListEntry(l, _) => m.prefix_list(l).name.clone(),
+                    d => crate::routes::dest_text(m, d),
+                };
+                format!("route {dest} -> {}", m.target_name(r.target))
             })
             .collect();
         if t.main {
@@ -258,6 +261,11 @@ fn inventory(m: &Model) -> BTreeMap<Key, Vec<String>> {
             &x.name,
             vec![format!("cidrs {}", cidrs.join(", "))],
         );
+    }
+    for l in &m.prefix_lists {
+        let mut facts: Vec<String> = l.entries.iter().map(|c| format!("entry {c}")).collect();
+        facts.push(format!("max_entries {}", l.max_entries));
+        put("prefix_list", None, &l.name, facts);
     }
     for e in &m.expects {
         put("expect", None, &expect_text(m, e), Vec::new());

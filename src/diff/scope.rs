@@ -127,7 +127,9 @@ pub fn of(old: &Model, new: &Model, changes: &[ResourceChange]) -> Scope {
         };
         let vpc = || c.vpc.clone().into_iter();
         match c.kind.as_str() {
-            "external" => return Scope::All,
+            // Routes and rules name a list, so its entries reach every
+            // table and group that does: recompute everything.
+            "external" | "prefix_list" => return Scope::All,
             "expect" => {}
             "vpc" => {
                 vpcs.insert(c.name.clone());

@@ -17,8 +17,8 @@ use schemars::JsonSchema;
 use serde::Serialize;
 
 use crate::model::{
-    AclRule, EndpointKind, Model, NetworkAcl, Route, RouteOrigin, RouteTable, RouteTableId,
-    SecurityGroup, SgPeer, SgRule, Subnet, SubnetKind, Target,
+    AclRule, Destination, EndpointKind, Model, NetworkAcl, Route, RouteOrigin, RouteTable,
+    RouteTableId, SecurityGroup, SgPeer, SgRule, Subnet, SubnetKind, Target,
 };
 use crate::routes::dest_text;
 use crate::syntax::ast::{Direction, ProtocolKind};
@@ -39,6 +39,10 @@ pub struct RouteModel {
     pub region: Option<String>,
     /// Named networks on the internet (`external`).
     pub externals: Vec<ExternalJson>,
+    /// Customer-managed prefix lists (`prefix_list`); left out when the
+    /// file declares none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub prefix_lists: Vec<PrefixListJson>,
     pub vpcs: Vec<VpcJson>,
     /// Every subnet with its effective routes, in source order.
     pub subnets: Vec<SubnetJson>,
@@ -63,6 +67,18 @@ pub struct ExternalJson {
     pub name: String,
     /// CIDR blocks, as written.
     pub cidrs: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PrefixListJson {
+    pub name: String,
+    /// Its CIDR blocks, as written (each once).
+    pub entries: Vec<String>,
+    /// The most entries it may hold; what each reference costs against a
+    /// route table's or a security group's quota.
+    #[schemars(range(min = 1, max = 1000))]
+    pub max_entries: u32,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
@@ -187,6 +203,10 @@ pub struct RouteJson {
     /// A CIDR (`10.0.0.0/16`) or a service prefix list (`pl:s3`).
     #[schemars(regex(pattern = r"^(\d{1,3}(\.\d{1,3}){3}/\d{1,2}|pl:(s3|dynamodb))$"))]
     pub destination: String,
+    /// The customer-managed prefix list this route is an entry of (`route
+    /// corp -> nat` gives one route per entry of `corp`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prefix_list: Option<String>,
     /// The target's name (`igw`, `nat-a`, `s3-gw`), or `local`, or
     /// `blackhole`.
     pub target: String,
@@ -334,6 +354,8 @@ pub enum PeerKindJson {
     /// `internet`: 0.0.0.0/0.
     Internet,
     External,
+    /// A customer-managed prefix list: its entries' addresses.
+    PrefixList,
     /// Members of a security group, by their private addresses.
     SecurityGroup,
     /// A service's prefix list or addresses (`service s3`).
@@ -404,6 +426,7 @@ impl RouteModel {
                     cidrs: strings(&e.cidrs),
                 })
                 .collect(),
+            prefix_lists: prefix_lists(m),
             vpcs: m.vpcs.iter().map(|v| vpc(m, v)).collect(),
             subnets: m.subnets.iter().map(|s| subnet(m, s)).collect(),
             route_tables: m.route_tables.iter().map(|t| route_table(m, t)).collect(),
@@ -531,9 +554,28 @@ fn routes(m: &Model, t: RouteTableId) -> Vec<RouteJson> {
 }
 
 /// One route in JSON form.
+/// The customer-managed prefix lists, in source order.
+pub fn prefix_lists(m: &Model) -> Vec<PrefixListJson> {
+    m.prefix_lists
+        .iter()
+        .map(|l| PrefixListJson {
+            name: l.name.clone(),
+            entries: strings(&l.entries),
+            max_entries: l.max_entries,
+        })
+        .collect()
+}
+
 pub fn route(m: &Model, r: &Route) -> RouteJson {
     RouteJson {
-        destination: dest_text(r.destination),
+        destination: match r.destination {
+            Destination::ListEntry(_, n) => n.to_string(),
+            d => dest_text(m, d),
+        },
+        prefix_list: match r.destination {
+            Destination::ListEntry(l, _) => Some(m.prefix_list(l).name.clone()),
+            _ => None,
+        },
         target: m.target_name(r.target).to_string(),
         target_kind: target_kind(r.target),
         origin: match r.origin {
@@ -728,6 +770,7 @@ fn sg_rule(m: &Model, r: &SgRule) -> SgRuleJson {
         SgPeer::Cidr(n) => (n.to_string(), PeerKindJson::Cidr),
         SgPeer::Internet => ("internet".to_string(), PeerKindJson::Internet),
         SgPeer::External(e) => (m.external(*e).name.clone(), PeerKindJson::External),
+        SgPeer::PrefixList(l) => (m.prefix_list(*l).name.clone(), PeerKindJson::PrefixList),
         SgPeer::Group(g) => (
             m.security_group(*g).name.clone(),
             PeerKindJson::SecurityGroup,

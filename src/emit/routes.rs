@@ -148,7 +148,7 @@ pub fn table_text(model: &Model, subnets: &[SubnetId]) -> String {
         ]];
         for r in &model.route_table(s.route_table).routes {
             rows.push(vec![
-                crate::routes::dest_text(r.destination),
+                crate::routes::dest_text(model, r.destination),
                 model.target_name(r.target).to_string(),
                 target_kind_text(r.target).to_string(),
                 origin_text(r.origin).to_string(),

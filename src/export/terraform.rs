@@ -177,6 +177,24 @@ pub fn hcl(plan: &Plan) -> String {
                         vec![format!("  Name = {}", quote(n)), "}".to_string()],
                     ));
                 }
+                // A list of objects is a nested block per object
+                // (`entry { cidr = "…" }` of a managed prefix list).
+                (Val::List(objects), None) => {
+                    for o in objects {
+                        let Val::Map(props) = o else { continue };
+                        let mut inner = Vec::new();
+                        for p in props {
+                            if let (Some(key), Some(e)) = (p.tf, expr(plan, &p.val)) {
+                                inner.push(Item::Attr(key.to_string(), e));
+                            }
+                        }
+                        let mut text = String::new();
+                        body(&inner, 2, &mut text);
+                        let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+                        lines.push("}".to_string());
+                        items.push(Item::Lines(format!("{k} {{"), lines));
+                    }
+                }
                 _ => {}
             }
         }

@@ -76,6 +76,19 @@ impl Builder<'_> {
                     format!("external {} {}", e.name.text, cidrs.join(", ")),
                 )
             }
+            Item::PrefixList(l) => {
+                let entries: Vec<&str> = l.entries.iter().map(|c| self.text(c.span)).collect();
+                self.leaf(
+                    l.span,
+                    Group::Kind("prefix_list"),
+                    format!(
+                        "prefix_list {} [{}] max_entries {}",
+                        l.name.text,
+                        entries.join(", "),
+                        self.text(l.max_entries_span)
+                    ),
+                )
+            }
             Item::Vpc(v) => {
                 let children = v.items.iter().map(|i| self.vpc_item(i)).collect();
                 let head = format!("vpc {} {}", v.name.text, self.text(v.cidr.span));
@@ -260,7 +273,7 @@ impl Builder<'_> {
         self.leaf(
             r.span,
             Group::Inner,
-            format!("route {} -> {target}", self.text(r.destination.span)),
+            format!("route {} -> {target}", self.text(r.destination.span())),
         )
     }
 

@@ -3,6 +3,7 @@
 
 use super::style::*;
 use super::*;
+use crate::model::Destination;
 
 impl<'m> Builder<'m> {
     /// The routes of a table grouped by target, in match order of each
@@ -14,8 +15,13 @@ impl<'m> Builder<'m> {
             if r.origin == RouteOrigin::Local || matches!(r.target, Target::Local(_)) {
                 continue;
             }
-            let dest = routes::dest_text(r.destination);
+            // A prefix list is one label however many entries it has.
+            let dest = match r.destination {
+                Destination::ListEntry(l, _) => self.model.prefix_list(l).name.clone(),
+                d => routes::dest_text(self.model, d),
+            };
             match out.iter_mut().find(|(t, _)| *t == r.target) {
+                Some((_, ds)) if ds.contains(&dest) => {}
                 Some((_, ds)) => ds.push(dest),
                 None => out.push((r.target, vec![dest])),
             }

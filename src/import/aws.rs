@@ -31,10 +31,16 @@ pub const COMMANDS: [&str; 12] = [
 ];
 
 /// Optional inputs: the VPCs' DNS attributes (a list of `aws ec2
-/// describe-vpc-attribute` outputs), which `describe-vpcs` does not hold,
-/// and the managed prefix lists, which name the service behind a
-/// security-group rule's prefix list.
-pub const OPTIONAL: [&str; 2] = ["describe-vpc-attribute", "describe-managed-prefix-lists"];
+/// describe-vpc-attribute` outputs), which `describe-vpcs` does not hold;
+/// the managed prefix lists, which name the service behind a
+/// security-group rule's prefix list; and the entries of customer-managed
+/// lists (one object keyed by list id, each value an `aws ec2
+/// get-managed-prefix-list-entries` output).
+pub const OPTIONAL: [&str; 3] = [
+    "describe-vpc-attribute",
+    "describe-managed-prefix-lists",
+    "get-managed-prefix-list-entries",
+];
 
 /// Splits one JSON object holding all the commands' outputs (keyed by
 /// command name) into the map [`import`] takes.
@@ -130,6 +136,8 @@ struct Ctx<'a> {
     names: BTreeMap<String, String>,
     /// Prefix-list id -> gateway service (`s3`, `dynamodb`).
     prefix_lists: BTreeMap<String, String>,
+    /// Customer-managed prefix-list id -> its name in the file.
+    lists: BTreeMap<String, String>,
     /// ENI id -> instance id.
     enis: BTreeMap<&'a str, &'a str>,
     region: String,
@@ -220,6 +228,7 @@ pub fn import(docs: &BTreeMap<String, Value>) -> Result<Imported, String> {
         warnings: Vec::new(),
         names: BTreeMap::new(),
         prefix_lists: BTreeMap::new(),
+        lists: BTreeMap::new(),
         enis: BTreeMap::new(),
         region: region.clone(),
     };
@@ -293,11 +302,44 @@ pub fn import(docs: &BTreeMap<String, Value>) -> Result<Imported, String> {
     }
     // Prefix lists: the managed lists' names, then the gateway endpoints'
     // routes (`pl-...` via `vpce-...`).
+    // A customer-managed list is written when its entries are given.
+    let list_entries = docs.get("get-managed-prefix-list-entries");
+    let mut list_lines = Vec::new();
     for pl in &managed {
+        let id = s(pl, "PrefixListId");
         if let Some(svc) = service_of(s(pl, "PrefixListName"), "") {
-            cx.prefix_lists
-                .insert(s(pl, "PrefixListId").to_string(), svc.to_string());
+            cx.prefix_lists.insert(id.to_string(), svc.to_string());
+            continue;
         }
+        if s(pl, "OwnerId") == "AWS" || id.is_empty() {
+            continue;
+        }
+        if s(pl, "AddressFamily") != "IPv4" {
+            cx.warn(format!(
+                "{id}: prefix list of address family `{}` left out",
+                s(pl, "AddressFamily")
+            ));
+            continue;
+        }
+        let Some(entries) = list_entries.and_then(|e| e.get(id)) else {
+            cx.warn(format!(
+                "{id}: prefix list left out: its entries are not given (get-managed-prefix-list-entries)"
+            ));
+            continue;
+        };
+        let cidrs: Vec<&str> = arr(entries, "Entries")
+            .iter()
+            .map(|e| s(e, "Cidr"))
+            .filter(|c| ipv4_cidr(c))
+            .collect();
+        let max = pl.get("MaxEntries").and_then(Value::as_u64).unwrap_or(0);
+        let name = namer.name(name_tag(pl).or(Some(s(pl, "PrefixListName"))), id);
+        list_lines.push(format!(
+            "prefix_list {name} [{}] max_entries {max} # {id}",
+            cidrs.join(", ")
+        ));
+        cx.names.insert(id.to_string(), name.clone());
+        cx.lists.insert(id.to_string(), name);
     }
     let gateway_endpoints: BTreeMap<&str, &str> = endpoints
         .iter()
@@ -327,6 +369,12 @@ pub fn import(docs: &BTreeMap<String, Value>) -> Result<Imported, String> {
     let mut out = String::new();
     if !region.is_empty() {
         let _ = writeln!(out, "region {region}");
+    }
+    if !list_lines.is_empty() {
+        out.push('\n');
+        for l in &list_lines {
+            let _ = writeln!(out, "{l}");
+        }
     }
     for sub in &subnets {
         if !vpc_ids.contains(s(sub, "VpcId")) {
@@ -785,8 +833,12 @@ fn write_subnet(
 }
 
 fn route(out: &mut String, cx: &mut Ctx<'_>, tid: &str, r: &Value) {
-    let dest = s(r, "DestinationCidrBlock");
-    if dest.is_empty() || !ipv4_cidr(dest) {
+    let list = cx.lists.get(s(r, "DestinationPrefixListId")).cloned();
+    let dest = match &list {
+        Some(name) => name.as_str(),
+        None => s(r, "DestinationCidrBlock"),
+    };
+    if list.is_none() && (dest.is_empty() || !ipv4_cidr(dest)) {
         let pl = s(r, "DestinationPrefixListId");
         if !pl.is_empty()
             && s(r, "GatewayId").starts_with("vpce-")
@@ -1099,6 +1151,9 @@ fn sg_rule(
         match cx.prefix_lists.get(pl) {
             Some(svc) if svc == "s3" || svc == "dynamodb" => {
                 let _ = writeln!(out, "    {dir} {rule} {word} service {svc}");
+            }
+            _ if cx.lists.contains_key(pl) => {
+                let _ = writeln!(out, "    {dir} {rule} {word} {}", cx.lists[pl]);
             }
             _ => cx.warn(format!(
                 "{gid}: {dir} rule {rule} with prefix list {pl} left out (not a gateway service's list)"

@@ -7,7 +7,9 @@
 //! the last statement keyword of that block give the statement so far.
 //! Names come from the last [`Index`] that parsed.
 
-use crate::names::{ACL_PEERS, FLOW_ENDS, Index, Kind, ROUTE_TARGETS, SG_PEERS};
+use crate::names::{
+    ACL_PEERS, FLOW_ENDS, Index, Kind, ROUTE_DESTINATIONS, ROUTE_TARGETS, SG_PEERS,
+};
 
 /// A completion candidate.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -50,7 +52,14 @@ impl Block {
     /// The keywords that start a statement in this block.
     fn statements(self) -> &'static [&'static str] {
         match self {
-            Block::File => &["region", "external", "vpc", "peering", "expect"],
+            Block::File => &[
+                "region",
+                "external",
+                "prefix_list",
+                "vpc",
+                "peering",
+                "expect",
+            ],
             Block::Vpc => &[
                 "cidr",
                 "dns_support",
@@ -267,6 +276,11 @@ fn fitting(block: Block, statement: &[String]) -> (Vec<&'static str>, &'static [
         (Block::GatewayEndpoint, "route_tables") if in_list => (vec![], &[Kind::RouteTable]),
         (Block::RouteTable, "route") if last == "->" => (vec!["blackhole"], ROUTE_TARGETS),
         (Block::RouteTable, "route") if n == 2 => (vec!["->"], NONE),
+        // A CIDR is typed; a name there is a prefix list.
+        (Block::RouteTable, "route") if n == 1 => (vec![], ROUTE_DESTINATIONS),
+        (Block::File, "prefix_list") if words.contains(&"]") && last == "]" => {
+            (vec!["max_entries"], NONE)
+        }
         (Block::Dhcp, "name_servers") if in_list => (vec!["AmazonProvidedDNS"], NONE),
         (Block::SecurityGroup, "ingress" | "egress") => {
             rule(&words[1..], first == "ingress", SG_PEERS)
@@ -361,6 +375,7 @@ mod tests {
     use super::*;
 
     const SRC: &str = "external office 203.0.113.0/24
+prefix_list corp [198.51.100.0/24] max_entries 5
 vpc main 10.0.0.0/16 {
   internet_gateway igw
   subnet pub 10.0.1.0/24 az a {
@@ -390,7 +405,14 @@ vpc main 10.0.0.0/16 {
     fn statement_keywords_by_block() {
         assert_eq!(
             labels("$0"),
-            ["region", "external", "vpc", "peering", "expect"]
+            [
+                "region",
+                "external",
+                "prefix_list",
+                "vpc",
+                "peering",
+                "expect"
+            ]
         );
         assert_eq!(
             labels("vpc v 10.0.0.0/16 {\n  subnet s 10.0.1.0/24 {\n    $0"),
@@ -448,7 +470,7 @@ vpc main 10.0.0.0/16 {
         );
         assert_eq!(
             labels("vpc v 10.0.0.0/16 { security_group s { ingress tcp 22 from $0"),
-            ["internet", "service", "office", "sg"]
+            ["internet", "service", "office", "corp", "sg"]
         );
         assert_eq!(
             labels("vpc v 10.0.0.0/16 { network_acl a { inbound 100 allow tcp 22 from $0"),
@@ -491,6 +513,19 @@ vpc main 10.0.0.0/16 {
             labels("vpc v 10.0.0.0/16 { subnet s 10.0.1.0/24 $0"),
             ["az"]
         );
+    }
+
+    #[test]
+    fn prefix_lists_where_routes_and_groups_take_them() {
+        assert_eq!(
+            labels("vpc v 10.0.0.0/16 { route_table t { route $0"),
+            ["corp"]
+        );
+        let peers = labels("vpc v 10.0.0.0/16 { security_group s { ingress tcp 22 from $0");
+        assert!(peers.contains(&"corp".to_string()), "{peers:?}");
+        let acl = labels("vpc v 10.0.0.0/16 { network_acl a { inbound 100 allow tcp 22 from $0");
+        assert!(!acl.contains(&"corp".to_string()), "{acl:?}");
+        assert_eq!(labels("prefix_list p [10.0.0.0/8] $0"), ["max_entries"]);
     }
 
     #[test]

@@ -406,3 +406,36 @@ fn a_stale_job_stops() {
     current.store(2, Ordering::Relaxed);
     assert!(job.run().is_none());
 }
+
+#[test]
+fn hover_and_references_of_a_prefix_list() {
+    let src = "prefix_list corp [198.51.100.0/24, 203.0.113.0/24] max_entries 10
+vpc main 10.0.0.0/16 {
+  internet_gateway igw
+  route_table rt {
+    route corp -> igw
+  }
+  security_group sg {
+    ingress tcp 22 from corp
+  }
+}
+";
+    let doc = Document::new(src.to_string());
+    let pos = |needle: &str, nth: usize| {
+        let offset = src.match_indices(needle).nth(nth).expect("needle").0;
+        doc.position(offset + 1)
+    };
+    // On the rule's reference: the list's entries and size.
+    let text = hover_text(&doc, pos("corp", 2));
+    assert!(
+        text.starts_with(
+            "prefix_list `corp` — [198.51.100.0/24, 203.0.113.0/24] max_entries 10\n\ndeclared on line 1"
+        ),
+        "{text}"
+    );
+    // The route and the rule both refer to the declaration.
+    let refs = doc.references(&uri(), pos("corp", 0), true);
+    assert_eq!(refs.len(), 3, "{refs:?}");
+    let text = hover_text(&doc, pos("corp", 1));
+    assert!(text.starts_with("prefix_list `corp`"), "{text}");
+}

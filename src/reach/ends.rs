@@ -453,7 +453,7 @@ fn named(model: &Model, kind: Kind) -> Vec<(&str, u32)> {
         Kind::RouteTable => ids(&model.route_tables, |x| &x.name),
         Kind::GatewayEndpoint => endpoints(false),
         Kind::InterfaceEndpoint => endpoints(true),
-        Kind::Vpc | Kind::SecurityGroup | Kind::NetworkAcl => Vec::new(),
+        Kind::Vpc | Kind::SecurityGroup | Kind::NetworkAcl | Kind::PrefixList => Vec::new(),
     }
 }
 

@@ -15,6 +15,9 @@ impl Ctx<'_> {
             SgPeer::External(x) => {
                 Pattern::of_set(cidrs(&self.m.external(*x).cidrs), &self.internet)
             }
+            SgPeer::PrefixList(l) => {
+                Pattern::of_set(cidrs(&self.m.prefix_list(*l).entries), &self.internet)
+            }
             SgPeer::Group(g) => Pattern {
                 set: self.members(*g),
                 services: Vec::new(),

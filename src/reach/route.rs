@@ -13,7 +13,7 @@ use crate::syntax::ast::Direction;
 impl Ctx<'_> {
     pub(super) fn route_pattern(r: &Route) -> Pattern {
         match r.destination {
-            Destination::Cidr(n) => Pattern {
+            Destination::Cidr(n) | Destination::ListEntry(_, n) => Pattern {
                 set: net(n),
                 services: Vec::new(),
                 all_opaque: n.prefix_len() == 0,
@@ -94,7 +94,7 @@ impl Ctx<'_> {
     fn route_used(&self, traffic: &str, destination: Destination, target: Target) -> RouteUsed {
         RouteUsed {
             traffic: traffic.to_string(),
-            destination: dest_text(destination),
+            destination: dest_text(self.m, destination),
             target: self.m.target_name(target).to_string(),
             target_kind: crate::emit::json::target_kind(target),
         }
@@ -230,7 +230,7 @@ impl Ctx<'_> {
             },
             Target::Blackhole => {
                 b.block(
-                    Component::new(ComponentKind::Route, dest_text(r.destination))
+                    Component::new(ComponentKind::Route, dest_text(self.m, r.destination))
                         .at(&self.m.subnet(subnet).name),
                     Reason::Blackhole,
                     "the route is a blackhole: traffic is dropped",

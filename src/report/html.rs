@@ -86,6 +86,9 @@ pub fn render(r: &Report, diagram: Option<&str>) -> String {
         "Expectations",
         "Route tables",
     ]);
+    if !r.prefix_lists.is_empty() {
+        toc.push("Prefix lists");
+    }
     toc.extend(sections.iter().map(|(title, _)| *title));
     let links: Vec<String> = toc
         .iter()
@@ -116,6 +119,7 @@ pub fn render(r: &Report, diagram: Option<&str>) -> String {
     exposure(&mut o, r);
     expects(&mut o, r);
     route_tables(&mut o, r);
+    prefix_lists(&mut o, r);
     for (title, tables) in sections {
         let _ = writeln!(o, "<h2 id=\"{}\">{}</h2>", slug(title), esc(title));
         if tables.is_empty() {
@@ -307,12 +311,29 @@ fn route_tables(o: &mut String, r: &Report) {
             let _ = writeln!(
                 o,
                 "<tr><td class=\"mono\">{}</td><td><code>{}</code></td></tr>",
-                esc(&route.destination),
+                esc(&super::md::destination(route)),
                 esc(&route.target)
             );
         }
         o.push_str("</table>\n");
     }
+}
+
+fn prefix_lists(o: &mut String, r: &Report) {
+    if r.prefix_lists.is_empty() {
+        return;
+    }
+    o.push_str("<h2 id=\"prefix-lists\">Prefix lists</h2>\n<table>\n<tr><th>Name</th><th>Entries</th><th>Max entries</th></tr>\n");
+    for l in &r.prefix_lists {
+        let _ = writeln!(
+            o,
+            "<tr><td><code>{}</code></td><td class=\"mono\">{}</td><td>{}</td></tr>",
+            esc(&l.name),
+            esc(&l.entries.join(", ")),
+            l.max_entries
+        );
+    }
+    o.push_str("</table>\n");
 }
 
 /// One design of a `vpcc build` run, for its index page.

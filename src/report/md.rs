@@ -14,6 +14,7 @@ pub fn render(r: &Report) -> String {
     }
     out.push_str(&summary(r, 2));
     route_tables(&mut out, r);
+    prefix_lists(&mut out, r);
     exposure(&mut out, r);
     expects(&mut out, r);
     for (title, tables) in super::sections(r) {
@@ -114,12 +115,43 @@ fn route_tables(out: &mut String, r: &Report) {
             let _ = writeln!(
                 out,
                 "| {} | {} |",
-                cell(&route.destination),
+                cell(&destination(route)),
                 cell(&route.target)
             );
         }
         let _ = writeln!(out);
     }
+}
+
+/// `10.20.0.0/16`, or `10.20.0.0/16 (shared-services)` for a list's entry.
+pub(super) fn destination(route: &super::RouteRow) -> String {
+    match &route.prefix_list {
+        Some(l) => format!("{} ({l})", route.destination),
+        None => route.destination.clone(),
+    }
+}
+
+fn prefix_lists(out: &mut String, r: &Report) {
+    if r.prefix_lists.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "## Prefix lists
+"
+    );
+    let _ = writeln!(out, "| Name | Entries | Max entries |");
+    let _ = writeln!(out, "|---|---|---:|");
+    for l in &r.prefix_lists {
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} |",
+            cell(&l.name),
+            cell(&l.entries.join(", ")),
+            l.max_entries
+        );
+    }
+    let _ = writeln!(out);
 }
 
 fn exposure(out: &mut String, r: &Report) {

@@ -58,6 +58,7 @@ pub struct File {
 pub enum Item {
     Region(Region),
     External(External),
+    PrefixList(PrefixList),
     Vpc(Vpc),
     Peering(Peering),
     Expect(Expect),
@@ -68,6 +69,7 @@ impl Item {
         match self {
             Item::Region(x) => x.span,
             Item::External(x) => x.span,
+            Item::PrefixList(x) => x.span,
             Item::Vpc(x) => x.span,
             Item::Peering(x) => x.span,
             Item::Expect(x) => x.span,
@@ -87,6 +89,21 @@ pub struct Region {
 pub struct External {
     pub name: Name,
     pub cidrs: Vec<Cidr>,
+    pub span: Span,
+}
+
+/// `prefix_list NAME [CIDR, ...] max_entries N`: a customer-managed
+/// prefix list. `max_entries` is as written; its range (1–1000) and the
+/// entry count are checked later (E0416).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PrefixList {
+    pub name: Name,
+    pub entries: Vec<Cidr>,
+    /// The brackets of the entry list.
+    pub entries_span: Span,
+    pub max_entries: u32,
+    /// The number after `max_entries`.
+    pub max_entries_span: Span,
     pub span: Span,
 }
 
@@ -278,12 +295,44 @@ pub struct RouteTable {
     pub span: Span,
 }
 
-/// `route CIDR -> TARGET`
+/// `route CIDR -> TARGET` or `route PREFIX-LIST -> TARGET`
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Route {
-    pub destination: Cidr,
+    pub destination: RouteDestination,
     pub target: RouteTarget,
     pub span: Span,
+}
+
+/// What a route matches: a CIDR, or a prefix list by name.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RouteDestination {
+    Cidr(Cidr),
+    PrefixList(Name),
+}
+
+impl RouteDestination {
+    pub fn span(&self) -> Span {
+        match self {
+            RouteDestination::Cidr(c) => c.span,
+            RouteDestination::PrefixList(n) => n.span,
+        }
+    }
+
+    /// The destination as written: `10.0.0.0/8`, or a prefix list's name.
+    pub fn text(&self) -> String {
+        match self {
+            RouteDestination::Cidr(c) => c.net.to_string(),
+            RouteDestination::PrefixList(n) => n.text.clone(),
+        }
+    }
+
+    /// The CIDR, when the destination is one.
+    pub fn cidr(&self) -> Option<Cidr> {
+        match self {
+            RouteDestination::Cidr(c) => Some(*c),
+            RouteDestination::PrefixList(_) => None,
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -455,7 +504,7 @@ pub enum Peer {
     /// `service s3`: the service's prefix list (security groups only).
     Service(ServiceName, Span),
     Cidr(Cidr),
-    /// An external or a security group.
+    /// An external, a prefix list or a security group.
     Name(Name),
 }
 

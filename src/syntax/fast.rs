@@ -507,6 +507,7 @@ impl<'a> Parser<'a> {
                 b"peering" => Item::Peering(self.peering()?),
                 b"expect" => Item::Expect(self.expect()?),
                 b"external" => Item::External(self.external()?),
+                b"prefix_list" => Item::PrefixList(self.prefix_list()?),
                 b"region" => Item::Region(self.region()?),
                 _ => return None,
             };
@@ -554,6 +555,30 @@ impl<'a> Parser<'a> {
         Some(External {
             name,
             cidrs,
+            span: Span::new(start, self.end()),
+        })
+    }
+
+    /// `kw_prefix_list ~ name ~ cidr_list ~ kw_max_entries ~ int`
+    fn prefix_list(&mut self) -> Option<PrefixList> {
+        let start = self.pos;
+        self.kw(b"prefix_list")?;
+        self.skip();
+        let name = self.name()?;
+        self.skip();
+        let list_start = self.pos;
+        let entries = self.bracket_list(Self::literal_ahead, Self::cidr)?;
+        let entries_span = Span::new(list_start, self.end());
+        self.skip();
+        self.kw(b"max_entries")?;
+        self.skip();
+        let (max_entries, max_entries_span) = self.digits()?;
+        Some(PrefixList {
+            name,
+            entries,
+            entries_span,
+            max_entries,
+            max_entries_span,
             span: Span::new(start, self.end()),
         })
     }
@@ -901,7 +926,11 @@ impl<'a> Parser<'a> {
         let start = self.pos;
         self.kw(b"route")?;
         self.skip();
-        let destination = self.cidr()?;
+        let destination = if self.literal_ahead() {
+            RouteDestination::Cidr(self.cidr()?)
+        } else {
+            RouteDestination::PrefixList(self.name()?)
+        };
         self.skip();
         self.byte(b'-')?;
         self.byte(b'>')?;

@@ -101,6 +101,7 @@ impl Lower {
             let item = match p.as_rule() {
                 Rule::region_stmt => Item::Region(self.region(p)),
                 Rule::external_stmt => Item::External(self.external(p)),
+                Rule::prefix_list_stmt => Item::PrefixList(self.prefix_list(p)),
                 Rule::vpc_stmt => Item::Vpc(self.vpc(p)),
                 Rule::peering_stmt => Item::Peering(self.peering(p)),
                 Rule::expect_stmt => Item::Expect(self.expect(p)),
@@ -131,6 +132,26 @@ impl Lower {
         External {
             name: n,
             cidrs,
+            span: sp,
+        }
+    }
+
+    fn prefix_list(&mut self, pair: Pair<'_, Rule>) -> PrefixList {
+        let sp = span(&pair);
+        let mut it = pair.into_inner();
+        let _kw = next(&mut it, "prefix_list_stmt");
+        let n = name(next(&mut it, "prefix_list_stmt"));
+        let list = next(&mut it, "prefix_list_stmt");
+        let entries_span = span(&list);
+        let entries = list.into_inner().filter_map(|p| self.cidr(p)).collect();
+        let _kw = next(&mut it, "prefix_list_stmt");
+        let max = next(&mut it, "prefix_list_stmt");
+        PrefixList {
+            name: n,
+            entries,
+            entries_span,
+            max_entries: int(max.as_str()),
+            max_entries_span: span(&max),
             span: sp,
         }
     }
@@ -382,7 +403,12 @@ impl Lower {
         let sp = span(&pair);
         let mut it = pair.into_inner();
         let _kw = next(&mut it, "route");
-        let destination = self.cidr(next(&mut it, "route"));
+        let dest = next(&mut it, "route");
+        let destination = match dest.as_rule() {
+            Rule::cidr => self.cidr(dest).map(RouteDestination::Cidr),
+            Rule::name => Some(RouteDestination::PrefixList(name(dest))),
+            _ => unexpected(&dest, "route"),
+        };
         let target_pair = next(&mut next(&mut it, "route").into_inner(), "route_target");
         let target = match target_pair.as_rule() {
             Rule::kw_blackhole => RouteTarget::Blackhole(span(&target_pair)),

@@ -9,7 +9,7 @@ use super::eval::{Eval, Res, as_bool, as_int, scalar_text};
 use super::{default_acl, default_sg, main_table};
 
 /// The resource types the import reads.
-const MODELLED: [&str; 24] = [
+const MODELLED: [&str; 25] = [
     "AWS::EC2::VPC",
     "AWS::EC2::VPCCidrBlock",
     "AWS::EC2::Subnet",
@@ -34,6 +34,7 @@ const MODELLED: [&str; 24] = [
     "AWS::EC2::VPCDHCPOptionsAssociation",
     "AWS::EC2::VPCPeeringConnection",
     "AWS::EC2::Instance",
+    "AWS::EC2::PrefixList",
 ];
 
 /// Why a type is left out, for its warning.
@@ -196,6 +197,7 @@ pub fn describe(
     let reservations = instances(cx, &subnet_info, &public)?;
     let endpoints = endpoints(cx)?;
     let peerings = peerings(cx, &blocks)?;
+    let (lists, entries) = prefix_lists(cx)?;
     let docs = [
         ("describe-vpcs", json!({ "Vpcs": vpcs })),
         ("describe-subnets", json!({ "Subnets": subnets })),
@@ -222,6 +224,11 @@ pub fn describe(
         ("describe-dhcp-options", json!({ "DhcpOptions": dhcp })),
         ("describe-addresses", json!({ "Addresses": addresses })),
         ("describe-vpc-attribute", Value::Array(attributes)),
+        (
+            "describe-managed-prefix-lists",
+            json!({ "PrefixLists": lists }),
+        ),
+        ("get-managed-prefix-list-entries", Value::Object(entries)),
     ]
     .into_iter()
     .map(|(command, v)| (command.to_string(), v))
@@ -342,6 +349,41 @@ fn dhcp_options(cx: &mut Cx<'_, '_>) -> Result<Vec<Value>, String> {
     }
 
     Ok(dhcp)
+}
+
+/// Customer-managed prefix lists (describe-managed-prefix-lists) and
+/// their entries (get-managed-prefix-list-entries, keyed by list id).
+fn prefix_lists(cx: &mut Cx<'_, '_>) -> Result<(Vec<Value>, Map<String, Value>), String> {
+    let mut lists = Vec::new();
+    let mut entries = Map::new();
+    for r in cx.of("AWS::EC2::PrefixList") {
+        let family = cx.str(r, "AddressFamily")?.unwrap_or_default();
+        if family != "IPv4" {
+            cx.warnings.push(format!(
+                "{}: AWS::EC2::PrefixList of address family `{family}` left out (vpcc models IPv4 lists)",
+                r.id
+            ));
+            continue;
+        }
+        let cidrs: Vec<Value> = match cx.prop(r, "Entries")? {
+            Some(Value::Array(items)) => items
+                .iter()
+                .filter_map(|e| e.get("Cidr").and_then(scalar_text))
+                .map(|c| json!({ "Cidr": c }))
+                .collect(),
+            _ => Vec::new(),
+        };
+        lists.push(json!({
+            "PrefixListId": r.id,
+            "PrefixListName": cx.req(r, "PrefixListName")?,
+            "AddressFamily": "IPv4",
+            "MaxEntries": cx.int(r, "MaxEntries")?.unwrap_or(0),
+            "OwnerId": "123456789012",
+            "Tags": cx.tags(r)?,
+        }));
+        entries.insert(r.id.to_string(), json!({ "Entries": cidrs }));
+    }
+    Ok((lists, entries))
 }
 
 /// Subnets, and what later sections need of them.
