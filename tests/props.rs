@@ -302,6 +302,9 @@ proptest! {
 /// failure names a program that reproduces without proptest.
 #[test]
 fn generated_programs_fixed_seeds() {
+    // The corpus must exercise prefix lists where routes and rules name
+    // them, not only declare them.
+    let (mut list_routes, mut list_rules) = (0, 0);
     for seed in 0u64..64 {
         let mut state = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
         let bytes: Vec<u8> = (0..4096)
@@ -313,13 +316,25 @@ fn generated_programs_fixed_seeds() {
             })
             .collect();
         let p = generated(&bytes);
-        let src = p.print();
+        let src = p.print_with(generator::Layout::PLAIN);
         let ds = compile_twice(&src);
         assert!(
             !ds.iter().any(|d| d.code.as_str() == "E0001"),
             "seed {seed}: syntax error\n{src}\n{ds:#?}"
         );
+        list_routes += src
+            .lines()
+            .filter(|l| l.trim_start().starts_with("route pl"))
+            .count();
+        list_rules += src
+            .lines()
+            .filter(|l| l.contains(" from pl") || l.contains(" to pl"))
+            .count();
     }
+    assert!(
+        list_routes > 0 && list_rules > 0,
+        "{list_routes} list routes, {list_rules} list rules"
+    );
 }
 
 // ---------------------------------------------------------------------------

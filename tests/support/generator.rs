@@ -224,6 +224,7 @@ fn ip(a: u32) -> String {
 struct Names {
     all: Vec<String>,
     externals: Vec<String>,
+    prefix_lists: Vec<String>,
     vpcs: Vec<String>,
     instances: Vec<String>,
     subnets: Vec<String>,
@@ -433,6 +434,9 @@ impl Gen<'_, '_> {
         for _ in 0..self.range(0, 3)? {
             out.push(self.external()?);
         }
+        for _ in 0..self.range(0, 2)? {
+            out.push(self.prefix_list()?);
+        }
         // Plan the VPCs first, so that peerings can be named inside them.
         let nvpcs = self.range(0, 4)?;
         let mut plans = Vec::new();
@@ -494,6 +498,35 @@ impl Gen<'_, '_> {
             }
         }
         Ok(out)
+    }
+
+    /// `prefix_list NAME [CIDR, ...] max_entries N`, its entries on the
+    /// documentation ranges (never inside a VPC's block, so routes to it are
+    /// valid). Mistakes: a repeated entry, too small a `max_entries`.
+    fn prefix_list(&mut self) -> Result<Stmt> {
+        let name = self.fresh("pl")?;
+        self.names.prefix_lists.push(name.clone());
+        let ranges = [0xCB00_7100u32, 0xC633_6400, 0xC000_0200];
+        let n = self.range(0, 3)?;
+        let mut entries: Vec<String> = ranges[..n]
+            .iter()
+            .map(|&addr| self.cidr(Net { addr, len: 24 }))
+            .collect::<Result<_>>()?;
+        if n > 0 && self.mistake("prefix-list-repeated-entry")? {
+            entries.push(entries[0].clone());
+        }
+        let max = if self.mistake("prefix-list-too-small")? {
+            if n > 1 { n - 1 } else { 0 }
+        } else {
+            self.range(n.max(1), 20)?
+        };
+        Ok(Stmt::new(vec![
+            "prefix_list".into(),
+            name,
+            format!("[{}]", entries.join(", ")),
+            "max_entries".into(),
+            max.to_string(),
+        ]))
     }
 
     fn external(&mut self) -> Result<Stmt> {
@@ -936,6 +969,19 @@ impl Gen<'_, '_> {
                 target,
             ]));
         }
+        // A route to a prefix list (one per list and table: E0402).
+        if !self.names.prefix_lists.is_empty() && self.chance(1, 3)? {
+            let lists = self.names.prefix_lists.clone();
+            let list = self.reference(&lists)?;
+            let mut targets: Vec<String> = scope.nats.clone();
+            targets.extend(scope.peerings.iter().cloned());
+            targets.extend(scope.igw.iter().cloned());
+            let target = match self.pick(&targets)? {
+                Some(t) => t,
+                None => "blackhole".to_string(),
+            };
+            out.push(Stmt::new(vec!["route".into(), list, "->".into(), target]));
+        }
         Ok(out)
     }
 
@@ -1044,6 +1090,10 @@ impl Gen<'_, '_> {
             3 if sg_allowed && !scope.sgs.is_empty() => {
                 let sgs = scope.sgs.clone();
                 self.reference(&sgs)?
+            }
+            4 if sg_allowed && !self.names.prefix_lists.is_empty() => {
+                let lists = self.names.prefix_lists.clone();
+                self.reference(&lists)?
             }
             _ => {
                 let len = self.u.int_in_range(8..=32u8)?;
