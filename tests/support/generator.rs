@@ -516,7 +516,7 @@ impl Gen<'_, '_> {
             entries.push(entries[0].clone());
         }
         let max = if self.mistake("prefix-list-too-small")? {
-            if n > 1 { n - 1 } else { 0 }
+            n.saturating_sub(1)
         } else {
             self.range(n.max(1), 20)?
         };
