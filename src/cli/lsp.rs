@@ -88,6 +88,7 @@ fn serve(
     connection.initialize_finish(id, result)?;
     let mut server = Server::new();
     server.defer_expects();
+    server.on_release(release_freed_memory);
     let (jobs, outcomes) = expect_worker(wake);
     let mut batch = std::collections::VecDeque::new();
     loop {
@@ -128,6 +129,8 @@ fn serve(
                         connection.sender.send(Message::Notification(out))?;
                     }
                 }
+                // The walk's engine is gone: give its pages back too.
+                release_freed_memory();
             }
             Message::Notification(notification) => {
                 if notification.method == "textDocument/didOpen" {
@@ -424,3 +427,19 @@ fn one_malloc_arena() {
 
 #[cfg(not(all(target_os = "linux", target_env = "gnu")))]
 fn one_malloc_arena() {}
+
+/// Returns the heap's free pages to the system (glibc `malloc_trim`), so
+/// the next version of a large document is built in pages the old one
+/// gave back rather than on top of them: without it the peak grows with
+/// each edit until fragmentation settles (72 MiB after one edit of the org
+/// preset, 84 MiB after five).
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn release_freed_memory() {
+    // SAFETY: malloc_trim only releases free memory held by the allocator.
+    unsafe {
+        libc::malloc_trim(0);
+    }
+}
+
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+fn release_freed_memory() {}
