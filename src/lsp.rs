@@ -166,12 +166,6 @@ impl Document {
     /// old version's tree, model and index go before the new ones are
     /// built, so two versions of a large file are never held at once.
     fn replace(&mut self, text: String) {
-        self.replace_then(text, None);
-    }
-
-    /// [`Document::replace`], calling `released` once the old version is
-    /// dropped and before the new one is built.
-    fn replace_then(&mut self, text: String, released: Option<fn()>) {
         let config = std::mem::take(&mut self.config);
         let cache = std::mem::take(&mut self.cache);
         let last_good = self.index.take().or_else(|| self.last_good.take());
@@ -182,9 +176,6 @@ impl Document {
         self.published = Vec::new();
         self.text = String::new();
         self.lines = Lines::new("");
-        if let Some(f) = released {
-            f();
-        }
         *self = Document::pending(text, config, cache, last_good);
     }
 

@@ -45,10 +45,6 @@ pub struct Server {
     generations: HashMap<Uri, Arc<AtomicU64>>,
     /// Jobs made since the transport last took them.
     jobs: Vec<Job>,
-    /// Called between dropping a document's old version and building its
-    /// new one: the transport returns the freed memory to the system there
-    /// (`malloc_trim`), so a large file's peak stays one version's.
-    released: Option<fn()>,
 }
 
 /// Parses a request's params, or the error response for bad ones.
@@ -61,12 +57,6 @@ impl Server {
     /// A server with no open document.
     pub fn new() -> Server {
         Server::default()
-    }
-
-    /// Calls `f` each time an edit has dropped a document's previous
-    /// version and before the new one is built.
-    pub fn on_release(&mut self, f: fn()) {
-        self.released = Some(f);
     }
 
     /// Handles one message: a request gets its response, a notification the
@@ -129,7 +119,7 @@ impl Server {
         let config = self.config(uri);
         let doc = match self.documents.get_mut(uri) {
             Some(doc) => {
-                doc.replace_then(text, self.released);
+                doc.replace(text);
                 doc
             }
             None => self
