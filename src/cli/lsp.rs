@@ -26,7 +26,7 @@ pub struct Args {
 }
 
 pub fn run(_args: &Args) -> Exit {
-    one_malloc_arena();
+    tune_malloc();
     let (connection, wake, reader, writer) = stdio();
     let result = serve(&connection, wake);
     drop(connection);
@@ -409,18 +409,23 @@ fn stdio() -> (
 /// Wakes the loop (see [`EXPECTS_DONE`]).
 type Wake = Box<dyn Fn() + Send>;
 
-/// glibc gives each thread that allocates its own arena and keeps freed
-/// pages there; the server's worker threads (analysis off the request
-/// path) then hold several copies of a document's peak. One arena keeps
-/// the peak near one analysis (BENCHMARKS.md, language server memory).
+/// Two glibc malloc settings for a server that holds one large document
+/// and rebuilds it on every edit (BENCHMARKS.md, language server memory):
+/// one arena, since each thread that allocates otherwise gets its own and
+/// keeps freed pages there; and a fixed mmap threshold of 1 MiB, so every
+/// large buffer (a version's text, its tables) is mapped and returned to
+/// the system when freed, instead of glibc's dynamic threshold moving such
+/// buffers into the heap, where each edit's new version lands beside the
+/// old one's holes and the peak grows edit by edit.
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
-fn one_malloc_arena() {
-    // SAFETY: mallopt only sets an allocator parameter; it is called
-    // before the server starts its threads.
+fn tune_malloc() {
+    // SAFETY: mallopt only sets allocator parameters; it is called before
+    // the server starts its threads.
     unsafe {
         libc::mallopt(libc::M_ARENA_MAX, 1);
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 1 << 20);
     }
 }
 
 #[cfg(not(all(target_os = "linux", target_env = "gnu")))]
-fn one_malloc_arena() {}
+fn tune_malloc() {}
