@@ -37,6 +37,23 @@ fn lost_ssh_names_the_security_group() {
 }
 
 #[test]
+fn a_prefix_list_entry_removed_is_a_resource_change_and_lost_flows() {
+    let d = diff_dir(&root().join("tests/fixtures/diff/prefix-list-entry"));
+    let list = d
+        .resources
+        .iter()
+        .find(|r| r.kind == "prefix_list" && r.name == "offices")
+        .expect("the list changed");
+    assert_eq!(list.removed, ["entry 203.0.113.0/24"]);
+    assert!(list.added.is_empty());
+    let texts: Vec<&str> = d.flows.iter().map(|f| f.text.as_str()).collect();
+    assert_eq!(
+        texts,
+        ["`branch` lost tcp 22 to `bastion`: SG_INGRESS security group `bastion-sg`"]
+    );
+}
+
+#[test]
 fn gained_egress_names_the_nat() {
     let d = diff_dir(&root().join("tests/fixtures/diff/gained-egress"));
     let texts: Vec<&str> = d.flows.iter().map(|f| f.text.as_str()).collect();
