@@ -132,32 +132,39 @@ impl Names {
         };
         if !kinds.contains(&decl.kind) {
             let fits = join_kinds(kinds);
-            diags.push(
-                Diagnostic::new(
-                    Code::E0303,
-                    format!(
-                        "`{}` is {}, but {} is needed here",
-                        name.text,
-                        a(decl.kind.noun()),
-                        a(what)
-                    ),
-                    name.span,
-                    format!("expected {fits}"),
-                )
-                .with_secondary(
-                    decl.span,
-                    format!(
-                        "`{}` is declared here as {}",
-                        name.text,
-                        a(decl.kind.noun())
-                    ),
-                )
-                .with_note(if kinds.len() > 1 {
-                    format!("{} is {fits}", a(what))
-                } else {
-                    format!("only {fits} fits here")
-                }),
+            let mut d = Diagnostic::new(
+                Code::E0303,
+                format!(
+                    "`{}` is {}, but {} is needed here",
+                    name.text,
+                    a(decl.kind.noun()),
+                    a(what)
+                ),
+                name.span,
+                format!("expected {fits}"),
+            )
+            .with_secondary(
+                decl.span,
+                format!(
+                    "`{}` is declared here as {}",
+                    name.text,
+                    a(decl.kind.noun())
+                ),
             );
+            // A role (`a route target`) is explained by the kinds that fill
+            // it; a list of kinds is already the label.
+            if kinds.len() == 1 {
+                d = d.with_note(format!("only {fits} fits here"));
+            } else if !what.contains(',') && !what.contains(" or ") {
+                d = d.with_note(format!("{} is {fits}", a(what)));
+            }
+            if decl.kind == Kind::PrefixList && kinds.contains(&Kind::External) {
+                d = d.with_help(format!(
+                    "declare an `external` with the CIDRs of `{}` and name that",
+                    name.text
+                ));
+            }
+            diags.push(d);
             return None;
         }
         Some(*decl)
