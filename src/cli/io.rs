@@ -192,6 +192,16 @@ pub fn write_atomic_with(
     contents: &[u8],
     permissions: Option<std::fs::Permissions>,
 ) -> Result<(), String> {
+    write_atomic_by(path, permissions, &mut |w| w.write_all(contents))
+}
+
+/// [`write_atomic_with`], the contents written by `write` into the
+/// temporary file (buffered), so a large output is never held whole.
+pub fn write_atomic_by(
+    path: &Path,
+    permissions: Option<std::fs::Permissions>,
+    write: &mut dyn FnMut(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<(), String> {
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -214,7 +224,11 @@ pub fn write_atomic_with(
     let mut tmp = builder.tempfile_in(&dir).map_err(fail)?;
     // Held until the rename: `remove_leftovers` deletes only unlocked files.
     let _ = tmp.as_file().try_lock();
-    tmp.write_all(contents).map_err(fail)?;
+    {
+        let mut buffered = std::io::BufWriter::new(tmp.as_file_mut());
+        write(&mut buffered).map_err(fail)?;
+        buffered.flush().map_err(fail)?;
+    }
     tmp.as_file().sync_all().map_err(fail)?;
     if let Some(permissions) = permissions {
         tmp.as_file().set_permissions(permissions).map_err(fail)?;
@@ -272,6 +286,29 @@ pub fn refuse_symlink(path: &Path) -> Result<(), String> {
 
 /// Writes a command's document to `-o FILE` (atomically) or to standard
 /// output: exit 0, or 2 when the file cannot be written.
+/// [`write_output`] for an output made by `write` as it goes (a large
+/// JSON document serialised straight into the file or stdout).
+pub fn write_output_by(
+    output: Option<&Path>,
+    write: &mut dyn FnMut(&mut dyn Write) -> std::io::Result<()>,
+) -> super::Exit {
+    match output {
+        Some(path) => match write_atomic_by(path, None, write) {
+            Ok(()) => super::Exit::Ok,
+            Err(message) => {
+                error(&message);
+                super::Exit::Usage
+            }
+        },
+        None => {
+            let stdout = std::io::stdout();
+            let mut buffered = std::io::BufWriter::new(stdout.lock());
+            let _ = write(&mut buffered).and_then(|()| buffered.flush());
+            super::Exit::Ok
+        }
+    }
+}
+
 pub fn write_output(output: Option<&Path>, text: &str) -> super::Exit {
     match output {
         Some(path) => match write_atomic(path, text.as_bytes()) {

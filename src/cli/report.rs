@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use clap::ValueEnum;
 use vpc::report::{self, Report};
 
-use super::io::{Load, Loaded, load_model, write_output};
+use super::io::{Load, Loaded, load_model, write_output, write_output_by};
 use super::{ColorChoice, Exit, MessageFormat};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -59,12 +59,19 @@ pub fn run(args: &Args) -> Exit {
     };
     let model = &model;
     let r = Report::build_limited(&stem(&args.file), model, &src, args.matrix_limit);
-    let out = match args.format {
-        Format::Md => report::md::render(&r),
-        Format::Json => r.to_json(),
-        Format::Html => report::html::render(&r, report::diagram_svg(model).as_deref()),
+    let written = match args.format {
+        Format::Md => write_output(args.output.as_deref(), &report::md::render(&r)),
+        // Streamed: the org preset's report is about 20 MB of JSON, which
+        // a string would hold on top of the report (BENCHMARKS.md).
+        Format::Json => write_output_by(args.output.as_deref(), &mut |w| {
+            serde_json::to_writer_pretty(&mut *w, &r).map_err(std::io::Error::other)?;
+            w.write_all(b"\n")
+        }),
+        Format::Html => write_output(
+            args.output.as_deref(),
+            &report::html::render(&r, report::diagram_svg(model).as_deref()),
+        ),
     };
-    let written = write_output(args.output.as_deref(), &out);
     if expects_failed {
         written.max(Exit::Errors)
     } else {
