@@ -31,8 +31,14 @@ pub(super) fn syntax_error(src: &str, error: Error<Rule>) -> Diagnostic {
             pos = attempts.max_position;
             expected = tokens;
         } else if attempts.max_position == pos && !inside_token {
+            // A token a named rule's example already shows (`[` in "a list
+            // such as [a, b]") is not listed again.
             for t in tokens {
-                if !expected.iter().any(|e| e.contains(t.as_str())) {
+                let bare = t.trim_matches('`');
+                if !expected
+                    .iter()
+                    .any(|e| e.contains(t.as_str()) || e.contains(bare))
+                {
                     expected.push(t);
                 }
             }
