@@ -60,32 +60,36 @@ impl Cx {
                     (vec![n], n.to_string())
                 }
                 ast::Peer::Name(n)
-                    if self
-                        .names
-                        .get(&n.text)
-                        .is_some_and(|d| d.kind == Kind::SecurityGroup) =>
+                    if self.names.get(&n.text).is_some_and(|d| {
+                        matches!(d.kind, Kind::SecurityGroup | Kind::PrefixList)
+                    }) =>
                 {
-                    let decl = self.names.get(&n.text).map_or(n.span, |d| d.span);
+                    let Some(decl) = self.names.get(&n.text) else {
+                        continue;
+                    };
+                    let (noun, note, help) = if decl.kind == Kind::SecurityGroup {
+                        (
+                            "security group",
+                            "network ACL rules match CIDRs; security group references work only in security group rules",
+                            "write the CIDR of the subnet or instances instead",
+                        )
+                    } else {
+                        (
+                            "prefix list",
+                            "AWS allows prefix lists in security group rules and route tables, not in network ACL rules",
+                            "write one rule per CIDR of the list, or an external with the same CIDRs",
+                        )
+                    };
                     self.diags.push(
-                        Diagnostic::new(Code::E0412, format!("network ACL rules cannot name security group `{}`", n.text), n.span, "a security group is not allowed here")
-                            .with_secondary(decl, "declared here as a security group")
-                            .with_note("network ACL rules match CIDRs; security group references work only in security group rules")
-                            .with_help("write the CIDR of the subnet or instances instead"),
-                    );
-                    continue;
-                }
-                ast::Peer::Name(n)
-                    if self
-                        .names
-                        .get(&n.text)
-                        .is_some_and(|d| d.kind == Kind::PrefixList) =>
-                {
-                    let decl = self.names.get(&n.text).map_or(n.span, |d| d.span);
-                    self.diags.push(
-                        Diagnostic::new(Code::E0412, format!("network ACL rules cannot name prefix list `{}`", n.text), n.span, "a prefix list is not allowed here")
-                            .with_secondary(decl, "declared here as a prefix list")
-                            .with_note("AWS allows prefix lists in security group rules and route tables, not in network ACL rules")
-                            .with_help("write one rule per CIDR of the list, or an external with the same CIDRs"),
+                        Diagnostic::new(
+                            Code::E0412,
+                            format!("network ACL rules cannot name {noun} `{}`", n.text),
+                            n.span,
+                            format!("a {noun} is not allowed here"),
+                        )
+                        .with_secondary(decl.span, format!("declared here as a {noun}"))
+                        .with_note(note)
+                        .with_help(help),
                     );
                     continue;
                 }
