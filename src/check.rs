@@ -21,6 +21,7 @@ mod lists;
 mod names;
 mod routes;
 mod subnets;
+mod tgw;
 mod warnings;
 
 use std::collections::BTreeMap;
@@ -177,6 +178,7 @@ impl Cx {
                 self.model.externals.push(External {
                     name: e.name.text.clone(),
                     cidrs,
+                    on_premises: e.on_premises.is_some(),
                     span: e.span,
                 });
             }
@@ -209,11 +211,21 @@ impl Cx {
                 self.peering(p);
             }
         }
+        let tgws: Vec<&ast::TransitGateway> = file
+            .items
+            .iter()
+            .filter_map(|i| match i {
+                ast::Item::TransitGateway(t) => Some(t),
+                _ => None,
+            })
+            .collect();
+        self.tgw_skeleton(&tgws);
         for (vi, v) in vpcs.iter().enumerate() {
             self.vpc_body(v, VpcId(id32(vi)));
         }
         self.add_implicit_objects(&vpcs);
         alloc::allocate(&mut self.model, &vpcs, &mut self.diags);
+        self.tgw_finish(&tgws);
         self.finish_route_tables();
         self.model.heads.sort_unstable();
         for item in &file.items {
