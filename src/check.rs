@@ -77,6 +77,9 @@ struct Cx {
     /// Free ranges found for the VPC being built, by prefix length: every
     /// overlapping subnet of one size gets the same suggestion.
     free_blocks: Vec<(u8, Option<Ipv4Net>)>,
+    /// Transit gateway attachments whose VPC did not resolve (already an
+    /// error): they propagate nothing, so no second error follows.
+    broken_attachments: std::collections::BTreeSet<u32>,
 }
 
 /// Where a VPC's name, blocks and DNS settings are written.

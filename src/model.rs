@@ -730,8 +730,6 @@ pub enum ViaComponent {
     Subnet(SubnetId),
     RouteTable(RouteTableId),
     TransitGateway(TransitGatewayId),
-    TgwRouteTable(TgwRouteTableId),
-    TgwAttachment(TgwAttachmentId),
 }
 
 #[derive(Clone, Debug)]

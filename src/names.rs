@@ -273,10 +273,18 @@ pub fn declarations<'a>(file: &'a File, mut f: impl FnMut(Declared<'a>)) {
                 }
             }
             Item::TransitGateway(t) => {
-                let id = emit(&t.name, Kind::TransitGateway, Stmt::TransitGateway(t), None, None);
+                let id = emit(
+                    &t.name,
+                    Kind::TransitGateway,
+                    Stmt::TransitGateway(t),
+                    None,
+                    None,
+                );
                 for item in &t.items {
                     let (name, kind, stmt) = match item {
-                        TgwItem::RouteTable(r) => (&r.name, Kind::TgwRouteTable, Stmt::TgwRouteTable(r)),
+                        TgwItem::RouteTable(r) => {
+                            (&r.name, Kind::TgwRouteTable, Stmt::TgwRouteTable(r))
+                        }
                         TgwItem::Attach(a) => (&a.name, Kind::TgwAttachment, Stmt::TgwAttach(a)),
                         TgwItem::Vpn(v) => (&v.name, Kind::Vpn, Stmt::TgwVpn(v)),
                     };
@@ -498,7 +506,10 @@ fn decl(d: Declared<'_>) -> Decl {
         Stmt::TgwAttach(a) => (a.span, format!("vpc {}", a.vpc.text)),
         Stmt::TgwVpn(v) => {
             let cidrs: Vec<String> = v.routes.iter().map(|c| c.net.to_string()).collect();
-            (v.span, format!("to {} routes [{}]", v.to.text, cidrs.join(", ")))
+            (
+                v.span,
+                format!("to {} routes [{}]", v.to.text, cidrs.join(", ")),
+            )
         }
     };
     Decl {

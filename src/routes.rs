@@ -16,8 +16,8 @@ use std::net::Ipv4Addr;
 use ipnet::Ipv4Net;
 
 use crate::model::{
-    Destination, GatewayService, Model, Route, RouteTable, SubnetId, SubnetKind, Target,
-    TgwRoute, TgwRouteTable,
+    Destination, GatewayService, Model, Route, RouteTable, SubnetId, SubnetKind, Target, TgwRoute,
+    TgwRouteTable,
 };
 
 /// The match-order key: longer prefixes first, AWS service prefix lists

@@ -45,7 +45,12 @@ impl Cx {
                         let vpc = self
                             .names
                             .resolve(&a.vpc, &[Kind::Vpc], "VPC", &mut self.diags)
-                            .map_or(VpcId(0), |d| VpcId(d.index));
+                            .map(|d| VpcId(d.index));
+                        if vpc.is_none() {
+                            self.broken_attachments
+                                .insert(id32(self.model.tgw_attachments.len()));
+                        }
+                        let vpc = vpc.unwrap_or(VpcId(0));
                         let kind = TgwAttachmentKind::Vpc {
                             vpc,
                             subnets: Vec::new(),
@@ -149,7 +154,9 @@ impl Cx {
                     format!("a table of `{other}`"),
                 )
                 .with_secondary(table.span, format!("declared in transit gateway `{other}`"))
-                .with_note("an attachment is associated with a route table of its own transit gateway"),
+                .with_note(
+                    "an attachment is associated with a route table of its own transit gateway",
+                ),
             );
             return None;
         }
@@ -221,7 +228,7 @@ impl Cx {
                 .with_secondary(decl_span, format!("transit gateway `{}` is declared here", n.text))
                 .with_note("a VPC's route tables can send traffic to a transit gateway only through an attachment of that VPC")
                 .with_help(format!(
-                    "add `attach {vname} vpc {vname} subnets [...] route_table ...` to transit gateway `{}`",
+                    "add `attach {vname}-att vpc {vname} subnets [...] route_table ...` to transit gateway `{}`",
                     n.text
                 )),
             );
@@ -317,7 +324,8 @@ impl Cx {
             }
             out.push((sid, n.span));
         }
-        if let TgwAttachmentKind::Vpc { subnets, .. } = &mut self.model.tgw_attachments[id.index()].kind
+        if let TgwAttachmentKind::Vpc { subnets, .. } =
+            &mut self.model.tgw_attachments[id.index()].kind
         {
             *subnets = out.into_iter().map(|(s, _)| s).collect();
         }
@@ -368,7 +376,9 @@ impl Cx {
                                         "second route to this destination",
                                     )
                                     .with_secondary(*first, "first route to it")
-                                    .with_note("a route table holds one static route per destination")
+                                    .with_note(
+                                        "a route table holds one static route per destination",
+                                    )
                                     .with_help("remove one of them, or make one more specific"),
                                 );
                                 continue;
@@ -392,7 +402,9 @@ impl Cx {
                                 .map(|l| l.entries.clone())
                                 .unwrap_or_default()
                                 .into_iter()
-                                .map(|net| (Destination::ListEntry(lid, net), TgwRouteOrigin::PrefixList))
+                                .map(|net| {
+                                    (Destination::ListEntry(lid, net), TgwRouteOrigin::PrefixList)
+                                })
                                 .collect()
                         }
                     };
@@ -413,6 +425,9 @@ impl Cx {
         // CIDR; a VPN's routes compete by BGP): E0419.
         let mut learned: Vec<(Ipv4Net, TgwAttachmentId, Span)> = Vec::new();
         for (a, span) in &propagations {
+            if self.broken_attachments.contains(&a.0) {
+                continue;
+            }
             let att = &self.model.tgw_attachments[a.index()];
             let origin = match att.kind {
                 TgwAttachmentKind::Vpc { .. } => TgwRouteOrigin::PropagatedVpc,

@@ -314,5 +314,6 @@ fn via_name(m: &Model, c: ViaComponent) -> &str {
         ViaComponent::Peering(p) => &m.peering(p).name,
         ViaComponent::Subnet(s) => &m.subnet(s).name,
         ViaComponent::RouteTable(t) => &m.route_table(t).name,
+        ViaComponent::TransitGateway(t) => &m.transit_gateway(t).name,
     }
 }

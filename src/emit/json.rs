@@ -225,6 +225,7 @@ pub enum TargetKindJson {
     Instance,
     Peering,
     GatewayEndpoint,
+    TransitGateway,
     /// Dropped.
     Blackhole,
 }
@@ -595,6 +596,7 @@ pub fn target_kind(t: Target) -> TargetKindJson {
         Target::Instance(_) => TargetKindJson::Instance,
         Target::Peering(_) => TargetKindJson::Peering,
         Target::GatewayEndpoint(_) => TargetKindJson::GatewayEndpoint,
+        Target::TransitGateway(_) => TargetKindJson::TransitGateway,
         Target::Blackhole => TargetKindJson::Blackhole,
     }
 }

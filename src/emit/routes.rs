@@ -55,6 +55,7 @@ fn target_kind_text(t: Target) -> &'static str {
         Target::Instance(_) => "instance",
         Target::Peering(_) => "peering",
         Target::GatewayEndpoint(_) => "gateway endpoint",
+        Target::TransitGateway(_) => "transit gateway",
         Target::Blackhole => "blackhole",
     }
 }

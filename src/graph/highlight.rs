@@ -167,6 +167,7 @@ fn leg_hops(model: &Model, leg: &Leg, from: Option<&FlowEnd>, to: Option<&FlowEn
             ViaComponent::NatGateway(n) => Hop::NatGateway(n),
             ViaComponent::InternetGateway(g) => Hop::InternetGateway(g),
             ViaComponent::Peering(p) => Hop::Peering(p),
+            ViaComponent::TransitGateway(t) => Hop::TransitGateway(t),
         };
         hops.push(hop);
     }
@@ -218,6 +219,8 @@ fn blocker_hop(model: &Model, b: &Blocker) -> Option<Hop> {
         Location::Endpoint(e) => Hop::Endpoint(e),
         Location::EndpointInterface(e, s) => Hop::EndpointInterface(e, s),
         Location::Peering(p) => Hop::Peering(p),
+        Location::TransitGateway(t) => Hop::TransitGateway(t),
+        Location::TgwRouteTable(t) => Hop::TransitGateway(model.tgw_route_table(t).tgw),
         Location::Vpc(v) => Hop::Vpc(v),
         Location::Internet => Hop::Internet,
         Location::External(x) => Hop::External(x),
