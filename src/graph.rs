@@ -560,6 +560,21 @@ impl<'m> Builder<'m> {
             self.mark(&hop, &mut attrs);
             stmts.push(node(&self.hop_node(&hop).0, attrs));
         }
+        for (e, ext) in m.externals.iter().enumerate() {
+            if !ext.on_premises {
+                continue;
+            }
+            let hop = Hop::External(ExternalId(e as u32));
+            let mut lines = vec![format!("on premises {}", ext.name)];
+            lines.extend(ext.cidrs.iter().map(|c| c.to_string()));
+            let mut attrs = vec![
+                attr("shape", "box3d"),
+                attr_id("label", label(&lines)),
+                attr("fillcolor", INTERNET.fill),
+            ];
+            self.mark(&hop, &mut attrs);
+            stmts.push(node(&self.hop_node(&hop).0, attrs));
+        }
         for (t, tgw) in m.transit_gateways.iter().enumerate() {
             let hop = Hop::TransitGateway(TransitGatewayId(t as u32));
             let mut lines = vec![format!("transit gateway {}", tgw.name)];

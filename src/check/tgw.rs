@@ -170,12 +170,9 @@ impl Cx {
         table: TgwRouteTableId,
         name: &ast::Name,
     ) -> Option<TgwAttachmentId> {
-        let d = self.names.resolve(
-            name,
-            TGW_ROUTE_TARGETS,
-            "transit gateway attachment",
-            &mut self.diags,
-        )?;
+        let d = self
+            .names
+            .resolve(name, TGW_ROUTE_TARGETS, "attachment", &mut self.diags)?;
         let id = TgwAttachmentId(d.index);
         let a = self.model.tgw_attachments.get(id.index())?;
         let t = &self.model.tgw_route_tables[table.index()];
@@ -211,9 +208,7 @@ impl Cx {
         vname: &str,
         decl_span: Span,
     ) -> Option<Target> {
-        if self.model.transit_gateways.get(tgw.index()).is_none() {
-            return None;
-        }
+        self.model.transit_gateways.get(tgw.index())?;
         if self.model.vpc_attachment(tgw, vpc).is_none() {
             self.diags.push(
                 Diagnostic::new(

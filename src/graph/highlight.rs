@@ -138,6 +138,9 @@ fn leg_hops(model: &Model, leg: &Leg, from: Option<&FlowEnd>, to: Option<&FlowEn
     let mut hops: Vec<Hop> = Vec::new();
     match from {
         Some(FlowEnd::Instance(i)) => hops.push(Hop::Instance(*i)),
+        Some(FlowEnd::External(x)) if model.external(*x).on_premises => {
+            hops.push(Hop::External(*x))
+        }
         Some(FlowEnd::External(x)) => hops.extend([Hop::External(*x), Hop::Internet]),
         Some(FlowEnd::Internet) => hops.push(Hop::Internet),
         // A subnet or an interface endpoint: the path starts in its subnet.

@@ -351,6 +351,31 @@ impl Ctx<'_> {
                 {
                     self.tgw_return(&mut b, a_out, a_in);
                     self.return_route(&mut b, eni.subnet, Target::TransitGateway(t));
+                    // The reply, too, leaves by the attachment subnet in
+                    // the destination's zone.
+                    let dsub = self.m.subnet(eni.subnet);
+                    if let Some(az) = dsub.az.as_deref()
+                        && self.attachment_subnet(a_out, Some(az)).is_none()
+                    {
+                        b.block(
+                            Component::new(
+                                ComponentKind::TransitGateway,
+                                &self.m.transit_gateway(t).name,
+                            ),
+                            Reason::TgwNoAttachmentInAz,
+                            format!(
+                                "attachment `{}` has no subnet in {az}, the zone of subnet `{}`, so replies from there cannot reach the transit gateway",
+                                att.name, dsub.name
+                            ),
+                            Some(att.span),
+                            Location::TransitGateway(t),
+                        );
+                        b.fix(format!(
+                            "add a subnet of VPC `{}` in {az} to `attach {}`",
+                            self.m.vpc(*vpc).name,
+                            att.name
+                        ));
+                    }
                 }
                 self.acl(&mut b, es, false);
                 self.route(b, es, speaker, dest)

@@ -602,7 +602,7 @@ impl<'m> Ctx<'m> {
                 );
                 match on_premises {
                     None => self.on_internet(b, dest),
-                    Some(x) => self.from_on_premises(b, *x, label, dest),
+                    Some(x) => self.on_premises_source(b, *x, label, dest),
                 }
             }
         };
@@ -610,7 +610,7 @@ impl<'m> Ctx<'m> {
     }
 
     /// On-premises traffic: into each transit gateway by the VPNs to `x`.
-    fn from_on_premises(
+    fn on_premises_source(
         &self,
         mut b: Branch,
         x: ExternalId,
