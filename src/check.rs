@@ -21,6 +21,7 @@ mod lists;
 mod names;
 mod routes;
 mod subnets;
+mod tgw;
 mod warnings;
 
 use std::collections::BTreeMap;
@@ -76,6 +77,9 @@ struct Cx {
     /// Free ranges found for the VPC being built, by prefix length: every
     /// overlapping subnet of one size gets the same suggestion.
     free_blocks: Vec<(u8, Option<Ipv4Net>)>,
+    /// Transit gateway attachments whose VPC did not resolve (already an
+    /// error): they propagate nothing, so no second error follows.
+    broken_attachments: std::collections::BTreeSet<u32>,
 }
 
 /// Where a VPC's name, blocks and DNS settings are written.
@@ -177,6 +181,7 @@ impl Cx {
                 self.model.externals.push(External {
                     name: e.name.text.clone(),
                     cidrs,
+                    on_premises: e.on_premises.is_some(),
                     span: e.span,
                 });
             }
@@ -209,11 +214,21 @@ impl Cx {
                 self.peering(p);
             }
         }
+        let tgws: Vec<&ast::TransitGateway> = file
+            .items
+            .iter()
+            .filter_map(|i| match i {
+                ast::Item::TransitGateway(t) => Some(t),
+                _ => None,
+            })
+            .collect();
+        self.tgw_skeleton(&tgws);
         for (vi, v) in vpcs.iter().enumerate() {
             self.vpc_body(v, VpcId(id32(vi)));
         }
         self.add_implicit_objects(&vpcs);
         alloc::allocate(&mut self.model, &vpcs, &mut self.diags);
+        self.tgw_finish(&tgws);
         self.finish_route_tables();
         self.model.heads.sort_unstable();
         for item in &file.items {

@@ -303,6 +303,16 @@ pub fn plan(m: &Model, file_name: &str) -> Result<Plan, Vec<Diagnostic>> {
         managed_list: Vec::new(),
     };
 
+    // Transit gateways are not exported yet: refuse the whole file rather
+    // than write a template that silently drops them.
+    for t in &m.transit_gateways {
+        b.error(
+            Some(t.span),
+            format!("transit gateway `{}` cannot be exported yet: vpcc does not write AWS::EC2::TransitGateway* or aws_ec2_transit_gateway* resources", t.name),
+            "not exported by this version of vpcc",
+            "export the VPCs without the transit gateway, and create it separately",
+        );
+    }
     // Customer-managed prefix lists: regional, named by routes and rules.
     for list in &m.prefix_lists {
         let entries = list
@@ -765,6 +775,8 @@ pub fn plan(m: &Model, file_name: &str) -> Result<Plan, Vec<Diagnostic>> {
                     "vpc_peering_connection_id",
                     Val::Ref(b.peering[p.index()]),
                 )),
+                // Refused above, with the transit gateway.
+                Target::TransitGateway(_) => continue,
                 Target::GatewayEndpoint(_) | Target::Local(_) | Target::Blackhole => {
                     b.error(
                         route.span,

@@ -47,7 +47,7 @@ use graphviz_rust::printer::{DotPrinter, PrinterContext};
 
 use crate::model::{
     EndpointId, EndpointKind, ExternalId, InstanceId, InternetGatewayId, Model, NatGatewayId,
-    PeeringId, RouteOrigin, RouteTableId, SubnetId, SubnetKind, Target, VpcId,
+    PeeringId, RouteOrigin, RouteTableId, SubnetId, SubnetKind, Target, TransitGatewayId, VpcId,
 };
 use crate::routes::{self, Query};
 
@@ -159,6 +159,8 @@ pub enum Hop {
     /// An interface endpoint's network interface in one subnet.
     EndpointInterface(EndpointId, SubnetId),
     Peering(PeeringId),
+    /// A transit gateway: a hub outside the VPCs.
+    TransitGateway(TransitGatewayId),
     Blackhole(VpcId),
     /// A route table's decisions: its node when several subnets share it,
     /// its subnet otherwise. Only blockers are drawn here.
@@ -439,6 +441,7 @@ impl<'m> Builder<'m> {
             },
             Hop::EndpointInterface(e, s) => (self.eni_node(*e, *s), None),
             Hop::Peering(p) => (format!("peering:{}", m.peering(*p).name), None),
+            Hop::TransitGateway(t) => (format!("tgw:{}", m.transit_gateway(*t).name), None),
             Hop::Blackhole(v) => (format!("blackhole:{}", m.vpc(*v).name), None),
             Hop::RouteTable(t) => match m.route_table(*t).subnets.as_slice() {
                 [s] => self.hop_node(&Hop::Subnet(*s)),
@@ -455,6 +458,7 @@ impl<'m> Builder<'m> {
             Target::Instance(i) => Some(Hop::Instance(i)),
             Target::Peering(p) => Some(Hop::Peering(p)),
             Target::GatewayEndpoint(e) => Some(Hop::Endpoint(e)),
+            Target::TransitGateway(t) => Some(Hop::TransitGateway(t)),
             Target::Blackhole => None,
         }
     }
@@ -556,8 +560,44 @@ impl<'m> Builder<'m> {
             self.mark(&hop, &mut attrs);
             stmts.push(node(&self.hop_node(&hop).0, attrs));
         }
+        for (e, ext) in m.externals.iter().enumerate() {
+            if !ext.on_premises {
+                continue;
+            }
+            let hop = Hop::External(ExternalId(e as u32));
+            let mut lines = vec![format!("on premises {}", ext.name)];
+            lines.extend(ext.cidrs.iter().map(|c| c.to_string()));
+            let mut attrs = vec![
+                attr("shape", "box3d"),
+                attr_id("label", label(&lines)),
+                attr("fillcolor", INTERNET.fill),
+            ];
+            self.mark(&hop, &mut attrs);
+            stmts.push(node(&self.hop_node(&hop).0, attrs));
+        }
+        for (t, tgw) in m.transit_gateways.iter().enumerate() {
+            let hop = Hop::TransitGateway(TransitGatewayId(t as u32));
+            let mut lines = vec![format!("transit gateway {}", tgw.name)];
+            for rt in &tgw.route_tables {
+                let table = m.tgw_route_table(*rt);
+                lines.push(format!(
+                    "table {}: {} routes",
+                    table.name,
+                    table.routes.len()
+                ));
+            }
+            let mut attrs = vec![
+                attr("shape", "doubleoctagon"),
+                attr_id("label", label(&lines)),
+                attr("fillcolor", PEERING.fill),
+                attr("color", PEERING.border),
+            ];
+            self.mark(&hop, &mut attrs);
+            stmts.push(node(&self.hop_node(&hop).0, attrs));
+        }
         self.route_edges();
         self.gateway_edges();
+        self.tgw_edges();
         stmts.extend(self.tier_edges());
         stmts.extend(self.zone_order());
         stmts.push(self.legend());

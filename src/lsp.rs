@@ -573,6 +573,9 @@ fn symbol_kind(kind: Kind) -> SymbolKind {
         Kind::GatewayEndpoint | Kind::InterfaceEndpoint => SymbolKind::FUNCTION,
         Kind::SecurityGroup | Kind::NetworkAcl => SymbolKind::STRUCT,
         Kind::Instance => SymbolKind::OBJECT,
+        Kind::TransitGateway => SymbolKind::NAMESPACE,
+        Kind::TgwRouteTable => SymbolKind::ENUM,
+        Kind::TgwAttachment | Kind::Vpn => SymbolKind::INTERFACE,
     }
 }
 
@@ -581,11 +584,14 @@ fn completion_kind(kind: Kind) -> CompletionItemKind {
         Kind::External | Kind::PrefixList => CompletionItemKind::CONSTANT,
         Kind::Vpc | Kind::Subnet => CompletionItemKind::MODULE,
         Kind::Peering
+        | Kind::TransitGateway
+        | Kind::TgwAttachment
+        | Kind::Vpn
         | Kind::InternetGateway
         | Kind::NatGateway
         | Kind::GatewayEndpoint
         | Kind::InterfaceEndpoint => CompletionItemKind::INTERFACE,
-        Kind::RouteTable => CompletionItemKind::ENUM,
+        Kind::RouteTable | Kind::TgwRouteTable => CompletionItemKind::ENUM,
         Kind::SecurityGroup | Kind::NetworkAcl => CompletionItemKind::STRUCT,
         Kind::Instance => CompletionItemKind::VARIABLE,
     }

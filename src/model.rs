@@ -46,7 +46,10 @@ ids!(
     NetworkAclId,
     PeeringId,
     ExternalId,
-    PrefixListId
+    PrefixListId,
+    TransitGatewayId,
+    TgwRouteTableId,
+    TgwAttachmentId
 );
 
 #[derive(Clone, Debug, Default)]
@@ -69,6 +72,11 @@ pub struct Model {
     /// Written ACLs and each VPC's default ACL.
     pub network_acls: Vec<NetworkAcl>,
     pub peerings: Vec<Peering>,
+    pub transit_gateways: Vec<TransitGateway>,
+    /// Every transit gateway's route tables, in source order.
+    pub tgw_route_tables: Vec<TgwRouteTable>,
+    /// Every transit gateway's attachments (VPC and VPN), in source order.
+    pub tgw_attachments: Vec<TgwAttachment>,
     /// The file's `expect` statements, names resolved, in source order.
     pub expects: Vec<Expect>,
     /// Each declaration with a body, as (its span, its header), sorted by
@@ -76,12 +84,130 @@ pub struct Model {
     pub heads: Vec<(Span, Span)>,
 }
 
-/// `external NAME CIDR, ...`: a named network on the internet.
+/// `external NAME CIDR, ...`: a named network on the internet, or with
+/// `on_premises` a network reached over a VPN only, never through an
+/// internet gateway.
 #[derive(Clone, Debug)]
 pub struct External {
     pub name: String,
     pub cidrs: Vec<Ipv4Net>,
+    pub on_premises: bool,
     pub span: Span,
+}
+
+/// `transit_gateway NAME { ... }`: a regional router; unlike peering it is
+/// transitive.
+#[derive(Clone, Debug)]
+pub struct TransitGateway {
+    pub name: String,
+    /// In source order.
+    pub route_tables: Vec<TgwRouteTableId>,
+    /// In source order.
+    pub attachments: Vec<TgwAttachmentId>,
+    pub span: Span,
+}
+
+/// A transit gateway route table: its effective routes in match order
+/// (`routes::tgw_sort_key`), static and propagated.
+#[derive(Clone, Debug)]
+pub struct TgwRouteTable {
+    pub name: String,
+    pub tgw: TransitGatewayId,
+    pub routes: Vec<TgwRoute>,
+    /// The attachments whose routes it learns, in written order.
+    pub propagations: Vec<TgwAttachmentId>,
+    /// The attachments associated with it (whose traffic it routes).
+    pub associations: Vec<TgwAttachmentId>,
+    pub span: Span,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum TgwTarget {
+    Attachment(TgwAttachmentId),
+    Blackhole,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum TgwRouteOrigin {
+    /// A `route` statement with a CIDR.
+    Static,
+    /// A `route LIST -> ...` statement, one route per entry.
+    PrefixList,
+    /// Learned from a VPC attachment's CIDRs by `propagate`.
+    PropagatedVpc,
+    /// Learned from a VPN's routes by `propagate`.
+    PropagatedVpn,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TgwRoute {
+    /// A CIDR or a prefix-list entry.
+    pub destination: Destination,
+    pub target: TgwTarget,
+    pub origin: TgwRouteOrigin,
+    /// The `route` or `propagate` statement.
+    pub span: Span,
+}
+
+impl TgwRoute {
+    pub fn propagated(&self) -> bool {
+        matches!(
+            self.origin,
+            TgwRouteOrigin::PropagatedVpc | TgwRouteOrigin::PropagatedVpn
+        )
+    }
+}
+
+/// An attachment of a transit gateway: a VPC (one subnet per AZ) or a
+/// Site-to-Site VPN to an on-premises network.
+#[derive(Clone, Debug)]
+pub struct TgwAttachment {
+    pub name: String,
+    pub tgw: TransitGatewayId,
+    pub kind: TgwAttachmentKind,
+    /// The one route table associated with it.
+    pub route_table: TgwRouteTableId,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub enum TgwAttachmentKind {
+    Vpc {
+        vpc: VpcId,
+        /// In written order; at most one per AZ.
+        subnets: Vec<SubnetId>,
+    },
+    Vpn {
+        /// The on-premises end.
+        external: ExternalId,
+        /// The static routes it advertises (what `propagate` learns).
+        routes: Vec<Ipv4Net>,
+    },
+}
+
+impl TgwAttachment {
+    pub fn vpc(&self) -> Option<VpcId> {
+        match &self.kind {
+            TgwAttachmentKind::Vpc { vpc, .. } => Some(*vpc),
+            TgwAttachmentKind::Vpn { .. } => None,
+        }
+    }
+
+    /// The blocks a propagation learns from it.
+    pub fn propagated_cidrs<'m>(&'m self, m: &'m Model) -> &'m [Ipv4Net] {
+        match &self.kind {
+            TgwAttachmentKind::Vpc { vpc, .. } => &m.vpc(*vpc).cidrs,
+            TgwAttachmentKind::Vpn { routes, .. } => routes,
+        }
+    }
+
+    /// `attachment \`prod\`` or `VPN \`dc-vpn\``.
+    pub fn label(&self) -> String {
+        match self.kind {
+            TgwAttachmentKind::Vpc { .. } => format!("attachment `{}`", self.name),
+            TgwAttachmentKind::Vpn { .. } => format!("VPN `{}`", self.name),
+        }
+    }
 }
 
 /// `prefix_list NAME [CIDR, ...] max_entries N`: a customer-managed prefix
@@ -463,6 +589,7 @@ pub enum Target {
     Instance(InstanceId),
     Peering(PeeringId),
     GatewayEndpoint(EndpointId),
+    TransitGateway(TransitGatewayId),
     Blackhole,
 }
 
@@ -602,6 +729,7 @@ pub enum ViaComponent {
     Peering(PeeringId),
     Subnet(SubnetId),
     RouteTable(RouteTableId),
+    TransitGateway(TransitGatewayId),
 }
 
 #[derive(Clone, Debug)]
@@ -679,6 +807,32 @@ impl Model {
     pub fn prefix_list(&self, id: PrefixListId) -> &PrefixList {
         &self.prefix_lists[id.index()]
     }
+    pub fn transit_gateway(&self, id: TransitGatewayId) -> &TransitGateway {
+        &self.transit_gateways[id.index()]
+    }
+    pub fn tgw_route_table(&self, id: TgwRouteTableId) -> &TgwRouteTable {
+        &self.tgw_route_tables[id.index()]
+    }
+    pub fn tgw_attachment(&self, id: TgwAttachmentId) -> &TgwAttachment {
+        &self.tgw_attachments[id.index()]
+    }
+
+    /// The attachment of VPC `vpc` to transit gateway `tgw`, if any.
+    pub fn vpc_attachment(&self, tgw: TransitGatewayId, vpc: VpcId) -> Option<TgwAttachmentId> {
+        self.transit_gateway(tgw)
+            .attachments
+            .iter()
+            .copied()
+            .find(|a| self.tgw_attachment(*a).vpc() == Some(vpc))
+    }
+
+    /// A transit gateway route's target by name (`shared`, `blackhole`).
+    pub fn tgw_target_name(&self, t: TgwTarget) -> &str {
+        match t {
+            TgwTarget::Attachment(a) => &self.tgw_attachment(a).name,
+            TgwTarget::Blackhole => "blackhole",
+        }
+    }
 
     /// The name of a route target as a user would say it:
     /// `internet gateway \`igw\``.
@@ -692,6 +846,9 @@ impl Model {
             Target::Instance(id) => format!("instance `{}`", self.instance(id).name),
             Target::Peering(id) => format!("peering `{}`", self.peering(id).name),
             Target::GatewayEndpoint(id) => format!("gateway endpoint `{}`", self.endpoint(id).name),
+            Target::TransitGateway(id) => {
+                format!("transit gateway `{}`", self.transit_gateway(id).name)
+            }
             Target::Blackhole => "blackhole".to_string(),
         }
     }
@@ -733,6 +890,7 @@ impl Model {
             Target::Instance(id) => &self.instance(id).name,
             Target::Peering(id) => &self.peering(id).name,
             Target::GatewayEndpoint(id) => &self.endpoint(id).name,
+            Target::TransitGateway(id) => &self.transit_gateway(id).name,
             Target::Blackhole => "blackhole",
         }
     }

@@ -34,6 +34,10 @@ pub enum Kind {
     NetworkAcl,
     NatGateway,
     Instance,
+    TransitGateway,
+    TgwRouteTable,
+    TgwAttachment,
+    Vpn,
 }
 
 impl Kind {
@@ -52,6 +56,10 @@ impl Kind {
             Kind::NetworkAcl => "network_acl",
             Kind::NatGateway => "nat_gateway",
             Kind::Instance => "instance",
+            Kind::TransitGateway => "transit_gateway",
+            Kind::TgwRouteTable => "route_table",
+            Kind::TgwAttachment => "attach",
+            Kind::Vpn => "vpn",
         }
     }
 
@@ -71,6 +79,10 @@ impl Kind {
             Kind::NetworkAcl => "network ACL",
             Kind::NatGateway => "NAT gateway",
             Kind::Instance => "instance",
+            Kind::TransitGateway => "transit gateway",
+            Kind::TgwRouteTable => "transit gateway route table",
+            Kind::TgwAttachment => "transit gateway attachment",
+            Kind::Vpn => "VPN connection",
         }
     }
 
@@ -89,6 +101,10 @@ impl Kind {
         Kind::NetworkAcl,
         Kind::NatGateway,
         Kind::Instance,
+        Kind::TransitGateway,
+        Kind::TgwRouteTable,
+        Kind::TgwAttachment,
+        Kind::Vpn,
     ];
 }
 
@@ -107,6 +123,10 @@ pub enum Stmt<'a> {
     Endpoint(&'a Endpoint),
     SecurityGroup(&'a SecurityGroup),
     NetworkAcl(&'a NetworkAcl),
+    TransitGateway(&'a TransitGateway),
+    TgwRouteTable(&'a TgwRouteTable),
+    TgwAttach(&'a TgwAttach),
+    TgwVpn(&'a TgwVpn),
 }
 
 impl Stmt<'_> {
@@ -125,6 +145,10 @@ impl Stmt<'_> {
             Stmt::Endpoint(x) => x.span,
             Stmt::SecurityGroup(x) => x.span,
             Stmt::NetworkAcl(x) => x.span,
+            Stmt::TransitGateway(x) => x.span,
+            Stmt::TgwRouteTable(x) => x.span,
+            Stmt::TgwAttach(x) => x.span,
+            Stmt::TgwVpn(x) => x.span,
         }
     }
 
@@ -147,6 +171,10 @@ impl Stmt<'_> {
             Stmt::Endpoint(x) => upto(x.span, x.service.span),
             Stmt::SecurityGroup(x) => upto(x.span, x.name.span),
             Stmt::NetworkAcl(x) => upto(x.span, x.name.span),
+            Stmt::TransitGateway(x) => upto(x.span, x.name.span),
+            Stmt::TgwRouteTable(x) => upto(x.span, x.name.span),
+            Stmt::TgwAttach(x) => x.span,
+            Stmt::TgwVpn(x) => x.span,
         }
     }
 }
@@ -244,6 +272,25 @@ pub fn declarations<'a>(file: &'a File, mut f: impl FnMut(Declared<'a>)) {
                     }
                 }
             }
+            Item::TransitGateway(t) => {
+                let id = emit(
+                    &t.name,
+                    Kind::TransitGateway,
+                    Stmt::TransitGateway(t),
+                    None,
+                    None,
+                );
+                for item in &t.items {
+                    let (name, kind, stmt) = match item {
+                        TgwItem::RouteTable(r) => {
+                            (&r.name, Kind::TgwRouteTable, Stmt::TgwRouteTable(r))
+                        }
+                        TgwItem::Attach(a) => (&a.name, Kind::TgwAttachment, Stmt::TgwAttach(a)),
+                        TgwItem::Vpn(v) => (&v.name, Kind::Vpn, Stmt::TgwVpn(v)),
+                    };
+                    emit(name, kind, stmt, Some(id), None);
+                }
+            }
             Item::Region(_) | Item::Expect(_) => {}
         }
     }
@@ -255,7 +302,10 @@ pub const ROUTE_TARGETS: &[Kind] = &[
     Kind::NatGateway,
     Kind::Instance,
     Kind::Peering,
+    Kind::TransitGateway,
 ];
+/// The kinds a transit gateway route may target, and a `propagate` name.
+pub const TGW_ROUTE_TARGETS: &[Kind] = &[Kind::TgwAttachment, Kind::Vpn];
 /// The kinds an `expect` may name as a source or destination, in the
 /// order they are tried and listed: the one list the checker, the engine
 /// (`reach::END_KINDS`) and completion share. A gateway endpoint is no end:
@@ -451,6 +501,16 @@ fn decl(d: Declared<'_>) -> Decl {
         }
         Stmt::SecurityGroup(g) => (g.span, String::new()),
         Stmt::NetworkAcl(a) => (a.span, String::new()),
+        Stmt::TransitGateway(t) => (t.span, String::new()),
+        Stmt::TgwRouteTable(t) => (t.span, String::new()),
+        Stmt::TgwAttach(a) => (a.span, format!("vpc {}", a.vpc.text)),
+        Stmt::TgwVpn(v) => {
+            let cidrs: Vec<String> = v.routes.iter().map(|c| c.net.to_string()).collect();
+            (
+                v.span,
+                format!("to {} routes [{}]", v.to.text, cidrs.join(", ")),
+            )
+        }
     };
     Decl {
         name: d.name.text.clone(),
@@ -505,6 +565,7 @@ impl Builder {
                     self.reference(&p.a, &[Kind::Vpc]);
                     self.reference(&p.b, &[Kind::Vpc]);
                 }
+                Item::TransitGateway(t) => self.transit_gateway(t),
                 Item::Expect(e) => {
                     for end in [&e.source, &e.destination] {
                         if let FlowEnd::Name(n) = end {
@@ -584,6 +645,41 @@ impl Builder {
                     for r in &a.rules {
                         self.peer(&r.peer, ACL_PEERS);
                     }
+                }
+            }
+        }
+    }
+
+    fn transit_gateway(&mut self, t: &TransitGateway) {
+        for item in &t.items {
+            match item {
+                TgwItem::RouteTable(rt) => {
+                    for i in &rt.items {
+                        match i {
+                            TgwTableItem::Propagate(l, _) => self.list(l, TGW_ROUTE_TARGETS),
+                            TgwTableItem::Route(r) => {
+                                match &r.destination {
+                                    RouteDestination::Cidr(c) => self.cidr(c),
+                                    RouteDestination::PrefixList(n) => {
+                                        self.reference(n, ROUTE_DESTINATIONS)
+                                    }
+                                }
+                                if let RouteTarget::Name(n) = &r.target {
+                                    self.reference(n, TGW_ROUTE_TARGETS);
+                                }
+                            }
+                        }
+                    }
+                }
+                TgwItem::Attach(a) => {
+                    self.reference(&a.vpc, &[Kind::Vpc]);
+                    self.list(&a.subnets, &[Kind::Subnet]);
+                    self.reference(&a.route_table, &[Kind::TgwRouteTable]);
+                }
+                TgwItem::Vpn(v) => {
+                    self.reference(&v.to, &[Kind::External]);
+                    v.routes.iter().for_each(|c| self.cidr(c));
+                    self.reference(&v.route_table, &[Kind::TgwRouteTable]);
                 }
             }
         }

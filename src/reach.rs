@@ -29,6 +29,7 @@ mod filter;
 mod route;
 pub mod sets;
 pub mod text;
+mod tgw;
 mod walk;
 
 use serde::Serialize;
@@ -37,7 +38,7 @@ pub use component::{Component, ComponentKind};
 
 use crate::model::{
     EndpointId, ExternalId, FlowEnd, InstanceId, InternetGatewayId, Model, NatGatewayId, PeeringId,
-    RouteTableId, SubnetId, ViaComponent, VpcId,
+    RouteTableId, SubnetId, TgwRouteTableId, TransitGatewayId, ViaComponent, VpcId,
 };
 use crate::source::Span;
 use crate::syntax::ast::ProtocolKind;
@@ -130,6 +131,8 @@ reasons! {
     NotPrivate, "NOT_PRIVATE", "`privately`, but the path crosses an internet gateway";
     EndpointProtocol, "ENDPOINT_PROTOCOL", "an interface endpoint carries only TCP, a gateway endpoint TCP and ICMP";
     EndpointInboundOnly, "ENDPOINT_INBOUND_ONLY", "an interface endpoint only answers: the service behind it never opens a connection into the VPC";
+    TgwNoAttachmentInAz, "TGW_NO_ATTACHMENT_IN_AZ", "the source's Availability Zone has no subnet of the VPC's transit gateway attachment, so its traffic cannot reach the transit gateway";
+    OnPremisesOnly, "ON_PREMISES_ONLY", "an on-premises network is reached over a VPN only, never through an internet gateway";
 }
 
 impl Reason {
@@ -191,6 +194,10 @@ pub enum Location {
     /// protocols it carries).
     EndpointInterface(EndpointId, SubnetId),
     Peering(PeeringId),
+    TransitGateway(TransitGatewayId),
+    /// A transit gateway route table's decision: no route, a blackhole,
+    /// no route back.
+    TgwRouteTable(TgwRouteTableId),
     /// A VPC: its local route, its missing internet gateway, its DNS
     /// settings.
     Vpc(VpcId),
@@ -223,6 +230,7 @@ impl From<ViaComponent> for Location {
             ViaComponent::Peering(p) => Location::Peering(p),
             ViaComponent::Subnet(s) => Location::Subnet(s),
             ViaComponent::RouteTable(t) => Location::RouteTable(t),
+            ViaComponent::TransitGateway(t) => Location::TransitGateway(t),
         }
     }
 }
@@ -452,5 +460,9 @@ pub fn via_label(model: &Model, v: ViaComponent) -> Component {
         ViaComponent::RouteTable(r) => {
             Component::new(ComponentKind::RouteTable, &model.route_table(r).name)
         }
+        ViaComponent::TransitGateway(t) => Component::new(
+            ComponentKind::TransitGateway,
+            &model.transit_gateway(t).name,
+        ),
     }
 }

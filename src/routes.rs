@@ -16,7 +16,8 @@ use std::net::Ipv4Addr;
 use ipnet::Ipv4Net;
 
 use crate::model::{
-    Destination, GatewayService, Model, Route, RouteTable, SubnetId, SubnetKind, Target,
+    Destination, GatewayService, Model, Route, RouteTable, SubnetId, SubnetKind, Target, TgwRoute,
+    TgwRouteTable,
 };
 
 /// The match-order key: longer prefixes first, AWS service prefix lists
@@ -43,6 +44,31 @@ fn sort_key(r: &Route) -> (u8, u32, u8) {
 /// Sorts routes into match order.
 pub fn sort(routes: &mut [Route]) {
     routes.sort_by_key(sort_key);
+}
+
+/// Sorts a transit gateway route table's routes into match order: the
+/// longest prefix first; for the same prefix, static routes, then
+/// prefix-list routes, then routes propagated from a VPC, then from a VPN
+/// (AWS, "How transit gateways work", route evaluation order).
+pub fn tgw_sort(routes: &mut [TgwRoute]) {
+    routes.sort_by_key(|r| {
+        let n = r.destination.net().unwrap_or_default();
+        (
+            32 - n.prefix_len(),
+            u32::from(n.network()),
+            r.origin,
+            r.target,
+        )
+    });
+}
+
+/// The route a transit gateway table takes for `addr`: the first in match
+/// order whose block contains it.
+pub fn tgw_lookup(table: &TgwRouteTable, addr: Ipv4Addr) -> Option<usize> {
+    table
+        .routes
+        .iter()
+        .position(|r| r.destination.net().is_some_and(|n| n.contains(&addr)))
 }
 
 /// What a lookup asks about.

@@ -54,6 +54,31 @@ fn a_prefix_list_entry_removed_is_a_resource_change_and_lost_flows() {
 }
 
 #[test]
+fn a_transit_gateway_propagation_is_a_resource_change_and_gained_flows() {
+    let d = diff_dir(&root().join("tests/fixtures/diff/tgw-propagation"));
+    let tgw = d
+        .resources
+        .iter()
+        .find(|r| r.kind == "transit_gateway" && r.name == "tgw")
+        .expect("the transit gateway changed");
+    assert_eq!(
+        tgw.added,
+        [
+            "route_table spokes: route 10.1.0.0/16 -> prod-att (propagated)",
+            "route_table spokes: route 10.2.0.0/16 -> dev-att (propagated)"
+        ]
+    );
+    let texts: Vec<&str> = d.flows.iter().map(|f| f.text.as_str()).collect();
+    assert_eq!(
+        texts,
+        [
+            "`prod-app` gained tcp 443 to `dev-app` via tgw",
+            "`dev-app` gained tcp 443 to `prod-app` via tgw"
+        ]
+    );
+}
+
+#[test]
 fn gained_egress_names_the_nat() {
     let d = diff_dir(&root().join("tests/fixtures/diff/gained-egress"));
     let texts: Vec<&str> = d.flows.iter().map(|f| f.text.as_str()).collect();

@@ -237,6 +237,12 @@ fn round_trip_through_moto_holds_for_every_example_and_generated_networks() {
             .unwrap()
             .map(|e| e.unwrap().path())
             .filter(|p| p.extension().is_some_and(|e| e == "vpc"))
+            // Export refuses transit gateways (tests/export.rs).
+            .filter(|p| {
+                !std::fs::read_to_string(p)
+                    .unwrap_or_default()
+                    .contains("transit_gateway")
+            })
             .collect();
         more.sort();
         files.extend(more);

@@ -267,7 +267,11 @@ fn every_example_round_trips_through_cloudformation_yaml_and_json() {
     assert!(all.len() >= 6, "{all:?}");
     let mut failed = Vec::new();
     let mut checked = 0;
-    for (file, _) in &all {
+    for (file, text) in &all {
+        // Export refuses transit gateways (tests/export.rs).
+        if text.contains("transit_gateway") {
+            continue;
+        }
         let path = root().join("examples").join(file);
         let original = facts_of(&path);
         assert!(
@@ -303,7 +307,11 @@ fn every_example_round_trips_through_cloudformation_yaml_and_json() {
             checked += 1;
         }
     }
-    assert_eq!(checked, 2 * all.len());
+    let exported = all
+        .iter()
+        .filter(|(_, text)| !text.contains("transit_gateway"))
+        .count();
+    assert_eq!(checked, 2 * exported);
     assert!(failed.is_empty(), "{}", failed.join("\n\n"));
 }
 

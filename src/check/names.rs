@@ -31,7 +31,7 @@ pub struct Names {
 }
 
 /// The number of `Kind`s.
-const KINDS: usize = Kind::Instance as usize + 1;
+const KINDS: usize = Kind::Vpn as usize + 1;
 
 impl Names {
     /// How many declarations of `kind` (or its bucket) were entered,
@@ -228,10 +228,13 @@ impl Names {
     }
 }
 
-/// Both endpoint kinds share one id space (`EndpointId`).
+/// Both endpoint kinds share one id space (`EndpointId`), as do both
+/// attachment kinds.
 fn kind_bucket(kind: Kind) -> Kind {
     match kind {
         Kind::InterfaceEndpoint => Kind::GatewayEndpoint,
+        // VPC and VPN attachments share one id space (`TgwAttachmentId`).
+        Kind::Vpn => Kind::TgwAttachment,
         k => k,
     }
 }

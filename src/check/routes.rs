@@ -147,6 +147,7 @@ impl Cx {
             Kind::NatGateway,
             Kind::Instance,
             Kind::Peering,
+            Kind::TransitGateway,
         ];
         let decl = self
             .names
@@ -182,6 +183,9 @@ impl Cx {
                     return None;
                 }
                 Some(Target::InternetGateway(InternetGatewayId(decl.index)))
+            }
+            Kind::TransitGateway => {
+                self.tgw_route_target(n, TransitGatewayId(decl.index), vpc, vname, decl.span)
             }
             Kind::Peering => {
                 let p = self.model.peerings.get(decl.index as usize)?;

@@ -386,9 +386,10 @@ fn private_dns_without_amazon_dns(m: &Model, src: &Src<'_>, out: &mut Vec<Diagno
 }
 
 /// W0607: an internet gateway never carries RFC 1918 or 100.64.0.0/10, so
-/// an external on such a range is unreachable through one.
+/// an external on such a range is unreachable through one (an
+/// `on_premises` external is reached over a VPN: private is normal).
 fn private_externals(m: &Model, src: &Src<'_>, out: &mut Vec<Diagnostic>) {
-    for x in &m.externals {
+    for x in m.externals.iter().filter(|x| !x.on_premises) {
         for c in &x.cidrs {
             let Some(range) = crate::model::private_range_of(*c) else {
                 continue;
@@ -410,7 +411,7 @@ fn private_externals(m: &Model, src: &Src<'_>, out: &mut Vec<Diagnostic>) {
                     },
                 )
                 .with_note("an internet gateway drops traffic from and to RFC 1918 and 100.64.0.0/10 addresses: every flow between this network and the VPC through it is blocked (PRIVATE_ADDRESS)")
-                .with_help("give the network's public address (the one its NAT uses on the internet), or connect it through a private link such as a VPN"),
+                .with_help("give the network's public address (the one its NAT uses on the internet), or, when it is your own network, mark it `on_premises` and connect it through a VPN"),
             );
         }
     }

@@ -9,7 +9,9 @@
 use std::path::PathBuf;
 
 use clap::ValueEnum;
-use vpc::emit::routes::{lookup_json, lookup_text, model_json, table_text, unknown_subnet};
+use vpc::emit::routes::{
+    lookup_json, lookup_text, model_json, table_text, tgw_text, unknown_subnet,
+};
 use vpc::model::SubnetId;
 use vpc::routes::Query;
 
@@ -77,6 +79,9 @@ pub fn run(args: &Args) -> Exit {
         },
     };
     let out = match (query, args.format) {
+        (None, Format::Text) if args.subnet.is_none() => {
+            table_text(&model, &subnets) + &tgw_text(&model)
+        }
         (None, Format::Text) => table_text(&model, &subnets),
         (None, Format::Json) => model_json(&model, &subnets),
         (Some(q), Format::Text) => lookup_text(&model, &subnets, q),

@@ -23,7 +23,7 @@ use crate::model::{EndpointKind, Model, SecurityGroupId, SubnetId, ViaComponent}
 pub struct ResourceChange {
     /// `vpc`, `subnet`, `route_table`, `security_group`, `network_acl`,
     /// `instance`, `nat_gateway`, `internet_gateway`, `endpoint`,
-    /// `peering`, `external`, `prefix_list` or `expect`.
+    /// `peering`, `external`, `prefix_list`, `transit_gateway` or `expect`.
     pub kind: String,
     /// The VPC it belongs to (`None` for externals, prefix lists, peerings
     /// and expects).
@@ -40,7 +40,7 @@ pub struct ResourceChange {
 
 /// The kinds in the order a reviewer reads them: the things traffic meets
 /// first, the expectations last.
-const KINDS: [&str; 13] = [
+const KINDS: [&str; 14] = [
     "vpc",
     "subnet",
     "route_table",
@@ -53,6 +53,7 @@ const KINDS: [&str; 13] = [
     "peering",
     "external",
     "prefix_list",
+    "transit_gateway",
     "expect",
 ];
 
@@ -255,17 +256,57 @@ fn inventory(m: &Model) -> BTreeMap<Key, Vec<String>> {
     }
     for x in &m.externals {
         let cidrs: Vec<String> = x.cidrs.iter().map(|c| c.to_string()).collect();
-        put(
-            "external",
-            None,
-            &x.name,
-            vec![format!("cidrs {}", cidrs.join(", "))],
-        );
+        let mut facts = vec![format!("cidrs {}", cidrs.join(", "))];
+        if x.on_premises {
+            facts.push("on_premises".to_string());
+        }
+        put("external", None, &x.name, facts);
     }
     for l in &m.prefix_lists {
         let mut facts: Vec<String> = l.entries.iter().map(|c| format!("entry {c}")).collect();
         facts.push(format!("max_entries {}", l.max_entries));
         put("prefix_list", None, &l.name, facts);
+    }
+    for t in &m.transit_gateways {
+        let mut facts = Vec::new();
+        for a in &t.attachments {
+            let att = m.tgw_attachment(*a);
+            let table = &m.tgw_route_table(att.route_table).name;
+            facts.push(match &att.kind {
+                crate::model::TgwAttachmentKind::Vpc { vpc, subnets } => {
+                    let subnets: Vec<&str> =
+                        subnets.iter().map(|s| m.subnet(*s).name.as_str()).collect();
+                    format!(
+                        "attach {} vpc {} subnets [{}] route_table {table}",
+                        att.name,
+                        m.vpc(*vpc).name,
+                        subnets.join(", ")
+                    )
+                }
+                crate::model::TgwAttachmentKind::Vpn { external, routes } => {
+                    let routes: Vec<String> = routes.iter().map(|c| c.to_string()).collect();
+                    format!(
+                        "vpn {} to {} routes [{}] route_table {table}",
+                        att.name,
+                        m.external(*external).name,
+                        routes.join(", ")
+                    )
+                }
+            });
+        }
+        for rt in &t.route_tables {
+            let table = m.tgw_route_table(*rt);
+            for r in &table.routes {
+                facts.push(format!(
+                    "route_table {}: route {} -> {}{}",
+                    table.name,
+                    crate::routes::dest_text(m, r.destination),
+                    m.tgw_target_name(r.target),
+                    if r.propagated() { " (propagated)" } else { "" }
+                ));
+            }
+        }
+        put("transit_gateway", None, &t.name, facts);
     }
     for e in &m.expects {
         put("expect", None, &expect_text(m, e), Vec::new());
@@ -314,5 +355,6 @@ fn via_name(m: &Model, c: ViaComponent) -> &str {
         ViaComponent::Peering(p) => &m.peering(p).name,
         ViaComponent::Subnet(s) => &m.subnet(s).name,
         ViaComponent::RouteTable(t) => &m.route_table(t).name,
+        ViaComponent::TransitGateway(t) => &m.transit_gateway(t).name,
     }
 }

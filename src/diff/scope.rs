@@ -129,7 +129,9 @@ pub fn of(old: &Model, new: &Model, changes: &[ResourceChange]) -> Scope {
         match c.kind.as_str() {
             // Routes and rules name a list, so its entries reach every
             // table and group that does: recompute everything.
-            "external" | "prefix_list" => return Scope::All,
+            // A transit gateway joins many VPCs and on-premises networks
+            // (its tables route between all of them): recompute everything.
+            "external" | "prefix_list" | "transit_gateway" => return Scope::All,
             "expect" => {}
             "vpc" => {
                 vpcs.insert(c.name.clone());

@@ -18,7 +18,8 @@ use serde::Serialize;
 
 use crate::model::{
     AclRule, Destination, EndpointKind, Model, NetworkAcl, Route, RouteOrigin, RouteTable,
-    RouteTableId, SecurityGroup, SgPeer, SgRule, Subnet, SubnetKind, Target,
+    RouteTableId, SecurityGroup, SgPeer, SgRule, Subnet, SubnetKind, Target, TgwAttachmentKind,
+    TgwRouteOrigin,
 };
 use crate::routes::dest_text;
 use crate::syntax::ast::{Direction, ProtocolKind};
@@ -43,6 +44,10 @@ pub struct RouteModel {
     /// file declares none.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub prefix_lists: Vec<PrefixListJson>,
+    /// Transit gateways (`transit_gateway`); left out when the file
+    /// declares none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub transit_gateways: Vec<TransitGatewayJson>,
     pub vpcs: Vec<VpcJson>,
     /// Every subnet with its effective routes, in source order.
     pub subnets: Vec<SubnetJson>,
@@ -67,6 +72,74 @@ pub struct ExternalJson {
     pub name: String,
     /// CIDR blocks, as written.
     pub cidrs: Vec<String>,
+    /// Reached over a VPN only (`on_premises`); left out when false.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub on_premises: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TransitGatewayJson {
+    pub name: String,
+    pub route_tables: Vec<TgwRouteTableJson>,
+    pub attachments: Vec<TgwAttachmentJson>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TgwRouteTableJson {
+    pub name: String,
+    /// The attachments whose traffic it routes.
+    pub associations: Vec<String>,
+    /// The attachments whose routes it learns.
+    pub propagations: Vec<String>,
+    /// Effective routes in match order: the longest prefix first; for one
+    /// prefix static, then prefix-list, then VPC-propagated, then
+    /// VPN-propagated.
+    pub routes: Vec<TgwRouteJson>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TgwRouteJson {
+    pub destination: String,
+    /// The prefix list an entry route comes from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prefix_list: Option<String>,
+    /// An attachment's name, or `blackhole`.
+    pub target: String,
+    pub origin: TgwOriginJson,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum TgwOriginJson {
+    Static,
+    PrefixList,
+    PropagatedVpc,
+    PropagatedVpn,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TgwAttachmentJson {
+    pub name: String,
+    /// `vpc` or `vpn`.
+    pub kind: String,
+    /// A VPC attachment's VPC.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vpc: Option<String>,
+    /// A VPC attachment's subnets (one per AZ).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub subnets: Vec<String>,
+    /// A VPN's on-premises external.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub external: Option<String>,
+    /// A VPN's static routes.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub routes: Vec<String>,
+    /// The associated route table.
+    pub route_table: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
@@ -225,6 +298,7 @@ pub enum TargetKindJson {
     Instance,
     Peering,
     GatewayEndpoint,
+    TransitGateway,
     /// Dropped.
     Blackhole,
 }
@@ -424,9 +498,11 @@ impl RouteModel {
                 .map(|e| ExternalJson {
                     name: e.name.clone(),
                     cidrs: strings(&e.cidrs),
+                    on_premises: e.on_premises,
                 })
                 .collect(),
             prefix_lists: prefix_lists(m),
+            transit_gateways: transit_gateways(m),
             vpcs: m.vpcs.iter().map(|v| vpc(m, v)).collect(),
             subnets: m.subnets.iter().map(|s| subnet(m, s)).collect(),
             route_tables: m.route_tables.iter().map(|t| route_table(m, t)).collect(),
@@ -555,6 +631,80 @@ fn routes(m: &Model, t: RouteTableId) -> Vec<RouteJson> {
 
 /// One route in JSON form.
 /// The customer-managed prefix lists, in source order.
+pub fn transit_gateways(m: &Model) -> Vec<TransitGatewayJson> {
+    let name = |a: &crate::model::TgwAttachmentId| m.tgw_attachment(*a).name.clone();
+    m.transit_gateways
+        .iter()
+        .map(|t| TransitGatewayJson {
+            name: t.name.clone(),
+            route_tables: t
+                .route_tables
+                .iter()
+                .map(|rt| {
+                    let table = m.tgw_route_table(*rt);
+                    TgwRouteTableJson {
+                        name: table.name.clone(),
+                        associations: table.associations.iter().map(name).collect(),
+                        propagations: table.propagations.iter().map(name).collect(),
+                        routes: table
+                            .routes
+                            .iter()
+                            .map(|r| TgwRouteJson {
+                                destination: r
+                                    .destination
+                                    .net()
+                                    .map(|n| n.to_string())
+                                    .unwrap_or_default(),
+                                prefix_list: match r.destination {
+                                    Destination::ListEntry(l, _) => {
+                                        Some(m.prefix_list(l).name.clone())
+                                    }
+                                    _ => None,
+                                },
+                                target: m.tgw_target_name(r.target).to_string(),
+                                origin: match r.origin {
+                                    TgwRouteOrigin::Static => TgwOriginJson::Static,
+                                    TgwRouteOrigin::PrefixList => TgwOriginJson::PrefixList,
+                                    TgwRouteOrigin::PropagatedVpc => TgwOriginJson::PropagatedVpc,
+                                    TgwRouteOrigin::PropagatedVpn => TgwOriginJson::PropagatedVpn,
+                                },
+                            })
+                            .collect(),
+                    }
+                })
+                .collect(),
+            attachments: t
+                .attachments
+                .iter()
+                .map(|a| {
+                    let att = m.tgw_attachment(*a);
+                    let route_table = m.tgw_route_table(att.route_table).name.clone();
+                    match &att.kind {
+                        TgwAttachmentKind::Vpc { vpc, subnets } => TgwAttachmentJson {
+                            name: att.name.clone(),
+                            kind: "vpc".to_string(),
+                            vpc: Some(m.vpc(*vpc).name.clone()),
+                            subnets: subnets.iter().map(|s| m.subnet(*s).name.clone()).collect(),
+                            external: None,
+                            routes: Vec::new(),
+                            route_table,
+                        },
+                        TgwAttachmentKind::Vpn { external, routes } => TgwAttachmentJson {
+                            name: att.name.clone(),
+                            kind: "vpn".to_string(),
+                            vpc: None,
+                            subnets: Vec::new(),
+                            external: Some(m.external(*external).name.clone()),
+                            routes: strings(routes),
+                            route_table,
+                        },
+                    }
+                })
+                .collect(),
+        })
+        .collect()
+}
+
 pub fn prefix_lists(m: &Model) -> Vec<PrefixListJson> {
     m.prefix_lists
         .iter()
@@ -595,6 +745,7 @@ pub fn target_kind(t: Target) -> TargetKindJson {
         Target::Instance(_) => TargetKindJson::Instance,
         Target::Peering(_) => TargetKindJson::Peering,
         Target::GatewayEndpoint(_) => TargetKindJson::GatewayEndpoint,
+        Target::TransitGateway(_) => TargetKindJson::TransitGateway,
         Target::Blackhole => TargetKindJson::Blackhole,
     }
 }

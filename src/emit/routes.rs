@@ -5,7 +5,7 @@
 use std::fmt::Write as _;
 
 use crate::emit::json::{self as dto, RouteModel};
-use crate::model::{EndpointKind, Model, RouteOrigin, SubnetId, Target};
+use crate::model::{EndpointKind, Model, RouteOrigin, SubnetId, Target, TgwRouteOrigin};
 use crate::routes::Query;
 
 /// "no subnet `privte-a` in `file`; did you mean `private-a`?"
@@ -55,6 +55,7 @@ fn target_kind_text(t: Target) -> &'static str {
         Target::Instance(_) => "instance",
         Target::Peering(_) => "peering",
         Target::GatewayEndpoint(_) => "gateway endpoint",
+        Target::TransitGateway(_) => "transit gateway",
         Target::Blackhole => "blackhole",
     }
 }
@@ -155,6 +156,59 @@ pub fn table_text(model: &Model, subnets: &[SubnetId]) -> String {
             ]);
         }
         out.push_str(&aligned("  ", &rows));
+    }
+    out
+}
+
+/// Every transit gateway's route tables in match order, propagated routes
+/// marked (`vpcc routes` prints them after the subnets).
+pub fn tgw_text(model: &Model) -> String {
+    let mut out = String::new();
+    for t in &model.transit_gateways {
+        for rt in &t.route_tables {
+            let table = model.tgw_route_table(*rt);
+            let names = |ids: &[crate::model::TgwAttachmentId]| {
+                let v: Vec<&str> = ids
+                    .iter()
+                    .map(|a| model.tgw_attachment(*a).name.as_str())
+                    .collect();
+                if v.is_empty() {
+                    "none".to_string()
+                } else {
+                    v.join(", ")
+                }
+            };
+            let _ = writeln!(
+                out,
+                "\ntransit gateway {} route table {}",
+                t.name, table.name
+            );
+            let _ = writeln!(out, "  associations: {}", names(&table.associations));
+            let _ = writeln!(out, "  propagations: {}", names(&table.propagations));
+            let mut rows = vec![vec![
+                "destination".to_string(),
+                "target".to_string(),
+                "origin".to_string(),
+            ]];
+            for r in &table.routes {
+                let target = match r.target {
+                    crate::model::TgwTarget::Attachment(a) => model.tgw_attachment(a).label(),
+                    crate::model::TgwTarget::Blackhole => "blackhole".to_string(),
+                };
+                rows.push(vec![
+                    crate::routes::dest_text(model, r.destination),
+                    target.replace('`', ""),
+                    match r.origin {
+                        TgwRouteOrigin::Static => "static",
+                        TgwRouteOrigin::PrefixList => "prefix list",
+                        TgwRouteOrigin::PropagatedVpc => "propagated (VPC)",
+                        TgwRouteOrigin::PropagatedVpn => "propagated (VPN)",
+                    }
+                    .to_string(),
+                ]);
+            }
+            out.push_str(&aligned("  ", &rows));
+        }
     }
     out
 }

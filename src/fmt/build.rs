@@ -70,10 +70,15 @@ impl Builder<'_> {
             ),
             Item::External(e) => {
                 let cidrs: Vec<&str> = e.cidrs.iter().map(|c| self.text(c.span)).collect();
+                let on_premises = if e.on_premises.is_some() {
+                    " on_premises"
+                } else {
+                    ""
+                };
                 self.leaf(
                     e.span,
                     Group::Kind("external"),
-                    format!("external {} {}", e.name.text, cidrs.join(", ")),
+                    format!("external {} {}{on_premises}", e.name.text, cidrs.join(", ")),
                 )
             }
             Item::PrefixList(l) => {
@@ -98,7 +103,62 @@ impl Builder<'_> {
                 let head = format!("peering {} {} {}", p.name.text, p.a.text, p.b.text);
                 self.leaf(p.span, Group::Kind("peering"), head)
             }
+            Item::TransitGateway(t) => {
+                let children = t.items.iter().map(|i| self.tgw_item(i)).collect();
+                let head = format!("transit_gateway {}", t.name.text);
+                self.block(t.span, Group::Kind("transit_gateway"), head, true, children)
+            }
             Item::Expect(e) => self.leaf(e.span, Group::Kind("expect"), self.expect(e)),
+        }
+    }
+
+    fn tgw_item(&self, item: &TgwItem) -> Node {
+        match item {
+            TgwItem::RouteTable(t) => {
+                let children = t
+                    .items
+                    .iter()
+                    .map(|i| match i {
+                        TgwTableItem::Propagate(l, sp) => {
+                            self.leaf(*sp, Group::Inner, format!("propagate {}", list(l)))
+                        }
+                        TgwTableItem::Route(r) => self.route(r),
+                    })
+                    .collect();
+                let head = format!("route_table {}", t.name.text);
+                self.block(
+                    t.span,
+                    Group::Kind("route_table"),
+                    head,
+                    t.has_body,
+                    children,
+                )
+            }
+            TgwItem::Attach(a) => self.leaf(
+                a.span,
+                Group::Kind("attach"),
+                format!(
+                    "attach {} vpc {} subnets {} route_table {}",
+                    a.name.text,
+                    a.vpc.text,
+                    list(&a.subnets),
+                    a.route_table.text
+                ),
+            ),
+            TgwItem::Vpn(v) => {
+                let routes: Vec<&str> = v.routes.iter().map(|c| self.text(c.span)).collect();
+                self.leaf(
+                    v.span,
+                    Group::Kind("vpn"),
+                    format!(
+                        "vpn {} to {} routes [{}] route_table {}",
+                        v.name.text,
+                        v.to.text,
+                        routes.join(", "),
+                        v.route_table.text
+                    ),
+                )
+            }
         }
     }
 

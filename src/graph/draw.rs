@@ -22,6 +22,10 @@ impl<'m> Builder<'m> {
         self.mark(&Hop::Internet, &mut attrs);
         inner.push(node("internet", attrs));
         for (e, ext) in m.externals.iter().enumerate() {
+            // On premises is not on the internet: drawn beside its VPN.
+            if ext.on_premises {
+                continue;
+            }
             let hop = Hop::External(ExternalId(e as u32));
             let mut lines = vec![format!("external {}", ext.name)];
             lines.extend(ext.cidrs.iter().map(|c| c.to_string()));

@@ -3,7 +3,7 @@
 
 use super::style::*;
 use super::*;
-use crate::model::Destination;
+use crate::model::{Destination, TgwAttachmentKind, TransitGatewayId};
 
 impl<'m> Builder<'m> {
     /// The routes of a table grouped by target, in match order of each
@@ -215,6 +215,49 @@ impl<'m> Builder<'m> {
                     attrs,
                     links: vec![link(hop.clone(), Hop::Vpc(v))],
                 });
+            }
+        }
+    }
+
+    /// A transit gateway's attachments: a dashed edge to each attachment
+    /// subnet (a VPC drawn as one box: to the box), a VPN to its
+    /// on-premises network.
+    pub(super) fn tgw_edges(&mut self) {
+        let m = self.model;
+        for (t, tgw) in m.transit_gateways.iter().enumerate() {
+            let hop = Hop::TransitGateway(TransitGatewayId(t as u32));
+            for a in &tgw.attachments {
+                let att = m.tgw_attachment(*a);
+                let table = &m.tgw_route_table(att.route_table).name;
+                let targets: Vec<Hop> = match &att.kind {
+                    TgwAttachmentKind::Vpc { vpc, subnets } => {
+                        if self.mode(*vpc) == Mode::Full {
+                            subnets.iter().map(|s| Hop::Subnet(*s)).collect()
+                        } else {
+                            vec![Hop::Vpc(*vpc)]
+                        }
+                    }
+                    TgwAttachmentKind::Vpn { external, .. } => vec![Hop::External(*external)],
+                };
+                for to in targets {
+                    let (head, lhead) = self.hop_node(&to);
+                    let mut attrs = vec![
+                        attr("style", "dashed"),
+                        attr("dir", "none"),
+                        attr("color", PEERING.border),
+                        attr("penwidth", "1.5"),
+                        attr_id("label", label(&[format!("{} ({table})", att.name)])),
+                    ];
+                    if let Some(c) = lhead {
+                        attrs.push(attr("lhead", &c));
+                    }
+                    self.edges.push(DrawEdge {
+                        from: self.hop_node(&hop).0,
+                        to: head,
+                        attrs,
+                        links: vec![link(hop.clone(), to)],
+                    });
+                }
             }
         }
     }

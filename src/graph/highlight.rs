@@ -138,6 +138,9 @@ fn leg_hops(model: &Model, leg: &Leg, from: Option<&FlowEnd>, to: Option<&FlowEn
     let mut hops: Vec<Hop> = Vec::new();
     match from {
         Some(FlowEnd::Instance(i)) => hops.push(Hop::Instance(*i)),
+        Some(FlowEnd::External(x)) if model.external(*x).on_premises => {
+            hops.push(Hop::External(*x))
+        }
         Some(FlowEnd::External(x)) => hops.extend([Hop::External(*x), Hop::Internet]),
         Some(FlowEnd::Internet) => hops.push(Hop::Internet),
         // A subnet or an interface endpoint: the path starts in its subnet.
@@ -167,6 +170,7 @@ fn leg_hops(model: &Model, leg: &Leg, from: Option<&FlowEnd>, to: Option<&FlowEn
             ViaComponent::NatGateway(n) => Hop::NatGateway(n),
             ViaComponent::InternetGateway(g) => Hop::InternetGateway(g),
             ViaComponent::Peering(p) => Hop::Peering(p),
+            ViaComponent::TransitGateway(t) => Hop::TransitGateway(t),
         };
         hops.push(hop);
     }
@@ -218,6 +222,8 @@ fn blocker_hop(model: &Model, b: &Blocker) -> Option<Hop> {
         Location::Endpoint(e) => Hop::Endpoint(e),
         Location::EndpointInterface(e, s) => Hop::EndpointInterface(e, s),
         Location::Peering(p) => Hop::Peering(p),
+        Location::TransitGateway(t) => Hop::TransitGateway(t),
+        Location::TgwRouteTable(t) => Hop::TransitGateway(model.tgw_route_table(t).tgw),
         Location::Vpc(v) => Hop::Vpc(v),
         Location::Internet => Hop::Internet,
         Location::External(x) => Hop::External(x),

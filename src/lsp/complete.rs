@@ -9,6 +9,7 @@
 
 use crate::names::{
     ACL_PEERS, FLOW_ENDS, Index, Kind, ROUTE_DESTINATIONS, ROUTE_TARGETS, SG_PEERS,
+    TGW_ROUTE_TARGETS,
 };
 
 /// A completion candidate.
@@ -45,6 +46,8 @@ enum Block {
     SecurityGroup,
     NetworkAcl,
     Dhcp,
+    TransitGateway,
+    TgwRouteTable,
     Unknown,
 }
 
@@ -58,6 +61,7 @@ impl Block {
                 "prefix_list",
                 "vpc",
                 "peering",
+                "transit_gateway",
                 "expect",
             ],
             Block::Vpc => &[
@@ -86,6 +90,8 @@ impl Block {
             Block::SecurityGroup => &["ingress", "egress"],
             Block::NetworkAcl => &["inbound", "outbound"],
             Block::Dhcp => &["domain_name", "name_servers", "ntp_servers"],
+            Block::TransitGateway => &["route_table", "attach", "vpn"],
+            Block::TgwRouteTable => &["propagate", "route"],
             Block::Unknown => &[],
         }
     }
@@ -94,6 +100,8 @@ impl Block {
     fn opened_by(self, statement: &[String]) -> Block {
         match (self, statement.first().map(String::as_str)) {
             (Block::File, Some("vpc")) => Block::Vpc,
+            (Block::File, Some("transit_gateway")) => Block::TransitGateway,
+            (Block::TransitGateway, Some("route_table")) => Block::TgwRouteTable,
             (Block::Vpc, Some("subnet")) => Block::Subnet,
             (Block::Vpc, Some("route_table")) => Block::RouteTable,
             (Block::Vpc, Some("endpoint")) if statement.iter().any(|w| w == "gateway") => {
@@ -278,6 +286,28 @@ fn fitting(block: Block, statement: &[String]) -> (Vec<&'static str>, &'static [
         (Block::RouteTable, "route") if n == 2 => (vec!["->"], NONE),
         // A CIDR is typed; a name there is a prefix list.
         (Block::RouteTable, "route") if n == 1 => (vec![], ROUTE_DESTINATIONS),
+        (Block::TgwRouteTable, "propagate") if in_list => (vec![], TGW_ROUTE_TARGETS),
+        (Block::TgwRouteTable, "route") if last == "->" => (vec!["blackhole"], TGW_ROUTE_TARGETS),
+        (Block::TgwRouteTable, "route") if n == 2 => (vec!["->"], NONE),
+        (Block::TgwRouteTable, "route") if n == 1 => (vec![], ROUTE_DESTINATIONS),
+        (Block::TransitGateway, "attach") => match n {
+            2 => (vec!["vpc"], NONE),
+            3 => (vec![], &[Kind::Vpc]),
+            4 => (vec!["subnets"], NONE),
+            _ if in_list => (vec![], &[Kind::Subnet]),
+            5 => (vec!["route_table"], NONE),
+            6 => (vec![], &[Kind::TgwRouteTable]),
+            _ => (vec![], NONE),
+        },
+        (Block::TransitGateway, "vpn") => match n {
+            2 => (vec!["to"], NONE),
+            3 => (vec![], &[Kind::External]),
+            4 => (vec!["routes"], NONE),
+            6 => (vec!["route_table"], NONE),
+            7 => (vec![], &[Kind::TgwRouteTable]),
+            _ => (vec![], NONE),
+        },
+        (Block::File, "external") if n >= 2 && !last.ends_with(',') => (vec!["on_premises"], NONE),
         (Block::File, "prefix_list") if words.contains(&"]") && last == "]" => {
             (vec!["max_entries"], NONE)
         }
@@ -411,6 +441,7 @@ vpc main 10.0.0.0/16 {
                 "prefix_list",
                 "vpc",
                 "peering",
+                "transit_gateway",
                 "expect"
             ]
         );
@@ -512,6 +543,44 @@ vpc main 10.0.0.0/16 {
         assert_eq!(
             labels("vpc v 10.0.0.0/16 { subnet s 10.0.1.0/24 $0"),
             ["az"]
+        );
+    }
+
+    #[test]
+    fn transit_gateway_blocks() {
+        const TGW: &str = "vpc prod 10.1.0.0/16 { subnet t 10.1.0.0/28 az a }
+external dc 10.50.0.0/16 on_premises
+transit_gateway tgw {
+  route_table core { propagate [a] }
+  attach a vpc prod subnets [t] route_table core
+  vpn v to dc routes [10.50.0.0/16] route_table core
+}
+";
+        let index = Index::new(&crate::syntax::parse(TGW).expect("parses"));
+        let at = |text: &str| -> Vec<String> {
+            let offset = text.find("$0").expect("marker");
+            complete(&text.replace("$0", ""), offset, Some(&index))
+                .iter()
+                .map(|c| c.label().to_string())
+                .collect()
+        };
+        assert_eq!(
+            at("transit_gateway x {\n  $0"),
+            ["route_table", "attach", "vpn"]
+        );
+        assert_eq!(
+            at("transit_gateway x {\n  route_table r {\n    $0"),
+            ["propagate", "route"]
+        );
+        assert_eq!(at("transit_gateway x {\n  attach b vpc $0"), ["prod"]);
+        assert_eq!(at("transit_gateway x {\n  vpn w to $0"), ["dc"]);
+        assert_eq!(
+            at("transit_gateway x {\n  route_table r {\n    propagate [$0"),
+            ["a", "v"]
+        );
+        assert_eq!(
+            at("transit_gateway x {\n  route_table r {\n    route 0.0.0.0/0 -> $0"),
+            ["blackhole", "a", "v"]
         );
     }
 

@@ -245,5 +245,11 @@ fn via_vpcs(model: &Model, via: ViaComponent) -> Vec<VpcId> {
         }
         ViaComponent::Subnet(s) => vec![model.subnet(s).vpc],
         ViaComponent::RouteTable(t) => vec![model.route_table(t).vpc],
+        ViaComponent::TransitGateway(t) => model
+            .transit_gateway(t)
+            .attachments
+            .iter()
+            .filter_map(|a| model.tgw_attachment(*a).vpc())
+            .collect(),
     }
 }

@@ -34,6 +34,10 @@ pub enum ComponentKind {
     EndpointInterface,
     Peering,
     Vpc,
+    TransitGateway,
+    TgwRouteTable,
+    /// A transit gateway's Site-to-Site VPN attachment.
+    Vpn,
     /// One route of a route table, named by its destination.
     Route,
 }
@@ -58,6 +62,9 @@ impl ComponentKind {
             ComponentKind::Endpoint | ComponentKind::EndpointInterface => "endpoint",
             ComponentKind::Peering => "peering",
             ComponentKind::Vpc => "VPC",
+            ComponentKind::TransitGateway => "transit gateway",
+            ComponentKind::TgwRouteTable => "transit gateway route table",
+            ComponentKind::Vpn => "VPN",
             ComponentKind::Route => "route",
         }
     }

@@ -99,6 +99,7 @@ impl Ctx<'_> {
                 vec![Src::Outside {
                     space: Space::Set(cidrs(&ext.cidrs)),
                     label: Component::new(ComponentKind::External, &ext.name),
+                    on_premises: ext.on_premises.then_some(*x),
                 }]
             }
             // Spec §6: `internet can reach X` holds when *some* internet
@@ -107,12 +108,27 @@ impl Ctx<'_> {
             FlowEnd::Internet => vec![Src::Outside {
                 space: Space::Set(self.internet.clone()),
                 label: Component::unnamed(ComponentKind::Internet),
+                on_premises: None,
             }],
             FlowEnd::InterfaceEndpoint(e) => {
                 self.endpoint_enis(*e).into_iter().map(Src::Eni).collect()
             }
             FlowEnd::Service(_) => Vec::new(),
         }
+    }
+
+    /// An instance or subnet at its private address (from on premises,
+    /// over a VPN); `None` for other ends.
+    pub(super) fn private_dests(&self, end: &FlowEnd) -> Option<Vec<Dest>> {
+        let eni = match end {
+            FlowEnd::Instance(i) => self.instance_eni(*i),
+            FlowEnd::Subnet(s) => self.subnet_eni(*s),
+            _ => return None,
+        };
+        Some(vec![Dest::Eni {
+            eni,
+            via_public: false,
+        }])
     }
 
     pub(super) fn vpc_of(&self, src: &Src) -> Option<VpcId> {
@@ -393,6 +409,7 @@ pub const VIA_KINDS: &[Kind] = &[
     Kind::Peering,
     Kind::Subnet,
     Kind::RouteTable,
+    Kind::TransitGateway,
 ];
 
 /// The flow end a declaration of one of [`END_KINDS`] is; `index` is its
@@ -420,6 +437,7 @@ pub fn via_of(kind: Kind, index: u32) -> Option<ViaComponent> {
         Kind::Peering => ViaComponent::Peering(PeeringId(index)),
         Kind::Subnet => ViaComponent::Subnet(SubnetId(index)),
         Kind::RouteTable => ViaComponent::RouteTable(RouteTableId(index)),
+        Kind::TransitGateway => ViaComponent::TransitGateway(TransitGatewayId(index)),
         _ => return None,
     })
 }
@@ -453,7 +471,14 @@ fn named(model: &Model, kind: Kind) -> Vec<(&str, u32)> {
         Kind::RouteTable => ids(&model.route_tables, |x| &x.name),
         Kind::GatewayEndpoint => endpoints(false),
         Kind::InterfaceEndpoint => endpoints(true),
-        Kind::Vpc | Kind::SecurityGroup | Kind::NetworkAcl | Kind::PrefixList => Vec::new(),
+        Kind::TransitGateway => ids(&model.transit_gateways, |x| &x.name),
+        Kind::Vpc
+        | Kind::SecurityGroup
+        | Kind::NetworkAcl
+        | Kind::PrefixList
+        | Kind::TgwRouteTable
+        | Kind::TgwAttachment
+        | Kind::Vpn => Vec::new(),
     }
 }
 

@@ -478,6 +478,7 @@ impl Ctx<'_> {
                 }
                 vec![b]
             }
+            Target::TransitGateway(t) => self.tgw_enter(b, subnet, r, t, speaker, dest),
             Target::GatewayEndpoint(e) => {
                 let ep = self.m.endpoint(e);
                 b.traversed.push(ViaComponent::Endpoint(e));
@@ -659,6 +660,20 @@ impl Ctx<'_> {
 
     pub(super) fn on_internet(&self, mut b: Branch, dest: &Dest) -> Vec<Branch> {
         match dest {
+            Dest::Outside {
+                label,
+                at: Location::External(x),
+                ..
+            } if self.m.external(*x).on_premises => {
+                b.block(
+                    label.clone(),
+                    Reason::OnPremisesOnly,
+                    "it is on premises, reached over a VPN only: an internet gateway never carries traffic to it",
+                    Some(self.m.external(*x).span),
+                    Location::External(*x),
+                );
+                vec![b]
+            }
             Dest::Outside { label, space, at } => {
                 // Keep the destinations that are on the internet.
                 let mut kept = Vec::new();

@@ -11,8 +11,8 @@ use super::{
     Verdict, end_component, end_label, end_name, via_label,
 };
 use crate::model::{
-    EndpointId, FlowEnd, InstanceId, Model, NatGatewayId, SecurityGroupId, SubnetId, Target,
-    ViaComponent,
+    EndpointId, ExternalId, FlowEnd, InstanceId, Model, NatGatewayId, SecurityGroupId, SubnetId,
+    Target, TgwAttachmentId, TgwAttachmentKind, ViaComponent,
 };
 use crate::source::Span;
 use crate::syntax::ast::Direction;
@@ -101,6 +101,9 @@ pub(super) enum Src {
     Outside {
         space: Space,
         label: Component,
+        /// An `on_premises` external: it enters by a VPN, never by an
+        /// internet gateway.
+        on_premises: Option<ExternalId>,
     },
 }
 
@@ -151,6 +154,9 @@ pub(super) struct Branch {
     pub(super) reached: bool,
     /// The source before any translation.
     pub(super) first_src: Option<Space>,
+    /// The transit gateway attachments the request has left by (a second
+    /// time is a loop).
+    pub(super) tgw_out: Vec<TgwAttachmentId>,
 }
 
 impl Branch {
@@ -336,7 +342,15 @@ impl<'m> Ctx<'m> {
         let mut best: Option<(Finished, Vec<Resolution>, Option<Blocker>)> = None;
         let mut best_key = None;
         for src in self.sources(from) {
-            let (dests, dns, dns_blocker) = self.dests(to, self.vpc_of(&src));
+            let (mut dests, dns, dns_blocker) = self.dests(to, self.vpc_of(&src));
+            // Over a VPN, on premises reaches private addresses.
+            if let Src::Outside {
+                on_premises: Some(_),
+                ..
+            } = src
+            {
+                dests = self.private_dests(to).unwrap_or(dests);
+            }
             for dest in &dests {
                 for f in self.run(&src, dest, traffic) {
                     let delivered = f.branch.reached && f.branch.blockers.is_empty();
@@ -570,7 +584,11 @@ impl<'m> Ctx<'m> {
                     }
                 }
             }
-            Src::Outside { space, label } => {
+            Src::Outside {
+                space,
+                label,
+                on_premises,
+            } => {
                 b.cubes = vec![Cube {
                     src: space.clone(),
                     dst: dst0,
@@ -582,10 +600,49 @@ impl<'m> Ctx<'m> {
                     None,
                     None,
                 );
-                self.on_internet(b, dest)
+                match on_premises {
+                    None => self.on_internet(b, dest),
+                    Some(x) => self.on_premises_source(b, *x, label, dest),
+                }
             }
         };
         branches.into_iter().map(|b| self.finish(b)).collect()
+    }
+
+    /// On-premises traffic: into each transit gateway by the VPNs to `x`.
+    fn on_premises_source(
+        &self,
+        mut b: Branch,
+        x: ExternalId,
+        label: &Component,
+        dest: &Dest,
+    ) -> Vec<Branch> {
+        let vpns: Vec<TgwAttachmentId> = (0..self.m.tgw_attachments.len())
+            .map(|i| TgwAttachmentId(i as u32))
+            .filter(|a| {
+                matches!(self.m.tgw_attachment(*a).kind,
+                    TgwAttachmentKind::Vpn { external, .. } if external == x)
+            })
+            .collect();
+        if vpns.is_empty() {
+            b.block(
+                label.clone(),
+                Reason::OnPremisesOnly,
+                "no VPN connects it, and an on-premises network is reached over a VPN only",
+                Some(self.m.external(x).span),
+                Location::External(x),
+            );
+            return vec![b];
+        }
+        let speaker = Speaker::Eni {
+            label: label.clone(),
+            public: false,
+            span: Some(self.m.external(x).span),
+            at: Location::External(x),
+        };
+        vpns.into_iter()
+            .flat_map(|a| self.tgw_from_vpn(b.clone(), a, &speaker, dest))
+            .collect()
     }
 
     pub(super) fn reached(&self, b: &mut Branch, eni: &Eni) {

@@ -490,6 +490,7 @@ fn via(m: &Model, v: &Verdict) -> Vec<String> {
                 ViaComponent::Endpoint(e) => m.endpoint(e).name.clone(),
                 ViaComponent::Peering(p) => m.peering(p).name.clone(),
                 ViaComponent::Instance(i) => m.instance(i).name.clone(),
+                ViaComponent::TransitGateway(t) => m.transit_gateway(t).name.clone(),
                 ViaComponent::Subnet(_) | ViaComponent::RouteTable(_) => continue,
             };
             if out.last() != Some(&name) {

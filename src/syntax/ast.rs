@@ -61,6 +61,7 @@ pub enum Item {
     PrefixList(PrefixList),
     Vpc(Vpc),
     Peering(Peering),
+    TransitGateway(TransitGateway),
     Expect(Expect),
 }
 
@@ -72,6 +73,7 @@ impl Item {
             Item::PrefixList(x) => x.span,
             Item::Vpc(x) => x.span,
             Item::Peering(x) => x.span,
+            Item::TransitGateway(x) => x.span,
             Item::Expect(x) => x.span,
         }
     }
@@ -84,11 +86,14 @@ pub struct Region {
     pub span: Span,
 }
 
-/// `external office 203.0.113.0/24, 198.51.100.0/24`
+/// `external office 203.0.113.0/24, 198.51.100.0/24`, or with
+/// `on_premises` a network reached over a VPN only.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct External {
     pub name: Name,
     pub cidrs: Vec<Cidr>,
+    /// The `on_premises` keyword, when written.
+    pub on_premises: Option<Span>,
     pub span: Span,
 }
 
@@ -113,6 +118,71 @@ pub struct Peering {
     pub name: Name,
     pub a: Name,
     pub b: Name,
+    pub span: Span,
+}
+
+/// `transit_gateway NAME { ... }`: a regional router with its own route
+/// tables and attachments.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TransitGateway {
+    pub name: Name,
+    pub items: Vec<TgwItem>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TgwItem {
+    RouteTable(TgwRouteTable),
+    Attach(TgwAttach),
+    Vpn(TgwVpn),
+}
+
+impl TgwItem {
+    pub fn span(&self) -> Span {
+        match self {
+            TgwItem::RouteTable(x) => x.span,
+            TgwItem::Attach(x) => x.span,
+            TgwItem::Vpn(x) => x.span,
+        }
+    }
+}
+
+/// `route_table NAME { propagate [...] route ... }` inside a transit
+/// gateway; its statements in source order.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TgwRouteTable {
+    pub name: Name,
+    pub items: Vec<TgwTableItem>,
+    pub has_body: bool,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TgwTableItem {
+    /// `propagate [a, b]`; `span` covers the statement.
+    Propagate(NameList, Span),
+    Route(Route),
+}
+
+/// `attach NAME vpc VPC subnets [...] route_table TABLE`
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TgwAttach {
+    pub name: Name,
+    pub vpc: Name,
+    pub subnets: NameList,
+    pub route_table: Name,
+    pub span: Span,
+}
+
+/// `vpn NAME to EXTERNAL routes [CIDR, ...] route_table TABLE`
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TgwVpn {
+    pub name: Name,
+    pub to: Name,
+    pub routes: Vec<Cidr>,
+    /// The brackets of the route list.
+    pub routes_span: Span,
+    pub route_table: Name,
     pub span: Span,
 }
 

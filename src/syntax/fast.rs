@@ -508,6 +508,7 @@ impl<'a> Parser<'a> {
                 b"expect" => Item::Expect(self.expect()?),
                 b"external" => Item::External(self.external()?),
                 b"prefix_list" => Item::PrefixList(self.prefix_list()?),
+                b"transit_gateway" => Item::TransitGateway(self.transit_gateway()?),
                 b"region" => Item::Region(self.region()?),
                 _ => return None,
             };
@@ -552,9 +553,122 @@ impl<'a> Parser<'a> {
             }
             cidrs.push(self.cidr()?);
         }
+        self.skip();
+        let on_premises = self.kw(b"on_premises");
         Some(External {
             name,
             cidrs,
+            on_premises,
+            span: Span::new(start, self.end()),
+        })
+    }
+
+    /// `kw_transit_gateway ~ name ~ "{" ~ tgw_item* ~ "}"`
+    fn transit_gateway(&mut self) -> Option<TransitGateway> {
+        let start = self.pos;
+        self.kw(b"transit_gateway")?;
+        self.skip();
+        let name = self.name()?;
+        self.skip();
+        let items = self.braces(Self::tgw_item)?;
+        Some(TransitGateway {
+            name,
+            items,
+            span: Span::new(start, self.end()),
+        })
+    }
+
+    fn tgw_item(&mut self) -> Option<TgwItem> {
+        match self.word() {
+            b"attach" => self.tgw_attach().map(TgwItem::Attach),
+            b"route_table" => self.tgw_route_table().map(TgwItem::RouteTable),
+            b"vpn" => self.tgw_vpn().map(TgwItem::Vpn),
+            _ => None,
+        }
+    }
+
+    fn tgw_route_table(&mut self) -> Option<TgwRouteTable> {
+        let start = self.pos;
+        self.kw(b"route_table")?;
+        self.skip();
+        let name = self.name()?;
+        self.skip();
+        let has_body = self.at(b'{');
+        let mut items = Vec::new();
+        if has_body {
+            items = self.braces(|p| match p.word() {
+                b"propagate" => {
+                    let start = p.pos;
+                    p.kw(b"propagate")?;
+                    p.skip();
+                    let list = p.name_list()?;
+                    Some(TgwTableItem::Propagate(list, Span::new(start, p.end())))
+                }
+                b"route" => p.route().map(TgwTableItem::Route),
+                _ => None,
+            })?;
+        }
+        Some(TgwRouteTable {
+            name,
+            items,
+            has_body,
+            span: Span::new(start, self.end()),
+        })
+    }
+
+    /// `kw_attach ~ name ~ kw_vpc ~ name ~ kw_subnets ~ name_list ~ kw_route_table ~ name`
+    fn tgw_attach(&mut self) -> Option<TgwAttach> {
+        let start = self.pos;
+        self.kw(b"attach")?;
+        self.skip();
+        let name = self.name()?;
+        self.skip();
+        self.kw(b"vpc")?;
+        self.skip();
+        let vpc = self.name()?;
+        self.skip();
+        self.kw(b"subnets")?;
+        self.skip();
+        let subnets = self.name_list()?;
+        self.skip();
+        self.kw(b"route_table")?;
+        self.skip();
+        let route_table = self.name()?;
+        Some(TgwAttach {
+            name,
+            vpc,
+            subnets,
+            route_table,
+            span: Span::new(start, self.end()),
+        })
+    }
+
+    /// `kw_vpn ~ name ~ kw_to ~ name ~ kw_routes ~ cidr_list ~ kw_route_table ~ name`
+    fn tgw_vpn(&mut self) -> Option<TgwVpn> {
+        let start = self.pos;
+        self.kw(b"vpn")?;
+        self.skip();
+        let name = self.name()?;
+        self.skip();
+        self.kw(b"to")?;
+        self.skip();
+        let to = self.name()?;
+        self.skip();
+        self.kw(b"routes")?;
+        self.skip();
+        let list_start = self.pos;
+        let routes = self.bracket_list(Self::literal_ahead, Self::cidr)?;
+        let routes_span = Span::new(list_start, self.end());
+        self.skip();
+        self.kw(b"route_table")?;
+        self.skip();
+        let route_table = self.name()?;
+        Some(TgwVpn {
+            name,
+            to,
+            routes,
+            routes_span,
+            route_table,
             span: Span::new(start, self.end()),
         })
     }

@@ -104,6 +104,7 @@ impl Lower {
                 Rule::prefix_list_stmt => Item::PrefixList(self.prefix_list(p)),
                 Rule::vpc_stmt => Item::Vpc(self.vpc(p)),
                 Rule::peering_stmt => Item::Peering(self.peering(p)),
+                Rule::transit_gateway_stmt => Item::TransitGateway(self.transit_gateway(p)),
                 Rule::expect_stmt => Item::Expect(self.expect(p)),
                 Rule::EOI => continue,
                 _ => unexpected(&p, "file"),
@@ -128,10 +129,96 @@ impl Lower {
         let mut it = pair.into_inner();
         let _kw = next(&mut it, "external_stmt");
         let n = name(next(&mut it, "external_stmt"));
-        let cidrs = it.filter_map(|p| self.cidr(p)).collect();
+        let mut cidrs = Vec::new();
+        let mut on_premises = None;
+        for p in it {
+            match p.as_rule() {
+                Rule::kw_on_premises => on_premises = Some(span(&p)),
+                _ => cidrs.extend(self.cidr(p)),
+            }
+        }
         External {
             name: n,
             cidrs,
+            on_premises,
+            span: sp,
+        }
+    }
+
+    fn transit_gateway(&mut self, pair: Pair<'_, Rule>) -> TransitGateway {
+        let sp = span(&pair);
+        let mut it = pair.into_inner();
+        let _kw = next(&mut it, "transit_gateway_stmt");
+        let n = name(next(&mut it, "transit_gateway_stmt"));
+        let body = next(&mut it, "transit_gateway_stmt");
+        let mut items = Vec::new();
+        for p in body.into_inner() {
+            let item = match p.as_rule() {
+                Rule::tgw_route_table => TgwItem::RouteTable(self.tgw_route_table(p)),
+                Rule::tgw_attach => TgwItem::Attach(tgw_attach(p)),
+                Rule::tgw_vpn => TgwItem::Vpn(self.tgw_vpn(p)),
+                _ => unexpected(&p, "tgw_body"),
+            };
+            items.push(item);
+        }
+        TransitGateway {
+            name: n,
+            items,
+            span: sp,
+        }
+    }
+
+    fn tgw_route_table(&mut self, pair: Pair<'_, Rule>) -> TgwRouteTable {
+        let sp = span(&pair);
+        let mut it = pair.into_inner();
+        let _kw = next(&mut it, "tgw_route_table");
+        let n = name(next(&mut it, "tgw_route_table"));
+        let mut items = Vec::new();
+        let mut has_body = false;
+        if let Some(body) = it.next() {
+            has_body = true;
+            for p in body.into_inner() {
+                match p.as_rule() {
+                    Rule::propagate => {
+                        let psp = span(&p);
+                        items.push(TgwTableItem::Propagate(name_list_of(p, "propagate"), psp));
+                    }
+                    Rule::route => {
+                        if let Some(r) = self.route(p) {
+                            items.push(TgwTableItem::Route(r));
+                        }
+                    }
+                    _ => unexpected(&p, "tgw_route_table_body"),
+                }
+            }
+        }
+        TgwRouteTable {
+            name: n,
+            items,
+            has_body,
+            span: sp,
+        }
+    }
+
+    fn tgw_vpn(&mut self, pair: Pair<'_, Rule>) -> TgwVpn {
+        let sp = span(&pair);
+        let mut it = pair.into_inner();
+        let _kw = next(&mut it, "tgw_vpn");
+        let n = name(next(&mut it, "tgw_vpn"));
+        let _kw = next(&mut it, "tgw_vpn");
+        let to = name(next(&mut it, "tgw_vpn"));
+        let _kw = next(&mut it, "tgw_vpn");
+        let list = next(&mut it, "tgw_vpn");
+        let routes_span = span(&list);
+        let routes = list.into_inner().filter_map(|p| self.cidr(p)).collect();
+        let _kw = next(&mut it, "tgw_vpn");
+        let route_table = name(next(&mut it, "tgw_vpn"));
+        TgwVpn {
+            name: n,
+            to,
+            routes,
+            routes_span,
+            route_table,
             span: sp,
         }
     }
@@ -827,6 +914,30 @@ fn flag(pair: Pair<'_, Rule>) -> Flag {
             let value = next(&mut b.into_inner(), "boolean").as_rule() == Rule::kw_on;
             Flag { value, span: sp }
         }
+    }
+}
+
+fn tgw_attach(pair: Pair<'_, Rule>) -> TgwAttach {
+    let sp = span(&pair);
+    let mut it = pair.into_inner();
+    let _kw = next(&mut it, "tgw_attach");
+    let n = name(next(&mut it, "tgw_attach"));
+    let _kw = next(&mut it, "tgw_attach");
+    let vpc = name(next(&mut it, "tgw_attach"));
+    let _kw = next(&mut it, "tgw_attach");
+    let list = next(&mut it, "tgw_attach");
+    let subnets = NameList {
+        span: span(&list),
+        items: list.into_inner().map(name).collect(),
+    };
+    let _kw = next(&mut it, "tgw_attach");
+    let route_table = name(next(&mut it, "tgw_attach"));
+    TgwAttach {
+        name: n,
+        vpc,
+        subnets,
+        route_table,
+        span: sp,
     }
 }
 
