@@ -54,6 +54,10 @@ pub struct Report {
     /// Customer-managed prefix lists; left out when the file has none.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub prefix_lists: Vec<crate::emit::json::PrefixListJson>,
+    /// Transit gateways: attachments and route tables (routes in match
+    /// order, origins marked); left out when the file has none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub transit_gateways: Vec<crate::emit::json::TransitGatewayJson>,
     /// The reachability matrix.
     pub matrix: Matrix,
     /// Every instance port the internet can open a connection to.
@@ -247,6 +251,7 @@ impl Report {
             subnets: subnets(model),
             route_tables: route_tables(model),
             prefix_lists: crate::emit::json::prefix_lists(model),
+            transit_gateways: crate::emit::json::transit_gateways(model),
             matrix,
             exposure,
             expects: expects(model, src),
@@ -426,4 +431,42 @@ pub fn diagram_dot(model: &Model) -> Option<String> {
         model,
         &crate::graph::GraphOptions::default(),
     ))
+}
+
+/// What an attachment joins: `VPC prod (prod-tgw-a)`, `datacenter over
+/// 10.50.0.0/16`.
+pub(crate) fn attachment_joins(a: &crate::emit::json::TgwAttachmentJson) -> String {
+    match (&a.vpc, &a.external) {
+        (Some(v), _) => format!("VPC {v} ({})", a.subnets.join(", ")),
+        (None, Some(x)) => format!("{x} over {}", a.routes.join(", ")),
+        (None, None) => String::new(),
+    }
+}
+
+/// A comma-separated list, or `none`.
+pub(crate) fn names_or_none(names: &[String]) -> String {
+    if names.is_empty() {
+        "none".to_string()
+    } else {
+        names.join(", ")
+    }
+}
+
+/// A transit gateway route's destination, with its prefix list.
+pub(crate) fn tgw_destination(r: &crate::emit::json::TgwRouteJson) -> String {
+    match &r.prefix_list {
+        Some(l) => format!("{} ({l})", r.destination),
+        None => r.destination.clone(),
+    }
+}
+
+/// A transit gateway route's origin in words.
+pub(crate) fn tgw_origin(o: crate::emit::json::TgwOriginJson) -> &'static str {
+    use crate::emit::json::TgwOriginJson;
+    match o {
+        TgwOriginJson::Static => "static",
+        TgwOriginJson::PrefixList => "prefix list",
+        TgwOriginJson::PropagatedVpc => "propagated (VPC)",
+        TgwOriginJson::PropagatedVpn => "propagated (VPN)",
+    }
 }

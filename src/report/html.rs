@@ -89,6 +89,9 @@ pub fn render(r: &Report, diagram: Option<&str>) -> String {
     if !r.prefix_lists.is_empty() {
         toc.push("Prefix lists");
     }
+    if !r.transit_gateways.is_empty() {
+        toc.push("Transit gateways");
+    }
     toc.extend(sections.iter().map(|(title, _)| *title));
     let links: Vec<String> = toc
         .iter()
@@ -120,6 +123,7 @@ pub fn render(r: &Report, diagram: Option<&str>) -> String {
     expects(&mut o, r);
     route_tables(&mut o, r);
     prefix_lists(&mut o, r);
+    transit_gateways(&mut o, r);
     for (title, tables) in sections {
         let _ = writeln!(o, "<h2 id=\"{}\">{}</h2>", slug(title), esc(title));
         if tables.is_empty() {
@@ -334,6 +338,48 @@ fn prefix_lists(o: &mut String, r: &Report) {
         );
     }
     o.push_str("</table>\n");
+}
+
+fn transit_gateways(o: &mut String, r: &Report) {
+    if r.transit_gateways.is_empty() {
+        return;
+    }
+    o.push_str("<h2 id=\"transit-gateways\">Transit gateways</h2>\n");
+    for t in &r.transit_gateways {
+        let _ = writeln!(o, "<h3><code>{}</code></h3>", esc(&t.name));
+        o.push_str("<table>\n<tr><th>Attachment</th><th>Kind</th><th>Joins</th><th>Route table</th></tr>\n");
+        for a in &t.attachments {
+            let _ = writeln!(
+                o,
+                "<tr><td><code>{}</code></td><td>{}</td><td>{}</td><td><code>{}</code></td></tr>",
+                esc(&a.name),
+                esc(&a.kind),
+                esc(&crate::report::attachment_joins(a)),
+                esc(&a.route_table)
+            );
+        }
+        o.push_str("</table>\n");
+        for rt in &t.route_tables {
+            let _ = writeln!(
+                o,
+                "<p>Route table <code>{}</code> (associated: {}; propagated from: {})</p>",
+                esc(&rt.name),
+                esc(&crate::report::names_or_none(&rt.associations)),
+                esc(&crate::report::names_or_none(&rt.propagations))
+            );
+            o.push_str("<table>\n<tr><th>Destination</th><th>Target</th><th>Origin</th></tr>\n");
+            for route in &rt.routes {
+                let _ = writeln!(
+                    o,
+                    "<tr><td class=\"mono\">{}</td><td><code>{}</code></td><td>{}</td></tr>",
+                    esc(&crate::report::tgw_destination(route)),
+                    esc(&route.target),
+                    crate::report::tgw_origin(route.origin)
+                );
+            }
+            o.push_str("</table>\n");
+        }
+    }
 }
 
 /// One design of a `vpcc build` run, for its index page.

@@ -15,6 +15,7 @@ pub fn render(r: &Report) -> String {
     out.push_str(&summary(r, 2));
     route_tables(&mut out, r);
     prefix_lists(&mut out, r);
+    transit_gateways(&mut out, r);
     exposure(&mut out, r);
     expects(&mut out, r);
     for (title, tables) in super::sections(r) {
@@ -152,6 +153,50 @@ fn prefix_lists(out: &mut String, r: &Report) {
         );
     }
     let _ = writeln!(out);
+}
+
+fn transit_gateways(out: &mut String, r: &Report) {
+    if r.transit_gateways.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "## Transit gateways\n");
+    for t in &r.transit_gateways {
+        let _ = writeln!(out, "### `{}`\n", t.name);
+        let _ = writeln!(out, "| Attachment | Kind | Joins | Route table |");
+        let _ = writeln!(out, "|---|---|---|---|");
+        for a in &t.attachments {
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {} |",
+                cell(&a.name),
+                a.kind,
+                cell(&crate::report::attachment_joins(a)),
+                cell(&a.route_table)
+            );
+        }
+        let _ = writeln!(out);
+        for rt in &t.route_tables {
+            let _ = writeln!(
+                out,
+                "Route table `{}` (associated: {}; propagated from: {}):\n",
+                rt.name,
+                crate::report::names_or_none(&rt.associations),
+                crate::report::names_or_none(&rt.propagations)
+            );
+            let _ = writeln!(out, "| Destination | Target | Origin |");
+            let _ = writeln!(out, "|---|---|---|");
+            for route in &rt.routes {
+                let _ = writeln!(
+                    out,
+                    "| {} | {} | {} |",
+                    cell(&crate::report::tgw_destination(route)),
+                    cell(&route.target),
+                    crate::report::tgw_origin(route.origin)
+                );
+            }
+            let _ = writeln!(out);
+        }
+    }
 }
 
 fn exposure(out: &mut String, r: &Report) {
