@@ -19,8 +19,14 @@
 //!   group open to `admin-ranges`, an endpoint group, and `svc` groups up to
 //!   `security_groups_per_vpc`, some referencing a peered VPC's group;
 //! - a network ACL per tier with the ephemeral-port return rules;
-//! - hub-and-spoke peering: VPC 0 is the hub, peered with every other VPC,
-//!   with routes both ways;
+//! - hub and spoke: VPC 0 is the hub, peered with every other VPC, with
+//!   routes both ways ([`Hub::Peering`]); or ([`Hub::TransitGateway`]) a
+//!   transit gateway `tgw` with an attachment per VPC (its subnets: the
+//!   first private subnet of each AZ, the public one without a private
+//!   tier), the hub's table learning every spoke, the spokes' table only
+//!   the hub, the same routes pointing at `tgw`, and the cross-VPC group
+//!   references written as the peer's CIDR (AWS supports none across a
+//!   transit gateway by default);
 //! - instances, every other one with a written address, the rest allocated;
 //! - a few `expect` statements about the hub that should hold.
 //!
@@ -41,6 +47,16 @@ pub struct GenParams {
     /// Security groups per VPC, the five named ones included.
     pub security_groups_per_vpc: u32,
     pub seed: u64,
+}
+
+/// How the generated VPCs are joined to the hub, VPC 0.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Hub {
+    /// A peering connection per spoke.
+    #[default]
+    Peering,
+    /// One transit gateway, an attachment per VPC.
+    TransitGateway,
 }
 
 /// The most VPCs with distinct private /16 blocks the generator uses.
@@ -117,9 +133,15 @@ impl GenParams {
 /// something are brought into range first (clamped), so the result is
 /// always valid.
 pub fn generate(params: &GenParams) -> String {
+    generate_with(params, Hub::Peering)
+}
+
+/// [`generate`], with the VPCs joined to the hub by `hub`.
+pub fn generate_with(params: &GenParams, hub: Hub) -> String {
     let p = clamp(*params);
     let mut g = Gen {
         p,
+        hub,
         rng: SplitMix64(p.seed),
         out: String::with_capacity(estimate(&p)),
     };
@@ -217,6 +239,7 @@ fn vpc_name(i: u32) -> String {
 
 struct Gen {
     p: GenParams,
+    hub: Hub,
     rng: SplitMix64,
     out: String,
 }
@@ -261,7 +284,7 @@ impl Gen {
             self.out.push('\n');
             self.vpc(i);
         }
-        if p.vpcs > 1 {
+        if p.vpcs > 1 && self.hub == Hub::Peering {
             self.out.push('\n');
             self.line(
                 0,
@@ -271,8 +294,52 @@ impl Gen {
                 self.line(0, format_args!("peering pcx-v{i} v0 v{i}"));
             }
         }
+        if p.vpcs > 1 && self.hub == Hub::TransitGateway {
+            self.out.push('\n');
+            self.transit_gateway();
+        }
         self.out.push('\n');
         self.expects();
+    }
+
+    /// The hub-and-spoke transit gateway: the hub learns every spoke, a
+    /// spoke only the hub.
+    fn transit_gateway(&mut self) {
+        let p = self.p;
+        self.line(
+            0,
+            format_args!("# Hub and spoke: v0's table learns every spoke, the spokes' only v0."),
+        );
+        self.line(0, format_args!("transit_gateway tgw {{"));
+        let spokes: Vec<String> = (1..p.vpcs).map(|i| format!("v{i}-att")).collect();
+        self.line(1, format_args!("route_table hub-rt {{"));
+        self.line(2, format_args!("propagate [{}]", spokes.join(", ")));
+        self.line(1, format_args!("}}"));
+        self.line(1, format_args!("route_table spokes-rt {{"));
+        self.line(2, format_args!("propagate [v0-att]"));
+        self.line(1, format_args!("}}"));
+        let j = u32::from(p.subnets_per_az >= 2);
+        for i in 0..p.vpcs {
+            let v = vpc_name(i);
+            let subnets: Vec<String> = (0..p.azs)
+                .map(|az| {
+                    format!(
+                        "{v}-{}-{}{j}",
+                        Tier::of(j).subnet_word(),
+                        AZ_LETTERS[az as usize]
+                    )
+                })
+                .collect();
+            let table = if i == 0 { "hub-rt" } else { "spokes-rt" };
+            self.line(
+                1,
+                format_args!(
+                    "attach {v}-att vpc {v} subnets [{}] route_table {table}",
+                    subnets.join(", ")
+                ),
+            );
+        }
+        self.line(0, format_args!("}}"));
     }
 
     fn vpc(&mut self, i: u32) {
@@ -324,12 +391,16 @@ impl Gen {
 
         // Route tables.
         let hub = i == 0;
+        let via = |k: u32| match self.hub {
+            Hub::Peering => format!("pcx-v{k}"),
+            Hub::TransitGateway => "tgw".to_string(),
+        };
         let peer_routes: Vec<(String, String)> = if hub {
-            (1..p.vpcs)
-                .map(|k| (vpc_cidr(k), format!("pcx-v{k}")))
-                .collect()
+            (1..p.vpcs).map(|k| (vpc_cidr(k), via(k))).collect()
+        } else if p.vpcs > 1 {
+            vec![(vpc_cidr(0), via(i))]
         } else {
-            vec![(vpc_cidr(0), format!("pcx-v{i}"))]
+            Vec::new()
         };
         // A hub peered with more than 49 spokes needs more routes than
         // AWS's default 50 per table (adjustable to 1000): say so where
@@ -451,8 +522,15 @@ impl Gen {
             };
             self.line(1, format_args!("security_group {v}-svc{k} {{"));
             self.line(2, format_args!("ingress tcp {port} from {v}-app-sg"));
-            if let Some(peer) = peer {
-                self.line(2, format_args!("ingress tcp {port} from v{peer}-app-sg"));
+            match (peer, self.hub) {
+                (Some(peer), Hub::Peering) => {
+                    self.line(2, format_args!("ingress tcp {port} from v{peer}-app-sg"))
+                }
+                (Some(peer), Hub::TransitGateway) => self.line(
+                    2,
+                    format_args!("ingress tcp {port} from {}", vpc_cidr(peer)),
+                ),
+                (None, _) => {}
             }
             self.line(2, format_args!("egress tcp 443 to service s3"));
             self.line(2, format_args!("egress tcp {port} to {cidr}"));
@@ -556,6 +634,13 @@ impl Gen {
                     format_args!("expect v0-a1-app0 can reach v0-a2-db0 tcp 5432"),
                 );
                 self.line(0, format_args!("expect v0-a2-db0 cannot reach internet"));
+            }
+            if self.hub == Hub::TransitGateway && p.vpcs >= 3 {
+                self.line(
+                    0,
+                    format_args!("# Spokes reach the hub only: their table learns v0 alone."),
+                );
+                self.line(0, format_args!("expect v1-a1-app0 cannot reach v2-a1-app0"));
             }
         }
     }

@@ -20,7 +20,7 @@ mod support;
 use std::path::{Path, PathBuf};
 
 use support::differential::{Outcome, compare};
-use vpc::r#gen::{GenParams, generate};
+use vpc::r#gen::{GenParams, Hub, generate_with};
 
 fn vpc_files(dir: &Path, out: &mut Vec<PathBuf>) {
     let Ok(entries) = std::fs::read_dir(dir) else {
@@ -128,12 +128,15 @@ fn generated_programs_give_equal_trees() {
             seed: u64::MAX,
         },
     ];
-    for p in sets {
-        let src = generate(&p);
-        assert_eq!(compare(&src), Outcome::Both, "{p:?}");
+    for (p, hub) in sets
+        .iter()
+        .flat_map(|p| [(*p, Hub::Peering), (*p, Hub::TransitGateway)])
+    {
+        let src = generate_with(&p, hub);
+        assert_eq!(compare(&src), Outcome::Both, "{p:?} {hub:?}");
         // The same program in another layout: CRLF, comments, a BOM.
         let crlf = format!("\u{FEFF}# generated\r\n{}", src.replace('\n', " # c\r\n"));
-        assert_eq!(compare(&crlf), Outcome::Both, "{p:?}, CRLF layout");
+        assert_eq!(compare(&crlf), Outcome::Both, "{p:?} {hub:?}, CRLF layout");
     }
 }
 

@@ -3,7 +3,7 @@
 
 mod support;
 use support::cli::Vpcc;
-use vpc::r#gen::{GenParams, generate};
+use vpc::r#gen::{GenParams, Hub, generate, generate_with};
 
 fn params(
     vpcs: u32,
@@ -192,4 +192,48 @@ fn check_of_several_files_reports_in_argument_order() {
         .map(|p| p.rsplit('/').next().unwrap_or(p))
         .collect();
     assert_eq!(files, ["f1", "f3", "f5"], "{stderr}");
+}
+
+/// The transit gateway variant compiles cleanly too: an attachment per VPC
+/// with a subnet in every AZ, no peering, the hub learning every spoke and
+/// the spokes only the hub (its `expect` that spokes are isolated holds).
+#[test]
+fn transit_gateway_hub_compiles_cleanly() {
+    for p in [
+        params(1, 1, 1, 0, 5, 1),
+        params(2, 2, 1, 1, 5, 2),
+        params(5, 3, 3, 2, 8, 3),
+        params(60, 2, 3, 1, 6, 4),
+    ] {
+        let src = generate_with(&p, Hub::TransitGateway);
+        let c = vpc::compile(&src);
+        let shown: Vec<String> = c
+            .diagnostics
+            .iter()
+            .take(5)
+            .map(|d| format!("{:?} {}", d.code, d.message))
+            .collect();
+        assert!(c.diagnostics.is_empty(), "{p:?}: {shown:#?}");
+        let m = c.model.expect("a model");
+        assert!(m.peerings.is_empty());
+        if p.vpcs > 1 {
+            assert_eq!(m.transit_gateways.len(), 1);
+            assert_eq!(m.tgw_attachments.len(), p.vpcs as usize);
+            for a in &m.tgw_attachments {
+                let vpc::model::TgwAttachmentKind::Vpc { subnets, .. } = &a.kind else {
+                    panic!("VPC attachments only");
+                };
+                assert_eq!(subnets.len(), p.azs as usize, "{}", a.name);
+            }
+            let hub = &m.tgw_route_tables[0];
+            assert_eq!(hub.routes.len(), p.vpcs as usize - 1, "a route per spoke");
+            assert_eq!(m.tgw_route_tables[1].routes.len(), 1, "the hub only");
+        } else {
+            assert!(m.transit_gateways.is_empty());
+        }
+        assert_eq!(src, generate_with(&p, Hub::TransitGateway), "deterministic");
+        if p.vpcs > 1 {
+            assert_ne!(src, generate(&p), "{p:?}: differs from the peering hub");
+        }
+    }
 }

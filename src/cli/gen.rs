@@ -1,10 +1,11 @@
 //! `vpcc gen [--preset org] [--vpcs N --azs K --subnets-per-az T
-//! --instances-per-subnet I --security-groups-per-vpc G] [--seed S] [-o FILE]`
+//! --instances-per-subnet I --security-groups-per-vpc G] [--hub peering|transit-gateway]
+//! [--seed S] [-o FILE]`
 
 use std::path::PathBuf;
 
 use clap::ValueEnum;
-use vpc::r#gen::{GenParams, generate};
+use vpc::r#gen::{GenParams, Hub, generate_with};
 
 use super::Exit;
 use super::io::{error, write_output};
@@ -13,6 +14,16 @@ use super::io::{error, write_output};
 pub enum Preset {
     /// 100 VPCs, 10,000 subnets, 20,000 instances, 5,000 security groups
     Org,
+}
+
+/// How the VPCs join the hub, VPC v0.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+pub enum HubArg {
+    /// A peering connection per spoke
+    #[default]
+    Peering,
+    /// One transit gateway with an attachment per VPC
+    TransitGateway,
 }
 
 #[derive(clap::Args, Debug)]
@@ -35,6 +46,9 @@ pub struct Args {
     /// Security groups per VPC, at least 5
     #[arg(long)]
     pub security_groups_per_vpc: Option<u32>,
+    /// How the VPCs join the hub v0
+    #[arg(long, value_enum, default_value_t = HubArg::Peering)]
+    pub hub: HubArg,
     /// Seed of the generator: the same seed and sizes give the same bytes
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
@@ -71,6 +85,10 @@ pub fn run(args: &Args) -> Exit {
         error(&problem);
         return Exit::Usage;
     }
-    let text = generate(&params);
+    let hub = match args.hub {
+        HubArg::Peering => Hub::Peering,
+        HubArg::TransitGateway => Hub::TransitGateway,
+    };
+    let text = generate_with(&params, hub);
     write_output(args.output.as_deref(), &text)
 }
