@@ -1,4 +1,4 @@
-//! Warnings W0601–W0608, W0611 and W0612: the file compiles, but something is probably not
+//! Warnings W0601–W0608, W0611–W0613: the file compiles, but something is probably not
 //! what the author meant. They run on a complete model.
 
 use super::VpcSrc;
@@ -37,7 +37,55 @@ pub fn check(m: &Model, names: &Names, vpcs: &[VpcSrc]) -> Vec<Diagnostic> {
     mixed_name_servers(m, &src, &mut out);
     quotas(m, &mut out);
     list_entry_conflicts(m, &mut out);
+    tgw_overlaps(m, &mut out);
     out
+}
+
+/// W0613: two attachments of one transit gateway with overlapping CIDRs
+/// (VPC blocks, VPN routes) that no one table learns both of (that is
+/// E0419). Routing works today, but the two networks can never talk to
+/// each other, and propagating both into one table later is refused.
+fn tgw_overlaps(m: &Model, out: &mut Vec<Diagnostic>) {
+    for t in &m.transit_gateways {
+        let mut seen: Vec<(ipnet::Ipv4Net, crate::model::TgwAttachmentId)> = Vec::new();
+        for a in &t.attachments {
+            let att = m.tgw_attachment(*a);
+            for net in att.propagated_cidrs(m) {
+                let Some((other, oa)) = seen
+                    .iter()
+                    .find(|(o, oa)| oa != a && (o.contains(net) || net.contains(o)))
+                else {
+                    continue;
+                };
+                let both_learned = t.route_tables.iter().any(|rt| {
+                    let p = &m.tgw_route_table(*rt).propagations;
+                    p.contains(a) && p.contains(oa)
+                });
+                if both_learned {
+                    continue;
+                }
+                let first = m.tgw_attachment(*oa);
+                out.push(
+                    Diagnostic::new(
+                        Code::W0613,
+                        format!(
+                            "{} and {} of transit gateway `{}` overlap: {other} and {net}",
+                            first.label(),
+                            att.label(),
+                            t.name
+                        ),
+                        att.span,
+                        format!("{net} overlaps {other}"),
+                    )
+                    .with_secondary(first.span, format!("{other} is here"))
+                    .with_note("no table of the gateway learns both, so routing is not ambiguous yet; but these two networks can never reach each other through it, and a table propagating both is refused (E0419)")
+                    .with_help("renumber one of them before they need to talk"),
+                );
+                break;
+            }
+            seen.extend(att.propagated_cidrs(m).iter().map(|n| (*n, *a)));
+        }
+    }
 }
 
 /// AWS's default quotas (Amazon VPC quotas, aws-facts.md §2, §7, §8): all
