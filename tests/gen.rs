@@ -23,11 +23,9 @@ fn params(
     }
 }
 
-/// Compiles a generated program and asserts it has no diagnostic at all.
-fn assert_clean(p: &GenParams) {
-    assert_eq!(p.problem(), None, "{p:?}");
-    let src = generate(p);
-    let c = vpc::compile(&src);
+/// Compiles `src` and asserts it has no diagnostic at all.
+fn compile_clean(src: &str, what: &str) -> vpc::model::Model {
+    let c = vpc::compile(src);
     let shown: Vec<String> = c
         .diagnostics
         .iter()
@@ -36,10 +34,16 @@ fn assert_clean(p: &GenParams) {
         .collect();
     assert!(
         c.diagnostics.is_empty(),
-        "{p:?} gives {} diagnostics, first: {shown:#?}",
+        "{what} gives {} diagnostics, first: {shown:#?}",
         c.diagnostics.len()
     );
-    let m = c.model.expect("a clean program has a model");
+    c.model.expect("a clean program has a model")
+}
+
+/// Compiles a generated program and asserts it has no diagnostic at all.
+fn assert_clean(p: &GenParams) {
+    assert_eq!(p.problem(), None, "{p:?}");
+    let m = compile_clean(&generate(p), &format!("{p:?}"));
     assert_eq!(m.vpcs.len(), p.vpcs as usize);
     assert_eq!(
         m.subnets.len(),
@@ -206,15 +210,7 @@ fn transit_gateway_hub_compiles_cleanly() {
         params(60, 2, 3, 1, 6, 4),
     ] {
         let src = generate_with(&p, Hub::TransitGateway);
-        let c = vpc::compile(&src);
-        let shown: Vec<String> = c
-            .diagnostics
-            .iter()
-            .take(5)
-            .map(|d| format!("{:?} {}", d.code, d.message))
-            .collect();
-        assert!(c.diagnostics.is_empty(), "{p:?}: {shown:#?}");
-        let m = c.model.expect("a model");
+        let m = compile_clean(&src, &format!("{p:?} with a transit gateway"));
         assert!(m.peerings.is_empty());
         if p.vpcs > 1 {
             assert_eq!(m.transit_gateways.len(), 1);

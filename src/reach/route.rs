@@ -130,17 +130,9 @@ impl Ctx<'_> {
         // Routes to the same target behave alike: one branch per target
         // (the most specific route names it), so that many routes cannot
         // multiply the paths.
-        let mut parts: Vec<(Option<usize>, Vec<Cube>)> = Vec::new();
-        for (idx, cubes) in self.partition(&table.routes, &b.cubes, false) {
-            let target = idx.map(|i| table.routes[i].target);
-            match parts
-                .iter_mut()
-                .find(|(j, _)| j.map(|j| table.routes[j].target) == target)
-            {
-                Some((_, c)) => c.extend(cubes),
-                None => parts.push((idx, cubes)),
-            }
-        }
+        let parts = by_target(self.partition(&table.routes, &b.cubes, false), |i| {
+            table.routes[i].target
+        });
         for (idx, cubes) in parts {
             let cubes = normalize(cubes);
             let mut nb = b.clone();
@@ -798,6 +790,25 @@ impl Ctx<'_> {
             }
         }
     }
+}
+
+/// Merges the groups of a partition whose routes go to one target, under
+/// the first (most specific) route's index: routes to the same target
+/// behave alike, so one branch per target, and many routes cannot multiply
+/// the paths. `None` (no route) stays its own group.
+pub(super) fn by_target<T: PartialEq>(
+    groups: Vec<(Option<usize>, Vec<Cube>)>,
+    target: impl Fn(usize) -> T,
+) -> Vec<(Option<usize>, Vec<Cube>)> {
+    let mut parts: Vec<(Option<usize>, Vec<Cube>)> = Vec::new();
+    for (idx, cubes) in groups {
+        let t = idx.map(&target);
+        match parts.iter_mut().find(|(j, _)| j.map(&target) == t) {
+            Some((_, c)) => c.extend(cubes),
+            None => parts.push((idx, cubes)),
+        }
+    }
+    parts
 }
 
 /// One end of a packet.

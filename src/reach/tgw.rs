@@ -138,17 +138,9 @@ impl Ctx<'_> {
         let table = self.m.tgw_route_table(table_id);
         let label = Component::new(ComponentKind::TgwRouteTable, &table.name);
         let pseudo = pseudo_routes(table);
-        let mut parts: Vec<(Option<usize>, Vec<Cube>)> = Vec::new();
-        for (idx, cubes) in self.partition(&pseudo, &b.cubes, false) {
-            let target = idx.map(|i| table.routes[i].target);
-            match parts
-                .iter_mut()
-                .find(|(j, _)| j.map(|j| table.routes[j].target) == target)
-            {
-                Some((_, c)) => c.extend(cubes),
-                None => parts.push((idx, cubes)),
-            }
-        }
+        let parts = super::route::by_target(self.partition(&pseudo, &b.cubes, false), |i| {
+            table.routes[i].target
+        });
         let mut out = Vec::new();
         for (idx, cubes) in parts {
             let mut nb = b.clone();
