@@ -439,3 +439,35 @@ vpc main 10.0.0.0/16 {
     let text = hover_text(&doc, pos("corp", 1));
     assert!(text.starts_with("prefix_list `corp`"), "{text}");
 }
+
+#[test]
+fn hover_and_definition_on_transit_gateway_names() {
+    let src = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/examples/hub-and-spoke.vpc"
+    ))
+    .expect("example");
+    let doc = Document::new(src.clone());
+    let pos = |needle: &str| {
+        let offset = src.find(needle).expect("needle") + 1;
+        doc.position(offset)
+    };
+    let text = hover_text(&doc, pos("prod-att vpc"));
+    assert!(
+        text.starts_with(
+            "attach `prod-att` — vpc prod\n\ndeclared on line 17 in transit_gateway `tgw`"
+        ),
+        "{text}"
+    );
+    let text = hover_text(&doc, pos("dc-vpn to"));
+    assert!(
+        text.starts_with("vpn `dc-vpn` — to datacenter routes [10.50.0.0/16]"),
+        "{text}"
+    );
+    // A reference in a propagation leads to the attachment's declaration.
+    let uri: Uri = "file:///hub-and-spoke.vpc".parse().expect("uri");
+    let target = doc
+        .definition(&uri, pos("shared-att, dc-vpn]"))
+        .expect("a definition");
+    assert_eq!(target.range.start.line, 18, "the `attach shared-att` line");
+}
