@@ -288,7 +288,7 @@ proptest! {
 
     /// The language's own alphabet, and arbitrary text.
     #[test]
-    fn fast_parser_agrees_on_token_soup(s in "(vpc a 10.0.0.0/16 \\{|vpc|subnet|instance|route_table|route|security_group|network_acl|inbound|allow|ingress|egress|tcp|all|from|to|internet|service|expect|can|reach|via|external|region|peering|az|main|private|on|off|[a-z_]{1,12}|[0-9]{1,4}|[./{}\\[\\],:#>\"-]|->|\\s|\r\n|\u{FEFF}){0,120}") {
+    fn fast_parser_agrees_on_token_soup(s in "(vpc a 10.0.0.0/16 \\{|vpc|subnet|instance|route_table|route|security_group|network_acl|inbound|allow|ingress|egress|tcp|all|from|to|internet|service|expect|can|reach|via|external|region|peering|transit_gateway|attach|vpn|propagate|routes|on_premises|blackhole|az|main|private|on|off|[a-z_]{1,12}|[0-9]{1,4}|[./{}\\[\\],:#>\"-]|->|\\s|\r\n|\u{FEFF}){0,120}") {
         differential::compare(&s);
     }
 
@@ -305,6 +305,8 @@ fn generated_programs_fixed_seeds() {
     // The corpus must exercise prefix lists where routes and rules name
     // them, not only declare them.
     let (mut list_routes, mut list_rules) = (0, 0);
+    // And transit gateways: attachments, VPNs, VPC routes to a gateway.
+    let (mut attachments, mut vpns, mut tgw_routes, mut tgw_clean) = (0, 0, 0, 0);
     for seed in 0u64..64 {
         let mut state = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
         let bytes: Vec<u8> = (0..4096)
@@ -330,10 +332,30 @@ fn generated_programs_fixed_seeds() {
             .lines()
             .filter(|l| l.contains(" from pl") || l.contains(" to pl"))
             .count();
+        let count = |pre: &str| {
+            src.lines()
+                .filter(|l| l.trim_start().starts_with(pre))
+                .count()
+        };
+        attachments += count("attach ");
+        vpns += count("vpn ");
+        tgw_routes += src.lines().filter(|l| l.contains("/15 -> ")).count();
+        // Free of static errors (a failed `expect`, E0501, may remain).
+        if src.contains("transit_gateway")
+            && !ds
+                .iter()
+                .any(|d| d.is_error() && d.code.as_str() != "E0501")
+        {
+            tgw_clean += 1;
+        }
     }
     assert!(
         list_routes > 0 && list_rules > 0,
         "{list_routes} list routes, {list_rules} list rules"
+    );
+    assert!(
+        attachments > 0 && vpns > 0 && tgw_routes > 0 && tgw_clean > 0,
+        "{attachments} attachments, {vpns} VPNs, {tgw_routes} routes to a gateway, {tgw_clean} files with one and no static error"
     );
 }
 

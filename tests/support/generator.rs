@@ -183,6 +183,8 @@ fn program_with(u: &mut Unstructured<'_>, mistake_rate: u32) -> Result<Program> 
         counter: 0,
         names: Names::default(),
         region: None,
+        tgw: None,
+        attached: Vec::new(),
     };
     let stmts = g.file()?;
     Ok(Program {
@@ -267,6 +269,10 @@ struct Gen<'a, 'b> {
     counter: usize,
     names: Names,
     region: Option<String>,
+    /// The transit gateway planned for this file, if any.
+    tgw: Option<String>,
+    /// The VPCs attached to it and their attachment subnets (one per AZ).
+    attached: Vec<(String, Vec<String>)>,
 }
 
 const KEYWORD_NAMES: &[&str] = &[
@@ -465,6 +471,9 @@ impl Gen<'_, '_> {
                 peerings.push((name, a, b));
             }
         }
+        if nvpcs >= 1 && self.chance(1, 3)? {
+            self.tgw = Some(self.fresh("tgw")?);
+        }
         let mut vpcs = Vec::new();
         for (i, plan) in plans.iter().enumerate() {
             let mine: Vec<String> = peerings
@@ -475,6 +484,9 @@ impl Gen<'_, '_> {
             vpcs.push(self.vpc(i, plan, &plans, mine)?);
         }
         out.extend(vpcs);
+        if let Some(tgw) = self.tgw.clone() {
+            out.extend(self.transit_gateway(&tgw)?);
+        }
         for (name, a, b) in &peerings {
             let mut words = vec![
                 "peering".into(),
@@ -497,6 +509,100 @@ impl Gen<'_, '_> {
                 out.swap(i, j);
             }
         }
+        Ok(out)
+    }
+
+    /// `transit_gateway NAME { ... }` over the VPCs `vpc` attached (each
+    /// table propagates at most one attachment, so no table learns
+    /// overlapping blocks), sometimes with a VPN to an `on_premises`
+    /// external on 198.18.0.0/15 (benchmarking space, in no VPC). Mistakes:
+    /// an attachment naming a subnet twice in one AZ's place, a table of
+    /// no gateway.
+    fn transit_gateway(&mut self, tgw: &str) -> Result<Vec<Stmt>> {
+        let mut out = Vec::new();
+        let tables: Vec<String> = (0..self.range(1, 2)?)
+            .map(|_| self.fresh("tgwrt"))
+            .collect::<Result<_>>()?;
+        let mut body = Vec::new();
+        let mut attachments = Vec::new();
+        for (vpc, subnets) in self.attached.clone() {
+            let name = self.fresh("att")?;
+            let mut subnets = subnets;
+            if self.mistake("tgw-subnet-twice")? {
+                subnets.push(subnets[0].clone());
+            }
+            let table = if self.mistake("tgw-unknown-table")? {
+                "notable".to_string()
+            } else {
+                self.pick(&tables)?.unwrap_or_default()
+            };
+            attachments.push(name.clone());
+            body.push(Stmt::new(vec![
+                "attach".into(),
+                name,
+                "vpc".into(),
+                vpc,
+                "subnets".into(),
+                format!("[{}]", subnets.join(", ")),
+                "route_table".into(),
+                table,
+            ]));
+        }
+        if self.chance(1, 2)? {
+            let ext = self.fresh("dc")?;
+            self.names.externals.push(ext.clone());
+            out.push(Stmt::new(vec![
+                "external".into(),
+                ext.clone(),
+                "198.18.0.0/15".into(),
+                "on_premises".into(),
+            ]));
+            let vpn = self.fresh("vpn")?;
+            let table = self.pick(&tables)?.unwrap_or_default();
+            attachments.push(vpn.clone());
+            body.push(Stmt::new(vec![
+                "vpn".into(),
+                vpn,
+                "to".into(),
+                ext,
+                "routes".into(),
+                "[198.18.0.0/15]".into(),
+                "route_table".into(),
+                table,
+            ]));
+        }
+        let mut table_stmts = Vec::new();
+        for t in &tables {
+            let mut items = Vec::new();
+            if let Some(a) = self.pick(&attachments)?
+                && self.chance(2, 3)?
+            {
+                items.push(Stmt::new(vec!["propagate".into(), format!("[{a}]")]));
+            }
+            if self.chance(1, 2)? {
+                let target = match self.pick(&attachments)? {
+                    Some(a) if self.chance(3, 4)? => a,
+                    _ => "blackhole".to_string(),
+                };
+                items.push(Stmt::new(vec![
+                    "route".into(),
+                    "198.19.0.0/16".into(),
+                    "->".into(),
+                    target,
+                ]));
+            }
+            let w = vec!["route_table".to_string(), t.clone()];
+            table_stmts.push(if items.is_empty() && self.chance(1, 2)? {
+                Stmt::new(w)
+            } else {
+                Stmt::with_body(w, items)
+            });
+        }
+        table_stmts.extend(body);
+        out.push(Stmt::with_body(
+            vec!["transit_gateway".into(), tgw.to_string()],
+            table_stmts,
+        ));
         Ok(out)
     }
 
@@ -702,6 +808,20 @@ impl Gen<'_, '_> {
                 body.push(s);
             }
         }
+        // Attach to the planned transit gateway: one subnet per AZ.
+        let attached = self.tgw.is_some() && !scope.subnets.is_empty() && self.chance(2, 3)?;
+        if attached {
+            let mut zones: Vec<Option<String>> = Vec::new();
+            let mut chosen = Vec::new();
+            for (s, az) in &scope.subnets {
+                if az.is_none() || !zones.contains(az) {
+                    zones.push(az.clone());
+                    chosen.push(s.clone());
+                }
+            }
+            chosen.truncate(3);
+            self.attached.push((plan.name.clone(), chosen));
+        }
         let mut main_written = false;
         for rt in scope.route_tables.clone() {
             let mut w = vec!["route_table".to_string(), rt];
@@ -714,7 +834,15 @@ impl Gen<'_, '_> {
             if self.chance(1, 8)? {
                 body.push(Stmt::new(w));
             } else {
-                let routes = self.routes(&scope, plans)?;
+                let mut routes = self.routes(&scope, plans)?;
+                if attached && self.chance(1, 2)? {
+                    routes.push(Stmt::new(vec![
+                        "route".into(),
+                        "198.18.0.0/15".into(),
+                        "->".into(),
+                        self.tgw.clone().unwrap_or_default(),
+                    ]));
+                }
                 body.push(Stmt::with_body(w, routes));
             }
         }
