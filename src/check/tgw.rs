@@ -264,6 +264,21 @@ impl Cx {
             return;
         };
         let vname = self.model.vpcs.get(vpc.index()).map(|v| v.name.clone());
+        if a.subnets.items.is_empty() {
+            self.diags.push(
+                Diagnostic::new(
+                    Code::E0417,
+                    format!("attachment `{}` names no subnet", a.name.text),
+                    a.subnets.span,
+                    "an empty subnet list",
+                )
+                .with_note("a transit gateway VPC attachment needs at least one subnet, one per Availability Zone it serves (CreateTransitGatewayVpcAttachment, SubnetIds)")
+                .with_help(format!(
+                    "name one subnet of VPC `{}` per AZ",
+                    vname.as_deref().unwrap_or("")
+                )),
+            );
+        }
         let mut out: Vec<(SubnetId, Span)> = Vec::new();
         for n in &a.subnets.items {
             let Some(d) = self

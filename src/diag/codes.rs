@@ -84,7 +84,7 @@ codes! {
     E0414, Error, "too many servers in a DHCP option list";
     E0415, Error, "two peering connections join the same two VPCs";
     E0416, Error, "prefix list entries repeated or beyond its max_entries";
-    E0417, Error, "transit gateway attachment subnet outside its VPC, or two in one AZ";
+    E0417, Error, "transit gateway attachment with no subnet, a subnet outside its VPC, or two in one AZ";
     E0418, Error, "reference across transit gateways, or a route to a transit gateway the VPC is not attached to";
     E0419, Error, "transit gateway route table learns overlapping CIDRs from two attachments";
     E0420, Error, "VPN to an external that is not on_premises";
