@@ -442,11 +442,7 @@ vpc main 10.0.0.0/16 {
 
 #[test]
 fn hover_and_definition_on_transit_gateway_names() {
-    let src = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/examples/hub-and-spoke.vpc"
-    ))
-    .expect("example");
+    let src = include_str!("../../examples/hub-and-spoke.vpc").to_string();
     let doc = Document::new(src.clone());
     let pos = |needle: &str| {
         let offset = src.find(needle).expect("needle") + 1;
