@@ -291,6 +291,23 @@ impl Cx {
             let Some(sub) = self.model.subnets.get(sid.index()) else {
                 continue;
             };
+            if let Some((_, first)) = out.iter().find(|(s, _)| *s == sid) {
+                self.diags.push(
+                    Diagnostic::new(
+                        Code::E0417,
+                        format!(
+                            "attachment `{}` names subnet `{}` twice",
+                            a.name.text, n.text
+                        ),
+                        n.span,
+                        "named again",
+                    )
+                    .with_secondary(*first, "first named here")
+                    .with_note("a VPC attachment takes each subnet once, one per Availability Zone")
+                    .with_help("remove the second one"),
+                );
+                continue;
+            }
             if sub.vpc != vpc {
                 let owner = self.model.vpcs[sub.vpc.index()].name.clone();
                 self.diags.push(
@@ -434,6 +451,8 @@ impl Cx {
         // routing ambiguous (AWS does not propagate an overlapping VPC's
         // CIDR; a VPN's routes compete by BGP): E0419.
         let mut learned: Vec<(Ipv4Net, TgwAttachmentId, Span)> = Vec::new();
+        // One E0419 per pair of attachments.
+        let mut reported: Vec<(TgwAttachmentId, TgwAttachmentId)> = Vec::new();
         for (a, span) in &propagations {
             if self.broken_attachments.contains(&a.0) {
                 continue;
@@ -448,6 +467,10 @@ impl Cx {
                     .iter()
                     .find(|(o, oa, _)| *oa != *a && cidr::overlaps(*o, net))
                 {
+                    if reported.contains(&(*oa, *a)) {
+                        continue;
+                    }
+                    reported.push((*oa, *a));
                     let (x, y) = (
                         self.model.tgw_attachments[oa.index()].name.clone(),
                         self.model.tgw_attachments[a.index()].name.clone(),
