@@ -1,4 +1,4 @@
-//! Warnings W0601–W0608, W0611–W0613: the file compiles, but something is probably not
+//! Warnings W0601–W0608, W0611–W0614: the file compiles, but something is probably not
 //! what the author meant. They run on a complete model.
 
 use super::VpcSrc;
@@ -38,7 +38,79 @@ pub fn check(m: &Model, names: &Names, vpcs: &[VpcSrc]) -> Vec<Diagnostic> {
     quotas(m, &mut out);
     list_entry_conflicts(m, &mut out);
     tgw_overlaps(m, &mut out);
+    unusable_routes(m, &mut out);
     out
+}
+
+/// The more specific routes that cover all of `n`, when they do: the
+/// blocks of `earlier` strictly inside `n`.
+fn shadowed_by(
+    n: ipnet::Ipv4Net,
+    earlier: impl Iterator<Item = ipnet::Ipv4Net>,
+) -> Option<Vec<ipnet::Ipv4Net>> {
+    use crate::reach::sets::{Intervals, net};
+    let inside: Vec<ipnet::Ipv4Net> = earlier
+        .filter(|m| m.prefix_len() > n.prefix_len() && n.contains(&m.network()))
+        .collect();
+    let mut covered = Intervals::empty();
+    for m in &inside {
+        covered = covered.union(&net(*m));
+    }
+    covered.contains_all(&net(n)).then_some(inside)
+}
+
+/// W0614: a written route that no address ever takes: more specific routes
+/// of the same table cover its whole block (longest prefix wins, in VPC
+/// and transit gateway tables alike).
+fn unusable_routes(m: &Model, out: &mut Vec<Diagnostic>) {
+    let mut warn = |span: Span, n: ipnet::Ipv4Net, table: &str, inside: Vec<ipnet::Ipv4Net>| {
+        let shown: Vec<String> = inside.iter().take(4).map(|c| c.to_string()).collect();
+        let more = if inside.len() > 4 { ", ..." } else { "" };
+        out.push(
+            Diagnostic::new(
+                Code::W0614,
+                format!("the route to {n} in route table `{table}` is never used"),
+                span,
+                "more specific routes cover all of it",
+            )
+            .with_note(format!(
+                "{}{more} cover {n}, and the longest prefix wins",
+                shown.join(", ")
+            ))
+            .with_help(
+                "remove the route, or the more specific ones if this one is meant to decide",
+            ),
+        );
+    };
+    for t in &m.route_tables {
+        for (i, r) in t.routes.iter().enumerate() {
+            let (Some(n), Some(span), RouteOrigin::Written) =
+                (r.destination.net(), r.span, r.origin)
+            else {
+                continue;
+            };
+            if let Some(inside) =
+                shadowed_by(n, t.routes[..i].iter().filter_map(|o| o.destination.net()))
+            {
+                warn(span, n, &t.name, inside);
+            }
+        }
+    }
+    for t in &m.tgw_route_tables {
+        for (i, r) in t.routes.iter().enumerate() {
+            let Some(n) = r.destination.net() else {
+                continue;
+            };
+            if r.propagated() {
+                continue;
+            }
+            if let Some(inside) =
+                shadowed_by(n, t.routes[..i].iter().filter_map(|o| o.destination.net()))
+            {
+                warn(r.span, n, &t.name, inside);
+            }
+        }
+    }
 }
 
 /// W0613: two attachments of one transit gateway with overlapping CIDRs

@@ -103,6 +103,7 @@ codes! {
     W0611, Warning, "route table, security group or network ACL past its default AWS quota";
     W0612, Warning, "one CIDR in two prefix lists routed to different targets";
     W0613, Warning, "overlapping CIDRs on one transit gateway, not learned by one table";
+    W0614, Warning, "route that no address ever takes (more specific routes cover it)";
 }
 
 impl Code {
