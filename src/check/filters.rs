@@ -231,21 +231,40 @@ impl Cx {
                         .iter()
                         .any(|p| p.other(vpc) == Some(other));
                     if other != vpc && !peered {
+                        // Both attached to one transit gateway: AWS can
+                        // allow the reference (SecurityGroupReferencingSupport
+                        // on the gateway and attachments); vpcc does not
+                        // model that option yet.
+                        let via_tgw = self.model.transit_gateways.iter().find(|t| {
+                            let vpcs: Vec<Option<VpcId>> = t
+                                .attachments
+                                .iter()
+                                .map(|a| self.model.tgw_attachments[a.index()].vpc())
+                                .collect();
+                            vpcs.contains(&Some(vpc)) && vpcs.contains(&Some(other))
+                        });
+                        let tgw_note = via_tgw.map(|t| format!(
+                            "both VPCs are attached to transit gateway `{}`: AWS allows such references only with security group referencing support turned on for the gateway and its attachments, which vpcc does not model yet",
+                            t.name
+                        ));
+                        let mut d = Diagnostic::new(
+                            Code::E0304,
+                            format!(
+                                "security group `{}` belongs to VPC `{}`, which is not peered with `{}`",
+                                n.text,
+                                self.model.vpcs.get(other.index()).map_or("", |v| v.name.as_str()),
+                                self.model.vpcs.get(vpc.index()).map_or("", |v| v.name.as_str())
+                            ),
+                            n.span,
+                            "not referenceable from this VPC",
+                        )
+                        .with_secondary(d.span, "declared here")
+                        .with_note("a rule can reference a security group of its own VPC or of a peered VPC");
+                        if let Some(note) = tgw_note {
+                            d = d.with_note(note);
+                        }
                         self.diags.push(
-                            Diagnostic::new(
-                                Code::E0304,
-                                format!(
-                                    "security group `{}` belongs to VPC `{}`, which is not peered with `{}`",
-                                    n.text,
-                                    self.model.vpcs.get(other.index()).map_or("", |v| v.name.as_str()),
-                                    self.model.vpcs.get(vpc.index()).map_or("", |v| v.name.as_str())
-                                ),
-                                n.span,
-                                "not referenceable from this VPC",
-                            )
-                            .with_secondary(d.span, "declared here")
-                                .with_note("a rule can reference a security group of its own VPC or of a peered VPC")
-                                .with_help("reference the other VPC's CIDR instead, or peer the VPCs"),
+                            d.with_help("reference the other VPC's CIDR instead, or peer the VPCs"),
                         );
                         return None;
                     }
