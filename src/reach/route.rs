@@ -138,23 +138,12 @@ impl Ctx<'_> {
             let mut nb = b.clone();
             nb.cubes = cubes;
             nb.traversed.push(ViaComponent::RouteTable(sub.route_table));
-            let dst = self.say(|| {
-                nb.cubes
-                    .first()
-                    .map(|c| self.desc(&c.dst))
-                    .unwrap_or_default()
-            });
+            let dst = self.say(|| self.first_dst(&nb));
             let Some(i) = idx else {
-                nb.hop(
-                    label.clone(),
-                    format!("no route for {dst}: DROPPED"),
-                    None,
-                    tspan,
-                );
-                nb.block(
-                    label.clone(),
-                    Reason::NoRoute,
-                    format!("no route matches {dst}"),
+                no_route(
+                    &mut nb,
+                    &label,
+                    &dst,
                     tspan,
                     Location::RouteTable(sub.route_table),
                 );
@@ -421,11 +410,7 @@ impl Ctx<'_> {
                 }
                 let other_name = &self.m.vpc(other).name;
                 if kept.is_empty() {
-                    let dst = b
-                        .cubes
-                        .first()
-                        .map(|c| self.desc(&c.dst))
-                        .unwrap_or_default();
+                    let dst = self.first_dst(&b);
                     b.hop(
                         label.clone(),
                         format!("{dst} is not in `{other_name}`: DROPPED"),
@@ -694,11 +679,7 @@ impl Ctx<'_> {
                     return vec![b];
                 }
                 b.cubes = kept;
-                let at = b
-                    .cubes
-                    .first()
-                    .map(|c| self.desc(&c.dst))
-                    .unwrap_or_default();
+                let at = self.first_dst(&b);
                 let verb = if b.blockers.is_empty() {
                     "receives it"
                 } else {
@@ -790,6 +771,30 @@ impl Ctx<'_> {
             }
         }
     }
+}
+
+/// A route table with no route for the branch's destination `dst`: the
+/// hop that drops it and the blocker (`NO_ROUTE` at `at`).
+pub(super) fn no_route(
+    b: &mut Branch,
+    label: &Component,
+    dst: &str,
+    span: Option<Span>,
+    at: Location,
+) {
+    b.hop(
+        label.clone(),
+        format!("no route for {dst}: DROPPED"),
+        None,
+        span,
+    );
+    b.block(
+        label.clone(),
+        Reason::NoRoute,
+        format!("no route matches {dst}"),
+        span,
+        at,
+    );
 }
 
 /// Merges the groups of a partition whose routes go to one target, under

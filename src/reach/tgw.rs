@@ -145,23 +145,12 @@ impl Ctx<'_> {
         for (idx, cubes) in parts {
             let mut nb = b.clone();
             nb.cubes = normalize(cubes);
-            let dst = self.say(|| {
-                nb.cubes
-                    .first()
-                    .map(|c| self.desc(&c.dst))
-                    .unwrap_or_default()
-            });
+            let dst = self.say(|| self.first_dst(&nb));
             let Some(i) = idx else {
-                nb.hop(
-                    label.clone(),
-                    format!("no route for {dst}: DROPPED"),
-                    None,
-                    Some(table.span),
-                );
-                nb.block(
-                    label.clone(),
-                    Reason::NoRoute,
-                    format!("no route matches {dst}"),
+                super::route::no_route(
+                    &mut nb,
+                    &label,
+                    &dst,
                     Some(table.span),
                     Location::TgwRouteTable(table_id),
                 );

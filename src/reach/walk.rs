@@ -326,6 +326,14 @@ impl<'m> Ctx<'m> {
         }
     }
 
+    /// The first destination of the branch's packets, in words.
+    pub(super) fn first_dst(&self, b: &Branch) -> String {
+        b.cubes
+            .first()
+            .map(|c| self.desc(&c.dst))
+            .unwrap_or_default()
+    }
+
     /// `text()`, or an empty string in a wordless walk.
     pub(super) fn say(&self, text: impl FnOnce() -> String) -> String {
         if self.words { text() } else { String::new() }
@@ -646,11 +654,7 @@ impl<'m> Ctx<'m> {
     }
 
     pub(super) fn reached(&self, b: &mut Branch, eni: &Eni) {
-        let at = b
-            .cubes
-            .first()
-            .map(|c| self.desc(&c.dst))
-            .unwrap_or_default();
+        let at = self.first_dst(b);
         let verb = if b.blockers.is_empty() {
             "receives it"
         } else {
