@@ -313,6 +313,15 @@ pub fn plan(m: &Model, file_name: &str) -> Result<Plan, Vec<Diagnostic>> {
             "export the VPCs without the transit gateway, and create it separately",
         );
     }
+    // Virtual private gateways are not exported yet either.
+    for g in &m.vpn_gateways {
+        b.error(
+            Some(g.span),
+            format!("virtual private gateway `{}` cannot be exported yet: vpcc does not write AWS::EC2::VPNGateway or aws_vpn_gateway resources", g.name),
+            "not exported by this version of vpcc",
+            "export the VPC without the gateway, and create it separately",
+        );
+    }
     // Customer-managed prefix lists: regional, named by routes and rules.
     for list in &m.prefix_lists {
         let entries = list
@@ -777,6 +786,8 @@ pub fn plan(m: &Model, file_name: &str) -> Result<Plan, Vec<Diagnostic>> {
                 )),
                 // Refused above, with the transit gateway.
                 Target::TransitGateway(_) => continue,
+                // Refused above, with the virtual private gateway.
+                Target::VpnGateway(_) => continue,
                 Target::GatewayEndpoint(_) | Target::Local(_) | Target::Blackhole => {
                     b.error(
                         route.span,

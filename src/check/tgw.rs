@@ -58,7 +58,7 @@ impl Cx {
                         (&a.name, &a.route_table, kind, a.span)
                     }
                     ast::TgwItem::Vpn(v) => {
-                        let external = self.vpn_end(v);
+                        let external = self.vpn_end(&v.name, &v.to);
                         let routes = v
                             .routes
                             .iter()
@@ -94,13 +94,11 @@ impl Cx {
     }
 
     /// The far end of a VPN: an `on_premises` external (E0420 otherwise).
-    fn vpn_end(&mut self, v: &ast::TgwVpn) -> ExternalId {
-        let Some(d) = self.names.resolve(
-            &v.to,
-            &[Kind::External],
-            "external network",
-            &mut self.diags,
-        ) else {
+    pub(super) fn vpn_end(&mut self, vpn: &ast::Name, to: &ast::Name) -> ExternalId {
+        let Some(d) =
+            self.names
+                .resolve(to, &[Kind::External], "external network", &mut self.diags)
+        else {
             return ExternalId(0);
         };
         let id = ExternalId(d.index);
@@ -112,9 +110,9 @@ impl Cx {
                     Code::E0420,
                     format!(
                         "VPN `{}` goes to external `{}`, which is not `on_premises`",
-                        v.name.text, v.to.text
+                        vpn.text, to.text
                     ),
-                    v.to.span,
+                    to.span,
                     "an internet network, not an on-premises one",
                 )
                 .with_secondary(x.span, format!("`{}` is declared here", x.name))

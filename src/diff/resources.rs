@@ -356,5 +356,6 @@ fn via_name(m: &Model, c: ViaComponent) -> &str {
         ViaComponent::Subnet(s) => &m.subnet(s).name,
         ViaComponent::RouteTable(t) => &m.route_table(t).name,
         ViaComponent::TransitGateway(t) => &m.transit_gateway(t).name,
+        ViaComponent::VpnGateway(g) => &m.vpn_gateway(g).name,
     }
 }

@@ -299,6 +299,8 @@ pub enum TargetKindJson {
     Peering,
     GatewayEndpoint,
     TransitGateway,
+    /// A virtual private gateway (to on premises over a VPN).
+    VpnGateway,
     /// Dropped.
     Blackhole,
 }
@@ -312,6 +314,9 @@ pub enum OriginJson {
     Written,
     /// Added by a gateway endpoint's `route_tables`.
     GatewayEndpoint,
+    /// A VPN route of the VPC's virtual private gateway, learned by
+    /// `propagate`.
+    Propagated,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, JsonSchema)]
@@ -732,6 +737,7 @@ pub fn route(m: &Model, r: &Route) -> RouteJson {
             RouteOrigin::Local => OriginJson::Local,
             RouteOrigin::Written => OriginJson::Written,
             RouteOrigin::GatewayEndpoint => OriginJson::GatewayEndpoint,
+            RouteOrigin::Propagated => OriginJson::Propagated,
         },
     }
 }
@@ -746,6 +752,7 @@ pub fn target_kind(t: Target) -> TargetKindJson {
         Target::Peering(_) => TargetKindJson::Peering,
         Target::GatewayEndpoint(_) => TargetKindJson::GatewayEndpoint,
         Target::TransitGateway(_) => TargetKindJson::TransitGateway,
+        Target::VpnGateway(_) => TargetKindJson::VpnGateway,
         Target::Blackhole => TargetKindJson::Blackhole,
     }
 }

@@ -456,6 +456,7 @@ impl Ctx<'_> {
                 vec![b]
             }
             Target::TransitGateway(t) => self.tgw_enter(b, subnet, r, t, speaker, dest),
+            Target::VpnGateway(g) => self.vgw_out(b, g, dest),
             Target::GatewayEndpoint(e) => {
                 let ep = self.m.endpoint(e);
                 b.traversed.push(ViaComponent::Endpoint(e));

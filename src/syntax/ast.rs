@@ -186,6 +186,27 @@ pub struct TgwVpn {
     pub span: Span,
 }
 
+/// `vpn_gateway NAME { vpn ... }` in a VPC: a virtual private gateway
+/// attached to it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct VpnGateway {
+    pub name: Name,
+    pub vpns: Vec<VgwVpn>,
+    pub has_body: bool,
+    pub span: Span,
+}
+
+/// `vpn NAME to EXTERNAL routes [CIDR, ...]` inside a `vpn_gateway`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct VgwVpn {
+    pub name: Name,
+    pub to: Name,
+    pub routes: Vec<Cidr>,
+    /// The brackets of the route list.
+    pub routes_span: Span,
+    pub span: Span,
+}
+
 /// `vpc NAME CIDR { ... }`
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Vpc {
@@ -205,6 +226,7 @@ pub enum VpcItem {
     DnsHostnames(Flag, Span),
     DhcpOptions(DhcpOptions),
     InternetGateway(InternetGateway),
+    VpnGateway(VpnGateway),
     Subnet(Subnet),
     RouteTable(RouteTable),
     Endpoint(Endpoint),
@@ -220,6 +242,7 @@ impl VpcItem {
             | VpcItem::DnsHostnames(_, s) => *s,
             VpcItem::DhcpOptions(x) => x.span,
             VpcItem::InternetGateway(x) => x.span,
+            VpcItem::VpnGateway(x) => x.span,
             VpcItem::Subnet(x) => x.span,
             VpcItem::RouteTable(x) => x.span,
             VpcItem::Endpoint(x) => x.span,
@@ -361,6 +384,8 @@ pub struct RouteTable {
     /// The span of `main` when written.
     pub main: Option<Span>,
     pub routes: Vec<Route>,
+    /// `propagate VGW` statements: (the gateway's name, the statement).
+    pub propagate: Vec<(Name, Span)>,
     pub has_body: bool,
     pub span: Span,
 }
