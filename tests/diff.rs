@@ -78,6 +78,35 @@ fn a_transit_gateway_propagation_is_a_resource_change_and_gained_flows() {
     );
 }
 
+/// A VPN added to a virtual private gateway: the gateway changed, the
+/// table that propagates it gained the route, on premises gained flows.
+#[test]
+fn a_vpn_on_a_virtual_private_gateway_is_propagated_to_tables() {
+    let d = diff_dir(&root().join("tests/fixtures/diff/vgw-route"));
+    let vgw = d
+        .resources
+        .iter()
+        .find(|r| r.kind == "vpn_gateway" && r.name == "vgw")
+        .expect("the gateway changed");
+    assert_eq!(vgw.added, ["vpn office-vpn to office routes [10.60.0.0/16]"]);
+    assert!(vgw.removed.is_empty());
+    // The table's own facts (`propagate vgw`) did not change.
+    assert!(
+        !d.resources.iter().any(|r| r.kind == "route_table"),
+        "{:#?}",
+        d.resources
+    );
+    let texts: Vec<&str> = d.flows.iter().map(|f| f.text.as_str()).collect();
+    assert_eq!(
+        texts,
+        [
+            "`app` gained all traffic to `office` via vgw",
+            "`office` gained tcp 22 to `app` via vgw"
+        ]
+    );
+    assert_eq!(d.routes.len(), 1);
+}
+
 #[test]
 fn gained_egress_names_the_nat() {
     let d = diff_dir(&root().join("tests/fixtures/diff/gained-egress"));
