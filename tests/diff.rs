@@ -88,7 +88,10 @@ fn a_vpn_on_a_virtual_private_gateway_is_propagated_to_tables() {
         .iter()
         .find(|r| r.kind == "vpn_gateway" && r.name == "vgw")
         .expect("the gateway changed");
-    assert_eq!(vgw.added, ["vpn office-vpn to office routes [10.60.0.0/16]"]);
+    assert_eq!(
+        vgw.added,
+        ["vpn office-vpn to office routes [10.60.0.0/16]"]
+    );
     assert!(vgw.removed.is_empty());
     // The table's own facts (`propagate vgw`) did not change.
     assert!(

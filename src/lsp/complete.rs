@@ -612,8 +612,14 @@ vpc legacy 10.70.0.0/16 {
                 .collect()
         };
         assert!(at("vpc x 10.0.0.0/16 {\n  $0").contains(&"vpn_gateway".to_string()));
-        assert_eq!(at("vpc x 10.0.0.0/16 {\n  vpn_gateway g {\n    $0"), ["vpn"]);
-        assert_eq!(at("vpc x 10.0.0.0/16 {\n  vpn_gateway g {\n    vpn w to $0"), ["dc"]);
+        assert_eq!(
+            at("vpc x 10.0.0.0/16 {\n  vpn_gateway g {\n    $0"),
+            ["vpn"]
+        );
+        assert_eq!(
+            at("vpc x 10.0.0.0/16 {\n  vpn_gateway g {\n    vpn w to $0"),
+            ["dc"]
+        );
         assert_eq!(
             at("vpc x 10.0.0.0/16 {\n  route_table r {\n    $0"),
             ["route", "propagate"]

@@ -639,7 +639,10 @@ impl Gen<'_, '_> {
             "routes".into(),
             format!("[{}]", routes.join(", ")),
         ])];
-        body.push(Stmt::with_body(vec!["vpn_gateway".into(), name.clone()], vpns));
+        body.push(Stmt::with_body(
+            vec!["vpn_gateway".into(), name.clone()],
+            vpns,
+        ));
         if self.mistake("second-vgw")? {
             let second = self.fresh("vgw")?;
             body.push(Stmt::new(vec!["vpn_gateway".into(), second]));
