@@ -107,6 +107,9 @@ pub struct TransitGateway {
     pub route_tables: Vec<TgwRouteTableId>,
     /// In source order.
     pub attachments: Vec<TgwAttachmentId>,
+    /// `security_group_referencing on`: inbound rules may name groups of
+    /// other attached VPCs (off by default at the gateway, as in AWS).
+    pub sg_referencing: bool,
     pub span: Span,
 }
 

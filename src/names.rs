@@ -307,6 +307,7 @@ pub fn declarations<'a>(file: &'a File, mut f: impl FnMut(Declared<'a>)) {
                         }
                         TgwItem::Attach(a) => (&a.name, Kind::TgwAttachment, Stmt::TgwAttach(a)),
                         TgwItem::Vpn(v) => (&v.name, Kind::Vpn, Stmt::TgwVpn(v)),
+                        TgwItem::SgReferencing(..) => continue,
                     };
                     emit(name, kind, stmt, Some(id), None);
                 }
@@ -714,6 +715,7 @@ impl Builder {
                     self.list(&a.subnets, &[Kind::Subnet]);
                     self.reference(&a.route_table, &[Kind::TgwRouteTable]);
                 }
+                TgwItem::SgReferencing(..) => {}
                 TgwItem::Vpn(v) => {
                     self.reference(&v.to, &[Kind::External]);
                     v.routes.iter().for_each(|c| self.cidr(c));

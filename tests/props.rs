@@ -288,7 +288,7 @@ proptest! {
 
     /// The language's own alphabet, and arbitrary text.
     #[test]
-    fn fast_parser_agrees_on_token_soup(s in "(vpc a 10.0.0.0/16 \\{|vpc|subnet|instance|route_table|route|security_group|network_acl|inbound|allow|ingress|egress|tcp|all|from|to|internet|service|expect|can|reach|via|external|region|peering|transit_gateway|attach|vpn|vpn_gateway|propagate|routes|on_premises|blackhole|az|main|private|on|off|[a-z_]{1,12}|[0-9]{1,4}|[./{}\\[\\],:#>\"-]|->|\\s|\r\n|\u{FEFF}){0,120}") {
+    fn fast_parser_agrees_on_token_soup(s in "(vpc a 10.0.0.0/16 \\{|vpc|subnet|instance|route_table|route|security_group|network_acl|inbound|allow|ingress|egress|tcp|all|from|to|internet|service|expect|can|reach|via|external|region|peering|transit_gateway|attach|vpn|vpn_gateway|security_group_referencing|propagate|routes|on_premises|blackhole|az|main|private|on|off|[a-z_]{1,12}|[0-9]{1,4}|[./{}\\[\\],:#>\"-]|->|\\s|\r\n|\u{FEFF}){0,120}") {
         differential::compare(&s);
     }
 

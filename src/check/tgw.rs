@@ -29,10 +29,23 @@ impl Cx {
                     });
                 }
             }
+            let mut sg_referencing: Option<(bool, Span)> = None;
+            for item in &t.items {
+                if let ast::TgwItem::SgReferencing(f, sp) = item {
+                    match sg_referencing {
+                        Some((_, first)) => {
+                            self.diags
+                                .push(once(*sp, "security_group_referencing", first))
+                        }
+                        None => sg_referencing = Some((f.value, *sp)),
+                    }
+                }
+            }
             self.model.transit_gateways.push(TransitGateway {
                 name: t.name.text.clone(),
                 route_tables: tables,
                 attachments: Vec::new(),
+                sg_referencing: sg_referencing.is_some_and(|(on, _)| on),
                 span: t.span,
             });
         }
@@ -40,7 +53,7 @@ impl Cx {
             let tgw = TransitGatewayId(id32(ti));
             for item in &t.items {
                 let (name, table, kind, span) = match item {
-                    ast::TgwItem::RouteTable(_) => continue,
+                    ast::TgwItem::RouteTable(_) | ast::TgwItem::SgReferencing(..) => continue,
                     ast::TgwItem::Attach(a) => {
                         let vpc = self
                             .names
@@ -242,7 +255,7 @@ impl Cx {
                         aid += 1;
                     }
                     ast::TgwItem::Vpn(_) => aid += 1,
-                    ast::TgwItem::RouteTable(_) => {}
+                    ast::TgwItem::RouteTable(_) | ast::TgwItem::SgReferencing(..) => {}
                 }
             }
         }

@@ -295,6 +295,9 @@ fn inventory(m: &Model) -> BTreeMap<Key, Vec<String>> {
     }
     for t in &m.transit_gateways {
         let mut facts = Vec::new();
+        if t.sg_referencing {
+            facts.push("security_group_referencing on".to_string());
+        }
         for a in &t.attachments {
             let att = m.tgw_attachment(*a);
             let table = &m.tgw_route_table(att.route_table).name;

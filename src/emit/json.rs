@@ -81,6 +81,9 @@ pub struct ExternalJson {
 #[serde(deny_unknown_fields)]
 pub struct TransitGatewayJson {
     pub name: String,
+    /// `security_group_referencing on`: inbound rules may name groups of
+    /// other attached VPCs.
+    pub security_group_referencing: bool,
     pub route_tables: Vec<TgwRouteTableJson>,
     pub attachments: Vec<TgwAttachmentJson>,
 }
@@ -642,6 +645,7 @@ pub fn transit_gateways(m: &Model) -> Vec<TransitGatewayJson> {
         .iter()
         .map(|t| TransitGatewayJson {
             name: t.name.clone(),
+            security_group_referencing: t.sg_referencing,
             route_tables: t
                 .route_tables
                 .iter()

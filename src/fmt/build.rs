@@ -134,6 +134,11 @@ impl Builder<'_> {
                     children,
                 )
             }
+            TgwItem::SgReferencing(f, sp) => self.leaf(
+                *sp,
+                Group::Setting,
+                flag("security_group_referencing", f, *sp),
+            ),
             TgwItem::Attach(a) => self.leaf(
                 a.span,
                 Group::Kind("attach"),

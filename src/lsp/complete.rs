@@ -92,7 +92,9 @@ impl Block {
             Block::SecurityGroup => &["ingress", "egress"],
             Block::NetworkAcl => &["inbound", "outbound"],
             Block::Dhcp => &["domain_name", "name_servers", "ntp_servers"],
-            Block::TransitGateway => &["route_table", "attach", "vpn"],
+            Block::TransitGateway => {
+                &["route_table", "attach", "vpn", "security_group_referencing"]
+            }
             Block::TgwRouteTable => &["propagate", "route"],
             Block::VpnGateway => &["vpn"],
             Block::Unknown => &[],
@@ -268,6 +270,9 @@ fn fitting(block: Block, statement: &[String]) -> (Vec<&'static str>, &'static [
         (Block::File, "peering") if n == 2 || n == 3 => (vec![], &[Kind::Vpc]),
         (Block::File, "expect") => expect(&words),
         (Block::Vpc, "dns_support" | "dns_hostnames") if n == 1 => (BOOLEANS.to_vec(), NONE),
+        (Block::TransitGateway, "security_group_referencing") if n == 1 => {
+            (BOOLEANS.to_vec(), NONE)
+        }
         (Block::Vpc, "subnet") if n == 3 => (vec!["az"], NONE),
         (Block::Vpc, "route_table") if n == 2 => (vec!["main"], NONE),
         (Block::Vpc, "endpoint") if n == 2 => (vec!["gateway", "interface"], NONE),
@@ -577,7 +582,11 @@ transit_gateway tgw {
         };
         assert_eq!(
             at("transit_gateway x {\n  $0"),
-            ["route_table", "attach", "vpn"]
+            ["route_table", "attach", "vpn", "security_group_referencing"]
+        );
+        assert_eq!(
+            at("transit_gateway x {\n  security_group_referencing $0"),
+            ["on", "off"]
         );
         assert_eq!(
             at("transit_gateway x {\n  route_table r {\n    $0"),

@@ -135,6 +135,8 @@ pub enum TgwItem {
     RouteTable(TgwRouteTable),
     Attach(TgwAttach),
     Vpn(TgwVpn),
+    /// `security_group_referencing on|off`; the span covers the statement.
+    SgReferencing(Flag, Span),
 }
 
 impl TgwItem {
@@ -143,6 +145,7 @@ impl TgwItem {
             TgwItem::RouteTable(x) => x.span,
             TgwItem::Attach(x) => x.span,
             TgwItem::Vpn(x) => x.span,
+            TgwItem::SgReferencing(_, s) => *s,
         }
     }
 }

@@ -583,6 +583,13 @@ impl<'a> Parser<'a> {
             b"attach" => self.tgw_attach().map(TgwItem::Attach),
             b"route_table" => self.tgw_route_table().map(TgwItem::RouteTable),
             b"vpn" => self.tgw_vpn().map(TgwItem::Vpn),
+            b"security_group_referencing" => {
+                let start = self.pos;
+                let w = self.word();
+                let kw = self.take(w);
+                let f = self.flag(kw);
+                Some(TgwItem::SgReferencing(f, Span::new(start, self.end())))
+            }
             _ => None,
         }
     }

@@ -157,6 +157,10 @@ impl Lower {
                 Rule::tgw_route_table => TgwItem::RouteTable(self.tgw_route_table(p)),
                 Rule::tgw_attach => TgwItem::Attach(tgw_attach(p)),
                 Rule::tgw_vpn => TgwItem::Vpn(self.tgw_vpn(p)),
+                Rule::tgw_sg_referencing => {
+                    let sp = span(&p);
+                    TgwItem::SgReferencing(flag(p), sp)
+                }
                 _ => unexpected(&p, "tgw_body"),
             };
             items.push(item);

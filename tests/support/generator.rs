@@ -605,6 +605,14 @@ impl Gen<'_, '_> {
             });
         }
         table_stmts.extend(body);
+        if self.chance(1, 3)? {
+            let mut w = vec!["security_group_referencing".to_string()];
+            self.boolean(&mut w)?;
+            table_stmts.push(Stmt::new(w));
+            if self.mistake("tgw-sg-referencing-twice")? {
+                table_stmts.push(Stmt::new(vec!["security_group_referencing".into()]));
+            }
+        }
         out.push(Stmt::with_body(
             vec!["transit_gateway".into(), tgw.to_string()],
             table_stmts,
