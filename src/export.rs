@@ -25,7 +25,7 @@ use std::net::Ipv4Addr;
 use crate::diag::{Code, Diagnostic};
 use crate::model::{
     Destination, EndpointKind, GatewayService, Model, NetworkAclId, RouteOrigin, SecurityGroupId,
-    SgPeer, SubnetId, Target, VpcId,
+    SgPeer, SubnetId, Target, TgwAttachmentKind, TgwRouteOrigin, TgwTarget, VpcId,
 };
 use crate::source::Span;
 use crate::syntax::ast::{Direction, ProtocolKind};
@@ -46,6 +46,9 @@ pub enum Val {
     Att(usize, &'static str, &'static str),
     /// A template parameter / Terraform variable.
     Param(&'static str),
+    /// A parameter / variable of this export with no default, by its index
+    /// in [`Plan::inputs`] (a customer gateway's public IP).
+    Input(usize),
     /// The zone at this index of the region's zones (a file without
     /// `region` names zones by letter only).
     ZoneIndex(u32),
@@ -138,6 +141,24 @@ pub const INSTANCE_TYPE: Param = Param {
     description: "Instance type of every instance",
 };
 
+/// A value the file does not give and the deployer must: a CloudFormation
+/// parameter of type `String` and a Terraform variable, neither with a
+/// default (a VPN's customer gateway address).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Input {
+    /// The parameter's name (unique among the template's logical ids).
+    pub name: String,
+    /// The Terraform variable's name.
+    pub tf_name: String,
+    pub description: String,
+    /// The CloudFormation `AllowedPattern`.
+    pub pattern: &'static str,
+}
+
+/// A dotted IPv4 address (`AllowedPattern` of a customer gateway's IP).
+pub const IPV4_PATTERN: &str =
+    "^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])[.]){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])$";
+
 /// What to print: the resources in dependency-friendly model order.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Plan {
@@ -150,6 +171,13 @@ pub struct Plan {
     pub region: Option<String>,
     /// The gateway services whose prefix lists rules name, in order.
     pub prefix_lists: Vec<GatewayService>,
+    /// Parameters / variables without a default, in model order.
+    pub inputs: Vec<Input>,
+    /// E0701s for the CloudFormation formats only: what a template cannot
+    /// say but a Terraform file can (a VPN's transit gateway attachment, a
+    /// transit gateway route to a prefix list). The resources behind them
+    /// are Terraform-only in the plan. See [`cfn_errors`].
+    pub cfn_refusals: Vec<Diagnostic>,
 }
 
 struct Builder<'m> {
@@ -173,6 +201,15 @@ struct Builder<'m> {
     prefix_lists: Vec<GatewayService>,
     /// The resource of each customer-managed prefix list, by id.
     managed_list: Vec<usize>,
+    /// Each transit gateway's resource, by id.
+    tgw: Vec<usize>,
+    /// Each transit gateway route table's resource, by id.
+    tgw_table: Vec<usize>,
+    /// Each attachment's resource (the VPC attachment, or the VPN
+    /// connection), by id.
+    tgw_att: Vec<usize>,
+    inputs: Vec<Input>,
+    cfn_refusals: Vec<Diagnostic>,
 }
 
 impl Builder<'_> {
@@ -200,6 +237,27 @@ impl Builder<'_> {
         let span = span.unwrap_or(Span { start: 0, end: 0 });
         self.diagnostics
             .push(Diagnostic::new(Code::E0701, message, span, label).with_help(help));
+    }
+
+    /// E0701 for the CloudFormation formats only.
+    fn cfn_refuse(&mut self, span: Span, message: String, label: &str, help: &str) {
+        self.cfn_refusals
+            .push(Diagnostic::new(Code::E0701, message, span, label).with_help(help));
+    }
+
+    /// A transit gateway attachment's id: the VPC attachment's `Ref`, or
+    /// for a VPN the attachment AWS makes with the connection, which only
+    /// Terraform can name (`aws_vpn_connection.X.transit_gateway_attachment_id`;
+    /// CloudFormation's AWS::EC2::VPNConnection returns only its own id).
+    /// `true` with it when CloudFormation can name it too.
+    fn tgw_att_id(&self, id: crate::model::TgwAttachmentId) -> (Val, bool) {
+        let r = self.tgw_att[id.index()];
+        match self.m.tgw_attachment(id).kind {
+            TgwAttachmentKind::Vpc { .. } => (Val::Ref(r), true),
+            TgwAttachmentKind::Vpn { .. } => {
+                (Val::Att(r, "", "transit_gateway_attachment_id"), false)
+            }
+        }
     }
 
     fn vpc_ref(&self, id: VpcId) -> Val {
@@ -301,18 +359,13 @@ pub fn plan(m: &Model, file_name: &str) -> Result<Plan, Vec<Diagnostic>> {
         uses_zone_index: false,
         prefix_lists: Vec::new(),
         managed_list: Vec::new(),
+        tgw: Vec::new(),
+        tgw_table: Vec::new(),
+        tgw_att: Vec::new(),
+        inputs: Vec::new(),
+        cfn_refusals: Vec::new(),
     };
 
-    // Transit gateways are not exported yet: refuse the whole file rather
-    // than write a template that silently drops them.
-    for t in &m.transit_gateways {
-        b.error(
-            Some(t.span),
-            format!("transit gateway `{}` cannot be exported yet: vpcc does not write AWS::EC2::TransitGateway* or aws_ec2_transit_gateway* resources", t.name),
-            "not exported by this version of vpcc",
-            "export the VPCs without the transit gateway, and create it separately",
-        );
-    }
     // Customer-managed prefix lists: regional, named by routes and rules.
     for list in &m.prefix_lists {
         let entries = list
@@ -669,6 +722,8 @@ pub fn plan(m: &Model, file_name: &str) -> Result<Plan, Vec<Diagnostic>> {
         b.peering.push(r);
     }
 
+    transit_gateways(&mut b);
+
     // Route tables, their routes and associations.
     for (ti, table) in m.route_tables.iter().enumerate() {
         if table.span.is_none() {
@@ -775,8 +830,18 @@ pub fn plan(m: &Model, file_name: &str) -> Result<Plan, Vec<Diagnostic>> {
                     "vpc_peering_connection_id",
                     Val::Ref(b.peering[p.index()]),
                 )),
-                // Refused above, with the transit gateway.
-                Target::TransitGateway(_) => continue,
+                Target::TransitGateway(g) => {
+                    props.push(both(
+                        "TransitGatewayId",
+                        "transit_gateway_id",
+                        Val::Ref(b.tgw[g.index()]),
+                    ));
+                    // AWS refuses a route to a transit gateway the VPC is
+                    // not attached to yet (the checker makes sure it is).
+                    if let Some(a) = m.vpc_attachment(g, table.vpc) {
+                        deps.push(b.tgw_att[a.index()]);
+                    }
+                }
                 Target::GatewayEndpoint(_) | Target::Local(_) | Target::Blackhole => {
                     b.error(
                         route.span,
@@ -1153,7 +1218,309 @@ pub fn plan(m: &Model, file_name: &str) -> Result<Plan, Vec<Diagnostic>> {
             p.sort();
             p
         },
+        inputs: b.inputs,
+        cfn_refusals: {
+            let mut d = b.cfn_refusals;
+            crate::diag::sort(&mut d);
+            d
+        },
     })
+}
+
+/// Transit gateways, after the subnets their VPC attachments name and
+/// before the VPC route tables whose routes name them.
+///
+/// Per gateway, in model order: the gateway (default association and
+/// propagation disabled: the file names every association and propagation),
+/// its route tables, its attachments (a VPC attachment; for a VPN a
+/// customer gateway and a VPN connection), each attachment's association,
+/// then per table its propagations and static routes.
+///
+/// A static VPN propagates nothing in AWS (only BGP-learned routes do),
+/// while vpcc's `propagate [vpn]` learns the VPN's `routes`: so a table
+/// that propagates a VPN gets one static route per VPN route, to the VPN's
+/// attachment, unless the table already has a route to that very block
+/// that wins over the propagated one (a static or prefix-list route).
+fn transit_gateways(b: &mut Builder<'_>) {
+    let m = b.m;
+    for t in &m.transit_gateways {
+        let g = b.add(
+            "Tgw",
+            &t.name,
+            Some("AWS::EC2::TransitGateway"),
+            Some("aws_ec2_transit_gateway"),
+            vec![
+                both(
+                    "Description",
+                    "description",
+                    s(format!("vpcc transit gateway {}", t.name)),
+                ),
+                both(
+                    "DefaultRouteTableAssociation",
+                    "default_route_table_association",
+                    s("disable"),
+                ),
+                both(
+                    "DefaultRouteTablePropagation",
+                    "default_route_table_propagation",
+                    s("disable"),
+                ),
+                tags(&t.name),
+            ],
+        );
+        b.tgw.push(g);
+    }
+    for table in &m.tgw_route_tables {
+        let r = b.add(
+            "TgwRouteTable",
+            &table.name,
+            Some("AWS::EC2::TransitGatewayRouteTable"),
+            Some("aws_ec2_transit_gateway_route_table"),
+            vec![
+                both(
+                    "TransitGatewayId",
+                    "transit_gateway_id",
+                    Val::Ref(b.tgw[table.tgw.index()]),
+                ),
+                tags(&table.name),
+            ],
+        );
+        b.tgw_table.push(r);
+    }
+    for att in &m.tgw_attachments {
+        let tgw = Val::Ref(b.tgw[att.tgw.index()]);
+        let r = match &att.kind {
+            TgwAttachmentKind::Vpc { vpc, subnets } => {
+                // AWS::EC2::TransitGatewayVpcAttachment rather than
+                // AWS::EC2::TransitGatewayAttachment: the CloudFormation
+                // reference recommends it ("to update tags for a VPC
+                // attachment after creation without replacing the
+                // attachment, use AWS::EC2::TransitGatewayVpcAttachment
+                // instead"); both take the same VpcId, SubnetIds and
+                // TransitGatewayId, and `Ref` gives the attachment id.
+                let subnets = subnets
+                    .iter()
+                    .map(|sub| Val::Ref(b.subnet[sub.index()]))
+                    .collect();
+                b.add(
+                    "TgwAttach",
+                    &att.name,
+                    Some("AWS::EC2::TransitGatewayVpcAttachment"),
+                    Some("aws_ec2_transit_gateway_vpc_attachment"),
+                    vec![
+                        both("TransitGatewayId", "transit_gateway_id", tgw),
+                        both("VpcId", "vpc_id", b.vpc_ref(*vpc)),
+                        both("SubnetIds", "subnet_ids", Val::List(subnets)),
+                        tf_only(
+                            "transit_gateway_default_route_table_association",
+                            Val::Bool(false),
+                        ),
+                        tf_only(
+                            "transit_gateway_default_route_table_propagation",
+                            Val::Bool(false),
+                        ),
+                        tags(&att.name),
+                    ],
+                )
+            }
+            TgwAttachmentKind::Vpn { external, .. } => {
+                // The customer gateway's public address is not in the
+                // language: the deployer gives it.
+                let (param, tf) = b.names.assign("CustomerGatewayIp", &att.name, "variable");
+                let input = b.inputs.len();
+                b.inputs.push(Input {
+                    name: param,
+                    tf_name: format!("{tf}_customer_gateway_ip"),
+                    description: format!(
+                        "Public IPv4 address of the customer gateway of VPN {} (the device at {})",
+                        att.name,
+                        m.external(*external).name
+                    ),
+                    pattern: IPV4_PATTERN,
+                });
+                let cgw = b.add(
+                    "CustomerGateway",
+                    &att.name,
+                    Some("AWS::EC2::CustomerGateway"),
+                    Some("aws_customer_gateway"),
+                    vec![
+                        both("BgpAsn", "bgp_asn", Val::Int(65000)),
+                        both("IpAddress", "ip_address", Val::Input(input)),
+                        both("Type", "type", s("ipsec.1")),
+                        tags(&att.name),
+                    ],
+                );
+                b.cfn_refuse(
+                    att.span,
+                    format!(
+                        "VPN `{}` cannot be exported to CloudFormation: its association with table `{}`, its propagations and routes to it name its transit gateway attachment, and AWS::EC2::VPNConnection returns no attachment id",
+                        att.name,
+                        m.tgw_route_table(att.route_table).name
+                    ),
+                    "a VPN attachment a template cannot name",
+                    "export to Terraform (`--format terraform`), which can name the VPN's attachment (`aws_vpn_connection.transit_gateway_attachment_id`)",
+                );
+                b.add(
+                    "Vpn",
+                    &att.name,
+                    Some("AWS::EC2::VPNConnection"),
+                    Some("aws_vpn_connection"),
+                    vec![
+                        both("CustomerGatewayId", "customer_gateway_id", Val::Ref(cgw)),
+                        both("TransitGatewayId", "transit_gateway_id", tgw),
+                        both("StaticRoutesOnly", "static_routes_only", Val::Bool(true)),
+                        both("Type", "type", s("ipsec.1")),
+                        tags(&att.name),
+                    ],
+                )
+            }
+        };
+        b.tgw_att.push(r);
+    }
+    // Associations: each attachment with its one table.
+    for (ai, att) in m.tgw_attachments.iter().enumerate() {
+        let (id, cfn) = b.tgw_att_id(crate::model::TgwAttachmentId(ai as u32));
+        let table = Val::Ref(b.tgw_table[att.route_table.index()]);
+        b.add(
+            "TgwAssoc",
+            &att.name,
+            cfn.then_some("AWS::EC2::TransitGatewayRouteTableAssociation"),
+            Some("aws_ec2_transit_gateway_route_table_association"),
+            vec![
+                both(
+                    "TransitGatewayAttachmentId",
+                    "transit_gateway_attachment_id",
+                    id,
+                ),
+                both(
+                    "TransitGatewayRouteTableId",
+                    "transit_gateway_route_table_id",
+                    table,
+                ),
+            ],
+        );
+    }
+    for (ti, table) in m.tgw_route_tables.iter().enumerate() {
+        let t = b.tgw_table[ti];
+        let mut n = 0;
+        let route = |b: &mut Builder<'_>, n: &mut usize, dest: String, target: Prop, cfn: bool| {
+            *n += 1;
+            b.add(
+                "TgwRoute",
+                &format!("{}-{}", table.name, n),
+                cfn.then_some("AWS::EC2::TransitGatewayRoute"),
+                Some("aws_ec2_transit_gateway_route"),
+                vec![
+                    both(
+                        "TransitGatewayRouteTableId",
+                        "transit_gateway_route_table_id",
+                        Val::Ref(t),
+                    ),
+                    both("DestinationCidrBlock", "destination_cidr_block", s(dest)),
+                    target,
+                ],
+            );
+        };
+        for a in &table.propagations {
+            let att = m.tgw_attachment(*a);
+            let (id, cfn) = b.tgw_att_id(*a);
+            match &att.kind {
+                TgwAttachmentKind::Vpc { .. } => {
+                    b.add(
+                        "TgwProp",
+                        &format!("{}-{}", table.name, att.name),
+                        Some("AWS::EC2::TransitGatewayRouteTablePropagation"),
+                        Some("aws_ec2_transit_gateway_route_table_propagation"),
+                        vec![
+                            both(
+                                "TransitGatewayAttachmentId",
+                                "transit_gateway_attachment_id",
+                                id,
+                            ),
+                            both(
+                                "TransitGatewayRouteTableId",
+                                "transit_gateway_route_table_id",
+                                Val::Ref(t),
+                            ),
+                        ],
+                    );
+                }
+                TgwAttachmentKind::Vpn { .. } => {
+                    // The VPN's routes as static routes (see above), in the
+                    // table's match order.
+                    for r in &table.routes {
+                        if r.origin != TgwRouteOrigin::PropagatedVpn
+                            || r.target != TgwTarget::Attachment(*a)
+                        {
+                            continue;
+                        }
+                        let Some(net) = r.destination.net() else { continue };
+                        let beaten = table.routes.iter().any(|o| {
+                            matches!(o.origin, TgwRouteOrigin::Static | TgwRouteOrigin::PrefixList)
+                                && o.destination.net() == Some(net)
+                        });
+                        if beaten {
+                            continue;
+                        }
+                        let target = both(
+                            "TransitGatewayAttachmentId",
+                            "transit_gateway_attachment_id",
+                            id.clone(),
+                        );
+                        route(b, &mut n, net.to_string(), target, cfn);
+                    }
+                }
+            }
+        }
+        // Written routes, in match order.
+        for r in &table.routes {
+            let (target, cfn) = match r.target {
+                TgwTarget::Attachment(a) => {
+                    let (id, cfn) = b.tgw_att_id(a);
+                    let key = ("TransitGatewayAttachmentId", "transit_gateway_attachment_id");
+                    (both(key.0, key.1, id), cfn)
+                }
+                TgwTarget::Blackhole => (both("Blackhole", "blackhole", Val::Bool(true)), true),
+            };
+            match (r.origin, r.destination) {
+                (TgwRouteOrigin::Static, Destination::Cidr(c)) => {
+                    route(b, &mut n, c.to_string(), target, cfn);
+                }
+                (TgwRouteOrigin::PrefixList, Destination::ListEntry(l, entry)) => {
+                    // One reference per list, made for its first entry's
+                    // route and skipped for the others.
+                    let list = m.prefix_list(l);
+                    if list.entries.first() != Some(&entry) {
+                        continue;
+                    }
+                    n += 1;
+                    // CloudFormation has no prefix-list reference resource
+                    // (the EC2 API and Terraform have one).
+                    b.cfn_refuse(
+                        r.span,
+                        format!(
+                            "route from transit gateway table `{}` to prefix list `{}` cannot be exported to CloudFormation: it has no resource for a transit gateway prefix-list reference",
+                            table.name, list.name
+                        ),
+                        "a prefix-list route of a transit gateway table",
+                        "export to Terraform (`--format terraform`, aws_ec2_transit_gateway_prefix_list_reference), or route each of the list's CIDRs",
+                    );
+                    b.add(
+                        "TgwPlRef",
+                        &format!("{}-{}", table.name, n),
+                        None,
+                        Some("aws_ec2_transit_gateway_prefix_list_reference"),
+                        vec![
+                            tf_only("transit_gateway_route_table_id", Val::Ref(t)),
+                            tf_only("prefix_list_id", Val::Ref(b.managed_list[l.index()])),
+                            target,
+                        ],
+                    );
+                }
+                _ => {}
+            }
+        }
+    }
 }
 
 /// The most resources one CloudFormation template may hold.
@@ -1182,6 +1549,14 @@ pub fn cfn_limit(m: &Model, plan: &Plan) -> Option<Diagnostic> {
         )
         .with_help("split the file, or export it with `--format terraform`"),
     )
+}
+
+/// Every E0701 of the CloudFormation formats: the plan's CloudFormation
+/// refusals, then the template size limit.
+pub fn cfn_errors(m: &Model, plan: &Plan) -> Vec<Diagnostic> {
+    let mut all = plan.cfn_refusals.clone();
+    all.extend(cfn_limit(m, plan));
+    all
 }
 
 fn cidr_peer(dir: Direction, cidr: String) -> Prop {
