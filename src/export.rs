@@ -156,8 +156,7 @@ pub struct Input {
 }
 
 /// A dotted IPv4 address (`AllowedPattern` of a customer gateway's IP).
-pub const IPV4_PATTERN: &str =
-    "^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])[.]){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])$";
+pub const IPV4_PATTERN: &str = "^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])[.]){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])$";
 
 /// What to print: the resources in dependency-friendly model order.
 #[derive(Clone, Debug, PartialEq)]
@@ -1454,10 +1453,14 @@ fn transit_gateways(b: &mut Builder<'_>) {
                         {
                             continue;
                         }
-                        let Some(net) = r.destination.net() else { continue };
+                        let Some(net) = r.destination.net() else {
+                            continue;
+                        };
                         let beaten = table.routes.iter().any(|o| {
-                            matches!(o.origin, TgwRouteOrigin::Static | TgwRouteOrigin::PrefixList)
-                                && o.destination.net() == Some(net)
+                            matches!(
+                                o.origin,
+                                TgwRouteOrigin::Static | TgwRouteOrigin::PrefixList
+                            ) && o.destination.net() == Some(net)
                         });
                         if beaten {
                             continue;
@@ -1477,7 +1480,10 @@ fn transit_gateways(b: &mut Builder<'_>) {
             let (target, cfn) = match r.target {
                 TgwTarget::Attachment(a) => {
                     let (id, cfn) = b.tgw_att_id(a);
-                    let key = ("TransitGatewayAttachmentId", "transit_gateway_attachment_id");
+                    let key = (
+                        "TransitGatewayAttachmentId",
+                        "transit_gateway_attachment_id",
+                    );
                     (both(key.0, key.1, id), cfn)
                 }
                 TgwTarget::Blackhole => (both("Blackhole", "blackhole", Val::Bool(true)), true),
