@@ -888,6 +888,90 @@ fn every_example_deploys_into_moto_as_the_model_says() {
             let id = logical(&res, "AWS::EC2::SecurityGroup", &g.name);
             assert!(groups.contains_key(&id), "{name}: group {}", g.name);
         }
+
+        // Transit gateways (moto's CloudFormation creates only the gateway;
+        // scripts/export_check.py makes the rest through moto's EC2 API):
+        // each attachment's VPC and subnets, each table's associations,
+        // propagations and static routes as the model says.
+        let gateways: Vec<String> = got["transit_gateways"]
+            .as_array()
+            .expect("gateways")
+            .iter()
+            .map(|g| g.as_str().expect("an id").to_string())
+            .collect();
+        let mut want: Vec<String> = m
+            .transit_gateways
+            .iter()
+            .map(|t| logical(&res, "AWS::EC2::TransitGateway", &t.name))
+            .collect();
+        want.sort();
+        assert_eq!(gateways, want, "{name}: transit gateways");
+        let atts = by_id("tgw_attachments");
+        assert_eq!(atts.len(), m.tgw_attachments.len(), "{name}: attachments");
+        let att_lid = |a: vpc::model::TgwAttachmentId| {
+            let a = m.tgw_attachment(a);
+            logical(&res, "AWS::EC2::TransitGatewayVpcAttachment", &a.name)
+        };
+        for a in &m.tgw_attachments {
+            let TgwAttachmentKind::Vpc { vpc, subnets } = &a.kind else {
+                panic!("{name}: a VPN was deployed");
+            };
+            let have = &atts[&logical(&res, "AWS::EC2::TransitGatewayVpcAttachment", &a.name)];
+            let vpc_lid = logical(&res, "AWS::EC2::VPC", &m.vpc(*vpc).name);
+            assert_eq!(have["vpc"], vpc_lid.as_str(), "{name}: {}", a.name);
+            let mut want: Vec<String> = subnets
+                .iter()
+                .map(|s| logical(&res, "AWS::EC2::Subnet", &m.subnet(*s).name))
+                .collect();
+            want.sort();
+            assert_eq!(have["subnets"], Value::from(want), "{name}: {}", a.name);
+        }
+        let tgw_tables = by_id("tgw_route_tables");
+        assert_eq!(tgw_tables.len(), m.tgw_route_tables.len(), "{name}");
+        for (ti, t) in m.tgw_route_tables.iter().enumerate() {
+            let have = &tgw_tables[&logical(&res, "AWS::EC2::TransitGatewayRouteTable", &t.name)];
+            let mut assoc: Vec<String> = m
+                .tgw_attachments
+                .iter()
+                .enumerate()
+                .filter(|(_, a)| a.route_table.index() == ti)
+                .map(|(i, _)| att_lid(vpc::model::TgwAttachmentId(i as u32)))
+                .collect();
+            assoc.sort();
+            assert_eq!(
+                have["associations"],
+                Value::from(assoc),
+                "{name}: {}",
+                t.name
+            );
+            let mut props: Vec<String> = t.propagations.iter().map(|a| att_lid(*a)).collect();
+            props.sort();
+            assert_eq!(
+                have["propagations"],
+                Value::from(props),
+                "{name}: {}",
+                t.name
+            );
+            let mut routes: Vec<Vec<String>> = t
+                .routes
+                .iter()
+                .filter(|r| r.origin == TgwRouteOrigin::Static)
+                .map(|r| {
+                    let target = match r.target {
+                        TgwTarget::Attachment(a) => att_lid(a),
+                        TgwTarget::Blackhole => "blackhole".to_string(),
+                    };
+                    vec![r.destination.net().expect("a CIDR").to_string(), target]
+                })
+                .collect();
+            routes.sort();
+            assert_eq!(
+                have["static_routes"],
+                Value::from(routes),
+                "{name}: {}",
+                t.name
+            );
+        }
     }
 }
 
