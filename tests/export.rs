@@ -1293,10 +1293,9 @@ impl TfResource {
         format!("{}.{}", self.ty, self.name)
     }
     fn arg(&self, k: &str) -> &str {
-        self.args.get(k).map_or_else(
-            || panic!("{}: no `{k}` in {:?}", self.addr(), self.args),
-            |v| v,
-        )
+        self.args
+            .get(k)
+            .unwrap_or_else(|| panic!("{}: no `{k}` in {:?}", self.addr(), self.args))
     }
 }
 
@@ -1319,10 +1318,11 @@ fn tf_resources(hcl: &str) -> Vec<TfResource> {
                 break;
             }
             if let Some(inner) = l.strip_prefix("    ") {
-                if in_tags && let Some((k, v)) = inner.split_once(" = ") {
-                    if k.trim() == "Name" {
-                        tag = Some(v.trim().trim_matches('"').to_string());
-                    }
+                if in_tags
+                    && let Some((k, v)) = inner.split_once(" = ")
+                    && k.trim() == "Name"
+                {
+                    tag = Some(v.trim().trim_matches('"').to_string());
                 }
                 continue;
             }
