@@ -10,7 +10,10 @@
 //! What AWS cannot express the way the file does (a blackhole route, an ACL
 //! rule with several CIDRs, a security-group rule naming an interface
 //! service, which has no prefix list, a bare zone label) is E0701 at the span of the setting, never a
-//! silent omission. (Two further checks, a prefix-list route and a gateway
+//! silent omission. What only CloudFormation cannot say (a VPN's transit
+//! gateway attachment, a transit gateway route to a prefix list) is in
+//! [`Plan::cfn_refusals`]: those resources are Terraform-only in the plan,
+//! and [`cfn_errors`] refuses the CloudFormation formats. (Two further checks, a prefix-list route and a gateway
 //! endpoint on the implicit main table, guard shapes the checker does not
 //! let through today.)
 //!

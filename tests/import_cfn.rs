@@ -268,7 +268,8 @@ fn every_example_round_trips_through_cloudformation_yaml_and_json() {
     let mut failed = Vec::new();
     let mut checked = 0;
     for (file, text) in &all {
-        // Export refuses transit gateways (tests/export.rs).
+        // Import does not model transit gateways yet (it warns and leaves
+        // them out), and CloudFormation refuses a VPN (tests/export.rs).
         if text.contains("transit_gateway") {
             continue;
         }
