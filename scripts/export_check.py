@@ -175,12 +175,88 @@ def install_moto_workarounds(skipped):
 
     SecurityGroupIngress.create_from_cloudformation_json = classmethod(ingress_with_prefix_list)
 
+    # moto's CloudFormation models only AWS::EC2::TransitGateway of the
+    # transit gateway types (it logs and drops the others); its EC2 API has
+    # route tables, VPC attachments, associations, propagations and static
+    # routes. These do what AWS does through that API. (VPN connections to
+    # a transit gateway are never deployed here: CloudFormation export
+    # refuses them, E0701.)
+    def through_ec2(cfn_type, create):
+        class Model(CloudFormationModel):
+            __module__ = "moto.ec2.export_check"
+
+            def __init__(self, physical_id):
+                self.id = physical_id
+
+            @property
+            def physical_resource_id(self):
+                return self.id
+
+            @staticmethod
+            def cloudformation_name_type():
+                return ""
+
+            @staticmethod
+            def cloudformation_type():
+                return cfn_type
+
+            @classmethod
+            def create_from_cloudformation_json(cls, resource_name, cloudformation_json,
+                                                account_id, region_name, **kwargs):
+                backend = ec2_backends[account_id][region_name]
+                return cls(create(backend, cloudformation_json["Properties"]))
+
+        Model.__name__ = cfn_type.replace("AWS::EC2::", "")
+        return Model
+
+    tgw_models = [
+        through_ec2("AWS::EC2::TransitGatewayRouteTable", lambda b, p: b.create_transit_gateway_route_table(
+            transit_gateway_id=p["TransitGatewayId"]).id),
+        through_ec2("AWS::EC2::TransitGatewayVpcAttachment", lambda b, p: b.create_transit_gateway_vpc_attachment(
+            transit_gateway_id=p["TransitGatewayId"], vpc_id=p["VpcId"],
+            subnet_ids=p["SubnetIds"]).id),
+        through_ec2("AWS::EC2::TransitGatewayRouteTableAssociation", lambda b, p: (
+            b.associate_transit_gateway_route_table(
+                transit_gateway_attachment_id=p["TransitGatewayAttachmentId"],
+                transit_gateway_route_table_id=p["TransitGatewayRouteTableId"]),
+            p["TransitGatewayRouteTableId"] + "|" + p["TransitGatewayAttachmentId"])[1]),
+        through_ec2("AWS::EC2::TransitGatewayRouteTablePropagation", lambda b, p: (
+            b.enable_transit_gateway_route_table_propagation(
+                transit_gateway_attachment_id=p["TransitGatewayAttachmentId"],
+                transit_gateway_route_table_id=p["TransitGatewayRouteTableId"]),
+            p["TransitGatewayRouteTableId"] + "|" + p["TransitGatewayAttachmentId"])[1]),
+        through_ec2("AWS::EC2::TransitGatewayRoute", lambda b, p: (
+            b.create_transit_gateway_route(
+                transit_gateway_route_table_id=p["TransitGatewayRouteTableId"],
+                destination_cidr_block=p["DestinationCidrBlock"],
+                transit_gateway_attachment_id=p.get("TransitGatewayAttachmentId"),
+                blackhole=bool(p.get("Blackhole", False))),
+            p["TransitGatewayRouteTableId"] + "|" + p["DestinationCidrBlock"])[1]),
+    ]
+
+    # Its CloudFormation has AWS::EC2::VPNGateway and the gateway's
+    # attachment, not the customer gateway or the VPN connection, which its
+    # EC2 API has. (It models neither VPN connection routes nor route
+    # propagation at all: those two types are skipped, and tests/export.rs
+    # expects that.)
+    tgw_models += [
+        through_ec2("AWS::EC2::CustomerGateway", lambda b, p: b.create_customer_gateway(
+            gateway_type=p["Type"], ip_address=p["IpAddress"],
+            bgp_asn=str(p["BgpAsn"])).id),
+        through_ec2("AWS::EC2::VPNConnection", lambda b, p: b.create_vpn_connection(
+            vpn_conn_type=p["Type"], customer_gateway_id=p["CustomerGatewayId"],
+            vpn_gateway_id=p.get("VpnGatewayId"),
+            transit_gateway_id=p.get("TransitGatewayId")).id),
+    ]
+
     parsing.get_model_list.cache_clear()
     parsing.get_model_map.cache_clear()
     parsing.get_name_type_map.cache_clear()
     supported = parsing.get_model_map()
     assert "AWS::EC2::VPCCidrBlock" in supported
     assert "AWS::EC2::PrefixList" in supported
+    for m in tgw_models:
+        assert m.cloudformation_type() in supported
 
     original = parsing.resource_class_from_type
 
@@ -220,6 +296,11 @@ def deploy(template_path, region):
             ssm = boto3.client("ssm", region_name=region)
             ssm.put_parameter(Name="/vpcc-export/ami", Value=image, Type="String")
             params.append({"ParameterKey": "ImageId", "ParameterValue": "/vpcc-export/ami"})
+        for key in declared:
+            if key.startswith("CustomerGatewayIp"):
+                # A customer gateway's public address: the deployer's to
+                # give; any address does for the mock.
+                params.append({"ParameterKey": key, "ParameterValue": "198.51.100.7"})
         cfn.create_stack(StackName="vpcc-export", TemplateBody=body, Parameters=params)
         stack = cfn.describe_stacks(StackName="vpcc-export")["Stacks"][0]
         # moto drops the tags of several types (route tables, NAT gateways):
@@ -227,7 +308,9 @@ def deploy(template_path, region):
         # (moto gives an association the id of its route table or VPC, so
         # only the objects described below are named.)
         named = {"VPC", "Subnet", "RouteTable", "Instance", "NatGateway", "VPCEndpoint",
-                 "SecurityGroup", "VPCPeeringConnection", "InternetGateway"}
+                 "SecurityGroup", "VPCPeeringConnection", "InternetGateway",
+                 "TransitGateway", "TransitGatewayRouteTable", "TransitGatewayVpcAttachment",
+                 "VPNGateway", "VPNConnection", "CustomerGateway"}
         logical = {
             r["PhysicalResourceId"]: r["LogicalResourceId"]
             for r in cfn.list_stack_resources(StackName="vpcc-export")["StackResourceSummaries"]
@@ -238,7 +321,38 @@ def deploy(template_path, region):
             return logical.get(physical)
 
         target_keys = ("GatewayId", "NatGatewayId", "InstanceId",
-                       "NetworkInterfaceId", "VpcPeeringConnectionId")
+                       "NetworkInterfaceId", "VpcPeeringConnectionId", "TransitGatewayId")
+
+        def tgw_table(t):
+            tid = t["TransitGatewayRouteTableId"]
+            assocs = ec2.get_transit_gateway_route_table_associations(
+                TransitGatewayRouteTableId=tid)["Associations"]
+            props = ec2.get_transit_gateway_route_table_propagations(
+                TransitGatewayRouteTableId=tid)["TransitGatewayRouteTablePropagations"]
+            routes = ec2.search_transit_gateway_routes(
+                TransitGatewayRouteTableId=tid,
+                Filters=[{"Name": "type", "Values": ["static"]}])["Routes"]
+            # moto 5.2.5 keeps a route's attachment as one object where its
+            # response wants a list, and answers an empty list: the route's
+            # attachment is read from its EC2 model instead.
+            from moto.core import DEFAULT_ACCOUNT_ID
+            from moto.ec2.models import ec2_backends
+            held = ec2_backends[DEFAULT_ACCOUNT_ID][region].transit_gateways_route_tables[tid].routes
+
+            def attachment(cidr):
+                att = held[cidr].get("transitGatewayAttachments") or {}
+                return lid(att.get("transitGatewayAttachmentId"))
+            return {
+                "id": lid(tid), "tgw": lid(t["TransitGatewayId"]),
+                "associations": sorted(lid(a["TransitGatewayAttachmentId"]) for a in assocs),
+                "propagations": sorted(lid(a["TransitGatewayAttachmentId"]) for a in props),
+                "static_routes": sorted(
+                    [r["DestinationCidrBlock"],
+                     "blackhole" if r.get("State") == "blackhole"
+                     else attachment(r["DestinationCidrBlock"])]
+                    for r in routes),
+            }
+
         out = {
             "stack_status": stack["StackStatus"],
             "skipped": sorted(skipped),
@@ -283,6 +397,32 @@ def deploy(template_path, region):
             "security_groups": [
                 {"id": lid(g["GroupId"]), "vpc": lid(g["VpcId"])}
                 for g in ec2.describe_security_groups()["SecurityGroups"] if lid(g["GroupId"])
+            ],
+            "transit_gateways": sorted(
+                lid(t["TransitGatewayId"]) for t in ec2.describe_transit_gateways()["TransitGateways"]
+                if lid(t["TransitGatewayId"])),
+            "tgw_attachments": [
+                {"id": lid(a["TransitGatewayAttachmentId"]), "tgw": lid(a["TransitGatewayId"]),
+                 "vpc": lid(a["VpcId"]), "subnets": sorted(lid(s) for s in a["SubnetIds"])}
+                for a in ec2.describe_transit_gateway_vpc_attachments()["TransitGatewayVpcAttachments"]
+                if lid(a["TransitGatewayAttachmentId"])
+            ],
+            "tgw_route_tables": [
+                tgw_table(t)
+                for t in ec2.describe_transit_gateway_route_tables()["TransitGatewayRouteTables"]
+                if lid(t["TransitGatewayRouteTableId"])
+            ],
+            "vpn_gateways": [
+                {"id": lid(g["VpnGatewayId"]),
+                 "vpcs": sorted(lid(a["VpcId"]) for a in g.get("VpcAttachments", [])
+                                if a.get("State") == "attached")}
+                for g in ec2.describe_vpn_gateways()["VpnGateways"] if lid(g["VpnGatewayId"])
+            ],
+            "vpn_connections": [
+                {"id": lid(c["VpnConnectionId"]), "vgw": lid(c.get("VpnGatewayId")),
+                 "customer_gateway": lid(c["CustomerGatewayId"])}
+                for c in ec2.describe_vpn_connections()["VpnConnections"]
+                if lid(c["VpnConnectionId"])
             ],
             "peerings": [
                 {"id": lid(p["VpcPeeringConnectionId"]),

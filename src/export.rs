@@ -10,7 +10,10 @@
 //! What AWS cannot express the way the file does (a blackhole route, an ACL
 //! rule with several CIDRs, a security-group rule naming an interface
 //! service, which has no prefix list, a bare zone label) is E0701 at the span of the setting, never a
-//! silent omission. (Two further checks, a prefix-list route and a gateway
+//! silent omission. What only CloudFormation cannot say (a VPN's transit
+//! gateway attachment, a transit gateway route to a prefix list) is in
+//! [`Plan::cfn_refusals`]: those resources are Terraform-only in the plan,
+//! and [`cfn_errors`] refuses the CloudFormation formats. (Two further checks, a prefix-list route and a gateway
 //! endpoint on the implicit main table, guard shapes the checker does not
 //! let through today.)
 //!
@@ -25,7 +28,7 @@ use std::net::Ipv4Addr;
 use crate::diag::{Code, Diagnostic};
 use crate::model::{
     Destination, EndpointKind, GatewayService, Model, NetworkAclId, RouteOrigin, SecurityGroupId,
-    SgPeer, SubnetId, Target, VpcId,
+    SgPeer, SubnetId, Target, TgwAttachmentKind, TgwRouteOrigin, TgwTarget, VpcId,
 };
 use crate::source::Span;
 use crate::syntax::ast::{Direction, ProtocolKind};
@@ -46,6 +49,9 @@ pub enum Val {
     Att(usize, &'static str, &'static str),
     /// A template parameter / Terraform variable.
     Param(&'static str),
+    /// A parameter / variable of this export with no default, by its index
+    /// in [`Plan::inputs`] (a customer gateway's public IP).
+    Input(usize),
     /// The zone at this index of the region's zones (a file without
     /// `region` names zones by letter only).
     ZoneIndex(u32),
@@ -138,6 +144,23 @@ pub const INSTANCE_TYPE: Param = Param {
     description: "Instance type of every instance",
 };
 
+/// A value the file does not give and the deployer must: a CloudFormation
+/// parameter of type `String` and a Terraform variable, neither with a
+/// default (a VPN's customer gateway address).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Input {
+    /// The parameter's name (unique among the template's logical ids).
+    pub name: String,
+    /// The Terraform variable's name.
+    pub tf_name: String,
+    pub description: String,
+    /// The CloudFormation `AllowedPattern`.
+    pub pattern: &'static str,
+}
+
+/// A dotted IPv4 address (`AllowedPattern` of a customer gateway's IP).
+pub const IPV4_PATTERN: &str = "^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])[.]){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])$";
+
 /// What to print: the resources in dependency-friendly model order.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Plan {
@@ -150,6 +173,13 @@ pub struct Plan {
     pub region: Option<String>,
     /// The gateway services whose prefix lists rules name, in order.
     pub prefix_lists: Vec<GatewayService>,
+    /// Parameters / variables without a default, in model order.
+    pub inputs: Vec<Input>,
+    /// E0701s for the CloudFormation formats only: what a template cannot
+    /// say but a Terraform file can (a VPN's transit gateway attachment, a
+    /// transit gateway route to a prefix list). The resources behind them
+    /// are Terraform-only in the plan. See [`cfn_errors`].
+    pub cfn_refusals: Vec<Diagnostic>,
 }
 
 struct Builder<'m> {
@@ -163,6 +193,10 @@ struct Builder<'m> {
     route_table: Vec<Option<usize>>,
     igw: Vec<usize>,
     igw_attach: Vec<usize>,
+    /// Each virtual private gateway's resource and its CloudFormation
+    /// attachment, by id.
+    vgw: Vec<usize>,
+    vgw_attach: Vec<usize>,
     nat: Vec<usize>,
     instance: Vec<usize>,
     peering: Vec<usize>,
@@ -173,6 +207,15 @@ struct Builder<'m> {
     prefix_lists: Vec<GatewayService>,
     /// The resource of each customer-managed prefix list, by id.
     managed_list: Vec<usize>,
+    /// Each transit gateway's resource, by id.
+    tgw: Vec<usize>,
+    /// Each transit gateway route table's resource, by id.
+    tgw_table: Vec<usize>,
+    /// Each attachment's resource (the VPC attachment, or the VPN
+    /// connection), by id.
+    tgw_att: Vec<usize>,
+    inputs: Vec<Input>,
+    cfn_refusals: Vec<Diagnostic>,
 }
 
 impl Builder<'_> {
@@ -200,6 +243,27 @@ impl Builder<'_> {
         let span = span.unwrap_or(Span { start: 0, end: 0 });
         self.diagnostics
             .push(Diagnostic::new(Code::E0701, message, span, label).with_help(help));
+    }
+
+    /// E0701 for the CloudFormation formats only.
+    fn cfn_refuse(&mut self, span: Span, message: String, label: &str, help: &str) {
+        self.cfn_refusals
+            .push(Diagnostic::new(Code::E0701, message, span, label).with_help(help));
+    }
+
+    /// A transit gateway attachment's id: the VPC attachment's `Ref`, or
+    /// for a VPN the attachment AWS makes with the connection, which only
+    /// Terraform can name (`aws_vpn_connection.X.transit_gateway_attachment_id`;
+    /// CloudFormation's AWS::EC2::VPNConnection returns only its own id).
+    /// `true` with it when CloudFormation can name it too.
+    fn tgw_att_id(&self, id: crate::model::TgwAttachmentId) -> (Val, bool) {
+        let r = self.tgw_att[id.index()];
+        match self.m.tgw_attachment(id).kind {
+            TgwAttachmentKind::Vpc { .. } => (Val::Ref(r), true),
+            TgwAttachmentKind::Vpn { .. } => {
+                (Val::Att(r, "", "transit_gateway_attachment_id"), false)
+            }
+        }
     }
 
     fn vpc_ref(&self, id: VpcId) -> Val {
@@ -292,6 +356,8 @@ pub fn plan(m: &Model, file_name: &str) -> Result<Plan, Vec<Diagnostic>> {
         route_table: Vec::new(),
         igw: Vec::new(),
         igw_attach: Vec::new(),
+        vgw: Vec::new(),
+        vgw_attach: Vec::new(),
         nat: Vec::new(),
         instance: Vec::new(),
         peering: Vec::new(),
@@ -301,27 +367,13 @@ pub fn plan(m: &Model, file_name: &str) -> Result<Plan, Vec<Diagnostic>> {
         uses_zone_index: false,
         prefix_lists: Vec::new(),
         managed_list: Vec::new(),
+        tgw: Vec::new(),
+        tgw_table: Vec::new(),
+        tgw_att: Vec::new(),
+        inputs: Vec::new(),
+        cfn_refusals: Vec::new(),
     };
 
-    // Transit gateways are not exported yet: refuse the whole file rather
-    // than write a template that silently drops them.
-    for t in &m.transit_gateways {
-        b.error(
-            Some(t.span),
-            format!("transit gateway `{}` cannot be exported yet: vpcc does not write AWS::EC2::TransitGateway* or aws_ec2_transit_gateway* resources", t.name),
-            "not exported by this version of vpcc",
-            "export the VPCs without the transit gateway, and create it separately",
-        );
-    }
-    // Virtual private gateways are not exported yet either.
-    for g in &m.vpn_gateways {
-        b.error(
-            Some(g.span),
-            format!("virtual private gateway `{}` cannot be exported yet: vpcc does not write AWS::EC2::VPNGateway or aws_vpn_gateway resources", g.name),
-            "not exported by this version of vpcc",
-            "export the VPC without the gateway, and create it separately",
-        );
-    }
     // Customer-managed prefix lists: regional, named by routes and rules.
     for list in &m.prefix_lists {
         let entries = list
@@ -457,6 +509,8 @@ pub fn plan(m: &Model, file_name: &str) -> Result<Plan, Vec<Diagnostic>> {
         b.igw.push(g);
         b.igw_attach.push(a);
     }
+
+    vpn_gateways(&mut b);
 
     // Subnets.
     for (i, subnet) in m.subnets.iter().enumerate() {
@@ -678,7 +732,10 @@ pub fn plan(m: &Model, file_name: &str) -> Result<Plan, Vec<Diagnostic>> {
         b.peering.push(r);
     }
 
-    // Route tables, their routes and associations.
+    transit_gateways(&mut b);
+
+    // Route tables, their routes and associations (propagation from a
+    // virtual private gateway after them: `vgw_propagations`).
     for (ti, table) in m.route_tables.iter().enumerate() {
         if table.span.is_none() {
             // The implicit main table: AWS makes it with the VPC.
@@ -784,10 +841,23 @@ pub fn plan(m: &Model, file_name: &str) -> Result<Plan, Vec<Diagnostic>> {
                     "vpc_peering_connection_id",
                     Val::Ref(b.peering[p.index()]),
                 )),
-                // Refused above, with the transit gateway.
-                Target::TransitGateway(_) => continue,
-                // Refused above, with the virtual private gateway.
-                Target::VpnGateway(_) => continue,
+                Target::TransitGateway(g) => {
+                    props.push(both(
+                        "TransitGatewayId",
+                        "transit_gateway_id",
+                        Val::Ref(b.tgw[g.index()]),
+                    ));
+                    // AWS refuses a route to a transit gateway the VPC is
+                    // not attached to yet (the checker makes sure it is).
+                    if let Some(a) = m.vpc_attachment(g, table.vpc) {
+                        deps.push(b.tgw_att[a.index()]);
+                    }
+                }
+                Target::VpnGateway(g) => {
+                    props.push(both("GatewayId", "gateway_id", Val::Ref(b.vgw[g.index()])));
+                    // A route to a gateway not attached yet is refused.
+                    deps.push(b.vgw_attach[g.index()]);
+                }
                 Target::GatewayEndpoint(_) | Target::Local(_) | Target::Blackhole => {
                     b.error(
                         route.span,
@@ -829,6 +899,7 @@ pub fn plan(m: &Model, file_name: &str) -> Result<Plan, Vec<Diagnostic>> {
             );
         }
     }
+    vgw_propagations(&mut b);
 
     // Endpoints.
     for ep in &m.endpoints {
@@ -1164,7 +1235,461 @@ pub fn plan(m: &Model, file_name: &str) -> Result<Plan, Vec<Diagnostic>> {
             p.sort();
             p
         },
+        inputs: b.inputs,
+        cfn_refusals: {
+            let mut d = b.cfn_refusals;
+            crate::diag::sort(&mut d);
+            d
+        },
     })
+}
+
+/// Virtual private gateways, after the internet gateways: the gateway
+/// (Terraform attaches it by `vpc_id`, CloudFormation by an
+/// AWS::EC2::VPCGatewayAttachment, as for an internet gateway), then per
+/// VPN a customer gateway (its public address an input), the VPN
+/// connection (static routes only) and one AWS::EC2::VPNConnectionRoute /
+/// aws_vpn_connection_route per route.
+fn vpn_gateways(b: &mut Builder<'_>) {
+    let m = b.m;
+    for gw in &m.vpn_gateways {
+        let vpc = b.vpc_ref(gw.vpc);
+        let g = b.add(
+            "Vgw",
+            &gw.name,
+            Some("AWS::EC2::VPNGateway"),
+            Some("aws_vpn_gateway"),
+            vec![
+                cfn_only("Type", s("ipsec.1")),
+                tf_only("vpc_id", vpc.clone()),
+                tags(&gw.name),
+            ],
+        );
+        let a = b.add(
+            "VgwAttach",
+            &gw.name,
+            Some("AWS::EC2::VPCGatewayAttachment"),
+            None,
+            vec![
+                cfn_only("VpcId", vpc),
+                cfn_only("VpnGatewayId", Val::Ref(g)),
+            ],
+        );
+        b.vgw.push(g);
+        b.vgw_attach.push(a);
+        for vpn in &gw.vpns {
+            let (param, tf) = b.names.assign("CustomerGatewayIp", &vpn.name, "variable");
+            let input = b.inputs.len();
+            b.inputs.push(Input {
+                name: param,
+                tf_name: format!("{tf}_customer_gateway_ip"),
+                description: format!(
+                    "Public IPv4 address of the customer gateway of VPN {} (the device at {})",
+                    vpn.name,
+                    m.external(vpn.external).name
+                ),
+                pattern: IPV4_PATTERN,
+            });
+            let cgw = b.add(
+                "CustomerGateway",
+                &vpn.name,
+                Some("AWS::EC2::CustomerGateway"),
+                Some("aws_customer_gateway"),
+                vec![
+                    both("BgpAsn", "bgp_asn", Val::Int(65000)),
+                    both("IpAddress", "ip_address", Val::Input(input)),
+                    both("Type", "type", s("ipsec.1")),
+                    tags(&vpn.name),
+                ],
+            );
+            let c = b.add(
+                "Vpn",
+                &vpn.name,
+                Some("AWS::EC2::VPNConnection"),
+                Some("aws_vpn_connection"),
+                vec![
+                    both("CustomerGatewayId", "customer_gateway_id", Val::Ref(cgw)),
+                    both("VpnGatewayId", "vpn_gateway_id", Val::Ref(g)),
+                    both("StaticRoutesOnly", "static_routes_only", Val::Bool(true)),
+                    both("Type", "type", s("ipsec.1")),
+                    tags(&vpn.name),
+                ],
+            );
+            for (k, route) in vpn.routes.iter().enumerate() {
+                b.add(
+                    "VpnRoute",
+                    &format!("{}-{k}", vpn.name),
+                    Some("AWS::EC2::VPNConnectionRoute"),
+                    Some("aws_vpn_connection_route"),
+                    vec![
+                        both(
+                            "DestinationCidrBlock",
+                            "destination_cidr_block",
+                            s(route.to_string()),
+                        ),
+                        both("VpnConnectionId", "vpn_connection_id", Val::Ref(c)),
+                    ],
+                );
+            }
+        }
+    }
+}
+
+/// `propagate VGW`: one AWS::EC2::VPNGatewayRoutePropagation (a list of
+/// one table) / aws_vpn_gateway_route_propagation per table that learns a
+/// gateway's routes, after the gateway is attached (AWS refuses it before).
+fn vgw_propagations(b: &mut Builder<'_>) {
+    let m = b.m;
+    for (ti, table) in m.route_tables.iter().enumerate() {
+        let Some(g) = table
+            .routes
+            .iter()
+            .find_map(|r| match (r.origin, r.target) {
+                (RouteOrigin::Propagated, Target::VpnGateway(g)) => Some(g),
+                _ => None,
+            })
+        else {
+            continue;
+        };
+        let Some(t) = b.route_table[ti] else {
+            continue;
+        };
+        let p = b.add(
+            "VgwProp",
+            &table.name,
+            Some("AWS::EC2::VPNGatewayRoutePropagation"),
+            Some("aws_vpn_gateway_route_propagation"),
+            vec![
+                cfn_only("RouteTableIds", Val::List(vec![Val::Ref(t)])),
+                tf_only("route_table_id", Val::Ref(t)),
+                both("VpnGatewayId", "vpn_gateway_id", Val::Ref(b.vgw[g.index()])),
+            ],
+        );
+        b.resources[p].depends_on.push(b.vgw_attach[g.index()]);
+    }
+}
+
+/// Transit gateways, after the subnets their VPC attachments name and
+/// before the VPC route tables whose routes name them.
+///
+/// Per gateway, in model order: the gateway (default association and
+/// propagation disabled: the file names every association and propagation),
+/// its route tables, its attachments (a VPC attachment; for a VPN a
+/// customer gateway and a VPN connection), each attachment's association,
+/// then per table its propagations and static routes.
+///
+/// A static VPN propagates nothing in AWS (only BGP-learned routes do),
+/// while vpcc's `propagate [vpn]` learns the VPN's `routes`: so a table
+/// that propagates a VPN gets one static route per VPN route, to the VPN's
+/// attachment, unless the table already has a route to that very block
+/// that wins over the propagated one (a static or prefix-list route).
+fn transit_gateways(b: &mut Builder<'_>) {
+    let m = b.m;
+    for t in &m.transit_gateways {
+        let g = b.add(
+            "Tgw",
+            &t.name,
+            Some("AWS::EC2::TransitGateway"),
+            Some("aws_ec2_transit_gateway"),
+            vec![
+                both(
+                    "Description",
+                    "description",
+                    s(format!("vpcc transit gateway {}", t.name)),
+                ),
+                both(
+                    "DefaultRouteTableAssociation",
+                    "default_route_table_association",
+                    s("disable"),
+                ),
+                both(
+                    "DefaultRouteTablePropagation",
+                    "default_route_table_propagation",
+                    s("disable"),
+                ),
+                both(
+                    "SecurityGroupReferencingSupport",
+                    "security_group_referencing_support",
+                    s(if t.sg_referencing {
+                        "enable"
+                    } else {
+                        "disable"
+                    }),
+                ),
+                tags(&t.name),
+            ],
+        );
+        b.tgw.push(g);
+    }
+    for table in &m.tgw_route_tables {
+        let r = b.add(
+            "TgwRouteTable",
+            &table.name,
+            Some("AWS::EC2::TransitGatewayRouteTable"),
+            Some("aws_ec2_transit_gateway_route_table"),
+            vec![
+                both(
+                    "TransitGatewayId",
+                    "transit_gateway_id",
+                    Val::Ref(b.tgw[table.tgw.index()]),
+                ),
+                tags(&table.name),
+            ],
+        );
+        b.tgw_table.push(r);
+    }
+    for att in &m.tgw_attachments {
+        let tgw = Val::Ref(b.tgw[att.tgw.index()]);
+        let r = match &att.kind {
+            TgwAttachmentKind::Vpc { vpc, subnets } => {
+                // AWS::EC2::TransitGatewayVpcAttachment rather than
+                // AWS::EC2::TransitGatewayAttachment: the CloudFormation
+                // reference recommends it ("to update tags for a VPC
+                // attachment after creation without replacing the
+                // attachment, use AWS::EC2::TransitGatewayVpcAttachment
+                // instead"); both take the same VpcId, SubnetIds and
+                // TransitGatewayId, and `Ref` gives the attachment id.
+                let subnets = subnets
+                    .iter()
+                    .map(|sub| Val::Ref(b.subnet[sub.index()]))
+                    .collect();
+                b.add(
+                    "TgwAttach",
+                    &att.name,
+                    Some("AWS::EC2::TransitGatewayVpcAttachment"),
+                    Some("aws_ec2_transit_gateway_vpc_attachment"),
+                    vec![
+                        both("TransitGatewayId", "transit_gateway_id", tgw),
+                        both("VpcId", "vpc_id", b.vpc_ref(*vpc)),
+                        both("SubnetIds", "subnet_ids", Val::List(subnets)),
+                        tf_only(
+                            "transit_gateway_default_route_table_association",
+                            Val::Bool(false),
+                        ),
+                        tf_only(
+                            "transit_gateway_default_route_table_propagation",
+                            Val::Bool(false),
+                        ),
+                        // AWS's default for an attachment, written out: the
+                        // gateway's setting decides (vpcc models no
+                        // per-attachment choice).
+                        cfn_only(
+                            "Options",
+                            Val::Map(vec![cfn_only(
+                                "SecurityGroupReferencingSupport",
+                                s("enable"),
+                            )]),
+                        ),
+                        tf_only("security_group_referencing_support", s("enable")),
+                        tags(&att.name),
+                    ],
+                )
+            }
+            TgwAttachmentKind::Vpn { external, .. } => {
+                // The customer gateway's public address is not in the
+                // language: the deployer gives it.
+                let (param, tf) = b.names.assign("CustomerGatewayIp", &att.name, "variable");
+                let input = b.inputs.len();
+                b.inputs.push(Input {
+                    name: param,
+                    tf_name: format!("{tf}_customer_gateway_ip"),
+                    description: format!(
+                        "Public IPv4 address of the customer gateway of VPN {} (the device at {})",
+                        att.name,
+                        m.external(*external).name
+                    ),
+                    pattern: IPV4_PATTERN,
+                });
+                let cgw = b.add(
+                    "CustomerGateway",
+                    &att.name,
+                    Some("AWS::EC2::CustomerGateway"),
+                    Some("aws_customer_gateway"),
+                    vec![
+                        both("BgpAsn", "bgp_asn", Val::Int(65000)),
+                        both("IpAddress", "ip_address", Val::Input(input)),
+                        both("Type", "type", s("ipsec.1")),
+                        tags(&att.name),
+                    ],
+                );
+                b.cfn_refuse(
+                    att.span,
+                    format!(
+                        "VPN `{}` cannot be exported to CloudFormation: its association with table `{}`, its propagations and routes to it name its transit gateway attachment, and AWS::EC2::VPNConnection returns no attachment id",
+                        att.name,
+                        m.tgw_route_table(att.route_table).name
+                    ),
+                    "a VPN attachment a template cannot name",
+                    "export to Terraform (`--format terraform`), which can name the VPN's attachment (`aws_vpn_connection.transit_gateway_attachment_id`)",
+                );
+                b.add(
+                    "Vpn",
+                    &att.name,
+                    Some("AWS::EC2::VPNConnection"),
+                    Some("aws_vpn_connection"),
+                    vec![
+                        both("CustomerGatewayId", "customer_gateway_id", Val::Ref(cgw)),
+                        both("TransitGatewayId", "transit_gateway_id", tgw),
+                        both("StaticRoutesOnly", "static_routes_only", Val::Bool(true)),
+                        both("Type", "type", s("ipsec.1")),
+                        tags(&att.name),
+                    ],
+                )
+            }
+        };
+        b.tgw_att.push(r);
+    }
+    // Associations: each attachment with its one table.
+    for (ai, att) in m.tgw_attachments.iter().enumerate() {
+        let (id, cfn) = b.tgw_att_id(crate::model::TgwAttachmentId(ai as u32));
+        let table = Val::Ref(b.tgw_table[att.route_table.index()]);
+        b.add(
+            "TgwAssoc",
+            &att.name,
+            cfn.then_some("AWS::EC2::TransitGatewayRouteTableAssociation"),
+            Some("aws_ec2_transit_gateway_route_table_association"),
+            vec![
+                both(
+                    "TransitGatewayAttachmentId",
+                    "transit_gateway_attachment_id",
+                    id,
+                ),
+                both(
+                    "TransitGatewayRouteTableId",
+                    "transit_gateway_route_table_id",
+                    table,
+                ),
+            ],
+        );
+    }
+    for (ti, table) in m.tgw_route_tables.iter().enumerate() {
+        let t = b.tgw_table[ti];
+        let mut n = 0;
+        let route = |b: &mut Builder<'_>, n: &mut usize, dest: String, target: Prop, cfn: bool| {
+            *n += 1;
+            b.add(
+                "TgwRoute",
+                &format!("{}-{}", table.name, n),
+                cfn.then_some("AWS::EC2::TransitGatewayRoute"),
+                Some("aws_ec2_transit_gateway_route"),
+                vec![
+                    both(
+                        "TransitGatewayRouteTableId",
+                        "transit_gateway_route_table_id",
+                        Val::Ref(t),
+                    ),
+                    both("DestinationCidrBlock", "destination_cidr_block", s(dest)),
+                    target,
+                ],
+            );
+        };
+        for a in &table.propagations {
+            let att = m.tgw_attachment(*a);
+            let (id, cfn) = b.tgw_att_id(*a);
+            match &att.kind {
+                TgwAttachmentKind::Vpc { .. } => {
+                    b.add(
+                        "TgwProp",
+                        &format!("{}-{}", table.name, att.name),
+                        Some("AWS::EC2::TransitGatewayRouteTablePropagation"),
+                        Some("aws_ec2_transit_gateway_route_table_propagation"),
+                        vec![
+                            both(
+                                "TransitGatewayAttachmentId",
+                                "transit_gateway_attachment_id",
+                                id,
+                            ),
+                            both(
+                                "TransitGatewayRouteTableId",
+                                "transit_gateway_route_table_id",
+                                Val::Ref(t),
+                            ),
+                        ],
+                    );
+                }
+                TgwAttachmentKind::Vpn { .. } => {
+                    // The VPN's routes as static routes (see above), in the
+                    // table's match order.
+                    for r in &table.routes {
+                        if r.origin != TgwRouteOrigin::PropagatedVpn
+                            || r.target != TgwTarget::Attachment(*a)
+                        {
+                            continue;
+                        }
+                        let Some(net) = r.destination.net() else {
+                            continue;
+                        };
+                        let beaten = table.routes.iter().any(|o| {
+                            matches!(
+                                o.origin,
+                                TgwRouteOrigin::Static | TgwRouteOrigin::PrefixList
+                            ) && o.destination.net() == Some(net)
+                        });
+                        if beaten {
+                            continue;
+                        }
+                        let target = both(
+                            "TransitGatewayAttachmentId",
+                            "transit_gateway_attachment_id",
+                            id.clone(),
+                        );
+                        route(b, &mut n, net.to_string(), target, cfn);
+                    }
+                }
+            }
+        }
+        // Written routes, in match order.
+        for r in &table.routes {
+            let (target, cfn) = match r.target {
+                TgwTarget::Attachment(a) => {
+                    let (id, cfn) = b.tgw_att_id(a);
+                    let key = (
+                        "TransitGatewayAttachmentId",
+                        "transit_gateway_attachment_id",
+                    );
+                    (both(key.0, key.1, id), cfn)
+                }
+                TgwTarget::Blackhole => (both("Blackhole", "blackhole", Val::Bool(true)), true),
+            };
+            match (r.origin, r.destination) {
+                (TgwRouteOrigin::Static, Destination::Cidr(c)) => {
+                    route(b, &mut n, c.to_string(), target, cfn);
+                }
+                (TgwRouteOrigin::PrefixList, Destination::ListEntry(l, entry)) => {
+                    // One reference per list, made for its first entry's
+                    // route and skipped for the others.
+                    let list = m.prefix_list(l);
+                    if list.entries.first() != Some(&entry) {
+                        continue;
+                    }
+                    n += 1;
+                    // CloudFormation has no prefix-list reference resource
+                    // (the EC2 API and Terraform have one).
+                    b.cfn_refuse(
+                        r.span,
+                        format!(
+                            "route from transit gateway table `{}` to prefix list `{}` cannot be exported to CloudFormation: it has no resource for a transit gateway prefix-list reference",
+                            table.name, list.name
+                        ),
+                        "a prefix-list route of a transit gateway table",
+                        "export to Terraform (`--format terraform`, aws_ec2_transit_gateway_prefix_list_reference), or route each of the list's CIDRs",
+                    );
+                    b.add(
+                        "TgwPlRef",
+                        &format!("{}-{}", table.name, n),
+                        None,
+                        Some("aws_ec2_transit_gateway_prefix_list_reference"),
+                        vec![
+                            tf_only("transit_gateway_route_table_id", Val::Ref(t)),
+                            tf_only("prefix_list_id", Val::Ref(b.managed_list[l.index()])),
+                            target,
+                        ],
+                    );
+                }
+                _ => {}
+            }
+        }
+    }
 }
 
 /// The most resources one CloudFormation template may hold.
@@ -1193,6 +1718,14 @@ pub fn cfn_limit(m: &Model, plan: &Plan) -> Option<Diagnostic> {
         )
         .with_help("split the file, or export it with `--format terraform`"),
     )
+}
+
+/// Every E0701 of the CloudFormation formats: the plan's CloudFormation
+/// refusals, then the template size limit.
+pub fn cfn_errors(m: &Model, plan: &Plan) -> Vec<Diagnostic> {
+    let mut all = plan.cfn_refusals.clone();
+    all.extend(cfn_limit(m, plan));
+    all
 }
 
 fn cidr_peer(dir: Direction, cidr: String) -> Prop {

@@ -482,7 +482,11 @@ fn the_incremental_diff_equals_the_full_one_on_random_edits() {
         .unwrap_or_else(|e| panic!("{e}"));
     // The edits must mostly give valid files, and some must move flows,
     // or the comparison proves little.
-    eprintln!("{} edits compiled, {} changed a flow", compared.get(), changed.get());
+    eprintln!(
+        "{} edits compiled, {} changed a flow",
+        compared.get(),
+        changed.get()
+    );
     assert!(
         compared.get() >= 60,
         "only {} edits compiled",

@@ -237,7 +237,8 @@ fn round_trip_through_moto_holds_for_every_example_and_generated_networks() {
             .unwrap()
             .map(|e| e.unwrap().path())
             .filter(|p| p.extension().is_some_and(|e| e == "vpc"))
-            // Export refuses transit gateways (tests/export.rs).
+            // Import does not model transit gateways yet (it warns and
+            // leaves them out), so their round trip cannot hold.
             .filter(|p| {
                 let text = std::fs::read_to_string(p).unwrap_or_default();
                 !text.contains("transit_gateway") && !text.contains("vpn_gateway")

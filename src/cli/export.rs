@@ -59,11 +59,14 @@ pub fn run(args: &Args) -> Exit {
             return Exit::Errors;
         }
     };
-    if args.format != Format::Terraform
-        && let Some(d) = vpc::export::cfn_limit(&model, &plan)
-    {
-        emit_diagnostics(MessageFormat::Human, color, &args.file, &src, &[d]);
-        return Exit::Errors;
+    if args.format != Format::Terraform {
+        // What a template cannot say (a VPN's attachment, the size limit);
+        // the Terraform file can.
+        let refused = vpc::export::cfn_errors(&model, &plan);
+        if !refused.is_empty() {
+            emit_diagnostics(MessageFormat::Human, color, &args.file, &src, &refused);
+            return Exit::Errors;
+        }
     }
     let out = match args.format {
         Format::Cloudformation => vpc::export::cfn::yaml(&plan),

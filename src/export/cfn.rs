@@ -36,6 +36,7 @@ fn val(plan: &Plan, v: &Val) -> Node {
             Node::List(vec![str(&plan.resources[*r].logical_id), str(attr)]),
         )]),
         Val::Param(p) => obj(vec![("Ref", str(p))]),
+        Val::Input(i) => obj(vec![("Ref", str(&plan.inputs[*i].name))]),
         Val::ZoneIndex(i) => obj(vec![(
             "Fn::Select",
             Node::List(vec![
@@ -107,6 +108,17 @@ pub fn template(plan: &Plan) -> Node {
                         g.as_str()
                     )),
                 ),
+            ]),
+        ));
+    }
+    for input in &plan.inputs {
+        // No default: the file does not say it.
+        params.push((
+            input.name.clone(),
+            obj(vec![
+                ("Type", str("String")),
+                ("AllowedPattern", str(input.pattern)),
+                ("Description", str(&input.description)),
             ]),
         ));
     }

@@ -39,6 +39,7 @@ fn expr(plan: &Plan, v: &Val) -> Option<String> {
                 p
             }
         ),
+        Val::Input(i) => format!("var.{}", plan.inputs[*i].tf_name),
         Val::ZoneIndex(i) => format!("data.aws_availability_zones.available.names[{i}]"),
         Val::PrefixList(g) => format!("data.aws_prefix_list.{}.id", g.as_str()),
         Val::RegionalService(svc) => {
@@ -120,6 +121,18 @@ pub fn hcl(plan: &Plan) -> String {
                 Item::Attr("description".into(), quote(p.description)),
                 Item::Attr("type".into(), "string".into()),
                 Item::Attr("default".into(), quote(default)),
+            ],
+            &mut out,
+        );
+    }
+    for input in &plan.inputs {
+        // No default: the file does not say it.
+        out.push('\n');
+        block(
+            &format!("variable {}", quote(&input.tf_name)),
+            &[
+                Item::Attr("description".into(), quote(&input.description)),
+                Item::Attr("type".into(), "string".into()),
             ],
             &mut out,
         );

@@ -895,7 +895,9 @@ fn route(out: &mut String, cx: &mut Ctx<'_>, tid: &str, r: &Value) {
             .find(|id| !id.is_empty())
             .or(target)
             .unwrap_or("an unknown target");
-            let why = if other.starts_with("tgw-") {
+            // A CloudFormation template names the gateway by its logical
+            // id, not a `tgw-` id: the key says what it is.
+            let why = if other.starts_with("tgw-") || !s(r, "TransitGatewayId").is_empty() {
                 " (transit gateways are not modelled)"
             } else if other.starts_with("vgw-") {
                 " (VPN gateways are not modelled)"
