@@ -1278,30 +1278,7 @@ fn vpn_gateways(b: &mut Builder<'_>) {
         b.vgw.push(g);
         b.vgw_attach.push(a);
         for vpn in &gw.vpns {
-            let (param, tf) = b.names.assign("CustomerGatewayIp", &vpn.name, "variable");
-            let input = b.inputs.len();
-            b.inputs.push(Input {
-                name: param,
-                tf_name: format!("{tf}_customer_gateway_ip"),
-                description: format!(
-                    "Public IPv4 address of the customer gateway of VPN {} (the device at {})",
-                    vpn.name,
-                    m.external(vpn.external).name
-                ),
-                pattern: IPV4_PATTERN,
-            });
-            let cgw = b.add(
-                "CustomerGateway",
-                &vpn.name,
-                Some("AWS::EC2::CustomerGateway"),
-                Some("aws_customer_gateway"),
-                vec![
-                    both("BgpAsn", "bgp_asn", Val::Int(65000)),
-                    both("IpAddress", "ip_address", Val::Input(input)),
-                    both("Type", "type", s("ipsec.1")),
-                    tags(&vpn.name),
-                ],
-            );
+            let cgw = customer_gateway(b, &vpn.name, vpn.external);
             let c = b.add(
                 "Vpn",
                 &vpn.name,
@@ -1333,6 +1310,36 @@ fn vpn_gateways(b: &mut Builder<'_>) {
             }
         }
     }
+}
+
+/// The customer gateway of VPN `vpn` (of a transit gateway or a virtual
+/// private gateway) to `external`: its public address is not in the
+/// language, so the deployer gives it (a parameter / variable without a
+/// default); static routing, so the ASN is only AWS's required default.
+fn customer_gateway(b: &mut Builder<'_>, vpn: &str, external: crate::model::ExternalId) -> usize {
+    let (param, tf) = b.names.assign("CustomerGatewayIp", vpn, "variable");
+    let input = b.inputs.len();
+    b.inputs.push(Input {
+        name: param,
+        tf_name: format!("{tf}_customer_gateway_ip"),
+        description: format!(
+            "Public IPv4 address of the customer gateway of VPN {vpn} (the device at {})",
+            b.m.external(external).name
+        ),
+        pattern: IPV4_PATTERN,
+    });
+    b.add(
+        "CustomerGateway",
+        vpn,
+        Some("AWS::EC2::CustomerGateway"),
+        Some("aws_customer_gateway"),
+        vec![
+            both("BgpAsn", "bgp_asn", Val::Int(65000)),
+            both("IpAddress", "ip_address", Val::Input(input)),
+            both("Type", "type", s("ipsec.1")),
+            tags(vpn),
+        ],
+    )
 }
 
 /// `propagate VGW`: one AWS::EC2::VPNGatewayRoutePropagation (a list of
@@ -1486,32 +1493,7 @@ fn transit_gateways(b: &mut Builder<'_>) {
                 )
             }
             TgwAttachmentKind::Vpn { external, .. } => {
-                // The customer gateway's public address is not in the
-                // language: the deployer gives it.
-                let (param, tf) = b.names.assign("CustomerGatewayIp", &att.name, "variable");
-                let input = b.inputs.len();
-                b.inputs.push(Input {
-                    name: param,
-                    tf_name: format!("{tf}_customer_gateway_ip"),
-                    description: format!(
-                        "Public IPv4 address of the customer gateway of VPN {} (the device at {})",
-                        att.name,
-                        m.external(*external).name
-                    ),
-                    pattern: IPV4_PATTERN,
-                });
-                let cgw = b.add(
-                    "CustomerGateway",
-                    &att.name,
-                    Some("AWS::EC2::CustomerGateway"),
-                    Some("aws_customer_gateway"),
-                    vec![
-                        both("BgpAsn", "bgp_asn", Val::Int(65000)),
-                        both("IpAddress", "ip_address", Val::Input(input)),
-                        both("Type", "type", s("ipsec.1")),
-                        tags(&att.name),
-                    ],
-                );
+                let cgw = customer_gateway(b, &att.name, *external);
                 b.cfn_refuse(
                     att.span,
                     format!(

@@ -518,11 +518,7 @@ impl Ctx<'_> {
                 kept.extend(cubes);
             }
         }
-        let src = b
-            .cubes
-            .first()
-            .map(|c| self.desc(&c.src))
-            .unwrap_or_default();
+        let src = self.first_src(b);
         let used = chosen.map(|d| self.route_used(&src, d, via));
         let rule = used
             .as_ref()

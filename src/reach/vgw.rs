@@ -86,22 +86,7 @@ impl Ctx<'_> {
                 out.push(nb);
                 continue;
             };
-            let within = Pattern {
-                set: cidrs(&x.cidrs),
-                services: Vec::new(),
-                all_opaque: false,
-            };
-            let kept: Vec<Cube> = nb
-                .cubes
-                .iter()
-                .filter_map(|c| {
-                    let (hit, _) = within.split(&c.dst);
-                    (!hit.is_empty()).then(|| Cube {
-                        dst: hit,
-                        ..c.clone()
-                    })
-                })
-                .collect();
+            let kept = super::tgw::within_network(&nb.cubes, x);
             if kept.is_empty() {
                 nb.block(
                     comp,
@@ -188,11 +173,7 @@ impl Ctx<'_> {
                 kept.extend(cubes);
             }
         }
-        let src = b
-            .cubes
-            .first()
-            .map(|c| self.desc(&c.src))
-            .unwrap_or_default();
+        let src = self.first_src(&b);
         if kept.is_empty() {
             b.block(
                 label.clone(),

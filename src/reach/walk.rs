@@ -334,6 +334,14 @@ impl<'m> Ctx<'m> {
             .unwrap_or_default()
     }
 
+    /// The branch's first source in words (whom a reply goes back to).
+    pub(super) fn first_src(&self, b: &Branch) -> String {
+        b.cubes
+            .first()
+            .map(|c| self.desc(&c.src))
+            .unwrap_or_default()
+    }
+
     /// `text()`, or an empty string in a wordless walk.
     pub(super) fn say(&self, text: impl FnOnce() -> String) -> String {
         if self.words { text() } else { String::new() }
