@@ -89,7 +89,7 @@ fn expected_cfn_refusals(m: &Model) -> usize {
 
 /// The examples and fixtures by name and text, then two small networks of
 /// `vpcc gen` (several VPCs, peerings, every tier, rules to S3's prefix
-/// list).
+/// list) and one around a transit gateway.
 fn inputs() -> Vec<(String, String)> {
     let mut all: Vec<(String, String)> = examples()
         .iter()
@@ -112,6 +112,20 @@ fn inputs() -> Vec<(String, String)> {
             vpc::r#gen::generate(&params),
         ));
     }
+    // The same around a transit gateway (an attachment per VPC with a
+    // subnet in each zone, two tables, VPC routes to the gateway).
+    let params = vpc::r#gen::GenParams {
+        vpcs: 3,
+        azs: 2,
+        subnets_per_az: 2,
+        instances_per_subnet: 1,
+        security_groups_per_vpc: 5,
+        seed: 3,
+    };
+    all.push((
+        "gen-tgw-seed-3.vpc".to_string(),
+        vpc::r#gen::generate_with(&params, vpc::r#gen::Hub::TransitGateway),
+    ));
     all
 }
 
@@ -1850,7 +1864,7 @@ fn transit_gateways_export_with_every_object_and_reference() {
             "{want}: {tf_checked:?}"
         );
     }
-    assert_eq!(cfn_checked, ["tgw-static.vpc"]);
+    assert_eq!(cfn_checked, ["tgw-static.vpc", "gen-tgw-seed-3.vpc"]);
 }
 
 /// The checks above can fail: a propagation dropped from the Terraform

@@ -175,6 +175,32 @@ fn facts(routes: &Value, report: &Value) -> BTreeMap<String, Value> {
     for p in items(routes, "peerings") {
         out.insert(format!("peering {}", name(p)), p.clone());
     }
+    // Transit gateways: each table (its associations, propagations and
+    // routes in match order) and each attachment, by name.
+    for g in items(routes, "transit_gateways") {
+        for t in items(g, "route_tables") {
+            let mut sorted = t.clone();
+            for k in ["associations", "propagations"] {
+                let mut v: Vec<String> = items(t, k)
+                    .iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_string)
+                    .collect();
+                v.sort();
+                sorted[k] = json!(v);
+            }
+            out.insert(
+                format!("transit gateway {} table {}", name(g), name(t)),
+                sorted,
+            );
+        }
+        for a in items(g, "attachments") {
+            out.insert(
+                format!("transit gateway {} attachment {}", name(g), name(a)),
+                a.clone(),
+            );
+        }
+    }
     // Rows and columns in source order, which the import does not keep:
     // compared as sets.
     let m = field(report, "matrix");
@@ -419,16 +445,12 @@ fn intrinsics_decide_the_facts_of_a_hand_written_template() {
     assert!(text.contains("route 0.0.0.0/0 -> nat-a"), "{text}");
     assert!(text.contains("route 0.0.0.0/0 -> igw"), "{text}");
     assert!(text.contains("dns_hostnames on"), "{text}");
+    // A transit gateway without tables or attachments is imported as one.
+    assert!(text.contains("transit_gateway Tgw { # Tgw\n}"), "{text}");
     // What is not modelled is a warning naming the logical id.
     let w = &run.stderr;
-    assert!(
-        w.contains(
-            "warning: Tgw: AWS::EC2::TransitGateway left out (transit gateways are not modelled)"
-        ),
-        "{w}"
-    );
     assert!(w.contains("warning: Logs: AWS::S3::Bucket left out"), "{w}");
-    assert_eq!(w.lines().count(), 2, "{w}");
+    assert_eq!(w.lines().count(), 1, "{w}");
     // The import checks, and the network does what the template says.
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("imported.vpc");
@@ -637,45 +659,58 @@ fn what_is_left_out_is_a_warning_naming_the_logical_id() {
     assert!(!c.has_errors(), "{}", imported.text);
 }
 
-/// Transit gateways are not imported yet: importing vpcc's own export of a
-/// file with one warns for every transit gateway resource and for every
-/// VPC route to the gateway (naming why), and keeps the rest.
+/// A transit gateway CloudFormation can express (no VPN) round-trips:
+/// the imported file has the same tables (associations, propagations,
+/// routes in match order), attachments, VPC routes to the gateway and
+/// reachability matrix, without a warning.
 #[test]
-fn an_exported_transit_gateway_is_left_out_with_a_warning_for_each_resource() {
-    let dir = tempfile::tempdir().unwrap();
+fn an_exported_transit_gateway_round_trips_through_cloudformation() {
     let file = root().join("tests/fixtures/export/tgw-static.vpc");
-    let (imported, stderr) = export_import(&file, "cloudformation-json", dir.path(), &[]);
-    let m = vpc::compile(&std::fs::read_to_string(&file).unwrap())
-        .model
-        .expect("a model");
-    let tgw_resources = m.transit_gateways.len()
-        + m.tgw_route_tables.len()
-        + 2 * m.tgw_attachments.len()
-        + m.tgw_route_tables
-            .iter()
-            .map(|t| t.propagations.len() + t.routes.iter().filter(|r| !r.propagated()).count())
-            .sum::<usize>();
-    let left_out: Vec<&str> = stderr
-        .lines()
-        .filter(|l| {
-            l.contains("AWS::EC2::TransitGateway")
-                && l.ends_with("left out (transit gateways are not modelled)")
-        })
-        .collect();
-    assert_eq!(left_out.len(), tgw_resources, "{stderr}");
-    for (t, want) in [
-        ("RouteTableAppRt", "0.0.0.0/0"),
-        ("RouteTableEdgeRt", "10.20.0.0/16"),
-    ] {
-        let line = format!(
-            "warning: {t}: route {want} -> TgwHub left out (transit gateways are not modelled)"
-        );
-        assert!(stderr.contains(&line), "no {line:?} in:\n{stderr}");
+    let original = facts_of(&file);
+    assert!(
+        original
+            .keys()
+            .any(|k| k.starts_with("transit gateway hub table")),
+        "the facts hold the gateway's tables"
+    );
+    for format in ["cloudformation", "cloudformation-json"] {
+        let dir = tempfile::tempdir().unwrap();
+        let (imported, stderr) = export_import(&file, format, dir.path(), &[]);
+        assert!(stderr.is_empty(), "{format}: {stderr}");
+        let text = std::fs::read_to_string(&imported).unwrap();
+        assert!(text.contains("transit_gateway hub { # TgwHub"), "{text}");
+        let check = vpcc(["check", imported.to_str().unwrap()]);
+        assert_eq!(check.code, 0, "{}", check.stderr);
+        let diffs = differences(&original, &facts_of(&imported));
+        assert!(diffs.is_empty(), "{format}:\n{}", diffs.join("\n"));
     }
-    assert_eq!(stderr.lines().count(), tgw_resources + 2, "{stderr}");
-    let text = std::fs::read_to_string(&imported).unwrap();
-    assert!(!text.contains("transit_gateway"), "{text}");
-    assert!(text.contains("vpc app 10.20.0.0/16"), "{text}");
-    let check = vpcc(["check", imported.to_str().unwrap()]);
-    assert_eq!(check.code, 0, "{}", check.stderr);
+}
+
+/// The comparison sees a transit gateway difference: a propagation dropped
+/// from the template changes the table's facts.
+#[test]
+fn the_round_trip_comparison_finds_a_dropped_propagation() {
+    let file = root().join("tests/fixtures/export/tgw-static.vpc");
+    let dir = tempfile::tempdir().unwrap();
+    let template = dir.path().join("t.json");
+    let run = vpcc([
+        "export",
+        file.to_str().unwrap(),
+        "--format",
+        "cloudformation-json",
+    ]);
+    let mut v: Value = serde_json::from_str(&run.stdout).unwrap();
+    let res = v["Resources"].as_object_mut().unwrap();
+    assert!(res.remove("TgwPropBackEdgeAtt").is_some());
+    std::fs::write(&template, serde_json::to_string(&v).unwrap()).unwrap();
+    let run = ok(import(&template, &[]), "import cloudformation");
+    let imported = dir.path().join("imported.vpc");
+    std::fs::write(&imported, &run.stdout).unwrap();
+    let diffs = differences(&facts_of(&file), &facts_of(&imported));
+    assert!(
+        diffs
+            .iter()
+            .any(|d| d.contains("transit gateway hub table back")),
+        "{diffs:?}"
+    );
 }

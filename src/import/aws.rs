@@ -36,10 +36,24 @@ pub const COMMANDS: [&str; 12] = [
 /// security-group rule's prefix list; and the entries of customer-managed
 /// lists (one object keyed by list id, each value an `aws ec2
 /// get-managed-prefix-list-entries` output).
-pub const OPTIONAL: [&str; 3] = [
+///
+/// Transit gateways: `describe-transit-gateways`,
+/// `describe-transit-gateway-route-tables`,
+/// `describe-transit-gateway-vpc-attachments`, and per route table (one
+/// object keyed by table id, each value that command's output for the
+/// table) `get-transit-gateway-route-table-associations`,
+/// `get-transit-gateway-route-table-propagations` and
+/// `search-transit-gateway-routes` (its static routes are read).
+pub const OPTIONAL: [&str; 9] = [
     "describe-vpc-attribute",
     "describe-managed-prefix-lists",
     "get-managed-prefix-list-entries",
+    "describe-transit-gateways",
+    "describe-transit-gateway-route-tables",
+    "describe-transit-gateway-vpc-attachments",
+    "get-transit-gateway-route-table-associations",
+    "get-transit-gateway-route-table-propagations",
+    "search-transit-gateway-routes",
 ];
 
 /// Splits one JSON object holding all the commands' outputs (keyed by
@@ -192,6 +206,32 @@ pub fn import(docs: &BTreeMap<String, Value>) -> Result<Imported, String> {
     let dhcp = list(docs, "describe-dhcp-options", "DhcpOptions");
     let addresses = list(docs, "describe-addresses", "Addresses");
     let managed = list(docs, "describe-managed-prefix-lists", "PrefixLists");
+    let live = |v: &&Value| {
+        !matches!(
+            s(v, "State"),
+            "deleted" | "deleting" | "failed" | "rejected"
+        )
+    };
+    let tgws: Vec<&Value> = list(docs, "describe-transit-gateways", "TransitGateways")
+        .into_iter()
+        .filter(live)
+        .collect();
+    let tgw_tables: Vec<&Value> = list(
+        docs,
+        "describe-transit-gateway-route-tables",
+        "TransitGatewayRouteTables",
+    )
+    .into_iter()
+    .filter(live)
+    .collect();
+    let tgw_atts: Vec<&Value> = list(
+        docs,
+        "describe-transit-gateway-vpc-attachments",
+        "TransitGatewayVpcAttachments",
+    )
+    .into_iter()
+    .filter(live)
+    .collect();
     let attributes: Vec<&Value> = docs
         .get("describe-vpc-attribute")
         .and_then(Value::as_array)
@@ -278,6 +318,9 @@ pub fn import(docs: &BTreeMap<String, Value>) -> Result<Imported, String> {
         name_all(&instances, "InstanceId");
         name_all(&endpoints, "VpcEndpointId");
         name_all(&peerings, "VpcPeeringConnectionId");
+        name_all(&tgws, "TransitGatewayId");
+        name_all(&tgw_tables, "TransitGatewayRouteTableId");
+        name_all(&tgw_atts, "TransitGatewayAttachmentId");
         let acls_named: Vec<&Value> = acls
             .iter()
             .copied()
@@ -426,6 +469,18 @@ pub fn import(docs: &BTreeMap<String, Value>) -> Result<Imported, String> {
             )),
         }
     }
+    write_transit_gateways(
+        &mut out,
+        &mut cx,
+        docs,
+        &Tgw {
+            gateways: &tgws,
+            tables: &tgw_tables,
+            attachments: &tgw_atts,
+            vpcs: &vpc_ids,
+            subnets: &subnets,
+        },
+    );
     for addr in &addresses {
         let id = match s(addr, "AllocationId") {
             "" => s(addr, "PublicIp"),
@@ -869,6 +924,7 @@ fn route(out: &mut String, cx: &mut Ctx<'_>, tid: &str, r: &Value) {
         "NatGatewayId",
         "VpcPeeringConnectionId",
         "InstanceId",
+        "TransitGatewayId",
     ]
     .iter()
     .map(|k| s(r, k))
@@ -898,7 +954,7 @@ fn route(out: &mut String, cx: &mut Ctx<'_>, tid: &str, r: &Value) {
             // A CloudFormation template names the gateway by its logical
             // id, not a `tgw-` id: the key says what it is.
             let why = if other.starts_with("tgw-") || !s(r, "TransitGatewayId").is_empty() {
-                " (transit gateways are not modelled)"
+                " (a transit gateway not described)"
             } else if other.starts_with("vgw-") {
                 " (VPN gateways are not modelled)"
             } else if other.starts_with("eni-") {
@@ -907,6 +963,187 @@ fn route(out: &mut String, cx: &mut Ctx<'_>, tid: &str, r: &Value) {
                 ""
             };
             cx.warn(format!("{tid}: route {dest} -> {other} left out{why}"));
+        }
+    }
+}
+
+struct Tgw<'a, 'b> {
+    gateways: &'b [&'a Value],
+    tables: &'b [&'a Value],
+    attachments: &'b [&'a Value],
+    vpcs: &'b BTreeSet<&'a str>,
+    subnets: &'b [&'a Value],
+}
+
+/// One table's entries of a per-table command (`{"tgw-rtb-…": {KEY: [...]}}`).
+fn per_table<'a>(
+    docs: &'a BTreeMap<String, Value>,
+    command: &str,
+    table: &str,
+    key: &str,
+) -> &'a [Value] {
+    docs.get(command)
+        .and_then(|v| v.get(table))
+        .map_or(&[], |v| arr(v, key))
+}
+
+/// `transit_gateway NAME { route_table ... attach ... }` for each gateway:
+/// each table with its propagations and static routes, each VPC attachment
+/// with its subnets and its associated table. A VPN (or any attachment that
+/// is not a described VPC attachment) is not imported: the associations,
+/// propagations and routes that name it are warnings.
+fn write_transit_gateways(
+    out: &mut String,
+    cx: &mut Ctx<'_>,
+    docs: &BTreeMap<String, Value>,
+    t: &Tgw<'_, '_>,
+) {
+    let subnet_vpc: BTreeMap<&str, &str> = t
+        .subnets
+        .iter()
+        .map(|sub| (s(sub, "SubnetId"), s(sub, "VpcId")))
+        .collect();
+    // Each attachment's one associated table.
+    let mut assoc: BTreeMap<&str, &str> = BTreeMap::new();
+    for table in t.tables {
+        let tid = s(table, "TransitGatewayRouteTableId");
+        for a in per_table(
+            docs,
+            "get-transit-gateway-route-table-associations",
+            tid,
+            "Associations",
+        ) {
+            if matches!(s(a, "State"), "disassociating" | "disassociated") {
+                continue;
+            }
+            assoc.insert(s(a, "TransitGatewayAttachmentId"), tid);
+        }
+    }
+    // The attachments written: VPC attachments of described VPCs, with
+    // described subnets, associated with a described table.
+    let mut written: BTreeSet<&str> = BTreeSet::new();
+    for a in t.attachments {
+        let id = s(a, "TransitGatewayAttachmentId");
+        let vpc = s(a, "VpcId");
+        let subnets: Vec<&str> = arr(a, "SubnetIds")
+            .iter()
+            .filter_map(Value::as_str)
+            .collect();
+        if !t.vpcs.contains(vpc) || subnets.iter().any(|x| subnet_vpc.get(x) != Some(&vpc)) {
+            cx.warn(format!(
+                "{id}: transit gateway attachment of a VPC or subnet not described ({vpc}) left out"
+            ));
+        } else if !assoc.contains_key(id) {
+            cx.warn(format!(
+                "{id}: transit gateway attachment associated with no route table left out (vpcc needs its table)"
+            ));
+        } else {
+            written.insert(id);
+        }
+    }
+    for g in t.gateways {
+        let gid = s(g, "TransitGatewayId");
+        let _ = writeln!(
+            out,
+            "
+transit_gateway {} {{ # {gid}",
+            cx.name(gid)
+        );
+        for table in t.tables.iter().filter(|x| s(x, "TransitGatewayId") == gid) {
+            let tid = s(table, "TransitGatewayRouteTableId");
+            let _ = writeln!(out, "  route_table {} {{ # {tid}", cx.name(tid));
+            let mut props = Vec::new();
+            for p in per_table(
+                docs,
+                "get-transit-gateway-route-table-propagations",
+                tid,
+                "TransitGatewayRouteTablePropagations",
+            ) {
+                let a = s(p, "TransitGatewayAttachmentId");
+                if matches!(s(p, "State"), "disabling" | "disabled") {
+                    continue;
+                }
+                if written.contains(a) {
+                    props.push(cx.name(a));
+                } else {
+                    cx.warn(format!(
+                        "{tid}: propagation of attachment {a} ({}), which is not imported, left out",
+                        s(p, "ResourceType")
+                    ));
+                }
+            }
+            if !props.is_empty() {
+                let _ = writeln!(out, "    propagate [{}]", props.join(", "));
+            }
+            for r in per_table(docs, "search-transit-gateway-routes", tid, "Routes") {
+                if s(r, "Type") != "static" {
+                    continue; // Propagated: `propagate` says it.
+                }
+                let dest = s(r, "DestinationCidrBlock");
+                if !ipv4_cidr(dest) {
+                    cx.warn(format!(
+                        "{tid}: transit gateway route to {:?} left out",
+                        if dest.is_empty() {
+                            s(r, "PrefixListId")
+                        } else {
+                            dest
+                        }
+                    ));
+                    continue;
+                }
+                if s(r, "State") == "blackhole" {
+                    let _ = writeln!(out, "    route {dest} -> blackhole");
+                    continue;
+                }
+                let a = arr(r, "TransitGatewayAttachments")
+                    .first()
+                    .map(|x| s(x, "TransitGatewayAttachmentId"))
+                    .unwrap_or("");
+                if written.contains(a) {
+                    let _ = writeln!(out, "    route {dest} -> {}", cx.name(a));
+                } else {
+                    cx.warn(format!(
+                        "{tid}: transit gateway route {dest} -> {a}, an attachment not imported, left out"
+                    ));
+                }
+            }
+            let _ = writeln!(out, "  }}");
+        }
+        for a in t
+            .attachments
+            .iter()
+            .filter(|x| s(x, "TransitGatewayId") == gid)
+        {
+            let id = s(a, "TransitGatewayAttachmentId");
+            if !written.contains(id) {
+                continue;
+            }
+            let subnets: Vec<String> = arr(a, "SubnetIds")
+                .iter()
+                .filter_map(Value::as_str)
+                .map(|x| cx.name(x))
+                .collect();
+            let _ = writeln!(
+                out,
+                "  attach {} vpc {} subnets [{}] route_table {} # {id}",
+                cx.name(id),
+                cx.name(s(a, "VpcId")),
+                subnets.join(", "),
+                cx.name(assoc[id])
+            );
+        }
+        let _ = writeln!(out, "}}");
+    }
+    for (a, table) in &assoc {
+        if !written.contains(a)
+            && !t
+                .attachments
+                .iter()
+                .any(|x| s(x, "TransitGatewayAttachmentId") == *a)
+        {
+            cx.warn(format!(
+                "{table}: association of attachment {a}, which is not imported (a VPN or another kind), left out"
+            ));
         }
     }
 }

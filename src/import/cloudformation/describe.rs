@@ -9,7 +9,7 @@ use super::eval::{Eval, Res, as_bool, as_int, scalar_text};
 use super::{default_acl, default_sg, main_table};
 
 /// The resource types the import reads.
-const MODELLED: [&str; 25] = [
+const MODELLED: [&str; 32] = [
     "AWS::EC2::VPC",
     "AWS::EC2::VPCCidrBlock",
     "AWS::EC2::Subnet",
@@ -35,6 +35,13 @@ const MODELLED: [&str; 25] = [
     "AWS::EC2::VPCPeeringConnection",
     "AWS::EC2::Instance",
     "AWS::EC2::PrefixList",
+    "AWS::EC2::TransitGateway",
+    "AWS::EC2::TransitGatewayRouteTable",
+    "AWS::EC2::TransitGatewayVpcAttachment",
+    "AWS::EC2::TransitGatewayAttachment",
+    "AWS::EC2::TransitGatewayRouteTableAssociation",
+    "AWS::EC2::TransitGatewayRouteTablePropagation",
+    "AWS::EC2::TransitGatewayRoute",
 ];
 
 /// Why a type is left out, for its warning.
@@ -198,6 +205,7 @@ pub fn describe(
     let endpoints = endpoints(cx)?;
     let peerings = peerings(cx, &blocks)?;
     let (lists, entries) = prefix_lists(cx)?;
+    let tgw = transit_gateways(cx)?;
     let docs = [
         ("describe-vpcs", json!({ "Vpcs": vpcs })),
         ("describe-subnets", json!({ "Subnets": subnets })),
@@ -229,11 +237,153 @@ pub fn describe(
             json!({ "PrefixLists": lists }),
         ),
         ("get-managed-prefix-list-entries", Value::Object(entries)),
+        (
+            "describe-transit-gateways",
+            json!({ "TransitGateways": tgw.gateways }),
+        ),
+        (
+            "describe-transit-gateway-route-tables",
+            json!({ "TransitGatewayRouteTables": tgw.tables }),
+        ),
+        (
+            "describe-transit-gateway-vpc-attachments",
+            json!({ "TransitGatewayVpcAttachments": tgw.attachments }),
+        ),
+        (
+            "get-transit-gateway-route-table-associations",
+            Value::Object(tgw.associations),
+        ),
+        (
+            "get-transit-gateway-route-table-propagations",
+            Value::Object(tgw.propagations),
+        ),
+        ("search-transit-gateway-routes", Value::Object(tgw.routes)),
     ]
     .into_iter()
     .map(|(command, v)| (command.to_string(), v))
     .collect();
     Ok((docs, std::mem::take(&mut cx.warnings)))
+}
+
+/// Transit gateways as their describe-* and per-table outputs.
+struct TgwDocs {
+    gateways: Vec<Value>,
+    tables: Vec<Value>,
+    attachments: Vec<Value>,
+    /// Table id -> `{"Associations": [...]}`.
+    associations: Map<String, Value>,
+    /// Table id -> `{"TransitGatewayRouteTablePropagations": [...]}`.
+    propagations: Map<String, Value>,
+    /// Table id -> `{"Routes": [...]}` (static routes).
+    routes: Map<String, Value>,
+}
+
+fn transit_gateways(cx: &mut Cx<'_, '_>) -> Result<TgwDocs, String> {
+    let mut d = TgwDocs {
+        gateways: Vec::new(),
+        tables: Vec::new(),
+        attachments: Vec::new(),
+        associations: Map::new(),
+        propagations: Map::new(),
+        routes: Map::new(),
+    };
+    for r in cx.of("AWS::EC2::TransitGateway") {
+        d.gateways.push(json!({
+            "TransitGatewayId": r.id,
+            "State": "available",
+            "Tags": cx.tags(r)?,
+        }));
+    }
+    for r in cx.of("AWS::EC2::TransitGatewayRouteTable") {
+        d.tables.push(json!({
+            "TransitGatewayRouteTableId": r.id,
+            "TransitGatewayId": cx.req(r, "TransitGatewayId")?,
+            "State": "available",
+            "Tags": cx.tags(r)?,
+        }));
+        for (map, key) in [
+            (&mut d.associations, "Associations"),
+            (&mut d.propagations, "TransitGatewayRouteTablePropagations"),
+            (&mut d.routes, "Routes"),
+        ] {
+            map.insert(r.id.to_string(), json!({ key: [] }));
+        }
+    }
+    let mut attachments = cx.of("AWS::EC2::TransitGatewayVpcAttachment");
+    attachments.extend(cx.of("AWS::EC2::TransitGatewayAttachment"));
+    attachments.sort_by_key(|r| r.id);
+    for r in attachments {
+        let subnets = cx.prop(r, "SubnetIds")?.unwrap_or_else(|| json!([]));
+        d.attachments.push(json!({
+            "TransitGatewayAttachmentId": r.id,
+            "TransitGatewayId": cx.req(r, "TransitGatewayId")?,
+            "VpcId": cx.req(r, "VpcId")?,
+            "SubnetIds": subnets,
+            "State": "available",
+            "Tags": cx.tags(r)?,
+        }));
+    }
+    let push = |map: &mut Map<String, Value>, r: &Res<'_>, table: &str, key: &str, item: Value| {
+        match map
+            .get_mut(table)
+            .and_then(|v| v.get_mut(key))
+            .and_then(Value::as_array_mut)
+        {
+            Some(list) => {
+                list.push(item);
+                Ok(())
+            }
+            None => Err(format!(
+                "{}: {} of transit gateway route table {table}, which the template does not declare",
+                r.id, r.ty
+            )),
+        }
+    };
+    for (ty, key, state) in [
+        (
+            "AWS::EC2::TransitGatewayRouteTableAssociation",
+            "Associations",
+            "associated",
+        ),
+        (
+            "AWS::EC2::TransitGatewayRouteTablePropagation",
+            "TransitGatewayRouteTablePropagations",
+            "enabled",
+        ),
+    ] {
+        for r in cx.of(ty) {
+            let table = cx.req(r, "TransitGatewayRouteTableId")?;
+            let item = json!({
+                "TransitGatewayAttachmentId": cx.req(r, "TransitGatewayAttachmentId")?,
+                "ResourceType": "vpc",
+                "State": state,
+            });
+            let map = if key == "Associations" {
+                &mut d.associations
+            } else {
+                &mut d.propagations
+            };
+            if let Err(w) = push(map, r, &table, key, item) {
+                cx.warnings.push(format!("{w}, left out"));
+            }
+        }
+    }
+    for r in cx.of("AWS::EC2::TransitGatewayRoute") {
+        let table = cx.req(r, "TransitGatewayRouteTableId")?;
+        let blackhole = cx.bool(r, "Blackhole")?.unwrap_or(false);
+        let mut route = json!({
+            "DestinationCidrBlock": cx.req(r, "DestinationCidrBlock")?,
+            "Type": "static",
+            "State": if blackhole { "blackhole" } else { "active" },
+        });
+        if let Some(a) = cx.str(r, "TransitGatewayAttachmentId")? {
+            route["TransitGatewayAttachments"] = json!([{ "TransitGatewayAttachmentId": a }]);
+        }
+        if let Err(w) = push(&mut d.routes, r, &table, "Routes", route) {
+            cx.warnings.push(format!("{w}, left out"));
+        }
+    }
+    Ok(d)
 }
 
 /// VPCs with their blocks, their DNS attributes (describe-vpc-attribute)
