@@ -59,6 +59,8 @@ pub enum Val {
     RegionalService(String),
     /// The `Name` tag.
     Name(String),
+    /// Several tags, in order.
+    Tags(Vec<(&'static str, String)>),
     /// The id of a gateway service's AWS-managed prefix list
     /// (`com.amazonaws.<region>.s3`): a template parameter in
     /// CloudFormation, which cannot look it up, an `aws_prefix_list` data
@@ -1315,7 +1317,10 @@ fn vpn_gateways(b: &mut Builder<'_>) {
 /// The customer gateway of VPN `vpn` (of a transit gateway or a virtual
 /// private gateway) to `external`: its public address is not in the
 /// language, so the deployer gives it (a parameter / variable without a
-/// default); static routing, so the ASN is only AWS's required default.
+/// default); static routing, so the ASN is only AWS's required default. It
+/// is the device of the on-premises network: its `Name` tag is the
+/// VPN's and an `OnPremises` tag names the network (which lets `vpcc
+/// import` name the external back).
 fn customer_gateway(b: &mut Builder<'_>, vpn: &str, external: crate::model::ExternalId) -> usize {
     let (param, tf) = b.names.assign("CustomerGatewayIp", vpn, "variable");
     let input = b.inputs.len();
@@ -1337,7 +1342,14 @@ fn customer_gateway(b: &mut Builder<'_>, vpn: &str, external: crate::model::Exte
             both("BgpAsn", "bgp_asn", Val::Int(65000)),
             both("IpAddress", "ip_address", Val::Input(input)),
             both("Type", "type", s("ipsec.1")),
-            tags(vpn),
+            both(
+                "Tags",
+                "tags",
+                Val::Tags(vec![
+                    ("Name", vpn.to_string()),
+                    ("OnPremises", b.m.external(external).name.clone()),
+                ]),
+            ),
         ],
     )
 }

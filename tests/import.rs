@@ -90,7 +90,7 @@ fn every_left_out_fact_is_a_warning_naming_its_id() {
         "i-1: 1 secondary private address(es) of eni-1",
         "i-1: membership of the VPC's default security group",
         "i-2: terminated instance",
-        "rtb-1: route 192.168.0.0/16 -> vgw-7 left out (VPN",
+        "rtb-1: route 192.168.0.0/16 -> vgw-7 left out (a VPN gateway not described",
         "rtb-1: IPv6 route ::/0",
         "rtb-1: route to prefix list pl-77",
         "rtb-1: route 172.16.0.0/12 -> eni-unknown left out (an interface of unknown kind)",
@@ -237,8 +237,11 @@ fn round_trip_through_moto_holds_for_every_example_and_generated_networks() {
             .unwrap()
             .map(|e| e.unwrap().path())
             .filter(|p| p.extension().is_some_and(|e| e == "vpc"))
-            // Import does not model transit gateways yet (it warns and
-            // leaves them out), so their round trip cannot hold.
+            // Transit gateway VPNs are refused by CloudFormation export,
+            // and moto models neither VPN connection routes nor route
+            // propagation (docs/interop.md), so files with either gateway
+            // cannot round trip through it (tests/import_cfn.rs round-trips
+            // them without moto).
             .filter(|p| {
                 let text = std::fs::read_to_string(p).unwrap_or_default();
                 !text.contains("transit_gateway") && !text.contains("vpn_gateway")
@@ -258,7 +261,7 @@ fn round_trip_through_moto_holds_for_every_example_and_generated_networks() {
             seed,
         };
         let p = gen_dir.path().join(format!("gen-seed-{seed}.vpc"));
-        std::fs::write(&p, vpc::r#gen::generate(&params)).unwrap();
+        std::fs::write(&p, without_vpn_gateway(&vpc::r#gen::generate(&params))).unwrap();
         files.push(p);
     }
     assert!(files.len() >= 9, "{files:?}");
@@ -275,6 +278,31 @@ fn round_trip_through_moto_holds_for_every_example_and_generated_networks() {
         }
     }
     assert!(failed.is_empty(), "{}", failed.join("\n"));
+}
+
+/// A generated network without the hub's virtual private gateway (its
+/// block, the tables' `propagate`, the data centre and the `expect` over
+/// it), which moto cannot hold (see above).
+fn without_vpn_gateway(text: &str) -> String {
+    let mut out = String::new();
+    let mut in_block = false;
+    for line in text.lines() {
+        if line.trim_start().starts_with("vpn_gateway ") {
+            in_block = true;
+            continue;
+        }
+        if in_block {
+            in_block = line.trim() != "}";
+            continue;
+        }
+        if line.contains("datacenter") || line.trim() == "propagate v0-vgw" {
+            continue;
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    assert!(!out.contains("vgw"), "{out}");
+    out
 }
 
 /// The comparison can fail: a changed route, rule or matrix cell is found.
@@ -330,4 +358,41 @@ fn round_trip_comparison_finds_a_difference() {
     let text = String::from_utf8_lossy(&differ.stdout);
     assert!(text.contains("security groups bastion-sg"), "{text}");
     assert!(text.contains("matrix admin -> bastion"), "{text}");
+}
+
+/// Virtual private gateways: the attached gateway with a `vpn` per static
+/// connection (its routes, and an `on_premises` external of them), a
+/// table's `PropagatingVgws` as `propagate`, propagated routes not written
+/// again, a static route to the gateway kept; a BGP connection, a detached
+/// gateway and a route to it are warnings.
+#[test]
+fn import_aws_vpn_gateway() {
+    let (text, stderr) = import(&["tests/import/vpn-gateway.json"]);
+    for line in [
+        "external dc-vpn-onprem 10.50.0.0/16 on_premises # cgw-1 of vpn-1",
+        "  vpn_gateway vgw { # vgw-1",
+        "    vpn dc-vpn to dc-vpn-onprem routes [10.50.0.0/16] # vpn-1",
+        "    vpn office-vpn to office-vpn-onprem routes [10.60.0.0/16] # vpn-2",
+        "  route_table app-rt { # rtb-2\n    propagate vgw\n  }",
+        "    route 10.60.0.0/16 -> vgw\n",
+    ] {
+        assert!(text.contains(line), "{line}\n{text}");
+    }
+    assert!(
+        !text.contains("route 10.50.0.0/16"),
+        "propagated, not written:\n{text}"
+    );
+    assert_eq!(vpc::fmt::format(&text).unwrap(), text, "canonical");
+    let c = vpc::compile(&text);
+    assert!(!c.has_errors(), "the import checks:\n{text}");
+    let m = c.model.expect("a model");
+    assert_eq!(m.vpn_gateways.len(), 1);
+    assert_eq!(m.vpn_gateways[0].vpns.len(), 2);
+    for warned in [
+        "vpn-3: VPN connection without static routes",
+        "vgw-9: VPN gateway attached to no described VPC",
+        "rtb-3: route 10.90.0.0/16 -> vgw-9 left out",
+    ] {
+        assert!(stderr.contains(warned), "{warned}\n{stderr}");
+    }
 }

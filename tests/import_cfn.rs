@@ -279,6 +279,11 @@ fn export_import(file: &Path, format: &str, dir: &Path, params: &[&str]) -> (Pat
         "the import is canonical"
     );
     for e in items(&routes, "externals") {
+        // An on-premises network behind a VPN comes back from the import
+        // itself (named by its customer gateway).
+        if text.contains(&format!("external {} ", name(e))) {
+            continue;
+        }
         let cidrs: Vec<&str> = items(e, "cidrs").iter().filter_map(Value::as_str).collect();
         text.push_str(&format!("external {} {}\n", name(e), cidrs.join(", ")));
     }
@@ -297,7 +302,7 @@ fn every_example_round_trips_through_cloudformation_yaml_and_json() {
         // Import does not model transit gateways yet (it warns and leaves
         // them out), nor virtual private gateways, and CloudFormation refuses a
         // VPN on a transit gateway (tests/export.rs).
-        if text.contains("transit_gateway") || text.contains("vpn_gateway") {
+        if text.contains("transit_gateway") {
             continue;
         }
         let path = root().join("examples").join(file);
@@ -337,7 +342,7 @@ fn every_example_round_trips_through_cloudformation_yaml_and_json() {
     }
     let exported = all
         .iter()
-        .filter(|(_, text)| !text.contains("transit_gateway") && !text.contains("vpn_gateway"))
+        .filter(|(_, text)| !text.contains("transit_gateway"))
         .count();
     assert_eq!(checked, 2 * exported);
     assert!(failed.is_empty(), "{}", failed.join("\n\n"));
@@ -633,7 +638,6 @@ fn what_is_left_out_is_a_warning_naming_the_logical_id() {
             "S": {"Type": "AWS::EC2::Subnet", "Properties": {"VpcId": {"Ref": "V"}, "CidrBlock": "10.0.1.0/24"}},
             "Other": {"Type": "AWS::EC2::Subnet", "Properties": {"VpcId": "vpc-0abc", "CidrBlock": "10.9.0.0/24"}},
             "Vgw": {"Type": "AWS::EC2::VPNGateway", "Properties": {"Type": "ipsec.1"}},
-            "VgwAttach": {"Type": "AWS::EC2::VPCGatewayAttachment", "Properties": {"VpcId": {"Ref": "V"}, "VpnGatewayId": {"Ref": "Vgw"}}},
             "T": {"Type": "AWS::EC2::RouteTable", "Properties": {"VpcId": {"Ref": "V"}}},
             "ToVpn": {"Type": "AWS::EC2::Route", "Properties": {"RouteTableId": {"Ref": "T"}, "DestinationCidrBlock": "192.168.0.0/16", "GatewayId": {"Ref": "Vgw"}}},
             "Eip": {"Type": "AWS::EC2::EIP", "Properties": {"Domain": "vpc"}},
@@ -644,8 +648,7 @@ fn what_is_left_out_is_a_warning_naming_the_logical_id() {
     let imported = vpc::import::cloudformation::import(&template, &BTreeMap::new()).unwrap();
     let w = imported.warnings.join("\n");
     for needle in [
-        "Vgw: AWS::EC2::VPNGateway left out (VPN gateways are not modelled)",
-        "VgwAttach: attachment of VPN gateway Vgw to V left out",
+        "Vgw: VPN gateway attached to no described VPC left out",
         "Other: AWS::EC2::Subnet in VPC vpc-0abc, which the template does not declare, left out",
         "V: IPv6 CIDR block (Amazon-provided, V6) left out",
         "T: route 192.168.0.0/16 -> Vgw left out",
@@ -654,7 +657,7 @@ fn what_is_left_out_is_a_warning_naming_the_logical_id() {
     ] {
         assert!(w.contains(needle), "no warning {needle:?} in:\n{w}");
     }
-    assert_eq!(imported.warnings.len(), 7, "{w}");
+    assert_eq!(imported.warnings.len(), 6, "{w}");
     let c = vpc::compile(&imported.text);
     assert!(!c.has_errors(), "{}", imported.text);
 }

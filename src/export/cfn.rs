@@ -51,6 +51,11 @@ fn val(plan: &Plan, v: &Val) -> Node {
             Node::Str(format!("com.amazonaws.${{AWS::Region}}.{svc}")),
         )]),
         Val::Name(n) => Node::List(vec![obj(vec![("Key", str("Name")), ("Value", str(n))])]),
+        Val::Tags(tags) => Node::List(
+            tags.iter()
+                .map(|(k, v)| obj(vec![("Key", str(k)), ("Value", str(v))]))
+                .collect(),
+        ),
         Val::PrefixList(g) => obj(vec![("Ref", Node::Str(prefix_list_param(*g)))]),
     }
 }

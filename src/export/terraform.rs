@@ -27,7 +27,7 @@ fn expr(plan: &Plan, v: &Val) -> Option<String> {
             let parts: Option<Vec<String>> = items.iter().map(|i| expr(plan, i)).collect();
             format!("[{}]", parts?.join(", "))
         }
-        Val::Map(_) | Val::Name(_) => return None,
+        Val::Map(_) | Val::Name(_) | Val::Tags(_) => return None,
         Val::Ref(r) => format!("{}.id", addr(plan, *r)),
         Val::Att(r, _, attr) => format!("{}.{attr}", addr(plan, *r)),
         Val::Param("ImageId") => "data.aws_ssm_parameter.image_id.value".to_string(),
@@ -189,6 +189,16 @@ pub fn hcl(plan: &Plan) -> String {
                         format!("{k} = {{"),
                         vec![format!("  Name = {}", quote(n)), "}".to_string()],
                     ));
+                }
+                (Val::Tags(tags), None) => {
+                    // `terraform fmt` aligns the `=` of a map's keys.
+                    let width = tags.iter().map(|(t, _)| t.len()).max().unwrap_or(0);
+                    let mut lines: Vec<String> = tags
+                        .iter()
+                        .map(|(t, v)| format!("  {t:width$} = {}", quote(v)))
+                        .collect();
+                    lines.push("}".to_string());
+                    items.push(Item::Lines(format!("{k} = {{"), lines));
                 }
                 // A list of objects is a nested block per object
                 // (`entry { cidr = "…" }` of a managed prefix list).

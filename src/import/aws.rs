@@ -44,7 +44,13 @@ pub const COMMANDS: [&str; 12] = [
 /// table) `get-transit-gateway-route-table-associations`,
 /// `get-transit-gateway-route-table-propagations` and
 /// `search-transit-gateway-routes` (its static routes are read).
-pub const OPTIONAL: [&str; 9] = [
+///
+/// Virtual private gateways: `describe-vpn-gateways` and
+/// `describe-vpn-connections` (a connection's static routes become the
+/// `routes` of its `vpn` and the CIDRs of an `on_premises` external, named
+/// by its customer gateway's `Name` tag in `describe-customer-gateways`);
+/// route tables name their propagating gateways (`PropagatingVgws`).
+pub const OPTIONAL: [&str; 12] = [
     "describe-vpc-attribute",
     "describe-managed-prefix-lists",
     "get-managed-prefix-list-entries",
@@ -54,6 +60,9 @@ pub const OPTIONAL: [&str; 9] = [
     "get-transit-gateway-route-table-associations",
     "get-transit-gateway-route-table-propagations",
     "search-transit-gateway-routes",
+    "describe-vpn-gateways",
+    "describe-vpn-connections",
+    "describe-customer-gateways",
 ];
 
 /// Splits one JSON object holding all the commands' outputs (keyed by
@@ -155,6 +164,8 @@ struct Ctx<'a> {
     /// ENI id -> instance id.
     enis: BTreeMap<&'a str, &'a str>,
     region: String,
+    /// VPC id -> its `vpn_gateway` block (the gateway attached to it).
+    vgw_blocks: BTreeMap<String, String>,
 }
 
 impl Ctx<'_> {
@@ -232,6 +243,14 @@ pub fn import(docs: &BTreeMap<String, Value>) -> Result<Imported, String> {
     .into_iter()
     .filter(live)
     .collect();
+    let vgws: Vec<&Value> = list(docs, "describe-vpn-gateways", "VpnGateways")
+        .into_iter()
+        .filter(live)
+        .collect();
+    let vpn_conns: Vec<&Value> = list(docs, "describe-vpn-connections", "VpnConnections")
+        .into_iter()
+        .filter(live)
+        .collect();
     let attributes: Vec<&Value> = docs
         .get("describe-vpc-attribute")
         .and_then(Value::as_array)
@@ -271,6 +290,7 @@ pub fn import(docs: &BTreeMap<String, Value>) -> Result<Imported, String> {
         lists: BTreeMap::new(),
         enis: BTreeMap::new(),
         region: region.clone(),
+        vgw_blocks: BTreeMap::new(),
     };
 
     let vpc_ids: BTreeSet<&str> = vpcs.iter().map(|v| s(v, "VpcId")).collect();
@@ -321,6 +341,8 @@ pub fn import(docs: &BTreeMap<String, Value>) -> Result<Imported, String> {
         name_all(&tgws, "TransitGatewayId");
         name_all(&tgw_tables, "TransitGatewayRouteTableId");
         name_all(&tgw_atts, "TransitGatewayAttachmentId");
+        name_all(&vgws, "VpnGatewayId");
+        name_all(&vpn_conns, "VpnConnectionId");
         let acls_named: Vec<&Value> = acls
             .iter()
             .copied()
@@ -409,9 +431,44 @@ pub fn import(docs: &BTreeMap<String, Value>) -> Result<Imported, String> {
             cx.names.remove(id);
         }
     }
+    let cgw_names: BTreeMap<&str, &str> =
+        list(docs, "describe-customer-gateways", "CustomerGateways")
+            .into_iter()
+            .filter_map(|c| {
+                // vpcc's export names the network in an `OnPremises` tag;
+                // else the device's own name stands for it.
+                let tag = |key: &str| {
+                    arr(c, "Tags")
+                        .iter()
+                        .find(|t| s(t, "Key") == key)
+                        .map(|t| s(t, "Value"))
+                        .filter(|v| !v.is_empty())
+                };
+                Some((
+                    s(c, "CustomerGatewayId"),
+                    tag("OnPremises").or_else(|| name_tag(c))?,
+                ))
+            })
+            .collect();
+    let external_lines = vpn_gateways(
+        &mut cx,
+        &mut namer,
+        &Vpns {
+            gateways: &vgws,
+            connections: &vpn_conns,
+            customer_gateways: &cgw_names,
+        },
+        &vpc_ids,
+    );
     let mut out = String::new();
     if !region.is_empty() {
         let _ = writeln!(out, "region {region}");
+    }
+    if !external_lines.is_empty() {
+        out.push('\n');
+        for l in &external_lines {
+            let _ = writeln!(out, "{l}");
+        }
     }
     if !list_lines.is_empty() {
         out.push('\n');
@@ -568,7 +625,8 @@ fn write_vpc(out: &mut String, cx: &mut Ctx<'_>, vpc: &Value, l: &Lists<'_, '_>)
             .any(|a| flag(a, "Main") == Some(true));
         let only_local = arr(t, "Routes")
             .iter()
-            .all(|r| s(r, "GatewayId") == "local");
+            .all(|r| s(r, "GatewayId") == "local")
+            && arr(t, "PropagatingVgws").is_empty();
         let has_subnets = arr(t, "Associations")
             .iter()
             .any(|a| !s(a, "SubnetId").is_empty());
@@ -633,6 +691,9 @@ fn write_vpc(out: &mut String, cx: &mut Ctx<'_>, vpc: &Value, l: &Lists<'_, '_>)
             let _ = writeln!(out, "  internet_gateway {} # {id}", cx.name(id));
         }
     }
+    if let Some(block) = cx.vgw_blocks.get(vid) {
+        out.push_str(block);
+    }
     // Explicit associations.
     let mut assoc: BTreeMap<&str, &str> = BTreeMap::new();
     for t in l.tables.iter().filter(in_vpc) {
@@ -674,6 +735,17 @@ fn write_vpc(out: &mut String, cx: &mut Ctx<'_>, vpc: &Value, l: &Lists<'_, '_>)
         let _ = writeln!(out, "  route_table {}{main} {{ # {tid}", cx.name(tid));
         for r in arr(t, "Routes") {
             route(out, cx, tid, r);
+        }
+        for p in arr(t, "PropagatingVgws") {
+            let g = s(p, "GatewayId");
+            match cx.vgw_blocks.contains_key(vid).then(|| cx.names.get(g)).flatten() {
+                Some(name) => {
+                    let _ = writeln!(out, "    propagate {name}");
+                }
+                None => cx.warn(format!(
+                    "{tid}: route propagation from {g}, a VPN gateway not attached to {vid}, left out"
+                )),
+            }
         }
         let _ = writeln!(out, "  }}");
     }
@@ -912,7 +984,8 @@ fn route(out: &mut String, cx: &mut Ctx<'_>, tid: &str, r: &Value) {
         return;
     }
     let gw = s(r, "GatewayId");
-    if gw == "local" {
+    if gw == "local" || s(r, "Origin") == "EnableVgwRoutePropagation" {
+        // The local route, and routes a `propagate` says.
         return;
     }
     if s(r, "State") == "blackhole" {
@@ -956,7 +1029,7 @@ fn route(out: &mut String, cx: &mut Ctx<'_>, tid: &str, r: &Value) {
             let why = if other.starts_with("tgw-") || !s(r, "TransitGatewayId").is_empty() {
                 " (a transit gateway not described)"
             } else if other.starts_with("vgw-") {
-                " (VPN gateways are not modelled)"
+                " (a VPN gateway not described or not attached)"
             } else if other.starts_with("eni-") {
                 " (an interface of unknown kind)"
             } else {
@@ -965,6 +1038,111 @@ fn route(out: &mut String, cx: &mut Ctx<'_>, tid: &str, r: &Value) {
             cx.warn(format!("{tid}: route {dest} -> {other} left out{why}"));
         }
     }
+}
+
+/// The virtual private gateways attached to a described VPC, as `vpn_gateway`
+/// blocks in `cx.vgw_blocks`, and the `on_premises` externals their VPN
+/// connections lead to (returned as lines): one per connection, its CIDRs
+/// the connection's static routes. A gateway attached to no described VPC,
+/// and a connection without static routes (BGP: what it learns is not in
+/// the output), are warnings; routes and propagations naming such a gateway
+/// become warnings too.
+struct Vpns<'a, 'b> {
+    gateways: &'b [&'a Value],
+    connections: &'b [&'a Value],
+    /// Customer gateway id -> its `Name` tag.
+    customer_gateways: &'b BTreeMap<&'a str, &'a str>,
+}
+
+fn vpn_gateways(
+    cx: &mut Ctx<'_>,
+    namer: &mut Namer,
+    v: &Vpns<'_, '_>,
+    vpcs: &BTreeSet<&str>,
+) -> Vec<String> {
+    let (vgws, conns) = (v.gateways, v.connections);
+    let mut externals = Vec::new();
+    // (customer gateway name, routes) -> the external already written: two
+    // connections to one network share it.
+    let mut written: BTreeMap<(String, Vec<&str>), String> = BTreeMap::new();
+    for g in vgws {
+        let gid = s(g, "VpnGatewayId");
+        let attached: Vec<&str> = arr(g, "VpcAttachments")
+            .iter()
+            .filter(|a| s(a, "State") == "attached")
+            .map(|a| s(a, "VpcId"))
+            .filter(|v| vpcs.contains(v))
+            .collect();
+        let Some(&vid) = attached.first() else {
+            cx.warn(format!(
+                "{gid}: VPN gateway attached to no described VPC left out"
+            ));
+            cx.names.remove(gid);
+            continue;
+        };
+        if cx.vgw_blocks.contains_key(vid) {
+            cx.warn(format!("{gid}: a second VPN gateway of {vid} left out"));
+            cx.names.remove(gid);
+            continue;
+        }
+        let mut block = format!("  vpn_gateway {} {{ # {gid}\n", cx.name(gid));
+        for c in conns.iter().filter(|c| s(c, "VpnGatewayId") == gid) {
+            let cid = s(c, "VpnConnectionId");
+            let routes: Vec<&str> = arr(c, "Routes")
+                .iter()
+                .filter(|r| !matches!(s(r, "State"), "deleted" | "deleting"))
+                .map(|r| s(r, "DestinationCidrBlock"))
+                .filter(|r| ipv4_cidr(r))
+                .collect();
+            if routes.is_empty() {
+                cx.warn(format!(
+                    "{cid}: VPN connection without static routes left out (the routes a BGP connection learns are not in describe-vpn-connections)"
+                ));
+                continue;
+            }
+            let vpn = cx.name(cid);
+            let cgw = s(c, "CustomerGatewayId");
+            let wanted = v
+                .customer_gateways
+                .get(cgw)
+                .map_or_else(|| format!("{vpn}-onprem"), |n| n.to_string());
+            let key = (wanted.clone(), routes.clone());
+            let ext = match written.get(&key) {
+                Some(ext) => ext.clone(),
+                None => {
+                    let ext = namer.name(Some(&wanted), cid);
+                    externals.push(format!(
+                        "external {ext} {} on_premises # {} of {cid}",
+                        routes.join(", "),
+                        if cgw.is_empty() {
+                            "the customer gateway"
+                        } else {
+                            cgw
+                        }
+                    ));
+                    written.insert(key, ext.clone());
+                    ext
+                }
+            };
+            block.push_str(&format!(
+                "    vpn {vpn} to {ext} routes [{}] # {cid}\n",
+                routes.join(", ")
+            ));
+        }
+        block.push_str("  }\n");
+        cx.vgw_blocks.insert(vid.to_string(), block);
+    }
+    for c in conns {
+        let cid = s(c, "VpnConnectionId");
+        if s(c, "VpnGatewayId").is_empty() {
+            let what = match s(c, "TransitGatewayId") {
+                "" => "of no gateway".to_string(),
+                t => format!("on transit gateway {t}"),
+            };
+            cx.warn(format!("{cid}: VPN connection {what} left out"));
+        }
+    }
+    externals
 }
 
 struct Tgw<'a, 'b> {

@@ -9,7 +9,7 @@ use super::eval::{Eval, Res, as_bool, as_int, scalar_text};
 use super::{default_acl, default_sg, main_table};
 
 /// The resource types the import reads.
-const MODELLED: [&str; 32] = [
+const MODELLED: [&str; 37] = [
     "AWS::EC2::VPC",
     "AWS::EC2::VPCCidrBlock",
     "AWS::EC2::Subnet",
@@ -42,17 +42,17 @@ const MODELLED: [&str; 32] = [
     "AWS::EC2::TransitGatewayRouteTableAssociation",
     "AWS::EC2::TransitGatewayRouteTablePropagation",
     "AWS::EC2::TransitGatewayRoute",
+    "AWS::EC2::VPNGateway",
+    "AWS::EC2::CustomerGateway",
+    "AWS::EC2::VPNConnection",
+    "AWS::EC2::VPNConnectionRoute",
+    "AWS::EC2::VPNGatewayRoutePropagation",
 ];
 
 /// Why a type is left out, for its warning.
 fn why_not(ty: &str) -> &'static str {
     if ty.starts_with("AWS::EC2::TransitGateway") {
         "transit gateways are not modelled"
-    } else if ty.starts_with("AWS::EC2::VPN")
-        || ty == "AWS::EC2::CustomerGateway"
-        || ty == "AWS::EC2::VPNGatewayRoutePropagation"
-    {
-        "VPN gateways are not modelled"
     } else if ty.starts_with("AWS::EC2::") {
         "vpcc does not model this resource type"
     } else {
@@ -206,6 +206,12 @@ pub fn describe(
     let peerings = peerings(cx, &blocks)?;
     let (lists, entries) = prefix_lists(cx)?;
     let tgw = transit_gateways(cx)?;
+    let mut tables = tables;
+    let (vgws, vpn_conns) = vpn_gateways(cx, &mut tables)?;
+    let mut cgws = Vec::new();
+    for r in cx.of("AWS::EC2::CustomerGateway") {
+        cgws.push(json!({"CustomerGatewayId": r.id, "State": "available", "Tags": cx.tags(r)?}));
+    }
     let docs = [
         ("describe-vpcs", json!({ "Vpcs": vpcs })),
         ("describe-subnets", json!({ "Subnets": subnets })),
@@ -258,11 +264,117 @@ pub fn describe(
             Value::Object(tgw.propagations),
         ),
         ("search-transit-gateway-routes", Value::Object(tgw.routes)),
+        ("describe-vpn-gateways", json!({ "VpnGateways": vgws })),
+        (
+            "describe-vpn-connections",
+            json!({ "VpnConnections": vpn_conns }),
+        ),
+        (
+            "describe-customer-gateways",
+            json!({ "CustomerGateways": cgws }),
+        ),
     ]
     .into_iter()
     .map(|(command, v)| (command.to_string(), v))
     .collect();
     Ok((docs, std::mem::take(&mut cx.warnings)))
+}
+
+/// Virtual private gateways (`describe-vpn-gateways`, with the VPC each is
+/// attached to by an AWS::EC2::VPCGatewayAttachment) and their VPN
+/// connections (`describe-vpn-connections`, with the static routes of their
+/// AWS::EC2::VPNConnectionRoute resources); each
+/// AWS::EC2::VPNGatewayRoutePropagation adds the gateway to its tables'
+/// `PropagatingVgws`. A customer gateway is read through its connection.
+fn vpn_gateways(
+    cx: &mut Cx<'_, '_>,
+    tables: &mut [Value],
+) -> Result<(Vec<Value>, Vec<Value>), String> {
+    let mut attached: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for a in cx.of("AWS::EC2::VPCGatewayAttachment") {
+        if let Some(g) = cx.str(a, "VpnGatewayId")? {
+            let vpc = cx.req(a, "VpcId")?;
+            if cx.in_template(a, &vpc) {
+                attached.entry(g).or_default().push(vpc);
+            }
+        }
+    }
+    let mut gateways = Vec::new();
+    for r in cx.of("AWS::EC2::VPNGateway") {
+        let vpcs: Vec<Value> = attached
+            .remove(r.id)
+            .unwrap_or_default()
+            .iter()
+            .map(|v| json!({"VpcId": v, "State": "attached"}))
+            .collect();
+        gateways.push(json!({
+            "VpnGatewayId": r.id,
+            "State": "available",
+            "Type": cx.str(r, "Type")?.unwrap_or_else(|| "ipsec.1".to_string()),
+            "VpcAttachments": vpcs,
+            "Tags": cx.tags(r)?,
+        }));
+    }
+    for (g, _) in attached {
+        cx.warnings.push(format!(
+            "{g}: attachment of a VPN gateway the template does not declare left out"
+        ));
+    }
+    let mut connections = Vec::new();
+    let mut index = BTreeMap::new();
+    for r in cx.of("AWS::EC2::VPNConnection") {
+        let mut c = json!({
+            "VpnConnectionId": r.id,
+            "State": "available",
+            "CustomerGatewayId": cx.req(r, "CustomerGatewayId")?,
+            "Type": cx.str(r, "Type")?.unwrap_or_else(|| "ipsec.1".to_string()),
+            "Options": {"StaticRoutesOnly": cx.bool(r, "StaticRoutesOnly")?.unwrap_or(false)},
+            "Routes": [],
+            "Tags": cx.tags(r)?,
+        });
+        for key in ["VpnGatewayId", "TransitGatewayId"] {
+            if let Some(v) = cx.str(r, key)? {
+                c[key] = json!(v);
+            }
+        }
+        index.insert(r.id.to_string(), connections.len());
+        connections.push(c);
+    }
+    for r in cx.of("AWS::EC2::VPNConnectionRoute") {
+        let conn = cx.req(r, "VpnConnectionId")?;
+        let route = json!({
+            "DestinationCidrBlock": cx.req(r, "DestinationCidrBlock")?,
+            "Source": "Static",
+            "State": "available",
+        });
+        if !append(&mut connections, &index, &conn, "Routes", route) {
+            cx.undeclared(r, &format!("route of VPN connection {conn}"));
+        }
+    }
+    let table_index: BTreeMap<String, usize> = tables
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (t["RouteTableId"].as_str().unwrap_or("").to_string(), i))
+        .collect();
+    for r in cx.of("AWS::EC2::VPNGatewayRoutePropagation") {
+        let g = cx.req(r, "VpnGatewayId")?;
+        let ids = cx.prop(r, "RouteTableIds")?.unwrap_or_else(|| json!([]));
+        for t in ids.as_array().into_iter().flatten() {
+            let t = t.as_str().unwrap_or("");
+            if let Some(&i) = table_index.get(t) {
+                let table = &mut tables[i];
+                if table.get("PropagatingVgws").is_none() {
+                    table["PropagatingVgws"] = json!([]);
+                }
+                if let Some(list) = table["PropagatingVgws"].as_array_mut() {
+                    list.push(json!({"GatewayId": g}));
+                }
+            } else {
+                cx.undeclared(r, &format!("propagation into route table {t}"));
+            }
+        }
+    }
+    Ok((gateways, connections))
 }
 
 /// Transit gateways as their describe-* and per-table outputs.
@@ -711,15 +823,10 @@ fn internet_gateways(cx: &mut Cx<'_, '_>) -> Result<Vec<Value>, String> {
     let mut attached: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for a in cx.of("AWS::EC2::VPCGatewayAttachment") {
         let vpc = cx.req(a, "VpcId")?;
-        if let Some(g) = cx.str(a, "InternetGatewayId")? {
-            if cx.in_template(a, &vpc) {
-                attached.entry(g).or_default().push(vpc);
-            }
-        } else if let Some(g) = cx.str(a, "VpnGatewayId")? {
-            cx.warnings.push(format!(
-                "{}: attachment of VPN gateway {g} to {vpc} left out (VPN gateways are not modelled)",
-                a.id
-            ));
+        if let Some(g) = cx.str(a, "InternetGatewayId")?
+            && cx.in_template(a, &vpc)
+        {
+            attached.entry(g).or_default().push(vpc);
         }
     }
     for r in cx.of("AWS::EC2::InternetGateway") {
