@@ -22,6 +22,7 @@ mod names;
 mod routes;
 mod subnets;
 mod tgw;
+mod vgw;
 mod warnings;
 
 use std::collections::BTreeMap;
@@ -385,6 +386,7 @@ impl Cx {
             dns_hostnames: dns_hostnames.is_some_and(|(b, _)| b),
             dhcp,
             internet_gateway: None,
+            vpn_gateway: None,
             main_route_table: RouteTableId(u32::MAX),
             default_security_group: SecurityGroupId(u32::MAX),
             default_network_acl: NetworkAclId(u32::MAX),
@@ -405,6 +407,7 @@ impl Cx {
                         span: Some(g.span),
                     });
                 }
+                ast::VpcItem::VpnGateway(g) => self.vpn_gateway(g, vpc_id, &v.name.text),
                 ast::VpcItem::InternetGateway(g) => {
                     let id = InternetGatewayId(id32(self.model.internet_gateways.len()));
                     self.model.internet_gateways.push(InternetGateway {

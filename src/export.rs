@@ -193,6 +193,10 @@ struct Builder<'m> {
     route_table: Vec<Option<usize>>,
     igw: Vec<usize>,
     igw_attach: Vec<usize>,
+    /// Each virtual private gateway's resource and its CloudFormation
+    /// attachment, by id.
+    vgw: Vec<usize>,
+    vgw_attach: Vec<usize>,
     nat: Vec<usize>,
     instance: Vec<usize>,
     peering: Vec<usize>,
@@ -352,6 +356,8 @@ pub fn plan(m: &Model, file_name: &str) -> Result<Plan, Vec<Diagnostic>> {
         route_table: Vec::new(),
         igw: Vec::new(),
         igw_attach: Vec::new(),
+        vgw: Vec::new(),
+        vgw_attach: Vec::new(),
         nat: Vec::new(),
         instance: Vec::new(),
         peering: Vec::new(),
@@ -503,6 +509,8 @@ pub fn plan(m: &Model, file_name: &str) -> Result<Plan, Vec<Diagnostic>> {
         b.igw.push(g);
         b.igw_attach.push(a);
     }
+
+    vpn_gateways(&mut b);
 
     // Subnets.
     for (i, subnet) in m.subnets.iter().enumerate() {
@@ -726,7 +734,8 @@ pub fn plan(m: &Model, file_name: &str) -> Result<Plan, Vec<Diagnostic>> {
 
     transit_gateways(&mut b);
 
-    // Route tables, their routes and associations.
+    // Route tables, their routes and associations (propagation from a
+    // virtual private gateway after them: `vgw_propagations`).
     for (ti, table) in m.route_tables.iter().enumerate() {
         if table.span.is_none() {
             // The implicit main table: AWS makes it with the VPC.
@@ -844,6 +853,11 @@ pub fn plan(m: &Model, file_name: &str) -> Result<Plan, Vec<Diagnostic>> {
                         deps.push(b.tgw_att[a.index()]);
                     }
                 }
+                Target::VpnGateway(g) => {
+                    props.push(both("GatewayId", "gateway_id", Val::Ref(b.vgw[g.index()])));
+                    // A route to a gateway not attached yet is refused.
+                    deps.push(b.vgw_attach[g.index()]);
+                }
                 Target::GatewayEndpoint(_) | Target::Local(_) | Target::Blackhole => {
                     b.error(
                         route.span,
@@ -885,6 +899,7 @@ pub fn plan(m: &Model, file_name: &str) -> Result<Plan, Vec<Diagnostic>> {
             );
         }
     }
+    vgw_propagations(&mut b);
 
     // Endpoints.
     for ep in &m.endpoints {
@@ -1229,6 +1244,138 @@ pub fn plan(m: &Model, file_name: &str) -> Result<Plan, Vec<Diagnostic>> {
     })
 }
 
+/// Virtual private gateways, after the internet gateways: the gateway
+/// (Terraform attaches it by `vpc_id`, CloudFormation by an
+/// AWS::EC2::VPCGatewayAttachment, as for an internet gateway), then per
+/// VPN a customer gateway (its public address an input), the VPN
+/// connection (static routes only) and one AWS::EC2::VPNConnectionRoute /
+/// aws_vpn_connection_route per route.
+fn vpn_gateways(b: &mut Builder<'_>) {
+    let m = b.m;
+    for gw in &m.vpn_gateways {
+        let vpc = b.vpc_ref(gw.vpc);
+        let g = b.add(
+            "Vgw",
+            &gw.name,
+            Some("AWS::EC2::VPNGateway"),
+            Some("aws_vpn_gateway"),
+            vec![
+                cfn_only("Type", s("ipsec.1")),
+                tf_only("vpc_id", vpc.clone()),
+                tags(&gw.name),
+            ],
+        );
+        let a = b.add(
+            "VgwAttach",
+            &gw.name,
+            Some("AWS::EC2::VPCGatewayAttachment"),
+            None,
+            vec![
+                cfn_only("VpcId", vpc),
+                cfn_only("VpnGatewayId", Val::Ref(g)),
+            ],
+        );
+        b.vgw.push(g);
+        b.vgw_attach.push(a);
+        for vpn in &gw.vpns {
+            let cgw = customer_gateway(b, &vpn.name, vpn.external);
+            let c = b.add(
+                "Vpn",
+                &vpn.name,
+                Some("AWS::EC2::VPNConnection"),
+                Some("aws_vpn_connection"),
+                vec![
+                    both("CustomerGatewayId", "customer_gateway_id", Val::Ref(cgw)),
+                    both("VpnGatewayId", "vpn_gateway_id", Val::Ref(g)),
+                    both("StaticRoutesOnly", "static_routes_only", Val::Bool(true)),
+                    both("Type", "type", s("ipsec.1")),
+                    tags(&vpn.name),
+                ],
+            );
+            for (k, route) in vpn.routes.iter().enumerate() {
+                b.add(
+                    "VpnRoute",
+                    &format!("{}-{k}", vpn.name),
+                    Some("AWS::EC2::VPNConnectionRoute"),
+                    Some("aws_vpn_connection_route"),
+                    vec![
+                        both(
+                            "DestinationCidrBlock",
+                            "destination_cidr_block",
+                            s(route.to_string()),
+                        ),
+                        both("VpnConnectionId", "vpn_connection_id", Val::Ref(c)),
+                    ],
+                );
+            }
+        }
+    }
+}
+
+/// The customer gateway of VPN `vpn` (of a transit gateway or a virtual
+/// private gateway) to `external`: its public address is not in the
+/// language, so the deployer gives it (a parameter / variable without a
+/// default); static routing, so the ASN is only AWS's required default.
+fn customer_gateway(b: &mut Builder<'_>, vpn: &str, external: crate::model::ExternalId) -> usize {
+    let (param, tf) = b.names.assign("CustomerGatewayIp", vpn, "variable");
+    let input = b.inputs.len();
+    b.inputs.push(Input {
+        name: param,
+        tf_name: format!("{tf}_customer_gateway_ip"),
+        description: format!(
+            "Public IPv4 address of the customer gateway of VPN {vpn} (the device at {})",
+            b.m.external(external).name
+        ),
+        pattern: IPV4_PATTERN,
+    });
+    b.add(
+        "CustomerGateway",
+        vpn,
+        Some("AWS::EC2::CustomerGateway"),
+        Some("aws_customer_gateway"),
+        vec![
+            both("BgpAsn", "bgp_asn", Val::Int(65000)),
+            both("IpAddress", "ip_address", Val::Input(input)),
+            both("Type", "type", s("ipsec.1")),
+            tags(vpn),
+        ],
+    )
+}
+
+/// `propagate VGW`: one AWS::EC2::VPNGatewayRoutePropagation (a list of
+/// one table) / aws_vpn_gateway_route_propagation per table that learns a
+/// gateway's routes, after the gateway is attached (AWS refuses it before).
+fn vgw_propagations(b: &mut Builder<'_>) {
+    let m = b.m;
+    for (ti, table) in m.route_tables.iter().enumerate() {
+        let Some(g) = table
+            .routes
+            .iter()
+            .find_map(|r| match (r.origin, r.target) {
+                (RouteOrigin::Propagated, Target::VpnGateway(g)) => Some(g),
+                _ => None,
+            })
+        else {
+            continue;
+        };
+        let Some(t) = b.route_table[ti] else {
+            continue;
+        };
+        let p = b.add(
+            "VgwProp",
+            &table.name,
+            Some("AWS::EC2::VPNGatewayRoutePropagation"),
+            Some("aws_vpn_gateway_route_propagation"),
+            vec![
+                cfn_only("RouteTableIds", Val::List(vec![Val::Ref(t)])),
+                tf_only("route_table_id", Val::Ref(t)),
+                both("VpnGatewayId", "vpn_gateway_id", Val::Ref(b.vgw[g.index()])),
+            ],
+        );
+        b.resources[p].depends_on.push(b.vgw_attach[g.index()]);
+    }
+}
+
 /// Transit gateways, after the subnets their VPC attachments name and
 /// before the VPC route tables whose routes name them.
 ///
@@ -1266,6 +1413,15 @@ fn transit_gateways(b: &mut Builder<'_>) {
                     "DefaultRouteTablePropagation",
                     "default_route_table_propagation",
                     s("disable"),
+                ),
+                both(
+                    "SecurityGroupReferencingSupport",
+                    "security_group_referencing_support",
+                    s(if t.sg_referencing {
+                        "enable"
+                    } else {
+                        "disable"
+                    }),
                 ),
                 tags(&t.name),
             ],
@@ -1321,37 +1477,23 @@ fn transit_gateways(b: &mut Builder<'_>) {
                             "transit_gateway_default_route_table_propagation",
                             Val::Bool(false),
                         ),
+                        // AWS's default for an attachment, written out: the
+                        // gateway's setting decides (vpcc models no
+                        // per-attachment choice).
+                        cfn_only(
+                            "Options",
+                            Val::Map(vec![cfn_only(
+                                "SecurityGroupReferencingSupport",
+                                s("enable"),
+                            )]),
+                        ),
+                        tf_only("security_group_referencing_support", s("enable")),
                         tags(&att.name),
                     ],
                 )
             }
             TgwAttachmentKind::Vpn { external, .. } => {
-                // The customer gateway's public address is not in the
-                // language: the deployer gives it.
-                let (param, tf) = b.names.assign("CustomerGatewayIp", &att.name, "variable");
-                let input = b.inputs.len();
-                b.inputs.push(Input {
-                    name: param,
-                    tf_name: format!("{tf}_customer_gateway_ip"),
-                    description: format!(
-                        "Public IPv4 address of the customer gateway of VPN {} (the device at {})",
-                        att.name,
-                        m.external(*external).name
-                    ),
-                    pattern: IPV4_PATTERN,
-                });
-                let cgw = b.add(
-                    "CustomerGateway",
-                    &att.name,
-                    Some("AWS::EC2::CustomerGateway"),
-                    Some("aws_customer_gateway"),
-                    vec![
-                        both("BgpAsn", "bgp_asn", Val::Int(65000)),
-                        both("IpAddress", "ip_address", Val::Input(input)),
-                        both("Type", "type", s("ipsec.1")),
-                        tags(&att.name),
-                    ],
-                );
+                let cgw = customer_gateway(b, &att.name, *external);
                 b.cfn_refuse(
                     att.span,
                     format!(

@@ -27,6 +27,9 @@
 //!   the hub, the same routes pointing at `tgw`, and the cross-VPC group
 //!   references written as the peer's CIDR (AWS supports none across a
 //!   transit gateway by default);
+//! - the hub's virtual private gateway `v0-vgw` with a VPN to the
+//!   `on_premises` external `datacenter`, propagated into its private tables
+//!   (with a private tier);
 //! - instances, every other one with a written address, the rest allocated;
 //! - a few `expect` statements about the hub that should hold.
 //!
@@ -220,6 +223,10 @@ impl Tier {
 }
 
 /// The first two octets of VPC `i`'s /16.
+/// The data centre behind the hub's VPN: in no generated VPC (those are in
+/// 10/8, 172.16/12 and 100.64/10).
+const DATACENTER: &str = "192.168.0.0/16";
+
 fn vpc_octets(i: u32) -> (u32, u32) {
     match i {
         0..256 => (10, i),
@@ -280,6 +287,12 @@ impl Gen {
             0,
             format_args!("prefix_list admin-ranges [203.0.113.0/24] max_entries 5"),
         );
+        if p.subnets_per_az >= 2 {
+            self.line(
+                0,
+                format_args!("external datacenter {DATACENTER} on_premises"),
+            );
+        }
         for i in 0..p.vpcs {
             self.out.push('\n');
             self.vpc(i);
@@ -352,6 +365,17 @@ impl Gen {
         self.line(1, format_args!("dns_hostnames on"));
         self.line(1, format_args!("internet_gateway {v}-igw"));
         let has_private = p.subnets_per_az >= 2;
+        // The hub's own VPN to the data centre, learned by its private
+        // tables.
+        let vgw = i == 0 && has_private;
+        if vgw {
+            self.line(1, format_args!("vpn_gateway {v}-vgw {{"));
+            self.line(
+                2,
+                format_args!("vpn {v}-dc-vpn to datacenter routes [{DATACENTER}]"),
+            );
+            self.line(1, format_args!("}}"));
+        }
         let has_isolated = p.subnets_per_az >= 3;
         let svc_groups = p.security_groups_per_vpc - NAMED_GROUPS;
         for az in 0..p.azs {
@@ -418,6 +442,9 @@ impl Gen {
                 }
                 self.line(1, format_args!("route_table {v}-private-{letter} {{"));
                 self.line(2, format_args!("route 0.0.0.0/0 -> {v}-nat-{letter}"));
+                if vgw {
+                    self.line(2, format_args!("propagate {v}-vgw"));
+                }
                 for (dest, pcx) in &peer_routes {
                     self.line(2, format_args!("route {dest} -> {pcx}"));
                 }
@@ -627,6 +654,10 @@ impl Gen {
             self.line(
                 0,
                 format_args!("expect v0-a1-app0 can reach service s3 tcp 443 privately"),
+            );
+            self.line(
+                0,
+                format_args!("expect v0-a1-app0 can reach datacenter tcp 443 via v0-vgw privately"),
             );
             if p.subnets_per_az >= 3 {
                 self.line(

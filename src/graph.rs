@@ -48,6 +48,7 @@ use graphviz_rust::printer::{DotPrinter, PrinterContext};
 use crate::model::{
     EndpointId, EndpointKind, ExternalId, InstanceId, InternetGatewayId, Model, NatGatewayId,
     PeeringId, RouteOrigin, RouteTableId, SubnetId, SubnetKind, Target, TransitGatewayId, VpcId,
+    VpnGatewayId,
 };
 use crate::routes::{self, Query};
 
@@ -161,6 +162,8 @@ pub enum Hop {
     Peering(PeeringId),
     /// A transit gateway: a hub outside the VPCs.
     TransitGateway(TransitGatewayId),
+    /// A virtual private gateway, on the edge of its VPC.
+    VpnGateway(VpnGatewayId),
     Blackhole(VpcId),
     /// A route table's decisions: its node when several subnets share it,
     /// its subnet otherwise. Only blockers are drawn here.
@@ -442,6 +445,7 @@ impl<'m> Builder<'m> {
             Hop::EndpointInterface(e, s) => (self.eni_node(*e, *s), None),
             Hop::Peering(p) => (format!("peering:{}", m.peering(*p).name), None),
             Hop::TransitGateway(t) => (format!("tgw:{}", m.transit_gateway(*t).name), None),
+            Hop::VpnGateway(g) => (format!("vgw:{}", m.vpn_gateway(*g).name), None),
             Hop::Blackhole(v) => (format!("blackhole:{}", m.vpc(*v).name), None),
             Hop::RouteTable(t) => match m.route_table(*t).subnets.as_slice() {
                 [s] => self.hop_node(&Hop::Subnet(*s)),
@@ -459,6 +463,7 @@ impl<'m> Builder<'m> {
             Target::Peering(p) => Some(Hop::Peering(p)),
             Target::GatewayEndpoint(e) => Some(Hop::Endpoint(e)),
             Target::TransitGateway(t) => Some(Hop::TransitGateway(t)),
+            Target::VpnGateway(g) => Some(Hop::VpnGateway(g)),
             Target::Blackhole => None,
         }
     }
@@ -598,6 +603,7 @@ impl<'m> Builder<'m> {
         self.route_edges();
         self.gateway_edges();
         self.tgw_edges();
+        self.vgw_edges();
         stmts.extend(self.tier_edges());
         stmts.extend(self.zone_order());
         stmts.push(self.legend());

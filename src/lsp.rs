@@ -575,7 +575,8 @@ fn symbol_kind(kind: Kind) -> SymbolKind {
         Kind::Instance => SymbolKind::OBJECT,
         Kind::TransitGateway => SymbolKind::NAMESPACE,
         Kind::TgwRouteTable => SymbolKind::ENUM,
-        Kind::TgwAttachment | Kind::Vpn => SymbolKind::INTERFACE,
+        Kind::TgwAttachment | Kind::Vpn | Kind::VgwVpn => SymbolKind::INTERFACE,
+        Kind::VpnGateway => SymbolKind::EVENT,
     }
 }
 
@@ -587,6 +588,8 @@ fn completion_kind(kind: Kind) -> CompletionItemKind {
         | Kind::TransitGateway
         | Kind::TgwAttachment
         | Kind::Vpn
+        | Kind::VgwVpn
+        | Kind::VpnGateway
         | Kind::InternetGateway
         | Kind::NatGateway
         | Kind::GatewayEndpoint

@@ -49,7 +49,8 @@ ids!(
     PrefixListId,
     TransitGatewayId,
     TgwRouteTableId,
-    TgwAttachmentId
+    TgwAttachmentId,
+    VpnGatewayId
 );
 
 #[derive(Clone, Debug, Default)]
@@ -77,6 +78,8 @@ pub struct Model {
     pub tgw_route_tables: Vec<TgwRouteTable>,
     /// Every transit gateway's attachments (VPC and VPN), in source order.
     pub tgw_attachments: Vec<TgwAttachment>,
+    /// Virtual private gateways, at most one per VPC, in source order.
+    pub vpn_gateways: Vec<VpnGateway>,
     /// The file's `expect` statements, names resolved, in source order.
     pub expects: Vec<Expect>,
     /// Each declaration with a body, as (its span, its header), sorted by
@@ -104,6 +107,9 @@ pub struct TransitGateway {
     pub route_tables: Vec<TgwRouteTableId>,
     /// In source order.
     pub attachments: Vec<TgwAttachmentId>,
+    /// `security_group_referencing on`: inbound rules may name groups of
+    /// other attached VPCs (off by default at the gateway, as in AWS).
+    pub sg_referencing: bool,
     pub span: Span,
 }
 
@@ -210,6 +216,44 @@ impl TgwAttachment {
     }
 }
 
+/// `vpn_gateway NAME { vpn ... }`: a virtual private gateway attached to
+/// one VPC, with its Site-to-Site VPN connections to on-premises networks.
+#[derive(Clone, Debug)]
+pub struct VpnGateway {
+    pub name: String,
+    pub vpc: VpcId,
+    pub vpns: Vec<VgwVpn>,
+    pub span: Span,
+}
+
+/// A VPN connection of a virtual private gateway.
+#[derive(Clone, Debug)]
+pub struct VgwVpn {
+    pub name: String,
+    /// The on-premises end.
+    pub external: ExternalId,
+    /// Its static routes: what the gateway sends over it, and what
+    /// `propagate` adds to a VPC route table.
+    pub routes: Vec<Ipv4Net>,
+    pub span: Span,
+}
+
+impl VpnGateway {
+    /// The connection the gateway sends `addr` over: the one with the most
+    /// specific route containing it (the first written on a tie).
+    pub fn vpn_for(&self, addr: Ipv4Addr) -> Option<(usize, Ipv4Net)> {
+        let mut best: Option<(usize, Ipv4Net)> = None;
+        for (i, v) in self.vpns.iter().enumerate() {
+            for r in &v.routes {
+                if r.contains(&addr) && best.is_none_or(|(_, b)| r.prefix_len() > b.prefix_len()) {
+                    best = Some((i, *r));
+                }
+            }
+        }
+        best
+    }
+}
+
 /// `prefix_list NAME [CIDR, ...] max_entries N`: a customer-managed prefix
 /// list, a named set of CIDRs that routes and security-group rules
 /// reference. Regional, like an external: no VPC owns it.
@@ -233,6 +277,7 @@ pub struct Vpc {
     pub dns_hostnames: bool,
     pub dhcp: DhcpOptions,
     pub internet_gateway: Option<InternetGatewayId>,
+    pub vpn_gateway: Option<VpnGatewayId>,
     /// The table marked `main`, or the implicit one.
     pub main_route_table: RouteTableId,
     pub default_security_group: SecurityGroupId,
@@ -590,6 +635,8 @@ pub enum Target {
     Peering(PeeringId),
     GatewayEndpoint(EndpointId),
     TransitGateway(TransitGatewayId),
+    /// A virtual private gateway (a VPC's route to on premises).
+    VpnGateway(VpnGatewayId),
     Blackhole,
 }
 
@@ -601,6 +648,9 @@ pub enum RouteOrigin {
     Written,
     /// Added by a gateway endpoint's `route_tables`.
     GatewayEndpoint,
+    /// A VPN route of the VPC's virtual private gateway, added by
+    /// `propagate VGW`.
+    Propagated,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -730,6 +780,7 @@ pub enum ViaComponent {
     Subnet(SubnetId),
     RouteTable(RouteTableId),
     TransitGateway(TransitGatewayId),
+    VpnGateway(VpnGatewayId),
 }
 
 #[derive(Clone, Debug)]
@@ -810,6 +861,9 @@ impl Model {
     pub fn transit_gateway(&self, id: TransitGatewayId) -> &TransitGateway {
         &self.transit_gateways[id.index()]
     }
+    pub fn vpn_gateway(&self, id: VpnGatewayId) -> &VpnGateway {
+        &self.vpn_gateways[id.index()]
+    }
     pub fn tgw_route_table(&self, id: TgwRouteTableId) -> &TgwRouteTable {
         &self.tgw_route_tables[id.index()]
     }
@@ -848,6 +902,9 @@ impl Model {
             Target::GatewayEndpoint(id) => format!("gateway endpoint `{}`", self.endpoint(id).name),
             Target::TransitGateway(id) => {
                 format!("transit gateway `{}`", self.transit_gateway(id).name)
+            }
+            Target::VpnGateway(id) => {
+                format!("virtual private gateway `{}`", self.vpn_gateway(id).name)
             }
             Target::Blackhole => "blackhole".to_string(),
         }
@@ -891,6 +948,7 @@ impl Model {
             Target::Peering(id) => &self.peering(id).name,
             Target::GatewayEndpoint(id) => &self.endpoint(id).name,
             Target::TransitGateway(id) => &self.transit_gateway(id).name,
+            Target::VpnGateway(id) => &self.vpn_gateway(id).name,
             Target::Blackhole => "blackhole",
         }
     }

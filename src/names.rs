@@ -38,6 +38,9 @@ pub enum Kind {
     TgwRouteTable,
     TgwAttachment,
     Vpn,
+    VpnGateway,
+    /// A VPN connection of a virtual private gateway.
+    VgwVpn,
 }
 
 impl Kind {
@@ -59,7 +62,8 @@ impl Kind {
             Kind::TransitGateway => "transit_gateway",
             Kind::TgwRouteTable => "route_table",
             Kind::TgwAttachment => "attach",
-            Kind::Vpn => "vpn",
+            Kind::Vpn | Kind::VgwVpn => "vpn",
+            Kind::VpnGateway => "vpn_gateway",
         }
     }
 
@@ -82,7 +86,8 @@ impl Kind {
             Kind::TransitGateway => "transit gateway",
             Kind::TgwRouteTable => "transit gateway route table",
             Kind::TgwAttachment => "transit gateway attachment",
-            Kind::Vpn => "VPN connection",
+            Kind::Vpn | Kind::VgwVpn => "VPN connection",
+            Kind::VpnGateway => "virtual private gateway",
         }
     }
 
@@ -105,6 +110,8 @@ impl Kind {
         Kind::TgwRouteTable,
         Kind::TgwAttachment,
         Kind::Vpn,
+        Kind::VpnGateway,
+        Kind::VgwVpn,
     ];
 }
 
@@ -127,6 +134,8 @@ pub enum Stmt<'a> {
     TgwRouteTable(&'a TgwRouteTable),
     TgwAttach(&'a TgwAttach),
     TgwVpn(&'a TgwVpn),
+    VpnGateway(&'a VpnGateway),
+    VgwVpn(&'a VgwVpn),
 }
 
 impl Stmt<'_> {
@@ -149,6 +158,8 @@ impl Stmt<'_> {
             Stmt::TgwRouteTable(x) => x.span,
             Stmt::TgwAttach(x) => x.span,
             Stmt::TgwVpn(x) => x.span,
+            Stmt::VpnGateway(x) => x.span,
+            Stmt::VgwVpn(x) => x.span,
         }
     }
 
@@ -175,6 +186,8 @@ impl Stmt<'_> {
             Stmt::TgwRouteTable(x) => upto(x.span, x.name.span),
             Stmt::TgwAttach(x) => x.span,
             Stmt::TgwVpn(x) => x.span,
+            Stmt::VpnGateway(x) => upto(x.span, x.name.span),
+            Stmt::VgwVpn(x) => x.span,
         }
     }
 }
@@ -229,6 +242,13 @@ pub fn declarations<'a>(file: &'a File, mut f: impl FnMut(Declared<'a>)) {
                         VpcItem::InternetGateway(g) => {
                             let stmt = Stmt::InternetGateway(g);
                             emit(&g.name, Kind::InternetGateway, stmt, parent, vpc);
+                        }
+                        VpcItem::VpnGateway(g) => {
+                            let stmt = Stmt::VpnGateway(g);
+                            let gid = emit(&g.name, Kind::VpnGateway, stmt, parent, vpc);
+                            for c in &g.vpns {
+                                emit(&c.name, Kind::VgwVpn, Stmt::VgwVpn(c), Some(gid), vpc);
+                            }
                         }
                         VpcItem::Subnet(s) => {
                             let sid = emit(&s.name, Kind::Subnet, Stmt::Subnet(s), parent, vpc);
@@ -287,6 +307,7 @@ pub fn declarations<'a>(file: &'a File, mut f: impl FnMut(Declared<'a>)) {
                         }
                         TgwItem::Attach(a) => (&a.name, Kind::TgwAttachment, Stmt::TgwAttach(a)),
                         TgwItem::Vpn(v) => (&v.name, Kind::Vpn, Stmt::TgwVpn(v)),
+                        TgwItem::SgReferencing(..) => continue,
                     };
                     emit(name, kind, stmt, Some(id), None);
                 }
@@ -303,6 +324,7 @@ pub const ROUTE_TARGETS: &[Kind] = &[
     Kind::Instance,
     Kind::Peering,
     Kind::TransitGateway,
+    Kind::VpnGateway,
 ];
 /// The kinds a transit gateway route may target, and a `propagate` name.
 pub const TGW_ROUTE_TARGETS: &[Kind] = &[Kind::TgwAttachment, Kind::Vpn];
@@ -511,6 +533,14 @@ fn decl(d: Declared<'_>) -> Decl {
                 format!("to {} routes [{}]", v.to.text, cidrs.join(", ")),
             )
         }
+        Stmt::VpnGateway(g) => (g.span, String::new()),
+        Stmt::VgwVpn(v) => {
+            let cidrs: Vec<String> = v.routes.iter().map(|c| c.net.to_string()).collect();
+            (
+                v.span,
+                format!("to {} routes [{}]", v.to.text, cidrs.join(", ")),
+            )
+        }
     };
     Decl {
         name: d.name.text.clone(),
@@ -604,8 +634,17 @@ impl Builder {
                     }
                 }
                 VpcItem::InternetGateway(_) => {}
+                VpcItem::VpnGateway(g) => {
+                    for c in &g.vpns {
+                        self.reference(&c.to, &[Kind::External]);
+                        c.routes.iter().for_each(|r| self.cidr(r));
+                    }
+                }
                 VpcItem::Subnet(s) => self.subnet(s),
                 VpcItem::RouteTable(t) => {
+                    for (n, _) in &t.propagate {
+                        self.reference(n, &[Kind::VpnGateway]);
+                    }
                     for r in &t.routes {
                         match &r.destination {
                             RouteDestination::Cidr(c) => self.cidr(c),
@@ -676,6 +715,7 @@ impl Builder {
                     self.list(&a.subnets, &[Kind::Subnet]);
                     self.reference(&a.route_table, &[Kind::TgwRouteTable]);
                 }
+                TgwItem::SgReferencing(..) => {}
                 TgwItem::Vpn(v) => {
                     self.reference(&v.to, &[Kind::External]);
                     v.routes.iter().for_each(|c| self.cidr(c));

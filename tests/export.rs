@@ -345,6 +345,25 @@ fn expected_counts(m: &Model) -> BTreeMap<&'static str, usize> {
     }
     add("AWS::EC2::Instance", m.instances.len());
     add("AWS::EC2::VPCPeeringConnection", m.peerings.len());
+    // Virtual private gateways: attached like an internet gateway; per VPN
+    // a customer gateway, the connection and one route per VPN route; one
+    // propagation per table that learns the gateway's routes.
+    add("AWS::EC2::VPNGateway", m.vpn_gateways.len());
+    add("AWS::EC2::VPCGatewayAttachment", m.vpn_gateways.len());
+    let vgw_vpns = || m.vpn_gateways.iter().flat_map(|g| &g.vpns);
+    add("AWS::EC2::CustomerGateway", vgw_vpns().count());
+    add("AWS::EC2::VPNConnection", vgw_vpns().count());
+    add(
+        "AWS::EC2::VPNConnectionRoute",
+        vgw_vpns().map(|v| v.routes.len()).sum(),
+    );
+    add(
+        "AWS::EC2::VPNGatewayRoutePropagation",
+        declared
+            .iter()
+            .filter(|t| t.routes.iter().any(|r| r.origin == RouteOrigin::Propagated))
+            .count(),
+    );
     // Transit gateways (a file CloudFormation exports has no VPN and no
     // prefix-list route in a transit gateway table).
     add("AWS::EC2::TransitGateway", m.transit_gateways.len());
@@ -601,6 +620,7 @@ fn target_id(res: &serde_json::Map<String, Value>, m: &Model, t: Target) -> Stri
         Target::TransitGateway(g) => {
             logical(res, "AWS::EC2::TransitGateway", &m.transit_gateway(g).name)
         }
+        Target::VpnGateway(g) => logical(res, "AWS::EC2::VPNGateway", &m.vpn_gateway(g).name),
         Target::Blackhole => "blackhole".to_string(),
     }
 }
@@ -720,6 +740,12 @@ const MOTO_SKIPS: &[&str] = &[
     "AWS::EC2::SecurityGroupEgress",
     "AWS::EC2::SubnetNetworkAclAssociation",
     "AWS::EC2::VPCDHCPOptionsAssociation",
+    // moto models no VPN connection routes and no route propagation (its
+    // EC2 API has neither): the propagated routes are left out of the
+    // route-table comparison below, and the gateway and its connections
+    // are compared instead.
+    "AWS::EC2::VPNConnectionRoute",
+    "AWS::EC2::VPNGatewayRoutePropagation",
 ];
 
 #[test]
@@ -783,13 +809,15 @@ fn every_example_deploys_into_moto_as_the_model_says() {
 
         // Each declared table holds the model's effective routes: a local
         // route per VPC block, the written ones, and a prefix-list route per
-        // gateway endpoint that names the table.
+        // gateway endpoint that names the table (not the propagated ones).
         let tables = by_id("route_tables");
         for t in m.route_tables.iter().filter(|t| t.span.is_some()) {
             let id = logical(&res, "AWS::EC2::RouteTable", &t.name);
             let mut want: Vec<(String, String)> = t
                 .routes
                 .iter()
+                // moto propagates nothing (see MOTO_SKIPS).
+                .filter(|r| r.origin != RouteOrigin::Propagated)
                 .filter_map(|r| {
                     let dest = match r.destination {
                         Destination::Cidr(c) => c.to_string(),
@@ -819,6 +847,28 @@ fn every_example_deploys_into_moto_as_the_model_says() {
                 .collect();
             have.sort();
             assert_eq!(have, want, "{name}: routes of table {}", t.name);
+        }
+
+        // Each virtual private gateway is attached to its VPC, each of its
+        // VPNs joins it to a customer gateway of its own.
+        let gateways = by_id("vpn_gateways");
+        let connections = by_id("vpn_connections");
+        assert_eq!(gateways.len(), m.vpn_gateways.len(), "{name}: VPN gateways");
+        for g in &m.vpn_gateways {
+            let id = logical(&res, "AWS::EC2::VPNGateway", &g.name);
+            let vpc = logical(&res, "AWS::EC2::VPC", &m.vpc(g.vpc).name);
+            assert_eq!(
+                gateways[&id]["vpcs"],
+                serde_json::json!([vpc]),
+                "{name}: {}",
+                g.name
+            );
+            for v in &g.vpns {
+                let c = &connections[&logical(&res, "AWS::EC2::VPNConnection", &v.name)];
+                assert_eq!(c["vgw"], id.as_str(), "{name}: {}", v.name);
+                let cgw = logical(&res, "AWS::EC2::CustomerGateway", &v.name);
+                assert_eq!(c["customer_gateway"], cgw.as_str(), "{name}: {}", v.name);
+            }
         }
 
         // Instances given plainly land where the model puts them. moto's
@@ -1057,6 +1107,12 @@ const TYPE_MAP: &[(&str, &str)] = &[
     ),
     ("AWS::EC2::CustomerGateway", "aws_customer_gateway"),
     ("AWS::EC2::VPNConnection", "aws_vpn_connection"),
+    ("AWS::EC2::VPNGateway", "aws_vpn_gateway"),
+    ("AWS::EC2::VPNConnectionRoute", "aws_vpn_connection_route"),
+    (
+        "AWS::EC2::VPNGatewayRoutePropagation",
+        "aws_vpn_gateway_route_propagation",
+    ),
 ];
 
 #[test]
@@ -1104,6 +1160,13 @@ fn terraform_parses_and_matches_the_cloudformation_resources() {
                 .unwrap_or_else(|| panic!("{name}: {ty} has no Terraform type"))
                 .1;
             *want.entry(tf.to_string()).or_default() += 1;
+        }
+        // A virtual private gateway's VPNs: the same customer gateway and
+        // connection types as a transit gateway's, counted apart.
+        let vgw_vpns: usize = m.vpn_gateways.iter().map(|g| g.vpns.len()).sum();
+        if vgw_vpns > 0 {
+            *want.entry("aws_customer_gateway".to_string()).or_default() += vgw_vpns;
+            *want.entry("aws_vpn_connection".to_string()).or_default() += vgw_vpns;
         }
         let mains = m
             .route_tables
@@ -1163,6 +1226,12 @@ fn terraform_parses_and_matches_the_cloudformation_resources() {
                 .iter()
                 .filter(|a| matches!(a.kind, TgwAttachmentKind::Vpn { .. }))
                 .map(|a| format!("{}_customer_gateway_ip", a.name.replace('-', "_"))),
+        );
+        want_vars.extend(
+            m.vpn_gateways
+                .iter()
+                .flat_map(|g| &g.vpns)
+                .map(|v| format!("{}_customer_gateway_ip", v.name.replace('-', "_"))),
         );
         want_vars.sort();
         assert_eq!(vars, want_vars, "{name}");

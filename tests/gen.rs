@@ -198,6 +198,44 @@ fn check_of_several_files_reports_in_argument_order() {
     assert_eq!(files, ["f1", "f3", "f5"], "{stderr}");
 }
 
+/// With a private tier, the hub has a virtual private gateway to the data
+/// centre that its private tables learn, in both variants, and the
+/// generated `expect` over it holds (`compile_clean`).
+#[test]
+fn the_hub_has_a_vpn_gateway_its_private_tables_propagate() {
+    for (p, hub) in [
+        (params(3, 2, 2, 1, 5, 1), Hub::Peering),
+        (params(3, 2, 3, 1, 5, 2), Hub::TransitGateway),
+        (params(1, 1, 1, 1, 5, 3), Hub::Peering),
+    ] {
+        let src = generate_with(&p, hub);
+        let m = compile_clean(&src, &format!("{p:?} {hub:?}"));
+        if p.subnets_per_az < 2 {
+            assert!(m.vpn_gateways.is_empty(), "no private tier, no VPN");
+            continue;
+        }
+        assert_eq!(m.vpn_gateways.len(), 1);
+        let g = &m.vpn_gateways[0];
+        assert_eq!(m.vpc(g.vpc).name, "v0");
+        assert_eq!(m.vpc(g.vpc).vpn_gateway.map(|x| x.index()), Some(0));
+        assert!(m.external(g.vpns[0].external).on_premises);
+        let propagating: Vec<&str> = m
+            .route_tables
+            .iter()
+            .filter(|t| {
+                t.routes
+                    .iter()
+                    .any(|r| r.origin == vpc::model::RouteOrigin::Propagated)
+            })
+            .map(|t| t.name.as_str())
+            .collect();
+        assert_eq!(propagating, ["v0-private-a", "v0-private-b"], "{hub:?}");
+        assert!(
+            src.contains("expect v0-a1-app0 can reach datacenter tcp 443 via v0-vgw privately")
+        );
+    }
+}
+
 /// The transit gateway variant compiles cleanly too: an attachment per VPC
 /// with a subnet in every AZ, no peering, the hub learning every spoke and
 /// the spokes only the hub (its `expect` that spokes are isolated holds).

@@ -288,7 +288,7 @@ proptest! {
 
     /// The language's own alphabet, and arbitrary text.
     #[test]
-    fn fast_parser_agrees_on_token_soup(s in "(vpc a 10.0.0.0/16 \\{|vpc|subnet|instance|route_table|route|security_group|network_acl|inbound|allow|ingress|egress|tcp|all|from|to|internet|service|expect|can|reach|via|external|region|peering|transit_gateway|attach|vpn|propagate|routes|on_premises|blackhole|az|main|private|on|off|[a-z_]{1,12}|[0-9]{1,4}|[./{}\\[\\],:#>\"-]|->|\\s|\r\n|\u{FEFF}){0,120}") {
+    fn fast_parser_agrees_on_token_soup(s in "(vpc a 10.0.0.0/16 \\{|vpc|subnet|instance|route_table|route|security_group|network_acl|inbound|allow|ingress|egress|tcp|all|from|to|internet|service|expect|can|reach|via|external|region|peering|transit_gateway|attach|vpn|vpn_gateway|security_group_referencing|propagate|routes|on_premises|blackhole|az|main|private|on|off|[a-z_]{1,12}|[0-9]{1,4}|[./{}\\[\\],:#>\"-]|->|\\s|\r\n|\u{FEFF}){0,120}") {
         differential::compare(&s);
     }
 
@@ -307,6 +307,8 @@ fn generated_programs_fixed_seeds() {
     let (mut list_routes, mut list_rules) = (0, 0);
     // And transit gateways: attachments, VPNs, VPC routes to a gateway.
     let (mut attachments, mut vpns, mut tgw_routes, mut tgw_clean) = (0, 0, 0, 0);
+    // And virtual private gateways: declared, propagated, routed to.
+    let (mut vgws, mut vgw_propagations, mut vgw_routes, mut vgw_clean) = (0, 0, 0, 0);
     for seed in 0u64..64 {
         let mut state = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
         let bytes: Vec<u8> = (0..4096)
@@ -340,6 +342,18 @@ fn generated_programs_fixed_seeds() {
         attachments += count("attach ");
         vpns += count("vpn ");
         tgw_routes += src.lines().filter(|l| l.contains("/15 -> ")).count();
+        vgws += count("vpn_gateway ");
+        vgw_propagations += count("propagate vgw");
+        vgw_routes += src
+            .lines()
+            .filter(|l| l.contains("100.64.0.0/16 -> vgw"))
+            .count();
+        let clean = !ds
+            .iter()
+            .any(|d| d.is_error() && d.code.as_str() != "E0501");
+        if src.contains("vpn_gateway") && clean {
+            vgw_clean += 1;
+        }
         // Free of static errors (a failed `expect`, E0501, may remain).
         if src.contains("transit_gateway")
             && !ds
@@ -356,6 +370,10 @@ fn generated_programs_fixed_seeds() {
     assert!(
         attachments > 0 && vpns > 0 && tgw_routes > 0 && tgw_clean > 0,
         "{attachments} attachments, {vpns} VPNs, {tgw_routes} routes to a gateway, {tgw_clean} files with one and no static error"
+    );
+    assert!(
+        vgws > 0 && vgw_propagations > 0 && vgw_routes > 0 && vgw_clean > 0,
+        "{vgws} virtual private gateways, {vgw_propagations} propagations, {vgw_routes} routes to one, {vgw_clean} files with one and no static error"
     );
 }
 

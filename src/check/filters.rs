@@ -230,23 +230,38 @@ impl Cx {
                         .peerings
                         .iter()
                         .any(|p| p.other(vpc) == Some(other));
-                    if other != vpc && !peered {
-                        // Both attached to one transit gateway: AWS can
-                        // allow the reference (SecurityGroupReferencingSupport
-                        // on the gateway and attachments); vpcc does not
-                        // model that option yet.
-                        let via_tgw = self.model.transit_gateways.iter().find(|t| {
-                            let vpcs: Vec<Option<VpcId>> = t
-                                .attachments
-                                .iter()
-                                .map(|a| self.model.tgw_attachments[a.index()].vpc())
-                                .collect();
-                            vpcs.contains(&Some(vpc)) && vpcs.contains(&Some(other))
+                    // Both attached to one transit gateway: AWS allows an
+                    // inbound rule to reference the other's group when the
+                    // gateway has security group referencing support (its
+                    // attachments have it by default); never an outbound
+                    // rule (Transit gateways guide, "Security group
+                    // referencing").
+                    let via_tgw = (other != vpc && !peered)
+                        .then(|| {
+                            self.model.transit_gateways.iter().find(|t| {
+                                let vpcs: Vec<Option<VpcId>> = t
+                                    .attachments
+                                    .iter()
+                                    .map(|a| self.model.tgw_attachments[a.index()].vpc())
+                                    .collect();
+                                vpcs.contains(&Some(vpc)) && vpcs.contains(&Some(other))
+                            })
+                        })
+                        .flatten();
+                    let referenced =
+                        via_tgw.is_some_and(|t| t.sg_referencing && r.direction == Direction::In);
+                    if other != vpc && !peered && !referenced {
+                        let tgw_note = via_tgw.map(|t| if t.sg_referencing {
+                            format!(
+                                "both VPCs are attached to transit gateway `{}`, which has security group referencing on, but AWS supports it in inbound rules only",
+                                t.name
+                            )
+                        } else {
+                            format!(
+                                "both VPCs are attached to transit gateway `{}`: AWS allows an inbound rule to reference the other's group only with `security_group_referencing on` on the gateway",
+                                t.name
+                            )
                         });
-                        let tgw_note = via_tgw.map(|t| format!(
-                            "both VPCs are attached to transit gateway `{}`: AWS allows such references only with security group referencing support turned on for the gateway and its attachments, which vpcc does not model yet",
-                            t.name
-                        ));
                         let mut d = Diagnostic::new(
                             Code::E0304,
                             format!(

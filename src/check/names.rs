@@ -31,7 +31,7 @@ pub struct Names {
 }
 
 /// The number of `Kind`s.
-const KINDS: usize = Kind::Vpn as usize + 1;
+const KINDS: usize = Kind::VgwVpn as usize + 1;
 
 impl Names {
     /// How many declarations of `kind` (or its bucket) were entered,

@@ -65,6 +65,7 @@ impl Cx {
                 span: Some(r.span),
             });
         }
+        out.extend(self.propagated_routes(rt, vpc, vname));
         out
     }
 
@@ -148,6 +149,7 @@ impl Cx {
             Kind::Instance,
             Kind::Peering,
             Kind::TransitGateway,
+            Kind::VpnGateway,
         ];
         let decl = self
             .names
@@ -187,6 +189,9 @@ impl Cx {
             Kind::TransitGateway => {
                 self.tgw_route_target(n, TransitGatewayId(decl.index), vpc, vname, decl.span)
             }
+            Kind::VpnGateway => self
+                .own_vpn_gateway(n, decl, vpc, vname, "route to")
+                .map(Target::VpnGateway),
             Kind::Peering => {
                 let p = self.model.peerings.get(decl.index as usize)?;
                 if p.other(vpc).is_none() {

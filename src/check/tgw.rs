@@ -29,10 +29,23 @@ impl Cx {
                     });
                 }
             }
+            let mut sg_referencing: Option<(bool, Span)> = None;
+            for item in &t.items {
+                if let ast::TgwItem::SgReferencing(f, sp) = item {
+                    match sg_referencing {
+                        Some((_, first)) => {
+                            self.diags
+                                .push(once(*sp, "security_group_referencing", first))
+                        }
+                        None => sg_referencing = Some((f.value, *sp)),
+                    }
+                }
+            }
             self.model.transit_gateways.push(TransitGateway {
                 name: t.name.text.clone(),
                 route_tables: tables,
                 attachments: Vec::new(),
+                sg_referencing: sg_referencing.is_some_and(|(on, _)| on),
                 span: t.span,
             });
         }
@@ -40,7 +53,7 @@ impl Cx {
             let tgw = TransitGatewayId(id32(ti));
             for item in &t.items {
                 let (name, table, kind, span) = match item {
-                    ast::TgwItem::RouteTable(_) => continue,
+                    ast::TgwItem::RouteTable(_) | ast::TgwItem::SgReferencing(..) => continue,
                     ast::TgwItem::Attach(a) => {
                         let vpc = self
                             .names
@@ -58,7 +71,7 @@ impl Cx {
                         (&a.name, &a.route_table, kind, a.span)
                     }
                     ast::TgwItem::Vpn(v) => {
-                        let external = self.vpn_end(v);
+                        let external = self.vpn_end(&v.name, &v.to);
                         let routes = v
                             .routes
                             .iter()
@@ -94,13 +107,11 @@ impl Cx {
     }
 
     /// The far end of a VPN: an `on_premises` external (E0420 otherwise).
-    fn vpn_end(&mut self, v: &ast::TgwVpn) -> ExternalId {
-        let Some(d) = self.names.resolve(
-            &v.to,
-            &[Kind::External],
-            "external network",
-            &mut self.diags,
-        ) else {
+    pub(super) fn vpn_end(&mut self, vpn: &ast::Name, to: &ast::Name) -> ExternalId {
+        let Some(d) =
+            self.names
+                .resolve(to, &[Kind::External], "external network", &mut self.diags)
+        else {
             return ExternalId(0);
         };
         let id = ExternalId(d.index);
@@ -112,9 +123,9 @@ impl Cx {
                     Code::E0420,
                     format!(
                         "VPN `{}` goes to external `{}`, which is not `on_premises`",
-                        v.name.text, v.to.text
+                        vpn.text, to.text
                     ),
-                    v.to.span,
+                    to.span,
                     "an internet network, not an on-premises one",
                 )
                 .with_secondary(x.span, format!("`{}` is declared here", x.name))
@@ -244,7 +255,7 @@ impl Cx {
                         aid += 1;
                     }
                     ast::TgwItem::Vpn(_) => aid += 1,
-                    ast::TgwItem::RouteTable(_) => {}
+                    ast::TgwItem::RouteTable(_) | ast::TgwItem::SgReferencing(..) => {}
                 }
             }
         }

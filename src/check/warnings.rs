@@ -1,4 +1,4 @@
-//! Warnings W0601–W0608, W0611–W0614: the file compiles, but something is probably not
+//! Warnings W0601–W0608, W0611–W0614 (W0615 is raised in `vgw.rs`): the file compiles, but something is probably not
 //! what the author meant. They run on a complete model.
 
 use super::VpcSrc;
@@ -165,6 +165,9 @@ fn tgw_overlaps(m: &Model, out: &mut Vec<Diagnostic>) {
 const ROUTES_PER_TABLE: usize = 50;
 const RULES_PER_GROUP: usize = 60;
 const RULES_PER_ACL: usize = 20;
+/// Propagated routes per route table (aws-facts.md §2: not adjustable, but
+/// a warning like the others: the file still compiles).
+const PROPAGATED_PER_TABLE: usize = 100;
 
 /// What a security group rule costs against its group's quota: one per
 /// CIDR, a prefix list its `max_entries`.
@@ -243,6 +246,30 @@ fn quotas(m: &Model, out: &mut Vec<Diagnostic>) {
             "routes",
             out,
         );
+        let propagated: Vec<Span> = t
+            .routes
+            .iter()
+            .filter(|r| r.origin == RouteOrigin::Propagated)
+            .filter_map(|r| r.span)
+            .collect();
+        if let Some(&span) = propagated.first()
+            && propagated.len() > PROPAGATED_PER_TABLE
+        {
+            out.push(
+                Diagnostic::new(
+                    Code::W0611,
+                    format!(
+                        "route table `{}` learns {} propagated routes, past AWS's quota of {PROPAGATED_PER_TABLE}",
+                        t.name,
+                        propagated.len()
+                    ),
+                    span,
+                    format!("{} routes from the gateway's VPNs", propagated.len()),
+                )
+                .with_note("AWS keeps at most 100 propagated routes in a route table, a quota it does not raise")
+                .with_help("summarise the on-premises ranges into fewer, larger routes"),
+            );
+        }
     }
     for g in &m.security_groups {
         for (dir, word) in [(Direction::In, "inbound"), (Direction::Out, "outbound")] {

@@ -88,6 +88,7 @@ codes! {
     E0418, Error, "reference across transit gateways, or a route to a transit gateway the VPC is not attached to";
     E0419, Error, "transit gateway route table learns overlapping CIDRs from two attachments";
     E0420, Error, "VPN to an external that is not on_premises";
+    E0421, Error, "a second virtual private gateway in a VPC, or one used from another VPC";
     E0501, Error, "expectation does not hold";
     E0701, Error, "the file says something AWS templates cannot express";
     W0601, Warning, "public NAT gateway in a subnet without a route to an internet gateway";
@@ -104,6 +105,7 @@ codes! {
     W0612, Warning, "one CIDR in two prefix lists routed to different targets";
     W0613, Warning, "overlapping CIDRs on one transit gateway, not learned by one table";
     W0614, Warning, "route that no address ever takes (more specific routes cover it)";
+    W0615, Warning, "VPN route inside the VPC's own block (the local route always wins)";
 }
 
 impl Code {

@@ -22,7 +22,7 @@ use crate::model::{EndpointKind, Model, SecurityGroupId, SubnetId, ViaComponent}
 #[serde(deny_unknown_fields)]
 pub struct ResourceChange {
     /// `vpc`, `subnet`, `route_table`, `security_group`, `network_acl`,
-    /// `instance`, `nat_gateway`, `internet_gateway`, `endpoint`,
+    /// `instance`, `nat_gateway`, `internet_gateway`, `vpn_gateway`, `endpoint`,
     /// `peering`, `external`, `prefix_list`, `transit_gateway` or `expect`.
     pub kind: String,
     /// The VPC it belongs to (`None` for externals, prefix lists, peerings
@@ -40,7 +40,7 @@ pub struct ResourceChange {
 
 /// The kinds in the order a reviewer reads them: the things traffic meets
 /// first, the expectations last.
-const KINDS: [&str; 14] = [
+const KINDS: [&str; 15] = [
     "vpc",
     "subnet",
     "route_table",
@@ -49,6 +49,7 @@ const KINDS: [&str; 14] = [
     "instance",
     "nat_gateway",
     "internet_gateway",
+    "vpn_gateway",
     "endpoint",
     "peering",
     "external",
@@ -159,6 +160,7 @@ fn inventory(m: &Model) -> BTreeMap<Key, Vec<String>> {
         let mut facts: Vec<String> = t
             .routes
             .iter()
+            .filter(|r| r.origin != crate::model::RouteOrigin::Propagated)
             .map(|r| {
                 // A prefix list's route is one fact, however many entries.
                 let dest = match r.destination {
@@ -170,6 +172,14 @@ fn inventory(m: &Model) -> BTreeMap<Key, Vec<String>> {
             .collect();
         if t.main {
             facts.push("main".to_string());
+        }
+        // What a propagation adds is the gateway's to say (its VPNs).
+        if let Some(r) = t
+            .routes
+            .iter()
+            .find(|r| r.origin == crate::model::RouteOrigin::Propagated)
+        {
+            facts.push(format!("propagate {}", m.target_name(r.target)));
         }
         put("route_table", Some(vpc_of(t.vpc)), &t.name, facts);
     }
@@ -214,6 +224,22 @@ fn inventory(m: &Model) -> BTreeMap<Key, Vec<String>> {
             facts.push("private".to_string());
         }
         put("nat_gateway", Some(vpc_of(subnet.vpc)), &n.name, facts);
+    }
+    for g in &m.vpn_gateways {
+        let facts = g
+            .vpns
+            .iter()
+            .map(|v| {
+                let routes: Vec<String> = v.routes.iter().map(|r| r.to_string()).collect();
+                format!(
+                    "vpn {} to {} routes [{}]",
+                    v.name,
+                    m.external(v.external).name,
+                    routes.join(", ")
+                )
+            })
+            .collect();
+        put("vpn_gateway", Some(vpc_of(g.vpc)), &g.name, facts);
     }
     for g in &m.internet_gateways {
         put("internet_gateway", Some(vpc_of(g.vpc)), &g.name, Vec::new());
@@ -269,6 +295,9 @@ fn inventory(m: &Model) -> BTreeMap<Key, Vec<String>> {
     }
     for t in &m.transit_gateways {
         let mut facts = Vec::new();
+        if t.sg_referencing {
+            facts.push("security_group_referencing on".to_string());
+        }
         for a in &t.attachments {
             let att = m.tgw_attachment(*a);
             let table = &m.tgw_route_table(att.route_table).name;
@@ -356,5 +385,6 @@ fn via_name(m: &Model, c: ViaComponent) -> &str {
         ViaComponent::Subnet(s) => &m.subnet(s).name,
         ViaComponent::RouteTable(t) => &m.route_table(t).name,
         ViaComponent::TransitGateway(t) => &m.transit_gateway(t).name,
+        ViaComponent::VpnGateway(g) => &m.vpn_gateway(g).name,
     }
 }

@@ -131,7 +131,10 @@ pub fn of(old: &Model, new: &Model, changes: &[ResourceChange]) -> Scope {
             // table and group that does: recompute everything.
             // A transit gateway joins many VPCs and on-premises networks
             // (its tables route between all of them): recompute everything.
-            "external" | "prefix_list" | "transit_gateway" => return Scope::All,
+            // A virtual private gateway's VPNs decide what on premises
+            // reaches, and on premises is a source and destination of its
+            // own: recompute everything, too.
+            "external" | "prefix_list" | "transit_gateway" | "vpn_gateway" => return Scope::All,
             "expect" => {}
             "vpc" => {
                 vpcs.insert(c.name.clone());

@@ -81,6 +81,9 @@ pub struct ExternalJson {
 #[serde(deny_unknown_fields)]
 pub struct TransitGatewayJson {
     pub name: String,
+    /// `security_group_referencing on`: inbound rules may name groups of
+    /// other attached VPCs.
+    pub security_group_referencing: bool,
     pub route_tables: Vec<TgwRouteTableJson>,
     pub attachments: Vec<TgwAttachmentJson>,
 }
@@ -299,6 +302,8 @@ pub enum TargetKindJson {
     Peering,
     GatewayEndpoint,
     TransitGateway,
+    /// A virtual private gateway (to on premises over a VPN).
+    VpnGateway,
     /// Dropped.
     Blackhole,
 }
@@ -312,6 +317,9 @@ pub enum OriginJson {
     Written,
     /// Added by a gateway endpoint's `route_tables`.
     GatewayEndpoint,
+    /// A VPN route of the VPC's virtual private gateway, learned by
+    /// `propagate`.
+    Propagated,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, JsonSchema)]
@@ -637,6 +645,7 @@ pub fn transit_gateways(m: &Model) -> Vec<TransitGatewayJson> {
         .iter()
         .map(|t| TransitGatewayJson {
             name: t.name.clone(),
+            security_group_referencing: t.sg_referencing,
             route_tables: t
                 .route_tables
                 .iter()
@@ -732,6 +741,7 @@ pub fn route(m: &Model, r: &Route) -> RouteJson {
             RouteOrigin::Local => OriginJson::Local,
             RouteOrigin::Written => OriginJson::Written,
             RouteOrigin::GatewayEndpoint => OriginJson::GatewayEndpoint,
+            RouteOrigin::Propagated => OriginJson::Propagated,
         },
     }
 }
@@ -746,6 +756,7 @@ pub fn target_kind(t: Target) -> TargetKindJson {
         Target::Peering(_) => TargetKindJson::Peering,
         Target::GatewayEndpoint(_) => TargetKindJson::GatewayEndpoint,
         Target::TransitGateway(_) => TargetKindJson::TransitGateway,
+        Target::VpnGateway(_) => TargetKindJson::VpnGateway,
         Target::Blackhole => TargetKindJson::Blackhole,
     }
 }

@@ -56,6 +56,7 @@ fn target_kind_text(t: Target) -> &'static str {
         Target::Peering(_) => "peering",
         Target::GatewayEndpoint(_) => "gateway endpoint",
         Target::TransitGateway(_) => "transit gateway",
+        Target::VpnGateway(_) => "virtual private gateway",
         Target::Blackhole => "blackhole",
     }
 }
@@ -65,6 +66,7 @@ fn origin_text(o: RouteOrigin) -> &'static str {
         RouteOrigin::Local => "VPC CIDR",
         RouteOrigin::Written => "written",
         RouteOrigin::GatewayEndpoint => "endpoint",
+        RouteOrigin::Propagated => "propagated (VPN)",
     }
 }
 

@@ -134,6 +134,11 @@ impl Builder<'_> {
                     children,
                 )
             }
+            TgwItem::SgReferencing(f, sp) => self.leaf(
+                *sp,
+                Group::Setting,
+                flag("security_group_referencing", f, *sp),
+            ),
             TgwItem::Attach(a) => self.leaf(
                 a.span,
                 Group::Kind("attach"),
@@ -213,13 +218,51 @@ impl Builder<'_> {
                 Group::Setting,
                 format!("internet_gateway {}", g.name.text),
             ),
+            VpcItem::VpnGateway(g) => {
+                let children = g
+                    .vpns
+                    .iter()
+                    .map(|v| {
+                        let routes: Vec<&str> =
+                            v.routes.iter().map(|c| self.text(c.span)).collect();
+                        self.leaf(
+                            v.span,
+                            Group::Inner,
+                            format!(
+                                "vpn {} to {} routes [{}]",
+                                v.name.text,
+                                v.to.text,
+                                routes.join(", ")
+                            ),
+                        )
+                    })
+                    .collect();
+                self.block(
+                    g.span,
+                    Group::Kind("vpn_gateway"),
+                    format!("vpn_gateway {}", g.name.text),
+                    g.has_body,
+                    children,
+                )
+            }
             VpcItem::Subnet(s) => self.subnet(s),
             VpcItem::RouteTable(t) => {
                 let mut head = format!("route_table {}", t.name.text);
                 if t.main.is_some() {
                     head.push_str(" main");
                 }
-                let children = t.routes.iter().map(|r| self.route(r)).collect();
+                // `propagate` and routes in source order.
+                let mut children: Vec<(u32, Node)> = t
+                    .propagate
+                    .iter()
+                    .map(|(n, sp)| {
+                        let leaf = self.leaf(*sp, Group::Inner, format!("propagate {}", n.text));
+                        (sp.start, leaf)
+                    })
+                    .chain(t.routes.iter().map(|r| (r.span.start, self.route(r))))
+                    .collect();
+                children.sort_by_key(|(start, _)| *start);
+                let children = children.into_iter().map(|(_, n)| n).collect();
                 self.block(
                     t.span,
                     Group::Kind("route_table"),

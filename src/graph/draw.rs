@@ -151,6 +151,20 @@ impl<'m> Builder<'m> {
             self.mark(&hop, &mut attrs);
             inner.push(node(&self.hop_node(&hop).0, attrs));
         }
+        if let Some(g) = vpc.vpn_gateway {
+            let hop = Hop::VpnGateway(g);
+            let mut attrs = vec![
+                attr("shape", "house"),
+                attr_id(
+                    "label",
+                    label(&[m.vpn_gateway(g).name.as_str(), "virtual private gateway"]),
+                ),
+                attr("fillcolor", PEERING.fill),
+                attr("color", PEERING.border),
+            ];
+            self.mark(&hop, &mut attrs);
+            inner.push(node(&self.hop_node(&hop).0, attrs));
+        }
         for (e, ep) in m.endpoints.iter().enumerate() {
             if ep.vpc == v && matches!(ep.kind, EndpointKind::Gateway { .. }) {
                 let hop = Hop::Endpoint(EndpointId(e as u32));

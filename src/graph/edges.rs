@@ -3,7 +3,7 @@
 
 use super::style::*;
 use super::*;
-use crate::model::{Destination, TgwAttachmentKind, TransitGatewayId};
+use crate::model::{Destination, TgwAttachmentKind, TransitGatewayId, VpnGatewayId};
 
 impl<'m> Builder<'m> {
     /// The routes of a table grouped by target, in match order of each
@@ -258,6 +258,30 @@ impl<'m> Builder<'m> {
                         links: vec![link(hop.clone(), to)],
                     });
                 }
+            }
+        }
+    }
+
+    /// Each VPN of a virtual private gateway: a dashed edge from the
+    /// gateway to its on-premises network, labelled with the connection.
+    pub(super) fn vgw_edges(&mut self) {
+        let m = self.model;
+        for (g, gw) in m.vpn_gateways.iter().enumerate() {
+            let hop = Hop::VpnGateway(VpnGatewayId(g as u32));
+            for vpn in &gw.vpns {
+                let to = Hop::External(vpn.external);
+                self.edges.push(DrawEdge {
+                    from: self.hop_node(&hop).0,
+                    to: self.hop_node(&to).0,
+                    attrs: vec![
+                        attr("style", "dashed"),
+                        attr("dir", "none"),
+                        attr("color", PEERING.border),
+                        attr("penwidth", "1.5"),
+                        attr_id("label", label(&[format!("VPN {}", vpn.name)])),
+                    ],
+                    links: vec![link(hop.clone(), to)],
+                });
             }
         }
     }

@@ -171,6 +171,7 @@ fn leg_hops(model: &Model, leg: &Leg, from: Option<&FlowEnd>, to: Option<&FlowEn
             ViaComponent::InternetGateway(g) => Hop::InternetGateway(g),
             ViaComponent::Peering(p) => Hop::Peering(p),
             ViaComponent::TransitGateway(t) => Hop::TransitGateway(t),
+            ViaComponent::VpnGateway(g) => Hop::VpnGateway(g),
         };
         hops.push(hop);
     }
@@ -223,6 +224,7 @@ fn blocker_hop(model: &Model, b: &Blocker) -> Option<Hop> {
         Location::EndpointInterface(e, s) => Hop::EndpointInterface(e, s),
         Location::Peering(p) => Hop::Peering(p),
         Location::TransitGateway(t) => Hop::TransitGateway(t),
+        Location::VpnGateway(g) => Hop::VpnGateway(g),
         Location::TgwRouteTable(t) => Hop::TransitGateway(model.tgw_route_table(t).tgw),
         Location::Vpc(v) => Hop::Vpc(v),
         Location::Internet => Hop::Internet,

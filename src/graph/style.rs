@@ -188,7 +188,9 @@ pub(super) fn target_style(t: Target) -> Vec<Attribute> {
         Target::InternetGateway(_) => vec![attr("color", IGW.border)],
         Target::NatGateway(_) | Target::Instance(_) => vec![attr("color", NAT.border)],
         Target::GatewayEndpoint(_) => vec![attr("color", ENDPOINT.border)],
-        Target::Peering(_) | Target::TransitGateway(_) => vec![attr("color", PEERING.border)],
+        Target::Peering(_) | Target::TransitGateway(_) | Target::VpnGateway(_) => {
+            vec![attr("color", PEERING.border)]
+        }
         Target::Blackhole => vec![attr("color", "#3c4043"), attr("arrowhead", "tee")],
         Target::Local(_) => vec![],
     }

@@ -48,6 +48,7 @@ enum Block {
     Dhcp,
     TransitGateway,
     TgwRouteTable,
+    VpnGateway,
     Unknown,
 }
 
@@ -70,6 +71,7 @@ impl Block {
                 "dns_hostnames",
                 "dhcp_options",
                 "internet_gateway",
+                "vpn_gateway",
                 "subnet",
                 "route_table",
                 "endpoint",
@@ -84,14 +86,17 @@ impl Block {
                 "instance",
             ],
             Block::Instance => &["public_ip", "security_groups", "source_dest_check"],
-            Block::RouteTable => &["route"],
+            Block::RouteTable => &["route", "propagate"],
             Block::GatewayEndpoint => &["route_tables"],
             Block::InterfaceEndpoint => &["subnets", "security_groups", "private_dns"],
             Block::SecurityGroup => &["ingress", "egress"],
             Block::NetworkAcl => &["inbound", "outbound"],
             Block::Dhcp => &["domain_name", "name_servers", "ntp_servers"],
-            Block::TransitGateway => &["route_table", "attach", "vpn"],
+            Block::TransitGateway => {
+                &["route_table", "attach", "vpn", "security_group_referencing"]
+            }
             Block::TgwRouteTable => &["propagate", "route"],
+            Block::VpnGateway => &["vpn"],
             Block::Unknown => &[],
         }
     }
@@ -104,6 +109,7 @@ impl Block {
             (Block::TransitGateway, Some("route_table")) => Block::TgwRouteTable,
             (Block::Vpc, Some("subnet")) => Block::Subnet,
             (Block::Vpc, Some("route_table")) => Block::RouteTable,
+            (Block::Vpc, Some("vpn_gateway")) => Block::VpnGateway,
             (Block::Vpc, Some("endpoint")) if statement.iter().any(|w| w == "gateway") => {
                 Block::GatewayEndpoint
             }
@@ -264,6 +270,9 @@ fn fitting(block: Block, statement: &[String]) -> (Vec<&'static str>, &'static [
         (Block::File, "peering") if n == 2 || n == 3 => (vec![], &[Kind::Vpc]),
         (Block::File, "expect") => expect(&words),
         (Block::Vpc, "dns_support" | "dns_hostnames") if n == 1 => (BOOLEANS.to_vec(), NONE),
+        (Block::TransitGateway, "security_group_referencing") if n == 1 => {
+            (BOOLEANS.to_vec(), NONE)
+        }
         (Block::Vpc, "subnet") if n == 3 => (vec!["az"], NONE),
         (Block::Vpc, "route_table") if n == 2 => (vec!["main"], NONE),
         (Block::Vpc, "endpoint") if n == 2 => (vec!["gateway", "interface"], NONE),
@@ -286,6 +295,13 @@ fn fitting(block: Block, statement: &[String]) -> (Vec<&'static str>, &'static [
         (Block::RouteTable, "route") if n == 2 => (vec!["->"], NONE),
         // A CIDR is typed; a name there is a prefix list.
         (Block::RouteTable, "route") if n == 1 => (vec![], ROUTE_DESTINATIONS),
+        (Block::RouteTable, "propagate") if n == 1 => (vec![], &[Kind::VpnGateway]),
+        (Block::VpnGateway, "vpn") => match n {
+            2 => (vec!["to"], NONE),
+            3 => (vec![], &[Kind::External]),
+            4 => (vec!["routes"], NONE),
+            _ => (vec![], NONE),
+        },
         (Block::TgwRouteTable, "propagate") if in_list => (vec![], TGW_ROUTE_TARGETS),
         (Block::TgwRouteTable, "route") if last == "->" => (vec!["blackhole"], TGW_ROUTE_TARGETS),
         (Block::TgwRouteTable, "route") if n == 2 => (vec!["->"], NONE),
@@ -566,7 +582,11 @@ transit_gateway tgw {
         };
         assert_eq!(
             at("transit_gateway x {\n  $0"),
-            ["route_table", "attach", "vpn"]
+            ["route_table", "attach", "vpn", "security_group_referencing"]
+        );
+        assert_eq!(
+            at("transit_gateway x {\n  security_group_referencing $0"),
+            ["on", "off"]
         );
         assert_eq!(
             at("transit_gateway x {\n  route_table r {\n    $0"),
@@ -582,6 +602,43 @@ transit_gateway tgw {
             at("transit_gateway x {\n  route_table r {\n    route 0.0.0.0/0 -> $0"),
             ["blackhole", "a", "v"]
         );
+    }
+
+    #[test]
+    fn vpn_gateway_blocks() {
+        const VGW: &str = "external dc 10.50.0.0/16 on_premises
+vpc legacy 10.70.0.0/16 {
+  internet_gateway igw
+  vpn_gateway vgw { vpn v to dc routes [10.50.0.0/16] }
+}
+";
+        let index = Index::new(&crate::syntax::parse(VGW).expect("parses"));
+        let at = |text: &str| -> Vec<String> {
+            let offset = text.find("$0").expect("marker");
+            complete(&text.replace("$0", ""), offset, Some(&index))
+                .iter()
+                .map(|c| c.label().to_string())
+                .collect()
+        };
+        assert!(at("vpc x 10.0.0.0/16 {\n  $0").contains(&"vpn_gateway".to_string()));
+        assert_eq!(
+            at("vpc x 10.0.0.0/16 {\n  vpn_gateway g {\n    $0"),
+            ["vpn"]
+        );
+        assert_eq!(
+            at("vpc x 10.0.0.0/16 {\n  vpn_gateway g {\n    vpn w to $0"),
+            ["dc"]
+        );
+        assert_eq!(
+            at("vpc x 10.0.0.0/16 {\n  route_table r {\n    $0"),
+            ["route", "propagate"]
+        );
+        assert_eq!(
+            at("vpc x 10.0.0.0/16 {\n  route_table r {\n    propagate $0"),
+            ["vgw"]
+        );
+        let targets = at("vpc x 10.0.0.0/16 {\n  route_table r {\n    route 0.0.0.0/0 -> $0");
+        assert!(targets.contains(&"vgw".to_string()), "{targets:?}");
     }
 
     #[test]

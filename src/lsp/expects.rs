@@ -251,5 +251,6 @@ fn via_vpcs(model: &Model, via: ViaComponent) -> Vec<VpcId> {
             .iter()
             .filter_map(|a| model.tgw_attachment(*a).vpc())
             .collect(),
+        ViaComponent::VpnGateway(g) => vec![model.vpn_gateway(g).vpc],
     }
 }

@@ -36,8 +36,10 @@ pub enum ComponentKind {
     Vpc,
     TransitGateway,
     TgwRouteTable,
-    /// A transit gateway's Site-to-Site VPN attachment.
+    /// A Site-to-Site VPN connection (of a transit gateway or a virtual
+    /// private gateway).
     Vpn,
+    VpnGateway,
     /// One route of a route table, named by its destination.
     Route,
 }
@@ -65,6 +67,7 @@ impl ComponentKind {
             ComponentKind::TransitGateway => "transit gateway",
             ComponentKind::TgwRouteTable => "transit gateway route table",
             ComponentKind::Vpn => "VPN",
+            ComponentKind::VpnGateway => "virtual private gateway",
             ComponentKind::Route => "route",
         }
     }

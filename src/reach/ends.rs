@@ -410,6 +410,7 @@ pub const VIA_KINDS: &[Kind] = &[
     Kind::Subnet,
     Kind::RouteTable,
     Kind::TransitGateway,
+    Kind::VpnGateway,
 ];
 
 /// The flow end a declaration of one of [`END_KINDS`] is; `index` is its
@@ -438,6 +439,7 @@ pub fn via_of(kind: Kind, index: u32) -> Option<ViaComponent> {
         Kind::Subnet => ViaComponent::Subnet(SubnetId(index)),
         Kind::RouteTable => ViaComponent::RouteTable(RouteTableId(index)),
         Kind::TransitGateway => ViaComponent::TransitGateway(TransitGatewayId(index)),
+        Kind::VpnGateway => ViaComponent::VpnGateway(VpnGatewayId(index)),
         _ => return None,
     })
 }
@@ -472,13 +474,15 @@ fn named(model: &Model, kind: Kind) -> Vec<(&str, u32)> {
         Kind::GatewayEndpoint => endpoints(false),
         Kind::InterfaceEndpoint => endpoints(true),
         Kind::TransitGateway => ids(&model.transit_gateways, |x| &x.name),
+        Kind::VpnGateway => ids(&model.vpn_gateways, |x| &x.name),
         Kind::Vpc
         | Kind::SecurityGroup
         | Kind::NetworkAcl
         | Kind::PrefixList
         | Kind::TgwRouteTable
         | Kind::TgwAttachment
-        | Kind::Vpn => Vec::new(),
+        | Kind::Vpn
+        | Kind::VgwVpn => Vec::new(),
     }
 }
 

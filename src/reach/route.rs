@@ -456,6 +456,7 @@ impl Ctx<'_> {
                 vec![b]
             }
             Target::TransitGateway(t) => self.tgw_enter(b, subnet, r, t, speaker, dest),
+            Target::VpnGateway(g) => self.vgw_out(b, g, dest),
             Target::GatewayEndpoint(e) => {
                 let ep = self.m.endpoint(e);
                 b.traversed.push(ViaComponent::Endpoint(e));
@@ -517,11 +518,7 @@ impl Ctx<'_> {
                 kept.extend(cubes);
             }
         }
-        let src = b
-            .cubes
-            .first()
-            .map(|c| self.desc(&c.src))
-            .unwrap_or_default();
+        let src = self.first_src(b);
         let used = chosen.map(|d| self.route_used(&src, d, via));
         let rule = used
             .as_ref()

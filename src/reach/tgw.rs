@@ -239,22 +239,7 @@ impl Ctx<'_> {
                 );
                 match dest {
                     Dest::Outside { label, space, at } => {
-                        let within = Pattern {
-                            set: cidrs(&x.cidrs),
-                            services: Vec::new(),
-                            all_opaque: false,
-                        };
-                        let kept: Vec<Cube> = b
-                            .cubes
-                            .iter()
-                            .filter_map(|c| {
-                                let (hit, _) = within.split(&c.dst);
-                                (!hit.is_empty()).then(|| Cube {
-                                    dst: hit,
-                                    ..c.clone()
-                                })
-                            })
-                            .collect();
+                        let kept = within_network(&b.cubes, x);
                         if kept.is_empty() {
                             b.block(
                                 vpn,
@@ -388,11 +373,7 @@ impl Ctx<'_> {
                 kept.extend(cubes);
             }
         }
-        let src = b
-            .cubes
-            .first()
-            .map(|c| self.desc(&c.src))
-            .unwrap_or_default();
+        let src = self.first_src(b);
         match chosen {
             None => {
                 b.block(
@@ -455,6 +436,26 @@ fn pseudo_routes(table: &TgwRouteTable) -> Vec<Route> {
             target: Target::Blackhole,
             origin: RouteOrigin::Written,
             span: Some(r.span),
+        })
+        .collect()
+}
+
+/// The cubes cut to the destinations inside network `x` (what a VPN to an
+/// on-premises network delivers).
+pub(super) fn within_network(cubes: &[Cube], x: &External) -> Vec<Cube> {
+    let within = Pattern {
+        set: cidrs(&x.cidrs),
+        services: Vec::new(),
+        all_opaque: false,
+    };
+    cubes
+        .iter()
+        .filter_map(|c| {
+            let (hit, _) = within.split(&c.dst);
+            (!hit.is_empty()).then(|| Cube {
+                dst: hit,
+                ..c.clone()
+            })
         })
         .collect()
 }

@@ -334,6 +334,14 @@ impl<'m> Ctx<'m> {
             .unwrap_or_default()
     }
 
+    /// The branch's first source in words (whom a reply goes back to).
+    pub(super) fn first_src(&self, b: &Branch) -> String {
+        b.cubes
+            .first()
+            .map(|c| self.desc(&c.src))
+            .unwrap_or_default()
+    }
+
     /// `text()`, or an empty string in a wordless walk.
     pub(super) fn say(&self, text: impl FnOnce() -> String) -> String {
         if self.words { text() } else { String::new() }
@@ -617,7 +625,8 @@ impl<'m> Ctx<'m> {
         branches.into_iter().map(|b| self.finish(b)).collect()
     }
 
-    /// On-premises traffic: into each transit gateway by the VPNs to `x`.
+    /// On-premises traffic: into each transit gateway and virtual private
+    /// gateway by the VPNs to `x`.
     fn on_premises_source(
         &self,
         mut b: Branch,
@@ -632,7 +641,20 @@ impl<'m> Ctx<'m> {
                     TgwAttachmentKind::Vpn { external, .. } if external == x)
             })
             .collect();
-        if vpns.is_empty() {
+        let vgw_vpns: Vec<(crate::model::VpnGatewayId, usize)> = self
+            .m
+            .vpn_gateways
+            .iter()
+            .enumerate()
+            .flat_map(|(g, gw)| {
+                gw.vpns
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, v)| v.external == x)
+                    .map(move |(i, _)| (crate::model::VpnGatewayId(g as u32), i))
+            })
+            .collect();
+        if vpns.is_empty() && vgw_vpns.is_empty() {
             b.block(
                 label.clone(),
                 Reason::OnPremisesOnly,
@@ -648,9 +670,14 @@ impl<'m> Ctx<'m> {
             span: Some(self.m.external(x).span),
             at: Location::External(x),
         };
-        vpns.into_iter()
+        let mut out: Vec<Branch> = vpns
+            .into_iter()
             .flat_map(|a| self.tgw_from_vpn(b.clone(), a, &speaker, dest))
-            .collect()
+            .collect();
+        for (g, i) in vgw_vpns {
+            out.extend(self.vgw_from_vpn(b.clone(), g, i, dest));
+        }
+        out
     }
 
     pub(super) fn reached(&self, b: &mut Branch, eni: &Eni) {

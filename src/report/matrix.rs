@@ -491,6 +491,7 @@ fn via(m: &Model, v: &Verdict) -> Vec<String> {
                 ViaComponent::Peering(p) => m.peering(p).name.clone(),
                 ViaComponent::Instance(i) => m.instance(i).name.clone(),
                 ViaComponent::TransitGateway(t) => m.transit_gateway(t).name.clone(),
+                ViaComponent::VpnGateway(g) => m.vpn_gateway(g).name.clone(),
                 ViaComponent::Subnet(_) | ViaComponent::RouteTable(_) => continue,
             };
             if out.last() != Some(&name) {

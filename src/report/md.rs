@@ -124,10 +124,12 @@ fn route_tables(out: &mut String, r: &Report) {
     }
 }
 
-/// `10.20.0.0/16`, or `10.20.0.0/16 (shared-services)` for a list's entry.
+/// `10.20.0.0/16`, `10.20.0.0/16 (shared-services)` for a list's entry,
+/// `10.50.0.0/16 (propagated)` for a route learned from a VPN.
 pub(super) fn destination(route: &super::RouteRow) -> String {
     match &route.prefix_list {
         Some(l) => format!("{} ({l})", route.destination),
+        None if route.propagated => format!("{} (propagated)", route.destination),
         None => route.destination.clone(),
     }
 }

@@ -135,6 +135,8 @@ pub enum TgwItem {
     RouteTable(TgwRouteTable),
     Attach(TgwAttach),
     Vpn(TgwVpn),
+    /// `security_group_referencing on|off`; the span covers the statement.
+    SgReferencing(Flag, Span),
 }
 
 impl TgwItem {
@@ -143,6 +145,7 @@ impl TgwItem {
             TgwItem::RouteTable(x) => x.span,
             TgwItem::Attach(x) => x.span,
             TgwItem::Vpn(x) => x.span,
+            TgwItem::SgReferencing(_, s) => *s,
         }
     }
 }
@@ -186,6 +189,27 @@ pub struct TgwVpn {
     pub span: Span,
 }
 
+/// `vpn_gateway NAME { vpn ... }` in a VPC: a virtual private gateway
+/// attached to it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct VpnGateway {
+    pub name: Name,
+    pub vpns: Vec<VgwVpn>,
+    pub has_body: bool,
+    pub span: Span,
+}
+
+/// `vpn NAME to EXTERNAL routes [CIDR, ...]` inside a `vpn_gateway`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct VgwVpn {
+    pub name: Name,
+    pub to: Name,
+    pub routes: Vec<Cidr>,
+    /// The brackets of the route list.
+    pub routes_span: Span,
+    pub span: Span,
+}
+
 /// `vpc NAME CIDR { ... }`
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Vpc {
@@ -205,6 +229,7 @@ pub enum VpcItem {
     DnsHostnames(Flag, Span),
     DhcpOptions(DhcpOptions),
     InternetGateway(InternetGateway),
+    VpnGateway(VpnGateway),
     Subnet(Subnet),
     RouteTable(RouteTable),
     Endpoint(Endpoint),
@@ -220,6 +245,7 @@ impl VpcItem {
             | VpcItem::DnsHostnames(_, s) => *s,
             VpcItem::DhcpOptions(x) => x.span,
             VpcItem::InternetGateway(x) => x.span,
+            VpcItem::VpnGateway(x) => x.span,
             VpcItem::Subnet(x) => x.span,
             VpcItem::RouteTable(x) => x.span,
             VpcItem::Endpoint(x) => x.span,
@@ -361,6 +387,8 @@ pub struct RouteTable {
     /// The span of `main` when written.
     pub main: Option<Span>,
     pub routes: Vec<Route>,
+    /// `propagate VGW` statements: (the gateway's name, the statement).
+    pub propagate: Vec<(Name, Span)>,
     pub has_body: bool,
     pub span: Span,
 }

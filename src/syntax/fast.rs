@@ -583,6 +583,13 @@ impl<'a> Parser<'a> {
             b"attach" => self.tgw_attach().map(TgwItem::Attach),
             b"route_table" => self.tgw_route_table().map(TgwItem::RouteTable),
             b"vpn" => self.tgw_vpn().map(TgwItem::Vpn),
+            b"security_group_referencing" => {
+                let start = self.pos;
+                let w = self.word();
+                let kw = self.take(w);
+                let f = self.flag(kw);
+                Some(TgwItem::SgReferencing(f, Span::new(start, self.end())))
+            }
             _ => None,
         }
     }
@@ -669,6 +676,51 @@ impl<'a> Parser<'a> {
             routes,
             routes_span,
             route_table,
+            span: Span::new(start, self.end()),
+        })
+    }
+
+    /// `kw_vpn_gateway ~ name ~ vgw_body?`
+    fn vpn_gateway(&mut self) -> Option<VpnGateway> {
+        let start = self.pos;
+        self.kw(b"vpn_gateway")?;
+        self.skip();
+        let name = self.name()?;
+        self.skip();
+        let has_body = self.at(b'{');
+        let mut vpns = Vec::new();
+        if has_body {
+            vpns = self.braces(Self::vgw_vpn)?;
+        }
+        Some(VpnGateway {
+            name,
+            vpns,
+            has_body,
+            span: Span::new(start, self.end()),
+        })
+    }
+
+    /// `kw_vpn ~ name ~ kw_to ~ name ~ kw_routes ~ cidr_list`
+    fn vgw_vpn(&mut self) -> Option<VgwVpn> {
+        let start = self.pos;
+        self.kw(b"vpn")?;
+        self.skip();
+        let name = self.name()?;
+        self.skip();
+        self.kw(b"to")?;
+        self.skip();
+        let to = self.name()?;
+        self.skip();
+        self.kw(b"routes")?;
+        self.skip();
+        let list_start = self.pos;
+        let routes = self.bracket_list(Self::literal_ahead, Self::cidr)?;
+        let routes_span = Span::new(list_start, self.end());
+        Some(VgwVpn {
+            name,
+            to,
+            routes,
+            routes_span,
             span: Span::new(start, self.end()),
         })
     }
@@ -802,6 +854,7 @@ impl<'a> Parser<'a> {
             b"route_table" => VpcItem::RouteTable(self.route_table()?),
             b"network_acl" => VpcItem::NetworkAcl(self.network_acl()?),
             b"endpoint" => VpcItem::Endpoint(self.endpoint()?),
+            b"vpn_gateway" => VpcItem::VpnGateway(self.vpn_gateway()?),
             b"internet_gateway" => {
                 self.take(w);
                 self.skip();
@@ -1023,14 +1076,31 @@ impl<'a> Parser<'a> {
         let main = self.kw(b"main");
         self.skip();
         let mut routes = Vec::new();
+        let mut propagate = Vec::new();
         let has_body = self.at(b'{');
         if has_body {
-            routes = self.braces(Self::route)?;
+            let items = self.braces(|p| match p.word() {
+                b"propagate" => {
+                    let start = p.pos;
+                    p.kw(b"propagate")?;
+                    p.skip();
+                    let n = p.name()?;
+                    Some(Err((n, Span::new(start, p.end()))))
+                }
+                _ => p.route().map(Ok),
+            })?;
+            for i in items {
+                match i {
+                    Ok(r) => routes.push(r),
+                    Err(p) => propagate.push(p),
+                }
+            }
         }
         Some(RouteTable {
             name,
             main,
             routes,
+            propagate,
             has_body,
             span: Span::new(start, self.end()),
         })

@@ -157,6 +157,10 @@ impl Lower {
                 Rule::tgw_route_table => TgwItem::RouteTable(self.tgw_route_table(p)),
                 Rule::tgw_attach => TgwItem::Attach(tgw_attach(p)),
                 Rule::tgw_vpn => TgwItem::Vpn(self.tgw_vpn(p)),
+                Rule::tgw_sg_referencing => {
+                    let sp = span(&p);
+                    TgwItem::SgReferencing(flag(p), sp)
+                }
                 _ => unexpected(&p, "tgw_body"),
             };
             items.push(item);
@@ -219,6 +223,50 @@ impl Lower {
             routes,
             routes_span,
             route_table,
+            span: sp,
+        }
+    }
+
+    fn vpn_gateway(&mut self, pair: Pair<'_, Rule>) -> VpnGateway {
+        let sp = span(&pair);
+        let mut it = pair.into_inner();
+        let _kw = next(&mut it, "vpn_gateway");
+        let n = name(next(&mut it, "vpn_gateway"));
+        let mut vpns = Vec::new();
+        let mut has_body = false;
+        if let Some(body) = it.next() {
+            has_body = true;
+            for p in body.into_inner() {
+                match p.as_rule() {
+                    Rule::vgw_vpn => vpns.push(self.vgw_vpn(p)),
+                    _ => unexpected(&p, "vgw_body"),
+                }
+            }
+        }
+        VpnGateway {
+            name: n,
+            vpns,
+            has_body,
+            span: sp,
+        }
+    }
+
+    fn vgw_vpn(&mut self, pair: Pair<'_, Rule>) -> VgwVpn {
+        let sp = span(&pair);
+        let mut it = pair.into_inner();
+        let _kw = next(&mut it, "vgw_vpn");
+        let n = name(next(&mut it, "vgw_vpn"));
+        let _kw = next(&mut it, "vgw_vpn");
+        let to = name(next(&mut it, "vgw_vpn"));
+        let _kw = next(&mut it, "vgw_vpn");
+        let list = next(&mut it, "vgw_vpn");
+        let routes_span = span(&list);
+        let routes = list.into_inner().filter_map(|p| self.cidr(p)).collect();
+        VgwVpn {
+            name: n,
+            to,
+            routes,
+            routes_span,
             span: sp,
         }
     }
@@ -300,6 +348,7 @@ impl Lower {
                     span: sp,
                 })
             }
+            Rule::vpn_gateway => VpcItem::VpnGateway(self.vpn_gateway(pair)),
             Rule::subnet => VpcItem::Subnet(self.subnet(pair)),
             Rule::route_table => VpcItem::RouteTable(self.route_table(pair)),
             Rule::endpoint => VpcItem::Endpoint(self.endpoint(pair)),
@@ -462,6 +511,7 @@ impl Lower {
         let n = name(next(&mut it, "route_table"));
         let mut main = None;
         let mut routes = Vec::new();
+        let mut propagate = Vec::new();
         let mut has_body = false;
         for p in it {
             match p.as_rule() {
@@ -469,7 +519,12 @@ impl Lower {
                 Rule::route_table_body => {
                     has_body = true;
                     for r in p.into_inner() {
-                        if let Some(route) = self.route(r) {
+                        if r.as_rule() == Rule::vgw_propagate {
+                            let psp = span(&r);
+                            let mut inner = r.into_inner();
+                            let _kw = next(&mut inner, "vgw_propagate");
+                            propagate.push((name(next(&mut inner, "vgw_propagate")), psp));
+                        } else if let Some(route) = self.route(r) {
                             routes.push(route);
                         }
                     }
@@ -481,6 +536,7 @@ impl Lower {
             name: n,
             main,
             routes,
+            propagate,
             has_body,
             span: sp,
         }

@@ -14,7 +14,8 @@
 //! cidr, dns flags, dhcp_options, internet_gateway, subnets with az and
 //! bodies, NAT gateways, instances with and without addresses, route tables
 //! with routes, gateway and interface endpoints, security groups, network
-//! ACLs, peering, expect). They are mostly semantically plausible: names are
+//! ACLs, peering, transit gateways, virtual private gateways with their
+//! VPNs and `propagate`, expect). They are mostly semantically plausible: names are
 //! declared before use (in the tree, not necessarily in text order),
 //! subnets are carved from their VPC without overlap, instance addresses
 //! are usable addresses of their subnet. With a small probability the
@@ -185,6 +186,7 @@ fn program_with(u: &mut Unstructured<'_>, mistake_rate: u32) -> Result<Program> 
         region: None,
         tgw: None,
         attached: Vec::new(),
+        extra: Vec::new(),
     };
     let stmts = g.file()?;
     Ok(Program {
@@ -273,6 +275,9 @@ struct Gen<'a, 'b> {
     tgw: Option<String>,
     /// The VPCs attached to it and their attachment subnets (one per AZ).
     attached: Vec<(String, Vec<String>)>,
+    /// Top-level statements a VPC needs (a virtual private gateway's
+    /// on-premises external), written after the VPCs.
+    extra: Vec<Stmt>,
 }
 
 const KEYWORD_NAMES: &[&str] = &[
@@ -484,6 +489,7 @@ impl Gen<'_, '_> {
             vpcs.push(self.vpc(i, plan, &plans, mine)?);
         }
         out.extend(vpcs);
+        out.append(&mut self.extra);
         if let Some(tgw) = self.tgw.clone() {
             out.extend(self.transit_gateway(&tgw)?);
         }
@@ -599,11 +605,57 @@ impl Gen<'_, '_> {
             });
         }
         table_stmts.extend(body);
+        if self.chance(1, 3)? {
+            let mut w = vec!["security_group_referencing".to_string()];
+            self.boolean(&mut w)?;
+            table_stmts.push(Stmt::new(w));
+            if self.mistake("tgw-sg-referencing-twice")? {
+                table_stmts.push(Stmt::new(vec!["security_group_referencing".into()]));
+            }
+        }
         out.push(Stmt::with_body(
             vec!["transit_gateway".into(), tgw.to_string()],
             table_stmts,
         ));
         Ok(out)
+    }
+
+    /// `vpn_gateway NAME { vpn ... }` in the VPC `plan` (pushed on `body`),
+    /// with a VPN to a fresh `on_premises` external on 100.64.0.0/16 (in
+    /// no VPC). Mistakes: a second gateway (E0421), a VPN route inside the
+    /// VPC (W0615). Returns the gateway's name.
+    fn vpn_gateway(&mut self, plan: &VpcPlan, body: &mut Vec<Stmt>) -> Result<String> {
+        let name = self.fresh("vgw")?;
+        let ext = self.fresh("onprem")?;
+        self.names.externals.push(ext.clone());
+        self.extra.push(Stmt::new(vec![
+            "external".into(),
+            ext.clone(),
+            "100.64.0.0/16".into(),
+            "on_premises".into(),
+        ]));
+        let mut routes = vec!["100.64.0.0/16".to_string()];
+        if self.mistake("vgw-route-inside-vpc")? {
+            routes.push(plan.primary.text());
+        }
+        let vpn = self.fresh("vgwvpn")?;
+        let vpns = vec![Stmt::new(vec![
+            "vpn".into(),
+            vpn,
+            "to".into(),
+            ext,
+            "routes".into(),
+            format!("[{}]", routes.join(", ")),
+        ])];
+        body.push(Stmt::with_body(
+            vec!["vpn_gateway".into(), name.clone()],
+            vpns,
+        ));
+        if self.mistake("second-vgw")? {
+            let second = self.fresh("vgw")?;
+            body.push(Stmt::new(vec!["vpn_gateway".into(), second]));
+        }
+        Ok(name)
     }
 
     /// `prefix_list NAME [CIDR, ...] max_entries N`, its entries on the
@@ -792,6 +844,11 @@ impl Gen<'_, '_> {
                 body.push(Stmt::new(vec!["internet_gateway".into(), igw2]));
             }
         }
+        let vgw = if self.chance(1, 4)? {
+            Some(self.vpn_gateway(plan, &mut body)?)
+        } else {
+            None
+        };
         // Declare names of tables, ACLs and groups up front, so that
         // subnets and instances can refer to them.
         for _ in 0..self.range(0, 3)? {
@@ -835,6 +892,18 @@ impl Gen<'_, '_> {
                 body.push(Stmt::new(w));
             } else {
                 let mut routes = self.routes(&scope, plans)?;
+                if let Some(g) = &vgw {
+                    if self.chance(1, 2)? {
+                        routes.push(Stmt::new(vec!["propagate".into(), g.clone()]));
+                    } else if self.chance(1, 2)? {
+                        routes.push(Stmt::new(vec![
+                            "route".into(),
+                            "100.64.0.0/16".into(),
+                            "->".into(),
+                            g.clone(),
+                        ]));
+                    }
+                }
                 if attached && self.chance(1, 2)? {
                     routes.push(Stmt::new(vec![
                         "route".into(),
