@@ -209,12 +209,15 @@ def install_moto_workarounds(skipped):
         Model.__name__ = cfn_type.replace("AWS::EC2::", "")
         return Model
 
+    def tags(p):
+        return {t["Key"]: t["Value"] for t in p.get("Tags", [])}
+
     tgw_models = [
         through_ec2("AWS::EC2::TransitGatewayRouteTable", lambda b, p: b.create_transit_gateway_route_table(
-            transit_gateway_id=p["TransitGatewayId"]).id),
+            transit_gateway_id=p["TransitGatewayId"], tags=tags(p)).id),
         through_ec2("AWS::EC2::TransitGatewayVpcAttachment", lambda b, p: b.create_transit_gateway_vpc_attachment(
             transit_gateway_id=p["TransitGatewayId"], vpc_id=p["VpcId"],
-            subnet_ids=p["SubnetIds"]).id),
+            subnet_ids=p["SubnetIds"], tags=tags(p)).id),
         through_ec2("AWS::EC2::TransitGatewayRouteTableAssociation", lambda b, p: (
             b.associate_transit_gateway_route_table(
                 transit_gateway_attachment_id=p["TransitGatewayAttachmentId"],

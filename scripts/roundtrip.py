@@ -308,7 +308,44 @@ def readback(template_path, region):
             for pl in out["describe-managed-prefix-lists"]["PrefixLists"]
             if pl.get("OwnerId") != "AWS"
         }
-        for v in out.values():
+        # Transit gateways: the stack's gateways, tables and VPC
+        # attachments, and per table (keyed by table id, as a loop over
+        # the tables would save them) its associations, propagations and
+        # static routes.
+        stack_ids = set(physical.values())
+        out["describe-transit-gateways"] = ec2.describe_transit_gateways()
+        out["describe-transit-gateways"]["TransitGateways"] = [
+            g for g in out["describe-transit-gateways"]["TransitGateways"]
+            if g["TransitGatewayId"] in stack_ids]
+        out["describe-transit-gateway-route-tables"] = ec2.describe_transit_gateway_route_tables()
+        tgw_tables = [t for t in out["describe-transit-gateway-route-tables"]["TransitGatewayRouteTables"]
+                      if t["TransitGatewayRouteTableId"] in stack_ids]
+        out["describe-transit-gateway-route-tables"]["TransitGatewayRouteTables"] = tgw_tables
+        out["describe-transit-gateway-vpc-attachments"] = ec2.describe_transit_gateway_vpc_attachments()
+        out["get-transit-gateway-route-table-associations"] = {}
+        out["get-transit-gateway-route-table-propagations"] = {}
+        out["search-transit-gateway-routes"] = {}
+        for t in tgw_tables:
+            tid = t["TransitGatewayRouteTableId"]
+            out["get-transit-gateway-route-table-associations"][tid] = \
+                ec2.get_transit_gateway_route_table_associations(TransitGatewayRouteTableId=tid)
+            out["get-transit-gateway-route-table-propagations"][tid] = \
+                ec2.get_transit_gateway_route_table_propagations(TransitGatewayRouteTableId=tid)
+            routes = ec2.search_transit_gateway_routes(
+                TransitGatewayRouteTableId=tid,
+                Filters=[{"Name": "type", "Values": ["static"]}])
+            # moto difference: its answer has an empty attachment list for
+            # every route; the attachment is in its model (AWS lists it).
+            held = ec2_backends[DEFAULT_ACCOUNT_ID][region].transit_gateways_route_tables[tid].routes
+            for r in routes["Routes"]:
+                att = held[r["DestinationCidrBlock"]].get("transitGatewayAttachments") or {}
+                if att.get("transitGatewayAttachmentId"):
+                    r["TransitGatewayAttachments"] = [
+                        {"TransitGatewayAttachmentId": att["transitGatewayAttachmentId"]}]
+            out["search-transit-gateway-routes"][tid] = routes
+        for v in [*out.values(), *out["get-transit-gateway-route-table-associations"].values(),
+                  *out["get-transit-gateway-route-table-propagations"].values(),
+                  *out["search-transit-gateway-routes"].values()]:
             if isinstance(v, dict):
                 v.pop("ResponseMetadata", None)
 
@@ -480,6 +517,20 @@ def compare(orig_routes, orig_report, new_routes, new_report):
     def peerings(routes):
         return {p["name"]: p for p in routes["peerings"]}
 
+    def transit_gateways(routes):
+        # Each table (associations and propagations as sets, routes in
+        # match order with their origin) and each attachment, by name.
+        out = {}
+        for g in routes.get("transit_gateways", []):
+            for t in g["route_tables"]:
+                out[f'{g["name"]} table {t["name"]}'] = {
+                    "associations": sorted(t["associations"]),
+                    "propagations": sorted(t["propagations"]),
+                    "routes": t["routes"]}
+            for a in g["attachments"]:
+                out[f'{g["name"]} attachment {a["name"]}'] = a
+        return out
+
     def matrix(report):
         m = report["matrix"]
         # Rows and columns come in source order, which AWS does not keep
@@ -492,7 +543,8 @@ def compare(orig_routes, orig_report, new_routes, new_report):
 
     for what, f in (("vpcs", vpcs), ("subnets", subnets), ("instances", instances),
                     ("security groups", sgs), ("network ACLs", acls),
-                    ("endpoints", endpoints), ("peerings", peerings)):
+                    ("endpoints", endpoints), ("peerings", peerings),
+                    ("transit gateway", transit_gateways)):
         a, b = f(a_routes), f(b_routes)
         for key in sorted(set(a) | set(b)):
             check(f"{what} {key}", a.get(key), b.get(key))
