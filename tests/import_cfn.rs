@@ -725,3 +725,29 @@ fn the_round_trip_comparison_finds_a_dropped_propagation() {
         "{diffs:?}"
     );
 }
+
+/// A gateway's `security_group_referencing on` survives export and import
+/// (`SecurityGroupReferencingSupport: enable`), so a cross-VPC group
+/// reference still checks and admits the same traffic.
+#[test]
+fn security_group_referencing_round_trips_through_cloudformation() {
+    let dir = tempfile::tempdir().unwrap();
+    let src =
+        std::fs::read_to_string(root().join("tests/ui/tgw/group_referencing_on.vpc")).unwrap();
+    let src: String = src
+        .lines()
+        .filter(|l| !l.starts_with("expect"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let file = dir.path().join("referencing.vpc");
+    std::fs::write(&file, &src).unwrap();
+    let original = facts_of(&file);
+    let (imported, stderr) = export_import(&file, "cloudformation-json", dir.path(), &[]);
+    assert!(stderr.is_empty(), "{stderr}");
+    let text = std::fs::read_to_string(&imported).unwrap();
+    assert!(text.contains("  security_group_referencing on\n"), "{text}");
+    let check = vpcc(["check", imported.to_str().unwrap()]);
+    assert_eq!(check.code, 0, "{}", check.stderr);
+    let diffs = differences(&original, &facts_of(&imported));
+    assert!(diffs.is_empty(), "{}", diffs.join("\n"));
+}

@@ -1221,12 +1221,14 @@ fn write_transit_gateways(
     }
     for g in t.gateways {
         let gid = s(g, "TransitGatewayId");
-        let _ = writeln!(
-            out,
-            "
-transit_gateway {} {{ # {gid}",
-            cx.name(gid)
-        );
+        let _ = writeln!(out, "\ntransit_gateway {} {{ # {gid}", cx.name(gid));
+        // AWS's default for a gateway is off, vpcc's too.
+        if g.get("Options")
+            .map(|o| s(o, "SecurityGroupReferencingSupport"))
+            == Some("enable")
+        {
+            let _ = writeln!(out, "  security_group_referencing on");
+        }
         for table in t.tables.iter().filter(|x| s(x, "TransitGatewayId") == gid) {
             let tid = s(table, "TransitGatewayRouteTableId");
             let _ = writeln!(out, "  route_table {} {{ # {tid}", cx.name(tid));

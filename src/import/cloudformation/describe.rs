@@ -400,9 +400,13 @@ fn transit_gateways(cx: &mut Cx<'_, '_>) -> Result<TgwDocs, String> {
         routes: Map::new(),
     };
     for r in cx.of("AWS::EC2::TransitGateway") {
+        let referencing = cx
+            .str(r, "SecurityGroupReferencingSupport")?
+            .unwrap_or_else(|| "disable".to_string());
         d.gateways.push(json!({
             "TransitGatewayId": r.id,
             "State": "available",
+            "Options": {"SecurityGroupReferencingSupport": referencing},
             "Tags": cx.tags(r)?,
         }));
     }
