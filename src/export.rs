@@ -498,16 +498,7 @@ pub fn plan(m: &Model, file_name: &str) -> Result<Plan, Vec<Diagnostic>> {
             Some("aws_internet_gateway"),
             vec![tf_only("vpc_id", vpc.clone()), tags(&igw.name)],
         );
-        let a = b.add(
-            "IgwAttach",
-            &igw.name,
-            Some("AWS::EC2::VPCGatewayAttachment"),
-            None,
-            vec![
-                cfn_only("VpcId", vpc),
-                cfn_only("InternetGatewayId", Val::Ref(g)),
-            ],
-        );
+        let a = gateway_attachment(&mut b, "IgwAttach", &igw.name, vpc, "InternetGatewayId", g);
         b.igw.push(g);
         b.igw_attach.push(a);
     }
@@ -1246,6 +1237,26 @@ pub fn plan(m: &Model, file_name: &str) -> Result<Plan, Vec<Diagnostic>> {
     })
 }
 
+/// The AWS::EC2::VPCGatewayAttachment of gateway resource `g` (its id under
+/// `key`) to `vpc`: CloudFormation's only (Terraform attaches an internet
+/// or VPN gateway by the gateway's own `vpc_id`).
+fn gateway_attachment(
+    b: &mut Builder<'_>,
+    prefix: &str,
+    name: &str,
+    vpc: Val,
+    key: &'static str,
+    g: usize,
+) -> usize {
+    b.add(
+        prefix,
+        name,
+        Some("AWS::EC2::VPCGatewayAttachment"),
+        None,
+        vec![cfn_only("VpcId", vpc), cfn_only(key, Val::Ref(g))],
+    )
+}
+
 /// Virtual private gateways, after the internet gateways: the gateway
 /// (Terraform attaches it by `vpc_id`, CloudFormation by an
 /// AWS::EC2::VPCGatewayAttachment, as for an internet gateway), then per
@@ -1267,16 +1278,7 @@ fn vpn_gateways(b: &mut Builder<'_>) {
                 tags(&gw.name),
             ],
         );
-        let a = b.add(
-            "VgwAttach",
-            &gw.name,
-            Some("AWS::EC2::VPCGatewayAttachment"),
-            None,
-            vec![
-                cfn_only("VpcId", vpc),
-                cfn_only("VpnGatewayId", Val::Ref(g)),
-            ],
-        );
+        let a = gateway_attachment(b, "VgwAttach", &gw.name, vpc, "VpnGatewayId", g);
         b.vgw.push(g);
         b.vgw_attach.push(a);
         for vpn in &gw.vpns {

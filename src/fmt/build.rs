@@ -151,20 +151,25 @@ impl Builder<'_> {
                 ),
             ),
             TgwItem::Vpn(v) => {
-                let routes: Vec<&str> = v.routes.iter().map(|c| self.text(c.span)).collect();
+                let head = self.vpn_head(&v.name, &v.to, &v.routes);
                 self.leaf(
                     v.span,
                     Group::Kind("vpn"),
-                    format!(
-                        "vpn {} to {} routes [{}] route_table {}",
-                        v.name.text,
-                        v.to.text,
-                        routes.join(", "),
-                        v.route_table.text
-                    ),
+                    format!("{head} route_table {}", v.route_table.text),
                 )
             }
         }
+    }
+
+    /// `vpn NAME to EXTERNAL routes [CIDR, ...]`, the CIDRs as written.
+    fn vpn_head(&self, name: &Name, to: &Name, routes: &[Cidr]) -> String {
+        let routes: Vec<&str> = routes.iter().map(|c| self.text(c.span)).collect();
+        format!(
+            "vpn {} to {} routes [{}]",
+            name.text,
+            to.text,
+            routes.join(", ")
+        )
     }
 
     fn expect(&self, e: &Expect) -> String {
@@ -223,18 +228,8 @@ impl Builder<'_> {
                     .vpns
                     .iter()
                     .map(|v| {
-                        let routes: Vec<&str> =
-                            v.routes.iter().map(|c| self.text(c.span)).collect();
-                        self.leaf(
-                            v.span,
-                            Group::Inner,
-                            format!(
-                                "vpn {} to {} routes [{}]",
-                                v.name.text,
-                                v.to.text,
-                                routes.join(", ")
-                            ),
-                        )
+                        let head = self.vpn_head(&v.name, &v.to, &v.routes);
+                        self.leaf(v.span, Group::Inner, head)
                     })
                     .collect();
                 self.block(

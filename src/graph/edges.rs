@@ -200,12 +200,7 @@ impl<'m> Builder<'m> {
             let hop = Hop::Peering(PeeringId(p as u32));
             for v in [peering.a, peering.b] {
                 let (head, lhead) = self.hop_node(&Hop::Vpc(v));
-                let mut attrs = vec![
-                    attr("style", "dashed"),
-                    attr("dir", "none"),
-                    attr("color", PEERING.border),
-                    attr("penwidth", "1.5"),
-                ];
+                let mut attrs = link_style(None);
                 if let Some(c) = lhead {
                     attrs.push(attr("lhead", &c));
                 }
@@ -241,13 +236,7 @@ impl<'m> Builder<'m> {
                 };
                 for to in targets {
                     let (head, lhead) = self.hop_node(&to);
-                    let mut attrs = vec![
-                        attr("style", "dashed"),
-                        attr("dir", "none"),
-                        attr("color", PEERING.border),
-                        attr("penwidth", "1.5"),
-                        attr_id("label", label(&[format!("{} ({table})", att.name)])),
-                    ];
+                    let mut attrs = link_style(Some(format!("{} ({table})", att.name)));
                     if let Some(c) = lhead {
                         attrs.push(attr("lhead", &c));
                     }
@@ -273,13 +262,7 @@ impl<'m> Builder<'m> {
                 self.edges.push(DrawEdge {
                     from: self.hop_node(&hop).0,
                     to: self.hop_node(&to).0,
-                    attrs: vec![
-                        attr("style", "dashed"),
-                        attr("dir", "none"),
-                        attr("color", PEERING.border),
-                        attr("penwidth", "1.5"),
-                        attr_id("label", label(&[format!("VPN {}", vpn.name)])),
-                    ],
+                    attrs: link_style(Some(format!("VPN {}", vpn.name))),
                     links: vec![link(hop.clone(), to)],
                 });
             }
@@ -491,4 +474,19 @@ impl<'m> Builder<'m> {
         }
         out
     }
+}
+
+/// A link between networks (a peering, a transit gateway attachment, a
+/// VPN): orange, dashed, undirected, labelled when `text` is given.
+fn link_style(text: Option<String>) -> Vec<Attribute> {
+    let mut attrs = vec![
+        attr("style", "dashed"),
+        attr("dir", "none"),
+        attr("color", PEERING.border),
+        attr("penwidth", "1.5"),
+    ];
+    if let Some(t) = text {
+        attrs.push(attr_id("label", label(&[t])));
+    }
+    attrs
 }

@@ -438,7 +438,12 @@ vpc main 10.0.0.0/16 {
     /// Completion labels at the `$0` marker of `text` appended to SRC's
     /// index.
     fn labels(text: &str) -> Vec<String> {
-        let index = Index::new(&crate::syntax::parse(SRC).expect("parses"));
+        labels_in(SRC, text)
+    }
+
+    /// The completion labels at `$0` in `text`, names from the file `src`.
+    fn labels_in(src: &str, text: &str) -> Vec<String> {
+        let index = Index::new(&crate::syntax::parse(src).expect("parses"));
         let offset = text.find("$0").expect("marker");
         let text = text.replace("$0", "");
         complete(&text, offset, Some(&index))
@@ -572,14 +577,7 @@ transit_gateway tgw {
   vpn v to dc routes [10.50.0.0/16] route_table core
 }
 ";
-        let index = Index::new(&crate::syntax::parse(TGW).expect("parses"));
-        let at = |text: &str| -> Vec<String> {
-            let offset = text.find("$0").expect("marker");
-            complete(&text.replace("$0", ""), offset, Some(&index))
-                .iter()
-                .map(|c| c.label().to_string())
-                .collect()
-        };
+        let at = |text: &str| labels_in(TGW, text);
         assert_eq!(
             at("transit_gateway x {\n  $0"),
             ["route_table", "attach", "vpn", "security_group_referencing"]
@@ -612,14 +610,7 @@ vpc legacy 10.70.0.0/16 {
   vpn_gateway vgw { vpn v to dc routes [10.50.0.0/16] }
 }
 ";
-        let index = Index::new(&crate::syntax::parse(VGW).expect("parses"));
-        let at = |text: &str| -> Vec<String> {
-            let offset = text.find("$0").expect("marker");
-            complete(&text.replace("$0", ""), offset, Some(&index))
-                .iter()
-                .map(|c| c.label().to_string())
-                .collect()
-        };
+        let at = |text: &str| labels_in(VGW, text);
         assert!(at("vpc x 10.0.0.0/16 {\n  $0").contains(&"vpn_gateway".to_string()));
         assert_eq!(
             at("vpc x 10.0.0.0/16 {\n  vpn_gateway g {\n    $0"),

@@ -653,28 +653,16 @@ impl<'a> Parser<'a> {
     /// `kw_vpn ~ name ~ kw_to ~ name ~ kw_routes ~ cidr_list ~ kw_route_table ~ name`
     fn tgw_vpn(&mut self) -> Option<TgwVpn> {
         let start = self.pos;
-        self.kw(b"vpn")?;
-        self.skip();
-        let name = self.name()?;
-        self.skip();
-        self.kw(b"to")?;
-        self.skip();
-        let to = self.name()?;
-        self.skip();
-        self.kw(b"routes")?;
-        self.skip();
-        let list_start = self.pos;
-        let routes = self.bracket_list(Self::literal_ahead, Self::cidr)?;
-        let routes_span = Span::new(list_start, self.end());
+        let c = self.vgw_vpn()?;
         self.skip();
         self.kw(b"route_table")?;
         self.skip();
         let route_table = self.name()?;
         Some(TgwVpn {
-            name,
-            to,
-            routes,
-            routes_span,
+            name: c.name,
+            to: c.to,
+            routes: c.routes,
+            routes_span: c.routes_span,
             route_table,
             span: Span::new(start, self.end()),
         })
@@ -700,7 +688,8 @@ impl<'a> Parser<'a> {
         })
     }
 
-    /// `kw_vpn ~ name ~ kw_to ~ name ~ kw_routes ~ cidr_list`
+    /// `kw_vpn ~ name ~ kw_to ~ name ~ kw_routes ~ cidr_list`: a virtual
+    /// private gateway's VPN, and the head of a transit gateway's.
     fn vgw_vpn(&mut self) -> Option<VgwVpn> {
         let start = self.pos;
         self.kw(b"vpn")?;

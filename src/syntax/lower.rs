@@ -207,22 +207,40 @@ impl Lower {
     fn tgw_vpn(&mut self, pair: Pair<'_, Rule>) -> TgwVpn {
         let sp = span(&pair);
         let mut it = pair.into_inner();
-        let _kw = next(&mut it, "tgw_vpn");
-        let n = name(next(&mut it, "tgw_vpn"));
-        let _kw = next(&mut it, "tgw_vpn");
-        let to = name(next(&mut it, "tgw_vpn"));
-        let _kw = next(&mut it, "tgw_vpn");
-        let list = next(&mut it, "tgw_vpn");
-        let routes_span = span(&list);
-        let routes = list.into_inner().filter_map(|p| self.cidr(p)).collect();
+        let c = self.vpn_head(&mut it, sp, "tgw_vpn");
         let _kw = next(&mut it, "tgw_vpn");
         let route_table = name(next(&mut it, "tgw_vpn"));
         TgwVpn {
+            name: c.name,
+            to: c.to,
+            routes: c.routes,
+            routes_span: c.routes_span,
+            route_table,
+            span: sp,
+        }
+    }
+
+    /// `vpn NAME to EXTERNAL routes [CIDR, ...]`, the start of both kinds
+    /// of VPN statement, from `it` (spanning `sp`).
+    fn vpn_head(
+        &mut self,
+        it: &mut pest::iterators::Pairs<'_, Rule>,
+        sp: Span,
+        rule: &str,
+    ) -> VgwVpn {
+        let _kw = next(it, rule);
+        let n = name(next(it, rule));
+        let _kw = next(it, rule);
+        let to = name(next(it, rule));
+        let _kw = next(it, rule);
+        let list = next(it, rule);
+        let routes_span = span(&list);
+        let routes = list.into_inner().filter_map(|p| self.cidr(p)).collect();
+        VgwVpn {
             name: n,
             to,
             routes,
             routes_span,
-            route_table,
             span: sp,
         }
     }
@@ -253,22 +271,7 @@ impl Lower {
 
     fn vgw_vpn(&mut self, pair: Pair<'_, Rule>) -> VgwVpn {
         let sp = span(&pair);
-        let mut it = pair.into_inner();
-        let _kw = next(&mut it, "vgw_vpn");
-        let n = name(next(&mut it, "vgw_vpn"));
-        let _kw = next(&mut it, "vgw_vpn");
-        let to = name(next(&mut it, "vgw_vpn"));
-        let _kw = next(&mut it, "vgw_vpn");
-        let list = next(&mut it, "vgw_vpn");
-        let routes_span = span(&list);
-        let routes = list.into_inner().filter_map(|p| self.cidr(p)).collect();
-        VgwVpn {
-            name: n,
-            to,
-            routes,
-            routes_span,
-            span: sp,
-        }
+        self.vpn_head(&mut pair.into_inner(), sp, "vgw_vpn")
     }
 
     fn prefix_list(&mut self, pair: Pair<'_, Rule>) -> PrefixList {
