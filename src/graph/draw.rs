@@ -452,12 +452,19 @@ impl<'m> Builder<'m> {
             ));
         }
         rows.push_str("</tr>");
-        let lines = vec![
+        let mut lines = vec![
             "Arrows: route-table decisions, one per subnet",
             "(or shared route table) and target, labelled",
             "with the destinations. local routes are not drawn.",
-            "Dashed: NAT egress. Orange dashed: peering.",
         ];
+        // The orange dashed links stand for gateways too, when there are.
+        let m = self.model;
+        if m.transit_gateways.is_empty() && m.vpn_gateways.is_empty() {
+            lines.push("Dashed: NAT egress. Orange dashed: peering.");
+        } else {
+            lines.push("Dashed: NAT egress. Orange dashed: peering,");
+            lines.push("transit gateway attachments and VPNs.");
+        }
         for l in lines {
             rows.push_str(&format!(
                 "<tr><td colspan=\"3\" border=\"0\" align=\"left\">{}</td></tr>",
