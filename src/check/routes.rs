@@ -38,17 +38,13 @@ impl Cx {
                 );
             }
             if let Some(first) = seen.get(&dest) {
-                self.diags.push(
-                    Diagnostic::new(
-                        Code::E0402,
-                        format!("route table `{}` has two routes to {dest}", rt.name.text),
-                        r.destination.span(),
-                        "second route to this destination",
-                    )
-                    .with_secondary(*first, "first route to it")
-                    .with_note("a route table holds one route per destination")
-                    .with_help("remove one of them, or make one more specific"),
-                );
+                self.diags.push(two_routes(
+                    &rt.name.text,
+                    dest,
+                    r.destination.span(),
+                    *first,
+                    "a route table holds one route per destination",
+                ));
             } else {
                 seen.insert(dest, r.destination.span());
             }
@@ -421,4 +417,24 @@ pub(super) struct PendingLocal {
     block: Ipv4Net,
     /// The prefix list the destination is an entry of.
     list: Option<String>,
+}
+
+/// E0402: table `table` has a second route to `dest` (at `second`; the
+/// first at `first`); `note` says what the table holds.
+pub(super) fn two_routes(
+    table: &str,
+    dest: Ipv4Net,
+    second: Span,
+    first: Span,
+    note: &str,
+) -> Diagnostic {
+    Diagnostic::new(
+        Code::E0402,
+        format!("route table `{table}` has two routes to {dest}"),
+        second,
+        "second route to this destination",
+    )
+    .with_secondary(first, "first route to it")
+    .with_note(note)
+    .with_help("remove one of them, or make one more specific")
 }

@@ -403,22 +403,13 @@ impl Cx {
                                 &mut self.diags,
                             );
                             if let Some(first) = seen.get(&net) {
-                                self.diags.push(
-                                    Diagnostic::new(
-                                        Code::E0402,
-                                        format!(
-                                            "route table `{}` has two routes to {net}",
-                                            rt.name.text
-                                        ),
-                                        c.span,
-                                        "second route to this destination",
-                                    )
-                                    .with_secondary(*first, "first route to it")
-                                    .with_note(
-                                        "a route table holds one static route per destination",
-                                    )
-                                    .with_help("remove one of them, or make one more specific"),
-                                );
+                                self.diags.push(super::routes::two_routes(
+                                    &rt.name.text,
+                                    net,
+                                    c.span,
+                                    *first,
+                                    "a route table holds one static route per destination",
+                                ));
                                 continue;
                             }
                             seen.insert(net, c.span);
