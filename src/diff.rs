@@ -29,7 +29,7 @@ pub use resources::{ResourceChange, expect_text};
 pub use scope::Scope;
 
 use crate::model::{ExternalId, FlowEnd, InstanceId, Model};
-use crate::reach::{Query, reach};
+use crate::reach::{Engine, Query};
 use crate::report::{Block, Flow, FlowCells, PortSet, port_text};
 use crate::syntax::ast::ProtocolKind;
 
@@ -241,22 +241,30 @@ pub fn schema() -> String {
 pub fn diff(old: &Model, new: &Model) -> Diff {
     let resources = resources::changes(old, new);
     let scope = scope::of(old, new, &resources);
-    diff_in(old, new, resources, &scope)
+    let focus = scope::focus(old, new, &resources);
+    diff_in(old, new, resources, &scope, Some(&focus))
 }
 
 /// [`diff`] with every flow of both models recomputed: the reference the
 /// incremental diff is tested against.
 #[doc(hidden)]
 pub fn diff_full(old: &Model, new: &Model) -> Diff {
-    diff_in(old, new, resources::changes(old, new), &Scope::All)
+    diff_in(old, new, resources::changes(old, new), &Scope::All, None)
 }
 
-fn diff_in(old: &Model, new: &Model, resources: Vec<ResourceChange>, scope: &Scope) -> Diff {
+fn diff_in(
+    old: &Model,
+    new: &Model,
+    resources: Vec<ResourceChange>,
+    scope: &Scope,
+    focus: Option<&crate::report::Focus>,
+) -> Diff {
     let cells = |m: &Model| {
         crate::report::flow_cells(
             m,
             |members| scope.covers_row(members),
             |members| scope.covers_column(members),
+            focus,
         )
     };
     let (a, b) = (cells(old), cells(new));
@@ -346,8 +354,22 @@ fn subnets(old: &Model, new: &Model) -> Vec<SubnetChange> {
 
 /// Effective routes of each subnet both models have, as `dest → target`.
 fn routes(old: &Model, new: &Model) -> Vec<RouteChange> {
+    // Subnets by name, the first of a name as a search would find it.
+    fn index(m: &Model) -> HashMap<&str, usize> {
+        let mut map: HashMap<&str, usize> = HashMap::new();
+        for (i, s) in m.subnets.iter().enumerate() {
+            map.entry(s.name.as_str()).or_insert(i);
+        }
+        map
+    }
+    let (old_index, new_index) = (index(old), index(new));
     let table = |m: &Model, name: &str| -> Option<Vec<(String, String)>> {
-        let s = m.subnets.iter().find(|s| s.name == name)?;
+        let by_name = if std::ptr::eq(m, old) {
+            &old_index
+        } else {
+            &new_index
+        };
+        let s = &m.subnets[*by_name.get(name)?];
         Some(
             m.route_table(s.route_table)
                 .routes
@@ -446,8 +468,8 @@ impl<'c> Lookup<'c> {
         }
     }
 
-    fn flows(&self, from: &str, to: &str) -> Option<&'c [Flow]> {
-        let (r, c) = (*self.row.get(from)?, *self.column.get(to)?);
+    /// The flows of the cell in row `r` and column `c`, if it was asked.
+    fn cell(&self, r: u32, c: u32) -> Option<&'c [Flow]> {
         let start = self.cells.partition_point(|x| x.0 < r);
         let row = &self.cells[start..];
         let row = &row[..row.partition_point(|x| x.0 == r)];
@@ -492,19 +514,40 @@ enum Cause {
 
 fn flows(a: &FlowCells, b: &FlowCells, new: &Model, scope: &Scope) -> Vec<FlowChange> {
     let lookup = Lookup::new(b);
+    // One engine and one name index for every lost flow's cause.
+    let engine = Engine::quiet(new);
+    let ends = Ends::of(new);
     let mut changes: Vec<Change> = Vec::new();
     // Member pair by member pair, in the old matrix's row order, without
     // expanding the groups into a list (millions of pairs at org size).
+    // Each old member's row or column in the new cells and whether the
+    // scope holds it, looked up once per member rather than per pair.
+    let place = |ends: &[Vec<String>], index: &HashMap<&str, u32>, held: &dyn Fn(&str) -> bool| {
+        ends.iter()
+            .map(|members| {
+                members
+                    .iter()
+                    .map(|n| (index.get(n.as_str()).copied(), held(n)))
+                    .collect::<Vec<_>>()
+            })
+            .collect::<Vec<_>>()
+    };
+    let rows = place(&a.sources, &lookup.row, &|n| scope.covers_from(n));
+    let columns = place(&a.destinations, &lookup.column, &|n| scope.covers_to(n));
     let old_pairs = a.cells.iter().flat_map(|(s, d, flows)| {
-        let (from, to) = (&a.sources[*s as usize], &a.destinations[*d as usize]);
-        from.iter().flat_map(move |f| {
+        let (s, d) = (*s as usize, *d as usize);
+        let (from, to) = (&a.sources[s], &a.destinations[d]);
+        let (rows, columns) = (&rows[s], &columns[d]);
+        from.iter().zip(rows).flat_map(move |(f, &(r, f_held))| {
             to.iter()
-                .filter(move |t| f != *t && scope.covers(f, t))
-                .map(move |t| (f.as_str(), t.as_str(), flows.as_slice()))
+                .zip(columns)
+                .filter(move |(t, (_, t_held))| (f_held || *t_held) && f != *t)
+                .filter_map(move |(t, &(c, _))| Some((f.as_str(), t.as_str(), r?, c?)))
+                .map(move |(f, t, r, c)| (f, t, r, c, flows.as_slice()))
         })
     });
-    for (from, to, old_flows) in old_pairs {
-        let Some(new_flows) = lookup.flows(from, to) else {
+    for (from, to, r, c, old_flows) in old_pairs {
+        let Some(new_flows) = lookup.cell(r, c) else {
             continue;
         };
         let (from, to) = (&from.to_string(), &to.to_string());
@@ -519,7 +562,7 @@ fn flows(a: &FlowCells, b: &FlowCells, new: &Model, scope: &Scope) -> Vec<FlowCh
                 let covered = union(y.iter().filter(|e| e.0 == proto).map(|e| &e.1));
                 let lost = subtract(ports, &covered);
                 if !lost.is_empty() {
-                    let reason = why_lost(new, from, to, *p, &lost);
+                    let reason = why_lost(&engine, &ends, from, to, *p, &lost);
                     let t = traffic(*p, &lost);
                     changes.push((from.clone(), to.clone(), "lost", t, via.clone(), reason));
                 }
@@ -691,22 +734,26 @@ fn traffic(p: ProtocolKind, ports: &PortSet) -> String {
 }
 
 /// What drops the first lost range in the new model.
-fn why_lost(m: &Model, from: &str, to: &str, p: ProtocolKind, lost: &PortSet) -> Cause {
-    let (Some(src), Some(dst)) = (end(m, from), end(m, to)) else {
+fn why_lost(
+    engine: &Engine<'_>,
+    ends: &Ends<'_>,
+    from: &str,
+    to: &str,
+    p: ProtocolKind,
+    lost: &PortSet,
+) -> Cause {
+    let (Some(src), Some(dst)) = (ends.get(from), ends.get(to)) else {
         return Cause::Nothing;
     };
     let ports = match p {
         ProtocolKind::Tcp | ProtocolKind::Udp => lost.first().copied(),
         _ => None,
     };
-    let v = reach(
-        m,
-        &Query {
-            protocol: Some(p),
-            ports,
-            ..Query::new(src, dst)
-        },
-    );
+    let v = engine.reach(&Query {
+        protocol: Some(p),
+        ports,
+        ..Query::new(src, dst)
+    });
     let mut out: Vec<Block> = Vec::new();
     for b in v.blockers() {
         let block = Block {
@@ -724,21 +771,46 @@ fn why_lost(m: &Model, from: &str, to: &str, p: ProtocolKind, lost: &PortSet) ->
     }
 }
 
-/// A matrix member's name as a flow end of `m`.
-fn end(m: &Model, name: &str) -> Option<FlowEnd> {
-    if name == "internet" {
-        return Some(FlowEnd::Internet);
+/// Matrix members' names as flow ends of a model, looked up by name.
+struct Ends<'m> {
+    instances: HashMap<&'m str, InstanceId>,
+    externals: HashMap<&'m str, ExternalId>,
+}
+
+impl<'m> Ends<'m> {
+    fn of(m: &'m Model) -> Ends<'m> {
+        // The first of a name wins, as a search in declaration order would.
+        let mut instances = HashMap::new();
+        for (i, x) in m.instances.iter().enumerate() {
+            instances
+                .entry(x.name.as_str())
+                .or_insert(InstanceId(i as u32));
+        }
+        let mut externals = HashMap::new();
+        for (i, x) in m.externals.iter().enumerate() {
+            externals
+                .entry(x.name.as_str())
+                .or_insert(ExternalId(i as u32));
+        }
+        Ends {
+            instances,
+            externals,
+        }
     }
-    if let Some(s) = name.strip_prefix("service ") {
-        return Some(FlowEnd::Service(s.to_string()));
+
+    /// A member's name as a flow end.
+    fn get(&self, name: &str) -> Option<FlowEnd> {
+        if name == "internet" {
+            return Some(FlowEnd::Internet);
+        }
+        if let Some(s) = name.strip_prefix("service ") {
+            return Some(FlowEnd::Service(s.to_string()));
+        }
+        if let Some(i) = self.instances.get(name) {
+            return Some(FlowEnd::Instance(*i));
+        }
+        self.externals.get(name).map(|x| FlowEnd::External(*x))
     }
-    if let Some(i) = m.instances.iter().position(|i| i.name == name) {
-        return Some(FlowEnd::Instance(InstanceId(i as u32)));
-    }
-    m.externals
-        .iter()
-        .position(|x| x.name == name)
-        .map(|i| FlowEnd::External(ExternalId(i as u32)))
 }
 
 fn union<'a>(sets: impl Iterator<Item = &'a PortSet>) -> PortSet {

@@ -17,6 +17,7 @@ pub mod html;
 mod inventory;
 mod matrix;
 pub mod md;
+mod prune;
 
 use schemars::JsonSchema;
 use serde::Serialize;
@@ -30,6 +31,7 @@ pub use inventory::{FreeBlock, FreeSpace, Inventory, Table, sections};
 pub use matrix::{
     FlowCells, PortSet, build_where as matrix_where, flow_cells, flows_between, port_text,
 };
+pub use prune::Focus;
 
 /// The version of this format. It changes only when a field is removed or
 /// changes meaning; new fields may appear in any version.

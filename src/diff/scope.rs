@@ -33,6 +33,8 @@ use std::collections::BTreeSet;
 
 use super::resources::ResourceChange;
 use crate::model::{EndpointKind, InstanceId, Model, SubnetId};
+use crate::report::Focus;
+use crate::syntax::ast::ProtocolKind;
 
 /// The flows a diff must recompute.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -52,11 +54,19 @@ pub enum Scope {
 }
 
 impl Scope {
-    /// Whether the flow between two matrix members is in the scope.
-    pub fn covers(&self, from: &str, to: &str) -> bool {
+    /// Whether every flow from this member is in the scope.
+    pub fn covers_from(&self, from: &str) -> bool {
         match self {
             Scope::All => true,
-            Scope::Instances { from: f, to: t } => f.contains(from) || t.contains(to),
+            Scope::Instances { from: f, .. } => f.contains(from),
+        }
+    }
+
+    /// Whether every flow to this member is in the scope.
+    pub fn covers_to(&self, to: &str) -> bool {
+        match self {
+            Scope::All => true,
+            Scope::Instances { to: t, .. } => t.contains(to),
         }
     }
 
@@ -193,6 +203,57 @@ pub fn of(old: &Model, new: &Model, changes: &[ResourceChange]) -> Scope {
         }
     }
     Scope::Instances { from, to }
+}
+
+/// A rule as a fact (its statement text) with its protocol and ports.
+type RuleFact = (String, ProtocolKind, Option<(u16, u16)>);
+
+/// The packets a change can treat differently: when every change is to
+/// the rules of security groups that no translator or endpoint uses, only
+/// the packets those rules match (added or removed) fare differently in
+/// the two models; every other packet meets the same rules in both, on the
+/// way there and (groups being stateful) back. Anything else: every packet.
+pub fn focus(old: &Model, new: &Model, changes: &[ResourceChange]) -> Focus {
+    let models = [Side::new(old), Side::new(new)];
+    let mut focus = Focus::none();
+    for c in changes {
+        match (c.kind.as_str(), c.change.as_str()) {
+            ("expect", _) => continue,
+            ("security_group", "changed") => {}
+            _ => return Focus::all(),
+        }
+        if models.iter().any(|s| s.transit_groups.contains(&c.name)) {
+            return Focus::all();
+        }
+        // The group's rules in each model, as the facts `changes` lists.
+        let rules = |m: &Model| -> Vec<RuleFact> {
+            let Some(g) = m
+                .security_groups
+                .iter()
+                .find(|g| g.name == c.name && c.vpc.as_deref() == Some(&m.vpc(g.vpc).name))
+            else {
+                return Vec::new();
+            };
+            let mut out: Vec<_> = g
+                .rules
+                .iter()
+                .map(|r| (m.sg_rule_text(r), r.protocol, r.ports))
+                .collect();
+            if g.default_egress {
+                out.push((String::new(), ProtocolKind::All, None));
+            }
+            out
+        };
+        let (a, b) = (rules(old), rules(new));
+        for (fact, protocol, ports) in a.iter().chain(&b) {
+            let in_a = a.iter().any(|r| r.0 == *fact);
+            let in_b = b.iter().any(|r| r.0 == *fact);
+            if in_a != in_b {
+                focus.add(*protocol, *ports);
+            }
+        }
+    }
+    focus
 }
 
 /// An interface endpoint's interfaces as (subnet, address) text.
