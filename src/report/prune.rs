@@ -101,7 +101,7 @@ impl Focus {
 }
 
 /// Adds a range to sorted, disjoint ranges, joining neighbours.
-fn add_range(set: &mut PortSet, r: (u16, u16)) {
+pub(super) fn add_range(set: &mut PortSet, r: (u16, u16)) {
     set.push(r);
     set.sort_unstable();
     let mut out: PortSet = Vec::with_capacity(set.len());
