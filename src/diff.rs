@@ -363,29 +363,28 @@ fn routes(old: &Model, new: &Model) -> Vec<RouteChange> {
         map
     }
     let (old_index, new_index) = (index(old), index(new));
-    let table = |m: &Model, name: &str| -> Option<Vec<(String, String)>> {
-        let by_name = if std::ptr::eq(m, old) {
-            &old_index
-        } else {
-            &new_index
+    let table =
+        |m: &Model, by_name: &HashMap<&str, usize>, name: &str| -> Option<Vec<(String, String)>> {
+            let s = &m.subnets[*by_name.get(name)?];
+            Some(
+                m.route_table(s.route_table)
+                    .routes
+                    .iter()
+                    .map(|r| {
+                        (
+                            crate::routes::dest_text(m, r.destination),
+                            m.target_name(r.target).to_string(),
+                        )
+                    })
+                    .collect(),
+            )
         };
-        let s = &m.subnets[*by_name.get(name)?];
-        Some(
-            m.route_table(s.route_table)
-                .routes
-                .iter()
-                .map(|r| {
-                    (
-                        crate::routes::dest_text(m, r.destination),
-                        m.target_name(r.target).to_string(),
-                    )
-                })
-                .collect(),
-        )
-    };
     let mut out = Vec::new();
     for s in &old.subnets {
-        let (Some(x), Some(y)) = (table(old, &s.name), table(new, &s.name)) else {
+        let (Some(x), Some(y)) = (
+            table(old, &old_index, &s.name),
+            table(new, &new_index, &s.name),
+        ) else {
             continue;
         };
         for r in x.iter().filter(|r| !y.contains(r)) {

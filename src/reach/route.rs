@@ -292,15 +292,11 @@ impl Ctx<'_> {
                     format!("translates source {from} to {public}")
                 };
                 b.hop(label.clone(), decision, None, Some(igw.span));
-                b.ret.push(RetItem::Hop(Hop {
-                    component: label,
-                    decision: format!(
-                        "translates the reply's destination, {public}, back to {from}"
-                    ),
-                    rule: None,
-                    span: None,
-                    route: None,
-                }));
+                b.ret_hop(
+                    label,
+                    format!("translates the reply's destination, {public}, back to {from}"),
+                    None,
+                );
                 if b.first_src.is_none() {
                     b.first_src = b.cubes.first().map(|c| c.src.clone());
                 }
@@ -544,13 +540,7 @@ impl Ctx<'_> {
                 self.m.target_name(via),
                 table.name
             ));
-            b.ret.push(RetItem::Hop(Hop {
-                component: label,
-                decision: format!("no route back to {src}: DROPPED"),
-                rule: None,
-                span: tspan,
-                route: None,
-            }));
+            b.ret_hop(label, format!("no route back to {src}: DROPPED"), tspan);
         } else {
             b.ret.push(RetItem::Hop(Hop {
                 component: label,
@@ -726,16 +716,14 @@ impl Ctx<'_> {
                     None,
                     Some(igw.span),
                 );
-                b.ret.push(RetItem::Hop(Hop {
-                    component: label,
-                    decision: format!(
+                b.ret_hop(
+                    label,
+                    format!(
                         "translates the reply's source {private} back to the public IP of {}",
                         eni.label
                     ),
-                    rule: None,
-                    span: None,
-                    route: None,
-                }));
+                    None,
+                );
                 b.cubes = normalize(
                     b.cubes
                         .into_iter()

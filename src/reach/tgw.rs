@@ -391,13 +391,11 @@ impl Ctx<'_> {
                     self.m.tgw_attachment(a_src).label(),
                     table.name
                 ));
-                b.ret.push(RetItem::Hop(Hop {
-                    component: label,
-                    decision: format!("no route back to {src}: DROPPED"),
-                    rule: None,
-                    span: Some(table.span),
-                    route: None,
-                }));
+                b.ret_hop(
+                    label,
+                    format!("no route back to {src}: DROPPED"),
+                    Some(table.span),
+                );
             }
             Some(r) => {
                 b.ret.push(RetItem::Hop(Hop {

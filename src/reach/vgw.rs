@@ -103,16 +103,14 @@ impl Ctx<'_> {
                 continue;
             }
             nb.cubes = normalize(kept);
-            nb.ret.push(RetItem::Hop(Hop {
-                component: comp,
-                decision: format!(
+            nb.ret_hop(
+                comp,
+                format!(
                     "replies from `{}` come back over it to virtual private gateway `{}`",
                     x.name, gw.name
                 ),
-                rule: None,
-                span: None,
-                route: None,
-            }));
+                None,
+            );
             let verb = if nb.blockers.is_empty() {
                 "receives it"
             } else {
@@ -189,21 +187,17 @@ impl Ctx<'_> {
                 "add the on-premises range to the `routes` of `vpn {}`",
                 vpn.name
             ));
-            b.ret.push(RetItem::Hop(Hop {
-                component: label,
-                decision: format!("no VPN routes {src}: DROPPED"),
-                rule: None,
-                span: Some(gw.span),
-                route: None,
-            }));
+            b.ret_hop(
+                label,
+                format!("no VPN routes {src}: DROPPED"),
+                Some(gw.span),
+            );
         } else {
-            b.ret.push(RetItem::Hop(Hop {
-                component: label,
-                decision: format!("replies to {src} go back over VPN `{}`", vpn.name),
-                rule: None,
-                span: None,
-                route: None,
-            }));
+            b.ret_hop(
+                label,
+                format!("replies to {src} go back over VPN `{}`", vpn.name),
+                None,
+            );
             b.cubes = normalize(kept);
         }
         // The reply leaves by the destination subnet's table, which must

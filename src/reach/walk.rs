@@ -176,6 +176,22 @@ impl Branch {
         });
     }
 
+    /// A hop of the way back (the return is read back to front).
+    pub(super) fn ret_hop(
+        &mut self,
+        component: Component,
+        decision: impl Into<String>,
+        span: Option<Span>,
+    ) {
+        self.ret.push(RetItem::Hop(Hop {
+            component,
+            decision: decision.into(),
+            rule: None,
+            span,
+            route: None,
+        }));
+    }
+
     /// A route table's hop that names the route it chose.
     pub(super) fn route_hop(
         &mut self,

@@ -266,7 +266,7 @@ pub fn flow_cells(
                     .map(|(f, _)| f)
                     .collect()
             } else {
-                probe_focus(engine, &atoms, from, to, &focus)
+                delivered(engine, &atoms, from, to, focus.icmp)
                     .into_iter()
                     .map(|(f, _)| f)
                     .collect()
@@ -372,7 +372,6 @@ struct Probe {
 }
 
 fn probe(engine: &Engine<'_>, atoms: &Atoms, from: &FlowEnd, to: &FlowEnd) -> Probe {
-    let m = engine.model();
     let any = ask(engine, from, to, None, None);
     if !any.delivered {
         let mut blockers: Vec<Block> = Vec::new();
@@ -390,6 +389,21 @@ fn probe(engine: &Engine<'_>, atoms: &Atoms, from: &FlowEnd, to: &FlowEnd) -> Pr
             blockers,
         };
     }
+    Probe {
+        flows: delivered(engine, atoms, from, to, true),
+        blockers: Vec::new(),
+    }
+}
+
+/// The flows from `from` to `to` on the ports of `atoms` (and icmp if
+/// `icmp`), each with the forward path of one of its packets.
+fn delivered(
+    engine: &Engine<'_>,
+    atoms: &Atoms,
+    from: &FlowEnd,
+    to: &FlowEnd,
+    icmp: bool,
+) -> Vec<(Flow, Vec<Component>)> {
     // (protocol, port range, via, path) of each delivered atom.
     let mut hits: Vec<Hit> = Vec::new();
     for (proto, list) in [
@@ -401,38 +415,15 @@ fn probe(engine: &Engine<'_>, atoms: &Atoms, from: &FlowEnd, to: &FlowEnd) -> Pr
     // In port order within each protocol, as a port-by-port search
     // would find them: `merge` keeps the first path of each group.
     hits.sort_by_key(|h| (h.0 == ProtocolKind::Udp, h.1));
-    let icmp = ask(engine, from, to, Some(ProtocolKind::Icmp), None);
-    if icmp.delivered {
-        hits.push((ProtocolKind::Icmp, (0, 0), via(m, &icmp), path(&icmp)));
-    }
-    Probe {
-        flows: merge(hits),
-        blockers: Vec::new(),
-    }
-}
-
-/// [`probe`]'s flows for the packets of `focus` alone, from atoms already
-/// cut to it.
-fn probe_focus(
-    engine: &Engine<'_>,
-    atoms: &Atoms,
-    from: &FlowEnd,
-    to: &FlowEnd,
-    focus: &Focus,
-) -> Vec<(Flow, Vec<Component>)> {
-    let m = engine.model();
-    let mut hits: Vec<Hit> = Vec::new();
-    for (proto, list) in [
-        (ProtocolKind::Tcp, &atoms.tcp),
-        (ProtocolKind::Udp, &atoms.udp),
-    ] {
-        search(engine, from, to, proto, list, &mut hits);
-    }
-    hits.sort_by_key(|h| (h.0 == ProtocolKind::Udp, h.1));
-    if focus.icmp {
-        let icmp = ask(engine, from, to, Some(ProtocolKind::Icmp), None);
-        if icmp.delivered {
-            hits.push((ProtocolKind::Icmp, (0, 0), via(m, &icmp), path(&icmp)));
+    if icmp {
+        let v = ask(engine, from, to, Some(ProtocolKind::Icmp), None);
+        if v.delivered {
+            hits.push((
+                ProtocolKind::Icmp,
+                (0, 0),
+                via(engine.model(), &v),
+                path(&v),
+            ));
         }
     }
     merge(hits)
@@ -997,8 +988,13 @@ mod tests {
                     assert!(flows.is_empty(), "dropped but delivers: {from:?} → {to:?}");
                 }
                 if !one.may_deliver(from, to) {
-                    let focused =
-                        probe_focus(&engine, &atoms.clone().within(&narrow), from, to, &narrow);
+                    let focused = delivered(
+                        &engine,
+                        &atoms.clone().within(&narrow),
+                        from,
+                        to,
+                        narrow.icmp,
+                    );
                     assert!(
                         focused.is_empty(),
                         "dropped but delivers tcp 443: {from:?} → {to:?}"
