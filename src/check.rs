@@ -17,6 +17,7 @@ mod expect;
 mod filters;
 mod fxhash;
 mod implicit;
+mod ipv6;
 mod lists;
 mod names;
 mod routes;
@@ -89,6 +90,8 @@ pub(crate) struct VpcSrc {
     pub name: Span,
     /// Primary first, as in `Vpc::cidrs`.
     pub cidrs: Vec<(Ipv4Net, Span)>,
+    /// IPv6 blocks, as in `Vpc::ipv6_cidrs`.
+    pub ipv6: Vec<(ipnet::Ipv6Net, Span)>,
     pub dns_support: Option<Span>,
     pub dns_hostnames: Option<Span>,
     pub name_servers: Option<Span>,
@@ -377,11 +380,16 @@ impl Cx {
                 _ => {}
             }
         }
+        src.ipv6 = self.vpc_ipv6(v);
+        let ipv6_cidrs = src.ipv6.iter().map(|(n, _)| *n).collect();
+        let ipv6_spans = src.ipv6.iter().map(|(_, sp)| *sp).collect();
         let vpc_id = VpcId(id32(self.model.vpcs.len()));
         self.vpc_src.push(src);
         self.model.vpcs.push(Vpc {
             name: v.name.text.clone(),
             cidrs,
+            ipv6_cidrs,
+            ipv6_spans,
             dns_support: dns_support.is_none_or(|(b, _)| b),
             dns_hostnames: dns_hostnames.is_some_and(|(b, _)| b),
             dhcp,
@@ -517,6 +525,18 @@ impl Cx {
                     }
                 }
             }
+            let ca = &self.model.vpcs[va.index()].ipv6_cidrs;
+            let cb = &self.model.vpcs[vb.index()].ipv6_cidrs;
+            for x in ca {
+                for y in cb.iter().filter(|y| x.contains(*y) || y.contains(x)) {
+                    self.diags.push(
+                        Diagnostic::new(Code::E0108, format!("peering `{}` joins VPCs with overlapping IPv6 blocks {x} and {y}", p.name.text), p.span, "these VPCs overlap")
+                            .with_secondary(p.a.span, format!("`{}` has {x}", p.a.text))
+                            .with_secondary(p.b.span, format!("`{}` has {y}", p.b.text))
+                            .with_note("AWS refuses a peering between VPCs with matching or overlapping IPv6 blocks"),
+                    );
+                }
+            }
         }
         self.model.peerings.push(Peering {
             name: p.name.text.clone(),
@@ -550,6 +570,7 @@ impl Cx {
                     main: rt.main.is_some(),
                     span: Some(rt.span),
                     routes,
+                    routes6: Vec::new(),
                     subnets: Vec::new(),
                 });
             }
@@ -600,9 +621,10 @@ impl Cx {
             .collect();
         self.all_subnets = cidr::Occupied::new(&all_subnets);
         self.free_blocks.clear();
+        let mut seen6 = std::collections::HashMap::new();
         for item in &v.items {
             if let ast::VpcItem::Subnet(s) = item {
-                self.subnet(s, vpc, &vname, &mut seen);
+                self.subnet(s, vpc, &vname, &mut seen, &mut seen6);
             }
         }
         // Endpoints.

@@ -442,6 +442,14 @@ pub fn plan(m: &Model, file_name: &str) -> Result<Plan, Vec<Diagnostic>> {
             blocks.push(c);
         }
         b.cidr_blocks.push(blocks);
+        if let Some(&span) = vpc.ipv6_spans.first() {
+            b.error(
+                Some(span),
+                format!("VPC `{}` has IPv6 blocks, which `vpcc export` does not write yet", vpc.name),
+                "IPv6 block",
+                "export the IPv4 design by removing the `ipv6` blocks (and the subnets' and instances' `ipv6` clauses) from a copy; IPv6 export is planned (docs/ipv6.md)",
+            );
+        }
         if vpc.dhcp.span.is_some() {
             let d = &vpc.dhcp;
             let mut props = Vec::new();

@@ -15,12 +15,12 @@ pub mod expects;
 pub mod server;
 
 use std::collections::HashMap;
-use std::net::Ipv4Addr;
+use std::net::{Ipv4Addr, Ipv6Addr};
 use std::str::FromStr;
 use std::sync::Arc;
 use std::sync::atomic::AtomicU64;
 
-use ipnet::Ipv4Net;
+use ipnet::{Ipv4Net, Ipv6Net};
 use lsp_types::{
     CompletionItem, CompletionItemKind, CompletionOptions, CompletionTextEdit,
     DiagnosticRelatedInformation, DiagnosticSeverity, DocumentSymbol, Hover, HoverContents,
@@ -306,6 +306,8 @@ impl Document {
             let text = match literal {
                 Literal::Cidr(net) => cidr_facts(net),
                 Literal::Address(addr) => address_facts(index, addr),
+                Literal::Cidr6(net) => cidr6_facts(net),
+                Literal::Address6(addr) => address6_facts(index, addr),
             };
             (span, text)
         };
@@ -639,18 +641,78 @@ pub fn cidr_facts(net: Ipv4Net) -> String {
     text
 }
 
+/// The first subnet declaration whose block (read from its detail by
+/// `holds`) holds an address, with that block.
+fn subnet_holding<N>(index: &Index, holds: impl Fn(&Decl) -> Option<N>) -> Option<(&Decl, N)> {
+    index
+        .decls
+        .iter()
+        .filter(|d| d.kind == Kind::Subnet)
+        .find_map(|d| holds(d).map(|n| (d, n)))
+}
+
+/// The hover of an IPv6 CIDR: its range, its size, and for a subnet's /64
+/// the five addresses AWS reserves (the first four and the last).
+pub fn cidr6_facts(net: Ipv6Net) -> String {
+    let network = net.trunc();
+    let (first, last) = (network.network(), network.broadcast());
+    let mut text = format!(
+        "`{net}`: `{first}` – `{last}`\n\n2^{} addresses",
+        128 - net.prefix_len()
+    );
+    match net.prefix_len() {
+        56 => text.push_str(" (an Amazon-provided VPC block: 256 subnets of /64)"),
+        64 => text.push_str(" (a subnet block)"),
+        _ => {}
+    }
+    if net != network {
+        text.push_str(&format!(
+            "\n\nhost bits are set: the network is `{network}`"
+        ));
+    }
+    if net.prefix_len() == 64 {
+        let base = u128::from(first);
+        text.push_str("\n\nreserved by AWS in a subnet (the first four and the last):");
+        for addr in [base, base + 1, base + 2, base + 3, u128::from(last)] {
+            text.push_str(&format!("\n- `{}`", Ipv6Addr::from(addr)));
+        }
+    }
+    text
+}
+
+/// The hover of an IPv6 address: the subnet whose IPv6 block holds it,
+/// and whether it is one of the addresses AWS reserves there.
+fn address6_facts(index: &Index, addr: Ipv6Addr) -> String {
+    let mut text = format!("`{addr}`");
+    let subnet = subnet_holding(index, |d| {
+        let mut words = d.detail.split(' ');
+        words.find(|w| *w == "ipv6")?;
+        let cidr = words.next()?.parse::<Ipv6Net>().ok()?.trunc();
+        cidr.contains(&addr).then_some(cidr)
+    });
+    if let Some((d, cidr)) = subnet {
+        let offset = u128::from(addr) - u128::from(cidr.network());
+        let role = match offset {
+            0..=3 => Some("one of the first four addresses"),
+            _ if addr == cidr.broadcast() => Some("the last address"),
+            _ => None,
+        };
+        text.push_str(&format!(" in subnet `{}` ({cidr})", d.name));
+        if let Some(role) = role {
+            text.push_str(&format!(": reserved by AWS, {role}"));
+        }
+    }
+    text
+}
+
 /// The hover of an address: which subnet it is in, and whether that is one
 /// of the subnet's reserved addresses.
 fn address_facts(index: &Index, addr: Ipv4Addr) -> String {
     let mut text = format!("`{addr}`");
-    let subnet = index
-        .decls
-        .iter()
-        .filter(|d| d.kind == Kind::Subnet)
-        .find_map(|d| {
-            let cidr = d.detail.split(' ').next()?.parse::<Ipv4Net>().ok()?;
-            cidr.contains(&addr).then_some((d, cidr))
-        });
+    let subnet = subnet_holding(index, |d| {
+        let cidr = d.detail.split(' ').next()?.parse::<Ipv4Net>().ok()?;
+        cidr.contains(&addr).then_some(cidr)
+    });
     if let Some((d, cidr)) = subnet {
         let offset = u32::from(addr) - u32::from(cidr.network());
         let role = match offset {

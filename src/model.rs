@@ -17,9 +17,9 @@
 //! Every element keeps the span it came from, so that diagnostics of later
 //! stages (E0501, warnings) can point into the file.
 
-use std::net::Ipv4Addr;
+use std::net::{Ipv4Addr, Ipv6Addr};
 
-use ipnet::Ipv4Net;
+use ipnet::{Ipv4Net, Ipv6Net};
 
 use crate::source::Span;
 use crate::syntax::ast::{Direction, ProtocolKind};
@@ -273,6 +273,11 @@ pub struct Vpc {
     pub name: String,
     /// Primary first, then secondary blocks in source order.
     pub cidrs: Vec<Ipv4Net>,
+    /// IPv6 blocks (`ipv6 …/56`), in source order; empty for an IPv4-only
+    /// VPC.
+    pub ipv6_cidrs: Vec<Ipv6Net>,
+    /// The `ipv6` statement of each block, as `ipv6_cidrs`.
+    pub ipv6_spans: Vec<Span>,
     pub dns_support: bool,
     pub dns_hostnames: bool,
     pub dhcp: DhcpOptions,
@@ -463,6 +468,8 @@ pub struct Subnet {
     pub name: String,
     pub vpc: VpcId,
     pub cidr: Ipv4Net,
+    /// The IPv6 /64 of a dual-stack subnet (aligned).
+    pub ipv6: Option<Ipv6Net>,
     /// The zone: region + letter (`eu-west-1a`), a full zone name as
     /// written, or a bare letter when the file has no `region`.
     pub az: Option<String>,
@@ -488,6 +495,8 @@ pub struct Instance {
     pub name: String,
     pub subnet: SubnetId,
     pub address: Ipv4Addr,
+    /// The IPv6 address, written (`ipv6 ADDRESS`) or allocated (`ipv6`).
+    pub ipv6: Option<Ipv6Addr>,
     /// Whether the file wrote the address (otherwise it was allocated).
     pub address_written: bool,
     /// A public IPv4 address: `public_ip`, or the subnet's
@@ -573,6 +582,10 @@ pub struct RouteTable {
     pub span: Option<Span>,
     /// Effective routes in match order (see `routes::sort_key`).
     pub routes: Vec<Route>,
+    /// Effective IPv6 routes, longest prefix first. AWS keeps the two
+    /// families apart: an IPv4 packet never takes an IPv6 route, and the
+    /// reverse (aws-facts.md §2).
+    pub routes6: Vec<Route6>,
     /// Subnets using this table, explicitly or as the main table.
     pub subnets: Vec<SubnetId>,
 }
@@ -660,6 +673,16 @@ pub struct Route {
     pub origin: RouteOrigin,
     /// The `route` statement, or the endpoint's declaration for prefix-list
     /// routes; `None` for local routes.
+    pub span: Option<Span>,
+}
+
+/// An IPv6 route: today only the `local` route of each IPv6 block of the
+/// VPC.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Route6 {
+    pub destination: Ipv6Net,
+    pub target: Target,
+    pub origin: RouteOrigin,
     pub span: Option<Span>,
 }
 

@@ -10,9 +10,9 @@
 //! matched to declarations by text alone. With duplicate declarations (an
 //! E0302 error), the first one is "the" declaration.
 
-use std::net::Ipv4Addr;
+use std::net::{Ipv4Addr, Ipv6Addr};
 
-use ipnet::Ipv4Net;
+use ipnet::{Ipv4Net, Ipv6Net};
 
 use crate::source::Span;
 use crate::syntax::ast::*;
@@ -286,6 +286,7 @@ pub fn declarations<'a>(file: &'a File, mut f: impl FnMut(Declared<'a>)) {
                             emit(&a.name, Kind::NetworkAcl, Stmt::NetworkAcl(a), parent, vpc);
                         }
                         VpcItem::SecondaryCidr(..)
+                        | VpcItem::Ipv6Cidr(..)
                         | VpcItem::DnsSupport(..)
                         | VpcItem::DnsHostnames(..)
                         | VpcItem::DhcpOptions(_) => {}
@@ -375,6 +376,8 @@ pub struct Ref {
 pub enum Literal {
     Cidr(Ipv4Net),
     Address(Ipv4Addr),
+    Cidr6(Ipv6Net),
+    Address6(Ipv6Addr),
 }
 
 /// The name index of a file.
@@ -492,6 +495,10 @@ fn decl(d: Declared<'_>) -> Decl {
         Stmt::InternetGateway(g) => (g.span, String::new()),
         Stmt::Subnet(s) => {
             let mut detail = s.cidr.net.to_string();
+            if let Some(v6) = &s.ipv6 {
+                detail.push_str(" ipv6 ");
+                detail.push_str(&v6.net.to_string());
+            }
             if let Some(az) = &s.az {
                 detail.push_str(" az ");
                 detail.push_str(&az.text);
@@ -506,10 +513,19 @@ fn decl(d: Declared<'_>) -> Decl {
             };
             (n.span, detail.to_string())
         }
-        Stmt::Instance(i) => (
-            i.span,
-            i.address.map_or_else(String::new, |a| a.addr.to_string()),
-        ),
+        Stmt::Instance(i) => {
+            let mut detail = i.address.map_or_else(String::new, |a| a.addr.to_string());
+            if let Some(v6) = &i.ipv6 {
+                if !detail.is_empty() {
+                    detail.push(' ');
+                }
+                detail.push_str("ipv6");
+                if let Some(a) = v6.addr {
+                    detail.push_str(&format!(" {}", a.addr));
+                }
+            }
+            (i.span, detail)
+        }
         Stmt::RouteTable(t) => {
             let detail = if t.main.is_some() { "main" } else { "" };
             (t.span, detail.to_string())
@@ -580,6 +596,10 @@ impl Builder {
         self.index.literals.push((a.span, Literal::Address(a.addr)));
     }
 
+    fn cidr6(&mut self, c: &Cidr6) {
+        self.index.literals.push((c.span, Literal::Cidr6(c.net)));
+    }
+
     fn file(&mut self, file: &File) {
         for item in &file.items {
             match item {
@@ -615,6 +635,7 @@ impl Builder {
         for item in &v.items {
             match item {
                 VpcItem::SecondaryCidr(c, _) => self.cidr(c),
+                VpcItem::Ipv6Cidr(c, _) => self.cidr6(c),
                 VpcItem::DnsSupport(..) | VpcItem::DnsHostnames(..) => {}
                 VpcItem::DhcpOptions(d) => {
                     for i in &d.items {
@@ -735,6 +756,9 @@ impl Builder {
 
     fn subnet(&mut self, s: &Subnet) {
         self.cidr(&s.cidr);
+        if let Some(c) = &s.ipv6 {
+            self.cidr6(c);
+        }
         for item in &s.items {
             match item {
                 SubnetItem::RouteTable(n, _) => self.reference(n, &[Kind::RouteTable]),
@@ -744,6 +768,11 @@ impl Builder {
                 SubnetItem::Instance(i) => {
                     if let Some(a) = &i.address {
                         self.address(a);
+                    }
+                    if let Some(a) = i.ipv6.and_then(|v| v.addr) {
+                        self.index
+                            .literals
+                            .push((a.span, Literal::Address6(a.addr)));
                     }
                     for p in &i.items {
                         if let InstanceItem::SecurityGroups(l, _) = p {

@@ -194,6 +194,20 @@ const VALID: &[&str] = &[
     "expect a can reach b via x , y # c\n",
     "expect service ec2 can reach tcp udp 53",
     "expect a can reach b icmp privately",
+    // IPv6 clauses: a VPC's blocks, a subnet's, an instance's address.
+    "vpc a 10.0.0.0/16 { ipv6 2600:1f18:abcd:ef00::/56 ipv6 2600:1F18::/56 # c\n }",
+    "vpc a 10.0.0.0/16 { ipv6 ::/0 }",
+    "vpc a 10.0.0.0/16 { ipv6 ::ffff:10.0.0.0/104 }",
+    "vpc a 10.0.0.0/16 { subnet s 10.0.1.0/24 ipv6 2600:1f18:abcd:ef01::/64 }",
+    "vpc a 10.0.0.0/16 { subnet s 10.0.1.0/24 ipv6 2600:1f18:abcd:ef01::/64 # c\n az a { } }",
+    "vpc a 10.0.0.0/16 { subnet s 10.0.1.0/24 { instance i ipv6 } }",
+    "vpc a 10.0.0.0/16 { subnet s 10.0.1.0/24 { instance i ipv6 # c\n } }",
+    "vpc a 10.0.0.0/16 { subnet s 10.0.1.0/24 { instance i 10.0.1.10 ipv6 { public_ip } } }",
+    "vpc a 10.0.0.0/16 { subnet s 10.0.1.0/24 { instance i 10.0.1.10 ipv6 2600:1f18:abcd:ef01::10 } }",
+    "vpc a 10.0.0.0/16 { subnet s 10.0.1.0/24 { instance i ipv6 2600:1f18:abcd:ef01::10 # c\n { } } }",
+    "vpc a 10.0.0.0/16 { subnet ipv6 10.0.1.0/24 { instance ipv6 ipv6 } }",
+    // After the zone, `ipv6` starts the VPC's next statement (a block).
+    "vpc a 10.0.0.0/16 { subnet s 10.0.1.0/24 az a ipv6 2600:1f18:abcd:ef01::/64 }",
 ];
 
 #[test]
@@ -246,6 +260,15 @@ const INVALID: &[&str] = &[
     "vpc a 10.0.0.0/16 { security_group sg { ingress tcp22 from x } }",
     "vpc a 10.0.0.0/16 { security_group sg { ingress tcp 22 from service } }",
     "vpc a 10.0.0.0/16 { security_group sg { ingress tcp 22 from cafe::/64 } }",
+    "vpc a 10.0.0.0/16 { ipv6 2600:1f18::/129 }",
+    "vpc a 10.0.0.0/16 { ipv6 2600:1f18::abcd::/56 }",
+    "vpc a 10.0.0.0/16 { ipv6 2600:1f18:: }",
+    "vpc a 10.0.0.0/16 { ipv6 10.1.0.0/16 }",
+    "vpc a 10.0.0.0/16 { ipv6 }",
+    "vpc a 10.0.0.0/16 { subnet s 10.0.1.0/24 ipv6 az a }",
+    "vpc a 10.0.0.0/16 { subnet s 10.0.1.0/24 { instance i ipv6 10.0.1.10 } }",
+    "vpc a 10.0.0.0/16 { subnet s 10.0.1.0/24 { instance i ipv6 2600::1/128 } }",
+    "vpc a 10.0.0.0/16 { subnet s 10.0.1.0/24 { instance i ipv6 2600::1 10.0.1.10 } }",
     "vpc a 10.0.0.0/16 { network_acl n { inbound allow tcp 22 from x } }",
     "vpc a 10.0.0.0/16 { network_acl n { inbound 1 permit tcp 22 from x } }",
     "region",

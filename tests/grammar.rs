@@ -425,14 +425,48 @@ fn e0001_never_names_grammar_rules() {
 }
 
 #[test]
-fn ipv6_is_not_supported_yet() {
+fn ipv6_outside_an_ipv6_clause_is_not_supported_yet() {
     let c = vpc::compile("vpc main 10.0.0.0/16 {\n  cidr 2001:db8::/56\n}\n");
     assert_eq!(c.diagnostics.len(), 1, "{:#?}", c.diagnostics);
     let d = &c.diagnostics[0];
     assert_eq!(d.code, Code::E0101);
-    assert_eq!(d.message, "IPv6 is not supported yet");
+    assert_eq!(d.message, "IPv6 is not supported here yet");
     let c = vpc::compile("external v6 2001:db8::/32\n");
-    assert_eq!(c.diagnostics[0].message, "IPv6 is not supported yet");
+    assert_eq!(c.diagnostics[0].message, "IPv6 is not supported here yet");
+    let c =
+        vpc::compile("vpc main 10.0.0.0/16 {\n  route_table r { route ::/0 -> blackhole }\n}\n");
+    assert_eq!(c.diagnostics[0].message, "IPv6 is not supported here yet");
+}
+
+#[test]
+fn ipv6_clauses_give_blocks_and_addresses() {
+    let src = "vpc main 10.0.0.0/16 {\n  ipv6 2600:1F18:ABCD:EF00::/56\n  subnet a 10.0.1.0/24 ipv6 2600:1f18:abcd:ef01::/64 az a {\n    instance x 10.0.1.10 ipv6 2600:1f18:abcd:ef01::10\n    instance y ipv6\n    instance z ipv6 { public_ip }\n  }\n}\n";
+    let c = vpc::compile(src);
+    assert!(c.diagnostics.is_empty(), "{:#?}", c.diagnostics);
+    let m = c.model.expect("a model");
+    assert_eq!(
+        m.vpcs[0].ipv6_cidrs,
+        ["2600:1f18:abcd:ef00::/56".parse().unwrap()]
+    );
+    assert_eq!(
+        m.subnets[0].ipv6,
+        Some("2600:1f18:abcd:ef01::/64".parse().unwrap())
+    );
+    let v6: Vec<String> = m
+        .instances
+        .iter()
+        .map(|i| i.ipv6.unwrap().to_string())
+        .collect();
+    // Written first, then the lowest free from the fifth, in source order.
+    assert_eq!(
+        v6,
+        [
+            "2600:1f18:abcd:ef01::10",
+            "2600:1f18:abcd:ef01::4",
+            "2600:1f18:abcd:ef01::5"
+        ]
+    );
+    assert!(m.instances[2].public_ip);
 }
 
 #[test]

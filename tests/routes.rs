@@ -352,6 +352,7 @@ fn arb_table() -> impl Strategy<Value = RouteTable> {
             main: false,
             span: None,
             routes: rs,
+            routes6: Vec::new(),
             subnets: Vec::new(),
         }
     })

@@ -16,6 +16,7 @@ impl Cx {
                     main: true,
                     span: None,
                     routes: Vec::new(),
+                    routes6: Vec::new(),
                     subnets: Vec::new(),
                 });
                 self.model.vpcs[vi].main_route_table = id;

@@ -377,6 +377,18 @@ impl Cx {
                 });
             }
             crate::routes::sort(&mut rt.routes);
+            rt.routes6 = v
+                .ipv6_cidrs
+                .iter()
+                .map(|c| Route6 {
+                    destination: *c,
+                    target: Target::Local(rt.vpc),
+                    origin: RouteOrigin::Local,
+                    span: None,
+                })
+                .collect();
+            rt.routes6
+                .sort_by_key(|r| (std::cmp::Reverse(r.destination.prefix_len()), r.destination));
         }
         for (si, s) in self.model.subnets.iter().enumerate() {
             if let Some(rt) = self.model.route_tables.get_mut(s.route_table.index()) {

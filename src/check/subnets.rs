@@ -20,6 +20,7 @@ impl Cx {
         vpc: VpcId,
         vname: &str,
         seen: &mut cidr::FirstOverlap<(Span, &'v str)>,
+        seen6: &mut std::collections::HashMap<ipnet::Ipv6Net, (Span, &'v str)>,
     ) {
         let owner = format_args!("subnet `{}`", s.name.text);
         let net = cidr::aligned(&s.cidr, &owner, &mut self.diags);
@@ -75,6 +76,7 @@ impl Cx {
             }
             seen.push(net, (s.cidr.span, &s.name.text));
         }
+        let ipv6 = self.subnet_ipv6(s, vpc, vname, seen6);
         let az = s.az.as_ref().map(|a| match &self.model.region {
             Some(r) if a.text.len() == 1 && a.text.chars().all(|c| c.is_ascii_lowercase()) => {
                 // `{r}{a}`, without the formatting machinery (once per subnet).
@@ -130,6 +132,7 @@ impl Cx {
             }
         }
         let public_ip_on_launch = public_on_launch.is_some_and(|(b, _)| b);
+        let first_instance = self.model.instances.len();
         for item in &s.items {
             match item {
                 ast::SubnetItem::NatGateway(n) => {
@@ -148,11 +151,13 @@ impl Cx {
                 _ => {}
             }
         }
+        self.instances_ipv6(s, ipv6, first_instance);
         self.model.vpcs[vpc.index()].subnets.push(subnet_id);
         self.model.subnets.push(Subnet {
             name: s.name.text.clone(),
             vpc,
             cidr: net,
+            ipv6,
             az,
             az_span: s.az.as_ref().map(|a| a.span),
             route_table: route_table.map_or(RouteTableId(u32::MAX), |x| x.0),
@@ -208,6 +213,7 @@ impl Cx {
             name: i.name.text.clone(),
             subnet,
             address: i.address.map_or(Ipv4Addr::UNSPECIFIED, |a| a.addr),
+            ipv6: None,
             address_written: i.address.is_some(),
             public_ip: public_ip.map_or(public_on_launch, |(b, _)| b),
             security_groups: sgs.map(|(v, _)| v).unwrap_or_default(),

@@ -60,6 +60,7 @@ codes! {
     E0107, Error, "secondary or link-local VPC CIDR not allowed";
     E0108, Error, "peered VPCs have overlapping CIDRs";
     E0109, Error, "leading zero in an address or prefix length";
+    E0110, Error, "IPv6 block of the wrong size (a VPC's is a /56, a subnet's a /64)";
     E0201, Error, "instance address outside its subnet";
     E0202, Error, "address is one of the subnet's five reserved addresses";
     E0203, Error, "two interfaces share an address";

@@ -121,6 +121,7 @@ fn inventory(m: &Model) -> BTreeMap<Key, Vec<String>> {
     };
     for v in &m.vpcs {
         let mut facts: Vec<String> = v.cidrs.iter().map(|c| format!("cidr {c}")).collect();
+        facts.extend(v.ipv6_cidrs.iter().map(|c| format!("ipv6 {c}")));
         facts.push(format!("dns_support {}", on_off(v.dns_support)));
         facts.push(format!("dns_hostnames {}", on_off(v.dns_hostnames)));
         if let Some(d) = &v.dhcp.domain_name {
@@ -153,6 +154,9 @@ fn inventory(m: &Model) -> BTreeMap<Key, Vec<String>> {
         }
         if s.public_ip_on_launch {
             facts.push("public_ip_on_launch".to_string());
+        }
+        if let Some(v6) = s.ipv6 {
+            facts.push(format!("ipv6 {v6}"));
         }
         put("subnet", Some(vpc_of(s.vpc)), &s.name, facts);
     }
@@ -211,6 +215,9 @@ fn inventory(m: &Model) -> BTreeMap<Key, Vec<String>> {
         }
         if !i.source_dest_check {
             facts.push("source_dest_check off".to_string());
+        }
+        if let Some(a) = i.ipv6 {
+            facts.push(format!("ipv6 {a}"));
         }
         put("instance", Some(vpc_of(subnet.vpc)), &i.name, facts);
     }

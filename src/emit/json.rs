@@ -11,13 +11,13 @@
 //! `interfaces` and each table's `routes`, documented below. There are no
 //! maps, so the same model always gives byte-identical JSON.
 
-use std::net::Ipv4Addr;
+use std::net::{Ipv4Addr, Ipv6Addr};
 
 use schemars::JsonSchema;
 use serde::Serialize;
 
 use crate::model::{
-    AclRule, Destination, EndpointKind, Model, NetworkAcl, Route, RouteOrigin, RouteTable,
+    AclRule, Destination, EndpointKind, Model, NetworkAcl, Route, Route6, RouteOrigin, RouteTable,
     RouteTableId, SecurityGroup, SgPeer, SgRule, Subnet, SubnetKind, Target, TgwAttachmentKind,
     TgwRouteOrigin,
 };
@@ -163,6 +163,10 @@ pub struct VpcJson {
     pub name: String,
     /// The primary block first, then secondary blocks in source order.
     pub cidrs: Vec<String>,
+    /// IPv6 blocks (`ipv6 …/56`) in source order; left out for an
+    /// IPv4-only VPC.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ipv6_cidrs: Vec<String>,
     pub dns_support: bool,
     pub dns_hostnames: bool,
     /// The Amazon DNS server: primary CIDR base + 2.
@@ -210,6 +214,9 @@ pub struct SubnetJson {
     pub vpc: String,
     #[schemars(regex(pattern = r"^\d{1,3}(\.\d{1,3}){3}/\d{1,2}$"))]
     pub cidr: String,
+    /// The IPv6 /64 of a dual-stack subnet; left out for an IPv4-only one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ipv6_cidr: Option<String>,
     /// The availability zone: region + letter, a full zone name as written,
     /// or a bare letter when the file has no `region`.
     pub az: Option<String>,
@@ -228,6 +235,8 @@ pub struct SubnetJson {
     pub network_acl: String,
     /// The effective routes of `route_table`, in match order: the first
     /// route whose destination covers a packet's destination decides.
+    /// IPv4 routes come first, then IPv6 routes in their own match order:
+    /// AWS matches each family only against its own routes.
     pub routes: Vec<RouteJson>,
 }
 
@@ -269,15 +278,18 @@ pub struct RouteTableJson {
     pub implicit: bool,
     /// Subnets using this table, explicitly or as the main table.
     pub subnets: Vec<String>,
-    /// Effective routes in match order.
+    /// Effective routes in match order, IPv4 then IPv6 (as a subnet's).
     pub routes: Vec<RouteJson>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RouteJson {
-    /// A CIDR (`10.0.0.0/16`) or a service prefix list (`pl:s3`).
-    #[schemars(regex(pattern = r"^(\d{1,3}(\.\d{1,3}){3}/\d{1,2}|pl:(s3|dynamodb))$"))]
+    /// A CIDR (`10.0.0.0/16`, `2600:1f18:abcd:ef00::/56`) or a service
+    /// prefix list (`pl:s3`).
+    #[schemars(regex(
+        pattern = r"^(\d{1,3}(\.\d{1,3}){3}/\d{1,2}|[0-9a-f:.]*:[0-9a-f:.]*/\d{1,3}|pl:(s3|dynamodb))$"
+    ))]
     pub destination: String,
     /// The customer-managed prefix list this route is an entry of (`route
     /// corp -> nat` gives one route per entry of `corp`).
@@ -340,6 +352,10 @@ pub struct InterfaceJson {
     pub subnet: String,
     /// The private address, written or allocated.
     pub address: Ipv4Addr,
+    /// The IPv6 address (instances of dual-stack subnets that have one,
+    /// written or allocated); left out otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ipv6: Option<Ipv6Addr>,
     /// Whether the file wrote the address (instances only; allocated ones
     /// take the lowest free usable address of the subnet).
     pub address_written: bool,
@@ -573,6 +589,7 @@ fn vpc(m: &Model, v: &crate::model::Vpc) -> VpcJson {
     VpcJson {
         name: v.name.clone(),
         cidrs: strings(&v.cidrs),
+        ipv6_cidrs: strings(&v.ipv6_cidrs),
         dns_support: v.dns_support,
         dns_hostnames: v.dns_hostnames,
         dns_server: v.dns_server(),
@@ -602,6 +619,7 @@ fn subnet(m: &Model, s: &Subnet) -> SubnetJson {
         name: s.name.clone(),
         vpc: m.vpc(s.vpc).name.clone(),
         cidr: s.cidr.to_string(),
+        ipv6_cidr: s.ipv6.map(|n| n.to_string()),
         az: s.az.clone(),
         kind: match s.kind {
             SubnetKind::Public => SubnetKindJson::Public,
@@ -630,11 +648,33 @@ fn subnet(m: &Model, s: &Subnet) -> SubnetJson {
 }
 
 fn routes(m: &Model, t: RouteTableId) -> Vec<RouteJson> {
-    m.route_table(t)
-        .routes
-        .iter()
-        .map(|r| route(m, r))
-        .collect()
+    table_routes(m, m.route_table(t))
+}
+
+/// A table's routes: IPv4 in match order, then IPv6 in match order.
+fn table_routes(m: &Model, t: &RouteTable) -> Vec<RouteJson> {
+    let v4 = t.routes.iter().map(|r| route(m, r));
+    v4.chain(t.routes6.iter().map(|r| route6(m, r))).collect()
+}
+
+/// One IPv6 route in JSON form.
+pub fn route6(m: &Model, r: &Route6) -> RouteJson {
+    RouteJson {
+        destination: r.destination.to_string(),
+        prefix_list: None,
+        target: m.target_name(r.target).to_string(),
+        target_kind: target_kind(r.target),
+        origin: origin(r.origin),
+    }
+}
+
+fn origin(o: RouteOrigin) -> OriginJson {
+    match o {
+        RouteOrigin::Local => OriginJson::Local,
+        RouteOrigin::Written => OriginJson::Written,
+        RouteOrigin::GatewayEndpoint => OriginJson::GatewayEndpoint,
+        RouteOrigin::Propagated => OriginJson::Propagated,
+    }
 }
 
 /// One route in JSON form.
@@ -737,12 +777,7 @@ pub fn route(m: &Model, r: &Route) -> RouteJson {
         },
         target: m.target_name(r.target).to_string(),
         target_kind: target_kind(r.target),
-        origin: match r.origin {
-            RouteOrigin::Local => OriginJson::Local,
-            RouteOrigin::Written => OriginJson::Written,
-            RouteOrigin::GatewayEndpoint => OriginJson::GatewayEndpoint,
-            RouteOrigin::Propagated => OriginJson::Propagated,
-        },
+        origin: origin(r.origin),
     }
 }
 
@@ -772,7 +807,7 @@ fn route_table(m: &Model, t: &RouteTable) -> RouteTableJson {
             .iter()
             .map(|s| m.subnet(*s).name.clone())
             .collect(),
-        routes: t.routes.iter().map(|r| route(m, r)).collect(),
+        routes: table_routes(m, t),
     }
 }
 
@@ -790,6 +825,7 @@ fn interfaces(m: &Model) -> Vec<InterfaceJson> {
                 kind: InterfaceKindJson::Instance,
                 subnet: m.subnet(i.subnet).name.clone(),
                 address: i.address,
+                ipv6: i.ipv6,
                 address_written: i.address_written,
                 public_ip: i.public_ip,
             },
@@ -803,6 +839,7 @@ fn interfaces(m: &Model) -> Vec<InterfaceJson> {
                 kind: InterfaceKindJson::NatGateway,
                 subnet: m.subnet(n.subnet).name.clone(),
                 address: n.address,
+                ipv6: None,
                 address_written: false,
                 public_ip: !n.private,
             },
@@ -818,6 +855,7 @@ fn interfaces(m: &Model) -> Vec<InterfaceJson> {
                         kind: InterfaceKindJson::InterfaceEndpoint,
                         subnet: m.subnet(ei.subnet).name.clone(),
                         address: ei.address,
+                        ipv6: None,
                         address_written: false,
                         public_ip: false,
                     },

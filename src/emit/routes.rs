@@ -103,8 +103,9 @@ fn aligned(indent: &str, rows: &[Vec<String>]) -> String {
 fn subnet_header(model: &Model, id: SubnetId) -> String {
     let s = model.subnet(id);
     let az = s.az.as_deref().unwrap_or("none");
+    let v6 = s.ipv6.map(|n| format!("  ipv6 {n}")).unwrap_or_default();
     format!(
-        "subnet {}  {}  az {}  vpc {}\n",
+        "subnet {}  {}{v6}  az {}  vpc {}\n",
         s.name,
         s.cidr,
         az,
@@ -149,9 +150,18 @@ pub fn table_text(model: &Model, subnets: &[SubnetId]) -> String {
             "kind".to_string(),
             "origin".to_string(),
         ]];
-        for r in &model.route_table(s.route_table).routes {
+        let table = model.route_table(s.route_table);
+        for r in &table.routes {
             rows.push(vec![
                 crate::routes::dest_text(model, r.destination),
+                model.target_name(r.target).to_string(),
+                target_kind_text(r.target).to_string(),
+                origin_text(r.origin).to_string(),
+            ]);
+        }
+        for r in &table.routes6 {
+            rows.push(vec![
+                r.destination.to_string(),
                 model.target_name(r.target).to_string(),
                 target_kind_text(r.target).to_string(),
                 origin_text(r.origin).to_string(),

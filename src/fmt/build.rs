@@ -202,6 +202,9 @@ impl Builder<'_> {
             VpcItem::SecondaryCidr(c, sp) => {
                 self.leaf(*sp, Group::Setting, format!("cidr {}", self.text(c.span)))
             }
+            VpcItem::Ipv6Cidr(c, sp) => {
+                self.leaf(*sp, Group::Setting, format!("ipv6 {}", self.text(c.span)))
+            }
             VpcItem::DnsSupport(f, sp) => {
                 self.leaf(*sp, Group::Setting, flag("dns_support", f, *sp))
             }
@@ -315,6 +318,10 @@ impl Builder<'_> {
 
     fn subnet(&self, s: &Subnet) -> Node {
         let mut head = format!("subnet {} {}", s.name.text, self.text(s.cidr.span));
+        if let Some(v6) = &s.ipv6 {
+            head.push_str(" ipv6 ");
+            head.push_str(self.text(v6.span));
+        }
         if let Some(az) = &s.az {
             head.push_str(" az ");
             head.push_str(&az.text);
@@ -347,6 +354,13 @@ impl Builder<'_> {
                 if let Some(a) = i.address {
                     head.push(' ');
                     head.push_str(self.text(a.span));
+                }
+                if let Some(v6) = i.ipv6 {
+                    head.push_str(" ipv6");
+                    if let Some(a) = v6.addr {
+                        head.push(' ');
+                        head.push_str(self.text(a.span));
+                    }
                 }
                 let children = i.items.iter().map(|p| self.instance_item(p)).collect();
                 self.block(i.span, Group::Inner, head, i.has_body, children)

@@ -100,6 +100,7 @@ impl<'m> Builder<'m> {
         let vpc = self.model.vpc(v);
         let mut lines = vec![format!("VPC {}", vpc.name)];
         lines.extend(vpc.cidrs.iter().map(|c| c.to_string()));
+        lines.extend(vpc.ipv6_cidrs.iter().map(|c| c.to_string()));
         let n = vpc.subnets.len();
         lines.push(format!("{n} subnet{}", if n == 1 { "" } else { "s" }));
         let mut attrs = vec![
@@ -119,11 +120,13 @@ impl<'m> Builder<'m> {
         let m = self.model;
         let vpc = m.vpc(v);
         let cidrs: Vec<String> = vpc.cidrs.iter().map(|c| c.to_string()).collect();
+        let mut lines = vec![format!("VPC {}", vpc.name), cidrs.join(", ")];
+        if !vpc.ipv6_cidrs.is_empty() {
+            let v6: Vec<String> = vpc.ipv6_cidrs.iter().map(|c| c.to_string()).collect();
+            lines.push(v6.join(", "));
+        }
         let mut inner = vec![
-            Stmt::Attribute(attr_id(
-                "label",
-                label(&[format!("VPC {}", vpc.name), cidrs.join(", ")]),
-            )),
+            Stmt::Attribute(attr_id("label", label(&lines))),
             gattr("style", "rounded"),
             gattr("color", VPC_BORDER),
             gattr("penwidth", "2"),
@@ -288,15 +291,14 @@ impl<'m> Builder<'m> {
             .count();
         let nats = m.nat_gateways.iter().filter(|n| n.subnet == s).count();
         let used = instances.len() + enis + nats;
+        let mut lines = vec![
+            subnet.name.clone(),
+            format!("{} ({})", subnet.cidr, subnet.kind.as_str()),
+        ];
+        lines.extend(subnet.ipv6.map(|n| n.to_string()));
+        lines.push(format!("{} usable, {} used", subnet.usable.count, used));
         let mut inner = vec![
-            Stmt::Attribute(attr_id(
-                "label",
-                label(&[
-                    subnet.name.clone(),
-                    format!("{} ({})", subnet.cidr, subnet.kind.as_str()),
-                    format!("{} usable, {} used", subnet.usable.count, used),
-                ]),
-            )),
+            Stmt::Attribute(attr_id("label", label(&lines))),
             gattr("style", "rounded,filled"),
             gattr("fillcolor", colors.fill),
             gattr("color", colors.border),
@@ -336,6 +338,7 @@ impl<'m> Builder<'m> {
             }
             let inst = m.instance(*i);
             let mut lines = vec![inst.name.clone(), inst.address.to_string()];
+            lines.extend(inst.ipv6.map(|a| a.to_string()));
             if self.route_targets.contains(i) && !inst.source_dest_check {
                 lines.push("NAT instance".to_string());
             }

@@ -37,6 +37,14 @@ fn at(needle: &str, nth: usize, delta: u32) -> Position {
     p
 }
 
+/// [`at`] in another source.
+fn at_in(src: &str, needle: &str, nth: usize, delta: u32) -> Position {
+    let offset = src.match_indices(needle).nth(nth).expect("needle").0;
+    let mut p = Document::new(src.to_string()).position(offset);
+    p.character += delta;
+    p
+}
+
 fn hover_text(doc: &Document, p: Position) -> String {
     match doc.hover(p).map(|h| h.contents) {
         Some(HoverContents::Markup(m)) => m.value,
@@ -61,6 +69,39 @@ fn hover_on_a_cidr() {
     ] {
         assert!(text.contains(line), "{line} missing from {text}");
     }
+}
+
+#[test]
+fn hover_on_ipv6_blocks_and_addresses() {
+    let src = "vpc main 10.0.0.0/16 {\n  ipv6 2600:1f18:abcd:ef00::/56\n  subnet web 10.0.1.0/24 ipv6 2600:1f18:abcd:ef01::/64 {\n    instance a ipv6 2600:1f18:abcd:ef01::2\n    instance b 10.0.1.10 ipv6 2600:1f18:abcd:ef01::10\n  }\n}\n";
+    let doc = Document::new(src.to_string());
+    let vpc = hover_text(&doc, at_in(src, "2600:1f18:abcd:ef00::/56", 0, 3));
+    assert!(
+        vpc.starts_with("`2600:1f18:abcd:ef00::/56`: `2600:1f18:abcd:ef00::` – `2600:1f18:abcd:efff:ffff:ffff:ffff:ffff`\n\n2^72 addresses (an Amazon-provided VPC block: 256 subnets of /64)"),
+        "{vpc}"
+    );
+    let subnet = hover_text(&doc, at_in(src, "2600:1f18:abcd:ef01::/64", 0, 3));
+    assert!(
+        subnet.contains("2^64 addresses (a subnet block)"),
+        "{subnet}"
+    );
+    for reserved in [
+        "`2600:1f18:abcd:ef01::3`",
+        "`2600:1f18:abcd:ef01:ffff:ffff:ffff:ffff`",
+    ] {
+        assert!(subnet.contains(reserved), "{subnet}");
+    }
+    assert!(!subnet.contains("`2600:1f18:abcd:ef01::4`"), "{subnet}");
+    let a = hover_text(&doc, at_in(src, "2600:1f18:abcd:ef01::2\n", 0, 3));
+    assert_eq!(
+        a,
+        "`2600:1f18:abcd:ef01::2` in subnet `web` (2600:1f18:abcd:ef01::/64): reserved by AWS, one of the first four addresses"
+    );
+    let b = hover_text(&doc, at_in(src, "2600:1f18:abcd:ef01::10", 0, 3));
+    assert_eq!(
+        b,
+        "`2600:1f18:abcd:ef01::10` in subnet `web` (2600:1f18:abcd:ef01::/64)"
+    );
 }
 
 #[test]

@@ -6,9 +6,9 @@
 //! not resolved: a [`Name`] is text and a span. Statement lists keep source
 //! order, which address allocation and the formatter rely on.
 
-use std::net::Ipv4Addr;
+use std::net::{Ipv4Addr, Ipv6Addr};
 
-use ipnet::Ipv4Net;
+use ipnet::{Ipv4Net, Ipv6Net};
 
 use crate::source::Span;
 
@@ -31,6 +31,29 @@ pub struct Cidr {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Address {
     pub addr: Ipv4Addr,
+    pub span: Span,
+}
+
+/// An IPv6 CIDR literal, e.g. `2600:1f18:abcd:ef00::/56`; host bits as
+/// written, like [`Cidr`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Cidr6 {
+    pub net: Ipv6Net,
+    pub span: Span,
+}
+
+/// An IPv6 address literal, e.g. `2600:1f18:abcd:ef01::10`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Address6 {
+    pub addr: Ipv6Addr,
+    pub span: Span,
+}
+
+/// `ipv6 ADDRESS` or a bare `ipv6` (AWS allocates one) after an
+/// instance's name and address; `span` covers the clause.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct InstanceIpv6 {
+    pub addr: Option<Address6>,
     pub span: Span,
 }
 
@@ -225,6 +248,8 @@ pub struct Vpc {
 pub enum VpcItem {
     /// `cidr CIDR`: a secondary block.
     SecondaryCidr(Cidr, Span),
+    /// `ipv6 CIDR`: an IPv6 block (an Amazon-provided /56, as assigned).
+    Ipv6Cidr(Cidr6, Span),
     DnsSupport(Flag, Span),
     DnsHostnames(Flag, Span),
     DhcpOptions(DhcpOptions),
@@ -241,6 +266,7 @@ impl VpcItem {
     pub fn span(&self) -> Span {
         match self {
             VpcItem::SecondaryCidr(_, s)
+            | VpcItem::Ipv6Cidr(_, s)
             | VpcItem::DnsSupport(_, s)
             | VpcItem::DnsHostnames(_, s) => *s,
             VpcItem::DhcpOptions(x) => x.span,
@@ -315,6 +341,8 @@ pub struct Az {
 pub struct Subnet {
     pub name: Name,
     pub cidr: Cidr,
+    /// `ipv6 CIDR` after the IPv4 block: the subnet is dual-stack.
+    pub ipv6: Option<Cidr6>,
     pub az: Option<Az>,
     pub items: Vec<SubnetItem>,
     pub has_body: bool,
@@ -358,6 +386,7 @@ pub struct NatGateway {
 pub struct Instance {
     pub name: Name,
     pub address: Option<Address>,
+    pub ipv6: Option<InstanceIpv6>,
     pub items: Vec<InstanceItem>,
     pub has_body: bool,
     pub span: Span,

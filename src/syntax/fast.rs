@@ -31,9 +31,9 @@
 //! nesting cannot overflow the stack (it is a syntax error at the second
 //! brace, and pest reports it).
 
-use std::net::Ipv4Addr;
+use std::net::{Ipv4Addr, Ipv6Addr};
 
-use ipnet::Ipv4Net;
+use ipnet::{Ipv4Net, Ipv6Net};
 
 use super::ast::*;
 use crate::source::Span;
@@ -297,6 +297,40 @@ impl<'a> Parser<'a> {
         let prefix = u8::try_from(prefix?).ok()?;
         let net = Ipv4Net::new(addr, prefix).ok()?;
         Some(Cidr { net, span })
+    }
+
+    /// pest's `ipv6` where an IPv6 block or address is asked for: the
+    /// address, the prefix length if written, and the span. `None` for
+    /// anything lowering would report (and for leading zeros in the
+    /// prefix, which pest handles alike but are rare enough to leave it).
+    fn ipv6(&mut self) -> Option<(Ipv6Addr, Option<u8>, Span)> {
+        if !self.ipv6_ahead() {
+            return None;
+        }
+        let start = self.pos;
+        let end = self.run_end(self.pos, |b| {
+            b.is_ascii_hexdigit() || b == b':' || b == b'.'
+        });
+        let addr: Ipv6Addr = self.text(start, end)?.parse().ok()?;
+        self.pos = end;
+        let prefix = if self.at(b'/') {
+            self.pos += 1;
+            let p = u8::try_from(self.decimal()?).ok()?;
+            (p <= 128).then_some(p)?;
+            Some(p)
+        } else {
+            None
+        };
+        Some((addr, prefix, Span::new(start, self.end())))
+    }
+
+    /// `ipv6 CIDR` after its keyword: a valid IPv6 block.
+    fn ipv6_block(&mut self) -> Option<Cidr6> {
+        self.kw(b"ipv6")?;
+        self.skip();
+        let (addr, prefix, span) = self.ipv6()?;
+        let net = Ipv6Net::new(addr, prefix?).ok()?;
+        Some(Cidr6 { net, span })
     }
 
     /// Whether a CIDR or address starts here (pest would try one).
@@ -859,6 +893,10 @@ impl<'a> Parser<'a> {
                 let c = self.cidr()?;
                 VpcItem::SecondaryCidr(c, Span::new(start, self.end()))
             }
+            b"ipv6" => {
+                let c = self.ipv6_block()?;
+                VpcItem::Ipv6Cidr(c, Span::new(start, self.end()))
+            }
             b"dns_support" => {
                 let kw = self.take(w);
                 let f = self.flag(kw);
@@ -941,6 +979,11 @@ impl<'a> Parser<'a> {
         self.skip();
         let cidr = self.cidr()?;
         self.skip();
+        let mut ipv6 = None;
+        if self.word() == b"ipv6" {
+            ipv6 = Some(self.ipv6_block()?);
+            self.skip();
+        }
         let mut az = None;
         if self.kw(b"az").is_some() {
             self.skip();
@@ -959,6 +1002,7 @@ impl<'a> Parser<'a> {
         Some(Subnet {
             name,
             cidr,
+            ipv6,
             az,
             items,
             has_body,
@@ -1017,6 +1061,29 @@ impl<'a> Parser<'a> {
             None
         };
         self.skip();
+        let mut ipv6 = None;
+        let w = self.word();
+        if w == b"ipv6" {
+            let kw = self.take(w);
+            self.skip();
+            let addr = if self.ipv6_ahead() {
+                let (addr, prefix, span) = self.ipv6()?;
+                if prefix.is_some() {
+                    return None;
+                }
+                Some(Address6 { addr, span })
+            } else if self.at_digit() {
+                return None;
+            } else {
+                None
+            };
+            let end = addr.map_or(kw.end as usize, |a| a.span.end as usize);
+            ipv6 = Some(InstanceIpv6 {
+                addr,
+                span: Span::new(kw.start as usize, end),
+            });
+            self.skip();
+        }
         let mut items = Vec::new();
         let has_body = self.at(b'{');
         if has_body {
@@ -1025,6 +1092,7 @@ impl<'a> Parser<'a> {
         Some(Instance {
             name,
             address,
+            ipv6,
             items,
             has_body,
             span: Span::new(start, self.end()),

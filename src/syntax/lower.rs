@@ -5,9 +5,9 @@
 //! prefix lengths, IPv6) are validated here and reported as E0101; all of
 //! them are collected before giving up.
 
-use std::net::Ipv4Addr;
+use std::net::{Ipv4Addr, Ipv6Addr};
 
-use ipnet::Ipv4Net;
+use ipnet::{Ipv4Net, Ipv6Net};
 use pest::iterators::{Pair, Pairs};
 
 use super::ast::*;
@@ -340,6 +340,7 @@ impl Lower {
                 let _kw = next(&mut it, "secondary_cidr");
                 VpcItem::SecondaryCidr(self.cidr_or_default(next(&mut it, "secondary_cidr")), sp)
             }
+            Rule::ipv6_block => VpcItem::Ipv6Cidr(self.ipv6_block(pair), sp),
             Rule::dns_support => VpcItem::DnsSupport(flag(pair), sp),
             Rule::dns_hostnames => VpcItem::DnsHostnames(flag(pair), sp),
             Rule::dhcp_options => VpcItem::DhcpOptions(self.dhcp_options(pair)),
@@ -410,11 +411,13 @@ impl Lower {
         let _kw = next(&mut it, "subnet");
         let n = name(next(&mut it, "subnet"));
         let cidr = self.cidr_or_default(next(&mut it, "subnet"));
+        let mut ipv6 = None;
         let mut az = None;
         let mut items = Vec::new();
         let mut has_body = false;
         for p in it {
             match p.as_rule() {
+                Rule::ipv6_block => ipv6 = Some(self.ipv6_block(p)),
                 Rule::az_clause => {
                     let mut inner = p.into_inner();
                     let _kw = next(&mut inner, "az_clause");
@@ -436,6 +439,7 @@ impl Lower {
         Subnet {
             name: n,
             cidr,
+            ipv6,
             az,
             items,
             has_body,
@@ -475,11 +479,17 @@ impl Lower {
         let _kw = next(&mut it, "instance");
         let n = name(next(&mut it, "instance"));
         let mut address = None;
+        let mut ipv6 = None;
         let mut items = Vec::new();
         let mut has_body = false;
         for p in it {
             match p.as_rule() {
                 Rule::address => address = self.address(p),
+                Rule::instance_ipv6 => {
+                    let isp = span(&p);
+                    let addr = p.into_inner().nth(1).and_then(|a| self.address6(a));
+                    ipv6 = Some(InstanceIpv6 { addr, span: isp });
+                }
                 Rule::instance_body => {
                     has_body = true;
                     for i in p.into_inner() {
@@ -501,6 +511,7 @@ impl Lower {
         Instance {
             name: n,
             address,
+            ipv6,
             items,
             has_body,
             span: sp,
@@ -820,6 +831,141 @@ impl Lower {
         }
     }
 
+    /// `ipv6 CIDR`: the IPv6 block of a VPC or subnet. A bad literal is
+    /// reported and replaced by `::/0`, as [`Self::cidr_or_default`] does.
+    fn ipv6_block(&mut self, pair: Pair<'_, Rule>) -> Cidr6 {
+        let sp = span(&pair);
+        let mut it = pair.into_inner();
+        let _kw = next(&mut it, "ipv6_block");
+        let lit = next(&mut it, "ipv6_block");
+        self.cidr6(lit).unwrap_or(Cidr6 {
+            net: Ipv6Net::default(),
+            span: sp,
+        })
+    }
+
+    /// A `cidr` pair where an IPv6 block is asked for; `None` (with an
+    /// E0101) when it is not one.
+    fn cidr6(&mut self, pair: Pair<'_, Rule>) -> Option<Cidr6> {
+        let inner = next(&mut pair.into_inner(), "cidr");
+        let sp = span(&inner);
+        let text = inner.as_str();
+        if inner.as_rule() == Rule::ipv4 {
+            self.diagnostics.push(
+                Diagnostic::new(
+                    Code::E0101,
+                    format!("`{}` is an IPv4 literal, but an IPv6 block is needed here", shown(text)),
+                    sp,
+                    "expected an IPv6 CIDR",
+                )
+                .with_help("write the block AWS assigned, e.g. `2600:1f18:abcd:ef00::/56`; an IPv4 block goes before `ipv6` (a subnet's) or in `cidr` (a VPC's secondary block)"),
+            );
+            return None;
+        }
+        let Some((addr_text, prefix_text)) = text.split_once('/') else {
+            self.diagnostics.push(
+                Diagnostic::new(
+                    Code::E0101,
+                    format!("`{}` is an address, but a CIDR is needed here", shown(text)),
+                    sp,
+                    "missing prefix length",
+                )
+                .with_help(format!(
+                    "add a prefix length, e.g. `{}/56` for a VPC's block or `/64` for a subnet's",
+                    shown(text)
+                )),
+            );
+            return None;
+        };
+        let addr = self.ipv6_addr(
+            Span::new(sp.start as usize, sp.start as usize + addr_text.len()),
+            addr_text,
+        )?;
+        let prefix_span = Span::new(sp.start as usize + addr_text.len() + 1, sp.end as usize);
+        match u8::try_from(int(prefix_text))
+            .ok()
+            .and_then(|p| Ipv6Net::new(addr, p).ok())
+        {
+            Some(net) => Some(Cidr6 { net, span: sp }),
+            None => {
+                self.diagnostics.push(
+                    Diagnostic::new(
+                        Code::E0101,
+                        format!("prefix length /{} is out of range", shown(prefix_text)),
+                        prefix_span,
+                        "not in 0–128",
+                    )
+                    .with_note("an IPv6 prefix length is between /0 and /128"),
+                );
+                None
+            }
+        }
+    }
+
+    /// An `address` pair where an IPv6 address is asked for.
+    fn address6(&mut self, pair: Pair<'_, Rule>) -> Option<Address6> {
+        let inner = next(&mut pair.into_inner(), "address");
+        let sp = span(&inner);
+        let text = inner.as_str();
+        if inner.as_rule() == Rule::ipv4 {
+            self.diagnostics.push(
+                Diagnostic::new(
+                    Code::E0101,
+                    format!("`{}` is an IPv4 literal, but an IPv6 address is needed here", shown(text)),
+                    sp,
+                    "expected an IPv6 address",
+                )
+                .with_help("write the IPv4 address before `ipv6`, and the IPv6 one after it, e.g. `instance web 10.0.1.10 ipv6 2600:1f18:abcd:ef01::10`"),
+            );
+            return None;
+        }
+        if self.cidr_for_address(sp, text) {
+            return None;
+        }
+        let addr = self.ipv6_addr(sp, text)?;
+        Some(Address6 { addr, span: sp })
+    }
+
+    /// E0101 when `text` (at `sp`), where one address is needed, is a
+    /// CIDR; whether it was.
+    fn cidr_for_address(&mut self, sp: Span, text: &str) -> bool {
+        let Some((a, _)) = text.split_once('/') else {
+            return false;
+        };
+        self.diagnostics.push(
+            Diagnostic::new(
+                Code::E0101,
+                format!(
+                    "`{}` is a CIDR, but a single address is needed here",
+                    shown(text)
+                ),
+                sp,
+                "expected an address",
+            )
+            .with_help(format!("write the address alone: `{a}`")),
+        );
+        true
+    }
+
+    /// The address part of an IPv6 literal, as RFC 4291 §2.2 writes it.
+    fn ipv6_addr(&mut self, sp: Span, text: &str) -> Option<Ipv6Addr> {
+        match text.parse::<Ipv6Addr>() {
+            Ok(a) => Some(a),
+            Err(_) => {
+                self.diagnostics.push(
+                    Diagnostic::new(
+                        Code::E0101,
+                        format!("`{}` is not a valid IPv6 address", shown(text)),
+                        sp,
+                        "malformed IPv6 address",
+                    )
+                    .with_note("an IPv6 address is eight groups of one to four hex digits separated by `:`, one run of zero groups shortened to `::` at most, e.g. `2600:1f18:abcd:ef01::10`"),
+                );
+                None
+            }
+        }
+    }
+
     /// A CIDR where the statement cannot be dropped: a bad literal is
     /// reported and replaced by its address as a /32 so that lowering can
     /// go on and report every bad literal. The file is not checked further
@@ -841,19 +987,7 @@ impl Lower {
             return None;
         }
         let text = inner.as_str();
-        if let Some((a, _)) = text.split_once('/') {
-            self.diagnostics.push(
-                Diagnostic::new(
-                    Code::E0101,
-                    format!(
-                        "`{}` is a CIDR, but a single address is needed here",
-                        shown(text)
-                    ),
-                    sp,
-                    "expected an address",
-                )
-                .with_help(format!("write the address alone: `{a}`")),
-            );
+        if self.cidr_for_address(sp, text) {
             return None;
         }
         let addr = self.octets(sp, text)?;
@@ -930,14 +1064,14 @@ impl Lower {
         self.diagnostics.push(
             Diagnostic::new(
                 Code::E0101,
-                "IPv6 is not supported yet",
+                "IPv6 is not supported here yet",
                 sp,
                 format!("`{}` is an IPv6 literal", shown(text)),
             )
             .with_note(
-                "vpcc models IPv4 addressing only; IPv6 blocks are planned for a later version",
+                "vpcc models IPv6 addressing (a VPC's `ipv6` block, a subnet's `ipv6` block, an instance's `ipv6` address); IPv6 routes, rules, externals and expectations are planned for a later version",
             )
-            .with_help("remove the IPv6 range, or describe the IPv4 side of the design"),
+            .with_help("write IPv6 blocks with `ipv6` on the VPC, subnet or instance, and describe the IPv4 side of routes and rules"),
         );
     }
 }
