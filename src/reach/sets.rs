@@ -1,63 +1,158 @@
 //! Symbolic packet sets: address and port interval sets, and cubes of
 //! (source × destination × traffic) that rules and routes cut apart.
 //!
-//! Nothing here enumerates addresses: an address set is a sorted list of
-//! disjoint inclusive intervals of `u32`, a port set the same over `u16`.
+//! Nothing here enumerates addresses. [`Set<T>`] is a set of integers kept
+//! as a sorted list of disjoint, non-adjacent inclusive intervals, generic
+//! over its bound type ([`Bound`]: `u32` or `u128`). There is one set type
+//! per address family: [`Intervals`] (`Set<u32>`) holds IPv4 addresses, and
+//! port sets too (ports fit in `u32`); `Set<u128>` holds IPv6 addresses,
+//! built with [`cidrs6`], [`net6`], [`addr6`] and [`all_addresses6`] and
+//! printed with [`describe_set6`]. The operations never widen the bound
+//! type (there is none wider than `u128`): they step with checked
+//! successors and predecessors, so intervals ending at 0 or at the maximum
+//! are exact.
+//!
 //! Addresses whose value is unknown offline (a public IP, the ranges of an
 //! AWS service) are *opaque*: they lie somewhere in the internet, so a rule
 //! matches them only when it covers all of the internet.
 
-use std::net::Ipv4Addr;
+use std::fmt::Display;
+use std::net::{Ipv4Addr, Ipv6Addr};
 
-use ipnet::Ipv4Net;
+use ipnet::{Ipv4Net, Ipv6Net};
 
 use crate::model::GatewayService;
 use crate::syntax::ast::ProtocolKind;
 
-/// A set of integers as sorted, disjoint, non-adjacent inclusive intervals.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
-pub struct Intervals(Vec<(u32, u32)>);
+mod sealed {
+    pub trait Sealed {}
+    impl Sealed for u32 {}
+    impl Sealed for u128 {}
+}
 
-impl Intervals {
-    pub fn empty() -> Self {
-        Intervals(Vec::new())
-    }
+/// The bound type of a [`Set`]: an unsigned integer (`u32` for IPv4
+/// addresses and ports, `u128` for IPv6 addresses). Sealed: only those two.
+pub trait Bound: Copy + Ord + sealed::Sealed {
+    const MIN: Self;
+    const MAX: Self;
+    /// `self + 1`, or `None` at `MAX`.
+    fn succ(self) -> Option<Self>;
+    /// `self - 1`, or `None` at `MIN`.
+    fn pred(self) -> Option<Self>;
+    /// The prefix length of `lo..=hi` (`lo <= hi`) when it is exactly one
+    /// aligned CIDR block, else `None`.
+    fn block_prefix(lo: Self, hi: Self) -> Option<u32>;
+}
 
-    pub fn range(lo: u32, hi: u32) -> Self {
-        if lo <= hi {
-            Intervals(vec![(lo, hi)])
-        } else {
-            Intervals::empty()
-        }
-    }
-
-    pub fn from_ranges(ranges: impl IntoIterator<Item = (u32, u32)>) -> Self {
-        let mut v: Vec<(u32, u32)> = ranges.into_iter().filter(|(a, b)| a <= b).collect();
-        v.sort_unstable();
-        let mut out: Vec<(u32, u32)> = Vec::with_capacity(v.len());
-        for (a, b) in v {
-            match out.last_mut() {
-                Some(last) if u64::from(a) <= u64::from(last.1) + 1 => last.1 = last.1.max(b),
-                _ => out.push((a, b)),
+macro_rules! bound {
+    ($t:ty) => {
+        impl Bound for $t {
+            const MIN: Self = <$t>::MIN;
+            const MAX: Self = <$t>::MAX;
+            #[inline]
+            fn succ(self) -> Option<Self> {
+                self.checked_add(1)
+            }
+            #[inline]
+            fn pred(self) -> Option<Self> {
+                self.checked_sub(1)
+            }
+            fn block_prefix(lo: Self, hi: Self) -> Option<u32> {
+                // The block's size (span + 1) is a power of two (it wraps
+                // to 0 for the whole space) and `lo` is a multiple of it.
+                let span = hi - lo;
+                (span & span.wrapping_add(1) == 0 && lo & span == 0)
+                    .then(|| <$t>::BITS - span.count_ones())
             }
         }
-        Intervals(out)
+    };
+}
+bound!(u32);
+bound!(u128);
+
+/// A set of integers as sorted, disjoint, non-adjacent inclusive intervals.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Set<T>(Vec<(T, T)>);
+
+/// A set of IPv4 addresses, or of ports.
+pub type Intervals = Set<u32>;
+
+/// Whether an interval starting at `start` touches or overlaps one ending
+/// at `end` (with `end`'s start at most `start`): `start <= end + 1`.
+#[inline]
+fn joins<T: Bound>(end: T, start: T) -> bool {
+    end.succ().is_none_or(|n| start <= n)
+}
+
+/// Appends `(a, b)` to a normalized list whose last start is at most `a`,
+/// merging it with the last interval when they touch or overlap.
+#[inline]
+fn push_merged<T: Bound>(out: &mut Vec<(T, T)>, (a, b): (T, T)) {
+    match out.last_mut() {
+        Some(last) if joins(last.1, a) => last.1 = last.1.max(b),
+        _ => out.push((a, b)),
+    }
+}
+
+impl<T: Bound> Set<T> {
+    pub fn empty() -> Self {
+        Set(Vec::new())
+    }
+
+    pub fn range(lo: T, hi: T) -> Self {
+        if lo <= hi {
+            Set(vec![(lo, hi)])
+        } else {
+            Set::empty()
+        }
+    }
+
+    pub fn from_ranges(ranges: impl IntoIterator<Item = (T, T)>) -> Self {
+        let mut v: Vec<(T, T)> = ranges.into_iter().filter(|(a, b)| a <= b).collect();
+        v.sort_unstable();
+        let mut out: Vec<(T, T)> = Vec::with_capacity(v.len());
+        for r in v {
+            push_merged(&mut out, r);
+        }
+        Set(out)
     }
 
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
 
-    pub fn ranges(&self) -> &[(u32, u32)] {
+    pub fn ranges(&self) -> &[(T, T)] {
         &self.0
     }
 
-    pub fn first(&self) -> Option<u32> {
+    pub fn first(&self) -> Option<T> {
         self.0.first().map(|r| r.0)
     }
 
+    /// A linear merge of the two sorted lists.
     pub fn union(&self, other: &Self) -> Self {
-        Intervals::from_ranges(self.0.iter().chain(other.0.iter()).copied())
+        if other.0.is_empty() {
+            return self.clone();
+        }
+        if self.0.is_empty() {
+            return other.clone();
+        }
+        let (a, b) = (&self.0, &other.0);
+        let mut out = Vec::with_capacity(a.len() + b.len());
+        let (mut i, mut j) = (0, 0);
+        while i < a.len() && j < b.len() {
+            if a[i].0 <= b[j].0 {
+                push_merged(&mut out, a[i]);
+                i += 1;
+            } else {
+                push_merged(&mut out, b[j]);
+                j += 1;
+            }
+        }
+        for &r in a[i..].iter().chain(&b[j..]) {
+            push_merged(&mut out, r);
+        }
+        Set(out)
     }
 
     pub fn intersect(&self, other: &Self) -> Self {
@@ -73,39 +168,45 @@ impl Intervals {
             }
             if a1 < b1 { i += 1 } else { j += 1 }
         }
-        Intervals(out)
+        Set(out)
     }
 
+    /// A linear two-pointer merge: `other`'s intervals that end before an
+    /// interval of `self` starts can't touch any later one.
     pub fn subtract(&self, other: &Self) -> Self {
+        let b = &other.0;
         let mut out = Vec::new();
+        let mut j = 0;
         for &(a0, a1) in &self.0 {
-            let mut lo = u64::from(a0);
-            let hi = u64::from(a1);
-            for &(b0, b1) in &other.0 {
-                let (b0, b1) = (u64::from(b0), u64::from(b1));
-                if b1 < lo || b0 > hi {
-                    continue;
-                }
-                if b0 > lo {
-                    out.push((lo as u32, (b0 - 1) as u32));
-                }
-                lo = lo.max(b1 + 1);
-                if lo > hi {
-                    break;
-                }
+            while j < b.len() && b[j].1 < a0 {
+                j += 1;
             }
-            if lo <= hi {
-                out.push((lo as u32, hi as u32));
+            // Every b[k] from here ends at or after `lo` (b is sorted and
+            // disjoint), so cutting it out moves `lo` past its end.
+            let mut lo = Some(a0);
+            let mut k = j;
+            while let Some(l) = lo {
+                let Some(&(b0, b1)) = b.get(k).filter(|r| r.0 <= a1) else {
+                    break;
+                };
+                if let Some(p) = b0.pred().filter(|&p| l <= p) {
+                    out.push((l, p));
+                }
+                lo = b1.succ().filter(|&n| n <= a1);
+                k += 1;
+            }
+            if let Some(l) = lo {
+                out.push((l, a1));
             }
         }
-        Intervals(out)
+        Set(out)
     }
 
     pub fn contains_all(&self, other: &Self) -> bool {
         other.subtract(self).is_empty()
     }
 
-    pub fn contains(&self, x: u32) -> bool {
+    pub fn contains(&self, x: T) -> bool {
         self.0.iter().any(|&(a, b)| a <= x && x <= b)
     }
 }
@@ -128,6 +229,26 @@ pub fn addr(a: Ipv4Addr) -> Intervals {
 
 pub fn all_addresses() -> Intervals {
     Intervals::range(0, u32::MAX)
+}
+
+/// An IPv6 address set from CIDRs.
+pub fn cidrs6(nets: &[Ipv6Net]) -> Set<u128> {
+    Set::from_ranges(
+        nets.iter()
+            .map(|n| (u128::from(n.network()), u128::from(n.broadcast()))),
+    )
+}
+
+pub fn net6(n: Ipv6Net) -> Set<u128> {
+    cidrs6(&[n])
+}
+
+pub fn addr6(a: Ipv6Addr) -> Set<u128> {
+    Set::range(u128::from(a), u128::from(a))
+}
+
+pub fn all_addresses6() -> Set<u128> {
+    Set::range(0, u128::MAX)
 }
 
 /// RFC 1918 and RFC 6598 (100.64.0.0/10): never carried by an internet
@@ -495,8 +616,20 @@ pub fn normalize(cubes: Vec<Cube>) -> Vec<Cube> {
     out
 }
 
-/// `10.0.1.10`, `10.0.1.0/24`, `10.0.1.4-10.0.1.254`, a list of those.
+/// `10.0.1.10`, `10.0.1.0/24`, `10.0.1.4–10.0.1.254`, a list of those.
 pub fn describe_set(s: &Intervals) -> String {
+    describe_ranges(s, Ipv4Addr::from)
+}
+
+/// `2600:1f18::10`, `2600:1f18::/64`, `2600:1f18::4–2600:1f18::fe`, a
+/// list of those, as [`describe_set`] does for IPv4.
+pub fn describe_set6(s: &Set<u128>) -> String {
+    describe_ranges(s, Ipv6Addr::from)
+}
+
+/// The first four ranges (an address, a CIDR block, or `a–b`) and how many
+/// more there are.
+fn describe_ranges<T: Bound, D: Display>(s: &Set<T>, show: impl Fn(T) -> D) -> String {
     if s.is_empty() {
         return "no address".to_string();
     }
@@ -504,7 +637,7 @@ pub fn describe_set(s: &Intervals) -> String {
         .ranges()
         .iter()
         .take(4)
-        .map(|&(a, b)| describe_range(a, b))
+        .map(|&(a, b)| describe_range(a, b, &show))
         .collect();
     let more = if s.ranges().len() > 4 {
         format!(" and {} more ranges", s.ranges().len() - 4)
@@ -514,16 +647,14 @@ pub fn describe_set(s: &Intervals) -> String {
     format!("{}{more}", parts.join(", "))
 }
 
-fn describe_range(a: u32, b: u32) -> String {
+fn describe_range<T: Bound, D: Display>(a: T, b: T, show: impl Fn(T) -> D) -> String {
     if a == b {
-        return Ipv4Addr::from(a).to_string();
+        return show(a).to_string();
     }
-    let size = u64::from(b) - u64::from(a) + 1;
-    if size.is_power_of_two() && u64::from(a) % size == 0 {
-        let prefix = 32 - size.trailing_zeros();
-        return format!("{}/{prefix}", Ipv4Addr::from(a));
+    if let Some(prefix) = T::block_prefix(a, b) {
+        return format!("{}/{prefix}", show(a));
     }
-    format!("{}–{}", Ipv4Addr::from(a), Ipv4Addr::from(b))
+    format!("{}–{}", show(a), show(b))
 }
 
 pub fn describe_space(s: &Space) -> String {
@@ -540,6 +671,8 @@ pub fn describe_space(s: &Space) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+    use proptest::test_runner::TestCaseError;
 
     #[test]
     fn interval_algebra() {
@@ -565,5 +698,258 @@ mod tests {
             describe_set(&Intervals::range(0x0a000104, 0x0a0001fe)),
             "10.0.1.4–10.0.1.254"
         );
+    }
+
+    #[test]
+    fn interval_algebra_at_the_ends() {
+        let max = u128::MAX;
+        let a = Set::from_ranges([(0, 0), (max, max)]);
+        assert_eq!(
+            all_addresses6().subtract(&a),
+            Set::range(1, max - 1),
+            "subtracting both ends"
+        );
+        assert_eq!(a.union(&Set::range(1, max - 1)), all_addresses6());
+        assert_eq!(
+            Set::from_ranges([(0, 5), (6, max)]),
+            all_addresses6(),
+            "adjacent intervals merge, also up to MAX"
+        );
+        assert_eq!(Set::<u128>::range(5, 4), Set::empty());
+        assert_eq!(
+            Intervals::from_ranges([(u32::MAX, u32::MAX), (0, u32::MAX - 1)]),
+            all_addresses()
+        );
+        assert!(all_addresses6().contains_all(&a));
+        assert!(!a.contains_all(&all_addresses6()));
+        assert!(a.contains(max) && !a.contains(max - 1));
+        assert_eq!(a.first(), Some(0));
+    }
+
+    #[test]
+    fn describes_cidrs6() {
+        let n: Ipv6Net = "2600:1f18::/64".parse().unwrap();
+        assert_eq!(describe_set6(&net6(n)), "2600:1f18::/64");
+        let a: Ipv6Addr = "2600:1f18::10".parse().unwrap();
+        assert_eq!(describe_set6(&addr6(a)), "2600:1f18::10");
+        let lo = u128::from(n.network());
+        assert_eq!(
+            describe_set6(&Set::range(lo + 4, lo + 0xfe)),
+            "2600:1f18::4–2600:1f18::fe"
+        );
+        assert_eq!(describe_set6(&all_addresses6()), "::/0");
+        assert_eq!(describe_set(&all_addresses()), "0.0.0.0/0");
+        assert_eq!(describe_set6(&Set::empty()), "no address");
+        let six = Set::from_ranges((0..6).map(|k| (lo + 4 * k, lo + 4 * k + 1)));
+        assert_eq!(
+            describe_set6(&six),
+            "2600:1f18::/127, 2600:1f18::4/127, 2600:1f18::8/127, 2600:1f18::c/127 and 2 more ranges"
+        );
+    }
+
+    /// The reference model: an unnormalized list of raw pairs (some maybe
+    /// with lo > hi, which cover nothing).
+    fn member<T: Bound>(pairs: &[(T, T)], x: T) -> bool {
+        pairs.iter().any(|&(lo, hi)| lo <= x && x <= hi)
+    }
+
+    /// Sorted, disjoint, non-adjacent, each lo <= hi.
+    fn normalized<T: Bound>(s: &Set<T>) -> bool {
+        let r = s.ranges();
+        r.iter().all(|&(lo, hi)| lo <= hi)
+            && r.windows(2)
+                .all(|w| w[0].1 < w[1].0 && w[0].1.succ().is_some_and(|n| n < w[1].0))
+    }
+
+    /// Every point where membership in any of `lists` can change: each
+    /// endpoint, its neighbours, and both ends of the space.
+    fn critical<T: Bound>(lists: &[&[(T, T)]]) -> Vec<T> {
+        let mut pts = vec![T::MIN, T::MAX];
+        for &(lo, hi) in lists.iter().flat_map(|l| l.iter()) {
+            for e in [lo, hi] {
+                pts.push(e);
+                pts.extend(e.pred());
+                pts.extend(e.succ());
+            }
+        }
+        pts.sort_unstable();
+        pts.dedup();
+        pts
+    }
+
+    /// Checks every operation on the sets of `a` and `b` against the
+    /// reference model. The critical points include the results' own
+    /// endpoints, so a result that differs from the model anywhere differs
+    /// at one of them.
+    fn check_ops<T: Bound + std::fmt::Debug>(
+        a: &[(T, T)],
+        b: &[(T, T)],
+    ) -> Result<(), TestCaseError> {
+        let (sa, sb) = (
+            Set::from_ranges(a.iter().copied()),
+            Set::from_ranges(b.iter().copied()),
+        );
+        let (u, i, d) = (sa.union(&sb), sa.intersect(&sb), sa.subtract(&sb));
+        for s in [&sa, &sb, &u, &i, &d] {
+            prop_assert!(normalized(s), "not normalized: {:?}", s);
+        }
+        let pts = critical(&[
+            a,
+            b,
+            sa.ranges(),
+            sb.ranges(),
+            u.ranges(),
+            i.ranges(),
+            d.ranges(),
+        ]);
+        let mut b_covers_a = true;
+        for &x in &pts {
+            let (ia, ib) = (member(a, x), member(b, x));
+            prop_assert_eq!(member(sa.ranges(), x), ia, "from_ranges at {:?}", x);
+            prop_assert_eq!(sa.contains(x), ia, "contains at {:?}", x);
+            prop_assert_eq!(member(u.ranges(), x), ia || ib, "union at {:?}", x);
+            prop_assert_eq!(member(i.ranges(), x), ia && ib, "intersect at {:?}", x);
+            prop_assert_eq!(member(d.ranges(), x), ia && !ib, "subtract at {:?}", x);
+            b_covers_a &= !ia || ib;
+        }
+        prop_assert_eq!(sb.contains_all(&sa), b_covers_a);
+        prop_assert_eq!(sa.is_empty(), !pts.iter().any(|&x| member(a, x)));
+        prop_assert_eq!(sa.first(), pts.iter().copied().find(|&x| member(a, x)));
+        Ok(())
+    }
+
+    /// Values that cluster, so that intervals often touch and overlap, and
+    /// that sit at 0 and MAX.
+    fn value128() -> impl Strategy<Value = u128> {
+        prop_oneof![
+            0u128..16,
+            (u128::MAX - 16)..=u128::MAX,
+            (1u128 << 64)..(1u128 << 64) + 16,
+            any::<u128>(),
+        ]
+    }
+
+    fn value32() -> impl Strategy<Value = u32> {
+        prop_oneof![
+            0u32..16,
+            (u32::MAX - 16)..=u32::MAX,
+            (1u32 << 31)..(1u32 << 31) + 16,
+            any::<u32>(),
+        ]
+    }
+
+    fn pairs128() -> impl Strategy<Value = Vec<(u128, u128)>> {
+        prop::collection::vec((value128(), value128()), 0..8)
+    }
+
+    fn pairs32() -> impl Strategy<Value = Vec<(u32, u32)>> {
+        prop::collection::vec((value32(), value32()), 0..8)
+    }
+
+    /// The low `bits` bits set (`bits` in 0..=width), by shifting.
+    fn low_mask128(bits: u32) -> u128 {
+        if bits == 0 {
+            0
+        } else {
+            u128::MAX >> (128 - bits)
+        }
+    }
+
+    fn low_mask32(bits: u32) -> u32 {
+        if bits == 0 {
+            0
+        } else {
+            u32::MAX >> (32 - bits)
+        }
+    }
+
+    /// IPv6 CIDRs near each other (so that they overlap and touch), some
+    /// anywhere and of any size.
+    fn cidr6() -> impl Strategy<Value = Ipv6Net> {
+        let base = 0x2600_1f18_0000_0000_0000_0000_0000_0000u128;
+        prop_oneof![
+            3 => (0u128..256, 120u8..=128).prop_map(move |(x, p)| (base + x, p)),
+            1 => (any::<u128>(), 0u8..=128),
+        ]
+        .prop_map(|(a, p)| Ipv6Net::new(Ipv6Addr::from(a), p).unwrap())
+    }
+
+    /// Parses a description back: CIDRs, addresses and `a–b` ranges.
+    fn parse6(text: &str) -> Set<u128> {
+        Set::from_ranges(text.split(", ").map(|part| {
+            if let Some((a, b)) = part.split_once('–') {
+                let a: Ipv6Addr = a.parse().unwrap();
+                let b: Ipv6Addr = b.parse().unwrap();
+                (u128::from(a), u128::from(b))
+            } else if part.contains('/') {
+                let n: Ipv6Net = part.parse().unwrap();
+                (u128::from(n.network()), u128::from(n.broadcast()))
+            } else {
+                let a: Ipv6Addr = part.parse().unwrap();
+                (u128::from(a), u128::from(a))
+            }
+        }))
+    }
+
+    proptest! {
+        #[test]
+        fn set_ops_match_the_reference_u128(a in pairs128(), b in pairs128()) {
+            check_ops(&a, &b)?;
+        }
+
+        #[test]
+        fn set_ops_match_the_reference_u32(a in pairs32(), b in pairs32()) {
+            check_ops(&a, &b)?;
+        }
+
+        #[test]
+        fn net6_is_the_masked_interval(a in any::<u128>(), prefix in 0u8..=128) {
+            let host = low_mask128(128 - u32::from(prefix));
+            let (lo, hi) = (a & !host, a | host);
+            let n = Ipv6Net::new(Ipv6Addr::from(a), prefix).unwrap();
+            let s = net6(n);
+            prop_assert_eq!(s.ranges(), &[(lo, hi)][..]);
+            let want = if prefix == 128 {
+                Ipv6Addr::from(a).to_string()
+            } else {
+                format!("{}/{prefix}", Ipv6Addr::from(lo))
+            };
+            prop_assert_eq!(describe_set6(&s), want);
+        }
+
+        #[test]
+        fn net_is_the_masked_interval(a in any::<u32>(), prefix in 0u8..=32) {
+            let host = low_mask32(32 - u32::from(prefix));
+            let (lo, hi) = (a & !host, a | host);
+            let s = net(Ipv4Net::new(Ipv4Addr::from(a), prefix).unwrap());
+            prop_assert_eq!(s.ranges(), &[(lo, hi)][..]);
+            let want = if prefix == 32 {
+                Ipv4Addr::from(a).to_string()
+            } else {
+                format!("{}/{prefix}", Ipv4Addr::from(lo))
+            };
+            prop_assert_eq!(describe_set(&s), want);
+        }
+
+        #[test]
+        fn describe_set6_round_trips(nets in prop::collection::vec(cidr6(), 1..=4), cut in prop::collection::vec(cidr6(), 0..3)) {
+            // Merged neighbouring blocks and blocks cut out of others make
+            // ranges that are not blocks; past four ranges the text counts
+            // the rest.
+            let whole = cidrs6(&nets);
+            let rest = whole.subtract(&cidrs6(&cut));
+            let s = if rest.is_empty() { whole } else { rest };
+            let text = describe_set6(&s);
+            let n = s.ranges().len();
+            let shown = if n > 4 {
+                let suffix = format!(" and {} more ranges", n - 4);
+                prop_assert!(text.ends_with(&suffix), "{}", text);
+                &text[..text.len() - suffix.len()]
+            } else {
+                &text[..]
+            };
+            let want = Set::from_ranges(s.ranges().iter().take(4).copied());
+            prop_assert_eq!(parse6(shown), want, "{}", text);
+        }
     }
 }
