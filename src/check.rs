@@ -394,6 +394,7 @@ impl Cx {
             dns_hostnames: dns_hostnames.is_some_and(|(b, _)| b),
             dhcp,
             internet_gateway: None,
+            egress_only_gateway: None,
             vpn_gateway: None,
             main_route_table: RouteTableId(u32::MAX),
             default_security_group: SecurityGroupId(u32::MAX),
@@ -416,6 +417,9 @@ impl Cx {
                     });
                 }
                 ast::VpcItem::VpnGateway(g) => self.vpn_gateway(g, vpc_id, &v.name.text),
+                ast::VpcItem::EgressOnlyGateway(g) => {
+                    self.egress_only_gateway(g, vpc_id, &v.name.text)
+                }
                 ast::VpcItem::InternetGateway(g) => {
                     let id = InternetGatewayId(id32(self.model.internet_gateways.len()));
                     self.model.internet_gateways.push(InternetGateway {
@@ -563,14 +567,14 @@ impl Cx {
                         None => main_table = Some((id, m)),
                     }
                 }
-                let routes = self.routes(rt, vpc, &vname);
+                let (routes, routes6) = self.routes(rt, vpc, &vname);
                 self.model.route_tables.push(RouteTable {
                     name: rt.name.text.clone(),
                     vpc,
                     main: rt.main.is_some(),
                     span: Some(rt.span),
                     routes,
-                    routes6: Vec::new(),
+                    routes6,
                     subnets: Vec::new(),
                 });
             }

@@ -442,12 +442,21 @@ pub fn plan(m: &Model, file_name: &str) -> Result<Plan, Vec<Diagnostic>> {
             blocks.push(c);
         }
         b.cidr_blocks.push(blocks);
-        if let Some(&span) = vpc.ipv6_spans.first() {
+        let v6_route = m
+            .route_tables
+            .iter()
+            .filter(|t| std::ptr::eq(m.vpc(t.vpc), vpc))
+            .flat_map(|t| t.routes6.iter())
+            .find_map(|r| r.span);
+        let eigw = vpc
+            .egress_only_gateway
+            .map(|g| m.egress_only_gateway(g).span);
+        if let Some(span) = vpc.ipv6_spans.first().copied().or(eigw).or(v6_route) {
             b.error(
                 Some(span),
-                format!("VPC `{}` has IPv6 blocks, which `vpcc export` does not write yet", vpc.name),
-                "IPv6 block",
-                "export the IPv4 design by removing the `ipv6` blocks (and the subnets' and instances' `ipv6` clauses) from a copy; IPv6 export is planned (docs/ipv6.md)",
+                format!("VPC `{}` uses IPv6, which `vpcc export` does not write yet", vpc.name),
+                "IPv6",
+                "export the IPv4 design from a copy without the `ipv6` blocks and clauses, IPv6 routes and egress-only gateways; IPv6 export is planned (docs/ipv6.md)",
             );
         }
         if vpc.dhcp.span.is_some() {
@@ -859,7 +868,10 @@ pub fn plan(m: &Model, file_name: &str) -> Result<Plan, Vec<Diagnostic>> {
                     // A route to a gateway not attached yet is refused.
                     deps.push(b.vgw_attach[g.index()]);
                 }
-                Target::GatewayEndpoint(_) | Target::Local(_) | Target::Blackhole => {
+                Target::GatewayEndpoint(_)
+                | Target::Local(_)
+                | Target::Blackhole
+                | Target::EgressOnlyGateway(_) => {
                     b.error(
                         route.span,
                         format!(

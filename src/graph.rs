@@ -155,6 +155,8 @@ pub enum Hop {
     Instance(InstanceId),
     NatGateway(NatGatewayId),
     InternetGateway(InternetGatewayId),
+    /// An egress-only internet gateway, on the edge of its VPC.
+    EgressOnlyGateway(crate::model::EgressOnlyGatewayId),
     /// A gateway endpoint (or an interface endpoint as a whole).
     Endpoint(EndpointId),
     /// An interface endpoint's network interface in one subnet.
@@ -435,6 +437,7 @@ impl<'m> Builder<'m> {
             Hop::Instance(i) => (self.instance_node(*i), None),
             Hop::NatGateway(n) => (format!("nat:{}", m.nat_gateway(*n).name), None),
             Hop::InternetGateway(g) => (format!("igw:{}", m.internet_gateway(*g).name), None),
+            Hop::EgressOnlyGateway(g) => (format!("eigw:{}", m.egress_only_gateway(*g).name), None),
             Hop::Endpoint(e) => match &m.endpoint(*e).kind {
                 EndpointKind::Gateway { .. } => (format!("endpoint:{}", m.endpoint(*e).name), None),
                 EndpointKind::Interface { interfaces, .. } => match interfaces.first() {
@@ -458,6 +461,7 @@ impl<'m> Builder<'m> {
         match t {
             Target::Local(_) => None,
             Target::InternetGateway(g) => Some(Hop::InternetGateway(g)),
+            Target::EgressOnlyGateway(g) => Some(Hop::EgressOnlyGateway(g)),
             Target::NatGateway(n) => Some(Hop::NatGateway(n)),
             Target::Instance(i) => Some(Hop::Instance(i)),
             Target::Peering(p) => Some(Hop::Peering(p)),
@@ -477,6 +481,7 @@ impl<'m> Builder<'m> {
             (Hop::Subnet(s), Hop::EndpointInterface(_, t)) => s == t,
             (Hop::Vpc(v), Hop::Subnet(s)) => m.subnet(*s).vpc == *v,
             (Hop::Vpc(v), Hop::InternetGateway(g)) => m.internet_gateway(*g).vpc == *v,
+            (Hop::Vpc(v), Hop::EgressOnlyGateway(g)) => m.egress_only_gateway(*g).vpc == *v,
             (Hop::Vpc(v), Hop::Endpoint(e)) => m.endpoint(*e).vpc == *v,
             (Hop::Endpoint(e), Hop::EndpointInterface(f, _)) => e == f,
             _ => false,

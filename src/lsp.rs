@@ -569,7 +569,7 @@ fn symbol_kind(kind: Kind) -> SymbolKind {
         Kind::External | Kind::PrefixList => SymbolKind::CONSTANT,
         Kind::Vpc => SymbolKind::NAMESPACE,
         Kind::Peering => SymbolKind::INTERFACE,
-        Kind::InternetGateway | Kind::NatGateway => SymbolKind::EVENT,
+        Kind::InternetGateway | Kind::EgressOnlyGateway | Kind::NatGateway => SymbolKind::EVENT,
         Kind::Subnet => SymbolKind::MODULE,
         Kind::RouteTable => SymbolKind::ENUM,
         Kind::GatewayEndpoint | Kind::InterfaceEndpoint => SymbolKind::FUNCTION,
@@ -593,6 +593,7 @@ fn completion_kind(kind: Kind) -> CompletionItemKind {
         | Kind::VgwVpn
         | Kind::VpnGateway
         | Kind::InternetGateway
+        | Kind::EgressOnlyGateway
         | Kind::NatGateway
         | Kind::GatewayEndpoint
         | Kind::InterfaceEndpoint => CompletionItemKind::INTERFACE,

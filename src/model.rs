@@ -41,6 +41,7 @@ ids!(
     InstanceId,
     NatGatewayId,
     InternetGatewayId,
+    EgressOnlyGatewayId,
     EndpointId,
     SecurityGroupId,
     NetworkAclId,
@@ -67,6 +68,8 @@ pub struct Model {
     pub instances: Vec<Instance>,
     pub nat_gateways: Vec<NatGateway>,
     pub internet_gateways: Vec<InternetGateway>,
+    /// Egress-only internet gateways (IPv6), in source order.
+    pub egress_only_gateways: Vec<EgressOnlyGateway>,
     pub endpoints: Vec<Endpoint>,
     /// Written groups and each VPC's default group.
     pub security_groups: Vec<SecurityGroup>,
@@ -282,6 +285,8 @@ pub struct Vpc {
     pub dns_hostnames: bool,
     pub dhcp: DhcpOptions,
     pub internet_gateway: Option<InternetGatewayId>,
+    /// Its egress-only internet gateway (at most one, as for AWS).
+    pub egress_only_gateway: Option<EgressOnlyGatewayId>,
     pub vpn_gateway: Option<VpnGatewayId>,
     /// The table marked `main`, or the implicit one.
     pub main_route_table: RouteTableId,
@@ -371,6 +376,16 @@ impl Vpc {
 
 #[derive(Clone, Debug)]
 pub struct InternetGateway {
+    pub name: String,
+    pub vpc: VpcId,
+    pub span: Span,
+}
+
+/// `egress_only_internet_gateway NAME`: carries IPv6 from the VPC to the
+/// internet and the replies back, never a connection opened from outside
+/// (aws-facts.md S44).
+#[derive(Clone, Debug)]
+pub struct EgressOnlyGateway {
     pub name: String,
     pub vpc: VpcId,
     pub span: Span,
@@ -470,6 +485,10 @@ pub struct Subnet {
     pub cidr: Ipv4Net,
     /// The IPv6 /64 of a dual-stack subnet (aligned).
     pub ipv6: Option<Ipv6Net>,
+    /// For a dual-stack subnet, its kind for IPv6 and the reason: public
+    /// (`::/0` to an internet gateway), private (to an egress-only one:
+    /// out, and replies back), isolated.
+    pub ipv6_kind: Option<(SubnetKind, String)>,
     /// The zone: region + letter (`eu-west-1a`), a full zone name as
     /// written, or a bare letter when the file has no `region`.
     pub az: Option<String>,
@@ -642,6 +661,8 @@ pub enum Target {
     /// Delivered inside the VPC.
     Local(VpcId),
     InternetGateway(InternetGatewayId),
+    /// IPv6 routes only (E0422 for any other).
+    EgressOnlyGateway(EgressOnlyGatewayId),
     NatGateway(NatGatewayId),
     /// A NAT instance or appliance.
     Instance(InstanceId),
@@ -798,6 +819,7 @@ pub enum ViaComponent {
     Instance(InstanceId),
     NatGateway(NatGatewayId),
     InternetGateway(InternetGatewayId),
+    EgressOnlyGateway(EgressOnlyGatewayId),
     Endpoint(EndpointId),
     Peering(PeeringId),
     Subnet(SubnetId),
@@ -860,6 +882,10 @@ impl Model {
     pub fn nat_gateway(&self, id: NatGatewayId) -> &NatGateway {
         &self.nat_gateways[id.index()]
     }
+    pub fn egress_only_gateway(&self, id: EgressOnlyGatewayId) -> &EgressOnlyGateway {
+        &self.egress_only_gateways[id.index()]
+    }
+
     pub fn internet_gateway(&self, id: InternetGatewayId) -> &InternetGateway {
         &self.internet_gateways[id.index()]
     }
@@ -919,6 +945,12 @@ impl Model {
             Target::InternetGateway(id) => {
                 format!("internet gateway `{}`", self.internet_gateway(id).name)
             }
+            Target::EgressOnlyGateway(id) => {
+                format!(
+                    "egress-only internet gateway `{}`",
+                    self.egress_only_gateway(id).name
+                )
+            }
             Target::NatGateway(id) => format!("NAT gateway `{}`", self.nat_gateway(id).name),
             Target::Instance(id) => format!("instance `{}`", self.instance(id).name),
             Target::Peering(id) => format!("peering `{}`", self.peering(id).name),
@@ -966,6 +998,7 @@ impl Model {
         match target {
             Target::Local(_) => "local",
             Target::InternetGateway(id) => &self.internet_gateway(id).name,
+            Target::EgressOnlyGateway(id) => &self.egress_only_gateway(id).name,
             Target::NatGateway(id) => &self.nat_gateway(id).name,
             Target::Instance(id) => &self.instance(id).name,
             Target::Peering(id) => &self.peering(id).name,

@@ -26,6 +26,8 @@ pub enum Kind {
     Vpc,
     Peering,
     InternetGateway,
+    /// An egress-only internet gateway (IPv6).
+    EgressOnlyGateway,
     Subnet,
     RouteTable,
     GatewayEndpoint,
@@ -52,6 +54,7 @@ impl Kind {
             Kind::Vpc => "vpc",
             Kind::Peering => "peering",
             Kind::InternetGateway => "internet_gateway",
+            Kind::EgressOnlyGateway => "egress_only_internet_gateway",
             Kind::Subnet => "subnet",
             Kind::RouteTable => "route_table",
             Kind::GatewayEndpoint | Kind::InterfaceEndpoint => "endpoint",
@@ -75,6 +78,7 @@ impl Kind {
             Kind::Vpc => "VPC",
             Kind::Peering => "peering connection",
             Kind::InternetGateway => "internet gateway",
+            Kind::EgressOnlyGateway => "egress-only internet gateway",
             Kind::Subnet => "subnet",
             Kind::RouteTable => "route table",
             Kind::GatewayEndpoint => "gateway endpoint",
@@ -98,6 +102,7 @@ impl Kind {
         Kind::Vpc,
         Kind::Peering,
         Kind::InternetGateway,
+        Kind::EgressOnlyGateway,
         Kind::Subnet,
         Kind::RouteTable,
         Kind::GatewayEndpoint,
@@ -243,6 +248,10 @@ pub fn declarations<'a>(file: &'a File, mut f: impl FnMut(Declared<'a>)) {
                             let stmt = Stmt::InternetGateway(g);
                             emit(&g.name, Kind::InternetGateway, stmt, parent, vpc);
                         }
+                        VpcItem::EgressOnlyGateway(g) => {
+                            let stmt = Stmt::InternetGateway(g);
+                            emit(&g.name, Kind::EgressOnlyGateway, stmt, parent, vpc);
+                        }
                         VpcItem::VpnGateway(g) => {
                             let stmt = Stmt::VpnGateway(g);
                             let gid = emit(&g.name, Kind::VpnGateway, stmt, parent, vpc);
@@ -321,6 +330,7 @@ pub fn declarations<'a>(file: &'a File, mut f: impl FnMut(Declared<'a>)) {
 /// The kinds a route may target.
 pub const ROUTE_TARGETS: &[Kind] = &[
     Kind::InternetGateway,
+    Kind::EgressOnlyGateway,
     Kind::NatGateway,
     Kind::Instance,
     Kind::Peering,
@@ -654,7 +664,7 @@ impl Builder {
                         }
                     }
                 }
-                VpcItem::InternetGateway(_) => {}
+                VpcItem::InternetGateway(_) | VpcItem::EgressOnlyGateway(_) => {}
                 VpcItem::VpnGateway(g) => {
                     for c in &g.vpns {
                         self.reference(&c.to, &[Kind::External]);
@@ -669,6 +679,7 @@ impl Builder {
                     for r in &t.routes {
                         match &r.destination {
                             RouteDestination::Cidr(c) => self.cidr(c),
+                            RouteDestination::Cidr6(c) => self.cidr6(c),
                             RouteDestination::PrefixList(n) => {
                                 self.reference(n, ROUTE_DESTINATIONS)
                             }
@@ -720,6 +731,7 @@ impl Builder {
                             TgwTableItem::Route(r) => {
                                 match &r.destination {
                                     RouteDestination::Cidr(c) => self.cidr(c),
+                                    RouteDestination::Cidr6(c) => self.cidr6(c),
                                     RouteDestination::PrefixList(n) => {
                                         self.reference(n, ROUTE_DESTINATIONS)
                                     }

@@ -38,8 +38,9 @@ use serde::Serialize;
 pub use component::{Component, ComponentKind};
 
 use crate::model::{
-    EndpointId, ExternalId, FlowEnd, InstanceId, InternetGatewayId, Model, NatGatewayId, PeeringId,
-    RouteTableId, SubnetId, TgwRouteTableId, TransitGatewayId, ViaComponent, VpcId, VpnGatewayId,
+    EgressOnlyGatewayId, EndpointId, ExternalId, FlowEnd, InstanceId, InternetGatewayId, Model,
+    NatGatewayId, PeeringId, RouteTableId, SubnetId, TgwRouteTableId, TransitGatewayId,
+    ViaComponent, VpcId, VpnGatewayId,
 };
 use crate::source::Span;
 use crate::syntax::ast::ProtocolKind;
@@ -189,6 +190,9 @@ pub enum Location {
     RouteTable(RouteTableId),
     NatGateway(NatGatewayId),
     InternetGateway(InternetGatewayId),
+    /// An egress-only internet gateway (named in `via`; IPv4 never
+    /// crosses one).
+    EgressOnlyGateway(EgressOnlyGatewayId),
     /// A gateway endpoint, or an interface endpoint as a whole.
     Endpoint(EndpointId),
     /// One interface of an interface endpoint (its security groups, the
@@ -229,6 +233,7 @@ impl From<ViaComponent> for Location {
             ViaComponent::Instance(i) => Location::Instance(i),
             ViaComponent::NatGateway(n) => Location::NatGateway(n),
             ViaComponent::InternetGateway(g) => Location::InternetGateway(g),
+            ViaComponent::EgressOnlyGateway(g) => Location::EgressOnlyGateway(g),
             ViaComponent::Endpoint(e) => Location::Endpoint(e),
             ViaComponent::Peering(p) => Location::Peering(p),
             ViaComponent::Subnet(s) => Location::Subnet(s),
@@ -455,6 +460,10 @@ pub fn via_label(model: &Model, v: ViaComponent) -> Component {
         ViaComponent::InternetGateway(g) => Component::new(
             ComponentKind::InternetGateway,
             &model.internet_gateway(g).name,
+        ),
+        ViaComponent::EgressOnlyGateway(g) => Component::new(
+            ComponentKind::EgressOnlyGateway,
+            &model.egress_only_gateway(g).name,
         ),
         ViaComponent::Endpoint(e) => {
             Component::new(ComponentKind::Endpoint, &model.endpoint(e).name)

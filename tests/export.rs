@@ -621,6 +621,11 @@ fn target_id(res: &serde_json::Map<String, Value>, m: &Model, t: Target) -> Stri
             logical(res, "AWS::EC2::TransitGateway", &m.transit_gateway(g).name)
         }
         Target::VpnGateway(g) => logical(res, "AWS::EC2::VPNGateway", &m.vpn_gateway(g).name),
+        Target::EgressOnlyGateway(g) => logical(
+            res,
+            "AWS::EC2::EgressOnlyInternetGateway",
+            &m.egress_only_gateway(g).name,
+        ),
         Target::Blackhole => "blackhole".to_string(),
     }
 }

@@ -206,6 +206,9 @@ const VALID: &[&str] = &[
     "vpc a 10.0.0.0/16 { subnet s 10.0.1.0/24 { instance i 10.0.1.10 ipv6 2600:1f18:abcd:ef01::10 } }",
     "vpc a 10.0.0.0/16 { subnet s 10.0.1.0/24 { instance i ipv6 2600:1f18:abcd:ef01::10 # c\n { } } }",
     "vpc a 10.0.0.0/16 { subnet ipv6 10.0.1.0/24 { instance ipv6 ipv6 } }",
+    "vpc a 10.0.0.0/16 { egress_only_internet_gateway eigw # c\n }",
+    "vpc a 10.0.0.0/16 { route_table r { route ::/0 -> eigw route 64:ff9b::/96 -> nat # c\n } }",
+    "vpc a 10.0.0.0/16 { route_table r { route 2600:1f18::/56->blackhole } }",
     // After the zone, `ipv6` starts the VPC's next statement (a block).
     "vpc a 10.0.0.0/16 { subnet s 10.0.1.0/24 az a ipv6 2600:1f18:abcd:ef01::/64 }",
 ];
@@ -261,6 +264,10 @@ const INVALID: &[&str] = &[
     "vpc a 10.0.0.0/16 { security_group sg { ingress tcp 22 from service } }",
     "vpc a 10.0.0.0/16 { security_group sg { ingress tcp 22 from cafe::/64 } }",
     "vpc a 10.0.0.0/16 { ipv6 2600:1f18::/129 }",
+    "vpc a 10.0.0.0/16 { egress_only_internet_gateway }",
+    "vpc a 10.0.0.0/16 { route_table r { route ::/129 -> eigw } }",
+    "vpc a 10.0.0.0/16 { route_table r { route :: -> eigw } }",
+    "transit_gateway t { route_table c { route ::/0 -> x } }",
     "vpc a 10.0.0.0/16 { ipv6 2600:1f18::abcd::/56 }",
     "vpc a 10.0.0.0/16 { ipv6 2600:1f18:: }",
     "vpc a 10.0.0.0/16 { ipv6 10.1.0.0/16 }",

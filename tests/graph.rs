@@ -632,3 +632,22 @@ fn one_line_deletions_render_without_graphviz_errors() {
     }
     assert!(drawn > 100, "only {drawn} variants compiled");
 }
+
+#[test]
+fn ipv6_blocks_routes_and_the_egress_only_gateway_are_drawn() {
+    let m =
+        model(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/ui/routes/ipv6_routes_ok.vpc"));
+    let dot = graph::dot(&m, &GraphOptions::default());
+    // The VPC's and the subnets' IPv6 blocks under their IPv4 ones.
+    assert!(dot.contains("2600:1f18:abcd:ef00::/56"), "{dot}");
+    assert!(dot.contains("2600:1f18:abcd:ef01::/64"), "{dot}");
+    // The egress-only gateway, its one-way link to the internet, and the
+    // IPv6 routes on the route edges.
+    let eigw = line_of(&dot, "egress-only internet gateway");
+    assert!(eigw.contains("\"eigw:eigw\""), "{eigw}");
+    let out = line_of(&dot, "\"eigw:eigw\" -> \"internet\"");
+    assert!(!out.contains("dir=both"), "{out}");
+    assert!(line_of(&dot, "-> \"eigw:eigw\"").contains("::/0"), "{dot}");
+    let nat = line_of(&dot, "64:ff9b::/96");
+    assert!(nat.contains("0.0.0.0/0"), "{nat}");
+}

@@ -30,7 +30,11 @@ pub const SUBNET_PREFIX: u8 = 64;
 
 /// E0102 for an IPv6 literal with host bits set; the aligned network
 /// either way.
-fn aligned(c: &ast::Cidr6, owner: &dyn std::fmt::Display, diags: &mut Vec<Diagnostic>) -> Ipv6Net {
+pub(super) fn aligned(
+    c: &ast::Cidr6,
+    owner: &dyn std::fmt::Display,
+    diags: &mut Vec<Diagnostic>,
+) -> Ipv6Net {
     let net = c.net.trunc();
     if net.addr() != c.net.addr() {
         diags.push(
@@ -318,4 +322,197 @@ impl Cx {
             }
         }
     }
+}
+
+/// NAT64's well-known prefix (RFC 6052): the only IPv6 destination a NAT
+/// gateway takes (aws-facts.md S16).
+pub const NAT64_PREFIX: &str = "64:ff9b::/96";
+
+impl Cx {
+    /// `egress_only_internet_gateway NAME`: at most one per VPC (E0407).
+    pub(super) fn egress_only_gateway(
+        &mut self,
+        g: &ast::InternetGateway,
+        vpc: VpcId,
+        vname: &str,
+    ) {
+        let id = EgressOnlyGatewayId(id32(self.model.egress_only_gateways.len()));
+        self.model.egress_only_gateways.push(EgressOnlyGateway {
+            name: g.name.text.clone(),
+            vpc,
+            span: g.span,
+        });
+        let v = &mut self.model.vpcs[vpc.index()];
+        match v.egress_only_gateway {
+            Some(first) => {
+                let first_span = self.model.egress_only_gateways[first.index()].span;
+                self.diags.push(
+                    Diagnostic::new(
+                        Code::E0407,
+                        format!("VPC `{vname}` has a second egress-only internet gateway"),
+                        g.span,
+                        "second egress-only internet gateway",
+                    )
+                    .with_secondary(first_span, "the VPC's egress-only internet gateway")
+                    .with_note(
+                        "only one egress-only internet gateway can be attached to a VPC at a time",
+                    ),
+                );
+            }
+            None => v.egress_only_gateway = Some(id),
+        }
+    }
+
+    /// An IPv6 route of table `rt`: E0102 (host bits), E0402 (a second
+    /// route to the block), E0408 (inside the VPC's own IPv6 blocks) and
+    /// E0422 (a target that does not carry IPv6).
+    pub(super) fn route6(
+        &mut self,
+        rt: &ast::RouteTable,
+        r: &ast::Route,
+        c: &ast::Cidr6,
+        vpc: VpcId,
+        vname: &str,
+        seen: &mut BTreeMap<Ipv6Net, Span>,
+    ) -> Option<Route6> {
+        let dest = aligned(
+            c,
+            &format_args!("a route of table `{}`", rt.name.text),
+            &mut self.diags,
+        );
+        if let Some(first) = seen.get(&dest) {
+            self.diags.push(
+                Diagnostic::new(
+                    Code::E0402,
+                    format!("route table `{}` has two routes to {dest}", rt.name.text),
+                    c.span,
+                    "second route to this destination",
+                )
+                .with_secondary(*first, "first route to it")
+                .with_note("a route table holds one route per destination")
+                .with_help("remove one of them"),
+            );
+        } else {
+            seen.insert(dest, c.span);
+        }
+        let v = &self.model.vpcs[vpc.index()];
+        if let Some((block, sp)) = self
+            .vpc_src
+            .get(vpc.index())
+            .and_then(|s| s.ipv6.iter().find(|(b, _)| b.contains(&dest)).copied())
+        {
+            self.diags.push(
+                Diagnostic::new(
+                    Code::E0408,
+                    format!("route to {dest} is inside IPv6 block {block} of VPC `{}`", v.name),
+                    c.span,
+                    "inside the VPC's own block",
+                )
+                .with_secondary(sp, format!("the VPC's block {block}"))
+                .with_note("the `local` route carries the VPC's own IPv6 block; vpcc does not model more specific IPv6 routes to middleboxes yet")
+                .with_help("remove the route"),
+            );
+        }
+        let target = match &r.target {
+            ast::RouteTarget::Blackhole(_) => Target::Blackhole,
+            ast::RouteTarget::Name(n) => self.route_target(n, vpc, vname)?,
+        };
+        let nat64: Ipv6Net = NAT64_PREFIX.parse().ok()?;
+        let refusal = match target {
+            Target::NatGateway(_) if dest != nat64 => Some((
+                "a NAT gateway does not translate IPv6 to IPv6; it takes only NAT64's prefix 64:ff9b::/96 (IPv6 clients reaching IPv4 servers, with DNS64)",
+                format!(
+                    "route {NAT64_PREFIX} to the NAT gateway, and IPv6 internet traffic (`::/0`) to an internet gateway or an egress-only internet gateway"
+                ),
+            )),
+            Target::VpnGateway(_) => Some((
+                "a Site-to-Site VPN on a virtual private gateway carries IPv4 only",
+                "route IPv6 to on premises through a transit gateway".to_string(),
+            )),
+            _ => None,
+        };
+        if let (Some((note, help)), ast::RouteTarget::Name(n)) = (refusal, &r.target) {
+            self.diags.push(family_refusal(
+                &rt.name.text,
+                &dest.to_string(),
+                n,
+                note,
+                &help,
+            ));
+            return None;
+        }
+        Some(Route6 {
+            destination: dest,
+            target,
+            origin: RouteOrigin::Written,
+            span: Some(r.span),
+        })
+    }
+
+    /// The IPv6 kind of each dual-stack subnet, from the route its table
+    /// gives `::/0`.
+    pub(super) fn ipv6_kinds(&mut self) {
+        for si in 0..self.model.subnets.len() {
+            let s = &self.model.subnets[si];
+            if s.ipv6.is_none() {
+                continue;
+            }
+            let m = &self.model;
+            let table = &m.route_tables[s.route_table.index()];
+            let default = table
+                .routes6
+                .iter()
+                .find(|r| r.destination.prefix_len() == 0);
+            let kind = Some(match default.map(|r| r.target) {
+                Some(Target::InternetGateway(g)) => (
+                    SubnetKind::Public,
+                    format!(
+                        "::/0 → internet gateway `{}`",
+                        m.internet_gateways[g.index()].name
+                    ),
+                ),
+                Some(Target::EgressOnlyGateway(g)) => (
+                    SubnetKind::Private,
+                    format!(
+                        "::/0 → egress-only internet gateway `{}`: out, and replies back",
+                        m.egress_only_gateways[g.index()].name
+                    ),
+                ),
+                Some(t) => (
+                    SubnetKind::Isolated,
+                    format!("::/0 → {}, not an internet gateway", m.target_label(t)),
+                ),
+                None => (
+                    SubnetKind::Isolated,
+                    format!(
+                        "route table `{}` has no route for IPv6 internet destinations",
+                        table.name
+                    ),
+                ),
+            });
+            self.model.subnets[si].ipv6_kind = kind;
+        }
+    }
+}
+
+/// E0422: `target` of a route to `dest` in table `table` does not carry
+/// that address family.
+pub(super) fn family_refusal(
+    table: &str,
+    dest: &str,
+    target: &ast::Name,
+    note: &str,
+    help: &str,
+) -> Diagnostic {
+    Diagnostic::new(
+        Code::E0422,
+        format!(
+            "route table `{table}` routes {dest} to `{}`, which does not carry that address family",
+            target.text
+        ),
+        target.span,
+        "wrong address family for this target",
+    )
+    .with_note(note)
+    .with_help(help)
 }

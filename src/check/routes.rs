@@ -3,13 +3,26 @@
 use super::*;
 
 impl Cx {
-    pub(super) fn routes(&mut self, rt: &ast::RouteTable, vpc: VpcId, vname: &str) -> Vec<Route> {
+    /// The written routes of a table: IPv4 (propagated VPN routes
+    /// included) and IPv6.
+    pub(super) fn routes(
+        &mut self,
+        rt: &ast::RouteTable,
+        vpc: VpcId,
+        vname: &str,
+    ) -> (Vec<Route>, Vec<Route6>) {
         let mut out = Vec::new();
+        let mut out6 = Vec::new();
         let mut seen: BTreeMap<Ipv4Net, Span> = BTreeMap::new();
+        let mut seen6 = BTreeMap::new();
         let mut lists: BTreeMap<PrefixListId, Span> = BTreeMap::new();
         for r in &rt.routes {
             let c = match &r.destination {
                 ast::RouteDestination::Cidr(c) => c,
+                ast::RouteDestination::Cidr6(c) => {
+                    out6.extend(self.route6(rt, r, c, vpc, vname, &mut seen6));
+                    continue;
+                }
                 ast::RouteDestination::PrefixList(n) => {
                     self.list_route(rt, r, n, vpc, vname, &mut lists, &mut out);
                     continue;
@@ -53,6 +66,9 @@ impl Cx {
                 ast::RouteTarget::Name(n) => self.route_target(n, vpc, vname),
             };
             let Some(target) = target else { continue };
+            if self.ipv6_only_target(rt, r, &dest.to_string(), target) {
+                continue;
+            }
             self.check_local_overlap(r, dest, target, vpc);
             out.push(Route {
                 destination: Destination::Cidr(dest),
@@ -62,7 +78,29 @@ impl Cx {
             });
         }
         out.extend(self.propagated_routes(rt, vpc, vname));
-        out
+        (out, out6)
+    }
+
+    /// E0422 when an IPv4 route (to `dest`, as written) targets an
+    /// egress-only internet gateway; whether it did.
+    fn ipv6_only_target(
+        &mut self,
+        rt: &ast::RouteTable,
+        r: &ast::Route,
+        dest: &str,
+        target: Target,
+    ) -> bool {
+        let (Target::EgressOnlyGateway(_), ast::RouteTarget::Name(n)) = (target, &r.target) else {
+            return false;
+        };
+        self.diags.push(ipv6::family_refusal(
+            &rt.name.text,
+            dest,
+            n,
+            "an egress-only internet gateway carries IPv6 only",
+            "route IPv4 internet traffic to an internet gateway, or to a NAT gateway for outbound-only access",
+        ));
+        true
     }
 
     /// `route LIST -> TARGET`: one route per entry of the list (E0402 when
@@ -116,6 +154,9 @@ impl Cx {
         let (Some(id), Some(target)) = (list, target) else {
             return;
         };
+        if self.ipv6_only_target(rt, r, &n.text, target) {
+            return;
+        }
         let entries = self
             .model
             .prefix_lists
@@ -141,6 +182,7 @@ impl Cx {
     ) -> Option<Target> {
         let kinds = [
             Kind::InternetGateway,
+            Kind::EgressOnlyGateway,
             Kind::NatGateway,
             Kind::Instance,
             Kind::Peering,
@@ -182,6 +224,24 @@ impl Cx {
                 }
                 Some(Target::InternetGateway(InternetGatewayId(decl.index)))
             }
+            Kind::EgressOnlyGateway => {
+                if decl.vpc != Some(vpc.0) {
+                    let owner = self.owner_name(decl.vpc);
+                    self.diags.push(
+                        Diagnostic::new(
+                            Code::E0401,
+                            format!("route to egress-only internet gateway `{}` of VPC `{owner}` from VPC `{vname}`", n.text),
+                            n.span,
+                            format!("attached to VPC `{owner}`"),
+                        )
+                        .with_secondary(decl.span, format!("declared in VPC `{owner}`"))
+                        .with_note("an egress-only internet gateway is attached to one VPC; only that VPC's route tables can send traffic to it")
+                        .with_help(format!("declare `egress_only_internet_gateway eigw-{vname}` in VPC `{vname}` and route to it")),
+                    );
+                    return None;
+                }
+                Some(Target::EgressOnlyGateway(EgressOnlyGatewayId(decl.index)))
+            }
             Kind::TransitGateway => {
                 self.tgw_route_target(n, TransitGatewayId(decl.index), vpc, vname, decl.span)
             }
@@ -212,11 +272,7 @@ impl Cx {
             }
             kind => {
                 if decl.vpc != Some(vpc.0) {
-                    let owner = decl
-                        .vpc
-                        .and_then(|v| self.names.vpc_name(v))
-                        .unwrap_or("another VPC")
-                        .to_string();
+                    let owner = self.owner_name(decl.vpc);
                     self.diags.push(
                         Diagnostic::new(
                             Code::E0304,
@@ -245,6 +301,13 @@ impl Cx {
         }
     }
 
+    /// The name of the VPC a declaration is in, for messages.
+    fn owner_name(&self, vpc: Option<u32>) -> String {
+        vpc.and_then(|v| self.names.vpc_name(v))
+            .unwrap_or("another VPC")
+            .to_string()
+    }
+
     /// E0408: a route whose destination is equal to or inside one of the
     /// VPC's own blocks, unless it is exactly a subnet's CIDR and its target
     /// is a NAT gateway or an instance (allowed since August 2021). The
@@ -268,7 +331,7 @@ impl Cx {
                 block: *block,
                 list: match &r.destination {
                     ast::RouteDestination::PrefixList(n) => Some(n.text.clone()),
-                    ast::RouteDestination::Cidr(_) => None,
+                    ast::RouteDestination::Cidr(_) | ast::RouteDestination::Cidr6(_) => None,
                 },
             });
         }
@@ -377,16 +440,12 @@ impl Cx {
                 });
             }
             crate::routes::sort(&mut rt.routes);
-            rt.routes6 = v
-                .ipv6_cidrs
-                .iter()
-                .map(|c| Route6 {
-                    destination: *c,
-                    target: Target::Local(rt.vpc),
-                    origin: RouteOrigin::Local,
-                    span: None,
-                })
-                .collect();
+            rt.routes6.extend(v.ipv6_cidrs.iter().map(|c| Route6 {
+                destination: *c,
+                target: Target::Local(rt.vpc),
+                origin: RouteOrigin::Local,
+                span: None,
+            }));
             rt.routes6
                 .sort_by_key(|r| (std::cmp::Reverse(r.destination.prefix_len()), r.destination));
         }
@@ -414,6 +473,7 @@ impl Cx {
             self.model.subnets[si].kind = kind;
             self.model.subnets[si].kind_reason = reason;
         }
+        self.ipv6_kinds();
     }
 }
 

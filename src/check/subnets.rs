@@ -158,6 +158,7 @@ impl Cx {
             vpc,
             cidr: net,
             ipv6,
+            ipv6_kind: None,
             az,
             az_span: s.az.as_ref().map(|a| a.span),
             route_table: route_table.map_or(RouteTableId(u32::MAX), |x| x.0),

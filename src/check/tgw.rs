@@ -396,6 +396,9 @@ impl Cx {
                         }
                     };
                     let dests: Vec<(Destination, TgwRouteOrigin)> = match &r.destination {
+                        // Lowering reports IPv6 in a transit gateway table
+                        // (E0101) and drops the route.
+                        ast::RouteDestination::Cidr6(_) => Vec::new(),
                         ast::RouteDestination::Cidr(c) => {
                             let net = cidr::aligned(
                                 c,

@@ -90,6 +90,7 @@ codes! {
     E0419, Error, "transit gateway route table learns overlapping CIDRs from two attachments";
     E0420, Error, "VPN to an external that is not on_premises";
     E0421, Error, "a second virtual private gateway in a VPC, or one used from another VPC";
+    E0422, Error, "route target that does not carry the destination's address family";
     E0501, Error, "expectation does not hold";
     E0701, Error, "the file says something AWS templates cannot express";
     W0601, Warning, "public NAT gateway in a subnet without a route to an internet gateway";

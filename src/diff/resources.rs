@@ -387,6 +387,7 @@ fn via_name(m: &Model, c: ViaComponent) -> &str {
         ViaComponent::Instance(i) => &m.instance(i).name,
         ViaComponent::NatGateway(n) => &m.nat_gateway(n).name,
         ViaComponent::InternetGateway(g) => &m.internet_gateway(g).name,
+        ViaComponent::EgressOnlyGateway(g) => &m.egress_only_gateway(g).name,
         ViaComponent::Endpoint(e) => &m.endpoint(e).name,
         ViaComponent::Peering(p) => &m.peering(p).name,
         ViaComponent::Subnet(s) => &m.subnet(s).name,

@@ -224,6 +224,14 @@ pub struct SubnetJson {
     /// Why `kind`, in words: "0.0.0.0/0 → internet gateway `igw`".
     #[serde(serialize_with = "crate::prose::ser")]
     pub kind_reason: String,
+    /// A dual-stack subnet's kind for IPv6: `public` (`::/0` to an
+    /// internet gateway), `private` (to an egress-only internet gateway),
+    /// `isolated`; left out for an IPv4-only subnet.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ipv6_kind: Option<SubnetKindJson>,
+    /// Why `ipv6_kind`, in words.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ipv6_kind_reason: Option<String>,
     pub public_ip_on_launch: bool,
     pub reserved: ReservedJson,
     pub usable: UsableJson,
@@ -309,6 +317,8 @@ pub enum TargetKindJson {
     Local,
     InternetGateway,
     NatGateway,
+    /// An egress-only internet gateway (IPv6 routes only).
+    EgressOnlyInternetGateway,
     /// A NAT instance or appliance.
     Instance,
     Peering,
@@ -621,12 +631,10 @@ fn subnet(m: &Model, s: &Subnet) -> SubnetJson {
         cidr: s.cidr.to_string(),
         ipv6_cidr: s.ipv6.map(|n| n.to_string()),
         az: s.az.clone(),
-        kind: match s.kind {
-            SubnetKind::Public => SubnetKindJson::Public,
-            SubnetKind::Private => SubnetKindJson::Private,
-            SubnetKind::Isolated => SubnetKindJson::Isolated,
-        },
+        kind: kind_json(s.kind),
         kind_reason: s.kind_reason.clone(),
+        ipv6_kind: s.ipv6_kind.as_ref().map(|(k, _)| kind_json(*k)),
+        ipv6_kind_reason: s.ipv6_kind.as_ref().map(|(_, r)| r.clone()),
         public_ip_on_launch: s.public_ip_on_launch,
         reserved: ReservedJson {
             network: s.reserved.network,
@@ -644,6 +652,14 @@ fn subnet(m: &Model, s: &Subnet) -> SubnetJson {
         route_table_explicit: s.explicit_route_table,
         network_acl: m.network_acl(s.network_acl).name.clone(),
         routes: routes(m, s.route_table),
+    }
+}
+
+fn kind_json(k: SubnetKind) -> SubnetKindJson {
+    match k {
+        SubnetKind::Public => SubnetKindJson::Public,
+        SubnetKind::Private => SubnetKindJson::Private,
+        SubnetKind::Isolated => SubnetKindJson::Isolated,
     }
 }
 
@@ -786,6 +802,7 @@ pub fn target_kind(t: Target) -> TargetKindJson {
     match t {
         Target::Local(_) => TargetKindJson::Local,
         Target::InternetGateway(_) => TargetKindJson::InternetGateway,
+        Target::EgressOnlyGateway(_) => TargetKindJson::EgressOnlyInternetGateway,
         Target::NatGateway(_) => TargetKindJson::NatGateway,
         Target::Instance(_) => TargetKindJson::Instance,
         Target::Peering(_) => TargetKindJson::Peering,

@@ -51,6 +51,7 @@ fn target_kind_text(t: Target) -> &'static str {
     match t {
         Target::Local(_) => "local",
         Target::InternetGateway(_) => "internet gateway",
+        Target::EgressOnlyGateway(_) => "egress-only internet gateway",
         Target::NatGateway(_) => "NAT gateway",
         Target::Instance(_) => "instance",
         Target::Peering(_) => "peering",
@@ -143,6 +144,9 @@ pub fn table_text(model: &Model, subnets: &[SubnetId]) -> String {
             s.kind.as_str(),
             s.kind_reason
         );
+        if let Some((kind, reason)) = &s.ipv6_kind {
+            let _ = writeln!(out, "  ipv6 kind:   {} ({reason})", kind.as_str());
+        }
         let _ = writeln!(out, "  route table: {}", table_label(model, id));
         let mut rows = vec![vec![
             "destination".to_string(),

@@ -226,6 +226,11 @@ impl Builder<'_> {
                 Group::Setting,
                 format!("internet_gateway {}", g.name.text),
             ),
+            VpcItem::EgressOnlyGateway(g) => self.leaf(
+                g.span,
+                Group::Setting,
+                format!("egress_only_internet_gateway {}", g.name.text),
+            ),
             VpcItem::VpnGateway(g) => {
                 let children = g
                     .vpns

@@ -154,6 +154,24 @@ impl<'m> Builder<'m> {
             self.mark(&hop, &mut attrs);
             inner.push(node(&self.hop_node(&hop).0, attrs));
         }
+        if let Some(g) = vpc.egress_only_gateway {
+            let hop = Hop::EgressOnlyGateway(g);
+            let mut attrs = vec![
+                attr("shape", "octagon"),
+                attr_id(
+                    "label",
+                    label(&[
+                        m.egress_only_gateway(g).name.as_str(),
+                        "egress-only internet gateway",
+                    ]),
+                ),
+                attr("fillcolor", IGW.fill),
+                attr("color", IGW.border),
+                attr("style", "filled,dashed"),
+            ];
+            self.mark(&hop, &mut attrs);
+            inner.push(node(&self.hop_node(&hop).0, attrs));
+        }
         if let Some(g) = vpc.vpn_gateway {
             let hop = Hop::VpnGateway(g);
             let mut attrs = vec![

@@ -26,6 +26,14 @@ impl<'m> Builder<'m> {
                 None => out.push((r.target, vec![dest])),
             }
         }
+        // IPv6 routes after the IPv4 ones, on the same edges.
+        for r in rt.routes6.iter().filter(|r| r.origin != RouteOrigin::Local) {
+            let dest = r.destination.to_string();
+            match out.iter_mut().find(|(t, _)| *t == r.target) {
+                Some((_, ds)) => ds.push(dest),
+                None => out.push((r.target, vec![dest])),
+            }
+        }
         out
     }
 
@@ -159,6 +167,16 @@ impl<'m> Builder<'m> {
                 from: self.hop_node(&hop).0,
                 to: "internet".to_string(),
                 attrs: vec![attr("dir", "both"), attr("color", IGW.border)],
+                links: vec![link(hop, Hop::Internet)],
+            });
+        }
+        // Out to the internet, and only replies back.
+        for (g, _) in m.egress_only_gateways.iter().enumerate() {
+            let hop = Hop::EgressOnlyGateway(crate::model::EgressOnlyGatewayId(g as u32));
+            self.edges.push(DrawEdge {
+                from: self.hop_node(&hop).0,
+                to: "internet".to_string(),
+                attrs: vec![attr("color", IGW.border), attr("style", "dashed")],
                 links: vec![link(hop, Hop::Internet)],
             });
         }

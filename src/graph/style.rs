@@ -185,7 +185,9 @@ pub(super) fn shorten(dests: &[String]) -> Vec<String> {
 
 pub(super) fn target_style(t: Target) -> Vec<Attribute> {
     match t {
-        Target::InternetGateway(_) => vec![attr("color", IGW.border)],
+        Target::InternetGateway(_) | Target::EgressOnlyGateway(_) => {
+            vec![attr("color", IGW.border)]
+        }
         Target::NatGateway(_) | Target::Instance(_) => vec![attr("color", NAT.border)],
         Target::GatewayEndpoint(_) => vec![attr("color", ENDPOINT.border)],
         Target::Peering(_) | Target::TransitGateway(_) | Target::VpnGateway(_) => {

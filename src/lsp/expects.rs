@@ -238,6 +238,7 @@ fn via_vpcs(model: &Model, via: ViaComponent) -> Vec<VpcId> {
         ViaComponent::Instance(i) => vec![model.instance_vpc(i)],
         ViaComponent::NatGateway(n) => vec![model.subnet(model.nat_gateway(n).subnet).vpc],
         ViaComponent::InternetGateway(g) => vec![model.internet_gateway(g).vpc],
+        ViaComponent::EgressOnlyGateway(g) => vec![model.egress_only_gateway(g).vpc],
         ViaComponent::Endpoint(e) => vec![model.endpoint(e).vpc],
         ViaComponent::Peering(p) => {
             let p = model.peering(p);

@@ -27,6 +27,7 @@ pub enum ComponentKind {
     RouteTable,
     NatGateway,
     InternetGateway,
+    EgressOnlyGateway,
     GatewayEndpoint,
     /// An endpoint, gateway or interface, as a whole.
     Endpoint,
@@ -60,6 +61,7 @@ impl ComponentKind {
             ComponentKind::RouteTable => "route table",
             ComponentKind::NatGateway => "NAT gateway",
             ComponentKind::InternetGateway => "internet gateway",
+            ComponentKind::EgressOnlyGateway => "egress-only internet gateway",
             ComponentKind::GatewayEndpoint => "gateway endpoint",
             ComponentKind::Endpoint | ComponentKind::EndpointInterface => "endpoint",
             ComponentKind::Peering => "peering",

@@ -404,6 +404,7 @@ pub const VIA_KINDS: &[Kind] = &[
     Kind::Instance,
     Kind::NatGateway,
     Kind::InternetGateway,
+    Kind::EgressOnlyGateway,
     Kind::GatewayEndpoint,
     Kind::InterfaceEndpoint,
     Kind::Peering,
@@ -432,6 +433,7 @@ pub fn via_of(kind: Kind, index: u32) -> Option<ViaComponent> {
         Kind::Instance => ViaComponent::Instance(InstanceId(index)),
         Kind::NatGateway => ViaComponent::NatGateway(NatGatewayId(index)),
         Kind::InternetGateway => ViaComponent::InternetGateway(InternetGatewayId(index)),
+        Kind::EgressOnlyGateway => ViaComponent::EgressOnlyGateway(EgressOnlyGatewayId(index)),
         Kind::GatewayEndpoint | Kind::InterfaceEndpoint => {
             ViaComponent::Endpoint(EndpointId(index))
         }
@@ -469,6 +471,7 @@ fn named(model: &Model, kind: Kind) -> Vec<(&str, u32)> {
         Kind::External => ids(&model.externals, |x| &x.name),
         Kind::NatGateway => ids(&model.nat_gateways, |x| &x.name),
         Kind::InternetGateway => ids(&model.internet_gateways, |x| &x.name),
+        Kind::EgressOnlyGateway => ids(&model.egress_only_gateways, |x| &x.name),
         Kind::Peering => ids(&model.peerings, |x| &x.name),
         Kind::RouteTable => ids(&model.route_tables, |x| &x.name),
         Kind::GatewayEndpoint => endpoints(false),

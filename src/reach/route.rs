@@ -209,7 +209,9 @@ impl Ctx<'_> {
                     vec![b]
                 }
             },
-            Target::Blackhole => {
+            // An egress-only gateway is an IPv6 target (E0422 for an IPv4
+            // route), so no IPv4 route reaches this arm with one.
+            Target::Blackhole | Target::EgressOnlyGateway(_) => {
                 b.block(
                     Component::new(ComponentKind::Route, dest_text(self.m, r.destination))
                         .at(&self.m.subnet(subnet).name),

@@ -525,6 +525,7 @@ fn via(m: &Model, v: &Verdict) -> Vec<String> {
             let name = match *t {
                 ViaComponent::NatGateway(n) => m.nat_gateway(n).name.clone(),
                 ViaComponent::InternetGateway(g) => m.internet_gateway(g).name.clone(),
+                ViaComponent::EgressOnlyGateway(g) => m.egress_only_gateway(g).name.clone(),
                 ViaComponent::Endpoint(e) => m.endpoint(e).name.clone(),
                 ViaComponent::Peering(p) => m.peering(p).name.clone(),
                 ViaComponent::Instance(i) => m.instance(i).name.clone(),

@@ -254,6 +254,8 @@ pub enum VpcItem {
     DnsHostnames(Flag, Span),
     DhcpOptions(DhcpOptions),
     InternetGateway(InternetGateway),
+    /// `egress_only_internet_gateway NAME`.
+    EgressOnlyGateway(InternetGateway),
     VpnGateway(VpnGateway),
     Subnet(Subnet),
     RouteTable(RouteTable),
@@ -270,7 +272,7 @@ impl VpcItem {
             | VpcItem::DnsSupport(_, s)
             | VpcItem::DnsHostnames(_, s) => *s,
             VpcItem::DhcpOptions(x) => x.span,
-            VpcItem::InternetGateway(x) => x.span,
+            VpcItem::InternetGateway(x) | VpcItem::EgressOnlyGateway(x) => x.span,
             VpcItem::VpnGateway(x) => x.span,
             VpcItem::Subnet(x) => x.span,
             VpcItem::RouteTable(x) => x.span,
@@ -434,6 +436,8 @@ pub struct Route {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum RouteDestination {
     Cidr(Cidr),
+    /// An IPv6 destination, e.g. `::/0`.
+    Cidr6(Cidr6),
     PrefixList(Name),
 }
 
@@ -441,6 +445,7 @@ impl RouteDestination {
     pub fn span(&self) -> Span {
         match self {
             RouteDestination::Cidr(c) => c.span,
+            RouteDestination::Cidr6(c) => c.span,
             RouteDestination::PrefixList(n) => n.span,
         }
     }
@@ -449,15 +454,16 @@ impl RouteDestination {
     pub fn text(&self) -> String {
         match self {
             RouteDestination::Cidr(c) => c.net.to_string(),
+            RouteDestination::Cidr6(c) => c.net.to_string(),
             RouteDestination::PrefixList(n) => n.text.clone(),
         }
     }
 
-    /// The CIDR, when the destination is one.
+    /// The IPv4 CIDR, when the destination is one.
     pub fn cidr(&self) -> Option<Cidr> {
         match self {
             RouteDestination::Cidr(c) => Some(*c),
-            RouteDestination::PrefixList(_) => None,
+            RouteDestination::Cidr6(_) | RouteDestination::PrefixList(_) => None,
         }
     }
 }

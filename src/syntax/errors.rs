@@ -212,6 +212,7 @@ fn rule_words(rule: Rule) -> Option<&'static str> {
         name_servers => "`name_servers`",
         ntp_servers => "`ntp_servers`",
         internet_gateway => "`internet_gateway`",
+        egress_only_internet_gateway => "`egress_only_internet_gateway`",
         subnet => "`subnet`",
         az_clause => "`az`",
         route_table | route_table_assoc => "`route_table`",

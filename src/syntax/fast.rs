@@ -645,7 +645,10 @@ impl<'a> Parser<'a> {
                     let list = p.name_list()?;
                     Some(TgwTableItem::Propagate(list, Span::new(start, p.end())))
                 }
-                b"route" => p.route().map(TgwTableItem::Route),
+                b"route" => p
+                    .route()
+                    .filter(|r| !matches!(r.destination, RouteDestination::Cidr6(_)))
+                    .map(TgwTableItem::Route),
                 _ => None,
             })?;
         }
@@ -883,6 +886,15 @@ impl<'a> Parser<'a> {
                 self.skip();
                 let name = self.name()?;
                 VpcItem::InternetGateway(InternetGateway {
+                    name,
+                    span: Span::new(start, self.end()),
+                })
+            }
+            b"egress_only_internet_gateway" => {
+                self.take(w);
+                self.skip();
+                let name = self.name()?;
+                VpcItem::EgressOnlyGateway(InternetGateway {
                     name,
                     span: Span::new(start, self.end()),
                 })
@@ -1167,7 +1179,11 @@ impl<'a> Parser<'a> {
         let start = self.pos;
         self.kw(b"route")?;
         self.skip();
-        let destination = if self.literal_ahead() {
+        let destination = if self.ipv6_ahead() {
+            let (addr, prefix, span) = self.ipv6()?;
+            let net = Ipv6Net::new(addr, prefix?).ok()?;
+            RouteDestination::Cidr6(Cidr6 { net, span })
+        } else if self.literal_ahead() {
             RouteDestination::Cidr(self.cidr()?)
         } else {
             RouteDestination::PrefixList(self.name()?)

@@ -189,7 +189,12 @@ impl Lower {
                     }
                     Rule::route => {
                         if let Some(r) = self.route(p) {
-                            items.push(TgwTableItem::Route(r));
+                            if let RouteDestination::Cidr6(c) = &r.destination {
+                                // IPv6 through transit gateways: not yet.
+                                self.ipv6(c.span, &c.net.to_string());
+                            } else {
+                                items.push(TgwTableItem::Route(r));
+                            }
                         }
                     }
                     _ => unexpected(&p, "tgw_route_table_body"),
@@ -352,6 +357,10 @@ impl Lower {
                     span: sp,
                 })
             }
+            Rule::egress_only_internet_gateway => VpcItem::EgressOnlyGateway(InternetGateway {
+                name: second_name(pair, "egress_only_internet_gateway"),
+                span: sp,
+            }),
             Rule::vpn_gateway => VpcItem::VpnGateway(self.vpn_gateway(pair)),
             Rule::subnet => VpcItem::Subnet(self.subnet(pair)),
             Rule::route_table => VpcItem::RouteTable(self.route_table(pair)),
@@ -562,6 +571,7 @@ impl Lower {
         let _kw = next(&mut it, "route");
         let dest = next(&mut it, "route");
         let destination = match dest.as_rule() {
+            Rule::cidr if is_ipv6(&dest) => self.cidr6(dest).map(RouteDestination::Cidr6),
             Rule::cidr => self.cidr(dest).map(RouteDestination::Cidr),
             Rule::name => Some(RouteDestination::PrefixList(name(dest))),
             _ => unexpected(&dest, "route"),
@@ -1069,9 +1079,9 @@ impl Lower {
                 format!("`{}` is an IPv6 literal", shown(text)),
             )
             .with_note(
-                "vpcc models IPv6 addressing (a VPC's `ipv6` block, a subnet's `ipv6` block, an instance's `ipv6` address); IPv6 routes, rules, externals and expectations are planned for a later version",
+                "vpcc models IPv6 blocks and addresses (`ipv6` on a VPC, a subnet or an instance) and IPv6 routes of VPC route tables; IPv6 in security group and ACL rules, externals, prefix lists, transit gateway tables and expectations is planned for a later version",
             )
-            .with_help("write IPv6 blocks with `ipv6` on the VPC, subnet or instance, and describe the IPv4 side of routes and rules"),
+            .with_help("describe the IPv4 side here; see docs/ipv6.md for what IPv6 vpcc models"),
         );
     }
 }
@@ -1085,6 +1095,14 @@ fn shown(text: &str) -> std::borrow::Cow<'_, str> {
         None => std::borrow::Cow::Borrowed(text),
         Some((cut, _)) => std::borrow::Cow::Owned(format!("{}…", &text[..cut])),
     }
+}
+
+/// Whether a `cidr` or `address` pair holds an IPv6 literal.
+fn is_ipv6(pair: &Pair<'_, Rule>) -> bool {
+    pair.clone()
+        .into_inner()
+        .next()
+        .is_some_and(|p| p.as_rule() == Rule::ipv6)
 }
 
 fn second_name(pair: Pair<'_, Rule>, rule: &str) -> Name {
