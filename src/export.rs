@@ -1016,6 +1016,15 @@ pub fn plan(m: &Model, file_name: &str) -> Result<Plan, Vec<Diagnostic>> {
         for rule in &sg.rules {
             let peers: Vec<Prop> = match &rule.peer {
                 SgPeer::Cidr(c) => vec![cidr_peer(rule.direction, c.to_string())],
+                SgPeer::Cidr6(_) => {
+                    b.error(
+                        rule.span,
+                        format!("a rule of security group `{}` matches IPv6, which `vpcc export` does not write yet", sg.name),
+                        "IPv6 rule",
+                        "export the IPv4 design from a copy without IPv6 rules; IPv6 export is planned (docs/ipv6.md)",
+                    );
+                    continue;
+                }
                 SgPeer::Internet => vec![cidr_peer(rule.direction, "0.0.0.0/0".to_string())],
                 SgPeer::External(e) => m
                     .external(*e)
@@ -1138,6 +1147,15 @@ pub fn plan(m: &Model, file_name: &str) -> Result<Plan, Vec<Diagnostic>> {
         b.acl.push(Some(a));
         for (egress, list) in [(false, &acl.inbound), (true, &acl.outbound)] {
             for rule in list {
+                if !rule.cidrs6.is_empty() {
+                    b.error(
+                        rule.span,
+                        format!("ACL rule {} matches IPv6, which `vpcc export` does not write yet", rule.number),
+                        "IPv6 rule",
+                        "export the IPv4 design from a copy without IPv6 rules; IPv6 export is planned (docs/ipv6.md)",
+                    );
+                    continue;
+                }
                 let cidr = match rule.cidrs.as_slice() {
                     [one] => *one,
                     _ => {

@@ -734,6 +734,8 @@ pub struct SgRule {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum SgPeer {
     Cidr(Ipv4Net),
+    /// An IPv6 CIDR (`::/0`): never matches an IPv4 packet.
+    Cidr6(Ipv6Net),
     /// `internet`: 0.0.0.0/0.
     Internet,
     External(ExternalId),
@@ -766,6 +768,9 @@ pub struct AclRule {
     pub ports: Option<(u16, u16)>,
     /// The peer's range: `internet` is 0.0.0.0/0, an external its CIDRs.
     pub cidrs: Vec<Ipv4Net>,
+    /// The peer's IPv6 range (an IPv6 CIDR, the default ACL's `::/0`
+    /// rules); an IPv4 packet never matches it.
+    pub cidrs6: Vec<Ipv6Net>,
     /// The peer as written, for messages (`internet`, `office`, a CIDR).
     pub peer_text: String,
     pub span: Option<Span>,
@@ -970,6 +975,7 @@ impl Model {
     pub fn sg_peer_text(&self, peer: &SgPeer) -> String {
         match peer {
             SgPeer::Cidr(n) => n.to_string(),
+            SgPeer::Cidr6(n) => n.to_string(),
             SgPeer::Internet => "internet".to_string(),
             SgPeer::External(x) => self.external(*x).name.clone(),
             SgPeer::Group(g) => self.security_group(*g).name.clone(),

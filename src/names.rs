@@ -762,6 +762,7 @@ impl Builder {
         match peer {
             Peer::Name(n) => self.reference(n, expected),
             Peer::Cidr(c) => self.cidr(c),
+            Peer::Cidr6(c) => self.cidr6(c),
             Peer::Internet(_) | Peer::Service(..) => {}
         }
     }

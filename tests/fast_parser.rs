@@ -209,6 +209,8 @@ const VALID: &[&str] = &[
     "vpc a 10.0.0.0/16 { egress_only_internet_gateway eigw # c\n }",
     "vpc a 10.0.0.0/16 { route_table r { route ::/0 -> eigw route 64:ff9b::/96 -> nat # c\n } }",
     "vpc a 10.0.0.0/16 { route_table r { route 2600:1f18::/56->blackhole } }",
+    "vpc a 10.0.0.0/16 { security_group sg { ingress tcp 22 from cafe::/64 } }",
+    "vpc a 10.0.0.0/16 { network_acl n { inbound 110 allow tcp 443 from ::/0 # c\n } }",
     // After the zone, `ipv6` starts the VPC's next statement (a block).
     "vpc a 10.0.0.0/16 { subnet s 10.0.1.0/24 az a ipv6 2600:1f18:abcd:ef01::/64 }",
 ];
@@ -262,12 +264,13 @@ const INVALID: &[&str] = &[
     "vpc a 10.0.0.0/16 { security_group sg { egress tcp 22- to x } }",
     "vpc a 10.0.0.0/16 { security_group sg { ingress tcp22 from x } }",
     "vpc a 10.0.0.0/16 { security_group sg { ingress tcp 22 from service } }",
-    "vpc a 10.0.0.0/16 { security_group sg { ingress tcp 22 from cafe::/64 } }",
     "vpc a 10.0.0.0/16 { ipv6 2600:1f18::/129 }",
     "vpc a 10.0.0.0/16 { egress_only_internet_gateway }",
     "vpc a 10.0.0.0/16 { route_table r { route ::/129 -> eigw } }",
     "vpc a 10.0.0.0/16 { route_table r { route :: -> eigw } }",
     "transit_gateway t { route_table c { route ::/0 -> x } }",
+    "vpc a 10.0.0.0/16 { security_group sg { ingress tcp 22 from ::1 } }",
+    "vpc a 10.0.0.0/16 { security_group sg { ingress tcp 22 from ::/200 } }",
     "vpc a 10.0.0.0/16 { ipv6 2600:1f18::abcd::/56 }",
     "vpc a 10.0.0.0/16 { ipv6 2600:1f18:: }",
     "vpc a 10.0.0.0/16 { ipv6 10.1.0.0/16 }",

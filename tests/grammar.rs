@@ -433,9 +433,8 @@ fn ipv6_outside_an_ipv6_clause_is_not_supported_yet() {
     assert_eq!(d.message, "IPv6 is not supported here yet");
     let c = vpc::compile("external v6 2001:db8::/32\n");
     assert_eq!(c.diagnostics[0].message, "IPv6 is not supported here yet");
-    let c = vpc::compile(
-        "vpc main 10.0.0.0/16 {\n  security_group sg { ingress tcp 22 from ::/0 }\n}\n",
-    );
+    let c =
+        vpc::compile("vpc main 10.0.0.0/16 {\n  dhcp_options { ntp_servers [fd00:ec2::123] }\n}\n");
     assert_eq!(c.diagnostics[0].message, "IPv6 is not supported here yet");
 }
 

@@ -761,3 +761,85 @@ fn json_subnet_filter_keeps_the_rest_of_the_model() {
     assert_eq!(json["interfaces"].as_array().map(Vec::len), Some(4));
     assert!(validator("route-model.schema.json").is_valid(&json));
 }
+
+#[test]
+fn ipv6_routes_defaults_and_kinds_in_the_model_and_its_json() {
+    let m = model(
+        "vpc shop 10.0.0.0/16 {
+  ipv6 2600:1f18:abcd:ef00::/56
+  internet_gateway igw
+  egress_only_internet_gateway eigw
+  subnet pub 10.0.0.0/24 ipv6 2600:1f18:abcd:ef00::/64 { route_table public }
+  subnet app 10.0.1.0/24 ipv6 2600:1f18:abcd:ef01::/64 { route_table private }
+  subnet db 10.0.2.0/24 { route_table private }
+  route_table public { route 0.0.0.0/0 -> igw  route ::/0 -> igw }
+  route_table private { route ::/0 -> eigw  route 2001:db8::/32 -> blackhole }
+  security_group sg { ingress tcp 443 from ::/0 }
+  network_acl n { inbound 100 allow tcp 443 from ::/0 }
+}
+vpc plain 10.1.0.0/16
+",
+    );
+    // IPv6 routes in their own match order, after the IPv4 ones.
+    let private = table(&m, "app");
+    let v6: Vec<String> = private
+        .routes6
+        .iter()
+        .map(|r| r.destination.to_string())
+        .collect();
+    assert_eq!(v6, ["2600:1f18:abcd:ef00::/56", "2001:db8::/32", "::/0"]);
+    // Kinds per family: `app` is isolated for IPv4, private for IPv6.
+    let kind = |s: &str| m.subnet(subnet_id(&m, s)).ipv6_kind.as_ref().map(|k| k.0);
+    assert_eq!(kind("pub"), Some(SubnetKind::Public));
+    assert_eq!(kind("app"), Some(SubnetKind::Private));
+    assert_eq!(m.subnet(subnet_id(&m, "app")).kind, SubnetKind::Isolated);
+    assert_eq!(kind("db"), None, "an IPv4-only subnet has no IPv6 kind");
+    let json = serde_json::to_value(RouteModel::from_model(&m)).expect("json");
+    let app = &json["subnets"][1];
+    assert_eq!(app["ipv6_kind"], "private");
+    let dests: Vec<&str> = app["routes"]
+        .as_array()
+        .expect("routes")
+        .iter()
+        .map(|r| r["destination"].as_str().expect("destination"))
+        .collect();
+    assert_eq!(
+        dests,
+        [
+            "10.0.0.0/16",
+            "2600:1f18:abcd:ef00::/56",
+            "2001:db8::/32",
+            "::/0"
+        ]
+    );
+    // AWS's defaults gain their IPv6 rules only in the VPC with IPv6.
+    let acls = json["network_acls"].as_array().expect("acls");
+    let default_of = |vpc: &str| {
+        acls.iter()
+            .find(|a| a["vpc"] == vpc && a["default"] == true)
+            .expect("default ACL")["inbound"]
+            .as_array()
+            .expect("inbound")
+            .iter()
+            .map(|r| r["number"].as_u64().expect("number"))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(default_of("shop"), [100, 101]);
+    assert_eq!(default_of("plain"), [100]);
+    let custom = acls.iter().find(|a| a["name"] == "n").expect("n");
+    assert_eq!(custom["inbound"][0]["cidrs"][0], "::/0");
+    let sg = json["security_groups"]
+        .as_array()
+        .expect("groups")
+        .iter()
+        .find(|g| g["name"] == "sg")
+        .expect("sg");
+    let egress: Vec<&str> = sg["egress"]
+        .as_array()
+        .expect("egress")
+        .iter()
+        .map(|r| r["peer"].as_str().expect("peer"))
+        .collect();
+    assert_eq!(egress, ["internet", "::/0"]);
+    assert_eq!(sg["ingress"][0]["peer"], "::/0");
+}

@@ -49,8 +49,18 @@ impl Cx {
                 numbers.insert((r.direction, r.number), r.number_span);
             }
             let ports = self.ports(r.protocol, r.ports);
+            let mut cidrs6 = Vec::new();
             let (cidrs, peer_text) = match &r.peer {
                 ast::Peer::Internet(_) => (vec![Ipv4Net::default()], "internet".to_string()),
+                ast::Peer::Cidr6(c) => {
+                    let n = super::ipv6::aligned(
+                        c,
+                        &format_args!("a rule of network ACL `{}`", acl.name.text),
+                        &mut self.diags,
+                    );
+                    cidrs6.push(n);
+                    (Vec::new(), n.to_string())
+                }
                 ast::Peer::Cidr(c) => {
                     let n = cidr::aligned(
                         c,
@@ -124,6 +134,7 @@ impl Cx {
                 protocol: r.protocol.kind,
                 ports,
                 cidrs,
+                cidrs6,
                 peer_text,
                 span: Some(r.span),
             };
@@ -207,6 +218,11 @@ impl Cx {
         let peer = match &r.peer {
             ast::Peer::Internet(_) => SgPeer::Internet,
             ast::Peer::Cidr(c) => SgPeer::Cidr(cidr::aligned(
+                c,
+                &format_args!("a rule of security group `{group}`"),
+                &mut self.diags,
+            )),
+            ast::Peer::Cidr6(c) => SgPeer::Cidr6(super::ipv6::aligned(
                 c,
                 &format_args!("a rule of security group `{group}`"),
                 &mut self.diags,

@@ -44,15 +44,31 @@ impl Cx {
                 protocol: ProtocolKind::All,
                 ports: None,
                 cidrs: vec![Ipv4Net::default()],
+                cidrs6: Vec::new(),
                 peer_text: "0.0.0.0/0".to_string(),
                 span: None,
             };
+            let mut rules = vec![allow_all];
+            // Rule 101 allows all IPv6, only in a VPC with an IPv6 block
+            // (aws-facts.md §8, S25).
+            if !self.model.vpcs[vi].ipv6_cidrs.is_empty() {
+                rules.push(AclRule {
+                    number: 101,
+                    allow: true,
+                    protocol: ProtocolKind::All,
+                    ports: None,
+                    cidrs: Vec::new(),
+                    cidrs6: vec![ipnet::Ipv6Net::default()],
+                    peer_text: "::/0".to_string(),
+                    span: None,
+                });
+            }
             self.model.network_acls.push(NetworkAcl {
                 name: "default".to_string(),
                 vpc,
                 default: true,
-                inbound: vec![allow_all.clone()],
-                outbound: vec![allow_all],
+                inbound: rules.clone(),
+                outbound: rules,
                 span: None,
             });
             self.model.vpcs[vi].default_network_acl = acl;

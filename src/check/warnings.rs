@@ -394,6 +394,7 @@ fn admin_ports_open(m: &Model, out: &mut Vec<Diagnostic>) {
             let whole = match &r.peer {
                 SgPeer::Internet => true,
                 SgPeer::Cidr(c) => c.prefix_len() == 0,
+                SgPeer::Cidr6(c) => c.prefix_len() == 0,
                 SgPeer::External(e) => m
                     .externals
                     .get(e.index())

@@ -442,7 +442,8 @@ pub struct SecurityGroupJson {
     pub default: bool,
     pub ingress: Vec<SgRuleJson>,
     /// When no `egress` statement is written, one implicit rule allowing
-    /// all traffic to 0.0.0.0/0, as for a new AWS group.
+    /// all traffic to 0.0.0.0/0, as for a new AWS group (and one to `::/0`
+    /// in a VPC with an IPv6 block).
     pub egress: Vec<SgRuleJson>,
 }
 
@@ -972,6 +973,17 @@ fn security_group(m: &Model, g: &SecurityGroup) -> SecurityGroupJson {
             peer_kind: PeerKindJson::Internet,
             implicit: true,
         });
+        // In a VPC with an IPv6 block, AWS's default egress allows all
+        // IPv6 too (aws-facts.md §7, S24).
+        if !m.vpc(g.vpc).ipv6_cidrs.is_empty() {
+            egress.push(SgRuleJson {
+                protocol: ProtocolJson::All,
+                ports: None,
+                peer: "::/0".to_string(),
+                peer_kind: PeerKindJson::Cidr,
+                implicit: true,
+            });
+        }
     }
     SecurityGroupJson {
         name: g.name.clone(),
@@ -985,6 +997,7 @@ fn security_group(m: &Model, g: &SecurityGroup) -> SecurityGroupJson {
 fn sg_rule(m: &Model, r: &SgRule) -> SgRuleJson {
     let (peer, peer_kind) = match &r.peer {
         SgPeer::Cidr(n) => (n.to_string(), PeerKindJson::Cidr),
+        SgPeer::Cidr6(n) => (n.to_string(), PeerKindJson::Cidr),
         SgPeer::Internet => ("internet".to_string(), PeerKindJson::Internet),
         SgPeer::External(e) => (m.external(*e).name.clone(), PeerKindJson::External),
         SgPeer::PrefixList(l) => (m.prefix_list(*l).name.clone(), PeerKindJson::PrefixList),
@@ -1016,7 +1029,10 @@ fn network_acl(m: &Model, index: usize, a: &NetworkAcl) -> NetworkAclJson {
                 protocol: protocol(r.protocol),
                 ports: ports_text(r.ports),
                 peer: r.peer_text.clone(),
-                cidrs: strings(&r.cidrs),
+                cidrs: strings(&r.cidrs)
+                    .into_iter()
+                    .chain(strings(&r.cidrs6))
+                    .collect(),
             })
             .collect()
     };

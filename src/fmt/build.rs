@@ -466,6 +466,7 @@ impl Builder<'_> {
             Peer::Internet(_) => "internet".to_string(),
             Peer::Service(s, _) => format!("service {}", s.text),
             Peer::Cidr(c) => self.text(c.span).to_string(),
+            Peer::Cidr6(c) => self.text(c.span).to_string(),
             Peer::Name(n) => n.text.clone(),
         }
     }

@@ -11,6 +11,8 @@ impl Ctx<'_> {
     pub(super) fn sg_pattern(&self, peer: &SgPeer) -> Pattern {
         match peer {
             SgPeer::Cidr(n) => Pattern::of_set(net(*n), &self.internet),
+            // The engine walks IPv4 packets: an IPv6 CIDR matches none.
+            SgPeer::Cidr6(_) => Pattern::of_set(Intervals::empty(), &self.internet),
             SgPeer::Internet => Pattern::everything(),
             SgPeer::External(x) => {
                 Pattern::of_set(cidrs(&self.m.external(*x).cidrs), &self.internet)

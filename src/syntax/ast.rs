@@ -637,6 +637,8 @@ pub enum Peer {
     /// `service s3`: the service's prefix list (security groups only).
     Service(ServiceName, Span),
     Cidr(Cidr),
+    /// An IPv6 CIDR, e.g. `::/0`.
+    Cidr6(Cidr6),
     /// An external, a prefix list or a security group.
     Name(Name),
 }
@@ -646,6 +648,7 @@ impl Peer {
         match self {
             Peer::Internet(s) | Peer::Service(_, s) => *s,
             Peer::Cidr(c) => c.span,
+            Peer::Cidr6(c) => c.span,
             Peer::Name(n) => n.span,
         }
     }

@@ -486,7 +486,9 @@ impl<'a> Parser<'a> {
     /// `peer = { kw_internet | service_ref | cidr | name }`
     fn peer(&mut self) -> Option<Peer> {
         if self.ipv6_ahead() {
-            return None;
+            let (addr, prefix, span) = self.ipv6()?;
+            let net = Ipv6Net::new(addr, prefix?).ok()?;
+            return Some(Peer::Cidr6(Cidr6 { net, span }));
         }
         if self.at_digit() {
             return Some(Peer::Cidr(self.cidr()?));

@@ -756,6 +756,7 @@ impl Lower {
                 let sp = span(&inner);
                 Peer::Service(service_ref(inner), sp)
             }
+            Rule::cidr if is_ipv6(&inner) => Peer::Cidr6(self.cidr6(inner)?),
             Rule::cidr => Peer::Cidr(self.cidr(inner)?),
             Rule::name => Peer::Name(name(inner)),
             _ => unexpected(&inner, "peer"),
@@ -1079,7 +1080,7 @@ impl Lower {
                 format!("`{}` is an IPv6 literal", shown(text)),
             )
             .with_note(
-                "vpcc models IPv6 blocks and addresses (`ipv6` on a VPC, a subnet or an instance) and IPv6 routes of VPC route tables; IPv6 in security group and ACL rules, externals, prefix lists, transit gateway tables and expectations is planned for a later version",
+                "vpcc models IPv6 blocks and addresses (`ipv6` on a VPC, a subnet or an instance), IPv6 routes of VPC route tables and IPv6 CIDRs in security group and ACL rules; IPv6 in externals, prefix lists, DHCP options and transit gateway tables is planned for a later version",
             )
             .with_help("describe the IPv4 side here; see docs/ipv6.md for what IPv6 vpcc models"),
         );
