@@ -404,7 +404,15 @@ pub fn plan(m: &Model, file_name: &str) -> Result<Plan, Vec<Diagnostic>> {
     }
 
     // VPCs, secondary blocks, DHCP options.
-    for vpc in &m.vpcs {
+    // A VPC's first written IPv6 route, for the refusal below: one pass.
+    let mut v6_routes: Vec<Option<Span>> = vec![None; m.vpcs.len()];
+    for t in &m.route_tables {
+        let first = &mut v6_routes[t.vpc.index()];
+        if first.is_none() {
+            *first = t.routes6.iter().find_map(|r| r.span);
+        }
+    }
+    for (vi, vpc) in m.vpcs.iter().enumerate() {
         let primary = vpc.cidrs.first().map(|c| c.to_string()).unwrap_or_default();
         let r = b.add(
             "Vpc",
@@ -442,12 +450,7 @@ pub fn plan(m: &Model, file_name: &str) -> Result<Plan, Vec<Diagnostic>> {
             blocks.push(c);
         }
         b.cidr_blocks.push(blocks);
-        let v6_route = m
-            .route_tables
-            .iter()
-            .filter(|t| std::ptr::eq(m.vpc(t.vpc), vpc))
-            .flat_map(|t| t.routes6.iter())
-            .find_map(|r| r.span);
+        let v6_route = v6_routes[vi];
         let eigw = vpc
             .egress_only_gateway
             .map(|g| m.egress_only_gateway(g).span);

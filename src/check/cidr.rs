@@ -43,21 +43,36 @@ pub fn size(net: Ipv4Net) -> u64 {
 pub fn aligned(cidr: &Cidr, owner: &dyn Display, diags: &mut Vec<Diagnostic>) -> Ipv4Net {
     let net = cidr.net.trunc();
     if net.addr() != cidr.net.addr() {
-        diags.push(
-            Diagnostic::new(
-                Code::E0102,
-                format!("CIDR `{}` of {owner} has host bits set", cidr.net),
-                cidr.span,
-                format!("host bits set; the network is {net}"),
-            )
-            .with_note(format!(
-                "AWS silently canonicalises it to {net}, which {}",
-                spans_short(net)
-            ))
-            .with_help(format!("write `{net}`")),
-        );
+        diags.push(host_bits(
+            &cidr.net,
+            &net,
+            &spans_short(net),
+            cidr.span,
+            owner,
+        ));
     }
     net
+}
+
+/// E0102 for a literal `written` (at `span`) whose network is `net`, which
+/// `spans` (`spans 10.0.0.0–10.0.255.255`); either address family.
+pub fn host_bits(
+    written: &dyn Display,
+    net: &dyn Display,
+    spans: &str,
+    span: crate::source::Span,
+    owner: &dyn Display,
+) -> Diagnostic {
+    Diagnostic::new(
+        Code::E0102,
+        format!("CIDR `{written}` of {owner} has host bits set"),
+        span,
+        format!("host bits set; the network is {net}"),
+    )
+    .with_note(format!(
+        "AWS silently canonicalises it to {net}, which {spans}"
+    ))
+    .with_help(format!("write `{net}`"))
 }
 
 fn spans_short(net: Ipv4Net) -> String {

@@ -37,20 +37,8 @@ pub(super) fn aligned(
 ) -> Ipv6Net {
     let net = c.net.trunc();
     if net.addr() != c.net.addr() {
-        diags.push(
-            Diagnostic::new(
-                Code::E0102,
-                format!("CIDR `{}` of {owner} has host bits set", c.net),
-                c.span,
-                format!("host bits set; the network is {net}"),
-            )
-            .with_note(format!(
-                "AWS takes the network {net}, which spans {}–{}",
-                net.network(),
-                net.broadcast()
-            ))
-            .with_help(format!("write `{net}`")),
-        );
+        let spans = format!("spans {}–{}", net.network(), net.broadcast());
+        diags.push(cidr::host_bits(&c.net, &net, &spans, c.span, owner));
     }
     net
 }
@@ -381,17 +369,13 @@ impl Cx {
             &mut self.diags,
         );
         if let Some(first) = seen.get(&dest) {
-            self.diags.push(
-                Diagnostic::new(
-                    Code::E0402,
-                    format!("route table `{}` has two routes to {dest}", rt.name.text),
-                    c.span,
-                    "second route to this destination",
-                )
-                .with_secondary(*first, "first route to it")
-                .with_note("a route table holds one route per destination")
-                .with_help("remove one of them"),
-            );
+            self.diags.push(super::routes::two_routes(
+                &rt.name.text,
+                &dest,
+                c.span,
+                *first,
+                "a route table holds one route per destination",
+            ));
         } else {
             seen.insert(dest, c.span);
         }

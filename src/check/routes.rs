@@ -53,7 +53,7 @@ impl Cx {
             if let Some(first) = seen.get(&dest) {
                 self.diags.push(two_routes(
                     &rt.name.text,
-                    dest,
+                    &dest,
                     r.destination.span(),
                     *first,
                     "a route table holds one route per destination",
@@ -495,7 +495,7 @@ pub(super) struct PendingLocal {
 /// first at `first`); `note` says what the table holds.
 pub(super) fn two_routes(
     table: &str,
-    dest: Ipv4Net,
+    dest: &dyn std::fmt::Display,
     second: Span,
     first: Span,
     note: &str,

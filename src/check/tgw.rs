@@ -408,7 +408,7 @@ impl Cx {
                             if let Some(first) = seen.get(&net) {
                                 self.diags.push(super::routes::two_routes(
                                     &rt.name.text,
-                                    net,
+                                    &net,
                                     c.span,
                                     *first,
                                     "a route table holds one static route per destination",

@@ -140,35 +140,32 @@ impl<'m> Builder<'m> {
         }
         // Edge of the VPC: internet gateway, gateway endpoints, shared route
         // tables, blackhole.
-        if let Some(g) = vpc.internet_gateway {
-            let hop = Hop::InternetGateway(g);
+        // The internet gateway, and the egress-only one dashed (one way).
+        let igw = vpc.internet_gateway.map(|g| {
+            (
+                Hop::InternetGateway(g),
+                &m.internet_gateway(g).name,
+                "internet gateway",
+                None,
+            )
+        });
+        let eigw = vpc.egress_only_gateway.map(|g| {
+            let name = &m.egress_only_gateway(g).name;
+            (
+                Hop::EgressOnlyGateway(g),
+                name,
+                "egress-only internet gateway",
+                Some("filled,dashed"),
+            )
+        });
+        for (hop, name, kind, style) in igw.into_iter().chain(eigw) {
             let mut attrs = vec![
                 attr("shape", "octagon"),
-                attr_id(
-                    "label",
-                    label(&[m.internet_gateway(g).name.as_str(), "internet gateway"]),
-                ),
+                attr_id("label", label(&[name.as_str(), kind])),
                 attr("fillcolor", IGW.fill),
                 attr("color", IGW.border),
             ];
-            self.mark(&hop, &mut attrs);
-            inner.push(node(&self.hop_node(&hop).0, attrs));
-        }
-        if let Some(g) = vpc.egress_only_gateway {
-            let hop = Hop::EgressOnlyGateway(g);
-            let mut attrs = vec![
-                attr("shape", "octagon"),
-                attr_id(
-                    "label",
-                    label(&[
-                        m.egress_only_gateway(g).name.as_str(),
-                        "egress-only internet gateway",
-                    ]),
-                ),
-                attr("fillcolor", IGW.fill),
-                attr("color", IGW.border),
-                attr("style", "filled,dashed"),
-            ];
+            attrs.extend(style.map(|s| attr("style", s)));
             self.mark(&hop, &mut attrs);
             inner.push(node(&self.hop_node(&hop).0, attrs));
         }

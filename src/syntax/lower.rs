@@ -810,10 +810,11 @@ impl Lower {
         };
         let addr = self.octets(sp, addr_text)?;
         let Some(prefix_text) = prefix_text else {
-            self.diagnostics.push(
-                Diagnostic::new(Code::E0101, format!("`{}` is an address, but a CIDR is needed here", shown(text)), sp, "missing prefix length")
-                    .with_help(format!("add a prefix length, e.g. `{0}/24` for a block or `{0}/32` for this one address", shown(text))),
+            let help = format!(
+                "add a prefix length, e.g. `{0}/24` for a block or `{0}/32` for this one address",
+                shown(text)
             );
+            self.missing_prefix(sp, text, help);
             return None;
         };
         let prefix = int(prefix_text);
@@ -828,18 +829,60 @@ impl Lower {
                 Some(Cidr { net, span: sp })
             }
             None => {
-                self.diagnostics.push(
-                    Diagnostic::new(
-                        Code::E0101,
-                        format!("prefix length /{} is out of range", shown(prefix_text)),
-                        prefix_span,
-                        "not in 0–32",
-                    )
-                    .with_note("an IPv4 prefix length is between /0 and /32"),
-                );
+                self.prefix_out_of_range(prefix_span, prefix_text, "IPv4", 32);
                 None
             }
         }
+    }
+
+    /// E0101 for a literal (`text` at `sp`) without the prefix length a
+    /// CIDR needs.
+    fn missing_prefix(&mut self, sp: Span, text: &str, help: String) {
+        self.diagnostics.push(
+            Diagnostic::new(
+                Code::E0101,
+                format!("`{}` is an address, but a CIDR is needed here", shown(text)),
+                sp,
+                "missing prefix length",
+            )
+            .with_help(help),
+        );
+    }
+
+    /// E0101 for a prefix length above `max` for its `family`.
+    fn prefix_out_of_range(&mut self, sp: Span, prefix_text: &str, family: &str, max: u8) {
+        self.diagnostics.push(
+            Diagnostic::new(
+                Code::E0101,
+                format!("prefix length /{} is out of range", shown(prefix_text)),
+                sp,
+                format!("not in 0–{max}"),
+            )
+            .with_note(format!(
+                "an {family} prefix length is between /0 and /{max}"
+            )),
+        );
+    }
+
+    /// E0101 for an IPv4 literal (`text` at `sp`) where an IPv6 `what`
+    /// (block or address) is asked for.
+    fn ipv4_for_ipv6(&mut self, sp: Span, text: &str, what: &str, help: &str) {
+        self.diagnostics.push(
+            Diagnostic::new(
+                Code::E0101,
+                format!(
+                    "`{}` is an IPv4 literal, but an IPv6 {what} is needed here",
+                    shown(text)
+                ),
+                sp,
+                if what == "block" {
+                    "expected an IPv6 CIDR"
+                } else {
+                    "expected an IPv6 address"
+                },
+            )
+            .with_help(help),
+        );
     }
 
     /// `ipv6 CIDR`: the IPv6 block of a VPC or subnet. A bad literal is
@@ -862,30 +905,15 @@ impl Lower {
         let sp = span(&inner);
         let text = inner.as_str();
         if inner.as_rule() == Rule::ipv4 {
-            self.diagnostics.push(
-                Diagnostic::new(
-                    Code::E0101,
-                    format!("`{}` is an IPv4 literal, but an IPv6 block is needed here", shown(text)),
-                    sp,
-                    "expected an IPv6 CIDR",
-                )
-                .with_help("write the block AWS assigned, e.g. `2600:1f18:abcd:ef00::/56`; an IPv4 block goes before `ipv6` (a subnet's) or in `cidr` (a VPC's secondary block)"),
-            );
+            self.ipv4_for_ipv6(sp, text, "block", "write the block AWS assigned, e.g. `2600:1f18:abcd:ef00::/56`; an IPv4 block goes before `ipv6` (a subnet's) or in `cidr` (a VPC's secondary block)");
             return None;
         }
         let Some((addr_text, prefix_text)) = text.split_once('/') else {
-            self.diagnostics.push(
-                Diagnostic::new(
-                    Code::E0101,
-                    format!("`{}` is an address, but a CIDR is needed here", shown(text)),
-                    sp,
-                    "missing prefix length",
-                )
-                .with_help(format!(
-                    "add a prefix length, e.g. `{}/56` for a VPC's block or `/64` for a subnet's",
-                    shown(text)
-                )),
+            let help = format!(
+                "add a prefix length, e.g. `{}/56` for a VPC's block or `/64` for a subnet's",
+                shown(text)
             );
+            self.missing_prefix(sp, text, help);
             return None;
         };
         let addr = self.ipv6_addr(
@@ -899,15 +927,7 @@ impl Lower {
         {
             Some(net) => Some(Cidr6 { net, span: sp }),
             None => {
-                self.diagnostics.push(
-                    Diagnostic::new(
-                        Code::E0101,
-                        format!("prefix length /{} is out of range", shown(prefix_text)),
-                        prefix_span,
-                        "not in 0–128",
-                    )
-                    .with_note("an IPv6 prefix length is between /0 and /128"),
-                );
+                self.prefix_out_of_range(prefix_span, prefix_text, "IPv6", 128);
                 None
             }
         }
@@ -919,15 +939,7 @@ impl Lower {
         let sp = span(&inner);
         let text = inner.as_str();
         if inner.as_rule() == Rule::ipv4 {
-            self.diagnostics.push(
-                Diagnostic::new(
-                    Code::E0101,
-                    format!("`{}` is an IPv4 literal, but an IPv6 address is needed here", shown(text)),
-                    sp,
-                    "expected an IPv6 address",
-                )
-                .with_help("write the IPv4 address before `ipv6`, and the IPv6 one after it, e.g. `instance web 10.0.1.10 ipv6 2600:1f18:abcd:ef01::10`"),
-            );
+            self.ipv4_for_ipv6(sp, text, "address", "write the IPv4 address before `ipv6`, and the IPv6 one after it, e.g. `instance web 10.0.1.10 ipv6 2600:1f18:abcd:ef01::10`");
             return None;
         }
         if self.cidr_for_address(sp, text) {
