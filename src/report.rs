@@ -87,6 +87,9 @@ pub struct SubnetRow {
     #[serde(serialize_with = "crate::prose::ser")]
     pub kind_reason: String,
     pub cidr: String,
+    /// The IPv6 /64 of a dual-stack subnet; left out otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ipv6_cidr: Option<String>,
     pub az: Option<String>,
     /// Interfaces in the subnet: instances, NAT gateways, endpoint ENIs.
     pub used: u32,
@@ -94,6 +97,16 @@ pub struct SubnetRow {
     pub usable: u32,
     pub route_table: String,
     pub network_acl: String,
+}
+
+impl SubnetRow {
+    /// The CIDR cell: `10.0.1.0/24`, or `10.0.1.0/24, 2600:…/64`.
+    pub fn blocks(&self) -> String {
+        match &self.ipv6_cidr {
+            Some(v6) => format!("{}, {v6}", self.cidr),
+            None => self.cidr.clone(),
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
@@ -316,6 +329,7 @@ fn subnets(m: &Model) -> Vec<SubnetRow> {
                 kind: s.kind.as_str().to_string(),
                 kind_reason: s.kind_reason.clone(),
                 cidr: s.cidr.to_string(),
+                ipv6_cidr: s.ipv6.map(|n| n.to_string()),
                 az: s.az.clone(),
                 used: u32::try_from(instances + nats + enis).unwrap_or(u32::MAX),
                 usable: s.usable.count,
@@ -339,21 +353,25 @@ fn route_tables(m: &Model) -> Vec<RouteTableRow> {
                 .iter()
                 .map(|s| m.subnet(*s).name.clone())
                 .collect(),
+            // IPv4 routes in match order, then IPv6 ones (as `routes`).
             routes: t
                 .routes
                 .iter()
-                .map(|r| {
-                    let j = route_json(m, r);
-                    RouteRow {
-                        destination: j.destination,
-                        prefix_list: j.prefix_list,
-                        target: j.target,
-                        target_kind: serde_json::to_value(j.target_kind)
-                            .ok()
-                            .and_then(|v| v.as_str().map(str::to_string))
-                            .unwrap_or_default(),
-                        propagated: r.origin == crate::model::RouteOrigin::Propagated,
-                    }
+                .map(|r| (route_json(m, r), r.origin))
+                .chain(
+                    t.routes6
+                        .iter()
+                        .map(|r| (crate::emit::json::route6(m, r), r.origin)),
+                )
+                .map(|(j, origin)| RouteRow {
+                    destination: j.destination,
+                    prefix_list: j.prefix_list,
+                    target: j.target,
+                    target_kind: serde_json::to_value(j.target_kind)
+                        .ok()
+                        .and_then(|v| v.as_str().map(str::to_string))
+                        .unwrap_or_default(),
+                    propagated: origin == crate::model::RouteOrigin::Propagated,
                 })
                 .collect(),
         })

@@ -158,7 +158,7 @@ fn subnets(o: &mut String, r: &Report) {
             esc(&s.name),
             esc(&s.vpc),
             esc(&s.kind_reason),
-            esc(&s.cidr),
+            esc(&s.blocks()),
             esc(s.az.as_deref().unwrap_or("-")),
             s.used,
             s.usable,

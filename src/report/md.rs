@@ -50,7 +50,7 @@ pub fn summary(r: &Report, level: usize) -> String {
             cell(&s.name),
             cell(&s.vpc),
             s.kind,
-            s.cidr,
+            s.blocks(),
             cell(s.az.as_deref().unwrap_or("-")),
             s.used,
             s.usable,
