@@ -517,10 +517,29 @@ fn dual_stack_subnets_and_ipv6_routes_are_in_the_report() {
     let r = report_of(&root().join("tests/ui/reach/ipv6_rules_do_not_open_ipv4.vpc"));
     let web = r.subnets.iter().find(|s| s.name == "web-a").expect("web-a");
     assert_eq!(web.ipv6_cidr.as_deref(), Some("2600:1f18:abcd:ef01::/64"));
-    let public = r.route_tables.iter().find(|t| t.name == "public").expect("public");
-    let dests: Vec<&str> = public.routes.iter().map(|x| x.destination.as_str()).collect();
-    assert_eq!(dests, ["10.0.0.0/16", "0.0.0.0/0", "2600:1f18:abcd:ef00::/56", "::/0"]);
+    let public = r
+        .route_tables
+        .iter()
+        .find(|t| t.name == "public")
+        .expect("public");
+    let dests: Vec<&str> = public
+        .routes
+        .iter()
+        .map(|x| x.destination.as_str())
+        .collect();
+    assert_eq!(
+        dests,
+        [
+            "10.0.0.0/16",
+            "0.0.0.0/0",
+            "2600:1f18:abcd:ef00::/56",
+            "::/0"
+        ]
+    );
     let md = vpc::report::md::render(&r);
-    assert!(md.contains("| web-a | shop | public | 10.0.1.0/24, 2600:1f18:abcd:ef01::/64 |"), "{md}");
+    assert!(
+        md.contains("| web-a | shop | public | 10.0.1.0/24, 2600:1f18:abcd:ef01::/64 |"),
+        "{md}"
+    );
     assert!(md.contains("| ::/0 | igw |"), "{md}");
 }
