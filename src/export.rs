@@ -809,6 +809,9 @@ pub fn plan(m: &Model, file_name: &str) -> Result<Plan, Vec<Diagnostic>> {
                         ),
                     )
                 }
+                // `routes` holds IPv4 routes only; IPv6 routes are
+                // refused before this (E0701).
+                Destination::Cidr6(_) => continue,
                 Destination::PrefixList(svc) => {
                     b.error(
                         route.span,

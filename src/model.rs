@@ -620,6 +620,10 @@ pub enum Destination {
     /// becomes one such route per entry, each matching as its CIDR does,
     /// after a written CIDR route to the same block (aws-facts.md §2).
     ListEntry(PrefixListId, Ipv4Net),
+    /// An IPv6 block. `RouteTable::routes` never holds one: IPv6 routes
+    /// live in `routes6`, and [`RouteTable::all_routes`] is the two in one
+    /// list for the reachability engine.
+    Cidr6(Ipv6Net),
 }
 
 impl Destination {
@@ -628,7 +632,7 @@ impl Destination {
     pub fn net(self) -> Option<Ipv4Net> {
         match self {
             Destination::Cidr(n) | Destination::ListEntry(_, n) => Some(n),
-            Destination::PrefixList(_) => None,
+            Destination::PrefixList(_) | Destination::Cidr6(_) => None,
         }
     }
 }
@@ -705,6 +709,34 @@ pub struct Route6 {
     pub target: Target,
     pub origin: RouteOrigin,
     pub span: Option<Span>,
+}
+
+impl Route6 {
+    /// The route with its destination as a [`Destination::Cidr6`].
+    pub fn as_route(&self) -> Route {
+        Route {
+            destination: Destination::Cidr6(self.destination),
+            target: self.target,
+            origin: self.origin,
+            span: self.span,
+        }
+    }
+}
+
+impl RouteTable {
+    /// Both families' routes in one list, IPv4 first, each family in its
+    /// own match order. A destination matches routes of its own family
+    /// only, so first-match over this list is longest-prefix match per
+    /// family. Borrowed when the table has no IPv6 route.
+    pub fn all_routes(&self) -> std::borrow::Cow<'_, [Route]> {
+        if self.routes6.is_empty() {
+            std::borrow::Cow::Borrowed(&self.routes)
+        } else {
+            let mut all = self.routes.clone();
+            all.extend(self.routes6.iter().map(Route6::as_route));
+            std::borrow::Cow::Owned(all)
+        }
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -845,6 +877,8 @@ pub struct Expect {
     pub ports: Option<(u16, u16)>,
     pub via: Vec<(ViaComponent, Span)>,
     pub privately: bool,
+    /// IPv6 packets (`ipv6`), between the ends' IPv6 addresses.
+    pub ipv6: bool,
     pub span: Span,
 }
 

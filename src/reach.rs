@@ -64,6 +64,9 @@ pub struct Query {
     pub via: Vec<ViaComponent>,
     /// No leg may cross an internet gateway.
     pub privately: bool,
+    /// IPv6 packets, between the ends' IPv6 addresses (`expect … ipv6`,
+    /// `reach --ipv6`); else IPv4.
+    pub ipv6: bool,
 }
 
 impl Query {
@@ -75,6 +78,7 @@ impl Query {
             ports: None,
             via: Vec::new(),
             privately: false,
+            ipv6: false,
         }
     }
 }
@@ -135,6 +139,8 @@ reasons! {
     EndpointInboundOnly, "ENDPOINT_INBOUND_ONLY", "an interface endpoint only answers: the service behind it never opens a connection into the VPC";
     TgwNoAttachmentInAz, "TGW_NO_ATTACHMENT_IN_AZ", "the source's Availability Zone has no subnet of the VPC's transit gateway attachment, so its traffic cannot reach the transit gateway";
     OnPremisesOnly, "ON_PREMISES_ONLY", "an on-premises network is reached over a VPN only, never through an internet gateway";
+    EgressOnly, "EGRESS_ONLY", "an egress-only internet gateway carries only IPv6 connections opened from inside the VPC";
+    NoIpv6, "NO_IPV6", "an end of an IPv6 flow has no IPv6 address";
 }
 
 impl Reason {
@@ -378,12 +384,15 @@ pub fn reach(model: &Model, query: &Query) -> Verdict {
 /// Not `Sync` (it caches as it goes): give each thread its own.
 pub struct Engine<'m> {
     ctx: walk::Ctx<'m>,
+    /// The IPv6 walk's context, made on the first IPv6 query.
+    ctx6: std::cell::OnceCell<walk::Ctx<'m>>,
 }
 
 impl<'m> Engine<'m> {
     pub fn new(model: &'m Model) -> Engine<'m> {
         Engine {
-            ctx: walk::Ctx::new(model),
+            ctx: walk::Ctx::new(model, false),
+            ctx6: std::cell::OnceCell::new(),
         }
     }
 
@@ -393,9 +402,12 @@ impl<'m> Engine<'m> {
     /// only the structure (the report's matrix, `diff`), which then skip
     /// formatting rule texts on every hop.
     pub fn quiet(model: &'m Model) -> Engine<'m> {
-        let mut ctx = walk::Ctx::new(model);
+        let mut ctx = walk::Ctx::new(model, false);
         ctx.words = false;
-        Engine { ctx }
+        Engine {
+            ctx,
+            ctx6: std::cell::OnceCell::new(),
+        }
     }
 
     pub fn model(&self) -> &'m Model {
@@ -404,6 +416,14 @@ impl<'m> Engine<'m> {
 
     /// Decides one query.
     pub fn reach(&self, query: &Query) -> Verdict {
+        if query.ipv6 {
+            let ctx6 = self.ctx6.get_or_init(|| {
+                let mut c = walk::Ctx::new(self.ctx.m, true);
+                c.words = self.ctx.words;
+                c
+            });
+            return walk::reach(ctx6, query);
+        }
         walk::reach(&self.ctx, query)
     }
 }

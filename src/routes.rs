@@ -41,6 +41,8 @@ fn sort_key(r: &Route) -> (u8, u32, u8) {
         Destination::Cidr(n) => by_block(n, 0),
         Destination::ListEntry(_, n) => by_block(n, 1),
         Destination::PrefixList(s) => (32, 0, s as u8),
+        // Not in `routes` (IPv6 routes have their own list and order).
+        Destination::Cidr6(_) => (34, 0, 0),
     }
 }
 
@@ -115,6 +117,8 @@ fn covers(r: &Route, q: Query) -> bool {
         ) => n.prefix_len() == 0,
         (Destination::PrefixList(s), Query::Service(t)) => s == t,
         (Destination::PrefixList(_), _) => false,
+        // An IPv4 lookup never takes an IPv6 route.
+        (Destination::Cidr6(_), _) => false,
     }
 }
 
@@ -247,6 +251,7 @@ pub fn dest_text(model: &Model, d: Destination) -> String {
         Destination::Cidr(n) => n.to_string(),
         Destination::PrefixList(s) => format!("pl:{}", s.as_str()),
         Destination::ListEntry(l, n) => format!("{n} ({})", model.prefix_list(l).name),
+        Destination::Cidr6(n) => n.to_string(),
     }
 }
 
@@ -387,6 +392,7 @@ pub fn loser_reason(r: &Route, why: Loser, winner: Option<&Route>, q: Query) -> 
             (Some(Destination::Cidr(w) | Destination::ListEntry(_, w)), _) => {
                 format!("matches too, but {w} comes first")
             }
+            (Some(Destination::Cidr6(w)), _) => format!("matches too, but {w} comes first"),
             (None, _) => "matches".to_string(),
         },
         Loser::OtherService => match (r.destination, q) {
@@ -424,6 +430,7 @@ pub fn loser_reason(r: &Route, why: Loser, winner: Option<&Route>, q: Query) -> 
                 service_title(s),
                 service_title(s)
             ),
+            (Destination::Cidr6(n), _) => format!("{n} is an IPv6 block"),
         },
     }
 }

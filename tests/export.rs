@@ -583,6 +583,8 @@ fn json_export_holds_what_the_model_says() {
                 .filter_map(|r| {
                     let dest = match r.destination {
                         Destination::Cidr(c) => c.to_string(),
+                        // Never in `routes` (IPv6 routes are `routes6`).
+                        Destination::Cidr6(c) => c.to_string(),
                         // One AWS route per list, however many entries.
                         Destination::ListEntry(l, c) => {
                             let list = m.prefix_list(l);
@@ -826,6 +828,8 @@ fn every_example_deploys_into_moto_as_the_model_says() {
                 .filter_map(|r| {
                     let dest = match r.destination {
                         Destination::Cidr(c) => c.to_string(),
+                        // Never in `routes` (IPv6 routes are `routes6`).
+                        Destination::Cidr6(c) => c.to_string(),
                         Destination::PrefixList(_) => "pl".to_string(),
                         // A customer list's route is one AWS route.
                         Destination::ListEntry(l, c) => {
@@ -1631,6 +1635,7 @@ fn check_tgw_terraform(e: &Exported) {
             };
             let dest = match r.destination {
                 Destination::Cidr(c) => format!("\"{c}\""),
+                Destination::Cidr6(c) => format!("\"{c}\""),
                 Destination::ListEntry(l, c) => {
                     if m.prefix_list(l).entries.first() != Some(&c) {
                         continue;

@@ -381,7 +381,10 @@ fn completion_in_context() {
         .iter()
         .map(|i| i["label"].as_str().expect("label"))
         .collect();
-    assert_eq!(labels, ["tcp", "udp", "icmp", "all", "via", "privately"]);
+    assert_eq!(
+        labels,
+        ["tcp", "udp", "icmp", "all", "ipv6", "via", "privately"]
+    );
     // The edit replaces the word being typed.
     assert_eq!(
         items[0]["textEdit"]["range"]["start"],

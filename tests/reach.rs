@@ -643,7 +643,7 @@ mod symbolic_matches_brute_force {
                 .iter()
                 .map(|r| {
                     let set = Intervals::range(r.base, r.base + (1 << r.prefix) - 1);
-                    let src = Pattern { set, services: Vec::new(), all_opaque: false };
+                    let src = Pattern { set, ..Pattern::default() };
                     (RuleMatch { src, dst: Pattern::everything(), traffic: Traffic::of(Some(r.protocol), r.ports) }, r.allow)
                 })
                 .collect();

@@ -421,6 +421,7 @@ proptest! {
                 (Destination::Cidr(n) | Destination::ListEntry(_, n), _) => n.prefix_len() == 0,
                 (Destination::PrefixList(s), Query::Service(u)) => s == u,
                 (Destination::PrefixList(_), _) => false,
+                (Destination::Cidr6(_), _) => false,
             };
             prop_assert_eq!(covers, *why == Loser::LessSpecific, "route {:?} lost as {:?}", r.destination, why);
         }

@@ -35,6 +35,7 @@ impl Cx {
             ports,
             via,
             privately: e.privately.is_some(),
+            ipv6: e.ipv6.is_some(),
             span: e.span,
         })
     }

@@ -413,10 +413,15 @@ fn admin_ports_open(m: &Model, out: &mut Vec<Diagnostic>) {
                 .filter(|(p, _)| covers(*p))
                 .map(|(_, what)| *what)
                 .collect();
+            let all = if matches!(r.peer, SgPeer::Cidr6(_)) {
+                "::/0"
+            } else {
+                "0.0.0.0/0"
+            };
             if !open.is_empty() {
                 out.push(
-                    Diagnostic::new(Code::W0602, format!("security group `{}` opens {} to the whole internet", g.name, open.join(" and ")), span, "allows 0.0.0.0/0")
-                        .with_note("AWS advises restricting SSH and RDP to known ranges, never 0.0.0.0/0")
+                    Diagnostic::new(Code::W0602, format!("security group `{}` opens {} to the whole internet", g.name, open.join(" and ")), span, format!("allows {all}"))
+                        .with_note(format!("AWS advises restricting SSH and RDP to known ranges, never {all}"))
                         .with_help("allow an `external` range (an office, a VPN) or a bastion's security group instead"),
                 );
             }

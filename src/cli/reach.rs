@@ -52,6 +52,9 @@ pub struct Args {
     /// No leg may cross an internet gateway
     #[arg(long)]
     pub privately: bool,
+    /// IPv6 packets, between the ends' IPv6 addresses (default: IPv4)
+    #[arg(long)]
+    pub ipv6: bool,
     /// Output format
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
@@ -107,6 +110,7 @@ pub fn run(args: &Args) -> Exit {
         ports,
         via,
         privately: args.privately,
+        ipv6: args.ipv6,
         ..Query::new(source, destination)
     };
     let verdict = reach(model, &query);
@@ -120,6 +124,9 @@ pub fn run(args: &Args) -> Exit {
     }
     if let Some(p) = &args.port {
         title.push_str(&format!(" {p}"));
+    }
+    if args.ipv6 {
+        title.push_str(" ipv6");
     }
     if !args.via.is_empty() {
         title.push_str(&format!(" via {}", args.via.join(", ")));

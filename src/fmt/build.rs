@@ -187,6 +187,9 @@ impl Builder<'_> {
             s.push(' ');
             s.push_str(self.text(p.span));
         }
+        if e.ipv6.is_some() {
+            s.push_str(" ipv6");
+        }
         if !e.via.is_empty() {
             s.push_str(" via ");
             s.push_str(&names(&e.via));

@@ -362,7 +362,7 @@ fn rule(
     }
 }
 
-/// `expect SOURCE can|cannot reach DEST [PROTO [PORTS]] [via N, ...] [privately]`
+/// `expect SOURCE can|cannot reach DEST [PROTO [PORTS]] [ipv6] [via N, ...] [privately]`
 fn expect(words: &[&str]) -> (Vec<&'static str>, &'static [Kind]) {
     let n = words.len();
     let last = words[n - 1];
@@ -398,14 +398,16 @@ fn expect(words: &[&str]) -> (Vec<&'static str>, &'static [Kind]) {
             let has_protocol = words.iter().any(|w| PROTOCOLS.contains(w));
             if after == 0 {
                 (vec![], &[])
-            } else if has_protocol {
+            } else if words.contains(&"ipv6") {
                 (vec!["via", "privately"], &[])
+            } else if has_protocol {
+                (vec!["ipv6", "via", "privately"], &[])
             } else {
                 (
                     PROTOCOLS
                         .iter()
                         .copied()
-                        .chain(["via", "privately"])
+                        .chain(["ipv6", "via", "privately"])
                         .collect(),
                     &[],
                 )
@@ -656,10 +658,14 @@ vpc legacy 10.70.0.0/16 {
         );
         assert_eq!(
             labels("expect web can reach office $0"),
-            ["tcp", "udp", "icmp", "all", "via", "privately"]
+            ["tcp", "udp", "icmp", "all", "ipv6", "via", "privately"]
         );
         assert_eq!(
             labels("expect web can reach office tcp 22 $0"),
+            ["ipv6", "via", "privately"]
+        );
+        assert_eq!(
+            labels("expect web can reach office tcp 22 ipv6 $0"),
             ["via", "privately"]
         );
         let via = labels("expect web can reach office via $0");

@@ -12,19 +12,32 @@ use crate::source::Span;
 impl Ctx<'_> {
     pub(super) fn instance_eni(&self, i: InstanceId) -> Eni {
         let inst = self.m.instance(i);
+        // An IPv6 address is public: an internet gateway carries it as it
+        // is.
+        let (address, public) = if self.v6 {
+            (
+                Space::Set6(inst.ipv6.map_or_else(Set::empty, addr6)),
+                inst.ipv6.is_some(),
+            )
+        } else {
+            (Space::Set(addr(inst.address)), inst.public_ip)
+        };
         Eni {
             subnet: inst.subnet,
             sgs: Some(inst.security_groups.clone()),
-            address: addr(inst.address),
+            address,
             label: Component::new(ComponentKind::Instance, &inst.name),
             endpoint: None,
-            public: inst.public_ip,
+            public,
             span: inst.span,
             at: Location::Instance(i),
         }
     }
 
     pub(super) fn subnet_eni(&self, s: SubnetId) -> Eni {
+        if self.v6 {
+            return self.subnet_eni6(s);
+        }
         let sub = self.m.subnet(s);
         // A new host: any free usable address (the interfaces that exist
         // have their own groups).
@@ -53,13 +66,124 @@ impl Ctx<'_> {
         Eni {
             subnet: s,
             sgs: None,
-            address: if free.is_empty() { usable } else { free },
+            address: Space::Set(if free.is_empty() { usable } else { free }),
             label: Component::unnamed(ComponentKind::Host).at(&sub.name),
             endpoint: None,
             public: sub.public_ip_on_launch,
             span: sub.span,
             at: Location::Subnet(s),
         }
+    }
+
+    /// A new host's IPv6 address: any free one of the subnet's /64 but
+    /// the first four and the last (reserved), none without a block.
+    fn subnet_eni6(&self, s: SubnetId) -> Eni {
+        let sub = self.m.subnet(s);
+        let usable = sub.ipv6.map_or_else(Set::empty, |n| {
+            let (lo, hi) = (u128::from(n.network()), u128::from(n.broadcast()));
+            Set::range(lo + 4, hi - 1)
+        });
+        let taken = Set::from_ranges(
+            self.m
+                .instances
+                .iter()
+                .filter(|i| i.subnet == s)
+                .filter_map(|i| i.ipv6)
+                .map(|a| (u128::from(a), u128::from(a))),
+        );
+        let free = usable.subtract(&taken);
+        Eni {
+            subnet: s,
+            sgs: None,
+            public: !usable.is_empty(),
+            address: Space::Set6(if free.is_empty() { usable } else { free }),
+            label: Component::unnamed(ComponentKind::Host).at(&sub.name),
+            endpoint: None,
+            span: sub.span,
+            at: Location::Subnet(s),
+        }
+    }
+
+    /// In an IPv6 walk, why `end` has no IPv6 address (`NO_IPV6`), if it
+    /// has none.
+    pub(super) fn no_ipv6(&self, end: &FlowEnd) -> Option<Blocker> {
+        let subnet_fix = |s: SubnetId| {
+            let sub = self.m.subnet(s);
+            match self.m.vpc(sub.vpc).ipv6_cidrs.first() {
+                Some(_) => format!(
+                    "give subnet `{}` a /64 of the VPC's IPv6 block (`subnet {} {} ipv6 CIDR`)",
+                    sub.name, sub.name, sub.cidr
+                ),
+                None => format!(
+                    "give VPC `{}` an IPv6 block (`ipv6 CIDR`) and subnet `{}` a /64 of it",
+                    self.m.vpc(sub.vpc).name,
+                    sub.name
+                ),
+            }
+        };
+        let (detail, span, fix, at) = match end {
+            FlowEnd::Instance(i) => {
+                let inst = self.m.instance(*i);
+                if inst.ipv6.is_some() {
+                    return None;
+                }
+                let fix = if self.m.subnet(inst.subnet).ipv6.is_some() {
+                    format!("write `ipv6` in the head of instance `{}`", inst.name)
+                } else {
+                    subnet_fix(inst.subnet)
+                };
+                (
+                    "it has no IPv6 address".to_string(),
+                    inst.span,
+                    Some(fix),
+                    Location::Instance(*i),
+                )
+            }
+            FlowEnd::Subnet(s) => {
+                let sub = self.m.subnet(*s);
+                if sub.ipv6.is_some() {
+                    return None;
+                }
+                (
+                    "it has no IPv6 block".to_string(),
+                    sub.span,
+                    Some(subnet_fix(*s)),
+                    Location::Subnet(*s),
+                )
+            }
+            FlowEnd::External(x) => (
+                "vpcc does not take IPv6 CIDRs for externals yet".to_string(),
+                self.m.external(*x).span,
+                None,
+                Location::External(*x),
+            ),
+            FlowEnd::InterfaceEndpoint(e) => (
+                "vpcc models interface endpoints over IPv4 only".to_string(),
+                self.m.endpoint(*e).span,
+                None,
+                Location::Endpoint(*e),
+            ),
+            FlowEnd::Service(s) => {
+                return Some(Blocker {
+                    component: Component::new(ComponentKind::Service, s.clone()),
+                    reason: Reason::NoIpv6,
+                    detail: "vpcc does not model the IPv6 addresses of AWS services yet"
+                        .to_string(),
+                    span: None,
+                    fix: None,
+                    at: Some(Location::Service(s.clone())),
+                });
+            }
+            FlowEnd::Internet => return None,
+        };
+        Some(Blocker {
+            component: end_component(self.m, end),
+            reason: Reason::NoIpv6,
+            detail,
+            span: Some(span),
+            fix,
+            at: Some(at),
+        })
     }
 
     pub(super) fn endpoint_enis(&self, e: EndpointId) -> Vec<Eni> {
@@ -74,7 +198,12 @@ impl Ctx<'_> {
                 .map(|i| Eni {
                     subnet: i.subnet,
                     sgs: Some(security_groups.clone()),
-                    address: addr(i.address),
+                    // vpcc models endpoint interfaces over IPv4 only.
+                    address: if self.v6 {
+                        Space::Set6(Set::empty())
+                    } else {
+                        Space::Set(addr(i.address))
+                    },
                     label: Component {
                         address: Some(i.address.to_string()),
                         ..Component::new(ComponentKind::EndpointInterface, &ep.name)
@@ -106,7 +235,7 @@ impl Ctx<'_> {
             // address opens a delivered flow, so the source is the whole
             // public space, externals and documentation ranges included.
             FlowEnd::Internet => vec![Src::Outside {
-                space: Space::Set(self.internet.clone()),
+                space: self.internet_space(),
                 label: Component::unnamed(ComponentKind::Internet),
                 on_premises: None,
             }],
@@ -196,7 +325,8 @@ impl Ctx<'_> {
             }
             out.push(Dest::Unreachable(blockers));
         }
-        if from.is_some() {
+        // An IPv6 address is the same one from everywhere.
+        if from.is_some() && !self.v6 {
             out.push(Dest::Eni {
                 eni,
                 via_public: false,
@@ -259,7 +389,7 @@ impl Ctx<'_> {
                 }]
             }
             FlowEnd::Internet => vec![Dest::Outside {
-                space: Space::Set(self.internet.clone()),
+                space: self.internet_space(),
                 label: Component::unnamed(ComponentKind::Internet),
                 at: Location::Internet,
             }],
@@ -279,7 +409,7 @@ impl Ctx<'_> {
                             let enis = self.endpoint_enis(e);
                             let answer = enis
                                 .iter()
-                                .filter_map(|x| x.address.first())
+                                .filter_map(|x| x.address.set().and_then(|s| s.first()))
                                 .map(|a| Ipv4Addr::from(a).to_string())
                                 .collect::<Vec<_>>();
                             dns.push(Resolution {

@@ -13,6 +13,7 @@ pub fn expect_query(e: &Expect) -> Query {
         ports: e.ports,
         via: e.via.iter().map(|(v, _)| *v).collect(),
         privately: e.privately,
+        ipv6: e.ipv6,
     }
 }
 
@@ -151,6 +152,9 @@ fn flow_text(model: &Model, e: &Expect, verb: &str) -> String {
                 s.push_str(&format!(" {a}-{b}"));
             }
         }
+    }
+    if e.ipv6 {
+        s.push_str(" ipv6");
     }
     if !e.via.is_empty() {
         let names: Vec<String> = e

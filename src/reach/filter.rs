@@ -11,24 +11,30 @@ impl Ctx<'_> {
     pub(super) fn sg_pattern(&self, peer: &SgPeer) -> Pattern {
         match peer {
             SgPeer::Cidr(n) => Pattern::of_set(net(*n), &self.internet),
-            // The engine walks IPv4 packets: an IPv6 CIDR matches none.
-            SgPeer::Cidr6(_) => Pattern::of_set(Intervals::empty(), &self.internet),
-            SgPeer::Internet => Pattern::everything(),
+            // Each family's rules match only that family's packets.
+            SgPeer::Cidr6(n) => Pattern::of_set6(net6(*n)),
+            // `internet` is 0.0.0.0/0: IPv4 only, as in AWS.
+            SgPeer::Internet => Pattern {
+                set6: Set::empty(),
+                ..Pattern::everything()
+            },
             SgPeer::External(x) => {
                 Pattern::of_set(cidrs(&self.m.external(*x).cidrs), &self.internet)
             }
             SgPeer::PrefixList(l) => {
                 Pattern::of_set(cidrs(&self.m.prefix_list(*l).entries), &self.internet)
             }
+            // A group reference matches its members' addresses of both
+            // families.
             SgPeer::Group(g) => Pattern {
                 set: self.members(*g),
+                set6: self.members6(*g),
                 services: Vec::new(),
                 all_opaque: false,
             },
             SgPeer::Service(s) => Pattern {
-                set: Intervals::empty(),
                 services: vec![s.clone()],
-                all_opaque: false,
+                ..Pattern::default()
             },
         }
     }
@@ -40,6 +46,23 @@ impl Ctx<'_> {
             .get(g.index())
             .cloned()
             .unwrap_or_else(Intervals::empty)
+    }
+
+    /// The IPv6 addresses of a group's members (instances with `ipv6`).
+    pub(super) fn members6(&self, g: SecurityGroupId) -> Set<u128> {
+        let all = self.members6.get_or_init(|| {
+            let mut ranges: Vec<Vec<(u128, u128)>> = vec![Vec::new(); self.m.security_groups.len()];
+            for i in &self.m.instances {
+                let Some(a) = i.ipv6 else { continue };
+                for g in &i.security_groups {
+                    if let Some(list) = ranges.get_mut(g.index()) {
+                        list.push((u128::from(a), u128::from(a)));
+                    }
+                }
+            }
+            ranges.into_iter().map(Set::from_ranges).collect()
+        });
+        all.get(g.index()).cloned().unwrap_or_else(Set::empty)
     }
 
     /// Every group's members' addresses, in one pass over the interfaces.
@@ -206,7 +229,10 @@ impl Ctx<'_> {
         rules
             .iter()
             .map(|r| {
-                let peer = Pattern::of_set(cidrs(&r.cidrs), &self.internet);
+                let peer = Pattern {
+                    set6: cidrs6(&r.cidrs6),
+                    ..Pattern::of_set(cidrs(&r.cidrs), &self.internet)
+                };
                 let traffic = Traffic::of(Some(r.protocol), r.ports);
                 let (src, dst) = if inbound {
                     (peer, Pattern::everything())
@@ -391,6 +417,7 @@ impl Ctx<'_> {
                 return format!("service {s}");
             }
             Space::Opaque(_) => return "internet".to_string(),
+            Space::Set6(_) => return cidr,
             Space::Set(set) => set,
         };
         if cidr == "0.0.0.0/0" {
@@ -432,6 +459,25 @@ impl Ctx<'_> {
 
     /// The smallest CIDR covering a space (`0.0.0.0/0` for opaque ones).
     pub(super) fn cidr_text(&self, space: &Space) -> String {
+        if let Space::Set6(set) = space {
+            if *set == self.internet6
+                || (set.ranges().len() > 1 && self.internet6.contains_all(set))
+            {
+                return "::/0".to_string();
+            }
+            let (Some(&(lo, _)), Some(&(_, hi))) = (set.ranges().first(), set.ranges().last())
+            else {
+                return "::/0".to_string();
+            };
+            // The longest prefix covering lo..=hi.
+            let prefix = (lo ^ hi).leading_zeros();
+            let net = if prefix == 0 {
+                0
+            } else {
+                lo & (u128::MAX << (128 - prefix))
+            };
+            return format!("{}/{prefix}", std::net::Ipv6Addr::from(net));
+        }
         let Space::Set(set) = space else {
             return "0.0.0.0/0".to_string();
         };

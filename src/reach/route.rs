@@ -15,14 +15,15 @@ impl Ctx<'_> {
         match r.destination {
             Destination::Cidr(n) | Destination::ListEntry(_, n) => Pattern {
                 set: net(n),
-                services: Vec::new(),
                 all_opaque: n.prefix_len() == 0,
+                ..Pattern::default()
             },
             Destination::PrefixList(s) => Pattern {
-                set: Intervals::empty(),
                 services: vec![s.as_str().to_string()],
-                all_opaque: false,
+                ..Pattern::default()
             },
+            // Opaque addresses are IPv4: `::/0` does not cover them.
+            Destination::Cidr6(n) => Pattern::of_set6(net6(n)),
         }
     }
 
@@ -103,7 +104,7 @@ impl Ctx<'_> {
     fn route_fix(&self, b: &Branch, vpc: VpcId, table: &str, dst: &str) -> String {
         let first = b.cubes.first().and_then(|c| match &c.dst {
             Space::Set(s) => s.first().map(Ipv4Addr::from),
-            Space::Opaque(_) => None,
+            Space::Set6(_) | Space::Opaque(_) => None,
         });
         if let Some(a) = first {
             for p in &self.m.peerings {
@@ -125,13 +126,14 @@ impl Ctx<'_> {
     ) -> Vec<Branch> {
         let sub = self.m.subnet(subnet);
         let table = self.m.route_table(sub.route_table);
+        let routes = table.all_routes();
         let (label, tspan) = self.table_label(subnet);
         let mut out = Vec::new();
         // Routes to the same target behave alike: one branch per target
         // (the most specific route names it), so that many routes cannot
         // multiply the paths.
-        let parts = by_target(self.partition(&table.routes, &b.cubes, false), |i| {
-            table.routes[i].target
+        let parts = by_target(self.partition(&routes, &b.cubes, false), |i| {
+            routes[i].target
         });
         for (idx, cubes) in parts {
             let cubes = normalize(cubes);
@@ -151,7 +153,7 @@ impl Ctx<'_> {
                 out.push(nb);
                 continue;
             };
-            let r = table.routes[i];
+            let r = routes[i];
             let used = self.route_used(&dst, r.destination, r.target);
             nb.route_hop(
                 label.clone(),
@@ -209,9 +211,29 @@ impl Ctx<'_> {
                     vec![b]
                 }
             },
-            // An egress-only gateway is an IPv6 target (E0422 for an IPv4
-            // route), so no IPv4 route reaches this arm with one.
-            Target::Blackhole | Target::EgressOnlyGateway(_) => {
+            Target::EgressOnlyGateway(g) => {
+                let eigw = self.m.egress_only_gateway(g);
+                let label = Component::new(ComponentKind::EgressOnlyGateway, &eigw.name);
+                b.traversed.push(ViaComponent::EgressOnlyGateway(g));
+                b.crosses_igw = true;
+                b.igw_span = b.igw_span.or(r.span);
+                let from = self.say(|| self.first_src(&b));
+                b.hop(
+                    label.clone(),
+                    format!("carries {from} out to the internet (IPv6: no translation)"),
+                    None,
+                    Some(eigw.span),
+                );
+                b.ret_hop(
+                    label,
+                    format!(
+                        "lets the reply to {from} back in: the connection was opened from inside"
+                    ),
+                    None,
+                );
+                self.on_internet(b, dest)
+            }
+            Target::Blackhole => {
                 b.block(
                     Component::new(ComponentKind::Route, dest_text(self.m, r.destination))
                         .at(&self.m.subnet(subnet).name),
@@ -229,6 +251,18 @@ impl Ctx<'_> {
                 b.traversed.push(ViaComponent::InternetGateway(g));
                 b.crosses_igw = true;
                 b.igw_span = b.igw_span.or(r.span);
+                if self.v6 {
+                    // IPv6 addresses are public: carried as they are.
+                    let from = self.say(|| self.first_src(&b));
+                    b.hop(
+                        label.clone(),
+                        format!("carries {from} to the internet (IPv6: no translation)"),
+                        None,
+                        Some(igw.span),
+                    );
+                    b.ret_hop(label, format!("carries the reply back to {from}"), None);
+                    return self.on_internet(b, dest);
+                }
                 let blockers_before = b.blockers.len();
                 let public = match speaker {
                     Speaker::Eni {
@@ -389,21 +423,24 @@ impl Ctx<'_> {
                     );
                     return vec![b];
                 };
-                let (here, there) = (
-                    cidrs(&self.m.vpc(vpc).cidrs),
-                    cidrs(&self.m.vpc(other).cidrs),
-                );
+                // Both families: a peering carries IPv6 between the VPCs'
+                // IPv6 blocks too.
+                let block = |v: VpcId| Pattern {
+                    set: cidrs(&self.m.vpc(v).cidrs),
+                    set6: cidrs6(&self.m.vpc(v).ipv6_cidrs),
+                    ..Pattern::default()
+                };
+                let (here, there) = (block(vpc), block(other));
                 let mut kept = Vec::new();
                 for c in &b.cubes {
-                    if let (Space::Set(s), Space::Set(d)) = (&c.src, &c.dst) {
-                        let (s, d) = (s.intersect(&here), d.intersect(&there));
-                        if !s.is_empty() && !d.is_empty() {
-                            kept.push(Cube {
-                                src: Space::Set(s),
-                                dst: Space::Set(d),
-                                traffic: c.traffic.clone(),
-                            });
-                        }
+                    let (s, _) = here.split(&c.src);
+                    let (d, _) = there.split(&c.dst);
+                    if !s.is_empty() && !d.is_empty() {
+                        kept.push(Cube {
+                            src: s,
+                            dst: d,
+                            traffic: c.traffic.clone(),
+                        });
                     }
                 }
                 let other_name = &self.m.vpc(other).name;
@@ -505,16 +542,43 @@ impl Ctx<'_> {
     pub(super) fn return_route(&self, b: &mut Branch, subnet: SubnetId, via: Target) {
         let table_id = self.m.subnet(subnet).route_table;
         let table = self.m.route_table(table_id);
+        let routes = table.all_routes();
         let (label, tspan) = self.table_label(subnet);
         let mut kept = Vec::new();
         let mut chosen = None;
-        for (idx, cubes) in self.partition(&table.routes, &b.cubes, true) {
+        let mut egress_only = None;
+        for (idx, cubes) in self.partition(&routes, &b.cubes, true) {
             if let Some(i) = idx
-                && table.routes[i].target == via
+                && routes[i].target == via
             {
-                chosen = Some(table.routes[i].destination);
+                chosen = Some(routes[i].destination);
                 kept.extend(cubes);
+            } else if let Some(i) = idx
+                && let Target::EgressOnlyGateway(g) = routes[i].target
+            {
+                egress_only = egress_only.or(Some((g, routes[i].span)));
             }
+        }
+        if kept.is_empty()
+            && let Some((g, span)) = egress_only
+        {
+            // An internet gateway let the request in, but the reply is
+            // routed to the egress-only gateway, which drops it.
+            let name = &self.m.egress_only_gateway(g).name;
+            let src = self.first_src(b);
+            b.block(
+                Component::new(ComponentKind::EgressOnlyGateway, name),
+                Reason::EgressOnly,
+                format!("replies to {src} route to it, and it carries only connections opened from inside"),
+                span.or(tspan),
+                Location::EgressOnlyGateway(g),
+            );
+            b.ret_hop(
+                label,
+                format!("replies to {src} go to the egress-only gateway `{name}`: DROPPED"),
+                tspan,
+            );
+            return;
         }
         let src = self.first_src(b);
         let used = chosen.map(|d| self.route_used(&src, d, via));
@@ -644,12 +708,7 @@ impl Ctx<'_> {
                 // Keep the destinations that are on the internet.
                 let mut kept = Vec::new();
                 for c in &b.cubes {
-                    let (hit, _) = Pattern {
-                        set: self.internet.clone(),
-                        services: Vec::new(),
-                        all_opaque: true,
-                    }
-                    .split(&c.dst);
+                    let (hit, _) = self.internet_pattern().split(&c.dst);
                     if !hit.is_empty() {
                         kept.push(Cube {
                             dst: hit,
@@ -684,6 +743,23 @@ impl Ctx<'_> {
             } => {
                 let w = self.m.subnet(eni.subnet).vpc;
                 let vpc = self.m.vpc(w);
+                if self.v6
+                    && vpc.internet_gateway.is_none()
+                    && let Some(e) = vpc.egress_only_gateway
+                {
+                    let eigw = self.m.egress_only_gateway(e);
+                    b.block(
+                        Component::new(ComponentKind::EgressOnlyGateway, &eigw.name),
+                        Reason::EgressOnly,
+                        format!(
+                            "it is the VPC's only way to the internet and carries only connections opened from inside, so nothing reaches {} from the internet",
+                            eni.label
+                        ),
+                        Some(eigw.span),
+                        Location::EgressOnlyGateway(e),
+                    );
+                    return vec![b];
+                }
                 let Some(g) = vpc.internet_gateway else {
                     b.block(
                         Component::new(ComponentKind::Vpc, &vpc.name),
@@ -708,7 +784,29 @@ impl Ctx<'_> {
                     return vec![b];
                 }
                 b.cubes = kept;
-                let private = self.desc(&Space::Set(eni.address.clone()));
+                if self.v6 {
+                    let at = self.say(|| self.desc(&eni.address));
+                    b.hop(
+                        label.clone(),
+                        format!("carries it to {at} in VPC `{}`", vpc.name),
+                        None,
+                        Some(igw.span),
+                    );
+                    b.ret_hop(label, format!("carries the reply from {at} back out"), None);
+                    b.cubes = normalize(
+                        b.cubes
+                            .into_iter()
+                            .map(|c| Cube {
+                                dst: eni.address.clone(),
+                                ..c
+                            })
+                            .collect(),
+                    );
+                    self.return_route(&mut b, eni.subnet, Target::InternetGateway(g));
+                    self.arrive(&mut b, eni, None);
+                    return vec![b];
+                }
+                let private = self.desc(&eni.address);
                 b.hop(
                     label.clone(),
                     format!(
@@ -730,7 +828,7 @@ impl Ctx<'_> {
                     b.cubes
                         .into_iter()
                         .map(|c| Cube {
-                            dst: Space::Set(eni.address.clone()),
+                            dst: eni.address.clone(),
                             ..c
                         })
                         .collect(),

@@ -251,6 +251,12 @@ pub fn all_addresses6() -> Set<u128> {
     Set::range(0, u128::MAX)
 }
 
+/// The IPv6 internet: the global unicast space, 2000::/3 (RFC 4291
+/// §2.4; IANA allocates only from it). A `::/0` rule covers it.
+pub fn internet6() -> Set<u128> {
+    Set::range(0x2000u128 << 112, (0x4000u128 << 112) - 1)
+}
+
 /// RFC 1918 and RFC 6598 (100.64.0.0/10): never carried by an internet
 /// gateway.
 pub fn private_space() -> Intervals {
@@ -282,6 +288,9 @@ impl Opaque {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Space {
     Set(Intervals),
+    /// IPv6 addresses. A query asks about one family: its cubes are all
+    /// `Set`/`Opaque` (IPv4) or all `Set6`.
+    Set6(Set<u128>),
     Opaque(Opaque),
 }
 
@@ -289,6 +298,7 @@ impl Space {
     pub fn is_empty(&self) -> bool {
         match self {
             Space::Set(s) => s.is_empty(),
+            Space::Set6(s) => s.is_empty(),
             Space::Opaque(_) => false,
         }
     }
@@ -296,7 +306,15 @@ impl Space {
     pub fn set(&self) -> Option<&Intervals> {
         match self {
             Space::Set(s) => Some(s),
-            Space::Opaque(_) => None,
+            Space::Set6(_) | Space::Opaque(_) => None,
+        }
+    }
+
+    /// The empty set of the same family.
+    pub fn none_like(&self) -> Space {
+        match self {
+            Space::Set6(_) => Space::Set6(Set::empty()),
+            _ => Space::Set(Intervals::empty()),
         }
     }
 }
@@ -307,6 +325,9 @@ impl Space {
 #[derive(Clone, Debug, Default)]
 pub struct Pattern {
     pub set: Intervals,
+    /// The IPv6 addresses it covers (a rule's IPv6 peers, a group's
+    /// members' IPv6 addresses).
+    pub set6: Set<u128>,
     pub services: Vec<String>,
     pub all_opaque: bool,
 }
@@ -318,14 +339,24 @@ impl Pattern {
         let all_opaque = set.contains_all(internet);
         Pattern {
             set,
+            set6: Set::empty(),
             services: Vec::new(),
             all_opaque,
+        }
+    }
+
+    /// A pattern of IPv6 addresses only.
+    pub fn of_set6(set6: Set<u128>) -> Pattern {
+        Pattern {
+            set6,
+            ..Pattern::default()
         }
     }
 
     pub fn everything() -> Pattern {
         Pattern {
             set: all_addresses(),
+            set6: all_addresses6(),
             services: Vec::new(),
             all_opaque: true,
         }
@@ -337,6 +368,10 @@ impl Pattern {
             Space::Set(s) => (
                 Space::Set(s.intersect(&self.set)),
                 Space::Set(s.subtract(&self.set)),
+            ),
+            Space::Set6(s) => (
+                Space::Set6(s.intersect(&self.set6)),
+                Space::Set6(s.subtract(&self.set6)),
             ),
             Space::Opaque(o) => {
                 let hit = self.all_opaque
@@ -660,6 +695,7 @@ fn describe_range<T: Bound, D: Display>(a: T, b: T, show: impl Fn(T) -> D) -> St
 pub fn describe_space(s: &Space) -> String {
     match s {
         Space::Set(set) => describe_set(set),
+        Space::Set6(set) => describe_set6(set),
         Space::Opaque(Opaque::Service(name)) => match GatewayService::parse(name) {
             Some(_) => format!("the {name} prefix list"),
             None => format!("the public addresses of {name}"),

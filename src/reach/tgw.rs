@@ -443,8 +443,7 @@ fn pseudo_routes(table: &TgwRouteTable) -> Vec<Route> {
 pub(super) fn within_network(cubes: &[Cube], x: &External) -> Vec<Cube> {
     let within = Pattern {
         set: cidrs(&x.cidrs),
-        services: Vec::new(),
-        all_opaque: false,
+        ..Pattern::default()
     };
     cubes
         .iter()

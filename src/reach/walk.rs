@@ -3,8 +3,8 @@
 use std::net::Ipv4Addr;
 
 use super::sets::{
-    Cube, Intervals, Opaque, Space, Traffic, all_addresses, cidrs, describe_space, net,
-    private_space,
+    Cube, Intervals, Opaque, Pattern, Set, Space, Traffic, all_addresses, cidrs, cidrs6,
+    describe_space, internet6, net, private_space,
 };
 use super::{
     Blocker, Component, ComponentKind, Hop, Leg, Location, Query, Reason, Resolution, RouteUsed,
@@ -56,8 +56,17 @@ pub(super) fn reach(ctx: &Ctx<'_>, q: &Query) -> Verdict {
 pub struct Ctx<'m> {
     pub(super) m: &'m Model,
     pub(super) internet: Intervals,
+    /// The IPv6 internet: 2000::/3 but the VPCs' IPv6 blocks.
+    pub(super) internet6: Set<u128>,
+    /// The walk's address family: IPv6 packets (`expect … ipv6`, `reach
+    /// --ipv6`) or IPv4 ones. The ends' addresses are of this family; the
+    /// filters and routes of both are applied to every packet, each
+    /// matching its own family only.
+    pub(super) v6: bool,
     /// Security group members' addresses by group, computed on first use.
     pub(super) members: std::cell::OnceCell<Vec<Intervals>>,
+    /// Their IPv6 addresses, likewise.
+    pub(super) members6: std::cell::OnceCell<Vec<Set<u128>>>,
     /// Whether hops and blockers are worded (decisions, rule texts,
     /// details, fixes). A wordless walk decides the same and takes the
     /// same path through the same components; the matrix, which keeps
@@ -84,7 +93,8 @@ pub(super) struct Eni {
     pub(super) subnet: SubnetId,
     /// `None`: an allow-all group (a host standing for a subnet).
     pub(super) sgs: Option<Vec<SecurityGroupId>>,
-    pub(super) address: Intervals,
+    /// Its addresses of the walk's family (`Space::Set` or `Set6`).
+    pub(super) address: Space,
     /// `` instance `app` ``.
     pub(super) label: Component,
     pub(super) endpoint: Option<EndpointId>,
@@ -264,6 +274,14 @@ impl<'m> Ctx<'m> {
                 return "internet addresses".to_string();
             }
         }
+        if let Space::Set6(set) = s {
+            if *set == self.internet6 {
+                return "any IPv6 internet address".to_string();
+            }
+            if set.ranges().len() > 2 && self.internet6.contains_all(set) {
+                return "IPv6 internet addresses".to_string();
+            }
+        }
         describe_space(s)
     }
 
@@ -275,7 +293,33 @@ impl<'m> Ctx<'m> {
             Space::Set(set) => self
                 .host(set)
                 .map_or_else(|| "nothing".to_string(), |a| Ipv4Addr::from(a).to_string()),
+            Space::Set6(set) if set.ranges().len() > 2 && self.internet6.contains_all(set) => {
+                "an IPv6 internet address".to_string()
+            }
+            Space::Set6(set) => set.first().map_or_else(
+                || "nothing".to_string(),
+                |a| std::net::Ipv6Addr::from(a).to_string(),
+            ),
             Space::Opaque(_) => describe_space(s),
+        }
+    }
+
+    /// The internet as a flow end, in the walk's family.
+    pub(super) fn internet_space(&self) -> Space {
+        if self.v6 {
+            Space::Set6(self.internet6.clone())
+        } else {
+            Space::Set(self.internet.clone())
+        }
+    }
+
+    /// What is on the internet, of both families (opaque addresses are).
+    pub(super) fn internet_pattern(&self) -> Pattern {
+        Pattern {
+            set: self.internet.clone(),
+            set6: self.internet6.clone(),
+            services: Vec::new(),
+            all_opaque: true,
         }
     }
 
@@ -322,7 +366,7 @@ impl<'m> Ctx<'m> {
         })
     }
 
-    pub(super) fn new(m: &'m Model) -> Ctx<'m> {
+    pub(super) fn new(m: &'m Model, v6: bool) -> Ctx<'m> {
         let mut internet = all_addresses().subtract(&private_space());
         for v in &m.vpcs {
             internet = internet.subtract(&cidrs(&v.cidrs));
@@ -334,10 +378,17 @@ impl<'m> Ctx<'m> {
                 internet = internet.subtract(&net(n));
             }
         }
+        let mut internet6 = internet6();
+        for v in &m.vpcs {
+            internet6 = internet6.subtract(&cidrs6(&v.ipv6_cidrs));
+        }
         Ctx {
             m,
             internet,
+            internet6,
+            v6,
             members: Default::default(),
+            members6: Default::default(),
             words: true,
         }
     }
@@ -373,6 +424,31 @@ impl<'m> Ctx<'m> {
     ) -> Leg {
         let mut best: Option<(Finished, Vec<Resolution>, Option<Blocker>)> = None;
         let mut best_key = None;
+        let missing6: Vec<Blocker> = if self.v6 {
+            [from, to].iter().filter_map(|e| self.no_ipv6(e)).collect()
+        } else {
+            Vec::new()
+        };
+        if !missing6.is_empty() {
+            return Leg {
+                from: end_name(self.m, from),
+                to: end_name(self.m, to),
+                from_label: end_label(self.m, from),
+                to_label: end_label(self.m, to),
+                delivered: false,
+                holds: false,
+                example: None,
+                forward: Vec::new(),
+                back: Vec::new(),
+                dns: Vec::new(),
+                blockers: missing6,
+                crosses_internet_gateway: false,
+                reached: false,
+                path: Vec::new(),
+                traversed: Vec::new(),
+                delivered_traffic: None,
+            };
+        }
         for src in self.sources(from) {
             let (mut dests, dns, dns_blocker) = self.dests(to, self.vpc_of(&src));
             // Over a VPN, on premises reaches private addresses.
@@ -540,7 +616,12 @@ impl<'m> Ctx<'m> {
             Dest::Eni {
                 eni,
                 via_public: false,
-            } => Space::Set(eni.address.clone()),
+            } => eni.address.clone(),
+            // An IPv6 address is public itself: no translation.
+            Dest::Eni {
+                eni,
+                via_public: true,
+            } if self.v6 => eni.address.clone(),
             Dest::Eni {
                 eni,
                 via_public: true,
@@ -551,7 +632,7 @@ impl<'m> Ctx<'m> {
         let branches = match src {
             Src::Eni(s) => {
                 b.cubes = vec![Cube {
-                    src: Space::Set(s.address.clone()),
+                    src: s.address.clone(),
                     dst: dst0.clone(),
                     traffic: traffic.clone(),
                 }];
@@ -561,7 +642,7 @@ impl<'m> Ctx<'m> {
                     format!(
                         "opens {} from {} in subnet `{}`",
                         traffic.describe(),
-                        self.desc(&Space::Set(s.address.clone())),
+                        self.desc(&s.address),
                         sub.name
                     ),
                     None,

@@ -654,7 +654,7 @@ impl Peer {
     }
 }
 
-/// `expect SOURCE can|cannot reach DEST [PROTO [PORTS]] [via ...] [privately]`
+/// `expect SOURCE can|cannot reach DEST [PROTO [PORTS]] [ipv6] [via ...] [privately]`
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Expect {
     pub source: FlowEnd,
@@ -666,6 +666,8 @@ pub struct Expect {
     pub via: Vec<Name>,
     /// The span of `privately` when written.
     pub privately: Option<Span>,
+    /// The span of `ipv6` when written: the flow is IPv6 packets.
+    pub ipv6: Option<Span>,
     pub span: Span,
 }
 

@@ -822,6 +822,8 @@ impl<'a> Parser<'a> {
             }
         }
         self.skip();
+        let ipv6 = self.kw(b"ipv6");
+        self.skip();
         let mut via = Vec::new();
         if self.kw(b"via").is_some() {
             self.skip();
@@ -847,6 +849,7 @@ impl<'a> Parser<'a> {
             ports,
             via,
             privately,
+            ipv6,
             span: Span::new(start, self.end()),
         })
     }

@@ -779,6 +779,7 @@ impl Lower {
             ports: None,
             via: Vec::new(),
             privately: None,
+            ipv6: None,
             span: sp,
         };
         for p in it {
@@ -787,6 +788,7 @@ impl Lower {
                 Rule::ports => e.ports = Some(ports(p)),
                 Rule::via_clause => e.via = p.into_inner().skip(1).map(name).collect(),
                 Rule::kw_privately => e.privately = Some(span(&p)),
+                Rule::kw_ipv6 => e.ipv6 = Some(span(&p)),
                 _ => unexpected(&p, "expect_stmt"),
             }
         }
