@@ -1353,3 +1353,43 @@ fn examples_are_hosts_and_route_fixes_name_blocks() {
         vec!["add `route 10.2.0.0/16 -> pcx-apps-db` to route table `apps-private-rt`"]
     );
 }
+
+/// `reach --ipv6` walks IPv6 packets: the API leaves by the egress-only
+/// gateway, untranslated, and nothing opened from the internet reaches it
+/// (EGRESS_ONLY); over IPv4 the same pair has no route at all.
+#[test]
+fn cli_reach_ipv6_walks_the_ipv6_addresses() {
+    let f = format!(
+        "{}/tests/ui/reach/ipv6_dual_stack_ok.vpc",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let out = |args: &[&str]| {
+        let mut all = vec!["reach", f.as_str()];
+        all.extend_from_slice(args);
+        let Run { code, stdout, .. } = vpcc(all);
+        assert_eq!(code, 0, "{stdout}");
+        stdout
+    };
+    let up = out(&[
+        "--from", "api", "--to", "internet", "--proto", "tcp", "--port", "443", "--ipv6",
+    ]);
+    assert!(
+        up.starts_with("`api` → internet tcp 443 ipv6: DELIVERED"),
+        "{up}"
+    );
+    assert!(
+        up.contains("egress-only internet gateway `eigw`: carries 2600:1f18:4a3:6e02::4 out"),
+        "{up}"
+    );
+    let down = out(&[
+        "--from", "internet", "--to", "api", "--proto", "tcp", "--port", "8080", "--ipv6",
+    ]);
+    assert!(
+        down.contains("BLOCKED") && down.contains("EGRESS_ONLY"),
+        "{down}"
+    );
+    let v4 = out(&[
+        "--from", "api", "--to", "internet", "--proto", "tcp", "--port", "443",
+    ]);
+    assert!(v4.contains("BLOCKED") && v4.contains("NO_ROUTE"), "{v4}");
+}
