@@ -784,46 +784,27 @@ impl Ctx<'_> {
                     return vec![b];
                 }
                 b.cubes = kept;
-                if self.v6 {
-                    let at = self.say(|| self.desc(&eni.address));
-                    b.hop(
-                        label.clone(),
+                let at = self.desc(&eni.address);
+                // IPv6 addresses are public: carried as they are.
+                let (there, back) = if self.v6 {
+                    (
                         format!("carries it to {at} in VPC `{}`", vpc.name),
-                        None,
-                        Some(igw.span),
-                    );
-                    b.ret_hop(label, format!("carries the reply from {at} back out"), None);
-                    b.cubes = normalize(
-                        b.cubes
-                            .into_iter()
-                            .map(|c| Cube {
-                                dst: eni.address.clone(),
-                                ..c
-                            })
-                            .collect(),
-                    );
-                    self.return_route(&mut b, eni.subnet, Target::InternetGateway(g));
-                    self.arrive(&mut b, eni, None);
-                    return vec![b];
-                }
-                let private = self.desc(&eni.address);
-                b.hop(
-                    label.clone(),
-                    format!(
-                        "translates destination, the public IP of {}, to {private}",
-                        eni.label
-                    ),
-                    None,
-                    Some(igw.span),
-                );
-                b.ret_hop(
-                    label,
-                    format!(
-                        "translates the reply's source {private} back to the public IP of {}",
-                        eni.label
-                    ),
-                    None,
-                );
+                        format!("carries the reply from {at} back out"),
+                    )
+                } else {
+                    (
+                        format!(
+                            "translates destination, the public IP of {}, to {at}",
+                            eni.label
+                        ),
+                        format!(
+                            "translates the reply's source {at} back to the public IP of {}",
+                            eni.label
+                        ),
+                    )
+                };
+                b.hop(label.clone(), there, None, Some(igw.span));
+                b.ret_hop(label, back, None);
                 b.cubes = normalize(
                     b.cubes
                         .into_iter()

@@ -430,24 +430,7 @@ impl<'m> Ctx<'m> {
             Vec::new()
         };
         if !missing6.is_empty() {
-            return Leg {
-                from: end_name(self.m, from),
-                to: end_name(self.m, to),
-                from_label: end_label(self.m, from),
-                to_label: end_label(self.m, to),
-                delivered: false,
-                holds: false,
-                example: None,
-                forward: Vec::new(),
-                back: Vec::new(),
-                dns: Vec::new(),
-                blockers: missing6,
-                crosses_internet_gateway: false,
-                reached: false,
-                path: Vec::new(),
-                traversed: Vec::new(),
-                delivered_traffic: None,
-            };
+            return self.pathless_leg(from, to, missing6);
         }
         for src in self.sources(from) {
             let (mut dests, dns, dns_blocker) = self.dests(to, self.vpc_of(&src));
@@ -480,31 +463,15 @@ impl<'m> Ctx<'m> {
         let (from_label, to_label) = (end_label(self.m, from), end_label(self.m, to));
         let (from_name, to_name) = (end_name(self.m, from), end_name(self.m, to));
         let Some((f, dns, dns_blocker)) = best else {
-            return Leg {
-                from: from_name,
-                to: to_name,
-                from_label,
-                to_label,
-                delivered: false,
-                holds: false,
-                example: None,
-                forward: Vec::new(),
-                back: Vec::new(),
-                dns: Vec::new(),
-                blockers: vec![Blocker {
-                    component: end_component(self.m, from),
-                    reason: Reason::NoRoute,
-                    detail: "it cannot open connections".to_string(),
-                    span: None,
-                    fix: None,
-                    at: Some(Location::of_end(from)),
-                }],
-                crosses_internet_gateway: false,
-                reached: false,
-                path: Vec::new(),
-                traversed: Vec::new(),
-                delivered_traffic: None,
+            let blocker = Blocker {
+                component: end_component(self.m, from),
+                reason: Reason::NoRoute,
+                detail: "it cannot open connections".to_string(),
+                span: None,
+                fix: None,
+                at: Some(Location::of_end(from)),
             };
+            return self.pathless_leg(from, to, vec![blocker]);
         };
         let mut b = f.branch;
         let delivered = b.reached && b.blockers.is_empty();
@@ -599,6 +566,28 @@ impl<'m> Ctx<'m> {
             path: b.traversed.iter().map(|v| via_label(self.m, *v)).collect(),
             traversed: b.traversed,
             delivered_traffic: if delivered { f.arrived } else { None },
+        }
+    }
+
+    /// A leg that never set out: no hop, only its blockers.
+    fn pathless_leg(&self, from: &FlowEnd, to: &FlowEnd, blockers: Vec<Blocker>) -> Leg {
+        Leg {
+            from: end_name(self.m, from),
+            to: end_name(self.m, to),
+            from_label: end_label(self.m, from),
+            to_label: end_label(self.m, to),
+            delivered: false,
+            holds: false,
+            example: None,
+            forward: Vec::new(),
+            back: Vec::new(),
+            dns: Vec::new(),
+            blockers,
+            crosses_internet_gateway: false,
+            reached: false,
+            path: Vec::new(),
+            traversed: Vec::new(),
+            delivered_traffic: None,
         }
     }
 
