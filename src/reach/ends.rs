@@ -121,7 +121,7 @@ impl Ctx<'_> {
                 ),
             }
         };
-        let (detail, span, fix, at) = match end {
+        let (detail, span, fix) = match end {
             FlowEnd::Instance(i) => {
                 let inst = self.m.instance(*i);
                 if inst.ipv6.is_some() {
@@ -132,57 +132,39 @@ impl Ctx<'_> {
                 } else {
                     subnet_fix(inst.subnet)
                 };
-                (
-                    "it has no IPv6 address".to_string(),
-                    inst.span,
-                    Some(fix),
-                    Location::Instance(*i),
-                )
+                ("it has no IPv6 address", Some(inst.span), Some(fix))
             }
             FlowEnd::Subnet(s) => {
                 let sub = self.m.subnet(*s);
                 if sub.ipv6.is_some() {
                     return None;
                 }
-                (
-                    "it has no IPv6 block".to_string(),
-                    sub.span,
-                    Some(subnet_fix(*s)),
-                    Location::Subnet(*s),
-                )
+                ("it has no IPv6 block", Some(sub.span), Some(subnet_fix(*s)))
             }
             FlowEnd::External(x) => (
-                "vpcc does not take IPv6 CIDRs for externals yet".to_string(),
-                self.m.external(*x).span,
+                "vpcc does not take IPv6 CIDRs for externals yet",
+                Some(self.m.external(*x).span),
                 None,
-                Location::External(*x),
             ),
             FlowEnd::InterfaceEndpoint(e) => (
-                "vpcc models interface endpoints over IPv4 only".to_string(),
-                self.m.endpoint(*e).span,
+                "vpcc models interface endpoints over IPv4 only",
+                Some(self.m.endpoint(*e).span),
                 None,
-                Location::Endpoint(*e),
             ),
-            FlowEnd::Service(s) => {
-                return Some(Blocker {
-                    component: Component::new(ComponentKind::Service, s.clone()),
-                    reason: Reason::NoIpv6,
-                    detail: "vpcc does not model the IPv6 addresses of AWS services yet"
-                        .to_string(),
-                    span: None,
-                    fix: None,
-                    at: Some(Location::Service(s.clone())),
-                });
-            }
+            FlowEnd::Service(_) => (
+                "vpcc does not model the IPv6 addresses of AWS services yet",
+                None,
+                None,
+            ),
             FlowEnd::Internet => return None,
         };
         Some(Blocker {
             component: end_component(self.m, end),
             reason: Reason::NoIpv6,
-            detail,
-            span: Some(span),
+            detail: detail.to_string(),
+            span,
             fix,
-            at: Some(at),
+            at: Some(Location::of_end(end)),
         })
     }
 

@@ -51,48 +51,33 @@ impl Ctx<'_> {
     /// The IPv6 addresses of a group's members (instances with `ipv6`).
     pub(super) fn members6(&self, g: SecurityGroupId) -> Set<u128> {
         let all = self.members6.get_or_init(|| {
-            let mut ranges: Vec<Vec<(u128, u128)>> = vec![Vec::new(); self.m.security_groups.len()];
-            for i in &self.m.instances {
-                let Some(a) = i.ipv6 else { continue };
-                for g in &i.security_groups {
-                    if let Some(list) = ranges.get_mut(g.index()) {
-                        list.push((u128::from(a), u128::from(a)));
-                    }
-                }
-            }
-            ranges.into_iter().map(Set::from_ranges).collect()
+            let pairs = self.m.instances.iter().flat_map(|i| {
+                let a = i.ipv6.map(u128::from);
+                i.security_groups.iter().filter_map(move |g| Some((*g, a?)))
+            });
+            by_group(self.m.security_groups.len(), pairs)
         });
         all.get(g.index()).cloned().unwrap_or_else(Set::empty)
     }
 
     /// Every group's members' addresses, in one pass over the interfaces.
     fn all_members(&self) -> Vec<Intervals> {
-        let mut ranges: Vec<Vec<(u32, u32)>> = vec![Vec::new(); self.m.security_groups.len()];
-        let mut add = |g: &SecurityGroupId, a: std::net::Ipv4Addr| {
-            if let Some(list) = ranges.get_mut(g.index()) {
-                list.push((u32::from(a), u32::from(a)));
-            }
-        };
-        for i in &self.m.instances {
-            for g in &i.security_groups {
-                add(g, i.address);
-            }
-        }
-        for e in &self.m.endpoints {
-            if let EndpointKind::Interface {
+        let instances = self.m.instances.iter().flat_map(|i| {
+            let a = u32::from(i.address);
+            i.security_groups.iter().map(move |g| (*g, a))
+        });
+        let endpoints = self.m.endpoints.iter().flat_map(|e| match &e.kind {
+            EndpointKind::Interface {
                 interfaces,
                 security_groups,
                 ..
-            } = &e.kind
-            {
-                for g in security_groups {
-                    for x in interfaces {
-                        add(g, x.address);
-                    }
-                }
-            }
-        }
-        ranges.into_iter().map(Intervals::from_ranges).collect()
+            } => security_groups
+                .iter()
+                .flat_map(|g| interfaces.iter().map(|x| (*g, u32::from(x.address))))
+                .collect(),
+            EndpointKind::Gateway { .. } => Vec::new(),
+        });
+        by_group(self.m.security_groups.len(), instances.chain(endpoints))
     }
 
     pub(super) fn sg_rule_text(&self, r: &SgRule) -> String {
@@ -516,4 +501,18 @@ pub(super) fn rule_traffic(t: &Traffic) -> String {
         (true, true, true) => "icmp".to_string(),
         _ => "all".to_string(),
     }
+}
+
+/// Each of `groups` groups' member addresses, from (group, address) pairs.
+fn by_group<T: Bound>(
+    groups: usize,
+    pairs: impl IntoIterator<Item = (SecurityGroupId, T)>,
+) -> Vec<Set<T>> {
+    let mut ranges: Vec<Vec<(T, T)>> = vec![Vec::new(); groups];
+    for (g, a) in pairs {
+        if let Some(list) = ranges.get_mut(g.index()) {
+            list.push((a, a));
+        }
+    }
+    ranges.into_iter().map(Set::from_ranges).collect()
 }

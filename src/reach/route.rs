@@ -706,9 +706,10 @@ impl Ctx<'_> {
             }
             Dest::Outside { label, space, at } => {
                 // Keep the destinations that are on the internet.
+                let on_internet = self.internet_pattern();
                 let mut kept = Vec::new();
                 for c in &b.cubes {
-                    let (hit, _) = self.internet_pattern().split(&c.dst);
+                    let (hit, _) = on_internet.split(&c.dst);
                     if !hit.is_empty() {
                         kept.push(Cube {
                             dst: hit,

@@ -309,14 +309,6 @@ impl Space {
             Space::Set6(_) | Space::Opaque(_) => None,
         }
     }
-
-    /// The empty set of the same family.
-    pub fn none_like(&self) -> Space {
-        match self {
-            Space::Set6(_) => Space::Set6(Set::empty()),
-            _ => Space::Set(Intervals::empty()),
-        }
-    }
 }
 
 /// What a rule's peer covers: an address set, and whether it matches
